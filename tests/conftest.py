@@ -1,0 +1,63 @@
+"""Shared fixtures. Qt runs offscreen; QSettings and the default database are isolated per test."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("LANGUAGE", "en")
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _isolate(tmp_path_factory, monkeypatch):
+    """Keep every test away from the user's real data folder, settings and language."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("TRACKER_DB", str(home / "data" / "default.db"))
+    from tracker import i18n
+
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "tracker.db"
+
+
+@pytest.fixture
+def repo(db_path):
+    """A freshly created and seeded repository."""
+    from tracker.repository import Repository
+
+    r = Repository(db_path, seed=True, user="tester")
+    yield r
+    r.close()
+
+
+@pytest.fixture
+def empty_repo(db_path):
+    from tracker.repository import Repository
+
+    r = Repository(db_path, seed=False, user="tester")
+    yield r
+    r.close()
+
+
+def run_cli(*args: str, env: dict | None = None, input: str | None = None):
+    """Run the CLI in a subprocess, as a user would."""
+    import subprocess
+
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "tracker", *args], capture_output=True,
+                          text=True, env=full_env, input=input, timeout=120, cwd=ROOT)

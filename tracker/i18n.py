@@ -1,0 +1,120 @@
+"""Translation of the core's user-visible text (no Qt).
+
+Strings declared at import time (labels, choice names) are marked with ``N_()`` and translated when
+shown with ``_()``; the catalogue for a language lives in ``resources/translations/<lang>/LC_MESSAGES
+/tracker.po`` and serves the core, the CLI, the briefing and the GUI alike.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import gettext as _gettext
+import locale
+import os
+
+from .paths import resource_path
+
+DOMAIN = "tracker"
+LANGUAGES = ("en", "ru")
+
+_current = "en"
+_translation: _gettext.NullTranslations = _gettext.NullTranslations()
+
+
+def N_(message: str) -> str:
+    """Mark a string for translation without translating it now."""
+    return message
+
+
+def _(message: str) -> str:
+    """Translate ``message`` into the current language."""
+    if not message:
+        return message
+    return _translation.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _translation.ngettext(singular, plural, n)
+
+
+def system_language() -> str:
+    """The user's language from the environment, if we have a catalogue for it, else English."""
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            code = value.split(":")[0].split(".")[0].split("_")[0].lower()
+            return code if code in LANGUAGES else "en"
+    try:
+        code = (locale.getlocale()[0] or "en").split("_")[0].lower()
+    except ValueError:
+        code = "en"
+    return code if code in LANGUAGES else "en"
+
+
+def _load_catalogue(lang: str) -> _gettext.NullTranslations:
+    """The compiled catalogue if present, else the .po source read directly (never stale)."""
+    base = resource_path("translations")
+    mo = base / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    po = base / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if po.exists() and (not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime):
+        return _po_translations(po)
+    if mo.exists():
+        with open(mo, "rb") as fh:
+            return _gettext.GNUTranslations(fh)
+    return _gettext.NullTranslations()
+
+
+def _po_translations(po_path) -> _gettext.NullTranslations:
+    """Read a .po file into a translations object (skipping fuzzy and empty entries)."""
+    import io
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with open(po_path, "rb") as fh:
+        catalog = read_po(fh)
+    buf = io.BytesIO()
+    write_mo(buf, catalog, use_fuzzy=False)
+    buf.seek(0)
+    return _gettext.GNUTranslations(buf)
+
+
+def set_language(lang: str | None) -> str:
+    """Switch the core's language ('en', 'ru', or None/'system' for the system default)."""
+    global _current, _translation
+    if not lang or lang == "system":
+        lang = system_language()
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    _current = lang
+    _translation = _gettext.NullTranslations() if lang == "en" else _load_catalogue(lang)
+    return lang
+
+
+def current_language() -> str:
+    return _current
+
+
+_EN_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+_RU_MONTHS_GENITIVE = (
+    "января", "февраля", "марта", "апреля", "мая", "июня",
+    "июля", "августа", "сентября", "октября", "ноября", "декабря",
+)
+
+
+def format_date(value: _dt.date | str | None, lang: str | None = None) -> str:
+    """A date written the way the language writes it: '27 November 2026' / '27 ноября 2026 г.'"""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        try:
+            value = _dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    lang = lang or _current
+    if lang == "ru":
+        return f"{value.day} {_RU_MONTHS_GENITIVE[value.month - 1]} {value.year} г."
+    return f"{value.day} {_EN_MONTHS[value.month - 1]} {value.year}"

@@ -1,0 +1,64 @@
+"""The database schema, as sqlite-utils migrations: an older file upgrades in place when opened.
+
+Never edit a migration that has shipped (nor ``schema_0001.sql``); add a new one at the end.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("tracker")
+
+_INITIAL_SQL = Path(__file__).with_name("schema_0001.sql")
+
+
+@migrations(name="0001_initial")
+def initial(db: Database) -> None:
+    sql = _INITIAL_SQL.read_text(encoding="utf-8")
+    for statement in _statements(sql):
+        db.execute(statement)
+
+
+def _statements(sql: str):
+    body = "\n".join(line for line in sql.splitlines() if not line.startswith("--"))
+    for statement in body.split(";"):
+        if statement.strip():
+            yield statement
+
+
+@migrations(name="0002_search_and_indexes")
+def search_and_indexes(db: Database) -> None:
+    """Full-text search over the text users are shown, and an index for every sortable column."""
+    from .records import KINDS
+    from .search import index_body
+
+    db.execute(
+        "CREATE VIRTUAL TABLE search USING fts5("
+        "kind UNINDEXED, record_id UNINDEXED, body, tokenize = 'unicode61 remove_diacritics 2')"
+    )
+    for kind in KINDS.values():
+        text_cols = [f.name for f in kind.searchable_fields]
+        rows = db.execute(
+            f"SELECT id, {', '.join(f'[{c}]' for c in text_cols)} FROM [{kind.name}]"
+        ).fetchall()
+        for row in rows:
+            record = dict(zip(["id", *text_cols], row))
+            db.execute(
+                "INSERT INTO search(kind, record_id, body) VALUES (?, ?, ?)",
+                (kind.name, row[0], index_body(kind, record)),
+            )
+        for f in kind.stored_fields:
+            db.execute(
+                f"CREATE INDEX IF NOT EXISTS [{kind.name}_{f.name}] ON [{kind.name}]([{f.name}], id)"
+            )
+        for col in ("updated_at", "deleted_at"):
+            db.execute(
+                f"CREATE INDEX IF NOT EXISTS [{kind.name}_{col}] ON [{kind.name}]([{col}], id)"
+            )
+    db.execute("CREATE INDEX IF NOT EXISTS audit_at ON audit(at)")
+
+
+def names() -> list[str]:
+    return [m.name for m in migrations._migrations]

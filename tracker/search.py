@@ -1,0 +1,44 @@
+"""Full-text search helpers: text folding and safe FTS5 query building.
+
+Whatever a user types is turned into a list of quoted prefix terms, so FTS5's query language
+(``AND``, ``NEAR(``, ``col:``, ``-``, ``*``, unbalanced quotes) never reaches SQLite. Both the
+indexed text and the query are folded the same way: Unicode case folding (Cyrillic included) and
+ё → е, which SQLite's ``lower()``/``LIKE`` and FTS5's tokenizer do not do.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WORD_RE = re.compile(r"\w+", re.UNICODE)
+MAX_TERMS = 16
+
+
+def fold(text: str) -> str:
+    """Case-fold and unify letters that officials treat as the same (ё/е)."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    return text.replace("ё", "е")
+
+
+def index_body(kind, record: dict) -> str:
+    """The folded text of every field the user is shown for this record."""
+    parts = []
+    for f in kind.searchable_fields:
+        value = record.get(f.name)
+        if value:
+            parts.append(str(value))
+    return fold("\n".join(parts))
+
+
+def terms(text: str) -> list[str]:
+    words = [w for w in _WORD_RE.findall(fold(text or "")) if w.strip("_")]
+    return words[:MAX_TERMS]
+
+
+def match_expression(text: str) -> str | None:
+    """An FTS5 MATCH expression for ``text`` (every word, as a prefix), or None if nothing to find."""
+    words = terms(text)
+    if not words:
+        return None
+    return " ".join('"' + w.replace('"', '""') + '"*' for w in words)

@@ -1,0 +1,1 @@
+"""Bilateral Tracker desktop GUI (PySide6); reaches data only through tracker.repository."""
