@@ -1,8 +1,9 @@
 """Translation of the core's user-visible text (no Qt).
 
 Strings declared at import time (labels, choice names) are marked with ``N_()`` and translated when
-shown with ``_()``; the catalogue for a language lives in ``resources/translations/<lang>/LC_MESSAGES
-/tracker.po`` and serves the core, the CLI, the briefing and the GUI alike.
+shown with ``_()``; the catalogue for a language lives in
+``resources/translations/<lang>/LC_MESSAGES/tracker.po`` and serves the core, the CLI, the
+briefing and the GUI alike.
 """
 
 from __future__ import annotations

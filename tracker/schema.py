@@ -51,7 +51,8 @@ def search_and_indexes(db: Database) -> None:
             )
         for f in kind.stored_fields:
             db.execute(
-                f"CREATE INDEX IF NOT EXISTS [{kind.name}_{f.name}] ON [{kind.name}]([{f.name}], id)"
+                f"CREATE INDEX IF NOT EXISTS [{kind.name}_{f.name}] "
+                f"ON [{kind.name}]([{f.name}], id)"
             )
         for col in ("updated_at", "deleted_at"):
             db.execute(

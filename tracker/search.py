@@ -37,7 +37,7 @@ def terms(text: str) -> list[str]:
 
 
 def match_expression(text: str) -> str | None:
-    """An FTS5 MATCH expression for ``text`` (every word, as a prefix), or None if nothing to find."""
+    """An FTS5 MATCH expression for ``text`` (each word as a prefix), or None if nothing to find."""
     words = terms(text)
     if not words:
         return None

@@ -1,4 +1,4 @@
-"""First-run seed: what the news article on the presidents' talks in Astana supports, and nothing else.
+"""First-run seed: what the article on the presidents' talks in Astana supports, and nothing else.
 
 Every record cites the article with a quote that appears in it verbatim (after folding white space:
 the file holds no-break spaces). Values the article implies but does not state are explained in the
@@ -67,8 +67,8 @@ RECORDS: list[tuple[str, str, dict, list[str], dict]] = [
     ("agreement-road-map", "agreements", {
         "title": "Belarus\u2013Kazakhstan cooperation road map", "type": "road_map",
         "parties": "Belarus, Kazakhstan", "status": "in_force",
-        "notes": "Status \u201cin force\u201d is inferred from the countries \u201cmoving along\u201d "
-                 "the road map. Its date of signature is not given.",
+        "notes": "Status \u201cin force\u201d is inferred from the countries "
+                 "\u201cmoving along\u201d the road map. Its date of signature is not given.",
     }, ["The countries are moving along the clearly planned route of the \"road map\"."], {}),
     ("agreement-customs-union", "agreements", {
         "title": "Customs Union", "type": "multilateral", "parties": "Belarus, Kazakhstan",
@@ -133,7 +133,8 @@ RECORDS: list[tuple[str, str, dict, list[str], dict]] = [
         "title": "Farm producing meat and milk products", "products": "Meat and milk products",
         "practices": "All the best practices developed by Belarus in this area.",
         "status": "construction",
-        "notes": "The region is not named in the article (\u201cone of Kazakhstan's regions\u201d).",
+        "notes": "The region is not named in the article "
+                 "(\u201cone of Kazakhstan's regions\u201d).",
     }, ["A farm to produce meat and milk products is being built in one of Kazakhstan's regions.",
         "It uses all the best practices developed by Belarus in this area."], {}),
     # --- road map ------------------------------------------------------------------------------
