@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .errors import TrackerError
 from .i18n import N_, _
 
 # Field types
@@ -330,7 +331,7 @@ def get_kind(name: str) -> Kind:
         raise UnknownKind(name) from None
 
 
-class UnknownKind(KeyError):
+class UnknownKind(TrackerError, KeyError):
     def __init__(self, name: str):
         super().__init__(name)
         self.name = name

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from . import db as _db
+from .errors import TrackerError
 from .i18n import _
 from .records import (
     CLASSIFICATION_RANK,
@@ -39,10 +40,6 @@ SETTING_KEYS = ("home_country", "partner_country", "relationship_title")
 
 
 # --- errors ---------------------------------------------------------------------------------------
-
-class TrackerError(Exception):
-    """Base of the errors a user can act on; ``str()`` is a one-line message."""
-
 
 class NotFound(TrackerError):
     def __init__(self, kind: str, record_id: Any):
@@ -105,7 +102,8 @@ class _UndoStep:
     record_id: int
     before: dict | None  # None: the record did not exist (create)
     after: dict
-    version_after: int
+    version_after: int  # the record's version while it is in the ``after`` state (undo checks it)
+    version_before: int = 0  # its version while in the ``before`` state after an undo (redo checks)
 
 
 @dataclass
@@ -661,31 +659,40 @@ class Repository:
         if not self._undo:
             raise NothingToUndo(_("nothing to undo"))
         step = self._undo[-1]
-        change = self._apply_step(step, step.before, "undo")
+        change = self._apply_step(step, step.before, "undo", step.version_after)
         self._undo.pop()
-        step.version_after = change.record["version"]
+        step.version_before = change.record["version"]
         self._redo.append(step)
+        for older in reversed(self._undo):  # the step below now finds the record at this version
+            if (older.kind, older.record_id) == (step.kind, step.record_id):
+                older.version_after = step.version_before
+                break
         return change
 
     def redo(self) -> Change:
         if not self._redo:
             raise NothingToUndo(_("nothing to redo"))
         step = self._redo[-1]
-        change = self._apply_step(step, step.after, "redo")
+        change = self._apply_step(step, step.after, "redo", step.version_before)
         self._redo.pop()
         step.version_after = change.record["version"]
         self._undo.append(step)
+        for newer in reversed(self._redo):
+            if (newer.kind, newer.record_id) == (step.kind, step.record_id):
+                newer.version_before = step.version_after
+                break
         return change
 
-    def _apply_step(self, step: _UndoStep, target: dict | None, action: str) -> Change:
+    def _apply_step(self, step: _UndoStep, target: dict | None, action: str,
+                    expected_version: int) -> Change:
         kind = get_kind(step.kind)
         label = (_("Undo {label}") if action == "undo" else _("Redo {label}")).format(
             label=step.label)
         with self.transaction() as conn:
             current = self._snapshot(kind, step.record_id)
-            if current["version"] != step.version_after:
-                raise ConflictError(kind.name, step.record_id, step.version_after, current)
-            if target is None:  # undoing a create: the record goes to the trash
+            if current["version"] != expected_version:
+                raise ConflictError(kind.name, step.record_id, expected_version, current)
+            if target is None:  # undoing a create: the record goes to the trash, never lost
                 after = self._write_state(conn, kind, step.record_id, current, current,
                                           deleted_at=_now())
             else:

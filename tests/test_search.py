@@ -1,0 +1,86 @@
+"""Full-text search: any text is safe, Cyrillic folds, only shown text is matched."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tracker.search import fold, match_expression
+
+HOSTILE = ['"', '"x', "x AND", "AND", "NEAR(", "NEAR(a b", "title:x", "body : word", "-x", "*",
+           "x*", "OPS-306", "(", ")", "^", "'", "''", "%", "_", "\\", "\x00", "😀", "=cmd",
+           "<b>x</b>", "a OR b NOT c", "{title body}: x", "\ud800", "ё", " ", ""]
+
+
+def test_hostile_strings_never_raise(repo):
+    for text in HOSTILE:
+        repo.search(text)
+        repo.list("roadmap", search=text)
+        repo.count("meetings", search=text)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=60))
+def test_any_text_is_safe_to_search(repo, text):
+    hits = repo.search(text)
+    assert all(h.title for h in hits)
+    repo.list("agreements", search=text, limit=5)
+
+
+@given(st.text(max_size=200))
+def test_match_expression_quotes_every_term(text):
+    expr = match_expression(text)
+    if expr is not None:
+        for term in expr.split(" "):
+            assert term.startswith('"') and term.endswith('"*')
+            assert '"' not in term[1:-2].replace('""', "")
+
+
+def test_finds_words_and_prefixes(repo):
+    assert {h.kind for h in repo.search("Nazarbayev")} >= {"people"}
+    assert any("ALZhIR" in h.title for h in repo.search("alzh"))
+    assert repo.search("zzzzqqq") == []
+
+
+def test_cyrillic_case_and_yo_fold(empty_repo):
+    empty_repo.create("roadmap", {"title": "Ёлочный базар в Минске"})
+    empty_repo.create("people", {"title": "Пётр Ёлкин"})
+    assert [h.title for h in empty_repo.search("елочный")] == ["Ёлочный базар в Минске"]
+    assert [h.title for h in empty_repo.search("ЁЛКИН")] == ["Пётр Ёлкин"]
+    assert [h.title for h in empty_repo.search("петр")] == ["Пётр Ёлкин"]
+    assert empty_repo.count("roadmap", search="МИНСКЕ") == 1
+    assert fold("ЁЖ") == "еж"
+
+
+def test_search_does_not_match_hidden_text(empty_repo):
+    """Only fields the user is shown are indexed: not uids, users, statuses or the audit log."""
+    rid = empty_repo.create("agreements", {"title": "Visible", "status": "in_force"}).record_id
+    uid = empty_repo.get("agreements", rid)["uid"]
+    assert empty_repo.search(uid.split("-")[0]) == []
+    assert empty_repo.search("tester") == []
+    assert empty_repo.search("in_force") == []
+    assert empty_repo.search("internal") == []
+
+
+def test_trashed_records_leave_search_and_come_back(empty_repo):
+    rid = empty_repo.create("farms", {"title": "Dairy farm Zhodino"}).record_id
+    assert empty_repo.search("zhodino")
+    empty_repo.delete("farms", rid)
+    assert empty_repo.search("zhodino") == []
+    empty_repo.restore("farms", rid)
+    assert empty_repo.search("zhodino")
+
+
+def test_edits_reindex(empty_repo):
+    rid = empty_repo.create("farms", {"title": "Old name"}).record_id
+    empty_repo.update("farms", rid, {"title": "New name", "notes": "goats"}, expected_version=1)
+    assert empty_repo.search("old") == []
+    assert [h.record_id for h in empty_repo.search("goats")] == [rid]
+    assert "goats" in empty_repo.search("goats")[0].snippet
+
+
+def test_results_grouped_by_kind(repo):
+    kinds = [h.kind for h in repo.search("Belarus")]
+    from tracker.records import KIND_ORDER
+
+    assert kinds == sorted(kinds, key=KIND_ORDER.index)
