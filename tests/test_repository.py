@@ -221,7 +221,7 @@ def test_participants_many_to_many(repo):
     rid = repo.create("meetings", {"title": "Commission", "participants": ids[:2],
                                    "type": "commission"}).record_id
     assert repo.get("meetings", rid)["participants"] == sorted(ids[:2])
-    repo.update("meetings", rid, {"participants": "%d" % ids[2]}, expected_version=1)
+    repo.update("meetings", rid, {"participants": str(ids[2])}, expected_version=1)
     assert repo.get("meetings", rid)["participants"] == [ids[2]]
     linked = repo.linked_from("people", ids[2])
     assert ("meetings", rid, "Commission") in linked

@@ -19,7 +19,8 @@ def test_hostile_strings_never_raise(repo):
         repo.count("meetings", search=text)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=60))
 def test_any_text_is_safe_to_search(repo, text):
     hits = repo.search(text)

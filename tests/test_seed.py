@@ -13,7 +13,8 @@ def test_seed_counts(repo):
 
 def test_required_facts_are_seeded(repo):
     titles = {k: {r["title"] for r in repo.list(k)} for k in KIND_ORDER}
-    assert {"Alexander Lukashenko", "Nursultan Nazarbayev", "Alexander Shumilin"} == titles["people"]
+    people = {"Alexander Lukashenko", "Nursultan Nazarbayev", "Alexander Shumilin"}
+    assert people == titles["people"]
     assert {"Customs Union", "Single Economic Space"} <= titles["agreements"]
     assert any("annual meetings" in t for t in titles["agreements"])
     assert any("road map" in t for t in titles["agreements"])
