@@ -12,6 +12,8 @@ import datetime as _dt
 import gettext as _gettext
 import locale
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from .paths import resource_path
 
@@ -38,18 +40,46 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation.ngettext(singular, plural, n)
 
 
-def system_language() -> str:
-    """The user's language from the environment, if we have a catalogue for it, else English."""
+# Windows reports locales by English name ("Russian_Russia"), not by code.
+_LOCALE_NAMES = {"russian": "ru", "english": "en"}
+
+
+def language_code(name: str | None) -> str | None:
+    """'ru_RU.UTF-8', 'ru-RU', 'Russian_Russia.1251', 'ru:en' -> 'ru'; None if not one of ours."""
+    if not name:
+        return None
+    code = name.split(":")[0].split(".")[0].replace("-", "_").split("_")[0].lower()
+    code = _LOCALE_NAMES.get(code, code)
+    return code if code in LANGUAGES else None
+
+
+def system_language(system_locale: str | None = None) -> str:
+    """The user's language, if we have a catalogue for it, else English.
+
+    ``system_locale`` (for example ``QLocale.system().name()`` in the GUI, which knows the desktop
+    setting on Windows and macOS) wins; then the environment (LANGUAGE, LC_ALL, LC_MESSAGES, LANG);
+    then the C library's locale.
+    """
+    if system_locale:
+        return language_code(system_locale) or "en"
     for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var)
-        if value:
-            code = value.split(":")[0].split(".")[0].split("_")[0].lower()
-            return code if code in LANGUAGES else "en"
+        if value and value not in ("C", "POSIX", "C.UTF-8"):
+            return language_code(value) or "en"
     try:
-        code = (locale.getlocale()[0] or "en").split("_")[0].lower()
+        return language_code(locale.getlocale()[0]) or "en"
     except ValueError:
-        code = "en"
-    return code if code in LANGUAGES else "en"
+        return "en"
+
+
+_cache: dict[tuple, _gettext.NullTranslations] = {}
+
+
+def _stamp(path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None
 
 
 def _load_catalogue(lang: str) -> _gettext.NullTranslations:
@@ -57,12 +87,19 @@ def _load_catalogue(lang: str) -> _gettext.NullTranslations:
     base = resource_path("translations")
     mo = base / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
     po = base / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    key = (str(po), _stamp(po), _stamp(mo))
+    cached = _cache.get(key)
+    if cached is not None:
+        return cached
     if po.exists() and (not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime):
-        return _po_translations(po)
-    if mo.exists():
+        result = _po_translations(po)
+    elif mo.exists():
         with open(mo, "rb") as fh:
-            return _gettext.GNUTranslations(fh)
-    return _gettext.NullTranslations()
+            result = _gettext.GNUTranslations(fh)
+    else:
+        result = _gettext.NullTranslations()
+    _cache[key] = result
+    return result
 
 
 def _po_translations(po_path) -> _gettext.NullTranslations:
@@ -94,6 +131,17 @@ def set_language(lang: str | None) -> str:
 
 def current_language() -> str:
     return _current
+
+
+@contextmanager
+def language(lang: str | None) -> Iterator[str]:
+    """Use ``lang`` inside the block (a Russian briefing from an English session), then switch
+    back. Not thread-safe: the language is process-wide."""
+    previous = _current
+    try:
+        yield set_language(lang)
+    finally:
+        set_language(previous)
 
 
 _EN_MONTHS = (
