@@ -144,8 +144,8 @@ def _cell(text: str, width: int = MAX_CELL) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _table(headers: list[str], rows: list[list[str]]) -> str:
-    cells = [[_cell(c) for c in row] for row in rows]
+def _table(headers: list[str], rows: list[list[str]], width: int = MAX_CELL) -> str:
+    cells = [[_cell(c, width) for c in row] for row in rows]
     widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip(),
              "  ".join("-" * w for w in widths)]
@@ -251,7 +251,8 @@ def fields(kind_name: str, as_json: bool):
         if r["minimum"] is not None or r["maximum"] is not None:
             extra = f"{r['minimum']}–{r['maximum']}"
         table.append([r["name"], r["label"], r["type"], "*" if r["required"] else "", extra])
-    click.echo(_table([_("Field"), _("Label"), _("Type"), _("Required"), _("Values")], table))
+    click.echo(_table([_("Field"), _("Label"), _("Type"), _("Required"), _("Values")], table,
+                      width=200))
 
 
 # --- reading --------------------------------------------------------------------------------------
