@@ -1,0 +1,6 @@
+"""Entry script PyInstaller freezes as ``bilateral-tracker-cli`` (same as the console script)."""
+
+from tracker.cli import main
+
+if __name__ == "__main__":
+    main()
