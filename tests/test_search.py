@@ -32,9 +32,10 @@ def test_any_text_is_safe_to_search(repo, text):
 def test_match_expression_quotes_every_term(text):
     expr = match_expression(text)
     if expr is not None:
-        for term in expr.split(" "):
-            assert term.startswith('"') and term.endswith('"*')
-            assert '"' not in term[1:-2].replace('""', "")
+        assert expr.startswith("body : (") and expr.endswith(")")
+        for term in expr[len("body : ("):-1].split(" "):
+            assert term.startswith('"') and term.endswith(('"*', '"'))
+            assert '"' not in term.rstrip("*")[1:-1]
 
 
 def test_finds_words_and_prefixes(repo):

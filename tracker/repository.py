@@ -146,7 +146,9 @@ class Repository:
                  user: str | None = None, seed: bool = False):
         self.path = Path(path).expanduser()
         is_new = not self.path.exists()
-        self.conn, self.read_only = _db.connect(self.path, create=create, read_only=read_only)
+        self.warnings: list[str] = []  # read-only reason, network share: show these to the user
+        self.conn, self.read_only = _db.connect(self.path, create=create, read_only=read_only,
+                                                warnings=self.warnings)
         self.user = user or _os_user()
         self._undo: list[_UndoStep] = []
         self._redo: list[_UndoStep] = []
@@ -250,13 +252,12 @@ class Repository:
             clauses.append(f"classification IN ({', '.join('?' for _c in allowed)})")
             params.extend(allowed)
         if search is not None and search.strip():
-            expr = match_expression(search)
+            expr = match_expression(search, [kind.name])
             if expr is None:
                 clauses.append("0")
             else:
-                clauses.append("id IN (SELECT record_id FROM search WHERE search MATCH ? "
-                               "AND kind = ?)")
-                params.extend([expr, kind.name])
+                clauses.append("id IN (SELECT record_id FROM search WHERE search MATCH ?)")
+                params.append(expr)
         return " AND ".join(clauses)
 
     def list(self, kind_name: str, *, search: str | None = None, status: str | None = None,
@@ -273,21 +274,44 @@ class Repository:
             raise TrackerError(_("cannot sort {kind} by {field!r}").format(kind=kind.name,
                                                                           field=sort))
         direction = "DESC" if descending else "ASC"
-        # Empty values sort last in either direction; id breaks ties so paging is stable.
-        order = f"{_q(sort)} IS NULL, {_q(sort)} {direction}, id {direction}"
         cols = "*" if columns is None else ", ".join(_q(c) for c in
                                                      dict.fromkeys(["id", *columns]))
-        sql = f"SELECT {cols} FROM {_q(kind.name)} WHERE {where} ORDER BY {order}"
-        if limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            params.extend([int(limit), int(offset)])
-        cur = self.conn.execute(sql, params)
-        names = [d[0] for d in cur.description]
-        rows = [dict(zip(names, row)) for row in cur.fetchall()]
+        base = f"SELECT {cols} FROM {_q(kind.name)} WHERE {where}"
+        # id breaks ties so paging is stable. Empty values sort last in either direction: the
+        # filled and the empty part are read as two index-ordered segments (an ORDER BY on
+        # "col IS NULL" would sort the whole table for every page).
+        if sort in _NOT_NULL:
+            rows = self._rows(f"{base} ORDER BY {_q(sort)} {direction}, id {direction}", params,
+                              limit, offset)
+        else:
+            filled = f"{base} AND {_q(sort)} IS NOT NULL ORDER BY {_q(sort)} {direction}, " \
+                     f"id {direction}"
+            empty = f"{base} AND {_q(sort)} IS NULL ORDER BY id {direction}"
+            if limit is None:
+                rows = self._rows(filled, params) + self._rows(empty, params)
+            else:
+                n_filled = self.conn.execute(
+                    f"SELECT count(*) FROM {_q(kind.name)} WHERE {where} AND "
+                    f"{_q(sort)} IS NOT NULL", params).fetchone()[0]
+                rows = []
+                if offset < n_filled:
+                    rows = self._rows(filled, params, limit, offset)
+                if len(rows) < limit:
+                    rows += self._rows(empty, params, limit - len(rows),
+                                       max(0, offset - n_filled))
         if with_links:
             for row in rows:
                 self._attach_links(kind, row)
         return rows
+
+    def _rows(self, sql: str, params: list, limit: int | None = None, offset: int = 0
+              ) -> list[dict]:
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params = [*params, int(limit), int(offset)]
+        cur = self.conn.execute(sql, params)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
 
     def count(self, kind_name: str, *, search: str | None = None, status: str | None = None,
               trash: bool = False, max_classification: str | None = None) -> int:
@@ -303,7 +327,10 @@ class Repository:
 
     def get(self, kind_name: str, record_id: int, *, include_deleted: bool = True) -> dict:
         kind = get_kind(kind_name)
-        cur = self.conn.execute(f"SELECT * FROM {_q(kind.name)} WHERE id = ?", (record_id,))
+        try:
+            cur = self.conn.execute(f"SELECT * FROM {_q(kind.name)} WHERE id = ?", (record_id,))
+        except OverflowError:  # an id beyond SQLite's integers: no such record
+            raise NotFound(kind.name, record_id) from None
         row = cur.fetchone()
         if row is None:
             raise NotFound(kind.name, record_id)
@@ -386,17 +413,13 @@ class Repository:
     def search(self, text: str, *, limit: int = 50, kinds: list[str] | None = None
                ) -> list[SearchHit]:
         """Ranked full-text search across kinds; any text is safe and never raises."""
-        expr = match_expression(text)
+        kinds = [get_kind(k).name for k in kinds] if kinds else None
+        expr = match_expression(text, kinds)
         if expr is None:
             return []
-        params: list = [expr]
-        kind_clause = ""
-        if kinds:
-            kind_clause = f" AND kind IN ({', '.join('?' for _k in kinds)})"
-            params.extend(kinds)
         rows = self.conn.execute(
-            f"SELECT kind, record_id FROM search WHERE search MATCH ?{kind_clause} "
-            "ORDER BY rank LIMIT ?", [*params, limit * 4]).fetchall()
+            "SELECT kind, record_id FROM search WHERE search MATCH ? ORDER BY rank LIMIT ?",
+            [expr, limit * 4]).fetchall()
         hits: list[SearchHit] = []
         words = [w for w in fold(text).split() if w]
         for kind_name, rid in rows:
@@ -857,6 +880,7 @@ class Repository:
         return {k: self.count(k) for k in KIND_ORDER}
 
 
+_NOT_NULL = {"id", "title", "status", "classification", "created_at", "updated_at"}
 _IGNORED_INPUT = {"id", "uid", "created_at", "updated_at", "created_by", "updated_by", "version",
                   "deleted_at", "citations", "sources", "overdue"}
 

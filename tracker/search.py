@@ -36,9 +36,24 @@ def terms(text: str) -> list[str]:
     return words[:MAX_TERMS]
 
 
-def match_expression(text: str) -> str | None:
-    """An FTS5 MATCH expression for ``text`` (each word as a prefix), or None if nothing to find."""
+def match_expression(text: str, kinds: list[str] | tuple[str, ...] | None = None) -> str | None:
+    """An FTS5 MATCH expression for ``text``, or None if there is nothing to find.
+
+    Every word is quoted (so no operator or column name the user types reaches FTS5) and matched
+    as a prefix (one-letter words exactly: a one-letter prefix matches half the database); the
+    words are confined to the ``body`` column; ``kinds`` (our own names) restricts the kind.
+    """
     words = terms(text)
     if not words:
         return None
-    return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+    quoted = " ".join('"' + w.replace('"', '""') + ('"*' if len(w) > 1 else '"') for w in words)
+    expr = f"body : ({quoted})"
+    if kinds:
+        expr = f"kind : ({' OR '.join(_kind_token(k) for k in kinds)}) AND {expr}"
+    return expr
+
+
+def _kind_token(kind: str) -> str:
+    if not kind.isidentifier():
+        raise ValueError(kind)
+    return f'"{kind}"'
