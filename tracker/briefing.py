@@ -87,7 +87,7 @@ class BriefingOptionsError(BriefingError, ValueError):
     """An option has a bad value; the message names the option."""
 
     def __init__(self, option: str, message: str):
-        self.option = option
+        self.option, self.detail = option, message
         super().__init__(_("briefing option {option}: {message}").format(option=option,
                                                                         message=message))
 
