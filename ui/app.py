@@ -1,0 +1,139 @@
+"""Starting the desktop app: ``bilateral-tracker [--db PATH] [--language en|ru|system]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ORGANIZATION = "BilateralTracker"
+APPLICATION = "bilateral-tracker"
+DESKTOP_FILE = "org.bilateraltracker.BilateralTracker"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="bilateral-tracker",
+                                     description="Bilateral Tracker desktop app")
+    parser.add_argument("--db", metavar="PATH", help="database file (default: TRACKER_DB or the "
+                        "user data folder); created and seeded on first use")
+    parser.add_argument("--language", choices=("en", "ru", "system"),
+                        help="interface language (default: the saved preference, else system)")
+    args, _qt_args = parser.parse_known_args(argv)
+    return args
+
+
+def make_application(argv: list[str]):
+    """The QApplication with names set before any QSettings is made."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    QCoreApplication.setOrganizationName(ORGANIZATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    QGuiApplication.setDesktopFileName(DESKTOP_FILE)
+    app = QApplication.instance() or QApplication(argv)
+    app.setApplicationDisplayName("Bilateral Tracker")
+    try:
+        import tracker
+
+        app.setApplicationVersion(tracker.__version__)
+    except Exception:  # noqa: BLE001 - a missing version never stops the app
+        pass
+    return app
+
+
+def setup_language(app, option: str | None) -> str:
+    """Set the core's language (from the option, else QSettings "language", else system) and
+    install Qt's own translation for standard buttons and dialogs."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
+
+    from tracker.i18n import set_language
+
+    wanted = option or QSettings().value("language") or "system"
+    try:
+        lang = set_language(str(wanted))
+    except ValueError:
+        lang = set_language("system")
+    if lang != "en":
+        translator = QTranslator(app)
+        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if translator.load(f"qtbase_{lang}", folder):
+            app.installTranslator(translator)
+            app._qt_translator = translator  # keep it alive
+        QLocale.setDefault(QLocale(lang))
+    return lang
+
+
+def window_icon():
+    from PySide6.QtGui import QIcon
+
+    from tracker.paths import resource_path
+
+    for name in ("bilateral-tracker.svg", "bilateral-tracker.png"):
+        path = resource_path("icons", name)
+        if path.exists():
+            return QIcon(str(path))
+    return None
+
+
+def open_repository(path: Path):
+    """Open (creating and seeding on first run); returns (repo, None) or (None, message)."""
+    from tracker.db import DatabaseError
+    from tracker.repository import Repository, TrackerError
+
+    try:
+        return Repository(path, seed=True), None
+    except (DatabaseError, TrackerError, OSError) as exc:
+        return None, str(exc)
+    except Exception as exc:  # noqa: BLE001 - sqlite3 errors: shown, never a traceback
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+def show_open_error(path: Path, message: str) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from tracker.i18n import _
+
+    box = QMessageBox(QMessageBox.Icon.Critical, _("Cannot open the database"), _(
+        "The database {path} cannot be opened:\n\n{error}\n\nThe file was not changed. "
+        "If it is damaged, restore a backup (bilateral-tracker-cli backups / restore) or "
+        "start with another file: bilateral-tracker --db OTHER.db").format(
+            path=path, error=message))
+    box.exec()
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parse_args(argv)
+    app = make_application([sys.argv[0], *argv])
+    setup_language(app, args.language)
+    icon = window_icon()
+    if icon is not None:
+        app.setWindowIcon(icon)
+
+    from tracker.paths import default_db_path
+
+    path = Path(args.db).expanduser() if args.db else default_db_path()
+    repo, error = open_repository(path)
+    if repo is None:
+        show_open_error(path, error)
+        return 2
+
+    from ui.main_window import MainWindow, run_safety_hook
+
+    run_safety_hook("auto_backup_on_open", repo)
+    window = MainWindow(repo)
+    if icon is not None:
+        window.setWindowIcon(icon)
+    window.show()
+    try:
+        code = app.exec()
+    finally:
+        repo = window.repo  # the user may have opened another file
+        run_safety_hook("backup_on_exit", repo)
+        repo.close()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,297 @@
+"""The dashboard: key figures from ``repo.figures()``, a road-map chart and what needs attention."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker.i18n import _, format_date
+from tracker.records import KINDS, ROADMAP_STATUSES
+
+from .models import OVERDUE_COLOR, _utc_to_local, kind_label, record_caption
+
+STATUS_COLORS = {
+    "done": QColor("#2e7d32"),
+    "in_progress": QColor("#1565c0"),
+    "planned": QColor("#8d99ae"),
+    "cancelled": QColor("#bdbdbd"),
+    "overdue": OVERDUE_COLOR,
+}
+
+# (figure key, caption) in the order shown
+FIGURES = (
+    ("agreements_in_force", "Agreements in force"),
+    ("plants_operating_sites", "Joint plants operating (sites)"),
+    ("farms_total", "Farms"),
+    ("roadmap_done", "Road-map items done"),
+    ("roadmap_in_progress", "Road-map items in progress"),
+    ("roadmap_planned", "Road-map items planned"),
+    ("roadmap_overdue", "Road-map items overdue"),
+)
+
+
+class StatusChart(QWidget):
+    """Horizontal bars: road-map items per status, plus overdue (painted with QPainter)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.bars: list[tuple[str, str, int]] = []  # (key, label, value)
+        self.setMinimumHeight(150)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setAccessibleName(_("Road-map status chart"))
+
+    def set_figures(self, figures: dict) -> None:
+        by_status = figures.get("roadmap_by_status") or {}
+        self.bars = [(value, _(label), int(by_status.get(value, 0)))
+                     for value, label in ROADMAP_STATUSES]
+        self.bars.append(("overdue", _("Overdue"), int(figures.get("roadmap_overdue", 0))))
+        self.setToolTip("\n".join(f"{label}: {n}" for _k, label, n in self.bars))
+        self.setAccessibleDescription(self.toolTip())
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        line = self.fontMetrics().height() + 10
+        return QSize(360, max(150, line * max(len(self.bars), 5) + 12))
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        fm = self.fontMetrics()
+        pal = self.palette()
+        text_color = pal.color(QPalette.ColorRole.WindowText)
+        if not self.bars:
+            p.end()
+            return
+        label_w = max(fm.horizontalAdvance(label) for _k, label, _n in self.bars) + 12
+        number_w = fm.horizontalAdvance("100000") + 8
+        top = 6
+        row_h = max(fm.height() + 10, (self.height() - 12) // len(self.bars))
+        bar_h = min(row_h - 8, fm.height() + 6)
+        avail = max(10, self.width() - label_w - number_w - 12)
+        peak = max((n for _k, _l, n in self.bars), default=0) or 1
+        for i, (key, label, n) in enumerate(self.bars):
+            y = top + i * row_h
+            p.setPen(text_color)
+            p.drawText(QRectF(0, y, label_w - 8, row_h), Qt.AlignmentFlag.AlignRight
+                       | Qt.AlignmentFlag.AlignVCenter, label)
+            w = avail * n / peak
+            rect = QRectF(label_w, y + (row_h - bar_h) / 2, max(w, 2 if n else 0), bar_h)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(STATUS_COLORS.get(key, QColor("#607d8b")))
+            if n:
+                p.drawRoundedRect(rect, 3, 3)
+            p.setPen(OVERDUE_COLOR if key == "overdue" and n else text_color)
+            p.drawText(QRectF(label_w + w + 6, y, number_w, row_h),
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, str(n))
+        p.end()
+
+
+class _Figure(QFrame):
+    def __init__(self, caption: str, parent=None):
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setObjectName("figure")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        self.number = QLabel("0")
+        font = self.number.font()
+        font.setPointSizeF(font.pointSizeF() * 2.0)
+        font.setBold(True)
+        self.number.setFont(font)
+        self.caption = QLabel(caption)
+        self.caption.setWordWrap(True)
+        layout.addWidget(self.number)
+        layout.addWidget(self.caption)
+        self.setAccessibleName(caption)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+
+def _list(name: str) -> QTreeWidget:
+    tree = QTreeWidget()
+    tree.setRootIsDecorated(False)
+    tree.setAccessibleName(name)
+    tree.setUniformRowHeights(True)
+    tree.setAlternatingRowColors(True)
+    return tree
+
+
+def _fit(tree: QTreeWidget, min_rows: int = 2, max_rows: int = 8) -> None:
+    """Size a list to its rows (between min_rows and max_rows) so empty lists stay small."""
+    rows = max(min_rows, min(max_rows, tree.topLevelItemCount()))
+    line = tree.sizeHintForRow(0) if tree.topLevelItemCount() else tree.fontMetrics().height() + 6
+    line = max(line, tree.fontMetrics().height() + 4)
+    header = tree.header().sizeHint().height()
+    tree.setFixedHeight(header + rows * line + 2 * tree.frameWidth() + 4)
+
+
+class DashboardPage(QWidget):
+    openRecord = Signal(str, int)  # noqa: N815
+
+    def __init__(self, repo, parent=None):
+        super().__init__(parent)
+        self.repo = repo
+        self.figures: dict = {}
+        self.today: _dt.date | None = None  # tests fix the date; None = today
+        content = QWidget()
+        outer = QVBoxLayout(content)
+        outer.setContentsMargins(12, 12, 12, 12)
+        outer.setSpacing(12)
+        self.title = QLabel()
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        outer.addWidget(self.title)
+
+        grid = QGridLayout()
+        grid.setSpacing(8)
+        self.figure_widgets: dict[str, _Figure] = {}
+        for i, (key, caption) in enumerate(FIGURES):
+            w = _Figure(_(caption))
+            self.figure_widgets[key] = w
+            grid.addWidget(w, i // 4, i % 4)
+        outer.addLayout(grid)
+
+        middle = QHBoxLayout()
+        chart_box = QGroupBox(_("Road map by status"))
+        chart_layout = QVBoxLayout(chart_box)
+        self.chart = StatusChart()
+        chart_layout.addWidget(self.chart)
+        middle.addWidget(chart_box, 2)
+        overdue_box = QGroupBox(_("Overdue road-map items"))
+        ol = QVBoxLayout(overdue_box)
+        self.overdue = _list(_("Overdue road-map items"))
+        self.overdue.setHeaderLabels([_("Due"), _("Item"), _("Progress, %")])
+        ol.addWidget(self.overdue)
+        middle.addWidget(overdue_box, 3)
+        outer.addLayout(middle)
+
+        lower = QHBoxLayout()
+        deadlines_box = QGroupBox(_("Deadlines in the next 90 days"))
+        dl = QVBoxLayout(deadlines_box)
+        self.deadlines = _list(_("Deadlines in the next 90 days"))
+        self.deadlines.setHeaderLabels([_("Due"), _("Item"), _("Progress, %")])
+        dl.addWidget(self.deadlines)
+        lower.addWidget(deadlines_box, 1)
+        meetings_box = QGroupBox(_("Upcoming meetings"))
+        ml = QVBoxLayout(meetings_box)
+        self.meetings = _list(_("Upcoming meetings"))
+        self.meetings.setHeaderLabels([_("Date"), _("Meeting"), _("Place")])
+        ml.addWidget(self.meetings)
+        lower.addWidget(meetings_box, 1)
+        outer.addLayout(lower)
+
+        recent_box = QGroupBox(_("Recent changes"))
+        rl = QVBoxLayout(recent_box)
+        self.recent = _list(_("Recent changes"))
+        self.recent.setHeaderLabels([_("When"), _("What"), _("Record"), _("Who")])
+        rl.addWidget(self.recent)
+        outer.addWidget(recent_box)
+        outer.addStretch(1)
+
+        for tree in (self.overdue, self.deadlines, self.meetings, self.recent):
+            tree.itemActivated.connect(self._activated)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.figures = self.repo.figures(self.today)
+        f = self.figures
+        home, partner = self.repo.sides()
+        title = self.repo.setting("relationship_title") or " – ".join(x for x in (home, partner)
+                                                                        if x)
+        self.title.setText(title or _("Dashboard"))
+        for key, widget in self.figure_widgets.items():
+            widget.number.setText(str(f.get(key, 0)))
+            red = key == "roadmap_overdue" and f.get(key, 0)
+            widget.number.setStyleSheet(f"color: {OVERDUE_COLOR.name()};" if red else "")
+        self.figure_widgets["agreements_in_force"].setToolTip(
+            _("{n} agreements in all").format(n=f.get("agreements_total", 0)))
+        self.figure_widgets["plants_operating_sites"].setToolTip(
+            _("{n} sites in all").format(n=f.get("plants_sites_total", 0)))
+        self.chart.set_figures(f)
+
+        self.overdue.clear()
+        for item in f.get("overdue", []):
+            row = QTreeWidgetItem([format_date(item["due_date"]), item["title"],
+                                   str(item.get("progress") or 0)])
+            for c in range(3):
+                row.setForeground(c, OVERDUE_COLOR)
+            row.setToolTip(1, item["title"])
+            row.setData(0, Qt.ItemDataRole.UserRole, ("roadmap", item["id"]))
+            self.overdue.addTopLevelItem(row)
+        if not f.get("overdue"):
+            self._placeholder(self.overdue, _("Nothing is overdue."))
+
+        self.deadlines.clear()
+        for item in f.get("deadlines", []):
+            row = QTreeWidgetItem([format_date(item["due_date"]), item["title"],
+                                   str(item.get("progress") or 0)])
+            row.setToolTip(1, item["title"])
+            row.setData(0, Qt.ItemDataRole.UserRole, ("roadmap", item["id"]))
+            self.deadlines.addTopLevelItem(row)
+        if not f.get("deadlines"):
+            self._placeholder(self.deadlines, _("No deadline in the next 90 days."))
+
+        self.meetings.clear()
+        for item in f.get("upcoming_meetings", []):
+            row = QTreeWidgetItem([format_date(item.get("start_date")), item["title"],
+                                   item.get("place") or ""])
+            row.setToolTip(1, item["title"])
+            row.setData(0, Qt.ItemDataRole.UserRole, ("meetings", item["id"]))
+            self.meetings.addTopLevelItem(row)
+        if not f.get("upcoming_meetings"):
+            self._placeholder(self.meetings, _("No meeting with a date ahead."))
+
+        self.recent.clear()
+        for entry in self.repo.history(limit=10):
+            row = QTreeWidgetItem([_utc_to_local(entry["at"]), entry.get("label") or "",
+                                   f"{kind_label(entry.get('kind'))}: {record_caption(entry)}",
+                                   entry.get("user") or ""])
+            row.setToolTip(2, row.text(2))
+            if entry.get("record_id") is not None and entry.get("kind") in KINDS:
+                row.setData(0, Qt.ItemDataRole.UserRole, (entry["kind"], entry["record_id"]))
+            self.recent.addTopLevelItem(row)
+        for tree in (self.overdue, self.deadlines, self.meetings, self.recent):
+            _fit(tree, 3, 10 if tree is self.recent else 6)
+            tree.resizeColumnToContents(0)
+            if tree.columnCount() > 1:
+                tree.setColumnWidth(1, max(tree.columnWidth(1), 260))
+
+    def _placeholder(self, tree: QTreeWidget, text: str) -> None:
+        row = QTreeWidgetItem(["", text])
+        row.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        row.setForeground(1, self.palette().color(QPalette.ColorRole.PlaceholderText))
+        tree.addTopLevelItem(row)
+
+    def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        data = item.data(0, Qt.ItemDataRole.UserRole)
+        if data:
+            self.openRecord.emit(data[0], int(data[1]))
+
+    def figure_text(self, key: str) -> str:
+        return self.figure_widgets[key].number.text()
+

@@ -1,0 +1,663 @@
+"""The main window: navigation, pages, menus, undo/redo, status bar and outside-change polling."""
+
+from __future__ import annotations
+
+import html
+import importlib.util
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QStyle,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+import tracker
+from tracker.i18n import _
+from tracker.paths import resources_dir
+from tracker.records import KIND_ORDER, KINDS, get_kind
+from tracker.repository import ConflictError, NothingToUndo, Repository, TrackerError
+
+from .dashboard import DashboardPage
+from .history_page import HistoryPage
+from .record_page import RecordPage
+from .search_dialog import SearchDialog
+from .trash_page import TrashPage
+
+log = logging.getLogger(__name__)
+
+PAGES = ("dashboard", *KIND_ORDER, "trash", "history")
+MAX_RECENT = 8
+POLL_MS = 2000
+
+
+def page_title(name: str) -> str:
+    if name == "dashboard":
+        return _("Dashboard")
+    if name == "trash":
+        return _("Trash")
+    if name == "history":
+        return _("History")
+    return _(get_kind(name).plural)
+
+
+def optional_module(name: str) -> bool:
+    """True if ``name`` can be imported (checked without importing it: startup stays fast)."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def run_safety_hook(name: str, repo) -> None:
+    """Call ``tracker.backup.<name>(repo)`` if the backup module provides it; never raise."""
+    try:
+        from tracker import backup  # type: ignore[attr-defined]
+    except ImportError:
+        return
+    hook = getattr(backup, name, None)
+    if hook is None:
+        return
+    try:
+        hook(repo)
+    except Exception:  # noqa: BLE001 - a failed automatic backup must not stop the app
+        log.exception("automatic backup %s failed", name)
+
+
+def bundled_licences() -> list[Path]:
+    """Licence files of bundled assets (fonts, icons, ...) under resources/."""
+    base = resources_dir()
+    if not base.is_dir():
+        return []
+    found = []
+    for path in sorted(base.rglob("*")):
+        upper = path.name.upper()
+        if path.is_file() and ("LICENSE" in upper or "LICENCE" in upper or "COPYING" in upper):
+            found.append(path)
+    return found
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, repo: Repository, parent=None, *, poll_ms: int = POLL_MS):
+        super().__init__(parent)
+        self.repo = repo
+        self.setWindowTitle(_("Bilateral Tracker"))
+        self.setMinimumSize(900, 600)
+        self.pages: dict[str, QWidget] = {}
+        self._stale: set[str] = set()
+        self._current = "dashboard"
+
+        self._make_actions()
+        self._make_menus()
+        self._make_toolbar()
+
+        # central: read-only banner above (navigation | pages)
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background: #fff3cd; color: #5c4400; padding: 6px;"
+                                  "border-bottom: 1px solid #e0c060;")
+        self.banner.setAccessibleName(_("Read-only notice"))
+        self.banner.hide()
+        self.nav = QListWidget()
+        self.nav.setAccessibleName(_("Navigation"))
+        self.nav.setUniformItemSizes(True)
+        self.nav.setSpacing(1)
+        self.stack = QStackedWidget()
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(0)
+        body.addWidget(self.nav)
+        body.addWidget(self.stack, 1)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addLayout(body, 1)
+        self.setCentralWidget(central)
+
+        # status bar
+        self.path_label = QLabel()
+        self.path_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.count_label = QLabel()
+        self.ro_label = QLabel()
+        self.ro_label.setAccessibleName(_("Read-only state"))
+        self.statusBar().addWidget(self.path_label, 1)
+        self.statusBar().addPermanentWidget(self.count_label)
+        self.statusBar().addPermanentWidget(self.ro_label)
+
+        self._build_pages()
+        self.nav.currentRowChanged.connect(self._nav_changed)
+        self._restore_settings()
+        self._data_version = self.repo.data_version()
+        self.poll_timer = QTimer(self)
+        self.poll_timer.setInterval(poll_ms)
+        self.poll_timer.timeout.connect(self.poll)
+        if poll_ms > 0:
+            self.poll_timer.start()
+
+    # -- construction -------------------------------------------------------------------------
+
+    def _action(self, text: str, slot, shortcut=None, icon=None, name: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if icon is not None:
+            action.setIcon(self.style().standardIcon(icon))
+        action.triggered.connect(lambda _checked=False: slot())
+        if name:
+            action.setObjectName(name)
+        return action
+
+    def _make_actions(self) -> None:
+        sp = QStyle.StandardPixmap
+        key = QKeySequence.StandardKey
+        self.new_db_action = self._action(_("New database…"), self.new_database, name="new_db")
+        self.open_db_action = self._action(_("Open database…"), self.open_database_dialog,
+                                           key.Open, sp.SP_DialogOpenButton, "open_db")
+        self.backups_action = self._action(_("Backups…"), self.show_backups, name="backups")
+        self.briefing_action = self._action(_("Briefing…"), self.show_briefing, "Ctrl+E",
+                                            name="briefing")
+        self.prefs_action = self._action(_("Preferences…"), self.show_preferences,
+                                         name="preferences")
+        self.quit_action = self._action(_("Quit"), self.close, key.Quit, name="quit")
+        self.undo_action = self._action(_("Undo"), self.undo, "Ctrl+Z", sp.SP_ArrowBack, "undo")
+        self.redo_action = self._action(_("Redo"), self.redo, "Ctrl+Shift+Z", sp.SP_ArrowForward,
+                                        "redo")
+        self.new_action = self._action(_("New"), self.new_record, "Ctrl+N", sp.SP_FileIcon,
+                                       "new")
+        self.save_action = self._action(_("Save"), self.save_record, "Ctrl+S",
+                                        sp.SP_DialogSaveButton, "save")
+        self.delete_action = self._action(_("Delete"), self.delete_record, QKeySequence.StandardKey
+                                          .Delete, sp.SP_TrashIcon, "delete")
+        self.revert_action = self._action(_("Revert"), self.revert_record, None,
+                                          sp.SP_BrowserReload, "revert")
+        self.find_action = self._action(_("Find…"), self.show_search, "Ctrl+F",
+                                        sp.SP_FileDialogContentsView, "find")
+        self.record_history_action = self._action(_("History of this record"),
+                                                  self.show_record_history, "Ctrl+H",
+                                                  name="record_history")
+        self.about_action = self._action(_("About Bilateral Tracker"), self.show_about,
+                                         name="about")
+        for a, tip in ((self.new_action, _("New record (Ctrl+N)")),
+                       (self.save_action, _("Save the record (Ctrl+S)")),
+                       (self.delete_action, _("Move the record to the trash (Del)")),
+                       (self.find_action, _("Search every record (Ctrl+F)"))):
+            a.setToolTip(tip)
+        self.backups_action.setVisible(optional_module("ui.backups_dialog"))
+        self.briefing_action.setVisible(optional_module("ui.briefing_dialog"))
+        self.prefs_action.setVisible(optional_module("ui.preferences"))
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(_("&File"))
+        file_menu.addAction(self.new_db_action)
+        file_menu.addAction(self.open_db_action)
+        self.recent_menu = file_menu.addMenu(_("Open &Recent"))
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addSeparator()
+        file_menu.addAction(self.backups_action)
+        file_menu.addAction(self.briefing_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.prefs_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit = bar.addMenu(_("&Edit"))
+        edit.addAction(self.undo_action)
+        edit.addAction(self.redo_action)
+        edit.addSeparator()
+        edit.addAction(self.new_action)
+        edit.addAction(self.save_action)
+        edit.addAction(self.delete_action)
+        edit.addAction(self.revert_action)
+        edit.addSeparator()
+        edit.addAction(self.find_action)
+        edit.addAction(self.record_history_action)
+        self.go_menu = bar.addMenu(_("&Go"))
+        self.go_actions = []
+        for i, name in enumerate(PAGES):
+            shortcut = f"Ctrl+{(i + 1) % 10}" if i < 10 else None
+            action = self._action(page_title(name), lambda n=name: self.go_to(n), shortcut,
+                                  name=f"go_{name}")
+            self.go_menu.addAction(action)
+            self.go_actions.append(action)
+        help_menu = bar.addMenu(_("&Help"))
+        help_menu.addAction(self.about_action)
+
+    def _make_toolbar(self) -> None:
+        tb = QToolBar(_("Main toolbar"))
+        tb.setObjectName("main_toolbar")
+        tb.setMovable(False)
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for a in (self.new_action, self.save_action, self.delete_action, self.revert_action):
+            tb.addAction(a)
+        tb.addSeparator()
+        tb.addAction(self.undo_action)
+        tb.addAction(self.redo_action)
+        tb.addSeparator()
+        tb.addAction(self.find_action)
+        if self.briefing_action.isVisible():
+            tb.addAction(self.briefing_action)
+        self.addToolBar(tb)
+        self.toolbar = tb
+
+    def _build_pages(self) -> None:
+        self.nav.blockSignals(True)
+        self.nav.clear()
+        while self.stack.count():
+            w = self.stack.widget(0)
+            self.stack.removeWidget(w)
+            w.deleteLater()
+        self.pages = {}
+        self._stale = set()
+        for name in PAGES:
+            if name == "dashboard":
+                page = DashboardPage(self.repo)
+                page.openRecord.connect(self.open_record)
+            elif name == "trash":
+                page = TrashPage(self.repo)
+                page.changed.connect(self.apply_change)
+            elif name == "history":
+                page = HistoryPage(self.repo)
+                page.openRecord.connect(self.open_record)
+            else:
+                page = RecordPage(self.repo, name)
+                page.changed.connect(self.apply_change)
+                page.openRecord.connect(self.open_record)
+                page.countChanged.connect(self._update_status)
+                page.dirtyChanged.connect(lambda _d: self._update_actions())
+                page.currentChanged.connect(self._update_actions)
+            page.setObjectName(f"page_{name}")
+            self.pages[name] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(page_title(name))
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            self.nav.addItem(item)
+        fm = self.nav.fontMetrics()
+        self.nav.setFixedWidth(max(fm.horizontalAdvance(page_title(n)) for n in PAGES) + 36)
+        self.nav.setCurrentRow(PAGES.index(self._current))
+        self.stack.setCurrentIndex(PAGES.index(self._current))
+        self.nav.blockSignals(False)
+        self._apply_read_only()
+        self._update_status()
+        self._update_actions()
+
+    # -- pages --------------------------------------------------------------------------------
+
+    def current_name(self) -> str:
+        return self._current
+
+    def current_page(self) -> QWidget:
+        return self.pages[self._current]
+
+    def record_page(self, name: str | None = None) -> RecordPage | None:
+        page = self.pages.get(name or self._current)
+        return page if isinstance(page, RecordPage) else None
+
+    def go_to(self, name: str) -> bool:
+        if name == self._current:
+            return True
+        if name not in self.pages:
+            return False
+        leaving = self.record_page()
+        if leaving is not None and not leaving.maybe_leave():
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(PAGES.index(self._current))
+            self.nav.blockSignals(False)
+            return False
+        self._current = name
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(PAGES.index(name))
+        self.nav.blockSignals(False)
+        self.stack.setCurrentWidget(self.pages[name])
+        if name in self._stale:
+            self._refresh_page(name)
+        self._update_status()
+        self._update_actions()
+        return True
+
+    def _nav_changed(self, row: int) -> None:
+        if 0 <= row < len(PAGES):
+            self.go_to(PAGES[row])
+
+    def open_record(self, kind: str, record_id: int) -> bool:
+        if kind not in KINDS or not self.go_to(kind):
+            return False
+        ok = self.record_page(kind).select_record(record_id)
+        self.record_page(kind).table.setFocus()
+        return ok
+
+    def _refresh_page(self, name: str, record_id: int | None = None) -> None:
+        self._stale.discard(name)
+        page = self.pages[name]
+        if isinstance(page, RecordPage):
+            page.refresh(record_id)
+        else:
+            page.refresh()
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def apply_change(self, change) -> None:
+        """After a write: refresh what it touched now if shown, else when next shown."""
+        kinds = set(change.kinds or ()) | ({change.kind} if change.kind in KINDS else set())
+        touched = set(kinds) | {"dashboard", "history"}
+        if change.action in ("delete", "restore", "undo", "redo", "create", "import"):
+            touched.add("trash")
+        for kind in KINDS.values():  # pages whose link pickers list the changed kinds
+            if any(f.target in kinds for f in kind.fields):
+                touched.add(kind.name)
+        for name in touched:
+            if name == self._current:
+                rid = change.record_id if name == change.kind else None
+                self._refresh_page(name, rid)
+            else:
+                self._stale.add(name)
+        self._data_version = self.repo.data_version()
+        if change.label:
+            self.statusBar().showMessage(change.label, 5000)
+        self._update_status()
+        self._update_actions()
+
+    def new_record(self) -> None:
+        page = self.record_page()
+        if page is None:
+            page_name = next((n for n in KIND_ORDER), None)
+            self.go_to(page_name)
+            page = self.record_page()
+        if page is not None and not self.repo.read_only:
+            page.new_record()
+
+    def save_record(self):
+        page = self.record_page()
+        return page.save() if page is not None else None
+
+    def delete_record(self):
+        page = self.record_page()
+        if page is None or self.repo.read_only:
+            return None
+        return page.delete_current()
+
+    def revert_record(self) -> None:
+        page = self.record_page()
+        if page is not None:
+            page.revert()
+
+    def undo(self):
+        return self._undo_redo(redo=False)
+
+    def redo(self):
+        return self._undo_redo(redo=True)
+
+    def _undo_redo(self, *, redo: bool):
+        page = self.record_page()
+        if page is not None and not page.maybe_leave():
+            return None
+        try:
+            change = self.repo.redo() if redo else self.repo.undo()
+        except NothingToUndo:
+            return None
+        except ConflictError as exc:
+            QMessageBox.warning(self, _("Cannot undo") if not redo else _("Cannot redo"),
+                                str(exc))
+            return None
+        except TrackerError as exc:
+            QMessageBox.critical(self, _("Cannot undo") if not redo else _("Cannot redo"),
+                                 str(exc))
+            return None
+        self.apply_change(change)
+        record = change.record or {}
+        if change.kind in KINDS and change.record_id is not None and not record.get("deleted_at"):
+            self.open_record(change.kind, change.record_id)
+        return change
+
+    # -- state --------------------------------------------------------------------------------
+
+    def _update_actions(self) -> None:
+        ro = self.repo.read_only
+        undo_label, redo_label = self.repo.undo_label(), self.repo.redo_label()
+        self.undo_action.setText(_("Undo {label}").format(label=undo_label) if undo_label
+                                 else _("Undo"))
+        self.redo_action.setText(_("Redo {label}").format(label=redo_label) if redo_label
+                                 else _("Redo"))
+        self.undo_action.setEnabled(bool(undo_label) and not ro)
+        self.redo_action.setEnabled(bool(redo_label) and not ro)
+        page = self.record_page()
+        on_record = page is not None
+        self.new_action.setEnabled(not ro)
+        self.save_action.setEnabled(on_record and not ro)
+        self.delete_action.setEnabled(on_record and not ro and page.current_id() is not None)
+        self.revert_action.setEnabled(on_record and page.form.is_dirty())
+        self.record_history_action.setEnabled(on_record and page.current_id() is not None)
+        dirty = on_record and page.form.is_dirty()
+        self.setWindowModified(dirty)
+        self.setWindowTitle(_("Bilateral Tracker — {name}").format(name=self.repo.path.name)
+                            + "[*]")
+
+    def _update_status(self) -> None:
+        self.path_label.setText(str(self.repo.path))
+        self.path_label.setToolTip(str(self.repo.path))
+        page = self.record_page()
+        if page is not None:
+            self.count_label.setText(_("{n} records").format(n=page.record_count()))
+        elif self._current == "trash":
+            self.count_label.setText(_("{n} in the trash").format(
+                n=self.pages["trash"].row_count()))
+        else:
+            total = sum(self.repo.count(k) for k in KIND_ORDER)
+            self.count_label.setText(_("{n} records").format(n=total))
+        self.ro_label.setText(_("Read-only") if self.repo.read_only else _("Editable"))
+        self.ro_label.setStyleSheet("color: #8a5a00; font-weight: bold;" if self.repo.read_only
+                                    else "")
+
+    def _apply_read_only(self) -> None:
+        ro = self.repo.read_only
+        self.banner.setVisible(ro)
+        if ro:
+            self.banner.setText(_("{path} is open read-only (the file or its folder cannot be "
+                                  "written). You can read and search; editing is disabled.")
+                                .format(path=self.repo.path))
+        for page in self.pages.values():
+            if hasattr(page, "set_read_only"):
+                page.set_read_only(ro)
+
+    def poll(self) -> None:
+        """Notice writes by other processes or windows and refresh what is shown."""
+        try:
+            version = self.repo.data_version()
+        except Exception:  # noqa: BLE001 - the file went away; keep the window usable
+            return
+        if version == self._data_version:
+            return
+        self._data_version = version
+        self._stale.update(self.pages)
+        self._refresh_page(self._current)
+        self._update_status()
+        self._update_actions()
+
+    # -- dialogs ------------------------------------------------------------------------------
+
+    def show_search(self) -> None:
+        dialog = SearchDialog(self.repo, self)
+        dialog.openRecord.connect(self.open_record)
+        self._search_dialog = dialog
+        dialog.exec()
+
+    def show_record_history(self) -> None:
+        page = self.record_page()
+        if page is None or page.current_id() is None:
+            return
+        kind, rid = page.kind.name, page.current_id()
+        if self.go_to("history"):
+            self.pages["history"].set_filter(kind, rid)
+
+    def show_backups(self) -> None:
+        try:
+            from ui.backups_dialog import BackupsDialog
+        except ImportError as exc:
+            QMessageBox.warning(self, _("Backups"), str(exc))
+            return
+        BackupsDialog(self.repo, self).exec()
+        self.poll()
+
+    def show_briefing(self) -> None:
+        try:
+            from ui.briefing_dialog import BriefingDialog
+        except ImportError as exc:
+            QMessageBox.warning(self, _("Briefing"), str(exc))
+            return
+        BriefingDialog(self.repo, self).exec()
+
+    def show_preferences(self) -> None:
+        try:
+            from ui.preferences import PreferencesDialog
+        except ImportError as exc:
+            QMessageBox.warning(self, _("Preferences"), str(exc))
+            return
+        PreferencesDialog(self).exec()
+
+    def about_text(self) -> str:
+        lines = [
+            f"<h3>{html.escape(_('Bilateral Tracker'))}</h3>",
+            "<p>" + html.escape(_("Version {version}").format(version=tracker.__version__))
+            + "</p>",
+            "<p>" + html.escape(_("Database: {path}").format(path=self.repo.path)) + "</p>",
+        ]
+        licences = bundled_licences()
+        if licences:
+            lines.append("<p>" + html.escape(_("Licences of bundled assets:")) + "</p><ul>")
+            base = resources_dir()
+            for path in licences:
+                try:
+                    shown = path.relative_to(base)
+                except ValueError:
+                    shown = path
+                lines.append(f"<li>{html.escape(str(shown))}</li>")
+            lines.append("</ul>")
+        lines.append("<p>" + html.escape(_("Built with Qt for Python (PySide6, LGPLv3), "
+                                           "SQLite, sqlite-utils and reportlab.")) + "</p>")
+        return "".join(lines)
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, _("About Bilateral Tracker"), self.about_text())
+
+    # -- databases ----------------------------------------------------------------------------
+
+    def new_database(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("New database"), str(self.repo.path.parent / "tracker-new.db"),
+            _("Tracker databases (*.db);;All files (*)"))
+        if path:
+            if Path(path).exists():
+                QMessageBox.warning(self, _("New database"), _(
+                    "{path} already exists; choose Open database to open it.").format(path=path))
+                return
+            self.open_database(path, seed=False)
+
+    def open_database_dialog(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("Open database"), str(self.repo.path.parent),
+            _("Tracker databases (*.db);;All files (*)"))
+        if path:
+            self.open_database(path)
+
+    def open_database(self, path, *, seed: bool = False) -> bool:
+        page = self.record_page()
+        if page is not None and not page.maybe_leave():
+            return False
+        try:
+            repo = Repository(path, seed=seed)
+        except Exception as exc:  # noqa: BLE001 - DatabaseError, TrackerError, OSError
+            QMessageBox.critical(self, _("Cannot open database"), _(
+                "{path} cannot be opened:\n{error}").format(path=path, error=exc))
+            return False
+        self._save_settings()
+        old = self.repo
+        run_safety_hook("backup_on_exit", old)
+        self.repo = repo
+        old.close()
+        run_safety_hook("auto_backup_on_open", repo)
+        self._current = "dashboard"
+        self._build_pages()
+        self._restore_page_states()
+        self._data_version = self.repo.data_version()
+        add_recent(str(repo.path))
+        return True
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        files = [f for f in recent_files() if f != str(self.repo.path)]
+        if not files:
+            a = self.recent_menu.addAction(_("No recent databases"))
+            a.setEnabled(False)
+            return
+        for f in files:
+            a = self.recent_menu.addAction(f)
+            a.triggered.connect(lambda _c=False, p=f: self.open_database(p))
+
+    # -- settings -----------------------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        s = QSettings()
+        geometry = s.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        state = s.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        self._restore_page_states()
+        last = s.value("window/page")
+        if isinstance(last, str) and last in self.pages:
+            self.go_to(last)
+        add_recent(str(self.repo.path))
+
+    def _restore_page_states(self) -> None:
+        s = QSettings()
+        for page in self.pages.values():
+            if hasattr(page, "restore_state"):
+                page.restore_state(s)
+
+    def _save_settings(self) -> None:
+        s = QSettings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("window/page", self._current)
+        for page in self.pages.values():
+            if hasattr(page, "save_state"):
+                page.save_state(s)
+        s.sync()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        page = self.record_page()
+        if page is not None and not page.maybe_leave():
+            event.ignore()
+            return
+        self.poll_timer.stop()
+        self._save_settings()
+        event.accept()
+
+
+def recent_files() -> list[str]:
+    value = QSettings().value("recent_files") or []
+    if isinstance(value, str):
+        value = [value]
+    return [str(v) for v in value][:MAX_RECENT]
+
+
+def add_recent(path: str) -> None:
+    files = [path, *[f for f in recent_files() if f != path]][:MAX_RECENT]
+    QSettings().setValue("recent_files", files)
+

@@ -1,0 +1,701 @@
+"""ONE generic record form, built from the core's field declarations (``kind.fields``).
+
+Each field type gets one editor class; nothing here knows a particular kind. Validation is the
+repository's (``repo.check``): problems are shown in red under their field and nothing is saved
+until they are fixed.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+from PySide6.QtCore import QDate, QSignalBlocker, Qt, Signal
+from PySide6.QtWidgets import (
+    QCalendarWidget,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QMessageBox,
+    QPlainTextEdit,
+    QSizePolicy,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    QWidgetAction,
+)
+
+from tracker.i18n import _
+from tracker.records import (
+    CHOICE,
+    DATE,
+    INTEGER,
+    LINK,
+    LINKS,
+    MULTILINE,
+    Field,
+    get_kind,
+)
+from tracker.repository import (
+    ConflictError,
+    NotFound,
+    StorageError,
+    TrackerError,
+    ValidationError,
+)
+
+ERROR_STYLE = "color: #c62828;"
+NONE_TEXT = "—"
+
+
+# --- editors: one per field type ------------------------------------------------------------------
+
+class _Editor(QWidget):
+    """A field editor: ``value()``, ``set_value(v)``, ``set_read_only(b)``, signal ``changed``."""
+
+    changed = Signal()
+
+    def __init__(self, field: Field, parent=None):
+        super().__init__(parent)
+        self.field = field
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    def focus_widget(self) -> QWidget:
+        return self
+
+    def _finish(self, widget: QWidget) -> None:
+        name = _(self.field.label)
+        widget.setAccessibleName(name)
+        if self.field.help:
+            widget.setToolTip(_(self.field.help))
+            widget.setAccessibleDescription(_(self.field.help))
+        self.setFocusProxy(widget)
+
+
+class TextEditor(_Editor):
+    def __init__(self, field: Field, parent=None):
+        super().__init__(field, parent)
+        self.edit = QLineEdit()
+        limit = field.limit()
+        if limit:
+            self.edit.setMaxLength(limit)
+        self.edit.textEdited.connect(self.changed)
+        self._layout.addWidget(self.edit)
+        self._finish(self.edit)
+
+    def value(self) -> str:
+        return self.edit.text()
+
+    def set_value(self, value: Any) -> None:
+        self.edit.setText("" if value is None else str(value))
+        self.edit.setCursorPosition(0)
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.edit.setReadOnly(read_only)
+
+
+class MultilineEditor(_Editor):
+    def __init__(self, field: Field, parent=None):
+        super().__init__(field, parent)
+        self.edit = QPlainTextEdit()
+        self.edit.setTabChangesFocus(True)
+        self.edit.setMinimumHeight(60)
+        self.edit.setMaximumHeight(140 if field.name != "text" else 260)
+        self.edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.edit.textChanged.connect(self._emit)
+        self._loading = False
+        self._layout.addWidget(self.edit)
+        self._finish(self.edit)
+
+    def _emit(self) -> None:
+        if not self._loading:
+            self.changed.emit()
+
+    def value(self) -> str:
+        return self.edit.toPlainText()
+
+    def set_value(self, value: Any) -> None:
+        self._loading = True
+        try:
+            self.edit.setPlainText("" if value is None else str(value))
+        finally:
+            self._loading = False
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.edit.setReadOnly(read_only)
+
+
+class DateEditor(_Editor):
+    """A date as YYYY-MM-DD text with a calendar button; empty means "no date"."""
+
+    def __init__(self, field: Field, parent=None):
+        super().__init__(field, parent)
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText(_("YYYY-MM-DD (empty: no date)"))
+        self.edit.setClearButtonEnabled(True)
+        self.edit.setMaxLength(40)
+        self.edit.textChanged.connect(self._on_text)
+        self._loading = False
+        self.button = QToolButton()
+        self.button.setArrowType(Qt.ArrowType.DownArrow)
+        self.button.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0px; }")
+        self.button.setToolTip(_("Pick a date from a calendar (Alt+Down)"))
+        self.button.setAccessibleName(_("Calendar for {field}").format(field=_(field.label)))
+        self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.calendar = QCalendarWidget()
+        self.calendar.setGridVisible(True)
+        self.calendar.clicked.connect(self._picked)
+        self.calendar.activated.connect(self._picked)
+        menu = QMenu(self.button)
+        action = QWidgetAction(menu)
+        action.setDefaultWidget(self.calendar)
+        menu.addAction(action)
+        menu.aboutToShow.connect(self._sync_calendar)
+        self.menu = menu
+        self.button.setMenu(menu)
+        self._layout.addWidget(self.edit, 1)
+        self._layout.addWidget(self.button)
+        self._finish(self.edit)
+        self.edit.installEventFilter(self)
+
+    def eventFilter(self, obj, event):  # noqa: N802 - Qt API
+        from PySide6.QtCore import QEvent
+
+        if (obj is self.edit and event.type() == QEvent.Type.KeyPress
+                and event.key() == Qt.Key.Key_Down
+                and event.modifiers() & Qt.KeyboardModifier.AltModifier):
+            self.button.showMenu()
+            return True
+        return super().eventFilter(obj, event)
+
+    def _on_text(self) -> None:
+        if not self._loading:
+            self.changed.emit()
+
+    def _sync_calendar(self) -> None:
+        text = self.edit.text().strip()
+        try:
+            d = _dt.date.fromisoformat(text)
+            self.calendar.setSelectedDate(QDate(d.year, d.month, d.day))
+        except ValueError:
+            self.calendar.setSelectedDate(QDate.currentDate())
+
+    def _picked(self, qdate: QDate) -> None:
+        self.edit.setText(qdate.toString("yyyy-MM-dd"))
+        self.menu.close()
+        self.edit.setFocus()
+
+    def value(self) -> str:
+        return self.edit.text().strip()
+
+    def set_value(self, value: Any) -> None:
+        self._loading = True
+        try:
+            self.edit.setText("" if value is None else str(value))
+        finally:
+            self._loading = False
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.edit.setReadOnly(read_only)
+        self.button.setEnabled(not read_only)
+
+
+class ChoiceEditor(_Editor):
+    def __init__(self, field: Field, parent=None):
+        super().__init__(field, parent)
+        self.combo = QComboBox()
+        if not field.required:
+            self.combo.addItem(NONE_TEXT, None)
+        for value, label in field.choices:
+            self.combo.addItem(_(label), value)
+        self.combo.currentIndexChanged.connect(self._changed)
+        self._loading = False
+        self._layout.addWidget(self.combo)
+        self._finish(self.combo)
+
+    def _changed(self) -> None:
+        if not self._loading:
+            self.changed.emit()
+
+    def value(self) -> str | None:
+        return self.combo.currentData()
+
+    def set_value(self, value: Any) -> None:
+        self._loading = True
+        try:
+            i = self.combo.findData(value)
+            if i < 0 and value is not None:  # a value this version does not know: keep it
+                self.combo.addItem(str(value), value)
+                i = self.combo.count() - 1
+            self.combo.setCurrentIndex(max(i, 0))
+        finally:
+            self._loading = False
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.combo.setEnabled(not read_only)
+
+
+class IntegerEditor(_Editor):
+    """A spin box with the field's range; a field that may be empty shows "—" below its minimum."""
+
+    def __init__(self, field: Field, parent=None):
+        super().__init__(field, parent)
+        self.spin = QSpinBox()
+        low = field.minimum if field.minimum is not None else -1_000_000_000
+        high = field.maximum if field.maximum is not None else 1_000_000_000
+        self._empty = None if field.required else low - 1
+        self.spin.setRange(low if self._empty is None else self._empty, high)
+        if self._empty is not None:
+            self.spin.setSpecialValueText(NONE_TEXT)
+        self.spin.setAccelerated(True)
+        self.spin.valueChanged.connect(self._changed)
+        self._loading = False
+        self._layout.addWidget(self.spin)
+        self._layout.addStretch(1)
+        self._finish(self.spin)
+
+    def _changed(self) -> None:
+        if not self._loading:
+            self.changed.emit()
+
+    def value(self) -> int | None:
+        v = self.spin.value()
+        return None if self._empty is not None and v == self._empty else v
+
+    def set_value(self, value: Any) -> None:
+        self._loading = True
+        try:
+            if value is None:
+                self.spin.setValue(self._empty if self._empty is not None
+                                   else self.spin.minimum())
+            else:
+                self.spin.setValue(int(value))
+        finally:
+            self._loading = False
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.spin.setReadOnly(read_only)
+
+
+class LinkEditor(_Editor):
+    """One record of another kind (or none), chosen from a list of titles."""
+
+    def __init__(self, field: Field, repo, parent=None):
+        super().__init__(field, parent)
+        self.repo = repo
+        self.combo = QComboBox()
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setMinimumContentsLength(12)
+        self.combo.currentIndexChanged.connect(self._changed)
+        self._loading = False
+        self._layout.addWidget(self.combo)
+        self._finish(self.combo)
+        self.reload_choices()
+
+    def reload_choices(self) -> None:
+        current = self.value() if self.combo.count() else None
+        self._loading = True
+        try:
+            self.combo.clear()
+            self.combo.addItem(NONE_TEXT, None)
+            for rid, title in self.repo.choices_for_link(self.field.target):
+                self.combo.addItem(title, rid)
+                self.combo.setItemData(self.combo.count() - 1, f"{title} (#{rid})",
+                                       Qt.ItemDataRole.ToolTipRole)
+        finally:
+            self._loading = False
+        self.set_value(current)
+
+    def _changed(self) -> None:
+        if not self._loading:
+            self.changed.emit()
+
+    def value(self) -> int | None:
+        return self.combo.currentData()
+
+    def set_value(self, value: Any) -> None:
+        self._loading = True
+        try:
+            i = self.combo.findData(value)
+            if i < 0 and value is not None:
+                title = self.repo.titles(self.field.target, [int(value)]).get(int(value))
+                self.combo.addItem(title or f"#{value}", value)
+                i = self.combo.count() - 1
+            self.combo.setCurrentIndex(max(i, 0))
+            self.combo.setToolTip(self.combo.currentText())
+        finally:
+            self._loading = False
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.combo.setEnabled(not read_only)
+
+
+class LinksEditor(_Editor):
+    """Several records of another kind: a checkable list."""
+
+    def __init__(self, field: Field, repo, parent=None):
+        super().__init__(field, parent)
+        self.repo = repo
+        self.list = QListWidget()
+        self.list.setMaximumHeight(110)
+        self.list.itemChanged.connect(self._changed)
+        self._loading = False
+        self._read_only = False
+        self._layout.addWidget(self.list)
+        self._finish(self.list)
+        self.reload_choices()
+
+    def reload_choices(self) -> None:
+        checked = self.value() if self.list.count() else []
+        self._loading = True
+        try:
+            self.list.clear()
+            for rid, title in self.repo.choices_for_link(self.field.target, limit=500):
+                self._add(rid, title)
+        finally:
+            self._loading = False
+        self.set_value(checked)
+
+    def _add(self, rid: int, title: str) -> QListWidgetItem:
+        item = QListWidgetItem(title)
+        item.setData(Qt.ItemDataRole.UserRole, rid)
+        item.setToolTip(f"{title} (#{rid})")
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
+                      | Qt.ItemFlag.ItemIsSelectable)
+        item.setCheckState(Qt.CheckState.Unchecked)
+        self.list.addItem(item)
+        return item
+
+    def _changed(self) -> None:
+        if not self._loading:
+            self.changed.emit()
+
+    def items(self) -> list[QListWidgetItem]:
+        return [self.list.item(i) for i in range(self.list.count())]
+
+    def value(self) -> list[int]:
+        return sorted(int(it.data(Qt.ItemDataRole.UserRole)) for it in self.items()
+                      if it.checkState() == Qt.CheckState.Checked)
+
+    def set_value(self, value: Any) -> None:
+        wanted = {int(v) for v in (value or [])}
+        self._loading = True
+        try:
+            known = {int(it.data(Qt.ItemDataRole.UserRole)) for it in self.items()}
+            missing = sorted(wanted - known)
+            if missing:
+                titles = self.repo.titles(self.field.target, missing)
+                for rid in missing:
+                    self._add(rid, titles.get(rid) or f"#{rid}")
+            for it in self.items():
+                checked = int(it.data(Qt.ItemDataRole.UserRole)) in wanted
+                it.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        finally:
+            self._loading = False
+
+    def set_read_only(self, read_only: bool) -> None:
+        self._read_only = read_only
+        self._loading = True
+        try:
+            for it in self.items():
+                flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                if not read_only:
+                    flags |= Qt.ItemFlag.ItemIsUserCheckable
+                it.setFlags(flags)
+        finally:
+            self._loading = False
+
+
+def make_editor(field: Field, repo) -> _Editor:
+    if field.type == MULTILINE:
+        return MultilineEditor(field)
+    if field.type == DATE:
+        return DateEditor(field)
+    if field.type == CHOICE:
+        return ChoiceEditor(field)
+    if field.type == INTEGER:
+        return IntegerEditor(field)
+    if field.type == LINK:
+        return LinkEditor(field, repo)
+    if field.type == LINKS:
+        return LinksEditor(field, repo)
+    return TextEditor(field)
+
+
+# --- dialogs (module functions so tests can patch QMessageBox) -----------------------------------
+
+SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
+
+
+def ask_unsaved(parent, what: str) -> str:
+    """Save / Discard / Cancel for a form with unsaved changes."""
+    answer = QMessageBox.question(
+        parent, _("Unsaved changes"),
+        _("{what} has unsaved changes. Save them?").format(what=what),
+        QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+        | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+    if answer == QMessageBox.StandardButton.Save:
+        return SAVE
+    if answer == QMessageBox.StandardButton.Discard:
+        return DISCARD
+    return CANCEL
+
+
+# --- the form -------------------------------------------------------------------------------------
+
+class RecordForm(QWidget):
+    """Shows and edits one record of one kind; ``save()`` goes through the repository."""
+
+    dirtyChanged = Signal(bool)  # noqa: N815 - Qt naming
+    saved = Signal(object)  # the Change
+
+    def __init__(self, repo, kind_name: str, parent=None):
+        super().__init__(parent)
+        self.repo = repo
+        self.kind = get_kind(kind_name)
+        self.record_id: int | None = None
+        self.loaded_version: int | None = None
+        self.record: dict | None = None
+        self._baseline: dict = {}
+        self._dirty = False
+        self._read_only = False
+        self.editors: dict[str, _Editor] = {}
+        self.error_labels: dict[str, QLabel] = {}
+        self.field_labels: dict[str, QLabel] = {}
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(8, 8, 8, 8)
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.heading.setAccessibleName(_("Record heading"))
+        outer.addWidget(self.heading)
+        self.meta = QLabel()
+        self.meta.setTextFormat(Qt.TextFormat.PlainText)
+        self.meta.setWordWrap(True)
+        self.meta.setStyleSheet("color: palette(mid);")
+        outer.addWidget(self.meta)
+        self.form_problem = QLabel()
+        self.form_problem.setStyleSheet(ERROR_STYLE)
+        self.form_problem.setWordWrap(True)
+        self.form_problem.setTextFormat(Qt.TextFormat.PlainText)
+        self.form_problem.hide()
+        outer.addWidget(self.form_problem)
+
+        layout = QFormLayout()
+        layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        layout.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        for f in self.kind.fields:
+            editor = make_editor(f, repo)
+            editor.changed.connect(self._on_edit)
+            error = QLabel()
+            error.setStyleSheet(ERROR_STYLE)
+            error.setWordWrap(True)
+            error.setTextFormat(Qt.TextFormat.PlainText)
+            error.setAccessibleName(_("Problem with {field}").format(field=_(f.label)))
+            error.hide()
+            cell = QWidget()
+            cell_layout = QVBoxLayout(cell)
+            cell_layout.setContentsMargins(0, 0, 0, 0)
+            cell_layout.setSpacing(2)
+            cell_layout.addWidget(editor)
+            cell_layout.addWidget(error)
+            label = QLabel(_(f.label) + (" *" if f.required else ""))
+            label.setBuddy(editor.focusProxy() or editor)
+            if f.help:
+                label.setToolTip(_(f.help))
+            layout.addRow(label, cell)
+            self.editors[f.name] = editor
+            self.error_labels[f.name] = error
+            self.field_labels[f.name] = label
+        outer.addLayout(layout)
+        hint = QLabel(_("* required"))
+        hint.setStyleSheet("color: palette(mid);")
+        outer.addWidget(hint)
+        outer.addStretch(1)
+        self.load(None)
+
+    # -- loading ------------------------------------------------------------------------------
+
+    def load(self, record_id: int | None) -> None:
+        """Show a stored record (or a new one with defaults when ``record_id`` is None)."""
+        if record_id is None:
+            self._show(None, self.kind.defaults())
+            return
+        try:
+            record = self.repo.get(self.kind.name, record_id)
+        except NotFound:
+            self._show(None, self.kind.defaults())
+            return
+        self._show(record, record)
+
+    def load_record(self, record: dict) -> None:
+        self._show(record, record)
+
+    def _show(self, record: dict | None, values: dict) -> None:
+        self.record = record
+        self.record_id = record["id"] if record else None
+        self.loaded_version = record["version"] if record else None
+        for f in self.kind.fields:
+            with QSignalBlocker(self.editors[f.name]):
+                self.editors[f.name].set_value(values.get(f.name))
+        self.clear_problems()
+        self._baseline = self.values()
+        self._set_dirty(False)
+        self._update_heading()
+        self.set_read_only(self._read_only)
+
+    def _update_heading(self) -> None:
+        if self.record is None:
+            self.heading.setText(_("New {kind}").format(kind=_(self.kind.label).lower()))
+            self.meta.setText(_("Not saved yet. Fill in the fields and press Save (Ctrl+S)."))
+            return
+        r = self.record
+        self.heading.setText(r.get("title") or "")
+        when = (r.get("updated_at") or "").replace("T", " ").replace("Z", " UTC")
+        meta = _("#{id} · version {version} · changed {when} by {who}").format(
+            id=r["id"], version=r["version"], when=when, who=r.get("updated_by") or "?")
+        if r.get("deleted_at"):
+            meta += " · " + _("in the trash")
+        self.meta.setText(meta)
+
+    def reload_choices(self) -> None:
+        """Link pickers read their targets again (after records of another kind changed)."""
+        for editor in self.editors.values():
+            if isinstance(editor, (LinkEditor, LinksEditor)):
+                with QSignalBlocker(editor):
+                    editor.reload_choices()
+
+    # -- state --------------------------------------------------------------------------------
+
+    def values(self) -> dict[str, Any]:
+        return {name: editor.value() for name, editor in self.editors.items()}
+
+    def is_dirty(self) -> bool:
+        return self._dirty
+
+    def _on_edit(self) -> None:
+        self._set_dirty(self.values() != self._baseline)
+
+    def _set_dirty(self, dirty: bool) -> None:
+        if dirty != self._dirty:
+            self._dirty = dirty
+            self.dirtyChanged.emit(dirty)
+
+    def set_read_only(self, read_only: bool) -> None:
+        self._read_only = read_only
+        deleted = bool(self.record and self.record.get("deleted_at"))
+        for editor in self.editors.values():
+            editor.set_read_only(read_only or deleted)
+
+    def is_read_only(self) -> bool:
+        return self._read_only
+
+    def describe(self) -> str:
+        if self.record is None:
+            return _("The new {kind}").format(kind=_(self.kind.label).lower())
+        return _("{kind} “{title}”").format(kind=_(self.kind.label),
+                                            title=self.record.get("title") or "")
+
+    # -- problems -----------------------------------------------------------------------------
+
+    def clear_problems(self) -> None:
+        for label in self.error_labels.values():
+            label.clear()
+            label.hide()
+        self.form_problem.clear()
+        self.form_problem.hide()
+
+    def show_problems(self, problems: dict[str, str]) -> None:
+        self.clear_problems()
+        first = None
+        other = []
+        for name, message in problems.items():
+            label = self.error_labels.get(name)
+            if label is None:
+                other.append(f"{name}: {message}")
+                continue
+            label.setText(message)
+            label.show()
+            if first is None:
+                first = name
+        if other:
+            self.form_problem.setText("; ".join(other))
+            self.form_problem.show()
+        if first is not None:
+            self.editors[first].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def problems_shown(self) -> dict[str, str]:
+        return {name: label.text() for name, label in self.error_labels.items() if label.text()}
+
+    # -- saving -------------------------------------------------------------------------------
+
+    def revert(self) -> None:
+        if self.record_id is None:
+            self.load(None)
+        else:
+            self.load(self.record_id)
+
+    def validate(self) -> dict[str, str]:
+        _record, problems = self.repo.check(self.kind.name, self.values(),
+                                            record_id=self.record_id)
+        return problems
+
+    def save(self):
+        """Validate and write; returns the Change, or None when nothing was saved."""
+        if self._read_only:
+            QMessageBox.information(self, _("Read-only"),
+                                    _("This database is open read-only; changes cannot be saved."))
+            return None
+        values = self.values()
+        try:
+            problems = self.validate()
+        except NotFound:
+            problems = {}
+        if problems:
+            self.show_problems(problems)
+            return None
+        try:
+            if self.record_id is None:
+                change = self.repo.create(self.kind.name, values)
+            else:
+                change = self.repo.update(self.kind.name, self.record_id, values,
+                                          expected_version=self.loaded_version)
+        except ValidationError as exc:
+            self.show_problems(exc.problems)
+            return None
+        except ConflictError as exc:
+            self._conflict(exc)
+            return None
+        except (StorageError, TrackerError) as exc:
+            QMessageBox.critical(self, _("Not saved"), _(
+                "{what} was not saved: {error}\n\nYour edit is still in the form; "
+                "try again when the problem is solved.").format(what=self.describe(),
+                                                                 error=str(exc)))
+            return None
+        self._show(change.record, change.record)
+        self.saved.emit(change)
+        return change
+
+    def _conflict(self, exc: ConflictError) -> None:
+        answer = QMessageBox.question(
+            self, _("Changed by someone else"),
+            _("{error}\n\nNothing was overwritten. Reload the record now? "
+              "Your edits in the form will be lost; copy anything you need first.").format(
+                error=str(exc)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        if answer == QMessageBox.StandardButton.Yes:
+            self.load(exc.record_id)

@@ -1,0 +1,425 @@
+"""One page class for every record kind: filter bar, lazy table, generic form, provenance."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker.i18n import _
+from tracker.records import get_kind
+from tracker.repository import ConflictError, NotFound, TrackerError
+
+from .models import RecordTableModel
+from .provenance import ProvenancePanel, SourceViewer
+from .record_form import CANCEL, DISCARD, SAVE, RecordForm, ask_unsaved
+
+
+class RecordPage(QWidget):
+    """Browse and edit the records of one kind."""
+
+    changed = Signal(object)  # a Change this page wrote
+    countChanged = Signal()  # noqa: N815
+    openRecord = Signal(str, int)  # noqa: N815 - ask the window to show another record
+    dirtyChanged = Signal(bool)  # noqa: N815
+    currentChanged = Signal()  # noqa: N815 - the form shows another record
+
+    def __init__(self, repo, kind_name: str, parent=None):
+        super().__init__(parent)
+        self.repo = repo
+        self.kind = get_kind(kind_name)
+        self._guard = False
+
+        # filter bar
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText(_("Filter {kinds}…").format(
+            kinds=_(self.kind.plural).lower()))
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setAccessibleName(_("Filter {kinds}").format(
+            kinds=_(self.kind.plural).lower()))
+        self.status_combo = QComboBox()
+        self.status_combo.setAccessibleName(_("Status filter"))
+        self.status_combo.addItem(_("All statuses"), None)
+        for value, label in self.kind.statuses:
+            self.status_combo.addItem(_(label), value)
+        self.count_label = QLabel()
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(200)
+        self._filter_timer.timeout.connect(self.apply_filter)
+        self.filter_edit.textChanged.connect(lambda _t: self._filter_timer.start())
+        self.filter_edit.returnPressed.connect(self.apply_filter)
+        self.status_combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.filter_edit, 1)
+        bar.addWidget(self.status_combo)
+        bar.addWidget(self.count_label)
+
+        # table
+        self.model = RecordTableModel(repo, kind_name, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(_(self.kind.plural))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(False)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(
+            self.table.fontMetrics().height() + 8)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.table.horizontalHeader()
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self._default_widths()
+        sort_col = self.model.sort_column()
+        if sort_col >= 0:
+            header.setSortIndicator(sort_col, Qt.SortOrder.AscendingOrder)
+        header.sortIndicatorChanged.connect(self._sort_changed)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(bar)
+        left_layout.addWidget(self.table, 1)
+
+        # form + buttons + provenance
+        self.form = RecordForm(repo, kind_name)
+        self.form.dirtyChanged.connect(self._dirty_changed)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(self.form)
+        self.save_button = QPushButton(_("Save"))
+        self.save_button.setAccessibleName(_("Save record"))
+        self.save_button.setToolTip(_("Save (Ctrl+S)"))
+        self.save_button.clicked.connect(self.save)
+        self.revert_button = QPushButton(_("Revert"))
+        self.revert_button.setToolTip(_("Forget the unsaved changes in the form"))
+        self.revert_button.clicked.connect(self.revert)
+        self.new_button = QPushButton(_("New"))
+        self.new_button.setToolTip(_("New record (Ctrl+N)"))
+        self.new_button.clicked.connect(self.new_record)
+        self.delete_button = QPushButton(_("Delete"))
+        self.delete_button.setToolTip(_("Move to the trash (Del); restorable from Trash"))
+        self.delete_button.clicked.connect(self.delete_current)
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(8, 0, 8, 0)
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.delete_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.save_button)
+        form_box = QWidget()
+        form_layout = QVBoxLayout(form_box)
+        form_layout.setContentsMargins(0, 0, 0, 4)
+        form_layout.addWidget(self.scroll, 1)
+        form_layout.addLayout(buttons)
+        self.provenance = ProvenancePanel(repo)
+        self.provenance.openQuote.connect(self.show_quote)
+        self.provenance.openRecord.connect(self.openRecord)
+        self.right_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.right_splitter.addWidget(form_box)
+        self.right_splitter.addWidget(self.provenance)
+        self.right_splitter.setStretchFactor(0, 4)
+        self.right_splitter.setStretchFactor(1, 1)
+        self.right_splitter.setChildrenCollapsible(False)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.right_splitter)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.splitter)
+        self.setTabOrder(self.filter_edit, self.status_combo)
+        self.setTabOrder(self.status_combo, self.table)
+        self._update_count()
+        self._update_buttons()
+        self.provenance.show_record(self.kind.name, None)
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def _default_widths(self) -> None:
+        header = self.table.horizontalHeader()
+        em = self.table.fontMetrics().horizontalAdvance("M")
+        for col, f in enumerate(self.model.fields):
+            if f.name == "title":
+                width = em * 18
+            elif f.type == "integer":
+                width = em * 6
+            elif f.type in ("date", "choice"):
+                width = em * 7
+            else:
+                width = em * 10
+            header.resizeSection(col, width)
+
+    def save_state(self, settings: QSettings) -> None:
+        prefix = f"pages/{self.kind.name}/"
+        settings.setValue(prefix + "splitter", self.splitter.saveState())
+        settings.setValue(prefix + "right_splitter", self.right_splitter.saveState())
+        settings.setValue(prefix + "header", self.table.horizontalHeader().saveState())
+
+    def restore_state(self, settings: QSettings) -> None:
+        prefix = f"pages/{self.kind.name}/"
+        for key, widget in (("splitter", self.splitter), ("right_splitter", self.right_splitter)):
+            state = settings.value(prefix + key)
+            if state is not None:
+                widget.restoreState(state)
+        state = settings.value(prefix + "header")
+        if state is not None:
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)
+            header.restoreState(state)
+            header.blockSignals(False)
+            # the sort order comes from the model, not from the saved header
+            col = self.model.sort_column()
+            if col >= 0:
+                header.blockSignals(True)
+                header.setSortIndicator(col, Qt.SortOrder.DescendingOrder if self.model.descending
+                                        else Qt.SortOrder.AscendingOrder)
+                header.blockSignals(False)
+
+    # -- filter and sort ----------------------------------------------------------------------
+
+    def apply_filter(self) -> None:
+        self._filter_timer.stop()
+        search = self.filter_edit.text()
+        status = self.status_combo.currentData()
+        if search == self.model.search and status == self.model.status:
+            return
+        keep = self.form.record_id
+        self._guard = True
+        try:
+            self.model.set_filter(search, status)
+        finally:
+            self._guard = False
+        self._reselect(keep)
+        self._update_count()
+
+    def _sort_changed(self, column: int, order) -> None:
+        keep = self.form.record_id
+        self._guard = True
+        try:
+            self.model.sort(column, order)
+        finally:
+            self._guard = False
+        self._reselect(keep)
+
+    def _update_count(self) -> None:
+        shown = self.model.rowCount()
+        total = self.repo.count(self.kind.name) if (self.model.search or self.model.status) \
+            else shown
+        if shown == total:
+            self.count_label.setText(_("{n} records").format(n=shown))
+        else:
+            self.count_label.setText(_("{shown} of {total}").format(shown=shown, total=total))
+        self.countChanged.emit()
+
+    def record_count(self) -> int:
+        return self.model.rowCount()
+
+    # -- selection ----------------------------------------------------------------------------
+
+    def current_id(self) -> int | None:
+        return self.form.record_id
+
+    def _row_changed(self, current, previous) -> None:
+        if self._guard:
+            return
+        new_id = self.model.id_at(current.row()) if current.isValid() else None
+        if new_id is not None and new_id == self.form.record_id:
+            return
+        if not self.maybe_leave():
+            self._guard = True
+            try:
+                row = self.model.row_of_id(self.form.record_id) \
+                    if self.form.record_id is not None else None
+                if row is None:
+                    self.table.selectionModel().clearSelection()
+                else:
+                    self.table.selectRow(row)
+            finally:
+                self._guard = False
+            return
+        if new_id is not None:
+            self._load(new_id)
+
+    def _load(self, record_id: int | None) -> None:
+        self.form.load(record_id)
+        self.provenance.show_record(self.kind.name, self.form.record)
+        self._update_buttons()
+        self.currentChanged.emit()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        # A page opens on its first record rather than on an empty form.
+        if self.form.record_id is None and not self.form.is_dirty() and self.model.rowCount():
+            self._load(self.model.id_at(0))
+            self._reselect(self.form.record_id)
+
+    def select_record(self, record_id: int) -> bool:
+        """Show ``record_id`` in the form and select its row (clearing filters that hide it)."""
+        if record_id == self.form.record_id:
+            self._reselect(record_id)
+            return True
+        if not self.maybe_leave():
+            return False
+        row = self.model.row_of_id(record_id)
+        if row is None and (self.model.search or self.model.status):
+            self._guard = True
+            try:
+                self.filter_edit.blockSignals(True)
+                self.filter_edit.clear()
+                self.filter_edit.blockSignals(False)
+                self.status_combo.blockSignals(True)
+                self.status_combo.setCurrentIndex(0)
+                self.status_combo.blockSignals(False)
+                self.model.set_filter("", None)
+            finally:
+                self._guard = False
+            self._update_count()
+            row = self.model.row_of_id(record_id)
+        self._load(record_id)
+        self._reselect(record_id)
+        return self.form.record_id == record_id
+
+    def _reselect(self, record_id: int | None) -> None:
+        self._guard = True
+        try:
+            row = self.model.row_of_id(record_id) if record_id is not None else None
+            if row is None:
+                self.table.selectionModel().clearSelection()
+            else:
+                index = self.model.index(row, 0)
+                self.table.selectionModel().setCurrentIndex(
+                    index, self.table.selectionModel().SelectionFlag.ClearAndSelect
+                    | self.table.selectionModel().SelectionFlag.Rows)
+                self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+        finally:
+            self._guard = False
+
+    def maybe_leave(self) -> bool:
+        """Before the form shows something else: Save / Discard / Cancel unsaved changes."""
+        if not self.form.is_dirty():
+            return True
+        answer = ask_unsaved(self, self.form.describe())
+        if answer == SAVE:
+            return self.save() is not None
+        if answer == DISCARD:
+            self.form.revert()
+            return True
+        assert answer == CANCEL
+        return False
+
+    # -- commands -----------------------------------------------------------------------------
+
+    def new_record(self) -> None:
+        if not self.maybe_leave():
+            return
+        self._guard = True
+        try:
+            self.table.selectionModel().clearSelection()
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(-1, -1), self.table.selectionModel().SelectionFlag.Clear)
+        finally:
+            self._guard = False
+        self._load(None)
+        self.form.editors["title"].setFocus()
+
+    def save(self):
+        change = self.form.save()
+        if change is not None:
+            self.provenance.show_record(self.kind.name, self.form.record)
+            self.changed.emit(change)
+        return change
+
+    def revert(self) -> None:
+        self.form.revert()
+
+    def delete_current(self):
+        rid = self.form.record_id
+        if rid is None:
+            return None
+        expected = self.form.loaded_version
+        try:
+            change = self.repo.delete(self.kind.name, rid, expected_version=expected)
+        except ConflictError as exc:
+            QMessageBox.warning(self, _("Not deleted"), str(exc))
+            return None
+        except (TrackerError, NotFound) as exc:
+            QMessageBox.critical(self, _("Not deleted"), str(exc))
+            return None
+        self.form.load(None)
+        self.provenance.show_record(self.kind.name, None)
+        self.changed.emit(change)
+        self.currentChanged.emit()
+        return change
+
+    def show_quote(self, source_id: int, quote: str) -> None:
+        viewer = SourceViewer(self.repo, source_id, quote, self)
+        viewer.exec()
+
+    # -- refresh ------------------------------------------------------------------------------
+
+    def refresh(self, record_id: int | None = None, *, reload_form: bool = True) -> None:
+        """Re-read the table (and the form, unless it holds unsaved edits)."""
+        keep = record_id if record_id is not None else self.form.record_id
+        self._guard = True
+        try:
+            self.model.reload()
+        finally:
+            self._guard = False
+        self._update_count()
+        if reload_form and not self.form.is_dirty():
+            if keep is not None:
+                try:
+                    rec = self.repo.get(self.kind.name, keep)
+                except NotFound:
+                    rec = None
+                if rec is None or rec.get("deleted_at"):
+                    self.form.load(None)
+                    keep = None
+                else:
+                    self.form.load_record(rec)
+            self.provenance.show_record(self.kind.name, self.form.record)
+        self.form.reload_choices()
+        self._reselect(keep)
+        self._update_buttons()
+        self.currentChanged.emit()
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.form.set_read_only(read_only)
+        self._update_buttons()
+
+    def _dirty_changed(self, dirty: bool) -> None:
+        self._update_buttons()
+        self.dirtyChanged.emit(dirty)
+
+    def _update_buttons(self) -> None:
+        ro = self.form.is_read_only()
+        self.save_button.setEnabled(not ro)
+        self.revert_button.setEnabled(self.form.is_dirty())
+        self.new_button.setEnabled(not ro)
+        self.delete_button.setEnabled(not ro and self.form.record_id is not None)

@@ -1,0 +1,146 @@
+"""Global search (Ctrl+F): results as you type, grouped by kind; Enter opens the record."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+)
+
+from tracker.i18n import _
+from tracker.records import get_kind
+
+HIT_ROLE = Qt.ItemDataRole.UserRole
+
+
+class SearchDialog(QDialog):
+    openRecord = Signal(str, int)  # noqa: N815
+
+    def __init__(self, repo, parent=None):
+        super().__init__(parent)
+        self.repo = repo
+        self.setWindowTitle(_("Search"))
+        self.resize(640, 460)
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText(_("Search every record…"))
+        self.edit.setClearButtonEnabled(True)
+        self.edit.setAccessibleName(_("Search text"))
+        self.results = QTreeWidget()
+        self.results.setAccessibleName(_("Search results"))
+        self.results.setHeaderHidden(True)
+        self.results.setWordWrap(True)
+        self.results.setUniformRowHeights(False)
+        self.results.itemActivated.connect(self._activated)
+        self.status = QLabel()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.results, 1)
+        layout.addWidget(self.status)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(120)
+        self._timer.timeout.connect(self.run_search)
+        self.edit.textChanged.connect(lambda _t: self._timer.start())
+        self.edit.installEventFilter(self)
+        self.hits = []
+        self.run_search()
+
+    def eventFilter(self, obj, event):  # noqa: N802
+        if obj is self.edit and event.type() == QEvent.Type.KeyPress:
+            key = event.key()
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._timer.stop()
+                if self.edit.text() != getattr(self, "_searched", None):
+                    self.run_search()
+                self.open_current()
+                return True
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+                self.results.setFocus()
+                self._move(1 if key == Qt.Key.Key_Down else -1)
+                return True
+        return super().eventFilter(obj, event)
+
+    def _move(self, step: int) -> None:
+        items = self._hit_items()
+        if not items:
+            return
+        current = self.results.currentItem()
+        i = items.index(current) if current in items else -1
+        i = max(0, min(len(items) - 1, i + step))
+        self.results.setCurrentItem(items[i])
+
+    def _hit_items(self) -> list[QTreeWidgetItem]:
+        out = []
+        for g in range(self.results.topLevelItemCount()):
+            group = self.results.topLevelItem(g)
+            out.extend(group.child(i) for i in range(group.childCount()))
+        return out
+
+    def run_search(self) -> None:
+        text = self.edit.text()
+        self._searched = text
+        self.results.clear()
+        self.hits = self.repo.search(text) if text.strip() else []
+        groups: dict[str, QTreeWidgetItem] = {}
+        bold = QFont(self.results.font())
+        bold.setBold(True)
+        for hit in self.hits:
+            kind = get_kind(hit.kind)
+            group = groups.get(hit.kind)
+            if group is None:
+                group = QTreeWidgetItem([_(kind.plural)])
+                group.setFont(0, bold)
+                group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                self.results.addTopLevelItem(group)
+                groups[hit.kind] = group
+            line = hit.title
+            status = kind.status_label(hit.status)
+            if status:
+                line += f"  ·  {status}"
+            if hit.snippet:
+                line += "\n" + hit.snippet
+            item = QTreeWidgetItem([line])
+            item.setData(0, HIT_ROLE, (hit.kind, hit.record_id))
+            item.setToolTip(0, hit.title)
+            group.addChild(item)
+        for group in groups.values():
+            group.setText(0, f"{group.text(0)} ({group.childCount()})")
+            group.setExpanded(True)
+        items = self._hit_items()
+        if items:
+            self.results.setCurrentItem(items[0])
+            self.status.setText(_("{n} found — Enter opens the selected record").format(
+                n=len(items)))
+        elif text.strip():
+            self.status.setText(_("Nothing found."))
+        else:
+            self.status.setText(_("Type to search titles, notes and every text field."))
+
+    def open_current(self) -> bool:
+        item = self.results.currentItem()
+        if item is None or item.data(0, HIT_ROLE) is None:
+            items = self._hit_items()
+            if not items:
+                return False
+            item = items[0]
+        kind, rid = item.data(0, HIT_ROLE)
+        self.openRecord.emit(kind, int(rid))
+        self.accept()
+        return True
+
+    def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        if item.data(0, HIT_ROLE) is not None:
+            self.results.setCurrentItem(item)
+            self.open_current()
+
+    def keyPressEvent(self, event):  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.results.hasFocus():
+            self.open_current()
+            return
+        super().keyPressEvent(event)

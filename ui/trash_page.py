@@ -1,0 +1,104 @@
+"""The trash: deleted records of every kind, restorable."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker.i18n import _
+from tracker.repository import TrackerError
+
+from .models import IdRole, KindRole, TrashModel
+
+
+class TrashPage(QWidget):
+    changed = Signal(object)
+
+    def __init__(self, repo, parent=None):
+        super().__init__(parent)
+        self.repo = repo
+        self.model = TrashModel(repo, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(_("Deleted records"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        em = self.table.fontMetrics().horizontalAdvance("M")
+        for col, width in enumerate((10, 30, 10, 10)):
+            header.resizeSection(col, em * width)
+        header.setStretchLastSection(True)
+        self.table.activated.connect(lambda _i: self.restore_selected())
+        self.info = QLabel()
+        self.restore_button = QPushButton(_("Restore"))
+        self.restore_button.setAccessibleName(_("Restore the selected record"))
+        self.restore_button.setToolTip(_("Bring the selected record back (Enter)"))
+        self.restore_button.clicked.connect(self.restore_selected)
+        bar = QHBoxLayout()
+        bar.addWidget(self.info, 1)
+        bar.addWidget(self.restore_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        explain = QLabel(_("Deleted records stay here until restored. Restoring brings a record "
+                           "back with everything it had."))
+        explain.setWordWrap(True)
+        layout.addWidget(explain)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._update())
+        self.read_only = False
+        self._update()
+
+    def refresh(self) -> None:
+        self.model.reload()
+        self._update()
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.read_only = read_only
+        self._update()
+
+    def _update(self) -> None:
+        n = self.model.rowCount()
+        self.info.setText(_("{n} records in the trash").format(n=n) if n
+                          else _("The trash is empty."))
+        self.restore_button.setEnabled(not self.read_only and
+                                       self.table.selectionModel().currentIndex().isValid())
+
+    def selected(self) -> tuple[str, int] | None:
+        index = self.table.selectionModel().currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.data(index, KindRole), self.model.data(index, IdRole)
+
+    def select_row(self, row: int) -> None:
+        self.table.selectRow(row)
+        self.table.setCurrentIndex(self.model.index(row, 0))
+
+    def restore_selected(self):
+        sel = self.selected()
+        if sel is None or self.read_only:
+            return None
+        kind, rid = sel
+        try:
+            change = self.repo.restore(kind, rid)
+        except TrackerError as exc:
+            QMessageBox.critical(self, _("Not restored"), str(exc))
+            return None
+        self.changed.emit(change)
+        return change
+
+    def row_count(self) -> int:
+        return self.model.rowCount()
