@@ -109,10 +109,15 @@ def test_compiled_catalogue_matches_the_source(tmp_path, ru_catalogue):
         compiled = gettext.GNUTranslations(fh)
     checked = 0
     for m in ru_catalogue:
-        if m.id and isinstance(m.id, str) and m.string:
+        if not m.id:
+            continue
+        if isinstance(m.id, str):
             assert compiled.gettext(m.id) == m.string
-            checked += 1
-    assert checked == len(list(i18n_tools._messages(ru_catalogue)))
+        else:  # Russian plural forms: 1 запись, 2 записи, 5 записей, 21 запись
+            for n, form in ((1, 0), (2, 1), (5, 2), (11, 2), (21, 0), (24, 1)):
+                assert compiled.ngettext(m.id[0], m.id[1], n) == m.string[form]
+        checked += 1
+    assert checked == len(list(i18n_tools._messages(ru_catalogue))) > 100
 
 
 def test_a_stale_compiled_catalogue_is_not_used(tmp_path, monkeypatch):
@@ -178,6 +183,41 @@ def test_system_language(monkeypatch):
     assert i18n.system_language() == "en"
     monkeypatch.setenv("LANGUAGE", "ru:en")
     assert i18n.system_language() == "ru"
+
+
+def test_language_block_is_local_to_its_thread():
+    """A Russian briefing built in a worker thread leaves the interface's language alone."""
+    import threading
+
+    seen = {}
+    inside = threading.Event()
+    release = threading.Event()
+
+    def worker():
+        with i18n.language("ru"):
+            seen["worker"] = (_("Meetings"), i18n.current_language(),
+                              format_date(dt.date(2026, 11, 27)))
+            inside.set()
+            release.wait(5)
+        seen["after"] = _("Meetings")
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    assert inside.wait(5)
+    assert _("Meetings") == "Meetings"  # the main thread is still English
+    assert i18n.current_language() == "en"
+    release.set()
+    thread.join(5)
+    assert seen["worker"] == ("Встречи", "ru", "27 ноября 2026 г.")
+    assert seen["after"] == "Meetings"
+
+
+def test_language_block_restores_an_outer_block():
+    with i18n.language("ru"):
+        with i18n.language("en"):
+            assert _("Meetings") == "Meetings"
+        assert _("Meetings") == "Встречи"
+    assert _("Meetings") == "Meetings"
 
 
 def test_unknown_language_is_refused():
@@ -295,7 +335,7 @@ def _briefing_text(repo, tmp_path, language: str) -> str:
 
     options = briefing.BriefingOptions(language=language)
     out = tmp_path / f"briefing-{language}.pdf"
-    briefing.build_briefing(repo, out, options)
+    briefing.build_briefing(repo, options, out, today=dt.date(2026, 11, 27))
     reader = PdfReader(str(out))
     return "\n".join(page.extract_text() or "" for page in reader.pages), len(reader.pages)
 

@@ -12,6 +12,7 @@ import datetime as _dt
 import gettext as _gettext
 import locale
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -22,6 +23,13 @@ LANGUAGES = ("en", "ru")
 
 _current = "en"
 _translation: _gettext.NullTranslations = _gettext.NullTranslations()
+# ``language()`` overrides the language for one thread only (a briefing built in a worker thread
+# must not turn the GUI's labels Russian while it runs).
+_local = threading.local()
+
+
+def _active() -> _gettext.NullTranslations:
+    return getattr(_local, "translation", None) or _translation
 
 
 def N_(message: str) -> str:
@@ -33,11 +41,12 @@ def _(message: str) -> str:
     """Translate ``message`` into the current language."""
     if not message:
         return message
-    return _translation.gettext(message)
+    return _active().gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _translation.ngettext(singular, plural, n)
+    """The singular or (one of the language's) plural forms for ``n``."""
+    return _active().ngettext(singular, plural, n)
 
 
 # Windows reports locales by English name ("Russian_Russia"), not by code.
@@ -117,31 +126,46 @@ def _po_translations(po_path) -> _gettext.NullTranslations:
     return _gettext.GNUTranslations(buf)
 
 
-def set_language(lang: str | None) -> str:
-    """Switch the core's language ('en', 'ru', or None/'system' for the system default)."""
-    global _current, _translation
+def _resolve(lang: str | None) -> str:
     if not lang or lang == "system":
         lang = system_language()
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    return lang
+
+
+def _translations_for(lang: str) -> _gettext.NullTranslations:
+    return _gettext.NullTranslations() if lang == "en" else _load_catalogue(lang)
+
+
+def set_language(lang: str | None) -> str:
+    """Switch the program's language ('en', 'ru', or None/'system' for the system default)."""
+    global _current, _translation
+    lang = _resolve(lang)
+    _translation = _translations_for(lang)
     _current = lang
-    _translation = _gettext.NullTranslations() if lang == "en" else _load_catalogue(lang)
     return lang
 
 
 def current_language() -> str:
-    return _current
+    """The language ``_()`` translates into here (this thread's ``language()`` block, if any)."""
+    return getattr(_local, "lang", None) or _current
 
 
 @contextmanager
 def language(lang: str | None) -> Iterator[str]:
-    """Use ``lang`` inside the block (a Russian briefing from an English session), then switch
-    back. Not thread-safe: the language is process-wide."""
-    previous = _current
+    """Translate into ``lang`` inside the block, in this thread only, then return to before.
+
+    For output in a language other than the interface's, e.g. a Russian briefing built from an
+    English session, possibly in a worker thread: other threads keep their language meanwhile.
+    """
+    lang = _resolve(lang)
+    saved = (getattr(_local, "lang", None), getattr(_local, "translation", None))
+    _local.lang, _local.translation = lang, _translations_for(lang)
     try:
-        yield set_language(lang)
+        yield lang
     finally:
-        set_language(previous)
+        _local.lang, _local.translation = saved
 
 
 _EN_MONTHS = (
@@ -163,7 +187,7 @@ def format_date(value: _dt.date | str | None, lang: str | None = None) -> str:
             value = _dt.date.fromisoformat(value[:10])
         except ValueError:
             return value
-    lang = lang or _current
+    lang = lang or current_language()
     if lang == "ru":
         return f"{value.day} {_RU_MONTHS_GENITIVE[value.month - 1]} {value.year} г."
     return f"{value.day} {_EN_MONTHS[value.month - 1]} {value.year}"
