@@ -508,7 +508,7 @@ def delete(env: Env, kind_name: str, record_id: int):
 
     \b
     Example:
-      bilateral-tracker-cli delete plants 2
+      bilateral-tracker-cli delete plants 1
     """
     kind = _kind(kind_name)
     env.repo().delete(kind.name, record_id)
@@ -524,7 +524,7 @@ def undelete(env: Env, kind_name: str, record_id: int):
 
     \b
     Example:
-      bilateral-tracker-cli undelete plants 2
+      bilateral-tracker-cli undelete plants 1
     """
     kind = _kind(kind_name)
     env.repo().restore(kind.name, record_id)
