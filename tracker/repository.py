@@ -145,7 +145,8 @@ class Repository:
     def __init__(self, path: str | os.PathLike, *, create: bool = True, read_only: bool = False,
                  user: str | None = None, seed: bool = False):
         self.path = Path(path).expanduser()
-        is_new = not self.path.exists()
+        # A zero-byte file is one we created and never got to fill (e.g. a crash on first run).
+        is_new = not self.path.exists() or self.path.stat().st_size == 0
         self.warnings: list[str] = []  # read-only reason, network share: show these to the user
         self.conn, self.read_only = _db.connect(self.path, create=create, read_only=read_only,
                                                 warnings=self.warnings)
