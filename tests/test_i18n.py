@@ -356,3 +356,33 @@ def test_russian_briefing(repo, tmp_path):
     assert "Expo 2017" in flat
     # the language of the briefing does not leak into the rest of the program
     assert i18n.current_language() == "en"
+
+
+def _cli_has(command: str) -> bool:
+    if not (ROOT / "tracker" / "cli.py").exists():
+        return False
+    from tracker.cli import main
+
+    return command in main.commands
+
+
+@requires_briefing
+@pytest.mark.skipif(not _cli_has("briefing"), reason="the CLI has no briefing command yet")
+@pytest.mark.parametrize("where", ["group", "command"])
+def test_cli_briefing_in_russian(db_path, tmp_path, where):
+    from click.testing import CliRunner
+    from pypdf import PdfReader
+
+    from tracker.cli import main
+
+    out = tmp_path / "ru.pdf"
+    args = ["--db", str(db_path)]
+    if where == "group":  # the interface language
+        args += ["--language", "ru", "briefing", "-o", str(out)]
+    else:  # only the briefing's language
+        args += ["briefing", "-o", str(out), "--language", "ru"]
+    result = CliRunner().invoke(main, [*args, "--today", "2026-11-27"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(" ".join(p.extract_text() or "" for p in PdfReader(str(out)).pages).split())
+    assert "По состоянию на 27 ноября 2026 г." in text
+    assert "Страница 1 из" in text and "Дорожная карта" in text
