@@ -783,9 +783,10 @@ class _Builder:
             story.append(self.para(markup(_("There are no road-map items.")), "body"))
             return story
         story.append(_status_chart(f, self.frame_width))
-        story.append(self.para(markup(_(
-            "{overdue} of the open items are overdue (past their due date and neither done nor "
-            "cancelled).").format(overdue=f["roadmap_overdue"])), "small"))
+        story.append(self.para(markup(ngettext(
+            "{n} open item is overdue (past its due date and neither done nor cancelled).",
+            "{n} open items are overdue (past their due date and neither done nor cancelled).",
+            f["roadmap_overdue"]).format(n=f["roadmap_overdue"])), "small"))
         self.advance(10)
         return story
 
@@ -940,8 +941,9 @@ class _Builder:
         fixed = [i for i, t in enumerate(types) if t != "text"]
         text = [i for i, t in enumerate(types) if t == "text"]
         widths = list(natural)
-        for i in fixed:
-            widths[i] = max(minimum[i], min(natural[i], 95))
+        for i in fixed:  # wide enough for the value and, when it is short, the whole header
+            full_header = stringWidth(header[i], FONT_BOLD, size) + pad
+            widths[i] = max(minimum[i], min(max(natural[i], full_header), 95))
         total = self.frame_width
         if not text:
             scale = total / sum(widths)
@@ -1137,8 +1139,14 @@ def _heading_flowable(text_markup: str, style, key: str, plain: str, level: int)
         """A section title that is also a bookmark, an outline entry and a TOC target."""
 
         def draw(self):
+            from reportlab.pdfbase.pdfdoc import PDFObjectReference
+
             canv = self.canv
-            canv.bookmarkHorizontal(key, 0, self.height + 4)
+            left, top = canv.absolutePosition(0, self.height + 4)
+            dest = canv.bookmarkHorizontalAbsolute(key, top, left=left)
+            # Pages reach the document only when the canvas saves (see BriefingCanvas), so the
+            # "current page" reportlab would record is wrong: name the page ourselves.
+            dest.setPage(PDFObjectReference(f"Page{canv.getPageNumber()}"))
             canv.addOutlineEntry(_one_line(plain), key, level=level, closed=level > 0)
             canv._bt_heading_pages[key] = canv.getPageNumber()
             super().draw()
@@ -1257,12 +1265,11 @@ class _Decor:
             canv.setFont(font, size)
             canv.drawRightString(x_end, y, number)
             dots_end = x_end - stringWidth(number, font, size) - 6
-            dot = stringWidth(".", font, size) + 2.2
-            x = x_start + 8
-            canv.setFillColor(colors.HexColor("#8a94a3"))
-            while x + dot < dots_end:
-                canv.drawString(x, y, ".")
-                x += dot
+            unit = stringWidth(" .", font, size)
+            count = int((dots_end - x_start - 8) // unit)
+            if count > 0:
+                canv.setFillColor(colors.HexColor("#8a94a3"))
+                canv.drawRightString(dots_end, y, " ." * count)
         canv.restoreState()
 
 
@@ -1334,7 +1341,7 @@ def _status_chart(figures: dict, frame_width: float):
     palette = list(reversed(palette[:len(values)]))
     bar_h = 22
     height = bar_h * len(values) + 50
-    drawing = Drawing(frame_width, height)
+    drawing = Drawing(frame_width, height, initialFontName=FONT, initialFontSize=9)
     chart = HorizontalBarChart()
     label_w = 150
     chart.x, chart.y = label_w, 28
