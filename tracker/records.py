@@ -14,6 +14,7 @@ from typing import Any
 
 from .errors import TrackerError
 from .i18n import N_, _
+from .search import fold
 
 # Field types
 TEXT = "text"  # one line
@@ -349,6 +350,8 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def _clean_text(value: Any, multiline: bool) -> str:
     text = str(value)
+    # Lone surrogates (from broken UTF-16 input) cannot be stored as UTF-8: make them U+FFFD.
+    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     text = _CONTROL_RE.sub("", text)
     if not multiline:
         text = " ".join(text.split())
@@ -421,7 +424,7 @@ def _coerce(f: Field, raw: Any) -> Any:
     if f.type == CHOICE:
         text = str(raw).strip()
         for value, label in f.choices:
-            if text == value or text.casefold() in (label.casefold(), _(label).casefold()):
+            if text == value or fold(text) in (fold(label), fold(_(label))):  # ё = е
                 return value
         raise ValueError(_("{value!r} is not one of: {choices}").format(
             value=_short(raw), choices=", ".join(v for v, _l in f.choices)))
@@ -434,9 +437,11 @@ def _coerce_int(raw: Any, message: str) -> int:
     if isinstance(raw, bool):
         raise ValueError(message.format(value=_short(raw)))
     if isinstance(raw, int):
+        if not -(2**63) <= raw < 2**63:  # beyond SQLite's integers
+            raise ValueError(_("the number is too large"))
         return raw
     if isinstance(raw, float) and math.isfinite(raw) and raw.is_integer():
-        return int(raw)
+        return _coerce_int(int(raw), message)
     text = str(raw).strip()
     if _INT_RE.match(text):
         return int(text)
