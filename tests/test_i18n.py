@@ -269,6 +269,21 @@ def test_choice_values_are_stored_language_neutral(repo):
     assert kind.status_label("expired") == "Срок действия истек"
 
 
+def test_russian_choice_labels_are_read_whatever_the_case_and_yo():
+    """A Russian label typed in a CLI or a CSV: any case, with ё or е."""
+    from tracker.records import normalize
+
+    set_language("ru")
+    kind = KINDS["agreements"]
+    for typed, value in (("ДЕЙСТВУЕТ", "in_force"), ("срок действия истёк", "expired"),
+                         ("Срок действия истек", "expired"), ("in_force", "in_force"),
+                         ("in force", "in_force")):
+        clean, problems = normalize(kind, {"status": typed})
+        assert problems == {} and clean["status"] == value, typed
+    _clean, problems = normalize(kind, {"status": "Действует навсегда"})
+    assert "не входит в число допустимых значений" in problems["status"]
+
+
 # --- search folds Cyrillic ------------------------------------------------------------------------
 
 def test_search_treats_yo_as_ye_and_folds_cyrillic_case(empty_repo):
