@@ -26,7 +26,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from . import __version__
-from .i18n import LANGUAGES, N_, _, current_language, format_date, ngettext, set_language
+from .i18n import LANGUAGES, N_, _, current_language, format_date, language, ngettext
 from .paths import resource_path
 from .records import (
     CHOICE,
@@ -389,8 +389,15 @@ def build_briefing(repo, options: BriefingOptions, out_path: str | os.PathLike, 
     if not folder.is_dir():
         raise BriefingError(_("the folder {path} does not exist").format(path=folder))
 
-    previous = current_language()
-    set_language(options.language)
+    # The briefing's language in this thread only: a GUI worker leaves the interface alone.
+    with language(options.language):
+        return _build(repo, options, out, folder, today, progress, cancel, started)
+
+
+def _build(repo, options, out: Path, folder: Path, today, progress, cancel, started
+           ) -> BriefingResult:
+    import time
+
     tmp_name = None
     try:
         register_fonts()
@@ -413,7 +420,6 @@ def build_briefing(repo, options: BriefingOptions, out_path: str | os.PathLike, 
                 os.unlink(tmp_name)
             except OSError:
                 pass
-        set_language(previous)
 
 
 @dataclass
