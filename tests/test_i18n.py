@@ -73,6 +73,26 @@ def test_no_message_is_built_before_translation():
     assert i18n_tools.dynamic_messages() == []
 
 
+def test_nothing_is_translated_at_import_time():
+    """_() at module level or in a decorator runs once, in English, before --language is read."""
+    assert i18n_tools.import_time_messages() == []
+
+
+def test_the_import_time_check_finds_early_translations(tmp_path):
+    (tmp_path / "tracker").mkdir()
+    (tmp_path / "tracker" / "early.py").write_text(
+        "import click\nfrom tracker.i18n import _, N_\n"
+        "TITLE = _('Too early')\n"           # line 3: module level
+        "LABEL = N_('Marked, fine')\n"
+        "@click.option('--x', help=_('Help text'))\n"  # line 5: decorator
+        "def command(x, label=_('Default')):\n"        # line 6: default value
+        "    return _('Fine, at call time')\n"
+        "class Page:\n"
+        "    heading = _('Class level')\n", encoding="utf-8")  # line 9
+    found = i18n_tools.import_time_messages(tmp_path)
+    assert [line.split(":")[1] for line in found] == ["3", "5", "6", "9"], found
+
+
 def test_the_check_catches_a_new_untranslated_string(tmp_path, ru_catalogue):
     """The guard itself works: a new string in the source is reported as missing."""
     (tmp_path / "ui").mkdir()

@@ -199,6 +199,7 @@ def check(langs: Iterable[str] = TRANSLATED, template: Catalog | None = None) ->
         problems += [f"{lang}: fuzzy: {m.id!r}" for m in fuzzy(catalog)]
         problems += [f"{lang}: placeholders: {p}" for p in placeholder_problems(catalog)]
     problems += [f"not translatable: {p}" for p in dynamic_messages()]
+    problems += [f"translated too early: {p}" for p in import_time_messages()]
     return problems
 
 
@@ -255,6 +256,43 @@ def dynamic_messages(root: Path | None = None) -> list[str]:
                     and isinstance(node.args[0], (ast.JoinedStr, ast.BinOp))):
                 out.append(f"{path.relative_to(root)}:{node.lineno}: _() of a built string; "
                            "pass a literal with {placeholders} and .format() the result")
+    return out
+
+
+def import_time_messages(root: Path | None = None) -> list[str]:
+    """``_()`` calls run when a module is imported (module or class level, decorators).
+
+    They translate once, into whatever language is set at import (English), and never follow
+    ``set_language``: mark such strings with ``N_()`` and call ``_()`` where they are shown.
+    """
+    root = Path(root or ROOT)
+    out: list[str] = []
+
+    def is_gettext(node) -> bool:
+        return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                and node.func.id in ("_", "ngettext"))
+
+    def visit(node, rel) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                # the body runs when called; decorators and default values run now
+                for part in [*child.decorator_list, *child.args.defaults,
+                             *(d for d in child.args.kw_defaults if d is not None)]:
+                    out.extend(f"{rel}:{n.lineno}: _() in a decorator or default value runs "
+                               "at import" for n in ast.walk(part) if is_gettext(n))
+                continue
+            if isinstance(child, ast.Lambda):
+                continue
+            if is_gettext(child):
+                out.append(f"{rel}:{child.lineno}: _() runs at import; use N_() there")
+            visit(child, rel)
+
+    for path in _python_files(root):
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        except SyntaxError:
+            continue
+        visit(tree, path.relative_to(root))
     return out
 
 
