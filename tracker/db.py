@@ -176,14 +176,27 @@ def _raw_connect(target: str, *, uri: bool) -> sqlite3.Connection:
     return conn
 
 
-def open_read_only(path: str | os.PathLike) -> sqlite3.Connection:
+def _wal_header(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        header = fh.read(20)
+    return len(header) >= 20 and header[18] == 2
+
+
+def open_read_only(path: str | os.PathLike, *, snapshot: bool = False) -> sqlite3.Connection:
     """A read-only connection that writes nothing at all to the database file.
+
+    ``snapshot=True`` (for one-off checks) reads a WAL file that no one has open (no ``-wal``
+    beside it) ``immutable``, so not even a ``-shm`` file is created next to it.
 
     A WAL database in a folder we may not write has no ``-shm`` to share: then it is opened
     ``immutable`` (safe because nobody can be writing it), unless a ``-wal`` with pending
     transactions is there, which SQLite cannot read without its ``-shm``.
     """
     path = Path(path)
+    if snapshot and _wal_header(path) and not Path(f"{path}-wal").exists():
+        conn = _raw_connect(_uri(path, mode="ro", immutable="1"), uri=True)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
     conn = _raw_connect(_uri(path, mode="ro"), uri=True)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -236,6 +249,9 @@ def connect(path: str | os.PathLike, *, create: bool = True, read_only: bool = F
         raise DatabaseError(_("{path} is a folder, not a database file").format(path=path))
     else:
         _check_header(path)
+        # A zero-byte file holds nothing to lose (we created it and never got to fill it, or a
+        # "new file" dialog did): it becomes a new database, as the repository seeds it.
+        exists = path.stat().st_size > 0
     if exists and not read_only:
         reason = read_only_reason(path)
         if reason:
@@ -281,14 +297,8 @@ def _check_existing(path: Path) -> bool:
     ``-shm`` is created). Returns False when a read-only connection cannot check it (a hot rollback
     journal must be rolled back first); the caller then checks on its own connection.
     """
-    with open(path, "rb") as fh:
-        header = fh.read(20)
-    wal_mode = len(header) >= 20 and header[18] == 2
     try:
-        if wal_mode and not Path(f"{path}-wal").exists():
-            checker = _raw_connect(_uri(path, mode="ro", immutable="1"), uri=True)
-        else:
-            checker = open_read_only(path)
+        checker = open_read_only(path, snapshot=True)
     except sqlite3.OperationalError as exc:
         if _cannot_check_read_only(exc):
             return False
@@ -319,11 +329,7 @@ def _check_header(path: Path) -> None:
     except OSError as exc:
         raise DatabaseError(_("{path}: cannot read the file ({error})").format(
             path=path, error=exc.strerror or exc)) from None
-    if not head:
-        raise NotADatabase(_(
-            "{path} is empty (0 bytes) and was not opened. If it should hold records, restore a "
-            "backup; if not, delete it and a new database is created.").format(path=path))
-    if head != SQLITE_HEADER:
+    if head and head != SQLITE_HEADER:
         raise NotADatabase(_("{path} is not a Bilateral Tracker database (not an SQLite file)")
                            .format(path=path))
 
