@@ -45,6 +45,16 @@ def make_application(argv: list[str]):
 def setup_language(app, option: str | None) -> str:
     """Set the core's language (from the option, else QSettings "language", else system) and
     install Qt's own translation for standard buttons and dialogs."""
+    try:  # the Preferences dialog's module owns the language setting when present
+        from ui.preferences import install_language
+    except ImportError:
+        install_language = None
+    if install_language is not None:
+        try:
+            return install_language(app, option or None)
+        except ValueError:
+            return install_language(app, "system")
+
     from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
 
     from tracker.i18n import set_language

@@ -115,7 +115,7 @@ class MainWindow(QMainWindow):
         self.nav.setUniformItemSizes(True)
         self.nav.setSpacing(1)
         self.stack = QStackedWidget()
-        body = QHBoxLayout()
+        self.body = body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
         body.setSpacing(0)
         body.addWidget(self.nav)
@@ -256,10 +256,13 @@ class MainWindow(QMainWindow):
     def _build_pages(self) -> None:
         self.nav.blockSignals(True)
         self.nav.clear()
-        while self.stack.count():
-            w = self.stack.widget(0)
-            self.stack.removeWidget(w)
-            w.deleteLater()
+        if self.stack.count():  # another database: fresh pages in a fresh stack
+            old = self.stack
+            self.stack = QStackedWidget()
+            self.body.replaceWidget(old, self.stack)
+            old.hide()
+            old.setParent(None)
+            old.deleteLater()
         self.pages = {}
         self._stale = set()
         for name in PAGES:
@@ -491,8 +494,9 @@ class MainWindow(QMainWindow):
     def show_search(self) -> None:
         dialog = SearchDialog(self.repo, self)
         dialog.openRecord.connect(self.open_record)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._search_dialog = dialog
-        dialog.exec()
+        dialog.open()  # window-modal; returns at once
 
     def show_record_history(self) -> None:
         page = self.record_page()

@@ -379,7 +379,9 @@ class RecordPage(QWidget):
 
     def show_quote(self, source_id: int, quote: str) -> None:
         viewer = SourceViewer(self.repo, source_id, quote, self)
-        viewer.exec()
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.viewer = viewer
+        viewer.open()  # window-modal; returns at once
 
     # -- refresh ------------------------------------------------------------------------------
 

@@ -1,0 +1,505 @@
+"""The main window, driven the way an official drives it: keyboard, form widgets, actions."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import pytest
+from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+
+import tracker
+from tracker.records import KIND_ORDER
+from tracker.repository import Repository
+from ui.main_window import PAGES, MainWindow
+from ui.record_page import RecordPage
+
+pytestmark = pytest.mark.gui
+
+Yes = QMessageBox.StandardButton.Yes
+No = QMessageBox.StandardButton.No
+Save = QMessageBox.StandardButton.Save
+Discard = QMessageBox.StandardButton.Discard
+Cancel = QMessageBox.StandardButton.Cancel
+
+HOSTILE = '"Quoted" <b>tags</b> & =cmd() Кириллица Ёлка '
+
+
+def go(window, name) -> RecordPage:
+    assert window.go_to(name)
+    return window.pages[name]
+
+
+def type_text(qtbot, widget, text: str) -> None:
+    """Key presses for ``text``; QTest types only ASCII, so other characters (Cyrillic, emoji)
+    arrive as key events carrying their text, as from a Russian keyboard or an input method."""
+    for ch in text:
+        if ch.isascii():
+            qtbot.keyClicks(widget, ch)
+            continue
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier,
+                                                     ch))
+
+
+def type_into(qtbot, editor, text: str, *, replace: bool = True) -> None:
+    """Type into a line edit like a user: select what is there, then type over it."""
+    widget = editor.edit
+    widget.setFocus()
+    if replace:
+        widget.selectAll()
+        if widget.selectedText():
+            qtbot.keyClick(widget, Qt.Key.Key_Backspace)
+    type_text(qtbot, widget, text)
+
+
+def select_row_of(page: RecordPage, record_id: int) -> None:
+    row = page.model.row_of_id(record_id)
+    assert row is not None
+    page.table.setFocus()
+    page.table.selectRow(row)
+    assert page.form.record_id == record_id
+
+
+def audit_count(repo) -> int:
+    return repo.history_count()
+
+
+# --- pages ----------------------------------------------------------------------------------------
+
+def test_every_page_opens(main_window, repo):
+    for name in PAGES:
+        assert main_window.go_to(name)
+        assert main_window.stack.currentWidget() is main_window.pages[name]
+        assert main_window.nav.currentRow() == PAGES.index(name)
+        page = main_window.pages[name]
+        assert page.isVisible()
+        if isinstance(page, RecordPage):
+            assert page.model.rowCount() == repo.count(name)
+            assert main_window.count_label.text() == f"{repo.count(name)} records"
+            # a page opens on its first record
+            assert page.form.record_id == page.model.id_at(0)
+
+
+def test_pages_by_keyboard(main_window, qtbot):
+    qtbot.keyClick(main_window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    assert main_window.current_name() == "roadmap"
+    qtbot.keyClick(main_window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert main_window.current_name() == "dashboard"
+    main_window.nav.setFocus()
+    qtbot.keyClick(main_window.nav, Qt.Key.Key_Down)
+    assert main_window.current_name() == "agreements"
+
+
+def test_status_bar_shows_path_count_and_state(main_window, repo):
+    assert main_window.path_label.text() == str(repo.path)
+    assert main_window.ro_label.text() == "Editable"
+    assert not main_window.banner.isVisible()
+    main_window.go_to("people")
+    assert main_window.count_label.text() == f"{repo.count('people')} records"
+
+
+def test_main_controls_have_accessible_names(main_window):
+    page = go(main_window, "roadmap")
+    for widget in (main_window.nav, page.table, page.filter_edit, page.status_combo,
+                   page.save_button):
+        assert widget.accessibleName()
+    for name, editor in page.form.editors.items():
+        assert editor.focusProxy().accessibleName(), name
+
+
+# --- create, edit, delete, restore, undo, redo ----------------------------------------------------
+
+def test_create_through_the_form(main_window, repo, qtbot):
+    page = go(main_window, "roadmap")
+    before = repo.count("roadmap")
+    qtbot.keyClick(page.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert page.form.record_id is None
+    assert page.form.editors["title"].edit.hasFocus()
+    qtbot.keyClicks(page.form.editors["title"].edit, "Joint exhibition in Minsk")
+    type_into(qtbot, page.form.editors["due_date"], "2031-05-20")
+    page.form.editors["area"].combo.setCurrentIndex(
+        page.form.editors["area"].combo.findData("exhibitions"))
+    page.form.editors["progress"].spin.setValue(15)
+    assert page.form.is_dirty()
+    assert main_window.isWindowModified()
+    qtbot.keyClick(page.form.editors["title"].edit, Qt.Key.Key_S,
+                   Qt.KeyboardModifier.ControlModifier)
+    assert repo.count("roadmap") == before + 1
+    rid = page.form.record_id
+    stored = repo.get("roadmap", rid)
+    assert (stored["title"], stored["due_date"], stored["area"], stored["progress"]) == \
+        ("Joint exhibition in Minsk", "2031-05-20", "exhibitions", 15)
+    assert not page.form.is_dirty()
+    assert page.table.selectionModel().currentIndex().row() == page.model.row_of_id(rid)
+    assert main_window.undo_action.text() == "Undo New road-map item"
+    assert main_window.count_label.text() == f"{before + 1} records"
+
+
+def test_edit_undo_and_redo_through_the_gui(main_window, repo, qtbot):
+    page = go(main_window, "roadmap")
+    select_row_of(page, 2)
+    old_title = repo.get("roadmap", 2)["title"]
+    type_into(qtbot, page.form.editors["title"], "Renamed item")
+    main_window.save_action.trigger()
+    assert repo.get("roadmap", 2)["title"] == "Renamed item"
+    assert main_window.undo_action.text() == "Undo Edit road-map item"
+    assert main_window.undo_action.isEnabled()
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert repo.get("roadmap", 2)["title"] == old_title
+    assert page.form.editors["title"].value() == old_title
+    assert main_window.redo_action.text() == "Redo Edit road-map item"
+    qtbot.keyClick(page.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    assert repo.get("roadmap", 2)["title"] == "Renamed item"
+    assert page.form.editors["title"].value() == "Renamed item"
+    actions = [e["action"] for e in repo.history("roadmap", 2, limit=3)]
+    assert actions == ["redo", "undo", "update"]
+
+
+def test_delete_restore_and_undo(main_window, repo, qtbot):
+    page = go(main_window, "roadmap")
+    select_row_of(page, 3)
+    title = repo.get("roadmap", 3)["title"]
+    count = repo.count("roadmap")
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    assert repo.get("roadmap", 3)["deleted_at"]
+    assert page.model.rowCount() == count - 1
+    assert main_window.undo_action.text() == "Undo Delete road-map item"
+
+    trash = main_window.pages["trash"]
+    main_window.go_to("trash")
+    assert trash.row_count() == 1
+    assert trash.model.data(trash.model.index(0, 1)) == title
+    trash.select_row(0)
+    qtbot.mouseClick(trash.restore_button, Qt.MouseButton.LeftButton)
+    assert repo.get("roadmap", 3)["deleted_at"] is None
+    assert trash.row_count() == 0
+    assert main_window.undo_action.text() == "Undo Restore road-map item"
+
+    main_window.undo_action.trigger()  # back to the trash
+    assert repo.get("roadmap", 3)["deleted_at"]
+    main_window.go_to("trash")
+    assert trash.row_count() == 1
+    main_window.undo_action.trigger()  # undo the delete: the record is back and shown
+    assert repo.get("roadmap", 3)["deleted_at"] is None
+    assert main_window.current_name() == "roadmap"
+    assert page.form.record_id == 3
+    assert page.model.rowCount() == count
+
+
+def test_links_and_participants_are_edited_in_the_generic_form(main_window, repo, qtbot):
+    page = go(main_window, "meetings")
+    select_row_of(page, 1)
+    participants = page.form.editors["participants"]
+    people = {it.data(Qt.ItemDataRole.UserRole): it for it in participants.items()}
+    assert set(people) == {p["id"] for p in repo.list("people", columns=["id"])}
+    target = next(pid for pid in people if pid not in repo.get("meetings", 1)["participants"])
+    people[target].setCheckState(Qt.CheckState.Checked)
+    assert page.form.is_dirty()
+    main_window.save_action.trigger()
+    assert target in repo.get("meetings", 1)["participants"]
+
+    road = go(main_window, "roadmap")
+    select_row_of(road, 1)
+    agreement = road.form.editors["agreement_id"].combo
+    agreement.setCurrentIndex(agreement.findData(None))
+    main_window.save_action.trigger()
+    assert repo.get("roadmap", 1)["agreement_id"] is None
+
+
+# --- validation, conflicts, unsaved changes -------------------------------------------------------
+
+def test_validation_problems_appear_beside_their_fields_and_nothing_is_saved(
+        main_window, repo, qtbot):
+    page = go(main_window, "roadmap")
+    select_row_of(page, 1)
+    before = repo.get("roadmap", 1)
+    audits = audit_count(repo)
+    type_into(qtbot, page.form.editors["title"], "")
+    type_into(qtbot, page.form.editors["planned_start"], "2030-06-01")
+    type_into(qtbot, page.form.editors["due_date"], "2030-01-01")
+    type_into(qtbot, page.form.editors["completed_on"], "31.12.2030")
+    main_window.save_action.trigger()
+    shown = page.form.problems_shown()
+    assert shown["title"] == "Title is required"
+    assert shown["due_date"] == "Due date is before Planned start"
+    assert "is not a date" in shown["completed_on"]
+    for name in shown:
+        assert page.form.error_labels[name].isVisible()
+        # the message sits directly under its field's editor
+        assert page.form.error_labels[name].parent() is page.form.editors[name].parent()
+    assert repo.get("roadmap", 1) == before
+    assert audit_count(repo) == audits
+    assert page.form.is_dirty()  # the user's edit is kept
+
+    type_into(qtbot, page.form.editors["title"], "Fixed title")
+    type_into(qtbot, page.form.editors["completed_on"], "")
+    type_into(qtbot, page.form.editors["due_date"], "2030-12-31")
+    main_window.save_action.trigger()
+    assert page.form.problems_shown() == {}
+    assert not page.form.error_labels["title"].isVisible()
+    stored = repo.get("roadmap", 1)
+    assert (stored["title"], stored["due_date"]) == ("Fixed title", "2030-12-31")
+
+
+def test_conflict_dialog_when_someone_else_saved_first(main_window, repo, db_path, qtbot,
+                                                       dialogs):
+    page = go(main_window, "agreements")
+    select_row_of(page, 1)
+    other = Repository(db_path, user="colleague")
+    try:
+        other.update("agreements", 1, {"reference": "THEIRS-1"},
+                     expected_version=other.get("agreements", 1)["version"])
+        type_into(qtbot, page.form.editors["reference"], "MINE-2")
+        dialogs.answers = [No]
+        main_window.save_action.trigger()
+        kind, title, text = dialogs.calls[-1]
+        assert kind == "question" and "colleague" in text and "reload" in text.lower()
+        assert repo.get("agreements", 1)["reference"] == "THEIRS-1"  # nothing overwritten
+        assert page.form.editors["reference"].value() == "MINE-2"  # the edit is kept
+        dialogs.answers = [Yes]  # now reload
+        main_window.save_action.trigger()
+        assert page.form.editors["reference"].value() == "THEIRS-1"
+        assert not page.form.is_dirty()
+        assert repo.get("agreements", 1)["reference"] == "THEIRS-1"
+    finally:
+        other.close()
+
+
+def test_unsaved_changes_ask_save_discard_or_cancel(main_window, repo, qtbot, dialogs):
+    page = go(main_window, "people")
+    select_row_of(page, 1)
+    type_into(qtbot, page.form.editors["position"], "Ambassador")
+
+    dialogs.answers = [Cancel]  # another row: stay
+    page.table.selectRow(page.model.row_of_id(2))
+    assert page.form.record_id == 1 and page.form.is_dirty()
+    assert page.table.selectionModel().currentIndex().row() == page.model.row_of_id(1)
+    assert "unsaved changes" in dialogs.texts()[-1]
+
+    dialogs.answers = [Cancel]  # another page: stay
+    assert not main_window.go_to("farms")
+    assert main_window.current_name() == "people"
+    assert main_window.nav.currentRow() == PAGES.index("people")
+
+    dialogs.answers = [Cancel]  # closing the window: stay open
+    main_window.close()
+    assert main_window.isVisible()
+
+    dialogs.answers = [Discard]
+    page.table.selectRow(page.model.row_of_id(2))
+    assert page.form.record_id == 2
+    assert repo.get("people", 1)["position"] != "Ambassador"
+
+    type_into(qtbot, page.form.editors["position"], "Consul")
+    dialogs.answers = [Save]
+    assert main_window.go_to("farms")
+    assert repo.get("people", 2)["position"] == "Consul"
+    assert len(dialogs.calls) == 5
+
+
+# --- search ---------------------------------------------------------------------------------------
+
+def test_global_search_as_you_type_and_enter_opens(main_window, repo, qtbot):
+    qtbot.keyClick(main_window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    dialog = main_window._search_dialog
+    assert dialog.isVisible()
+    qtbot.keyClicks(dialog.edit, "expo")
+    qtbot.waitUntil(lambda: len(dialog.hits) > 0, timeout=2000)
+    hits = repo.search("expo")
+    assert [(h.kind, h.record_id) for h in dialog.hits] == [(h.kind, h.record_id) for h in hits]
+    groups = [dialog.results.topLevelItem(i).text(0)
+              for i in range(dialog.results.topLevelItemCount())]
+    assert groups and all("(" in g for g in groups)  # grouped by kind with counts
+    qtbot.keyClick(dialog.edit, Qt.Key.Key_Return)
+    first = hits[0]
+    assert main_window.current_name() == first.kind
+    assert main_window.pages[first.kind].form.record_id == first.record_id
+
+
+@pytest.mark.parametrize("text", ['"', "NEAR(", "a AND", "-x", "*", "col:word", "<b>",
+                                  "'; DROP TABLE roadmap; --", "🎉", "Ёлка"])
+def test_search_accepts_any_text(main_window, qtbot, text):
+    main_window.find_action.trigger()
+    dialog = main_window._search_dialog
+    dialog.edit.setText(text)
+    dialog.run_search()
+    assert dialog.status.text()
+    dialog.reject()
+
+
+# --- hostile text ---------------------------------------------------------------------------------
+
+def test_hostile_text_is_stored_and_shown_literally(main_window, repo, qtbot):
+    page = go(main_window, "roadmap")
+    main_window.new_action.trigger()
+    type_text(qtbot, page.form.editors["title"].edit, HOSTILE + "🎉")
+    page.form.editors["notes"].edit.setFocus()
+    type_text(qtbot, page.form.editors["notes"].edit, "<script>alert(1)</script> @SUM(A1) +1")
+    main_window.save_action.trigger()
+    rid = page.form.record_id
+    assert rid is not None
+    stored = repo.get("roadmap", rid)
+    assert stored["title"] == " ".join((HOSTILE + "🎉").split())
+    assert stored["notes"] == "<script>alert(1)</script> @SUM(A1) +1"
+    assert page.form.heading.text() == stored["title"]
+    assert page.form.heading.textFormat() == Qt.TextFormat.PlainText
+    row = page.model.row_of_id(rid)
+    assert page.model.data(page.model.index(row, 0)) == stored["title"]
+    # the filter box and the global search find it by its odd words
+    page.filter_edit.setText("<b>tags</b> Ёлка")
+    page.apply_filter()
+    assert page.model.rowCount() == 1
+    assert [h.record_id for h in repo.search("кириллица")] == [rid]
+
+
+# --- dashboard ------------------------------------------------------------------------------------
+
+def test_dashboard_figures_equal_the_core_queries(make_window, repo, qtbot):
+    today = _dt.date.today()
+    repo.create("roadmap", {"title": "Overdue thing", "status": "in_progress",
+                            "due_date": (today - _dt.timedelta(days=10)).isoformat()})
+    repo.create("roadmap", {"title": "Soon thing", "status": "planned",
+                            "due_date": (today + _dt.timedelta(days=10)).isoformat()})
+    repo.create("roadmap", {"title": "Finished", "status": "done"})
+    repo.create("meetings", {"title": "Next session", "status": "planned",
+                             "start_date": (today + _dt.timedelta(days=30)).isoformat()})
+    window = make_window(repo)
+    dash = window.pages["dashboard"]
+    figures = repo.figures()
+    for key in ("agreements_in_force", "plants_operating_sites", "farms_total", "roadmap_done",
+                "roadmap_in_progress", "roadmap_planned", "roadmap_overdue"):
+        assert dash.figure_text(key) == str(figures[key]), key
+    assert figures["roadmap_overdue"] == 1
+    assert [b[2] for b in dash.chart.bars] == [
+        figures["roadmap_by_status"].get(s, 0) for s in ("planned", "in_progress", "done",
+                                                           "cancelled")] + [1]
+    assert dash.overdue.topLevelItem(0).text(1) == "Overdue thing"
+    assert dash.overdue.topLevelItem(0).foreground(1).color().name() == "#c62828"
+    assert dash.deadlines.topLevelItem(0).text(1) == "Soon thing"
+    assert dash.meetings.topLevelItem(0).text(1) == "Next session"
+    assert dash.recent.topLevelItemCount() == 10
+    assert dash.recent.topLevelItem(0).text(1) == "New meeting"
+    # a figure follows a change made in the window
+    dash.overdue.setCurrentItem(dash.overdue.topLevelItem(0))
+    dash._activated(dash.overdue.topLevelItem(0), 0)
+    page = window.pages["roadmap"]
+    assert window.current_name() == "roadmap"
+    page.form.editors["status"].combo.setCurrentIndex(
+        page.form.editors["status"].combo.findData("done"))
+    window.save_action.trigger()
+    window.go_to("dashboard")
+    assert dash.figure_text("roadmap_overdue") == "0" == str(repo.figures()["roadmap_overdue"])
+    assert dash.figure_text("roadmap_done") == str(repo.figures()["roadmap_done"])
+
+
+# --- provenance -----------------------------------------------------------------------------------
+
+def test_provenance_shows_quotes_and_opens_the_source(main_window, repo, qtbot):
+    page = go(main_window, "roadmap")
+    select_row_of(page, 1)
+    citations = repo.get("roadmap", 1)["citations"]
+    assert page.provenance.list.count() == len(citations) > 0
+    item = page.provenance.list.item(0)
+    assert citations[0]["source"] in item.text()
+    page.provenance.list.itemActivated.emit(item)
+    viewer = page.viewer
+    assert viewer.isVisible()
+    assert viewer.span is not None
+    assert " ".join(viewer.highlighted_text().split()).casefold() == \
+        " ".join(citations[0]["quote"].split()).casefold()
+    assert len(viewer.text.extraSelections()) == 1
+    viewer.reject()
+
+
+# --- other windows and processes ------------------------------------------------------------------
+
+def test_outside_writes_are_noticed(main_window, repo, db_path):
+    page = go(main_window, "people")
+    count = page.model.rowCount()
+    other = Repository(db_path, user="colleague")
+    try:
+        other.create("people", {"title": "New Colleague"})
+    finally:
+        other.close()
+    main_window.poll()
+    assert page.model.rowCount() == count + 1
+
+
+def test_read_only_database_shows_a_banner_and_disables_editing(make_window, repo, db_path):
+    repo.close()
+    ro = Repository(db_path, read_only=True)
+    try:
+        window = make_window(ro)
+        assert window.banner.isVisible() and "read-only" in window.banner.text()
+        assert window.ro_label.text() == "Read-only"
+        page = go(window, "roadmap")
+        assert not window.save_action.isEnabled()
+        assert not window.new_action.isEnabled()
+        assert not window.delete_action.isEnabled()
+        assert page.form.editors["title"].edit.isReadOnly()
+        assert not page.form.editors["area"].combo.isEnabled()
+    finally:
+        ro.close()
+
+
+def test_window_state_and_last_page_are_remembered(make_window, repo, qtbot):
+    window = make_window(repo, size=(1100, 700))
+    window.go_to("meetings")
+    page = window.pages["meetings"]
+    page.table.horizontalHeader().resizeSection(0, 333)
+    window.close()
+    assert QSettings().value("window/page") == "meetings"
+    again = make_window(repo, size=None)  # as restored from the settings
+    assert again.current_name() == "meetings"
+    assert again.pages["meetings"].table.horizontalHeader().sectionSize(0) == 333
+    assert QSettings().value("window/geometry") is not None
+    # (the offscreen test screen is 800x600, so restoreGeometry clamps the width)
+    assert again.size().height() == 700
+
+
+def test_about_names_version_database_and_licences(main_window, repo, dialogs):
+    main_window.about_action.trigger()
+    kind, _title, text = dialogs.calls[-1]
+    assert kind == "about"
+    assert tracker.__version__ in text
+    assert str(repo.path) in text
+
+
+def test_recent_databases_and_open(main_window, repo, tmp_path):
+    other_path = tmp_path / "second.db"
+    assert main_window.open_database(str(other_path), seed=True)
+    assert main_window.repo.path == other_path
+    assert main_window.path_label.text() == str(other_path)
+    from ui.main_window import recent_files
+
+    assert recent_files()[:2] == [str(other_path), str(repo.path)]
+    main_window.repo.close()
+    main_window.repo = repo  # the fixture closes the first repository
+
+
+def test_layout_holds_at_1024x768(make_window, repo):
+    window = make_window(repo, size=(1024, 768))
+    assert window.minimumSizeHint().width() <= 1024
+    assert window.minimumSizeHint().height() <= 768
+    for name in PAGES:
+        window.go_to(name)
+        QApplication.processEvents()
+        assert window.size().width() == 1024 and window.size().height() == 768
+        page = window.pages[name]
+        if isinstance(page, RecordPage):
+            assert page.table.width() > 300
+            assert page.scroll.width() > 300
+            for label in page.form.findChildren(QLabel):
+                if label.isVisible() and label.text() and label in page.form.field_labels.values():
+                    # labels are never cut off
+                    assert label.width() >= label.sizeHint().width(), label.text()
+
+
+def test_every_kind_has_a_page_in_the_window(main_window):
+    assert set(KIND_ORDER) <= set(main_window.pages)
+    assert isinstance(main_window, MainWindow)

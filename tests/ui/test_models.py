@@ -1,0 +1,174 @@
+"""The table models: Qt's model contract, SQL sorting/filtering, and bounded fetching."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableView
+
+from tracker.records import KIND_ORDER, get_kind
+from ui.models import (
+    OVERDUE_COLOR,
+    HistoryModel,
+    IdRole,
+    RecordTableModel,
+    SortRole,
+    TrashModel,
+)
+
+pytestmark = pytest.mark.gui
+
+
+def add_roadmap_rows(repo, n: int) -> None:
+    """Insert ``n`` road-map items in one SQL statement (creating them one by one with audit
+    entries would take minutes); dates spread over years, statuses mixed."""
+    with repo.transaction() as conn:
+        conn.execute(
+            """
+            WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?)
+            INSERT INTO roadmap (uid, title, status, area, due_date, progress, classification,
+                                 created_at, updated_at, created_by, updated_by, version)
+            SELECT 'bulk-' || i, 'Bulk item ' || printf('%05d', i),
+                   CASE i % 4 WHEN 0 THEN 'planned' WHEN 1 THEN 'in_progress'
+                              WHEN 2 THEN 'done' ELSE 'cancelled' END,
+                   'trade', date('2015-01-01', '+' || (i % 4000) || ' days'), i % 101, 'internal',
+                   '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 'bulk', 'bulk', 1
+            FROM seq
+            """, (n,))
+
+
+@pytest.mark.parametrize("kind", KIND_ORDER)
+def test_record_model_passes_the_model_testers(qtmodeltester, repo, kind):
+    model = RecordTableModel(repo, kind)
+    assert model.rowCount() == repo.count(kind) > 0
+    qtmodeltester.check(model)
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_record_model_passes_when_filtered_to_nothing(qtmodeltester, repo):
+    model = RecordTableModel(repo, "roadmap")
+    model.set_filter("no-such-word-anywhere", None)
+    assert model.rowCount() == 0
+    qtmodeltester.check(model)
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_trash_model_passes_the_model_testers(qtmodeltester, repo):
+    model = TrashModel(repo)
+    assert model.rowCount() == 0
+    qtmodeltester.check(model, force_py=True)
+    repo.delete("roadmap", 1)
+    repo.delete("people", 2)
+    model.reload()
+    assert model.rowCount() == 2
+    qtmodeltester.check(model)
+    qtmodeltester.check(model, force_py=True)
+    kinds = {model.data(model.index(r, 0), Qt.ItemDataRole.UserRole + 3) for r in range(2)}
+    assert kinds == {"roadmap", "people"}
+
+
+def test_history_model_passes_the_model_testers(qtmodeltester, repo):
+    repo.update("roadmap", 1, {"progress": 40}, expected_version=1)
+    model = HistoryModel(repo)
+    assert model.rowCount() == repo.history_count()
+    qtmodeltester.check(model)
+    qtmodeltester.check(model, force_py=True)
+    # newest first: the edit, naming the field that changed
+    assert model.data(model.index(0, HistoryModel.COL_ACTION)) == "Edit road-map item"
+    assert model.data(model.index(0, HistoryModel.COL_CHANGES)) == "Progress, %"
+    model.set_filter("roadmap", 1)
+    assert model.rowCount() == repo.history_count("roadmap", 1) == 2
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_columns_and_labels_come_from_the_declarations(repo):
+    model = RecordTableModel(repo, "roadmap")
+    kind = get_kind("roadmap")
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())] \
+        == [f.label for f in kind.columns]
+    status_col = model.column_of("status")
+    rid = model.data(model.index(0, 0), IdRole)
+    assert model.data(model.index(0, status_col)) == kind.status_label(
+        repo.get("roadmap", rid)["status"])
+    assert model.data(model.index(0, status_col), SortRole) == repo.get("roadmap", rid)["status"]
+
+
+def test_sorting_and_filtering_run_in_sql(repo):
+    add_roadmap_rows(repo, 300)
+    model = RecordTableModel(repo, "roadmap")
+    col = model.column_of("due_date")
+    model.sort(col, Qt.SortOrder.DescendingOrder)
+    expected = repo.list("roadmap", sort="due_date", descending=True, limit=3, columns=["id"])
+    assert [model.data(model.index(r, 0), IdRole) for r in range(3)] == \
+        [r["id"] for r in expected]
+    model.set_filter("", "done")
+    assert model.rowCount() == repo.count("roadmap", status="done") == 75
+    assert {model.data(model.index(r, model.column_of("status")), SortRole)
+            for r in range(model.rowCount())} == {"done"}
+    model.set_filter("expo", None)
+    assert model.rowCount() == repo.count("roadmap", search="expo") >= 1
+
+
+def test_the_model_never_loads_a_whole_table(qtbot, repo, monkeypatch):
+    add_roadmap_rows(repo, 5000)
+    total = repo.count("roadmap")
+    calls = []
+    real_list = repo.list
+
+    def spy(kind, **kwargs):
+        calls.append(kwargs.get("limit"))
+        return real_list(kind, **kwargs)
+
+    monkeypatch.setattr(repo, "list", spy)
+    model = RecordTableModel(repo, "roadmap")
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(1024, 768)
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.waitUntil(lambda: model.rows_fetched > 0, timeout=2000)
+    assert model.rowCount() == total
+    first_paint = model.rows_fetched
+    assert 0 < first_paint <= 2 * model.PAGE_SIZE
+    view.scrollToBottom()
+    qtbot.wait(20)
+    view.viewport().repaint()
+    assert model.data(model.index(total - 1, 0), IdRole) is not None
+    for row in range(0, total, 97):  # touching every part of the table keeps memory flat
+        model.data(model.index(row, 0))
+    assert model.cached_rows() <= model.MAX_PAGES * model.PAGE_SIZE
+    assert calls and all(limit is not None and limit <= model.PAGE_SIZE for limit in calls)
+    model.sort(model.column_of("title"), Qt.SortOrder.DescendingOrder)
+    view.viewport().repaint()
+    assert model.cached_rows() <= model.MAX_PAGES * model.PAGE_SIZE
+    top = repo.list("roadmap", sort="title", descending=True, limit=1, columns=["title"])
+    assert model.data(model.index(0, model.column_of("title"))) == top[0]["title"]
+
+
+def test_row_of_id_finds_rows_beyond_the_cache(repo):
+    add_roadmap_rows(repo, 1200)
+    model = RecordTableModel(repo, "roadmap")
+    model.sort(model.column_of("title"), Qt.SortOrder.AscendingOrder)
+    last = repo.list("roadmap", sort="title", limit=1, offset=model.rowCount() - 1,
+                     columns=["id"])[0]["id"]
+    row = model.row_of_id(last)
+    assert row == model.rowCount() - 1
+    assert model.data(model.index(row, 0), IdRole) == last
+    assert model.row_of_id(10**9) is None
+
+
+def test_overdue_road_map_rows_are_red(repo):
+    today = _dt.date.today()
+    late = repo.create("roadmap", {"title": "Late item", "due_date": (
+        today - _dt.timedelta(days=3)).isoformat(), "status": "in_progress"}).record_id
+    done = repo.create("roadmap", {"title": "Done late", "due_date": (
+        today - _dt.timedelta(days=3)).isoformat(), "status": "done"}).record_id
+    model = RecordTableModel(repo, "roadmap")
+    rows = {model.data(model.index(r, 0), IdRole): r for r in range(model.rowCount())}
+    brush = model.data(model.index(rows[late], 0), Qt.ItemDataRole.ForegroundRole)
+    assert brush is not None and brush.color() == OVERDUE_COLOR
+    assert "overdue" in model.data(model.index(rows[late], 0), Qt.ItemDataRole.ToolTipRole)
+    assert model.data(model.index(rows[done], 0), Qt.ItemDataRole.ForegroundRole) is None
