@@ -463,10 +463,13 @@ class Repository:
         end = start + 140
         return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
 
-    def _index(self, conn, kind: Kind, record_id: int, record: dict | None) -> None:
+    def _index(self, conn, kind: Kind, record_id: int, record: dict | None, *,
+               new: bool = False) -> None:
         from .search import index_body
 
-        conn.execute("DELETE FROM search WHERE kind = ? AND record_id = ?", (kind.name, record_id))
+        if not new:  # this DELETE scans the whole FTS table (record_id is UNINDEXED)
+            conn.execute("DELETE FROM search WHERE kind = ? AND record_id = ?",
+                         (kind.name, record_id))
         if record is not None:
             conn.execute("INSERT INTO search(kind, record_id, body) VALUES (?, ?, ?)",
                          (kind.name, record_id, index_body(kind, record)))
@@ -549,7 +552,7 @@ class Repository:
             f"({', '.join('?' for _c in cols)})", [row[c] for c in cols])
         rid = cur.lastrowid
         self._write_links(conn, kind, rid, record)
-        self._index(conn, kind, rid, record)
+        self._index(conn, kind, rid, record, new=True)
         return rid
 
     def _write_links(self, conn, kind: Kind, rid: int, record: dict) -> None:
