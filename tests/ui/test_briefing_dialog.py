@@ -1,0 +1,194 @@
+"""The Briefing dialog: export off the GUI thread with progress, Cancel, preview, print, presets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QMessageBox
+
+from tracker import briefing as core
+from tracker.repository import Repository
+from ui import briefing_dialog
+from ui.briefing_dialog import BriefingDialog
+
+TODAY = dt.date(2026, 11, 27)
+
+
+@pytest.fixture
+def dialog(qtbot, repo):
+    d = BriefingDialog(repo)
+    d.today = TODAY
+    qtbot.addWidget(d)
+    d.show()
+    yield d
+    if d.is_busy():
+        d.cancel_export()
+        qtbot.waitUntil(lambda: not d.is_busy(), timeout=30000)
+
+
+def wait_done(qtbot, d, timeout=60000):
+    qtbot.waitUntil(lambda: not d.is_busy(), timeout=timeout)
+
+
+def test_export_reports_progress_and_shows_the_preview(qtbot, dialog, tmp_path):
+    values = []
+    dialog.progress.valueChanged.connect(values.append)
+    dialog.title_edit.setText("Talks in Astana")
+    out = tmp_path / "briefing.pdf"
+    assert dialog.export_to(out)
+    assert dialog.is_busy() and not dialog.export_button.isEnabled()
+    assert dialog.cancel_button.isEnabled()
+    wait_done(qtbot, dialog)
+    assert out.exists()
+    assert "Saved" in dialog.status_label.text() and str(out) in dialog.status_label.text()
+    assert len(values) >= 3 and values[-1] == 1000
+    assert values == sorted(values)
+    assert dialog.pdf_document.pageCount() == len(PdfReader(out).pages) > 0
+    assert dialog.pdf_view.document() is dialog.pdf_document
+    assert dialog.print_button.isEnabled() and dialog.open_button.isEnabled()
+    assert dialog.export_button.isEnabled() and not dialog.cancel_button.isEnabled()
+    assert "Talks in Astana" in PdfReader(out).pages[0].extract_text()
+
+
+def test_the_worker_uses_its_own_read_only_connection(qtbot, dialog, tmp_path, monkeypatch):
+    opened = []
+    real = briefing_dialog.Repository
+
+    def spy(path, **kwargs):
+        opened.append((path, kwargs, threading.get_ident()))
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(briefing_dialog, "Repository", spy)
+    assert dialog.export_to(tmp_path / "b.pdf")
+    wait_done(qtbot, dialog)
+    assert len(opened) == 1
+    path, kwargs, thread = opened[0]
+    assert path == dialog.repo.path and kwargs.get("read_only") is True
+    assert thread != threading.get_ident()
+    assert (tmp_path / "b.pdf").exists()
+
+
+def test_cancel_stops_the_export_and_writes_nothing(qtbot, dialog, tmp_path, monkeypatch):
+    for i in range(300):
+        dialog.repo.create("roadmap", {"title": f"Row {i}", "due_date": "2027-01-01"})
+    real = briefing_dialog.BriefingWorker._progress
+
+    def slow(self, done, total):  # a slow machine: every progress report takes a while
+        time.sleep(0.01)
+        real(self, done, total)
+
+    monkeypatch.setattr(briefing_dialog.BriefingWorker, "_progress", slow)
+    out = tmp_path / "briefing.pdf"
+    out.write_bytes(b"%PDF-older")
+    assert dialog.export_to(out)
+    qtbot.waitUntil(lambda: dialog.progress.value() > 0, timeout=30000)
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    wait_done(qtbot, dialog)
+    assert "Cancelled" in dialog.status_label.text()
+    assert out.read_bytes() == b"%PDF-older"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.parent == tmp_path
+                  and p.suffix in (".pdf", ".tmp")) == ["briefing.pdf"]
+    assert dialog.pdf_document.pageCount() == 0
+    assert dialog.export_button.isEnabled()
+
+
+def test_closing_during_an_export_cancels_it(qtbot, repo, tmp_path, monkeypatch):
+    real = briefing_dialog.BriefingWorker._progress
+    monkeypatch.setattr(briefing_dialog.BriefingWorker, "_progress",
+                        lambda self, d, t: (time.sleep(0.02), real(self, d, t)))
+    d = BriefingDialog(repo)
+    qtbot.addWidget(d)
+    assert d.export_to(tmp_path / "b.pdf")
+    d.reject()
+    assert not d.is_busy()
+    assert not (tmp_path / "b.pdf").exists()
+    assert not list(tmp_path.glob(".b.pdf.*"))
+
+
+def test_print_renders_every_page_in_order_at_300_dpi(qtbot, dialog, tmp_path):
+    assert dialog.export_to(tmp_path / "b.pdf")
+    wait_done(qtbot, dialog)
+    pages = dialog.pdf_document.pageCount()
+    printer = dialog.make_printer()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    assert dialog.print_to(printer) == pages
+    printed = PdfReader(tmp_path / "printed.pdf")
+    assert len(printed.pages) == pages
+    for page in printed.pages:
+        images = list(page.images)
+        assert len(images) == 1
+        width_in = float(page.mediabox.width) / 72
+        assert images[0].image.width / width_in >= 299  # >= 300 dpi on paper
+
+
+def test_bad_options_are_reported_not_exported(qtbot, dialog, tmp_path):
+    for child in dialog.status_items["roadmap"].values():
+        child.setCheckState(0, Qt.CheckState.Unchecked)
+    assert not dialog.export_to(tmp_path / "b.pdf")
+    assert "Road map" in dialog.status_label.text()
+    assert not (tmp_path / "b.pdf").exists()
+
+
+def test_options_round_trip_through_the_widgets(dialog):
+    options = core.BriefingOptions(
+        sections=("summary", "roadmap", "meetings"), statuses={"roadmap": ["planned", "done"]},
+        date_from="2017-01-01", date_to="2017-12-31", max_classification="public",
+        paper="letter", title="Weekly", prepared_by="Desk", include_sources=False,
+        language="ru")
+    dialog.set_options(options)
+    assert dialog.options() == options
+    dialog.set_options(core.BriefingOptions(language="en"))
+    assert dialog.options() == core.BriefingOptions(language="en")
+    assert not dialog.from_edit.isEnabled()
+
+
+def test_presets_save_load_and_delete(qtbot, dialog, dialogs):
+    dialog.title_edit.setText("Weekly pack")
+    dialog.section_items["people"].setCheckState(0, Qt.CheckState.Unchecked)
+    assert dialog.save_preset("  weekly  ")
+    assert "weekly" in dialog.repo.presets()
+    assert dialog.preset_combo.currentData() == "weekly"
+    saved = dialog.options()
+
+    dialog.set_options(core.BriefingOptions(language="en"))
+    assert dialog.options() != saved
+    assert dialog.apply_preset("weekly")
+    assert dialog.options() == saved
+
+    dialogs.answers = [QMessageBox.StandardButton.Yes]
+    dialog.delete_preset()
+    assert "weekly" not in dialog.repo.presets()
+    assert dialog.preset_combo.findData("weekly") == -1
+
+
+def test_options_are_remembered_between_sessions(qtbot, repo, tmp_path):
+    d = BriefingDialog(repo)
+    qtbot.addWidget(d)
+    d.prepared_edit.setText("Desk officer")
+    d.paper_combo.setCurrentIndex(d.paper_combo.findData("letter"))
+    d.accept()
+    again = BriefingDialog(repo)
+    qtbot.addWidget(again)
+    assert again.prepared_edit.text() == "Desk officer"
+    assert again.options().paper == "letter"
+
+
+def test_a_read_only_database_still_exports(qtbot, repo, tmp_path):
+    ro = Repository(repo.path, read_only=True)
+    try:
+        d = BriefingDialog(ro)
+        qtbot.addWidget(d)
+        assert not d.save_preset_button.isEnabled()
+        assert d.export_to(tmp_path / "ro.pdf")
+        wait_done(qtbot, d)
+        assert d.pdf_document.pageCount() > 0
+        d.reject()
+    finally:
+        ro.close()
