@@ -17,11 +17,13 @@ SMOKE_ENV = "BILATERAL_TRACKER_SMOKE_REPORT"
 
 
 def _smoke_report(path: str) -> dict:
-    from PySide6.QtCore import QLibraryInfo
+    import PySide6
+    from PySide6.QtCore import QCoreApplication, QLibraryInfo
     from PySide6.QtGui import QGuiApplication, QImageReader
     from PySide6.QtWidgets import QApplication, QMainWindow
 
     import tracker
+    import ui
 
     windows = [w for w in QApplication.topLevelWidgets()
                if isinstance(w, QMainWindow) and w.isVisible()]
@@ -35,8 +37,12 @@ def _smoke_report(path: str) -> dict:
         "main_windows": len(windows),
         "window_title": windows[0].windowTitle() if windows else None,
         "window_icon_null": windows[0].windowIcon().isNull() if windows else None,
+        "menus": [a.text() for a in windows[0].menuBar().actions()] if windows else [],
+        "module_files": {m.__name__: m.__file__ for m in (tracker, ui, PySide6)},
         "qt_translations_path": translations,
         "qtbase_ru": os.path.isfile(os.path.join(translations, "qtbase_ru.qm")),
+        # a standard button's text: Qt's own translation at work (qtbase_<lang>.qm)
+        "qt_cancel": QCoreApplication.translate("QPlatformTheme", "Cancel"),
         "image_formats": sorted(bytes(f).decode() for f in QImageReader.supportedImageFormats()),
     }
     if windows:
@@ -64,12 +70,13 @@ def _install_smoke_hook(path: str) -> None:
             json.dump(report, fh, indent=2)
         QApplication.exit(status)
 
-    def exec_with_smoke(*args, **kwargs):
+    def exec_with_smoke():
         # 1.5 s after the loop starts: the window is shown and has had its first paints.
         QTimer.singleShot(1500, finish)
-        return original_exec(*args, **kwargs)
+        return original_exec()
 
-    QApplication.exec = exec_with_smoke
+    # QApplication.exec is static: app.exec() and QApplication.exec() both end up here
+    QApplication.exec = staticmethod(exec_with_smoke)
 
 
 def run() -> int:
