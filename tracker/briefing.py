@@ -600,10 +600,13 @@ class _Builder:
                     entry = by_source.get(c["source_id"])
                     if entry is None:
                         src = self._visible("sources", c["source_id"])
-                        entry = by_source[c["source_id"]] = {"source": src, "quotes": []}
+                        entry = by_source[c["source_id"]] = {"source": src, "records": {}}
                     if entry["source"] is None:
                         continue
-                    entry["quotes"].append((kind_name, row["title"], c["quote"]))
+                    key = (kind_name, row["id"])
+                    if key not in entry["records"]:
+                        entry["records"][key] = (row["title"], [])
+                    entry["records"][key][1].append(c["quote"])
         self.appendix = [e for _sid, e in sorted(by_source.items()) if e["source"] is not None]
         for e in self.appendix:
             self.levels.add(e["source"].get("classification") or "internal")
@@ -918,10 +921,11 @@ class _Builder:
             if details:
                 block.append(self.para(markup(" · ".join(details)), "small"))
             story.append(KeepTogether(block))
-            for kind_name, title, quote in entry["quotes"]:
+            for (kind_name, _rid), (title, quotes) in entry["records"].items():
+                lines = "<br/>".join(f"“{markup(q, QUOTE_LIMIT)}”" for q in quotes)
                 story.append(self.para(
                     f"<b>{markup(_(KINDS[kind_name].label))}: {markup(_one_line(title, 300))}"
-                    f"</b><br/>“{markup(quote, QUOTE_LIMIT)}”", "quote"))
+                    f"</b><br/>{lines}", "quote"))
             story.append(Spacer(1, 0.3 * _cm()))
         self.advance(10)
         return story
@@ -976,7 +980,7 @@ class _Builder:
                 small = [i for i in remaining if natural[i] <= unit * remaining[i]]
                 if not small:
                     for i, weight in remaining.items():
-                        widths[i] = max(min_text, unit * weight)
+                        widths[i] = max(min_text, minimum[i], unit * weight)
                     break
                 for i in small:
                     widths[i] = natural[i]
@@ -1194,7 +1198,7 @@ def _toc_line(heading: _Heading, style):
                 if used is not None:
                     text_end = style.leftIndent + (self.width - 40 - style.leftIndent - used)
             x_end, y = canv.absolutePosition(self.width, style.leading - style.fontSize)
-            x_start, _y = canv.absolutePosition(text_end, 0)
+            x_start, _y = canv.absolutePosition(text_end - 4, 0)
             canv._bt_toc.append((canv.getPageNumber(), heading.key, x_start, x_end, y,
                                  style.fontName, style.fontSize))
 
