@@ -15,10 +15,8 @@ from tracker.records import KIND_ORDER, KINDS, SYSTEM_FIELDS
 from tracker.repository import Repository
 
 
-def cli(db, *args, language=None, input=None):
-    pre = ["--db", str(db)]
-    if language:
-        pre += ["--language", language]
+def cli(db, *args, language="en", input=None):
+    pre = ["--db", str(db), "--language", language]
     return CliRunner().invoke(main, [*pre, *args], input=input)
 
 
@@ -410,3 +408,15 @@ def test_subprocess_python_dash_m_runs_the_cli(tmp_path):
     assert {r["title"] for r in json.loads(proc.stdout)} >= {"Alexander Lukashenko"}
     usage = run_cli("--db", str(db), "list")
     assert usage.returncode == 2 and "Traceback" not in usage.stderr
+
+
+def test_language_follows_the_system_unless_given(seeded, monkeypatch):
+    monkeypatch.setenv("LANGUAGE", "ru")
+    russian = ok(CliRunner().invoke(main, ["--db", str(seeded), "list", "roadmap"]))
+    assert "Срок исполнения" in russian.stdout
+    english = ok(CliRunner().invoke(main, ["--db", str(seeded), "--language", "en", "list",
+                                           "roadmap"]))
+    assert "Due date" in english.stdout
+    message = fails(CliRunner().invoke(main, ["--db", str(seeded), "--language", "ru", "list",
+                                              "nothing"]))
+    assert "неизвестный вид" in message and "roadmap" in message

@@ -95,8 +95,9 @@ pass_env = click.make_pass_decorator(Env)
 
 
 def _language_option(ctx, _param, value):
-    if value:
-        set_language(value)
+    """--language, else the system's language (LANGUAGE, LC_ALL, LC_MESSAGES, LANG)."""
+    if not ctx.resilient_parsing:
+        set_language(value or None)
     return value
 
 
@@ -105,7 +106,8 @@ def _language_option(ctx, _param, value):
               help="The database file (default: $TRACKER_DB, else tracker.db in the user data "
                    "folder).")
 @click.option("--language", type=click.Choice(LANGUAGES), callback=_language_option,
-              is_eager=True, expose_value=False, help="Language of messages and labels.")
+              is_eager=True, expose_value=False,
+              help="Language of messages and labels (default: the system's).")
 @click.version_option(__version__, "--version", prog_name=PROG, message="%(prog)s %(version)s")
 @click.pass_context
 def main(ctx: click.Context, db: str | None):
