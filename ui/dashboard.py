@@ -107,7 +107,7 @@ class _Figure(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setObjectName("figure")
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setContentsMargins(10, 6, 10, 6)
         self.number = QLabel("0")
         font = self.number.font()
         font.setPointSizeF(font.pointSizeF() * 2.0)
@@ -115,6 +115,8 @@ class _Figure(QFrame):
         self.number.setFont(font)
         self.caption = QLabel(caption)
         self.caption.setWordWrap(True)
+        self.caption.setMinimumHeight(self.caption.fontMetrics().lineSpacing() * 2)
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.number)
         layout.addWidget(self.caption)
         self.setAccessibleName(caption)
@@ -165,7 +167,7 @@ class DashboardPage(QWidget):
         for i, (key, caption) in enumerate(FIGURES):
             w = _Figure(_(caption))
             self.figure_widgets[key] = w
-            grid.addWidget(w, i // 4, i % 4)
+            grid.addWidget(w, 0, i)
         outer.addLayout(grid)
 
         middle = QHBoxLayout()
@@ -179,6 +181,7 @@ class DashboardPage(QWidget):
         self.overdue = _list(_("Overdue road-map items"))
         self.overdue.setHeaderLabels([_("Due"), _("Item"), _("Progress, %")])
         ol.addWidget(self.overdue)
+        ol.addStretch(1)
         middle.addWidget(overdue_box, 3)
         outer.addLayout(middle)
 
@@ -188,19 +191,21 @@ class DashboardPage(QWidget):
         self.deadlines = _list(_("Deadlines in the next 90 days"))
         self.deadlines.setHeaderLabels([_("Due"), _("Item"), _("Progress, %")])
         dl.addWidget(self.deadlines)
+        dl.addStretch(1)
         lower.addWidget(deadlines_box, 1)
         meetings_box = QGroupBox(_("Upcoming meetings"))
         ml = QVBoxLayout(meetings_box)
         self.meetings = _list(_("Upcoming meetings"))
         self.meetings.setHeaderLabels([_("Date"), _("Meeting"), _("Place")])
         ml.addWidget(self.meetings)
+        ml.addStretch(1)
         lower.addWidget(meetings_box, 1)
         outer.addLayout(lower)
 
         recent_box = QGroupBox(_("Recent changes"))
         rl = QVBoxLayout(recent_box)
         self.recent = _list(_("Recent changes"))
-        self.recent.setHeaderLabels([_("When"), _("What"), _("Record"), _("Who")])
+        self.recent.setHeaderLabels([_("When"), _("Who"), _("What"), _("Record")])
         rl.addWidget(self.recent)
         outer.addWidget(recent_box)
         outer.addStretch(1)
@@ -268,17 +273,20 @@ class DashboardPage(QWidget):
 
         self.recent.clear()
         for entry in self.repo.history(limit=10):
-            row = QTreeWidgetItem([_utc_to_local(entry["at"]), entry.get("label") or "",
-                                   f"{kind_label(entry.get('kind'))}: {record_caption(entry)}",
-                                   entry.get("user") or ""])
-            row.setToolTip(2, row.text(2))
+            row = QTreeWidgetItem([_utc_to_local(entry["at"]), entry.get("user") or "",
+                                   entry.get("label") or "",
+                                   f"{kind_label(entry.get('kind'))}: {record_caption(entry)}"])
+            row.setToolTip(3, row.text(3))
             if entry.get("record_id") is not None and entry.get("kind") in KINDS:
                 row.setData(0, Qt.ItemDataRole.UserRole, (entry["kind"], entry["record_id"]))
             self.recent.addTopLevelItem(row)
         for tree in (self.overdue, self.deadlines, self.meetings, self.recent):
             _fit(tree, 3, 10 if tree is self.recent else 6)
             tree.resizeColumnToContents(0)
-            if tree.columnCount() > 1:
+            if tree is self.recent:
+                tree.resizeColumnToContents(1)
+                tree.setColumnWidth(2, max(tree.columnWidth(2), 220))
+            else:
                 tree.setColumnWidth(1, max(tree.columnWidth(1), 260))
 
     def _placeholder(self, tree: QTreeWidget, text: str) -> None:

@@ -90,9 +90,13 @@ class HistoryPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        em = self.table.fontMetrics().horizontalAdvance("M")
-        for col, width in enumerate((10, 6, 14, 9, 24, 16)):
-            header.resizeSection(col, em * width)
+        fm = self.table.fontMetrics()
+        em = fm.horizontalAdvance("M")
+        pad = em + 12
+        kinds_w = max(fm.horizontalAdvance(_(get_kind(k).label)) for k in KIND_ORDER)
+        for col, width in enumerate((fm.horizontalAdvance("0000-00-00 00:00") + pad, em * 6,
+                                     em * 14, kinds_w + pad, em * 22, em * 16)):
+            header.resizeSection(col, width)
         header.setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.activated.connect(lambda _i: self._open_current())

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 import tracker
-from tracker.i18n import _
+from tracker.i18n import _, ngettext
 from tracker.paths import resources_dir
 from tracker.records import KIND_ORDER, KINDS, get_kind
 from tracker.repository import ConflictError, NothingToUndo, Repository, TrackerError
@@ -113,7 +113,8 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setAccessibleName(_("Navigation"))
         self.nav.setUniformItemSizes(True)
-        self.nav.setSpacing(1)
+        self.nav.setStyleSheet("QListWidget { border: none; border-right: 1px solid palette(mid);"
+                               " padding-top: 4px; } QListWidget::item { padding: 5px 10px; }")
         self.stack = QStackedWidget()
         self.body = body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
@@ -169,7 +170,7 @@ class MainWindow(QMainWindow):
                                            key.Open, sp.SP_DialogOpenButton, "open_db")
         self.backups_action = self._action(_("Backups…"), self.show_backups, name="backups")
         self.briefing_action = self._action(_("Briefing…"), self.show_briefing, "Ctrl+E",
-                                            name="briefing")
+                                            sp.SP_FileDialogDetailedView, "briefing")
         self.prefs_action = self._action(_("Preferences…"), self.show_preferences,
                                          name="preferences")
         self.quit_action = self._action(_("Quit"), self.close, key.Quit, name="quit")
@@ -289,7 +290,7 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, name)
             self.nav.addItem(item)
         fm = self.nav.fontMetrics()
-        self.nav.setFixedWidth(max(fm.horizontalAdvance(page_title(n)) for n in PAGES) + 36)
+        self.nav.setFixedWidth(max(fm.horizontalAdvance(page_title(n)) for n in PAGES) + 44)
         self.nav.setCurrentRow(PAGES.index(self._current))
         self.stack.setCurrentIndex(PAGES.index(self._current))
         self.nav.blockSignals(False)
@@ -453,13 +454,15 @@ class MainWindow(QMainWindow):
         self.path_label.setToolTip(str(self.repo.path))
         page = self.record_page()
         if page is not None:
-            self.count_label.setText(_("{n} records").format(n=page.record_count()))
+            n = page.record_count()
+            self.count_label.setText(ngettext("{n} record", "{n} records", n).format(n=n))
         elif self._current == "trash":
             self.count_label.setText(_("{n} in the trash").format(
                 n=self.pages["trash"].row_count()))
         else:
             total = sum(self.repo.count(k) for k in KIND_ORDER)
-            self.count_label.setText(_("{n} records").format(n=total))
+            self.count_label.setText(ngettext("{n} record", "{n} records", total).format(
+                n=total))
         self.ro_label.setText(_("Read-only") if self.repo.read_only else _("Editable"))
         self.ro_label.setStyleSheet("color: #8a5a00; font-weight: bold;" if self.repo.read_only
                                     else "")

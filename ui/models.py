@@ -384,7 +384,7 @@ class HistoryModel(_PagedModel):
                 return kind_label(entry.get("kind"))
             if col == self.COL_RECORD:
                 return record_caption(entry)
-            return ", ".join(field_label(entry.get("kind"), name)
+            return "; ".join(field_label(entry.get("kind"), name)
                              for name, _b, _a in visible_changes(entry))
         if role == IdRole:
             return entry.get("record_id")

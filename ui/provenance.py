@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QDialog,
@@ -133,14 +133,22 @@ class SourceViewer(QDialog):
         selection.format = fmt
         selection.cursor = cursor
         self.text.setExtraSelections([selection])
-        show = QTextCursor(self.text.document())
-        show.setPosition(end)
-        self.text.setTextCursor(show)
-        self.text.ensureCursorVisible()
-        show.setPosition(start)
-        self.text.setTextCursor(show)
-        self.text.ensureCursorVisible()
+        self.scroll_to_quote()
         return self.span
+
+    def scroll_to_quote(self) -> None:
+        """Put the highlighted quote in the middle of the view (again once the dialog is laid
+        out: before that the view has no height to centre in)."""
+        if self.span is None:
+            return
+        cursor = QTextCursor(self.text.document())
+        cursor.setPosition(self.span[0])
+        self.text.setTextCursor(cursor)
+        self.text.centerCursor()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        QTimer.singleShot(0, self.scroll_to_quote)
 
     def highlighted_text(self) -> str:
         if self.span is None:

@@ -106,8 +106,9 @@ class MultilineEditor(_Editor):
         super().__init__(field, parent)
         self.edit = QPlainTextEdit()
         self.edit.setTabChangesFocus(True)
-        self.edit.setMinimumHeight(60)
-        self.edit.setMaximumHeight(140 if field.name != "text" else 260)
+        line = self.edit.fontMetrics().lineSpacing()
+        self.edit.setMinimumHeight(line * 3 + 12)
+        self.edit.setMaximumHeight(line * (5 if field.name != "text" else 14) + 12)
         self.edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.edit.textChanged.connect(self._emit)
         self._loading = False
@@ -344,7 +345,7 @@ class LinksEditor(_Editor):
         super().__init__(field, parent)
         self.repo = repo
         self.list = QListWidget()
-        self.list.setMaximumHeight(110)
+        self.list.setUniformItemSizes(True)
         self.list.itemChanged.connect(self._changed)
         self._loading = False
         self._read_only = False
@@ -362,6 +363,14 @@ class LinksEditor(_Editor):
         finally:
             self._loading = False
         self.set_value(checked)
+        self._fit()
+
+    def _fit(self) -> None:
+        """As tall as its rows, between 2 and 6 of them (then it scrolls)."""
+        line = self.list.sizeHintForRow(0) if self.list.count() else \
+            self.list.fontMetrics().height() + 4
+        rows = max(2, min(6, self.list.count()))
+        self.list.setFixedHeight(rows * line + 2 * self.list.frameWidth() + 4)
 
     def _add(self, rid: int, title: str) -> QListWidgetItem:
         item = QListWidgetItem(title)

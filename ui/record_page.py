@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker.i18n import _
+from tracker.i18n import _, ngettext
 from tracker.records import get_kind
 from tracker.repository import ConflictError, NotFound, TrackerError
 
@@ -163,16 +163,22 @@ class RecordPage(QWidget):
 
     def _default_widths(self) -> None:
         header = self.table.horizontalHeader()
-        em = self.table.fontMetrics().horizontalAdvance("M")
+        fm = self.table.fontMetrics()
+        em = fm.horizontalAdvance("M")
+        pad = em * 2 + 8  # cell margins and the sort indicator
         for col, f in enumerate(self.model.fields):
+            label = fm.horizontalAdvance(_(f.label)) + pad
             if f.name == "title":
                 width = em * 18
             elif f.type == "integer":
-                width = em * 6
-            elif f.type in ("date", "choice"):
-                width = em * 7
+                width = max(label, em * 4)
+            elif f.type == "date":
+                width = max(label, fm.horizontalAdvance("0000-00-00") + pad)
+            elif f.type == "choice":
+                width = max(label, min(em * 9, max(fm.horizontalAdvance(_(lbl))
+                                                   for _v, lbl in f.choices) + pad))
             else:
-                width = em * 10
+                width = max(label, em * 9)
             header.resizeSection(col, width)
 
     def save_state(self, settings: QSettings) -> None:
@@ -232,7 +238,8 @@ class RecordPage(QWidget):
         total = self.repo.count(self.kind.name) if (self.model.search or self.model.status) \
             else shown
         if shown == total:
-            self.count_label.setText(_("{n} records").format(n=shown))
+            self.count_label.setText(ngettext("{n} record", "{n} records", shown).format(
+                n=shown))
         else:
             self.count_label.setText(_("{shown} of {total}").format(shown=shown, total=total))
         self.countChanged.emit()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -26,16 +26,18 @@ class SearchDialog(QDialog):
         super().__init__(parent)
         self.repo = repo
         self.setWindowTitle(_("Search"))
-        self.resize(640, 460)
+        self.resize(860, 480)
         self.edit = QLineEdit()
         self.edit.setPlaceholderText(_("Search every record…"))
         self.edit.setClearButtonEnabled(True)
         self.edit.setAccessibleName(_("Search text"))
         self.results = QTreeWidget()
         self.results.setAccessibleName(_("Search results"))
-        self.results.setHeaderHidden(True)
-        self.results.setWordWrap(True)
-        self.results.setUniformRowHeights(False)
+        self.results.setHeaderLabels([_("Title"), _("Status"), _("Found in")])
+        self.results.setUniformRowHeights(True)
+        self.results.setAlternatingRowColors(True)
+        self.results.setColumnWidth(0, 330)
+        self.results.setColumnWidth(1, 110)
         self.results.itemActivated.connect(self._activated)
         self.status = QLabel()
         layout = QVBoxLayout(self)
@@ -98,16 +100,14 @@ class SearchDialog(QDialog):
                 group.setFont(0, bold)
                 group.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 self.results.addTopLevelItem(group)
+                group.setFirstColumnSpanned(True)
                 groups[hit.kind] = group
-            line = hit.title
-            status = kind.status_label(hit.status)
-            if status:
-                line += f"  ·  {status}"
-            if hit.snippet:
-                line += "\n" + hit.snippet
-            item = QTreeWidgetItem([line])
+            item = QTreeWidgetItem([hit.title, kind.status_label(hit.status),
+                                    " ".join((hit.snippet or "").split())])
             item.setData(0, HIT_ROLE, (hit.kind, hit.record_id))
             item.setToolTip(0, hit.title)
+            item.setToolTip(2, hit.snippet or "")
+            item.setForeground(2, self.palette().color(QPalette.ColorRole.PlaceholderText))
             group.addChild(item)
         for group in groups.values():
             group.setText(0, f"{group.text(0)} ({group.childCount()})")

@@ -62,6 +62,10 @@ def select_row_of(page: RecordPage, record_id: int) -> None:
     assert page.form.record_id == record_id
 
 
+def records(n: int) -> str:
+    return "1 record" if n == 1 else f"{n} records"
+
+
 def audit_count(repo) -> int:
     return repo.history_count()
 
@@ -77,7 +81,7 @@ def test_every_page_opens(main_window, repo):
         assert page.isVisible()
         if isinstance(page, RecordPage):
             assert page.model.rowCount() == repo.count(name)
-            assert main_window.count_label.text() == f"{repo.count(name)} records"
+            assert main_window.count_label.text() == records(repo.count(name))
             # a page opens on its first record
             assert page.form.record_id == page.model.id_at(0)
 
@@ -97,7 +101,7 @@ def test_status_bar_shows_path_count_and_state(main_window, repo):
     assert main_window.ro_label.text() == "Editable"
     assert not main_window.banner.isVisible()
     main_window.go_to("people")
-    assert main_window.count_label.text() == f"{repo.count('people')} records"
+    assert main_window.count_label.text() == records(repo.count("people"))
 
 
 def test_main_controls_have_accessible_names(main_window):
@@ -134,7 +138,7 @@ def test_create_through_the_form(main_window, repo, qtbot):
     assert not page.form.is_dirty()
     assert page.table.selectionModel().currentIndex().row() == page.model.row_of_id(rid)
     assert main_window.undo_action.text() == "Undo New road-map item"
-    assert main_window.count_label.text() == f"{before + 1} records"
+    assert main_window.count_label.text() == records(before + 1)
 
 
 def test_edit_undo_and_redo_through_the_gui(main_window, repo, qtbot):
@@ -383,7 +387,7 @@ def test_dashboard_figures_equal_the_core_queries(make_window, repo, qtbot):
     assert dash.deadlines.topLevelItem(0).text(1) == "Soon thing"
     assert dash.meetings.topLevelItem(0).text(1) == "Next session"
     assert dash.recent.topLevelItemCount() == 10
-    assert dash.recent.topLevelItem(0).text(1) == "New meeting"
+    assert dash.recent.topLevelItem(0).text(2) == "New meeting"
     # a figure follows a change made in the window
     dash.overdue.setCurrentItem(dash.overdue.topLevelItem(0))
     dash._activated(dash.overdue.topLevelItem(0), 0)
