@@ -293,11 +293,15 @@ def list_(env: Env, kind_name: str, status: str | None, text: str | None, sort: 
     headers = ["id", *(_(f.label) for f in kind.columns)]
     if kind.name == "roadmap":
         headers.append(_("Overdue"))
+    if trash:
+        headers.append(_("Deleted"))
     table = []
     for r in rows:
         line = [str(r["id"]), *(display_value(kind, f.name, r.get(f.name)) for f in kind.columns)]
         if kind.name == "roadmap":
             line.append(_("overdue") if is_overdue(r) else "")
+        if trash:
+            line.append(r["deleted_at"] or "")
         table.append(line)
     click.echo(_table(headers, table))
     click.echo(_("{shown} of {total} {kind}").format(shown=len(rows), total=total,
