@@ -425,3 +425,10 @@ def test_language_follows_the_system_unless_given(seeded, monkeypatch):
     message = fails(CliRunner().invoke(main, ["--db", str(seeded), "--language", "ru", "list",
                                               "nothing"]))
     assert "неизвестный вид" in message and "roadmap" in message
+
+
+def test_db_option_wins_over_the_variable(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRACKER_DB", str(tmp_path / "env.db"))
+    result = ok(CliRunner().invoke(main, ["--db", str(tmp_path / "option.db"), "init"]))
+    assert result.stdout.strip() == str(tmp_path / "option.db")
+    assert not (tmp_path / "env.db").exists()
