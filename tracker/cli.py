@@ -361,7 +361,8 @@ def show(env: Env, kind_name: str, record_id: int, as_json: bool):
 
 @main.command()
 @click.argument("text")
-@click.option("--limit", type=click.IntRange(min=1, max=10_000), default=50, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1, max=10_000), default=50, show_default=True,
+              help="At most this many hits.")
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
 @pass_env
 def search(env: Env, text: str, limit: int, as_json: bool):
@@ -386,8 +387,10 @@ def search(env: Env, text: str, limit: int, as_json: bool):
 @main.command()
 @click.argument("kind_name", metavar="[KIND", required=False)
 @click.argument("record_id", metavar="[ID]]", type=int, required=False)
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON.")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
+              help="At most this many entries.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the entries as JSON (with the record before and after).")
 @pass_env
 def history(env: Env, kind_name: str | None, record_id: int | None, limit: int, as_json: bool):
     """Show the audit log, newest first: who changed what and when.
@@ -451,6 +454,7 @@ def add(env: Env, kind_name: str, pairs: tuple[str, ...], cites: tuple[str, ...]
     \b
     Example:
       bilateral-tracker-cli add roadmap "title=Joint exhibition" due_date=2026-09-01
+      bilateral-tracker-cli add people "title=Jane Doe" position=Ambassador --cite "1=the envoy"
     """
     kind = _kind(kind_name)
     values = _parse_pairs(pairs)
