@@ -374,6 +374,9 @@ def test_megabyte_strings(repo, tmp_path):
     assert len(repo.get_by_uid("sources", "big")["text"]) == len(big.strip())
     tio.write_csv(tmp_path / "big", tio.export_data(repo, ["sources"]))
     assert (tmp_path / "big" / "sources.csv").stat().st_size > 2_000_000
+    with Repository(tmp_path / "big.db", seed=False) as fresh:
+        tio.import_file(fresh, tmp_path / "big")
+        assert fresh.get_by_uid("sources", "big")["text"] == big.strip()
     message = CliRunner().invoke(main, ["--db", str(repo.path), "add", "roadmap",
                                         "title=" + "x" * 1_000_000])
     assert message.exit_code == 1 and "title" in message.stderr

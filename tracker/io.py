@@ -38,7 +38,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Keys of an exported record that are not fields the user edits.
 DERIVED_KEYS = ("sources", "overdue")
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
-MAX_PROBLEMS_SHOWN = 3
+CSV_FIELD_LIMIT = 8 * 1024 * 1024  # characters: above the longest field (a source's text)
 
 
 class ImportProblem(TrackerError):
@@ -87,13 +87,10 @@ class _UidMap:
     def __init__(self, repo: Repository):
         self.repo = repo
         self._by_id: dict[str, dict[int, str]] = {}
-        self._titles: dict[str, dict[int, str]] = {}
 
     def _load(self, kind: str) -> None:
         if kind not in self._by_id:
-            rows = self.repo.conn.execute(f"SELECT id, uid, title FROM [{kind}]").fetchall()
-            self._by_id[kind] = {r[0]: r[1] for r in rows}
-            self._titles[kind] = {r[0]: r[2] for r in rows}
+            self._by_id[kind] = dict(self.repo.conn.execute(f"SELECT id, uid FROM [{kind}]"))
 
     def uid(self, kind: str, record_id: int | None) -> str | None:
         if record_id is None:
@@ -306,6 +303,8 @@ def _read_csv(name: str, raw: bytes) -> list[dict]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise FileProblem(_("{name}.csv is not UTF-8 text").format(name=name)) from None
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:  # the default (128 KiB) is below MAX_MULTILINE
+        csv.field_size_limit(CSV_FIELD_LIMIT)
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
