@@ -432,3 +432,10 @@ def test_db_option_wins_over_the_variable(tmp_path, monkeypatch):
     result = ok(CliRunner().invoke(main, ["--db", str(tmp_path / "option.db"), "init"]))
     assert result.stdout.strip() == str(tmp_path / "option.db")
     assert not (tmp_path / "env.db").exists()
+
+
+def test_settings_values_are_bounded(seeded):
+    message = fails(cli(seeded, "settings", "relationship_title=" + "x" * 301))
+    assert "relationship_title" in message and "300" in message
+    assert json.loads(ok(cli(seeded, "settings", "--json")).stdout)["relationship_title"] == (
+        "Belarus – Kazakhstan")

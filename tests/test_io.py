@@ -417,3 +417,15 @@ def test_import_follows_the_files_trash_state(repo):
     tio.import_data(repo, data)
     assert repo.get("plants", 1)["deleted_at"] == "2026-01-01T00:00:00Z"
     assert repo.count("plants") == 0 and repo.count("plants", trash=True) == 1
+
+
+def test_csv_with_an_unknown_column_names_it(other, tmp_path):
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "people.csv").write_text("title,favourite_colour\nEnvoy,=red\n", encoding="utf-8")
+    with pytest.raises(tio.ImportProblem) as info:
+        tio.import_file(other, folder)
+    assert info.value.problems[0][:3] == ("people", "#1 'Envoy'", "favourite_colour")
+    (folder / "people.csv").write_text("title,position\nEnvoy,'=red\n", encoding="utf-8")
+    tio.import_file(other, folder)
+    assert other.list("people")[0]["position"] == "=red"
