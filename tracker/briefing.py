@@ -1350,7 +1350,7 @@ def _status_chart(figures: dict, frame_width: float):
     values.reverse()
     palette = list(reversed(palette[:len(values)]))
     bar_h = 22
-    height = bar_h * len(values) + 50
+    height = bar_h * len(values) + 36
     drawing = Drawing(frame_width, height, initialFontName=FONT, initialFontSize=9)
     chart = HorizontalBarChart()
     label_w = 150
