@@ -323,6 +323,36 @@ class Repository:
         return self.conn.execute(f"SELECT count(*) FROM {_q(kind.name)} WHERE {where}",
                                  params).fetchone()[0]
 
+    def position(self, kind_name: str, record_id: int, *, search: str | None = None,
+                 status: str | None = None, sort: str | None = None, descending: bool = False,
+                 trash: bool = False, max_classification: str | None = None) -> int | None:
+        """The 0-based row of ``record_id`` in ``list()`` called with the same arguments, or
+        None when the filters leave it out (two counts; the GUI keeps a selection visible)."""
+        kind = get_kind(kind_name)
+        params: list = []
+        where = self._where(kind, search=search, status=status, trash=trash,
+                            max_classification=max_classification, params=params)
+        sort = sort or kind.default_sort
+        if sort not in kind.sortable:
+            raise TrackerError(_("cannot sort {kind} by {field!r}").format(kind=kind.name,
+                                                                          field=sort))
+        table, col = _q(kind.name), _q(sort)
+        row = self.conn.execute(f"SELECT {col} FROM {table} WHERE {where} AND id = ?",
+                                [*params, record_id]).fetchone()
+        if row is None:
+            return None
+        value, cmp = row[0], (">" if descending else "<")
+
+        def count(clause: str, *args) -> int:
+            return self.conn.execute(f"SELECT count(*) FROM {table} WHERE {where} AND {clause}",
+                                     [*params, *args]).fetchone()[0]
+
+        if value is None:  # empty values come after every filled one, in id order
+            return count(f"{col} IS NOT NULL") + count(f"{col} IS NULL AND id {cmp} ?",
+                                                       record_id)
+        return count(f"{col} IS NOT NULL AND ({col} {cmp} ? OR ({col} = ? AND id {cmp} ?))",
+                     value, value, record_id)
+
     def ids(self, kind_name: str, **filters) -> list[int]:
         return [row["id"] for row in self.list(kind_name, columns=["id"], **filters)]
 

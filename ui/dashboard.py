@@ -33,6 +33,8 @@ STATUS_COLORS = {
     "overdue": OVERDUE_COLOR,
 }
 
+MAX_ROWS = 50  # rows per list; the pages hold the rest
+
 # (figure key, caption) in the order shown
 FIGURES = (
     ("agreements_in_force", "Agreements in force"),
@@ -240,7 +242,7 @@ class DashboardPage(QWidget):
         self.chart.set_figures(f)
 
         self.overdue.clear()
-        for item in f.get("overdue", []):
+        for item in f.get("overdue", [])[:MAX_ROWS]:
             row = QTreeWidgetItem([format_date(item["due_date"]), item["title"],
                                    str(item.get("progress") or 0)])
             for c in range(3):
@@ -250,9 +252,10 @@ class DashboardPage(QWidget):
             self.overdue.addTopLevelItem(row)
         if not f.get("overdue"):
             self._placeholder(self.overdue, _("Nothing is overdue."))
+        self._more(self.overdue, len(f.get("overdue", [])))
 
         self.deadlines.clear()
-        for item in f.get("deadlines", []):
+        for item in f.get("deadlines", [])[:MAX_ROWS]:
             row = QTreeWidgetItem([format_date(item["due_date"]), item["title"],
                                    str(item.get("progress") or 0)])
             row.setToolTip(1, item["title"])
@@ -260,9 +263,10 @@ class DashboardPage(QWidget):
             self.deadlines.addTopLevelItem(row)
         if not f.get("deadlines"):
             self._placeholder(self.deadlines, _("No deadline in the next 90 days."))
+        self._more(self.deadlines, len(f.get("deadlines", [])))
 
         self.meetings.clear()
-        for item in f.get("upcoming_meetings", []):
+        for item in f.get("upcoming_meetings", [])[:MAX_ROWS]:
             row = QTreeWidgetItem([format_date(item.get("start_date")), item["title"],
                                    item.get("place") or ""])
             row.setToolTip(1, item["title"])
@@ -270,6 +274,7 @@ class DashboardPage(QWidget):
             self.meetings.addTopLevelItem(row)
         if not f.get("upcoming_meetings"):
             self._placeholder(self.meetings, _("No meeting with a date ahead."))
+        self._more(self.meetings, len(f.get("upcoming_meetings", [])))
 
         self.recent.clear()
         for entry in self.repo.history(limit=10):
@@ -294,6 +299,11 @@ class DashboardPage(QWidget):
         row.setFlags(Qt.ItemFlag.ItemIsEnabled)
         row.setForeground(1, self.palette().color(QPalette.ColorRole.PlaceholderText))
         tree.addTopLevelItem(row)
+
+    def _more(self, tree: QTreeWidget, total: int) -> None:
+        if total > MAX_ROWS:
+            self._placeholder(tree, _("… and {n} more: see the Road map and Meetings pages")
+                              .format(n=total - MAX_ROWS))
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
         data = item.data(0, Qt.ItemDataRole.UserRole)

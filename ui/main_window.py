@@ -264,39 +264,46 @@ class MainWindow(QMainWindow):
             old.hide()
             old.setParent(None)
             old.deleteLater()
-        self.pages = {}
+        self.pages = _Pages(self._make_page)
         self._stale = set()
         for name in PAGES:
-            if name == "dashboard":
-                page = DashboardPage(self.repo)
-                page.openRecord.connect(self.open_record)
-            elif name == "trash":
-                page = TrashPage(self.repo)
-                page.changed.connect(self.apply_change)
-            elif name == "history":
-                page = HistoryPage(self.repo)
-                page.openRecord.connect(self.open_record)
-            else:
-                page = RecordPage(self.repo, name)
-                page.changed.connect(self.apply_change)
-                page.openRecord.connect(self.open_record)
-                page.countChanged.connect(self._update_status)
-                page.dirtyChanged.connect(lambda _d: self._update_actions())
-                page.currentChanged.connect(self._update_actions)
-            page.setObjectName(f"page_{name}")
-            self.pages[name] = page
-            self.stack.addWidget(page)
             item = QListWidgetItem(page_title(name))
             item.setData(Qt.ItemDataRole.UserRole, name)
             self.nav.addItem(item)
         fm = self.nav.fontMetrics()
         self.nav.setFixedWidth(max(fm.horizontalAdvance(page_title(n)) for n in PAGES) + 44)
         self.nav.setCurrentRow(PAGES.index(self._current))
-        self.stack.setCurrentIndex(PAGES.index(self._current))
+        self.stack.setCurrentWidget(self.pages[self._current])
         self.nav.blockSignals(False)
         self._apply_read_only()
         self._update_status()
         self._update_actions()
+
+    def _make_page(self, name: str) -> QWidget:
+        """Pages are built the first time they are needed (a fast first paint)."""
+        if name == "dashboard":
+            page = DashboardPage(self.repo)
+            page.openRecord.connect(self.open_record)
+        elif name == "trash":
+            page = TrashPage(self.repo)
+            page.changed.connect(self.apply_change)
+        elif name == "history":
+            page = HistoryPage(self.repo)
+            page.openRecord.connect(self.open_record)
+        else:
+            page = RecordPage(self.repo, name)
+            page.changed.connect(self.apply_change)
+            page.openRecord.connect(self.open_record)
+            page.countChanged.connect(self._update_status)
+            page.dirtyChanged.connect(lambda _d: self._update_actions())
+            page.currentChanged.connect(self._update_actions)
+        page.setObjectName(f"page_{name}")
+        self.stack.addWidget(page)
+        if hasattr(page, "set_read_only"):
+            page.set_read_only(self.repo.read_only)
+        if hasattr(page, "restore_state"):
+            page.restore_state(QSettings())
+        return page
 
     # -- pages --------------------------------------------------------------------------------
 
@@ -307,13 +314,15 @@ class MainWindow(QMainWindow):
         return self.pages[self._current]
 
     def record_page(self, name: str | None = None) -> RecordPage | None:
-        page = self.pages.get(name or self._current)
-        return page if isinstance(page, RecordPage) else None
+        name = name or self._current
+        if name not in KINDS:
+            return None
+        return self.pages[name]
 
     def go_to(self, name: str) -> bool:
         if name == self._current:
             return True
-        if name not in self.pages:
+        if name not in PAGES:
             return False
         leaving = self.record_page()
         if leaving is not None and not leaving.maybe_leave():
@@ -627,7 +636,7 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         self._restore_page_states()
         last = s.value("window/page")
-        if isinstance(last, str) and last in self.pages:
+        if isinstance(last, str) and last in PAGES:
             self.go_to(last)
         add_recent(str(self.repo.path))
 
@@ -655,6 +664,21 @@ class MainWindow(QMainWindow):
         self.poll_timer.stop()
         self._save_settings()
         event.accept()
+
+
+class _Pages(dict):
+    """name -> page widget, each built by ``make(name)`` on first use."""
+
+    def __init__(self, make):
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, name: str):
+        if name not in PAGES:
+            raise KeyError(name)
+        page = self._make(name)
+        self[name] = page
+        return page
 
 
 def recent_files() -> list[str]:

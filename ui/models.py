@@ -221,27 +221,16 @@ class RecordTableModel(_PagedModel):
         return d["id"] if d else None
 
     def row_of_id(self, record_id: int) -> int | None:
-        """The row showing ``record_id`` under the current filter and sort, or None.
-
-        Looks in the cached pages first, then walks the ids in chunks (ids only, never kept)."""
+        """The row showing ``record_id`` under the current filter and sort, or None: from the
+        cached pages, else counted in SQL (``repo.position``)."""
         for page_no, page in self._cache.pages.items():
             for i, row in enumerate(page):
                 if row["id"] == record_id:
                     return page_no * self.PAGE_SIZE + i
-        chunk = 5000
-        offset = 0
-        total = self.rowCount()
-        while offset < total:
-            self.queries += 1
-            ids = self.repo.list(self.kind.name, sort=self.sort_field, descending=self.descending,
-                                 limit=chunk, offset=offset, columns=["id"], **self._filters())
-            for i, row in enumerate(ids):
-                if row["id"] == record_id:
-                    return offset + i
-            if len(ids) < chunk:
-                break
-            offset += chunk
-        return None
+        self.queries += 1
+        row = self.repo.position(self.kind.name, record_id, sort=self.sort_field,
+                                 descending=self.descending, **self._filters())
+        return row if row is not None and row < self.rowCount() else None
 
 
 class TrashModel(_PagedModel):

@@ -172,3 +172,20 @@ def test_overdue_road_map_rows_are_red(repo):
     assert brush is not None and brush.color() == OVERDUE_COLOR
     assert "overdue" in model.data(model.index(rows[late], 0), Qt.ItemDataRole.ToolTipRole)
     assert model.data(model.index(rows[done], 0), Qt.ItemDataRole.ForegroundRole) is None
+
+
+@pytest.mark.parametrize("sort", ["title", "status", "due_date", "progress", "area"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_row_of_id_agrees_with_the_listing(repo, sort, descending):
+    add_roadmap_rows(repo, 250)
+    repo.create("roadmap", {"title": "No due date, no area", "progress": None})
+    model = RecordTableModel(repo, "roadmap")
+    model.sort_field, model.descending = sort, descending
+    listed = [r["id"] for r in repo.list("roadmap", sort=sort, descending=descending,
+                                         columns=["id"])]
+    for row in (0, 1, 57, len(listed) // 2, len(listed) - 2, len(listed) - 1):
+        model.reload()  # nothing cached: the row is counted in SQL
+        assert model.row_of_id(listed[row]) == row
+    model.set_filter("", "done")
+    not_done = next(i for i in listed if repo.get("roadmap", i)["status"] != "done")
+    assert model.row_of_id(not_done) is None  # filtered out
