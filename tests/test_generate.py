@@ -139,3 +139,22 @@ def test_cli_command(tmp_path):
         assert repo.count("meetings", trash=False) + repo.count("meetings", trash=True) >= 20
     bad = CliRunner().invoke(main, ["--db", str(db), "generate", "--per-kind", "0"])
     assert bad.exit_code == 2 and "Traceback" not in bad.output
+
+
+def test_editing_a_generated_record_reindexes_it_once(generated):
+    """Updates replace the record's search entry by its computed rowid (no full-table scan)."""
+    from tracker.records import KIND_ORDER
+    from tracker.search import search_rowid
+
+    repo, _counts = generated
+    rid = repo.list("roadmap", limit=1)[0]["id"]
+    for title in ("Квазиуникальный заголовок", "Quasiunique heading"):
+        version = repo.get("roadmap", rid)["version"]
+        repo.update("roadmap", rid, {"title": title}, expected_version=version)
+    entries = repo.conn.execute("SELECT rowid FROM search WHERE kind = 'roadmap' AND "
+                                "record_id = ?", (rid,)).fetchall()
+    assert entries == [(search_rowid("roadmap", rid),)]
+    assert [h.record_id for h in repo.search("quasiunique")] == [rid]
+    assert repo.search("квазиуникальный") == []
+    codes = {search_rowid(k, 1) for k in KIND_ORDER}
+    assert len(codes) == len(KIND_ORDER)

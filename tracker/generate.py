@@ -23,7 +23,7 @@ import click
 
 from .i18n import _
 from .records import CLASSIFICATIONS, KIND_ORDER, KINDS, get_kind
-from .search import index_body
+from .search import index_body, search_rowid
 
 # The order records are made in: targets before the records that link to them.
 GENERATION_ORDER = ("people", "sources", "agreements", "meetings", "plants", "farms", "roadmap")
@@ -411,9 +411,11 @@ def _write_kind(conn, kind, cols: dict[str, list], id_range: range, rng: random.
             ))
             record = {name: col[i] for name, col in zip(search_fields, search_values,
                                                          strict=True)}
-            index_rows.append((kind.name, rid, index_body(indexed, record)))
+            index_rows.append((search_rowid(kind.name, rid), kind.name, rid,
+                               index_body(indexed, record)))
         conn.executemany(sql, rows)
-        conn.executemany("INSERT INTO search(kind, record_id, body) VALUES (?, ?, ?)", index_rows)
+        conn.executemany("INSERT INTO search(rowid, kind, record_id, body) VALUES (?, ?, ?, ?)",
+                         index_rows)
         advance(stop - start)
     return n
 

@@ -64,5 +64,18 @@ def search_and_indexes(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS audit_at ON audit(at)")
 
 
+@migrations(name="0003_search_rowids")
+def search_rowids(db: Database) -> None:
+    """Search rows get a rowid computed from (kind, record id), so updating one record's entry
+    deletes it by rowid instead of scanning the whole FTS table (tracker.search.search_rowid)."""
+    from .search import search_rowid
+
+    rows = db.execute("SELECT rowid, kind, record_id, body FROM search").fetchall()
+    moved = [(search_rowid(kind, rid), kind, rid, body) for _old, kind, rid, body in rows]
+    db.execute("DELETE FROM search")
+    db.conn.executemany("INSERT INTO search(rowid, kind, record_id, body) VALUES (?, ?, ?, ?)",
+                        moved)
+
+
 def names() -> list[str]:
     return [m.name for m in migrations._migrations]

@@ -31,6 +31,24 @@ def index_body(kind, record: dict) -> str:
     return fold("\n".join(parts))
 
 
+ROWID_BITS = 40  # record ids below 2**40 get a computed rowid in the search table
+
+
+def search_rowid(kind_name: str, record_id: int) -> int | None:
+    """The rowid of a record's row in the ``search`` table (None for ids beyond 2**40).
+
+    ``record_id`` is UNINDEXED in FTS5, so deleting by it scans the whole table (0.1-0.3 s at
+    100k records per kind); a rowid computed from the kind and the id is found at once. The
+    kind's part is a hash of its name, not its position in a list, so it never shifts.
+    """
+    import hashlib
+
+    if not 0 < record_id < 2**ROWID_BITS:
+        return None
+    code = int.from_bytes(hashlib.blake2b(kind_name.encode(), digest_size=2).digest(), "big")
+    return ((code + 1) << ROWID_BITS) | record_id
+
+
 def terms(text: str) -> list[str]:
     words = [w for w in _WORD_RE.findall(fold(text or "")) if w.strip("_")]
     return words[:MAX_TERMS]

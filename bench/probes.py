@@ -1,0 +1,235 @@
+"""Measurements that need a process of their own (Qt, startup, peak memory).
+
+Run by ``bench/run.py`` as ``python bench/probes.py NAME ARGS...``; each prints one JSON object on
+its last stdout line. Not part of the test run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def rss_mb() -> float:
+    """Current resident memory of this process, MB."""
+    with open("/proc/self/statm") as fh:
+        pages = int(fh.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def emit(data: dict) -> None:
+    sys.stdout.write(json.dumps(data) + "\n")
+    sys.stdout.flush()
+
+
+# --- first paint ----------------------------------------------------------------------------------
+
+def _exit_after_first_paint(app) -> None:
+    """Quit the process right after the first frame of a top-level QMainWindow is painted."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QMainWindow, QWidget
+
+    class Watcher(QObject):
+        fired = False
+
+        def eventFilter(self, obj, event):  # noqa: N802 - Qt API
+            if not self.fired and event.type() == QEvent.Type.Paint and isinstance(obj, QWidget) \
+                    and isinstance(obj.window(), QMainWindow):
+                self.fired = True
+                # after this paint pass (one UpdateRequest paints the whole window) completes
+                QTimer.singleShot(0, lambda: os._exit(0))
+            return False
+
+    app._bench_watcher = Watcher()
+    app.installEventFilter(app._bench_watcher)
+
+
+def bare_window() -> None:
+    """The floor: a bare QMainWindow with a QTableView that quits after its first paint."""
+    from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+
+    app = QApplication(sys.argv[:1])
+    _exit_after_first_paint(app)
+    window = QMainWindow()
+    window.setCentralWidget(QTableView())
+    window.resize(1200, 800)
+    window.show()
+    app.exec()
+
+
+def app_window(db: str) -> None:
+    """The app, with a first-paint watcher installed from outside (when ui/app.py has no hook)."""
+    import ui.app as app_module
+
+    original = app_module.make_application
+
+    def make_application(argv):
+        app = original(argv)
+        _exit_after_first_paint(app)
+        return app
+
+    app_module.make_application = make_application
+    sys.exit(app_module.main(["--db", db]))
+
+
+# --- the Road-map page's table --------------------------------------------------------------------
+
+def table(db: str, kind: str, word: str, mode: str = "all") -> None:
+    """Open the page, sort by due date, filter by a word, jump to the last row; time each up to
+    the end of the paint that shows it. Memory: resident growth from before the page to after."""
+    from PySide6.QtCore import QEvent, QObject, Qt
+    from PySide6.QtWidgets import QApplication
+
+    from tracker.repository import Repository
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    repo = Repository(db)
+    repo.count(kind)  # the file is open and its schema read, as in the app before a page opens
+    from ui.record_page import RecordPage  # imported before timing, as the app does at start
+
+    class PaintCounter(QObject):
+        paints = 0
+
+        def eventFilter(self, obj, event):  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                self.paints += 1
+            return False
+
+    counter = PaintCounter()
+    app.processEvents()
+    before = rss_mb()
+
+    def wait_paint(seen: int) -> None:
+        deadline = time.perf_counter() + 10
+        while counter.paints <= seen and time.perf_counter() < deadline:
+            app.processEvents()
+        app.processEvents()  # anything the paint posted
+
+    out: dict = {}
+    t0 = time.perf_counter()
+    page = RecordPage(repo, kind)
+    page.resize(1280, 800)
+    page.table.viewport().installEventFilter(counter)
+    page.show()
+    wait_paint(0)
+    out["open"] = time.perf_counter() - t0
+    out["rows"] = page.model.rowCount()
+    if mode == "open":  # the floor: nothing more to do on an empty page
+        out["memory_growth_mb"] = rss_mb() - before
+        emit(out)
+        os._exit(0)
+
+    def timed(name: str, action) -> None:
+        seen = counter.paints
+        t = time.perf_counter()
+        action()
+        wait_paint(seen)
+        out[name] = time.perf_counter() - t
+
+    header = page.table.horizontalHeader()
+    due = page.model.column_of("due_date") if "due_date" in page.model.column_names else 0
+    timed("sort", lambda: header.setSortIndicator(due, Qt.SortOrder.DescendingOrder))
+    timed("sort_back", lambda: header.setSortIndicator(due, Qt.SortOrder.AscendingOrder))
+
+    def do_filter(text: str) -> None:
+        page.filter_edit.setText(text)
+        page.apply_filter()
+
+    timed("filter", lambda: do_filter(word))
+    out["filtered_rows"] = page.model.rowCount()
+    timed("filter_clear", lambda: do_filter(""))
+    timed("scroll_end", page.table.scrollToBottom)
+    timed("scroll_top", page.table.scrollToTop)
+    timed("scroll_end_again", page.table.scrollToBottom)
+    out["memory_growth_mb"] = rss_mb() - before
+    out["queries"] = page.model.queries
+    out["rows_fetched"] = page.model.rows_fetched
+    emit(out)
+    os._exit(0)
+
+
+# --- briefings ----------------------------------------------------------------------------------
+
+def briefing(db: str, out_pdf: str, repeat: int) -> None:
+    """Build the default briefing (every level) ``repeat`` times; seconds, progress, peak memory."""
+    from tracker.briefing import BriefingOptions, build_briefing
+    from tracker.repository import Repository
+
+    repo = Repository(db)
+    times, reports = [], []
+    result = None
+    for _i in range(repeat):
+        calls = []
+        t = time.perf_counter()
+        result = build_briefing(repo, BriefingOptions(max_classification="restricted"), out_pdf,
+                                progress=lambda done, total, c=calls: c.append((done, total)))
+        times.append(time.perf_counter() - t)
+        reports.append(len(calls))
+    emit({"seconds": times, "progress_reports": reports, "pages": result.pages,
+          "records": result.records, "peak_mb": peak_mb()})
+
+
+def bare_table(db: str, out_pdf: str, repeat: int, chunk: int) -> None:
+    """The floor: the same road-map rows (the briefing's columns, as shown) in one reportlab
+    Table (``chunk`` = 0) or in tables of ``chunk`` rows, with the same TTF font."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
+
+    from tracker.briefing import FONT, register_fonts
+    from tracker.records import get_kind
+    from tracker.repository import Repository
+
+    repo = Repository(db)
+    kind = get_kind("roadmap")
+    columns = [f.name for f in kind.columns]
+    register_fonts()
+    times = []
+    for _i in range(repeat):
+        t = time.perf_counter()
+        rows = repo.list("roadmap", columns=columns, max_classification="restricted")
+        data = [[str(r[c]) if r[c] is not None else "" for c in columns] for r in rows]
+        head = [f.label for f in kind.columns]
+        doc = SimpleDocTemplate(out_pdf, pagesize=A4)
+        style = TableStyle([("FONT", (0, 0), (-1, -1), FONT, 8)])
+        if chunk:
+            story = [Table([head, *data[i:i + chunk]], repeatRows=1, style=style)
+                     for i in range(0, len(data), chunk)]
+        else:
+            story = [Table([head, *data], repeatRows=1, style=style)]
+        doc.build(story)
+        times.append(time.perf_counter() - t)
+    emit({"seconds": times, "rows": len(rows), "peak_mb": peak_mb()})
+
+
+def imports(modules: str) -> None:
+    """Peak memory of a process that only imports ``modules`` (the floor for memory figures)."""
+    import importlib
+
+    for name in modules.split(","):
+        importlib.import_module(name)
+    emit({"peak_mb": peak_mb()})
+
+
+PROBES = {
+    "bare_window": bare_window,
+    "app_window": app_window,
+    "table": table,
+    "briefing": lambda db, out, repeat: briefing(db, out, int(repeat)),
+    "bare_table": lambda db, out, repeat, chunk: bare_table(db, out, int(repeat), int(chunk)),
+    "imports": imports,
+}
+
+if __name__ == "__main__":
+    PROBES[sys.argv[1]](*sys.argv[2:])

@@ -1,0 +1,402 @@
+"""Performance at scale: every figure measured against its floor in the same run.
+
+    python bench/run.py [--quick] [--json] [--per-kind N] [--keep DIR]
+
+Generates synthetic databases (``tracker.generate``) in a temporary folder, then measures:
+
+  startup         process start to the main window's first paint (median), vs a bare PySide6
+                  QMainWindow + QTableView that quits after its first paint; target ratio <= 1.5
+  table_open      the Road-map page (model + view) at full size: first screen painted,
+  table_sort      a sort by due date, a text filter, a jump to the last row -- each <= 100 ms;
+  table_filter    floor: the same page's first paint over an empty database
+  table_scroll_end
+  table_memory    resident memory growth of the page at full size over the empty page's: <= 50 MB
+  search          repo.search(one word) vs the same FTS5 query in raw sqlite3: ratio <= 2
+  save            one repo.update with its audit entry: <= 20 ms (floor: the same UPDATE + audit
+                  INSERT in raw sqlite3, same file and pragmas)
+  briefing_1000   build_briefing with 1,000 road-map items vs a bare reportlab document holding
+                  the same rows in one Table with the same TTF font: ratio <= 2.5
+  briefing_10000  10,000 road-map items: finishes with progress reports, peak memory <= 400 MB
+                  (floor: the same rows in 500-row reportlab Tables); skipped by --quick
+
+``--quick`` keeps 100,000 road-map items (the other kinds get 10,000) and skips briefing_10000.
+``--json`` prints one object ``{"<figure>": {"value", "unit", "floor", "ratio", "target", "ok"}}``
+on stdout (progress goes to stderr). The exit status is 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+PROBES = Path(__file__).with_name("probes.py")
+WORD = "тракторов"  # one word, in about 3 % of the generated records (Cyrillic: folding path)
+SEED = 1
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- figures --------------------------------------------------------------------------------------
+
+class Figures:
+    def __init__(self):
+        self.items: dict[str, dict] = {}
+
+    def add(self, name: str, value: float, unit: str, floor: float | None, *, target: str,
+            ok: bool, note: str = "") -> None:
+        ratio = (value / floor) if floor else None
+        self.items[name] = {
+            "value": round(value, 4), "unit": unit,
+            "floor": None if floor is None else round(floor, 4),
+            "ratio": None if ratio is None else round(ratio, 3),
+            "target": target, "ok": bool(ok),
+        }
+        if note:
+            self.items[name]["note"] = note
+        shown = f"{value:.1f} {unit}" if unit != "s" else f"{value:.2f} s"
+        log(f"  {name}: {shown} (floor {floor if floor is None else round(floor, 3)}, "
+            f"ratio {self.items[name]['ratio']}) {target} -> {'ok' if ok else 'MISS'}")
+
+    def table(self) -> str:
+        head = ("Figure", "Value", "Floor", "Ratio", "Target", "Holds")
+        rows = []
+        for name, f in self.items.items():
+            value = _fmt(f["value"], f["unit"])
+            floor = "" if f["floor"] is None else _fmt(f["floor"], f["unit"])
+            ratio = "" if f["ratio"] is None else f"{f['ratio']:.2f}"
+            rows.append((name, value, floor, ratio, f["target"], "yes" if f["ok"] else "**no**"))
+        widths = [max(len(str(r[i])) for r in (head, *rows)) for i in range(len(head))]
+        lines = ["| " + " | ".join(str(c).ljust(w) for c, w in zip(head, widths, strict=True))
+                 + " |",
+                 "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+        for r in rows:
+            lines.append("| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True))
+                         + " |")
+        return "\n".join(lines)
+
+
+def _fmt(value: float, unit: str) -> str:
+    if unit == "ms":
+        return f"{value:.1f} ms"
+    if unit == "s":
+        return f"{value:.2f} s"
+    if unit == "MB":
+        return f"{value:.0f} MB"
+    return f"{value:g} {unit}"
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+def probe(*args: str, env: dict | None = None, timeout: float = 600) -> dict:
+    """Run ``bench/probes.py ARGS`` in a fresh interpreter; its last stdout line is JSON."""
+    result = subprocess.run([sys.executable, str(PROBES), *args], capture_output=True, text=True,
+                            env=env or os.environ.copy(), timeout=timeout, cwd=ROOT)
+    lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
+    if result.returncode != 0 or not lines:
+        raise RuntimeError(f"probe {args[0]} failed ({result.returncode}): "
+                           f"{result.stderr.strip()[-2000:]}")
+    return json.loads(lines[-1])
+
+
+def median_time(fn, repeat: int, warmup: int = 1) -> float:
+    for _i in range(warmup):
+        fn()
+    times = []
+    for _i in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def make_db(path: Path, per_kind: int, sizes: dict | None = None, *, seed_article: bool = True
+            ) -> float:
+    from tracker.generate import generate
+    from tracker.repository import Repository
+
+    t = time.perf_counter()
+    repo = Repository(path, seed=seed_article, user="bench")
+    try:
+        if per_kind:
+            generate(repo, per_kind, seed=SEED, sizes=sizes)
+    finally:
+        repo.close()
+    return time.perf_counter() - t
+
+
+def gui_env(home: Path) -> dict:
+    env = os.environ.copy()
+    env.update({"QT_QPA_PLATFORM": "offscreen", "HOME": str(home),
+                "XDG_CONFIG_HOME": str(home / "config"), "XDG_DATA_HOME": str(home / "data"),
+                "XDG_CACHE_HOME": str(home / "cache"), "LANGUAGE": "en",
+                "PYTHONPATH": str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")})
+    return env
+
+
+def machine() -> dict:
+    model = ""
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True, timeout=10).stdout
+        for line in out.splitlines():
+            if line.startswith("Model name:"):
+                model = line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    mem = 0
+    try:
+        with open("/proc/meminfo") as fh:
+            mem = int(fh.readline().split()[1]) // 1024
+    except OSError:
+        pass
+    try:
+        import PySide6
+        from PySide6 import QtCore
+
+        qt = f"PySide6 {PySide6.__version__}, Qt {QtCore.qVersion()}"
+    except ImportError:
+        qt = "no PySide6"
+    import reportlab
+
+    return {"cpu": model, "cores": os.cpu_count(), "ram_mb": mem,
+            "python": platform.python_version(), "qt": qt, "sqlite": sqlite3.sqlite_version,
+            "reportlab": reportlab.Version, "os": platform.platform()}
+
+
+# --- measurements ---------------------------------------------------------------------------------
+
+def measure_search(figs: Figures, db: Path) -> None:
+    from tracker.repository import Repository
+    from tracker.search import match_expression
+
+    repo = Repository(db, user="bench")
+    raw = sqlite3.connect(db)
+    expr = match_expression(WORD)
+    try:
+        hits = repo.search(WORD)
+        value = median_time(lambda: repo.search(WORD), 15)
+        floor = median_time(lambda: raw.execute(
+            "SELECT kind, record_id FROM search WHERE search MATCH ? ORDER BY rank LIMIT 50",
+            (expr,)).fetchall(), 15)
+    finally:
+        repo.close()
+        raw.close()
+    figs.add("search", value * 1000, "ms", floor * 1000, target="ratio <= 2",
+             ok=value <= 2 * floor, note=f"{len(hits)} hits for {WORD!r}")
+
+
+def measure_save(figs: Figures, db: Path) -> None:
+    from tracker.repository import Repository
+
+    repo = Repository(db, user="bench")
+    ids = [r["id"] for r in repo.list("roadmap", limit=40, offset=5000, columns=["id"])]
+    times = []
+    try:
+        for i, rid in enumerate(ids[:20]):
+            version = repo.get("roadmap", rid)["version"]
+            t = time.perf_counter()
+            repo.update("roadmap", rid, {"progress": (i * 5) % 100}, expected_version=version)
+            times.append(time.perf_counter() - t)
+        conn = repo.conn  # the same file, pragmas and connection: a bare UPDATE + audit INSERT
+        floor_times = []
+        for i, rid in enumerate(ids[20:40]):
+            t = time.perf_counter()
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("UPDATE roadmap SET progress = ?, version = version + 1 WHERE id = ?",
+                         ((i * 5) % 100, rid))
+            conn.execute("INSERT INTO audit(at, user, kind, record_id, action) "
+                         "VALUES ('x', 'bench', 'roadmap', ?, 'update')", (rid,))
+            conn.execute("COMMIT")
+            floor_times.append(time.perf_counter() - t)
+    finally:
+        repo.close()
+    value, floor = statistics.median(times), statistics.median(floor_times)
+    figs.add("save", value * 1000, "ms", floor * 1000, target="<= 20 ms", ok=value <= 0.020,
+             note=f"max {max(times) * 1000:.1f} ms")
+
+
+def measure_table(figs: Figures, db: Path, empty_db: Path, home: Path, runs: int) -> None:
+    env = gui_env(home)
+    floors = [probe("table", str(empty_db), "roadmap", WORD, "open", env=env)
+              for _i in range(runs)]
+    full = [probe("table", str(db), "roadmap", WORD, "all", env=env) for _i in range(runs)]
+
+    def med(results, key):
+        return statistics.median(r[key] for r in results)
+
+    floor = med(floors, "open") * 1000
+    for name, key in (("table_open", "open"), ("table_sort", "sort"),
+                      ("table_filter", "filter"), ("table_scroll_end", "scroll_end")):
+        value = med(full, key) * 1000
+        figs.add(name, value, "ms", floor, target="<= 100 ms", ok=value <= 100,
+                 note=f"{full[0]['rows']} rows" if key == "open" else "")
+    growth, floor_growth = med(full, "memory_growth_mb"), med(floors, "memory_growth_mb")
+    figs.add("table_memory", growth, "MB", floor_growth, target="<= floor + 50 MB",
+             ok=growth - floor_growth <= 50)
+
+
+def app_supports_hook() -> bool:
+    try:
+        return "TRACKER_EXIT_AFTER_PAINT" in (ROOT / "ui" / "app.py").read_text(encoding="utf-8")
+    except OSError:
+        return False
+
+
+def measure_startup(figs: Figures, db: Path, home: Path, runs: int) -> None:
+    env = gui_env(home)
+    hook = app_supports_hook()
+    if hook:
+        app_cmd = [sys.executable, "-m", "ui", "--db", str(db)]
+        env = dict(env, TRACKER_EXIT_AFTER_PAINT="1")
+    else:  # a first-paint watcher installed from outside (bench/probes.py app_window)
+        app_cmd = [sys.executable, str(PROBES), "app_window", str(db)]
+    bare_cmd = [sys.executable, str(PROBES), "bare_window"]
+
+    def run(cmd) -> float:
+        t = time.perf_counter()
+        result = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120,
+                                cwd=ROOT)
+        elapsed = time.perf_counter() - t
+        if result.returncode != 0:
+            raise RuntimeError(f"{cmd[1:3]} failed: {result.stderr.strip()[-1500:]}")
+        return elapsed
+
+    first = run(app_cmd)  # the first start of the day backs the file up; later starts do not
+    run(bare_cmd)
+    app_times, bare_times = [], []
+    for _i in range(runs):
+        bare_times.append(run(bare_cmd))
+        app_times.append(run(app_cmd))
+    value, floor = statistics.median(app_times), statistics.median(bare_times)
+    figs.add("startup", value, "s", floor, target="ratio <= 1.5", ok=value <= 1.5 * floor,
+             note=("TRACKER_EXIT_AFTER_PAINT" if hook else "first-paint watcher from outside")
+             + f"; first start (daily backup) {first:.2f} s")
+
+
+def measure_briefing_1000(figs: Figures, db: Path, work: Path, runs: int) -> None:
+    brief = probe("briefing", str(db), str(work / "b1000.pdf"), str(runs + 1))
+    bare = probe("bare_table", str(db), str(work / "bare1000.pdf"), str(runs + 1), "0")
+    value = statistics.median(brief["seconds"][1:])
+    floor = statistics.median(bare["seconds"][1:])
+    figs.add("briefing_1000", value, "s", floor, target="ratio <= 2.5", ok=value <= 2.5 * floor,
+             note=f"{brief['records']} records, {brief['pages']} pages; bare table "
+                  f"{bare['rows']} rows")
+
+
+def measure_briefing_10000(figs: Figures, db: Path, work: Path) -> None:
+    brief = probe("briefing", str(db), str(work / "b10000.pdf"), "1", timeout=1200)
+    bare = probe("bare_table", str(db), str(work / "bare10000.pdf"), "1", "500", timeout=1200)
+    seconds = brief["seconds"][0]
+    reports = brief["progress_reports"][0]
+    figs.add("briefing_10000", seconds, "s", bare["seconds"][0],
+             target="finishes, reports progress", ok=reports > 10,
+             note=f"{brief['records']} records, {brief['pages']} pages, {reports} progress "
+                  "reports; floor: the same rows as 500-row reportlab Tables")
+    figs.add("briefing_10000_memory", brief["peak_mb"], "MB", bare["peak_mb"],
+             target="<= 400 MB", ok=brief["peak_mb"] <= 400,
+             note="peak resident memory (ru_maxrss); floor: the bare reportlab build's")
+
+
+# --- main -----------------------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="100,000 road-map items, 10,000 of the other kinds, no "
+                             "briefing_10000 (about two minutes)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    parser.add_argument("--per-kind", type=int, default=100_000,
+                        help="records of each kind (default 100,000)")
+    parser.add_argument("--runs", type=int, default=None, help="repetitions of the subprocess "
+                        "measurements (default 5, --quick 3)")
+    parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep the databases")
+    parser.add_argument("--only", help="comma-separated figure groups: startup, table, search, "
+                        "save, briefing")
+    args = parser.parse_args(argv)
+    runs = args.runs or (3 if args.quick else 5)
+    only = set(args.only.split(",")) if args.only else None
+
+    def wanted(group: str) -> bool:
+        return only is None or group in only
+
+    started = time.perf_counter()
+    if args.keep:
+        work = Path(args.keep)
+        work.mkdir(parents=True, exist_ok=True)
+    else:
+        work = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
+    home = work / "home"
+    home.mkdir(exist_ok=True)
+    os.environ.setdefault("LANGUAGE", "en")
+    figs = Figures()
+    info = machine()
+    log(f"machine: {info}")
+    try:
+        big = work / "big.db"
+        sizes = {"roadmap": args.per_kind} if args.quick else None
+        other = min(10_000, args.per_kind) if args.quick else args.per_kind
+        if not big.exists():
+            log(f"generating {big.name}: {other} per kind"
+                + (f", {args.per_kind} road-map items" if sizes else "") + " ...")
+            seconds = make_db(big, other, sizes)
+            total = other * 6 + args.per_kind if sizes else args.per_kind * 7
+            figs.add("generate", seconds, "s", None, target="< 60 s",
+                     ok=seconds < 60, note=f"{total} records")
+        empty = work / "empty.db"
+        if not empty.exists():
+            make_db(empty, 0, seed_article=False)
+        if wanted("search"):
+            log("search ...")
+            measure_search(figs, big)
+        if wanted("save"):
+            log("save ...")
+            measure_save(figs, big)
+        if wanted("table"):
+            log("table ...")
+            measure_table(figs, big, empty, home, runs)
+        if wanted("startup"):
+            log("startup ...")
+            measure_startup(figs, big, home, runs)
+        if wanted("briefing"):
+            b1000 = work / "briefing1000.db"
+            if not b1000.exists():
+                make_db(b1000, 20, {"roadmap": 1000})
+            log("briefing_1000 ...")
+            measure_briefing_1000(figs, b1000, work, runs)
+            if not args.quick:
+                b10000 = work / "briefing10000.db"
+                if not b10000.exists():
+                    make_db(b10000, 100, {"roadmap": 10_000})
+                log("briefing_10000 ...")
+                measure_briefing_10000(figs, b10000, work)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    log(f"total {time.perf_counter() - started:.0f} s")
+    if args.json:
+        print(json.dumps(figs.items, ensure_ascii=False, indent=1))
+    else:
+        print(f"Machine: {info['cores']} cores, {info['cpu']}, {info['ram_mb'] // 1024} GB RAM; "
+              f"Python {info['python']}; {info['qt']}; SQLite {info['sqlite']}; "
+              f"reportlab {info['reportlab']}")
+        print(figs.table())
+    return 0 if all(f["ok"] for f in figs.items.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
