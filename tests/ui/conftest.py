@@ -77,7 +77,7 @@ def make_window(qtbot, _isolated_settings):
     for window in windows:
         for page in window.pages.values():
             if isinstance(page, RecordPage) and page.form.is_dirty():
-                page.form.revert()
+                page.form._set_dirty(False)  # closing must not ask (the repository may be shut)
 
 
 @pytest.fixture

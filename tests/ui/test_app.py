@@ -1,0 +1,159 @@
+"""Starting the app: the default or given database, first-run seeding, clear errors."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from tracker.repository import Repository
+from ui import app as app_module
+from ui.main_window import MainWindow
+
+pytestmark = pytest.mark.gui
+
+
+class Started(list):
+    """The windows main() showed; ``while_running`` callbacks look at them before it returns."""
+
+    def __init__(self):
+        super().__init__()
+        self.while_running = []
+
+
+@pytest.fixture
+def no_event_loop(monkeypatch):
+    """``main()`` builds everything, then returns at once instead of running the loop."""
+    started = Started()
+
+    def fake_exec(*_args):
+        started.extend(w for w in QApplication.topLevelWidgets()
+                       if isinstance(w, MainWindow) and w.isVisible())
+        for check in started.while_running:  # the repository is open only until we return
+            check(started[-1])
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", fake_exec)
+    yield started
+    for window in started:
+        window.poll_timer.stop()
+        window.hide()
+        window.deleteLater()
+
+
+def test_first_run_creates_and_seeds_the_database(no_event_loop, tmp_path):
+    path = tmp_path / "folder" / "first.db"
+    assert app_module.main(["--db", str(path), "--language", "en"]) == 0
+    assert len(no_event_loop) == 1
+    window = no_event_loop[0]
+    assert window.repo.path == path
+    assert QApplication.organizationName() == "BilateralTracker"
+    assert QApplication.applicationName() == "bilateral-tracker"
+    assert QApplication.desktopFileName() == "org.bilateraltracker.BilateralTracker"
+    with Repository(path) as repo:
+        assert repo.count("agreements") > 0  # seeded from the article
+
+
+def test_default_database_comes_from_tracker_db(no_event_loop, tmp_path, monkeypatch):
+    path = tmp_path / "env.db"
+    monkeypatch.setenv("TRACKER_DB", str(path))
+    assert app_module.main([]) == 0
+    assert no_event_loop[0].repo.path == path
+    assert path.exists()
+
+
+def test_a_file_that_is_not_a_database_gets_a_message_and_is_untouched(
+        no_event_loop, tmp_path, monkeypatch):
+    path = tmp_path / "notes.db"
+    content = b"These are my notes, not a database.\n" * 50
+    path.write_bytes(content)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
+    assert app_module.main(["--db", str(path)]) == 2
+    assert not no_event_loop  # no window was opened
+    assert len(shown) == 1 and str(path) in shown[0] and "not changed" in shown[0]
+    assert "Traceback" not in shown[0]
+    assert path.read_bytes() == content
+
+
+def test_language_option_switches_the_interface(no_event_loop, tmp_path):
+    from tracker import i18n
+
+    seen = {}
+
+    def look(window):
+        seen["language"] = i18n.current_language()
+        seen["nav"] = [window.nav.item(i).text() for i in range(window.nav.count())]
+        seen["menu"] = window.menuBar().actions()[0].text()
+        seen["save"] = window.pages["roadmap"].save_button.text()
+
+    no_event_loop.while_running.append(look)
+    try:
+        assert app_module.main(["--db", str(tmp_path / "ru.db"), "--language", "ru"]) == 0
+        assert seen["language"] == "ru"
+        assert seen["nav"][0] == "Сводка" and seen["nav"][4] == "Дорожная карта"
+        assert seen["menu"] == "&Файл"
+        assert seen["save"] == "Сохранить"
+    finally:
+        app_module.setup_language(QApplication.instance(), "en")
+        assert i18n.current_language() == "en"
+
+
+def test_python_dash_m_ui_starts_and_shows_the_window(tmp_path):
+    """The real entry point in a fresh process: it opens the window, then quits cleanly."""
+    code = (
+        "import sys; from PySide6.QtCore import QTimer; from PySide6.QtWidgets import "
+        "QApplication\n"
+        "import ui.app as a\n"
+        "orig = a.make_application\n"
+        "def make(argv):\n"
+        "    app = orig(argv)\n"
+        "    def check():\n"
+        "        ws = [w for w in QApplication.topLevelWidgets() if w.isVisible()]\n"
+        "        print('WINDOW', [w.windowTitle() for w in ws], flush=True)\n"
+        "        app.quit()\n"
+        "    QTimer.singleShot(300, check)\n"
+        "    return app\n"
+        "a.make_application = make\n"
+        "sys.exit(a.main(sys.argv[1:]))\n")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path),
+               XDG_CONFIG_HOME=str(tmp_path / "config"))
+    out = subprocess.run([sys.executable, "-c", code, "--db", str(tmp_path / "p.db")],
+                         capture_output=True, text=True, timeout=60, env=env)
+    assert out.returncode == 0, out.stderr
+    assert "WINDOW" in out.stdout and "Bilateral Tracker" in out.stdout
+    assert "Traceback" not in out.stderr
+
+
+def test_high_dpi_layout_at_1024x768(tmp_path):
+    """At devicePixelRatio 2 (QT_SCALE_FACTOR=2) the window still lays out at 1024x768."""
+    code = (
+        "import sys\n"
+        "from PySide6.QtCore import QSettings\n"
+        "from ui.app import make_application\n"
+        "app = make_application(['x'])\n"
+        "QSettings.setDefaultFormat(QSettings.Format.IniFormat)\n"
+        f"QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "
+        f"{str(tmp_path / 'conf')!r})\n"
+        "from tracker.repository import Repository\n"
+        "from ui.main_window import MainWindow\n"
+        f"repo = Repository({str(tmp_path / 'h.db')!r}, seed=True)\n"
+        "w = MainWindow(repo, poll_ms=0); w.resize(1024, 768); w.show(); app.processEvents()\n"
+        "w.go_to('roadmap'); app.processEvents()\n"
+        "img = w.grab()\n"
+        "page = w.pages['roadmap']\n"
+        "print(img.devicePixelRatio(), w.width(), w.height(), page.table.width(),\n"
+        "      page.scroll.width(), w.minimumSizeHint().width() <= 1024)\n")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_SCALE_FACTOR="2",
+               HOME=str(tmp_path))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, env=env)
+    assert out.returncode == 0, out.stderr
+    dpr, width, height, table_w, form_w, fits = out.stdout.split()
+    assert float(dpr) == 2.0
+    assert (int(width), int(height)) == (1024, 768)
+    assert int(table_w) > 300 and int(form_w) > 300
+    assert fits == "True"
