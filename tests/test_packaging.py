@@ -158,6 +158,8 @@ def test_bundled_cli_prints_a_briefing(bundle, tmp_path):
     assert pdf.read_bytes()[:5] == b"%PDF-"
     reader = PdfReader(pdf)
     assert len(reader.pages) >= 2
+    # the one version number, read from the package metadata inside the bundle
+    assert reader.metadata.creator == f"Bilateral Tracker {tracker.__version__}"
     text = reader.pages[0].extract_text()
     assert "Kazakhstan" in text, text[:500]
 
