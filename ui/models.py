@@ -413,9 +413,14 @@ _HIDDEN_CHANGES = {"id", "uid", "created_at", "created_by", "updated_at", "updat
 
 def visible_changes(entry: dict) -> list[tuple[str, Any, Any]]:
     """An audit entry's (field, before, after) list without bookkeeping fields."""
-    return [(name, before, after) for name, before, after in entry.get("changes") or []
-            if name not in _HIDDEN_CHANGES and not (before in (None, "", []) and
-                                                    after in (None, "", []))]
+    out = [(name, before, after) for name, before, after in entry.get("changes") or []
+           if name not in _HIDDEN_CHANGES and not (before in (None, "", []) and
+                                                   after in (None, "", []))]
+    try:  # in the order the form shows the fields
+        order = {name: i for i, name in enumerate(get_kind(entry.get("kind") or "").field_names)}
+    except KeyError:
+        return out
+    return sorted(out, key=lambda change: order.get(change[0], len(order)))
 
 
 def record_caption(entry: dict) -> str:

@@ -169,7 +169,7 @@ class RecordPage(QWidget):
         for col, f in enumerate(self.model.fields):
             label = fm.horizontalAdvance(_(f.label)) + pad
             if f.name == "title":
-                width = em * 18
+                width = em * 16
             elif f.type == "integer":
                 width = max(label, em * 4)
             elif f.type == "date":
@@ -178,7 +178,7 @@ class RecordPage(QWidget):
                 width = max(label, min(em * 9, max(fm.horizontalAdvance(_(lbl))
                                                    for _v, lbl in f.choices) + pad))
             else:
-                width = max(label, em * 9)
+                width = max(label, em * 8)
             header.resizeSection(col, width)
 
     def save_state(self, settings: QSettings) -> None:
@@ -193,6 +193,8 @@ class RecordPage(QWidget):
             state = settings.value(prefix + key)
             if state is not None:
                 widget.restoreState(state)
+            elif widget is self.right_splitter:  # the sources get a useful share at first
+                widget.setSizes([560, 160])
         state = settings.value(prefix + "header")
         if state is not None:
             header = self.table.horizontalHeader()
