@@ -291,13 +291,14 @@ class Repository:
             if limit is None:
                 rows = self._rows(filled, params) + self._rows(empty, params)
             else:
-                n_filled = self.conn.execute(
-                    f"SELECT count(*) FROM {_q(kind.name)} WHERE {where} AND "
-                    f"{_q(sort)} IS NOT NULL", params).fetchone()[0]
-                rows = []
-                if offset < n_filled:
-                    rows = self._rows(filled, params, limit, offset)
+                # Only a page past the filled rows needs to know where they end (a partial page
+                # tells); all minus empty is two index lookups, "IS NOT NULL" a 30 ms scan.
+                rows = self._rows(filled, params, limit, offset)
                 if len(rows) < limit:
+                    n_filled = offset + len(rows) if rows else sum(
+                        sign * self.conn.execute(f"SELECT count(*) FROM {_q(kind.name)} WHERE "
+                                                 f"{where}{extra}", params).fetchone()[0]
+                        for sign, extra in ((1, ""), (-1, f" AND {_q(sort)} IS NULL")))
                     rows += self._rows(empty, params, limit - len(rows),
                                        max(0, offset - n_filled))
         if with_links:
@@ -495,14 +496,17 @@ class Repository:
 
     def _index(self, conn, kind: Kind, record_id: int, record: dict | None, *,
                new: bool = False) -> None:
-        from .search import index_body
+        from .search import index_body, search_rowid
 
-        if not new:  # this DELETE scans the whole FTS table (record_id is UNINDEXED)
+        rowid = search_rowid(kind.name, record_id)  # found at once (migration 0003)
+        if rowid is not None:
+            conn.execute("DELETE FROM search WHERE rowid = ?", (rowid,))
+        elif not new:  # this DELETE scans the whole FTS table (record_id is UNINDEXED)
             conn.execute("DELETE FROM search WHERE kind = ? AND record_id = ?",
                          (kind.name, record_id))
         if record is not None:
-            conn.execute("INSERT INTO search(kind, record_id, body) VALUES (?, ?, ?)",
-                         (kind.name, record_id, index_body(kind, record)))
+            conn.execute("INSERT INTO search(rowid, kind, record_id, body) VALUES (?, ?, ?, ?)",
+                         (rowid, kind.name, record_id, index_body(kind, record)))
 
     # -- validation ---------------------------------------------------------------------------
 
