@@ -41,9 +41,9 @@ while True:
     n += 1
     op = rng.random()
     if op < 0.35 or not mine:
-        rid = repo.create("roadmap", {{"title": f"{{tag}} made {{n}}", "notes": "x" * rng.randint(0, 20000)}},
-                          citations=[{{"source_id": source_id, "quote": f"q{{i}}"}} for i in range({cites})]
-                          ).record_id
+        values = {{"title": f"{{tag}} made {{n}}", "notes": "x" * rng.randint(0, 20000)}}
+        cites = [{{"source_id": source_id, "quote": f"q{{i}}"}} for i in range({cites})]
+        rid = repo.create("roadmap", values, citations=cites).record_id
         mine.append(rid)
         print(f"create {{rid}} {{tag}} made {{n}}", flush=True)
     elif op < 0.7:
