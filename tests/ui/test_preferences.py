@@ -118,3 +118,13 @@ def test_system_default_follows_the_desktop_language(settings, restore_qt_langua
 def test_language_names_are_written_in_their_own_language():
     assert dict(LANGUAGE_CHOICES)["ru"] == "Русский"
     assert dict(LANGUAGE_CHOICES)["en"] == "English"
+
+
+def test_main_window_preferences_use_the_application_settings(qtbot, qapp, restore_qt_language):
+    """Without an explicit QSettings the dialog writes where the app reads at start-up."""
+    dialog = PreferencesDialog()
+    qtbot.addWidget(dialog)
+    dialog.language_combo.setCurrentIndex(dialog.language_combo.findData("ru"))
+    dialog.accept()
+    assert QSettings().value("language") == "ru"
+    assert install_language(qapp) == "ru"  # what the next start does
