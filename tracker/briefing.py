@@ -61,6 +61,7 @@ CELL_LIMIT = 500  # characters shown in one table cell
 QUOTE_LIMIT = 2000  # characters of one quote in the appendix
 CHUNK_ROWS = 500  # rows per reportlab Table (one 10,000-row Table lays out ~3x slower)
 FETCH_ROWS = 1000
+LIST_LIMIT = 50  # overdue / upcoming rows listed when the Road map section shows them all
 
 
 def section_label(section: str) -> str:
@@ -332,6 +333,11 @@ def register_fonts() -> None:
             pdfmetrics.registerFont(TTFont(name, str(path)))
         pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
                                       boldItalic=FONT_BOLD_ITALIC)
+        from reportlab import rl_config
+
+        # Compressed streams stay binary: ASCII85 on top of Flate only makes files bigger and,
+        # without the C accelerator, costs a sixth of a large briefing's build time.
+        rl_config.useA85 = 0
         for bold, italic, name in ((0, 0, FONT), (1, 0, FONT_BOLD), (0, 1, FONT_ITALIC),
                                    (1, 1, FONT_BOLD_ITALIC)):
             addMapping(FONT, bold, italic, name)
@@ -449,6 +455,7 @@ class _Builder:
         self.appendix: list[dict] = []
         self.headings: list[_Heading] = []
         self._last_report = -1.0
+        self.wrapper = _Wrapper()
 
     # -- progress and cancel ------------------------------------------------------------------
 
@@ -667,7 +674,8 @@ class _Builder:
         self.headings.append(_Heading(key, text, level))
         style = self.st["h1"] if level == 0 else self.st["h2"]
         flow = _heading_flowable(markup(text), style, key, text, level)
-        return [CondPageBreak(4 * _cm()), flow] if level == 0 else [CondPageBreak(3 * _cm()), flow]
+        # Room for the heading and the start of what follows (headings never end a page).
+        return [CondPageBreak((5 if level == 0 else 3.5) * _cm()), flow]
 
     def para(self, text_markup: str, style: str = "body"):
         from reportlab.platypus import Paragraph
@@ -805,6 +813,12 @@ class _Builder:
         status = get_kind("roadmap").field("status")
         story += self.heading(_("Overdue"), 1)
         overdue = f.get("overdue") or []
+        # When the Road map section lists every item (overdue ones in red), these lists show the
+        # first LIST_LIMIT only; otherwise they are the only place and are shown whole.
+        limit = (LIST_LIMIT if "roadmap" in self.o.sections and not (
+            self.o.statuses_for("roadmap") or self.o.date_from or self.o.date_to) else None)
+        more_overdue = len(overdue) - limit if limit and len(overdue) > limit else 0
+        overdue = overdue[:limit] if limit else overdue
         if overdue:
             header = [_("Road-map item"), _("Due date"), _("Status"), _("Progress, %"),
                       _("Days overdue")]
@@ -816,16 +830,29 @@ class _Builder:
                              str(days)])
             story += self._chunked(header, body, ["text", "date", "choice", "int", "int"],
                                    red=True)
+            if more_overdue:
+                story.append(self.para(markup(ngettext(
+                    "… and {n} more overdue item: the Road map section lists every item, "
+                    "overdue ones in red.",
+                    "… and {n} more overdue items: the Road map section lists every item, "
+                    "overdue ones in red.", more_overdue).format(n=more_overdue)), "small"))
         else:
             story.append(self.para(markup(_("Nothing is overdue.")), "body"))
         story += self.heading(_("Due in the next 90 days"), 1)
         upcoming = f.get("deadlines") or []
+        more_upcoming = len(upcoming) - limit if limit and len(upcoming) > limit else 0
+        upcoming = upcoming[:limit] if limit else upcoming
         if upcoming:
             header = [_("Road-map item"), _("Due date"), _("Status"), _("Progress, %")]
             body = [[_one_line(item["title"], CELL_LIMIT), format_date(item["due_date"]),
                      status.choice_label(item["status"]), str(item.get("progress") or 0)]
                     for item in upcoming]
             story += self._chunked(header, body, ["text", "date", "choice", "int"])
+            if more_upcoming:
+                story.append(self.para(markup(ngettext(
+                    "… and {n} more item due in the next 90 days (see the Road map section).",
+                    "… and {n} more items due in the next 90 days (see the Road map section).",
+                    more_upcoming).format(n=more_upcoming)), "small"))
         else:
             story.append(self.para(markup(_("No deadlines in the next 90 days.")), "body"))
         self.advance(10)
@@ -899,13 +926,18 @@ class _Builder:
         return story
 
     def _appendix(self) -> list:
-        from reportlab.platypus import KeepTogether, Spacer
+        from reportlab.lib import colors
+        from reportlab.platypus import Spacer
 
         story = self.heading(_("Appendix: sources"))
         if not self.appendix:
             story.append(self.para(markup(_("No sources are cited by the records in this "
                                             "briefing.")), "body"))
             return story
+        ink, grey = colors.HexColor("#1b1f24"), colors.HexColor("#5b6573")
+        width = self.frame_width
+        indent = 14
+        wrap = self.wrapper.lines
         src_kind = get_kind("sources")
         for entry in self.appendix:
             self.check_cancel()
@@ -917,15 +949,22 @@ class _Builder:
                     f = src_kind.field(name)
                     shown = format_date(value) if f.type == DATE else _one_line(value, 300)
                     details.append(f"{_(f.label)}: {shown}")
-            block = [self.para(markup(_one_line(src["title"], 500)), "source_title")]
+            rows = [(line, FONT_BOLD, 10.5, 14.0, ink, 0)
+                    for line in wrap(_one_line(src["title"], 500), width, FONT_BOLD, 10.5)]
             if details:
-                block.append(self.para(markup(" · ".join(details)), "small"))
-            story.append(KeepTogether(block))
+                rows += [(line, FONT, 8.5, 11.5, grey, 0)
+                         for line in wrap(" · ".join(details), width, FONT, 8.5)]
+            head = _lines_flowable(rows, 3.0)
+            head.keepWithNext = 1
+            story.append(head)
             for (kind_name, _rid), (title, quotes) in entry["records"].items():
-                lines = "<br/>".join(f"“{markup(q, QUOTE_LIMIT)}”" for q in quotes)
-                story.append(self.para(
-                    f"<b>{markup(_(KINDS[kind_name].label))}: {markup(_one_line(title, 300))}"
-                    f"</b><br/>{lines}", "quote"))
+                label = f"{_(KINDS[kind_name].label)}: {_one_line(title, 300)}"
+                rows = [(line, FONT_BOLD, 9.0, 12.5, ink, indent)
+                        for line in wrap(label, width - indent, FONT_BOLD, 9.0)]
+                for quote in quotes:
+                    rows += [(line, FONT, 9.0, 12.5, ink, indent) for line in
+                             wrap(f"“{clean(quote, QUOTE_LIMIT)}”", width - indent, FONT, 9.0)]
+                story.append(_lines_flowable(rows, 5.0))
             story.append(Spacer(1, 0.3 * _cm()))
         self.advance(10)
         return story
@@ -989,42 +1028,40 @@ class _Builder:
         scale = total / sum(widths)
         return [w * scale for w in widths]
 
-    def _cell(self, text: str, width: float, red: bool = False):
-        """Short text stays a plain string (fast); longer text becomes a wrapping Paragraph."""
-        from reportlab.pdfbase.pdfmetrics import stringWidth
-
+    def _cell(self, text: str, width: float, font: str = FONT) -> str:
+        """A table cell as plain text wrapped to the column (drawn literally: no markup is
+        parsed, and it lays out many times faster than a Paragraph)."""
         if not text:
             return ""
-        size = self.st["cell"].fontSize
-        if not red and len(text) * size * 0.62 < width - 8 or (
-                not red and len(text) < 200 and stringWidth(text, FONT, size) <= width - 8):
-            return text
-        from reportlab.platypus import Paragraph
-
-        return Paragraph(markup(text), self.st["cell_red" if red else "cell"])
+        return "\n".join(self.wrapper.lines(text, width - 8, font, self.st["cell"].fontSize))
 
     def _chunked(self, header: list[str], body: list[list[str]], types: list[str], *,
                  red: bool = False, red_cells: list[tuple[int, int]] | None = None) -> list:
         """Tables of at most CHUNK_ROWS rows, each repeating the header row on every page."""
-        from reportlab.platypus import Paragraph
+        from reportlab.lib import colors
 
         widths = self._fit_widths(header, body, types)
         right = [c for c, t in enumerate(types) if t == "int"]
-        head = [Paragraph(markup(h), self.st["cell_head"]) for h in header]
-        red_set = set(red_cells or ())
+        head = [self._cell(h, widths[c], FONT_BOLD) for c, h in enumerate(header)]
+        red_colour = colors.HexColor(RED)
         out = []
         for start in range(0, len(body), CHUNK_ROWS):
             self.check_cancel()
             data = [head]
-            for i, cells in enumerate(body[start:start + CHUNK_ROWS], start):
-                data.append([self._cell(text, widths[c], red or (i, c) in red_set)
-                             for c, text in enumerate(cells)])
-            table = self._table(data, widths, header=True, right=right)
-            table._bt_rows = len(data) - 1
+            for cells in body[start:start + CHUNK_ROWS]:
+                data.append([self._cell(text, widths[c]) for c, text in enumerate(cells)])
+            extra = []
+            if red:
+                extra.append(("TEXTCOLOR", (0, 1), (-1, -1), red_colour))
+            for i, c in red_cells or ():
+                if start <= i < start + CHUNK_ROWS:
+                    extra.append(("TEXTCOLOR", (c, i - start + 1), (c, i - start + 1), red_colour))
+            table = self._table(data, widths, header=True, right=right, extra=extra)
             out.append(table)
         return out
 
-    def _table(self, data, widths, header: bool = True, right: list[int] = ()):
+    def _table(self, data, widths, header: bool = True, right: list[int] = (),
+               extra: list | None = None):
         from reportlab.lib import colors
         from reportlab.platypus import Table, TableStyle
 
@@ -1051,7 +1088,7 @@ class _Builder:
         else:
             style += [("ROWBACKGROUNDS", (0, 0), (-1, -1),
                        [colors.white, colors.HexColor("#f6f7f9")])]
-        table.setStyle(TableStyle(style))
+        table.setStyle(TableStyle(style + (extra or [])))
         return table
 
     # progress while drawing -------------------------------------------------------------------
@@ -1063,6 +1100,104 @@ class _Builder:
         else:
             self.advance(1)
         self.check_cancel()
+
+
+class _Wrapper:
+    """Greedy word wrapping with a cache of word widths (the vocabulary of a briefing repeats);
+    words wider than the line are broken between characters."""
+
+    def __init__(self):
+        self._widths: dict[tuple[str, str, float], float] = {}
+
+    def width(self, text: str, font: str, size: float) -> float:
+        key = (text, font, size)
+        w = self._widths.get(key)
+        if w is None:
+            from reportlab.pdfbase.pdfmetrics import stringWidth
+
+            if len(self._widths) > 200_000:
+                self._widths.clear()
+            w = self._widths[key] = stringWidth(text, font, size)
+        return w
+
+    def lines(self, text: str, width: float, font: str, size: float) -> list[str]:
+        out: list[str] = []
+        space = self.width(" ", font, size)
+        for paragraph in text.split("\n"):
+            line: list[str] = []
+            used = 0.0
+            for word in paragraph.split():
+                w = self.width(word, font, size)
+                if w > width:
+                    if line:
+                        out.append(" ".join(line))
+                    pieces = self._break(word, width, font, size)
+                    out.extend(pieces[:-1])
+                    line, used = [pieces[-1]], self.width(pieces[-1], font, size)
+                elif line and used + space + w > width:
+                    out.append(" ".join(line))
+                    line, used = [word], w
+                else:
+                    used = used + space + w if line else w
+                    line.append(word)
+            out.append(" ".join(line))
+        while len(out) > 1 and not out[-1]:
+            out.pop()
+        return out
+
+    def _break(self, word: str, width: float, font: str, size: float) -> list[str]:
+        pieces, current, used = [], "", 0.0
+        for ch in word:
+            w = self.width(ch, font, size)
+            if current and used + w > width:
+                pieces.append(current)
+                current, used = "", 0.0
+            current += ch
+            used += w
+        pieces.append(current)
+        return pieces
+
+
+def _lines_flowable(lines: list[tuple], space_after: float = 0.0):
+    """A block of pre-wrapped lines ``(text, font, size, leading, colour, indent)`` drawn with
+    plain ``drawString`` (literal text, no markup); splits between lines across pages."""
+    from reportlab.platypus import Flowable
+
+    class Lines(Flowable):
+        def __init__(self, rows, after):
+            super().__init__()
+            self.rows = rows
+            self.spaceAfter = after
+
+        def wrap(self, availWidth, availHeight):
+            self.width = availWidth
+            self.height = sum(r[3] for r in self.rows)
+            return availWidth, self.height
+
+        def split(self, availWidth, availHeight):
+            used, n = 0.0, 0
+            for r in self.rows:
+                if used + r[3] > availHeight:
+                    break
+                used += r[3]
+                n += 1
+            if n == 0 or n >= len(self.rows):
+                return []
+            return [Lines(self.rows[:n], 0.0), Lines(self.rows[n:], self.spaceAfter)]
+
+        def draw(self):
+            canv = self.canv
+            y = self.height
+            colour = None
+            for text, font, size, leading, fill, indent in self.rows:
+                y -= leading
+                if fill != colour:
+                    canv.setFillColor(fill)
+                    colour = fill
+                canv.setFont(font, size)
+                canv.drawString(indent, y + (leading - size) / 2 + size * 0.22, text)
+
+    return Lines(lines, space_after)
 
 
 def _column_type(f) -> str:
@@ -1112,9 +1247,9 @@ def _styles() -> dict:
         "body": base,
         "small": s("small", fontSize=8.5, leading=11.5, textColor=grey, spaceAfter=6),
         "h1": s("h1", fontName=FONT_BOLD, fontSize=16, leading=20, spaceBefore=10,
-                spaceAfter=8, textColor=colors.HexColor("#14324f"), keepWithNext=1),
+                spaceAfter=8, textColor=colors.HexColor("#14324f")),
         "h2": s("h2", fontName=FONT_BOLD, fontSize=12, leading=16, spaceBefore=10,
-                spaceAfter=5, textColor=colors.HexColor("#14324f"), keepWithNext=1),
+                spaceAfter=5, textColor=colors.HexColor("#14324f")),
         "toc0": s("toc0", fontSize=11, leading=17),
         "toc1": s("toc1", fontSize=10, leading=15, leftIndent=16, textColor=grey),
         "cell": s("cell", fontSize=8, leading=10, spaceAfter=0),
