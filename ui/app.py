@@ -139,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code = app.exec()
     finally:
+        window.close()
         repo = window.repo  # the user may have opened another file
         run_safety_hook("backup_on_exit", repo)
         repo.close()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import sqlite3
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
     QFrame,
@@ -222,9 +223,25 @@ class DashboardPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
-        self.refresh()
+        self.loaded = False
+        for w in self.figure_widgets.values():
+            w.number.setText("…")
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self.loaded:  # the window paints first; the figures follow at once
+            QTimer.singleShot(0, self.ensure_loaded)
+
+    def ensure_loaded(self) -> None:
+        if self.loaded:
+            return
+        try:
+            self.refresh()
+        except sqlite3.ProgrammingError:  # the database was closed before the timer fired
+            pass
 
     def refresh(self) -> None:
+        self.loaded = True
         self.figures = self.repo.figures(self.today)
         f = self.figures
         home, partner = self.repo.sides()
@@ -311,5 +328,6 @@ class DashboardPage(QWidget):
             self.openRecord.emit(data[0], int(data[1]))
 
     def figure_text(self, key: str) -> str:
+        self.ensure_loaded()
         return self.figure_widgets[key].number.text()
 

@@ -374,6 +374,7 @@ def test_dashboard_figures_equal_the_core_queries(make_window, repo, qtbot):
                              "start_date": (today + _dt.timedelta(days=30)).isoformat()})
     window = make_window(repo)
     dash = window.pages["dashboard"]
+    qtbot.waitUntil(lambda: dash.loaded, timeout=2000)  # filled right after the first paint
     figures = repo.figures()
     for key in ("agreements_in_force", "plants_operating_sites", "farms_total", "roadmap_done",
                 "roadmap_in_progress", "roadmap_planned", "roadmap_overdue"):
