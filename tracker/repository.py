@@ -841,8 +841,12 @@ class Repository:
     # -- figures (dashboard and briefing summary) ---------------------------------------------
 
     def figures(self, today: _dt.date | None = None, *, max_classification: str | None = None,
-                horizon_days: int = 90) -> dict[str, Any]:
-        """The key figures, computed in SQL; the dashboard and the briefing both show these."""
+                horizon_days: int = 90, limit: int | None = None) -> dict[str, Any]:
+        """The key figures, computed in SQL; the dashboard and the briefing both show these.
+
+        ``limit`` caps the lists (overdue, deadlines, upcoming meetings); their full lengths are
+        ``roadmap_overdue``, ``deadlines_total`` and ``upcoming_total`` either way (at 100k items
+        the whole overdue list is ~35k rows and 0.3 s; counting it is 5 ms)."""
         today = today or _dt.date.today()
         t = today.isoformat()
         horizon = (today + _dt.timedelta(days=horizon_days)).isoformat()
@@ -864,22 +868,27 @@ class Repository:
                 cls_params).fetchall())
 
         roadmap = by_status("roadmap")
-        overdue_sql = (f"SELECT id, title, due_date, status, progress FROM roadmap WHERE {live} "
-                       "AND due_date IS NOT NULL AND due_date < ? AND status NOT IN "
-                       "('done', 'cancelled') ORDER BY due_date, id")
-        overdue = [dict(zip(("id", "title", "due_date", "status", "progress"), r)) for r in
-                   self.conn.execute(overdue_sql, [*cls_params, t]).fetchall()]
-        deadlines = [dict(zip(("id", "title", "due_date", "status", "progress"), r)) for r in
-                     self.conn.execute(
-                         f"SELECT id, title, due_date, status, progress FROM roadmap WHERE {live} "
-                         "AND due_date >= ? AND due_date <= ? AND status NOT IN "
-                         "('done', 'cancelled') ORDER BY due_date, id",
-                         [*cls_params, t, horizon]).fetchall()]
-        upcoming = [dict(zip(("id", "title", "start_date", "place", "status"), r)) for r in
-                    self.conn.execute(
-                        f"SELECT id, title, start_date, place, status FROM meetings WHERE {live} "
-                        "AND status = 'planned' AND start_date >= ? ORDER BY start_date, id",
-                        [*cls_params, t]).fetchall()]
+        cap = "" if limit is None else f" LIMIT {int(limit)}"
+
+        def listed(columns: tuple[str, ...], where: str, order: str, params: list
+                   ) -> tuple[list[dict], int]:
+            rows = [dict(zip(columns, r)) for r in self.conn.execute(
+                f"SELECT {', '.join(columns)} {where} ORDER BY {order}{cap}", params).fetchall()]
+            if limit is None or len(rows) < limit:
+                return rows, len(rows)
+            return rows, self.conn.execute(f"SELECT count(*) {where}", params).fetchone()[0]
+
+        item = ("id", "title", "due_date", "status", "progress")
+        overdue, n_overdue = listed(
+            item, f"FROM roadmap WHERE {live} AND due_date IS NOT NULL AND due_date < ? AND "
+                  "status NOT IN ('done', 'cancelled')", "due_date, id", [*cls_params, t])
+        deadlines, n_deadlines = listed(
+            item, f"FROM roadmap WHERE {live} AND due_date >= ? AND due_date <= ? AND status NOT "
+                  "IN ('done', 'cancelled')", "due_date, id", [*cls_params, t, horizon])
+        upcoming, n_upcoming = listed(
+            ("id", "title", "start_date", "place", "status"),
+            f"FROM meetings WHERE {live} AND status = 'planned' AND start_date >= ?",
+            "start_date, id", [*cls_params, t])
         recent_meetings = [dict(zip(("id", "title", "start_date", "place", "status"), r)) for r in
                            self.conn.execute(
                                f"SELECT id, title, start_date, place, status FROM meetings "
@@ -900,10 +909,12 @@ class Repository:
             "roadmap_done": roadmap.get("done", 0),
             "roadmap_in_progress": roadmap.get("in_progress", 0),
             "roadmap_planned": roadmap.get("planned", 0),
-            "roadmap_overdue": len(overdue),
+            "roadmap_overdue": n_overdue,
             "overdue": overdue,
             "deadlines": deadlines,
+            "deadlines_total": n_deadlines,
             "upcoming_meetings": upcoming,
+            "upcoming_total": n_upcoming,
             "next_meeting": upcoming[0] if upcoming else None,
             "recent_meetings": recent_meetings,
             "meetings_total": scalar(f"SELECT count(*) FROM meetings WHERE {live}"),
