@@ -41,6 +41,7 @@ from tracker.records import (
     MULTILINE,
     Field,
     get_kind,
+    is_overdue,
 )
 from tracker.repository import (
     ConflictError,
@@ -495,6 +496,11 @@ class RecordForm(QWidget):
         self.meta.setWordWrap(True)
         self.meta.setStyleSheet("color: palette(mid);")
         outer.addWidget(self.meta)
+        self.overdue_label = QLabel(_("Overdue: the due date has passed and the item is not done"))
+        self.overdue_label.setStyleSheet(ERROR_STYLE + " font-weight: bold;")
+        self.overdue_label.setWordWrap(True)
+        self.overdue_label.hide()
+        outer.addWidget(self.overdue_label)
         self.form_problem = QLabel()
         self.form_problem.setStyleSheet(ERROR_STYLE)
         self.form_problem.setWordWrap(True)
@@ -568,6 +574,7 @@ class RecordForm(QWidget):
 
     def _update_heading(self) -> None:
         if self.record is None:
+            self.overdue_label.hide()
             self.heading.setText(_("New {kind}").format(kind=_(self.kind.label).lower()))
             self.meta.setText(_("Not saved yet. Fill in the fields and press Save (Ctrl+S)."))
             return
@@ -579,6 +586,8 @@ class RecordForm(QWidget):
         if r.get("deleted_at"):
             meta += " · " + _("in the trash")
         self.meta.setText(meta)
+        overdue = self.kind.name == "roadmap" and is_overdue(r)
+        self.overdue_label.setVisible(overdue)
 
     def reload_choices(self) -> None:
         """Link pickers read their targets again (after records of another kind changed)."""

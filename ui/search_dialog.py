@@ -14,7 +14,9 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.i18n import _
-from tracker.records import get_kind
+from tracker.records import get_kind, is_overdue
+
+from .models import OVERDUE_COLOR
 
 HIT_ROLE = Qt.ItemDataRole.UserRole
 
@@ -108,6 +110,10 @@ class SearchDialog(QDialog):
             item.setToolTip(0, hit.title)
             item.setToolTip(2, hit.snippet or "")
             item.setForeground(2, self.palette().color(QPalette.ColorRole.PlaceholderText))
+            if hit.kind == "roadmap" and is_overdue(self.repo.get("roadmap", hit.record_id)):
+                for col in (0, 1):
+                    item.setForeground(col, OVERDUE_COLOR)
+                item.setText(1, _("{status}, overdue").format(status=item.text(1)))
             group.addChild(item)
         for group in groups.values():
             group.setText(0, f"{group.text(0)} ({group.childCount()})")

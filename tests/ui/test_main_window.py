@@ -532,3 +532,23 @@ def test_optional_dialogs_open_from_the_file_menu(main_window, monkeypatch, acti
     monkeypatch.setattr(QDialog, "exec", lambda self: opened.append(type(self).__name__) or 0)
     getattr(main_window, action).trigger()
     assert opened == [cls]
+
+
+def test_overdue_items_are_marked_in_the_form_and_in_search(main_window, repo, qtbot):
+    late = (_dt.date.today() - _dt.timedelta(days=5)).isoformat()
+    rid = repo.create("roadmap", {"title": "Quarterly fisheries report", "due_date": late,
+                                  "status": "planned"}).record_id
+    main_window.open_record("roadmap", rid)
+    form = main_window.pages["roadmap"].form
+    assert form.overdue_label.isVisible()
+    main_window.open_record("roadmap", 1)
+    assert not form.overdue_label.isVisible()
+    main_window.find_action.trigger()
+    dialog = main_window._search_dialog
+    dialog.edit.setText("fisheries")
+    dialog.run_search()
+    item = dialog.results.topLevelItem(0).child(0)
+    assert item.text(0) == "Quarterly fisheries report"
+    assert "overdue" in item.text(1)
+    assert item.foreground(0).color().name() == "#c62828"
+    dialog.reject()
