@@ -65,7 +65,6 @@ def make_window(qtbot, _isolated_settings):
 
     def make(repo, size=(1280, 800)):
         window = MainWindow(repo, poll_ms=0)
-        qtbot.addWidget(window)
         if size is not None:
             window.resize(*size)
         window.show()
@@ -74,10 +73,12 @@ def make_window(qtbot, _isolated_settings):
         return window
 
     yield make
-    for window in windows:
-        for page in window.pages.values():
+    for window in windows:  # closed here, not by qtbot: a test may leave an unsaved edit
+        for page in list(window.pages.values()):
             if isinstance(page, RecordPage) and page.form.is_dirty():
                 page.form._set_dirty(False)  # closing must not ask (the repository may be shut)
+        window.close()
+        window.deleteLater()
 
 
 @pytest.fixture

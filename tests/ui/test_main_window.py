@@ -552,3 +552,17 @@ def test_overdue_items_are_marked_in_the_form_and_in_search(main_window, repo, q
     assert "overdue" in item.text(1)
     assert item.foreground(0).color().name() == "#c62828"
     dialog.reject()
+
+
+def test_delete_key_in_a_text_field_edits_the_text_not_the_record(main_window, repo, qtbot):
+    page = go(main_window, "roadmap")
+    select_row_of(page, 1)
+    edit = page.form.editors["title"].edit
+    edit.setFocus()
+    edit.setCursorPosition(0)
+    qtbot.keyClick(edit, Qt.Key.Key_Delete)
+    assert repo.get("roadmap", 1)["deleted_at"] is None
+    assert edit.text() == repo.get("roadmap", 1)["title"][1:]
+    page.filter_edit.setFocus()
+    qtbot.keyClick(page.filter_edit, Qt.Key.Key_Delete)
+    assert repo.get("roadmap", 1)["deleted_at"] is None
