@@ -114,7 +114,8 @@ class MainWindow(QMainWindow):
         self.nav.setAccessibleName(_("Navigation"))
         self.nav.setUniformItemSizes(True)
         self.nav.setStyleSheet("QListWidget { border: none; border-right: 1px solid palette(mid);"
-                               " padding-top: 4px; } QListWidget::item { padding: 5px 10px; }")
+                               " padding-top: 4px; outline: 0; }"
+                               " QListWidget::item { padding: 5px 10px; }")
         self.stack = QStackedWidget()
         self.body = body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)

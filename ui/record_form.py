@@ -287,19 +287,35 @@ class IntegerEditor(_Editor):
 
 
 class LinkEditor(_Editor):
-    """One record of another kind (or none), chosen from a list of titles."""
+    """One record of another kind (or none), chosen from a list of titles; the button beside it
+    opens the linked record."""
+
+    openRecord = Signal(str, int)  # noqa: N815
 
     def __init__(self, field: Field, repo, parent=None):
         super().__init__(field, parent)
         self.repo = repo
         self.combo = QComboBox()
-        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.combo.setMinimumContentsLength(12)
         self.combo.currentIndexChanged.connect(self._changed)
+        self.open_button = QToolButton()
+        self.open_button.setArrowType(Qt.ArrowType.RightArrow)
+        self.open_button.setToolTip(_("Open the linked {kind}").format(
+            kind=_(get_kind(field.target).label).lower()))
+        self.open_button.setAccessibleName(_("Open {field}").format(field=_(field.label)))
+        self.open_button.clicked.connect(self._open)
         self._loading = False
-        self._layout.addWidget(self.combo)
+        self._layout.addWidget(self.combo, 1)
+        self._layout.addWidget(self.open_button)
         self._finish(self.combo)
         self.reload_choices()
+
+    def _open(self) -> None:
+        value = self.value()
+        if value is not None:
+            self.openRecord.emit(self.field.target, int(value))
 
     def reload_choices(self) -> None:
         current = self.value() if self.combo.count() else None
@@ -314,10 +330,6 @@ class LinkEditor(_Editor):
         finally:
             self._loading = False
         self.set_value(current)
-
-    def _changed(self) -> None:
-        if not self._loading:
-            self.changed.emit()
 
     def value(self) -> int | None:
         return self.combo.currentData()
@@ -334,6 +346,12 @@ class LinkEditor(_Editor):
             self.combo.setToolTip(self.combo.currentText())
         finally:
             self._loading = False
+        self.open_button.setEnabled(self.value() is not None)
+
+    def _changed(self) -> None:
+        self.open_button.setEnabled(self.value() is not None)
+        if not self._loading:
+            self.changed.emit()
 
     def set_read_only(self, read_only: bool) -> None:
         self.combo.setEnabled(not read_only)
@@ -465,6 +483,7 @@ class RecordForm(QWidget):
 
     dirtyChanged = Signal(bool)  # noqa: N815 - Qt naming
     saved = Signal(object)  # the Change
+    openRecord = Signal(str, int)  # noqa: N815 - a linked record, to be shown
 
     def __init__(self, repo, kind_name: str, parent=None):
         super().__init__(parent)
@@ -515,6 +534,8 @@ class RecordForm(QWidget):
         for f in self.kind.fields:
             editor = make_editor(f, repo)
             editor.changed.connect(self._on_edit)
+            if isinstance(editor, LinkEditor):
+                editor.openRecord.connect(self.openRecord)
             error = QLabel()
             error.setStyleSheet(ERROR_STYLE)
             error.setWordWrap(True)

@@ -105,6 +105,7 @@ class RecordPage(QWidget):
         # form + buttons + provenance
         self.form = RecordForm(repo, kind_name)
         self.form.dirtyChanged.connect(self._dirty_changed)
+        self.form.openRecord.connect(self.openRecord)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)

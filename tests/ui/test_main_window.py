@@ -566,3 +566,14 @@ def test_delete_key_in_a_text_field_edits_the_text_not_the_record(main_window, r
     page.filter_edit.setFocus()
     qtbot.keyClick(page.filter_edit, Qt.Key.Key_Delete)
     assert repo.get("roadmap", 1)["deleted_at"] is None
+
+
+def test_a_linked_record_opens_from_the_form(main_window, repo, qtbot):
+    page = go(main_window, "roadmap")
+    select_row_of(page, 1)
+    link = page.form.editors["agreement_id"]
+    target = repo.get("roadmap", 1)["agreement_id"]
+    assert target is not None and link.open_button.isEnabled()
+    qtbot.mouseClick(link.open_button, Qt.MouseButton.LeftButton)
+    assert main_window.current_name() == "agreements"
+    assert main_window.pages["agreements"].form.record_id == target
