@@ -10,12 +10,14 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
 from tracker import db as dbmod
 from tracker.repository import ConflictError, Repository
+
+ROOT = Path(__file__).resolve().parent.parent
 
 WORKER = r"""
 import json, sys, time

@@ -13,11 +13,13 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
 from tracker.repository import Repository
+
+ROOT = Path(__file__).resolve().parent.parent
 
 BATCH = 5
 CITES = 2

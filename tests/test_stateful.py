@@ -182,6 +182,10 @@ class TrackerModel(RuleBasedStateMachine):
             "SELECT count(*) FROM search WHERE kind = 'roadmap'").fetchone()[0]
         assert indexed == len(self.records)
         assert {h.title for h in self.repo.search("Imported")} <= live
+        for rid, rec in self.records.items():  # each record is found by its current title
+            if any(ch.isalnum() for ch in rec["title"]):
+                found = self.repo.ids("roadmap", search=rec["title"], trash=rec["deleted"])
+                assert rid in found, (rid, rec)
 
 
 TrackerModel.TestCase.settings = settings(
