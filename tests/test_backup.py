@@ -4,6 +4,7 @@ without ever destroying the current file; the CLI commands backup, backups, rest
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import sqlite3
@@ -248,3 +249,14 @@ def test_cli_backup_of_a_missing_database_fails_cleanly(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and "no such database file" in result.stderr
     assert not (tmp_path / "none.db").exists()
+
+
+def test_cli_backups_json(repo, db_path):
+    made = backup.create_backup(repo, now=dt.datetime(2026, 2, 3, 4, 5, 6, tzinfo=UTC))
+    repo.close()
+    result = run_cli("backups", "--json", env={"TRACKER_DB": str(db_path)})
+    assert result.returncode == 0, result.stderr
+    listed = json.loads(result.stdout)
+    assert [b["file"] for b in listed] == [str(made)]
+    assert listed[0]["created"] == "2026-02-03T04:05:06Z"
+    assert listed[0]["counts"]["agreements"] > 0 and listed[0]["error"] is None
