@@ -975,23 +975,24 @@ class _Builder:
                     ) -> list[float]:
         """Column widths from the content (a sample of rows): dates, numbers and choices as wide
         as they need (within a cap), text columns share the rest in proportion to their text."""
-        from reportlab.pdfbase.pdfmetrics import stringWidth
-
+        width = self.wrapper.width
         size = self.st["cell"].fontSize
         pad = 9
         sample = body[:300]
         natural, minimum = [], []
         for c, head in enumerate(header):
-            head_min = max((stringWidth(w, FONT_BOLD, size) for w in head.split()), default=0)
-            widest = max((stringWidth(row[c], FONT, size) for row in sample if row[c]),
-                         default=0)
+            # No column narrower than its longest word (header or value, up to a cap).
+            head_min = max((width(w, FONT_BOLD, size) for w in head.split()), default=0)
+            word_min = max((width(w, FONT, size) for row in sample if row[c]
+                            for w in row[c].split()), default=0)
+            widest = max((width(row[c], FONT, size) for row in sample if row[c]), default=0)
             natural.append(max(widest, head_min, 12) + pad)
-            minimum.append(head_min + pad)
+            minimum.append(min(max(head_min, word_min), 110) + pad)
         fixed = [i for i, t in enumerate(types) if t != "text"]
         text = [i for i, t in enumerate(types) if t == "text"]
         widths = list(natural)
         for i in fixed:  # wide enough for the value and, when it is short, the whole header
-            full_header = stringWidth(header[i], FONT_BOLD, size) + pad
+            full_header = width(header[i], FONT_BOLD, size) + pad
             widths[i] = max(minimum[i], min(max(natural[i], full_header), 95))
         total = self.frame_width
         if not text:
@@ -1002,7 +1003,7 @@ class _Builder:
         if rest < min_text * len(text):
             squeeze = (total - min_text * len(text)) / sum(widths[i] for i in fixed)
             for i in fixed:
-                widths[i] = widths[i] * max(squeeze, 0.4)
+                widths[i] = max(minimum[i], widths[i] * max(squeeze, 0.4))
             rest = total - sum(widths[i] for i in fixed)
         want = sum(natural[i] for i in text)
         if want <= rest:  # everything fits: the spare room goes to the text columns
@@ -1025,6 +1026,12 @@ class _Builder:
                     widths[i] = natural[i]
                     room -= natural[i]
                     del remaining[i]
+        over = sum(widths) - total
+        if over > 0:  # take the excess from the columns wider than their longest word
+            slack = {i: w - minimum[i] for i, w in enumerate(widths) if w > minimum[i]}
+            room = sum(slack.values())
+            for i, extra in slack.items():
+                widths[i] -= min(over, room) * extra / room
         scale = total / sum(widths)
         return [w * scale for w in widths]
 
@@ -1418,7 +1425,14 @@ class _Decor:
         canv.restoreState()
 
 
+def _num(value: float) -> str:
+    """A PDF number: fixed point, at most three decimals, no exponent."""
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
 def _canvas_class(decor: _Decor, today: _dt.date):
+    from reportlab.pdfbase.pdfmetrics import getFont
     from reportlab.pdfgen.canvas import Canvas
 
     class BriefingCanvas(Canvas):
@@ -1437,6 +1451,41 @@ def _canvas_class(decor: _Decor, today: _dt.date):
         def showPage(self):
             self._bt_states.append(dict(self.__dict__))
             self._startPage()
+
+        # A briefing draws thousands of one-line strings (table cells, appendix lines). For the
+        # plain case (TrueType font, no spacing, rise or direction) write the text operators
+        # directly: reportlab's general path builds a text object and measures every string.
+        def drawString(self, x, y, text, mode=None, charSpace=0, direction=None,
+                       wordSpace=None, shaping=False):
+            font = getFont(self._fontname)
+            if mode is not None or charSpace or direction or wordSpace or shaping or \
+                    not font._dynamicFont:
+                return Canvas.drawString(self, x, y, text, mode, charSpace, direction,
+                                         wordSpace, shaping)
+            self._bt_text(font, x, y, text)
+            return None
+
+        def drawRightString(self, x, y, text, mode=None, charSpace=0, direction=None,
+                            wordSpace=None, shaping=False):
+            font = getFont(self._fontname)
+            if mode is not None or charSpace or direction or wordSpace or shaping or \
+                    not font._dynamicFont:
+                return Canvas.drawRightString(self, x, y, text, mode, charSpace, direction,
+                                              wordSpace, shaping)
+            self._bt_text(font, x - font.stringWidth(text, self._fontsize), y, text)
+            return None
+
+        def _bt_text(self, font, x, y, text):
+            if not isinstance(text, str):
+                text = str(text)
+            doc = self._doc
+            size = _num(self._fontsize)
+            ops = [f"BT 1 0 0 1 {_num(x)} {_num(y)} Tm"]
+            for subset, chunk in font.splitString(text, doc):
+                ops.append(f"{font.getSubsetInternalName(subset, doc)} {size} Tf "
+                           f"({self._escape(chunk)}) Tj")
+            ops.append("ET")
+            self._code.append(" ".join(ops))
 
         def save(self):
             pages = len(self._bt_states)
