@@ -242,7 +242,8 @@ class DashboardPage(QWidget):
 
     def refresh(self) -> None:
         self.loaded = True
-        self.figures = self.repo.figures(self.today)
+        # lists capped in SQL; their full lengths come as counts
+        self.figures = self.repo.figures(self.today, limit=MAX_ROWS)
         f = self.figures
         home, partner = self.repo.sides()
         title = self.repo.setting("relationship_title") or " – ".join(x for x in (home, partner)
@@ -269,7 +270,7 @@ class DashboardPage(QWidget):
             self.overdue.addTopLevelItem(row)
         if not f.get("overdue"):
             self._placeholder(self.overdue, _("Nothing is overdue."))
-        self._more(self.overdue, len(f.get("overdue", [])))
+        self._more(self.overdue, f.get("roadmap_overdue", len(f.get("overdue", []))))
 
         self.deadlines.clear()
         for item in f.get("deadlines", [])[:MAX_ROWS]:
@@ -280,7 +281,7 @@ class DashboardPage(QWidget):
             self.deadlines.addTopLevelItem(row)
         if not f.get("deadlines"):
             self._placeholder(self.deadlines, _("No deadline in the next 90 days."))
-        self._more(self.deadlines, len(f.get("deadlines", [])))
+        self._more(self.deadlines, f.get("deadlines_total", len(f.get("deadlines", []))))
 
         self.meetings.clear()
         for item in f.get("upcoming_meetings", [])[:MAX_ROWS]:
@@ -291,7 +292,7 @@ class DashboardPage(QWidget):
             self.meetings.addTopLevelItem(row)
         if not f.get("upcoming_meetings"):
             self._placeholder(self.meetings, _("No meeting with a date ahead."))
-        self._more(self.meetings, len(f.get("upcoming_meetings", [])))
+        self._more(self.meetings, f.get("upcoming_total", len(f.get("upcoming_meetings", []))))
 
         self.recent.clear()
         for entry in self.repo.history(limit=10):

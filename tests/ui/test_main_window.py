@@ -577,3 +577,18 @@ def test_a_linked_record_opens_from_the_form(main_window, repo, qtbot):
     qtbot.mouseClick(link.open_button, Qt.MouseButton.LeftButton)
     assert main_window.current_name() == "agreements"
     assert main_window.pages["agreements"].form.record_id == target
+
+
+def test_dashboard_lists_stay_short_on_a_big_database(make_window, repo, qtbot):
+    from test_models import add_roadmap_rows
+
+    from ui.dashboard import MAX_ROWS
+
+    add_roadmap_rows(repo, 600)
+    window = make_window(repo)
+    dash = window.pages["dashboard"]
+    n = repo.figures()["roadmap_overdue"]
+    assert n > MAX_ROWS
+    assert dash.figure_text("roadmap_overdue") == str(n)
+    assert dash.overdue.topLevelItemCount() == MAX_ROWS + 1
+    assert str(n - MAX_ROWS) in dash.overdue.topLevelItem(MAX_ROWS).text(1)
