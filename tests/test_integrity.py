@@ -293,6 +293,45 @@ def test_permissions_enforced_by_the_system(public_tmp, case):
     assert path.read_bytes() == before
 
 
+_READ_ONLY_THEN_WRITABLE = r"""
+import os, sys
+sys.path.insert(0, {root!r})
+from tracker.repository import Repository
+if os.geteuid() == 0:
+    os.setgid(65534)
+    os.setuid(65534)
+path = {path!r}
+os.chmod(path, 0o444)
+repo = Repository(path, user="reader")
+print("read_only", repo.read_only)
+repo.close()
+os.chmod(path, 0o600)  # the user makes it writable again
+repo = Repository(path, user="writer")
+print("read_only", repo.read_only)
+repo.create("roadmap", {{"title": "Saved after all"}})
+print("saved")
+repo.close()
+"""
+
+
+def test_a_file_made_writable_again_can_be_saved(public_tmp):
+    """A read-only open leaves -wal/-shm with the file's read-only mode; once the file is
+    writable again those must not make every save fail ("attempt to write a readonly
+    database")."""
+    folder = public_tmp / "desk"
+    path = _seeded(folder / "tracker.db")
+    if IS_ROOT:
+        os.chown(folder, 65534, 65534)
+        os.chown(path, 65534, 65534)
+    code = _READ_ONLY_THEN_WRITABLE.format(root=str(ROOT), path=str(path))
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60)
+    if IS_ROOT and "Operation not permitted" in result.stderr:
+        pytest.skip("cannot drop root privileges here")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["read_only", "True", "read_only", "False", "saved"]
+
+
 # --- a full disk ---------------------------------------------------------------------------------
 
 def _audit_count(repo) -> int:

@@ -74,16 +74,20 @@ def _make_private_file(path: Path) -> None:
 
 
 def make_private(path: str | os.PathLike) -> None:
-    """Make the database and its companions readable by their owner only (when we own them)."""
+    """Make a database we may write and its companions 0600 (when we own them).
+
+    This also repairs ``-wal``/``-shm`` files that an earlier read-only open of a read-only file
+    left read-only: SQLite gives them the database's mode, and a connection that cannot write its
+    ``-shm`` cannot save anything once the file is writable again."""
     path = Path(path)
     for p in (path, *(Path(f"{path}{suffix}") for suffix in COMPANIONS)):
         try:
             st = p.stat()
         except OSError:
             continue
-        if st.st_uid == os.geteuid() and stat.S_IMODE(st.st_mode) & 0o077:
+        if st.st_uid == os.geteuid() and stat.S_IMODE(st.st_mode) != 0o600:
             try:
-                os.chmod(p, stat.S_IMODE(st.st_mode) & 0o700 | 0o600)
+                os.chmod(p, 0o600)
             except OSError:
                 pass
 
@@ -112,6 +116,16 @@ def read_only_reason(path: str | os.PathLike) -> str | None:
     if not os.access(folder, os.W_OK) or not folder_mode & 0o222:
         return _("{path} is in a read-only folder (no permission to write in {folder})").format(
             path=path, folder=folder)
+    for suffix in ("-wal", "-shm"):  # companions someone else left that we may not write
+        companion = Path(f"{path}{suffix}")
+        try:
+            st = companion.stat()
+        except OSError:
+            continue
+        if st.st_uid != os.geteuid() and (not os.access(companion, os.W_OK)
+                                          or not st.st_mode & 0o222):
+            return _("{path} is read-only (no permission to write {name})").format(
+                path=path, name=companion.name)
     return None
 
 
@@ -265,6 +279,8 @@ def connect(path: str | os.PathLike, *, create: bool = True, read_only: bool = F
             # Check through a read-only connection first: a damaged file must not be written to,
             # not even by a journal-mode switch or a checkpoint when the connection closes.
             checked = _check_existing(path)
+        if not read_only:
+            make_private(path)  # before SQLite opens the companions read-write
         conn = open_read_only(path) if read_only else _raw_connect(str(path), uri=False)
         if not checked:  # (a hot rollback journal): check before anything else is written
             quick_check(conn, path)
