@@ -364,3 +364,36 @@ def test_a_full_disk_rolls_the_save_back_and_retrying_works(repo):
     assert repo.get("roadmap", made.record_id)["notes"] == big.strip()
     assert repo.undo_label() is not None
     assert _audit_count(repo) == audit_before + 2
+
+
+class _FailingDisk:
+    """The repository's connection, with the disk failing on chosen statements."""
+
+    def __init__(self, real, fail_on):
+        self.real, self.fail_on = real, fail_on
+
+    def execute(self, sql, *args):
+        if self.fail_on(sql):
+            raise sqlite3.OperationalError("disk I/O error")
+        return self.real.execute(sql, *args)
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+@pytest.mark.parametrize("failing", ["INSERT INTO audit", "COMMIT"])
+def test_an_io_error_during_a_save_rolls_it_back_and_retrying_works(repo, failing):
+    """The record row is already written when the audit entry (or the commit) fails."""
+    real = repo.conn
+    before = (repo.count("roadmap"), _audit_count(repo), repo.undo_label())
+    repo.conn = _FailingDisk(real, lambda sql: sql.startswith(failing))
+    try:
+        with pytest.raises(StorageError, match="not saved: disk I/O error"):
+            repo.create("roadmap", {"title": "Half written?"})
+    finally:
+        repo.conn = real
+    assert not real.in_transaction
+    assert (repo.count("roadmap"), _audit_count(repo), repo.undo_label()) == before
+    assert repo.search("Half written") == []
+    made = repo.create("roadmap", {"title": "Half written?"})
+    assert repo.get("roadmap", made.record_id)["title"] == "Half written?"
