@@ -260,3 +260,36 @@ def test_cli_backups_json(repo, db_path):
     assert [b["file"] for b in listed] == [str(made)]
     assert listed[0]["created"] == "2026-02-03T04:05:06Z"
     assert listed[0]["counts"]["agreements"] > 0 and listed[0]["error"] is None
+
+
+HOLDER = r"""
+import sys, time
+sys.path.insert(0, {root!r})
+from tracker.repository import Repository
+repo = Repository({path!r}, user="other window")
+repo.count("roadmap")
+print("open", flush=True)
+sys.stdin.readline()
+repo.close()
+"""
+
+
+def test_restore_refuses_while_another_program_has_the_file_open(repo, db_path):
+    target = backup.create_backup(repo)
+    repo.create("roadmap", {"title": "After the backup"})
+    repo.close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER.format(root=str(ROOT), path=str(db_path))],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        assert backup.in_use_elsewhere(db_path)
+        with pytest.raises(backup.BackupError, match="open in another window"):
+            backup.restore(db_path, target)
+        assert backup.set_aside_files(db_path) == []
+        assert "After the backup" in titles(db_path)
+    finally:
+        holder.communicate("\n", timeout=30)
+    assert not backup.in_use_elsewhere(db_path)
+    backup.restore(db_path, target)
+    assert "After the backup" not in titles(db_path)

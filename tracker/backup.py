@@ -404,6 +404,9 @@ def restore(db_path: str | os.PathLike, backup_file: str | os.PathLike, *,
     if not report.ok:
         raise BackupError(_("{path} is not a sound backup; nothing was changed. {detail}").format(
             path=backup_file, detail=" ".join(report.lines())))
+    if in_use_elsewhere(db_path):
+        raise BackupError(_("{path} is open in another window or program; close it there "
+                            "first. Nothing was changed.").format(path=db_path))
     aside = None
     moved: list[tuple[Path, Path]] = []
     if db_path.exists():
@@ -445,6 +448,31 @@ def restore(db_path: str | os.PathLike, backup_file: str | os.PathLike, *,
                           ) from None
     _fsync_dir(db_path.parent)
     return aside
+
+
+def in_use_elsewhere(db_path: str | os.PathLike) -> bool:
+    """True when another connection (another window or program) has the WAL database open.
+
+    Every open WAL connection keeps a shared lock on the file; an exclusive lock is refused then.
+    Without a ``-shm`` file no WAL connection can be open. (A rollback-journal file, as on a
+    network share, holds no lock while idle: there this cannot tell.)"""
+    db_path = Path(db_path).expanduser()
+    if not db_path.is_file() or not Path(f"{db_path}-shm").exists():
+        return False
+    conn = None
+    try:
+        conn = sqlite3.connect(db_path, isolation_level=None, timeout=0)
+        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+        conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("ROLLBACK")
+    except sqlite3.OperationalError as exc:
+        return "locked" in str(exc) or "busy" in str(exc)
+    except sqlite3.DatabaseError:  # damaged: cannot tell, and nothing could be using it well
+        return False
+    finally:
+        if conn is not None:
+            conn.close()
+    return False
 
 
 def _put_back(moved: list[tuple[Path, Path]]) -> None:
