@@ -224,12 +224,15 @@ class DashboardPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
         self.loaded = False
+        self._scheduled = False
         for w in self.figure_widgets.values():
             w.number.setText("…")
 
-    def showEvent(self, event) -> None:  # noqa: N802
-        super().showEvent(event)
-        if not self.loaded:  # the window paints first; the figures follow at once
+    def paintEvent(self, event) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if not self.loaded and not self._scheduled:
+            # the window shows at once; the figures (SQL over every table) follow its first paint
+            self._scheduled = True
             QTimer.singleShot(0, self.ensure_loaded)
 
     def ensure_loaded(self) -> None:

@@ -6,6 +6,7 @@ import html
 import importlib.util
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -30,11 +31,8 @@ from tracker.paths import resources_dir
 from tracker.records import KIND_ORDER, KINDS, get_kind
 from tracker.repository import ConflictError, NothingToUndo, Repository, TrackerError
 
-from .dashboard import DashboardPage
-from .history_page import HistoryPage
-from .record_page import RecordPage
-from .search_dialog import SearchDialog
-from .trash_page import TrashPage
+if TYPE_CHECKING:
+    from .record_page import RecordPage
 
 log = logging.getLogger(__name__)
 
@@ -282,16 +280,25 @@ class MainWindow(QMainWindow):
 
     def _make_page(self, name: str) -> QWidget:
         """Pages are built the first time they are needed (a fast first paint)."""
+        # Page modules are imported here, when first needed: startup imports only the dashboard.
         if name == "dashboard":
+            from .dashboard import DashboardPage
+
             page = DashboardPage(self.repo)
             page.openRecord.connect(self.open_record)
         elif name == "trash":
+            from .trash_page import TrashPage
+
             page = TrashPage(self.repo)
             page.changed.connect(self.apply_change)
         elif name == "history":
+            from .history_page import HistoryPage
+
             page = HistoryPage(self.repo)
             page.openRecord.connect(self.open_record)
         else:
+            from .record_page import RecordPage
+
             page = RecordPage(self.repo, name)
             page.changed.connect(self.apply_change)
             page.openRecord.connect(self.open_record)
@@ -356,7 +363,7 @@ class MainWindow(QMainWindow):
     def _refresh_page(self, name: str, record_id: int | None = None) -> None:
         self._stale.discard(name)
         page = self.pages[name]
-        if isinstance(page, RecordPage):
+        if name in KINDS:
             page.refresh(record_id)
         else:
             page.refresh()
@@ -505,6 +512,8 @@ class MainWindow(QMainWindow):
     # -- dialogs ------------------------------------------------------------------------------
 
     def show_search(self) -> None:
+        from .search_dialog import SearchDialog
+
         dialog = SearchDialog(self.repo, self)
         dialog.openRecord.connect(self.open_record)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
