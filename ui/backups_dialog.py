@@ -12,6 +12,7 @@ damaged, it offers to restore the newest backup that passes the integrity check.
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -61,6 +62,9 @@ class BackupsDialog(QDialog):
         self.db_path = Path(repo.path)
         self.set_aside: Path | None = None  # where the file as it was went, after a restore
         self.restored_from: Path | None = None
+        # Set by the main window: asked after the user confirms a restore, before the repository
+        # is closed (e.g. a form's "save or discard your unsaved edit?"); False cancels.
+        self.confirm_leave: Callable[[], bool] | None = None
         self.setWindowTitle(_("Backups"))
         self.setObjectName("backups_dialog")
         self.resize(900, 420)
@@ -190,6 +194,8 @@ class BackupsDialog(QDialog):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
+            return False
+        if self.confirm_leave is not None and not self.confirm_leave():
             return False
         self.repo.close()  # the file is about to be replaced: no connection may stay on it
         try:

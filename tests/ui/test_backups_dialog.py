@@ -147,3 +147,15 @@ def test_no_offer_without_a_good_backup(tmp_path, dialogs):
     path.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
     assert offer_newest_good_backup(path, "damaged") is False
     assert dialogs.calls == []
+
+
+def test_the_window_can_keep_an_unsaved_edit_from_a_restore(qtbot, repo, with_backups, dialogs):
+    dialog = BackupsDialog(repo)
+    qtbot.addWidget(dialog)
+    asked = []
+    dialog.confirm_leave = lambda: asked.append(True) or False  # the user cancels
+    dialogs.answers = [QMessageBox.StandardButton.Yes]
+    assert dialog.restore_selected() is False
+    assert asked == [True]
+    assert repo.count("roadmap") > 0  # still open
+    assert backup.set_aside_files(repo.path) == []
