@@ -171,6 +171,15 @@ def test_contents_page_numbers_and_bookmarks_match_the_sections(repo, tmp_path):
         assert e.title in texts[page - 1]
 
 
+def test_an_empty_database_still_gives_a_briefing(empty_repo, tmp_path):
+    result, reader, texts = build(empty_repo, tmp_path / "b.pdf")
+    whole = "".join(texts)
+    assert result.records == 0 and result.classification == "public"
+    assert "There are no road-map items." in whole
+    assert whole.count("No records match the options.") == len(KIND_ORDER)
+    assert f"Page {len(reader.pages)} of {len(reader.pages)}" in texts[-1]
+
+
 def test_summary_shows_the_core_figures(repo, tmp_path):
     f = repo.figures(TODAY, max_classification="internal")
     _result, _reader, texts = build(repo, tmp_path / "b.pdf", max_classification="internal")

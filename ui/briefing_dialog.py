@@ -196,7 +196,7 @@ class BriefingDialog(QDialog):
         self.section_tree = QTreeWidget()
         self.section_tree.setObjectName("section_tree")
         self.section_tree.setHeaderHidden(True)
-        self.section_tree.setMinimumHeight(260)
+        self.section_tree.setMinimumHeight(200)
         self.section_items: dict[str, QTreeWidgetItem] = {}
         self.status_items: dict[str, dict[str, QTreeWidgetItem]] = {}
         for section in core.SECTIONS:
@@ -217,7 +217,11 @@ class BriefingDialog(QDialog):
                     self.status_items[section][value] = child
         self.sources_check = QCheckBox(_("Appendix of sources with their quotes"))
         self.sources_check.setChecked(True)
+        tree_hint = QLabel(_("Expand a kind to choose the statuses it includes."))
+        tree_hint.setWordWrap(True)
+        tree_hint.setStyleSheet("color: palette(mid);")
         sbox.addWidget(self.section_tree)
+        sbox.addWidget(tree_hint)
         sbox.addWidget(self.sources_check)
         form_box.addWidget(sections, 1)
 
