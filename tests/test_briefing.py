@@ -296,6 +296,15 @@ def test_a_failing_build_leaves_the_older_pdf_intact(repo, tmp_path, monkeypatch
     assert sorted(p.name for p in tmp_path.iterdir()) == names  # no temporary file left
 
 
+def test_new_briefings_are_private_and_overwrites_keep_permissions(repo, tmp_path):
+    out = tmp_path / "b.pdf"
+    build_briefing(repo, BriefingOptions(), out, today=TODAY)
+    assert out.stat().st_mode & 0o777 == 0o600
+    out.chmod(0o640)
+    build_briefing(repo, BriefingOptions(title="Again"), out, today=TODAY)
+    assert out.stat().st_mode & 0o777 == 0o640
+
+
 def test_cancel_stops_the_build_and_writes_nothing(repo, tmp_path):
     for i in range(300):
         repo.create("roadmap", {"title": f"Row {i}", "due_date": "2027-01-01"})
@@ -459,6 +468,12 @@ def test_cli_briefing_writes_the_pdf(tmp_path):
     text = "".join(p.extract_text() for p in reader.pages)
     assert "CLI <b>briefing</b>" in text and "Road map" in text and "Agreements\n" not in text
     assert abs(float(reader.pages[0].mediabox.width) - 612) < 1  # Letter
+    again = tmp_path / "again.pdf"  # another process, same data and options: the same bytes
+    res = run_cli("--db", str(db), "briefing", "-o", str(again), "--max-classification",
+                  "public", "--title", "CLI <b>briefing</b>", "--section", "summary",
+                  "--section", "roadmap", "--paper", "letter", "--today", "2026-11-27")
+    assert res.returncode == 0, res.stderr
+    assert again.read_bytes() == out.read_bytes()
 
 
 def test_cli_presets_and_errors(tmp_path):

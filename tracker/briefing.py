@@ -412,6 +412,12 @@ def _build(repo, options, out: Path, folder: Path, today, progress, cancel, star
         fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
         os.close(fd)
         pages = builder.write(tmp_name)
+        # A new briefing is private to its owner (0600, like the database); one written over an
+        # older file keeps that file's permissions.
+        try:
+            os.chmod(tmp_name, out.stat().st_mode & 0o777)
+        except FileNotFoundError:
+            pass
         os.replace(tmp_name, out)
         tmp_name = None
         builder.report(final=True)
