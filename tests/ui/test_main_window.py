@@ -473,6 +473,10 @@ def test_about_names_version_database_and_licences(main_window, repo, dialogs):
     assert kind == "about"
     assert tracker.__version__ in text
     assert str(repo.path) in text
+    from ui.main_window import bundled_licences
+
+    for path in bundled_licences():  # e.g. fonts/DejaVu-LICENSE.txt
+        assert path.name in text
 
 
 def test_recent_databases_and_open(main_window, repo, tmp_path):
