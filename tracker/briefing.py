@@ -15,6 +15,7 @@ bundled DejaVu Sans family.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import os
 import re
 import tempfile
@@ -461,6 +462,7 @@ class _Builder:
         self.appendix: list[dict] = []
         self.headings: list[_Heading] = []
         self._last_report = -1.0
+        self._shown = 0.0
         self.wrapper = _Wrapper()
 
     # -- progress and cancel ------------------------------------------------------------------
@@ -480,8 +482,11 @@ class _Builder:
             self._progress(self.total, self.total)
             return
         done = min(self.done, self.total - 1)
+        # The total is re-estimated as the build learns more; the bar never moves back.
+        done = max(done, min(math.ceil(self._shown * self.total), self.total - 1))
         if done != self._last_report:
             self._last_report = done
+            self._shown = done / self.total
             self._progress(done, self.total)
 
     # -- data ---------------------------------------------------------------------------------
@@ -506,8 +511,9 @@ class _Builder:
         kinds = [k for k in KIND_ORDER if k in o.sections]
         estimates = {k: self.repo.count(k, status=o.statuses_for(k),
                                         max_classification=o.max_classification) for k in kinds}
-        # Units: one per fetched row, one per drawn row, a few per section.
-        self.total = 2 * sum(estimates.values()) + 20 * (len(o.sections) + 2)
+        # Units: one per fetched row, one per drawn row (and appendix entry), a few per section.
+        per_row = 3 if o.include_sources else 2
+        self.total = per_row * sum(estimates.values()) + 20 * (len(o.sections) + 2)
         self.report()
         self.check_cancel()
         self.figures = self.repo.figures(self.today, max_classification=o.max_classification)
@@ -640,6 +646,11 @@ class _Builder:
         body = self._body()
         story = self._cover() + self._contents() + body
         self.check_cancel()
+        # From here on progress counts drawn table rows and other flowables (see after_flowable).
+        self.total = self.done + 1 + sum(
+            max(getattr(f, "_nrows", 2) - 1, 1) if hasattr(f, "_cellvalues") else 1
+            for f in story)
+        self.report()
 
         title = self.o.title or _("Briefing")
         sides = self._sides()
