@@ -322,13 +322,19 @@ def test_cancel_stops_the_build_and_writes_nothing(repo, tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
-def test_progress_reports_reach_the_total(repo, tmp_path):
+def test_progress_reports_reach_the_total_and_never_go_back(repo, tmp_path):
+    source = repo.list("sources")[0]["id"]
+    for i in range(150):
+        repo.create("roadmap", {"title": f"Row {i}", "due_date": "2020-01-01"},
+                    citations=[{"source_id": source, "quote": f"quote {i}"}])
     calls = []
     build_briefing(repo, BriefingOptions(), tmp_path / "b.pdf", today=TODAY,
                    progress=lambda d, t: calls.append((d, t)))
-    assert len(calls) > 5
+    assert len(calls) > 20
     assert calls[-1][0] == calls[-1][1] > 0
     assert all(0 <= d <= t for d, t in calls)
+    fractions = [d / t for d, t in calls]
+    assert fractions == sorted(fractions)
 
 
 def test_bad_destination_is_a_clear_error(repo, tmp_path):
