@@ -12,12 +12,9 @@ from pathlib import Path
 
 import click
 
+from .briefing import LEVELS, PAPERS, SECTIONS  # cheap: reportlab loads only for a build
 from .i18n import LANGUAGES, _, current_language
 
-# Kept in step with tracker.briefing without importing it (and reportlab) at CLI start-up.
-_SECTIONS = ("summary", "chart", "deadlines", "agreements", "plants", "farms", "roadmap",
-             "meetings", "people", "sources", "contacts")
-_LEVELS = ("public", "internal", "restricted")
 _FLAGS = {
     "sections": "--section", "statuses": "--status", "date_from": "--from", "date_to": "--to",
     "max_classification": "--max-classification", "paper": "--paper", "title": "--title",
@@ -45,15 +42,15 @@ def _fail(message: str):
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
               metavar="FILE.pdf", help="Where to write the PDF (written to a temporary file "
               "first, then renamed).")
-@click.option("--max-classification", type=click.Choice(_LEVELS), default=None,
+@click.option("--max-classification", type=click.Choice(LEVELS), default=None,
               help="Leave out records classified above this level (default: internal).")
 @click.option("--preset", metavar="NAME", help="Start from a saved preset's options.")
 @click.option("--save-preset", metavar="NAME", help="Save the resulting options as a preset.")
 @click.option("--title", metavar="TEXT", help="The briefing's title (default: Briefing).")
 @click.option("--prepared-by", metavar="TEXT", help="Who prepared it (cover, PDF author).")
-@click.option("--paper", type=click.Choice(("a4", "letter")), default=None,
+@click.option("--paper", type=click.Choice(PAPERS), default=None,
               help="Paper size (default: a4).")
-@click.option("--section", "sections", multiple=True, type=click.Choice(_SECTIONS),
+@click.option("--section", "sections", multiple=True, type=click.Choice(SECTIONS),
               help="Include only these sections (repeat the option); the cover and contents "
                    "are always there.")
 @click.option("--status", "statuses", multiple=True, metavar="[KIND:]STATUS",
