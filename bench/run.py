@@ -88,7 +88,8 @@ class Figures:
         for r in rows:
             lines.append("| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True))
                          + " |")
-        return "\n".join(lines)
+        notes = [f"- {name}: {f['note']}" for name, f in self.items.items() if f.get("note")]
+        return "\n".join(lines + ([""] + notes if notes else []))
 
 
 def _fmt(value: float, unit: str) -> str:
