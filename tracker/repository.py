@@ -53,8 +53,9 @@ class ValidationError(TrackerError):
     def __init__(self, kind: str, record: str, problems: dict[str, str]):
         self.kind, self.record, self.problems = kind, record, dict(problems)
         detail = "; ".join(f"{name}: {msg}" for name, msg in problems.items())
-        super().__init__(_("{kind} {record}: {detail}").format(kind=kind, record=record,
-                                                                detail=detail))
+        message = _("{kind} {record}: {detail}").format(kind=kind, record=record, detail=detail)
+        # input names may hold lone surrogates (JSON "\ud800"): keep the message printable
+        super().__init__(message.encode("utf-8", "replace").decode("utf-8"))
 
 
 class ConflictError(TrackerError):
