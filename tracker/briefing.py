@@ -24,7 +24,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from . import __version__
 from .i18n import LANGUAGES, N_, _, current_language, format_date, language, ngettext
@@ -357,6 +356,11 @@ def clean(value: Any, limit: int | None = None) -> str:
     if limit is not None and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text
+
+
+def escape(text: str) -> str:
+    """``xml.sax.saxutils.escape`` (whose import pulls in urllib): ``&``, ``<``, ``>``."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def markup(value: Any, limit: int | None = None) -> str:
