@@ -220,13 +220,26 @@ class RecordTableModel(_PagedModel):
         d = self.row_dict(row)
         return d["id"] if d else None
 
-    def row_of_id(self, record_id: int) -> int | None:
-        """The row showing ``record_id`` under the current filter and sort, or None: from the
-        cached pages, else counted in SQL (``repo.position``)."""
+    def _cached_row(self, record_id: int) -> int | None:
         for page_no, page in self._cache.pages.items():
             for i, row in enumerate(page):
                 if row["id"] == record_id:
                     return page_no * self.PAGE_SIZE + i
+        return None
+
+    def row_of_id(self, record_id: int, *, hint: int | None = None, exact: bool = True
+                  ) -> int | None:
+        """The row showing ``record_id`` under the current filter and sort, or None.
+
+        Looks in the cached pages, then in the page holding ``hint`` (where the record was
+        before a reload; fetched anyway to paint it), then -- if ``exact`` -- counts it in SQL
+        (``repo.position``: two counts, slower on big filtered tables)."""
+        found = self._cached_row(record_id)
+        if found is None and hint is not None and 0 <= hint < self.rowCount():
+            self.row_dict(hint)
+            found = self._cached_row(record_id)
+        if found is not None or not exact:
+            return found
         self.queries += 1
         row = self.repo.position(self.kind.name, record_id, sort=self.sort_field,
                                  descending=self.descending, **self._filters())

@@ -224,7 +224,8 @@ class RecordPage(QWidget):
             self.model.set_filter(search, status)
         finally:
             self._guard = False
-        self._reselect(keep)
+        # kept selected if it is on the first screen; the form keeps showing it either way
+        self._reselect(keep, hint=0, exact=False)
         self._update_count()
 
     def _sort_changed(self, column: int, order) -> None:
@@ -234,7 +235,7 @@ class RecordPage(QWidget):
             self.model.sort(column, order)
         finally:
             self._guard = False
-        self._reselect(keep)
+        self._reselect(keep, hint=0, exact=False)
 
     def _update_count(self) -> None:
         shown = self.model.rowCount()
@@ -315,10 +316,12 @@ class RecordPage(QWidget):
         self._reselect(record_id)
         return self.form.record_id == record_id
 
-    def _reselect(self, record_id: int | None) -> None:
+    def _reselect(self, record_id: int | None, *, hint: int | None = None,
+                  exact: bool = True) -> None:
         self._guard = True
         try:
-            row = self.model.row_of_id(record_id) if record_id is not None else None
+            row = None if record_id is None else self.model.row_of_id(record_id, hint=hint,
+                                                                       exact=exact)
             if row is None:
                 self.table.selectionModel().clearSelection()
             else:
@@ -398,6 +401,8 @@ class RecordPage(QWidget):
     def refresh(self, record_id: int | None = None, *, reload_form: bool = True) -> None:
         """Re-read the table (and the form, unless it holds unsaved edits)."""
         keep = record_id if record_id is not None else self.form.record_id
+        current = self.table.selectionModel().currentIndex()
+        hint = current.row() if current.isValid() and keep == self.form.record_id else None
         self._guard = True
         try:
             self.model.reload()
@@ -417,7 +422,7 @@ class RecordPage(QWidget):
                     self.form.load_record(rec)
             self.provenance.show_record(self.kind.name, self.form.record)
         self.form.reload_choices()
-        self._reselect(keep)
+        self._reselect(keep, hint=hint)
         self._update_buttons()
         self.currentChanged.emit()
 
