@@ -596,3 +596,19 @@ def test_dashboard_lists_stay_short_on_a_big_database(make_window, repo, qtbot):
     assert dash.figure_text("roadmap_overdue") == str(n)
     assert dash.overdue.topLevelItemCount() == MAX_ROWS + 1
     assert str(n - MAX_ROWS) in dash.overdue.topLevelItem(MAX_ROWS).text(1)
+
+
+def test_sorting_and_filtering_keep_the_record_in_the_form(main_window, repo, qtbot):
+    page = go(main_window, "roadmap")
+    select_row_of(page, 3)
+    header = page.table.horizontalHeader()
+    header.setSortIndicator(page.model.column_of("title"), Qt.SortOrder.DescendingOrder)
+    titles = [page.model.data(page.model.index(r, 0)) for r in range(page.model.rowCount())]
+    assert titles == sorted(titles, reverse=True)
+    assert page.form.record_id == 3
+    current = page.table.selectionModel().currentIndex()
+    assert page.model.id_at(current.row()) == 3  # still selected, at its new row
+    page.filter_edit.setText("ALZhIR")
+    page.apply_filter()
+    assert page.model.rowCount() == repo.count("roadmap", search="ALZhIR")
+    assert page.form.record_id == 3 and not page.form.is_dirty()
