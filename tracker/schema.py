@@ -6,10 +6,48 @@ Never edit a migration that has shipped (nor ``schema_0001.sql``); add a new one
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database, Migrations
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
-migrations = Migrations("tracker")
+MIGRATION_SET = "tracker"
+
+
+class _Steps:
+    """Records the steps below; the sqlite-utils ``Migrations`` is built from them on first use.
+
+    Importing sqlite_utils costs ~0.1 s, and a file that is up to date (every start but the first
+    after an upgrade) never needs it: ``tracker.db.migrate`` compares ``names()`` with the
+    applied ones first. Anything else (``apply``, ``pending``, ``applied``) goes to the real one.
+    """
+
+    def __init__(self, name: str):
+        self.name = name
+        self.steps: list[tuple[str, object, bool]] = []
+        self._real = None
+
+    def __call__(self, *, name: str, transactional: bool = True):
+        def register(fn):
+            self.steps.append((name, fn, transactional))
+            return fn
+        return register
+
+    def real(self):
+        if self._real is None:
+            from sqlite_utils import Migrations
+
+            real = Migrations(self.name)
+            for name, fn, transactional in self.steps:
+                real(name=name, transactional=transactional)(fn)
+            self._real = real
+        return self._real
+
+    def __getattr__(self, attr):
+        return getattr(self.real(), attr)
+
+
+migrations = _Steps(MIGRATION_SET)
 
 _INITIAL_SQL = Path(__file__).with_name("schema_0001.sql")
 
@@ -97,4 +135,4 @@ def overdue_index(db: Database) -> None:
 
 
 def names() -> list[str]:
-    return [m.name for m in migrations._migrations]
+    return [name for name, _fn, _transactional in migrations.steps]

@@ -8,6 +8,7 @@ indexed text and the query are folded the same way: Unicode case folding (Cyrill
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -41,8 +42,6 @@ def search_rowid(kind_name: str, record_id: int) -> int | None:
     100k records per kind); a rowid computed from the kind and the id is found at once. The
     kind's part is a hash of its name, not its position in a list, so it never shifts.
     """
-    import hashlib
-
     if not 0 < record_id < 2**ROWID_BITS:
         return None
     code = int.from_bytes(hashlib.blake2b(kind_name.encode(), digest_size=2).digest(), "big")
