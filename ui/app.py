@@ -99,6 +99,19 @@ def open_repository(path: Path):
         return None, f"{type(exc).__name__}: {exc}"
 
 
+def offer_backup(path: Path, message: str) -> bool:
+    """A damaged file: offer its newest good backup (the Backups dialog's module does it; the
+    damaged file is kept aside). True when one was restored."""
+    try:
+        from ui.backups_dialog import offer_newest_good_backup
+    except ImportError:
+        return False
+    try:
+        return bool(offer_newest_good_backup(path, message))
+    except Exception:  # noqa: BLE001 - the error dialog follows; never a traceback
+        return False
+
+
 def show_open_error(path: Path, message: str) -> None:
     from PySide6.QtWidgets import QMessageBox
 
@@ -125,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
 
     path = Path(args.db).expanduser() if args.db else default_db_path()
     repo, error = open_repository(path)
+    if repo is None and path.exists() and offer_backup(path, error):
+        repo, error = open_repository(path)  # the newest good backup was restored
     if repo is None:
         show_open_error(path, error)
         return 2

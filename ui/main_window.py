@@ -260,6 +260,7 @@ class MainWindow(QMainWindow):
             old = self.stack
             self.stack = QStackedWidget()
             self.body.replaceWidget(old, self.stack)
+            self.stack.show()
             old.hide()
             old.setParent(None)
             old.deleteLater()
@@ -534,8 +535,35 @@ class MainWindow(QMainWindow):
         except ImportError as exc:
             QMessageBox.warning(self, _("Backups"), str(exc))
             return
-        BackupsDialog(self.repo, self).exec()
-        self.poll()
+        dialog = BackupsDialog(self.repo, self)
+        page = self.record_page()
+        # asked after the user confirms a restore, before the dialog closes the repository
+        dialog.confirm_leave = page.maybe_leave if page is not None else None
+        result = dialog.exec()
+        if result == getattr(BackupsDialog, "Reopen", None):
+            shown = page.current_id() if page is not None else None
+            # the dialog closed the repository to replace the file: open it again
+            if self.reopen(self.repo.path) and shown is not None:
+                self.open_record(self._current, shown)
+        else:
+            self.poll()
+
+    def reopen(self, path) -> bool:
+        """Open ``path`` again after its file was replaced (the old repository is closed)."""
+        try:
+            repo = Repository(path)
+        except Exception as exc:  # noqa: BLE001 - DatabaseError, TrackerError, OSError
+            QMessageBox.critical(self, _("Cannot open database"), _(
+                "{path} cannot be opened:\n{error}").format(path=path, error=exc))
+            self.close()
+            return False
+        self.repo = repo
+        current = self._current
+        self._build_pages()
+        self._restore_page_states()
+        self.go_to(current)
+        self._data_version = self.repo.data_version()
+        return True
 
     def show_briefing(self) -> None:
         try:

@@ -65,6 +65,7 @@ def make_window(qtbot, _isolated_settings):
 
     def make(repo, size=(1280, 800)):
         window = MainWindow(repo, poll_ms=0)
+        window.original_repo = repo
         if size is not None:
             window.resize(*size)
         window.show()
@@ -77,8 +78,11 @@ def make_window(qtbot, _isolated_settings):
         for page in list(window.pages.values()):
             if isinstance(page, RecordPage) and page.form.is_dirty():
                 page.form._set_dirty(False)  # closing must not ask (the repository may be shut)
+        opened_here = window.repo
         window.close()
         window.deleteLater()
+        if opened_here is not window.original_repo:  # the window opened another file
+            opened_here.close()
 
 
 @pytest.fixture

@@ -157,3 +157,26 @@ def test_high_dpi_layout_at_1024x768(tmp_path):
     assert (int(width), int(height)) == (1024, 768)
     assert int(table_w) > 300 and int(form_w) > 300
     assert fits == "True"
+
+
+def test_a_damaged_file_offers_the_newest_good_backup(no_event_loop, tmp_path, dialogs):
+    backup = pytest.importorskip("tracker.backup")
+    pytest.importorskip("ui.backups_dialog")
+    path = tmp_path / "work.db"
+    with Repository(path, seed=True) as repo:
+        titles = [r["title"] for r in repo.list("agreements", columns=["title"])]
+        backup.create_backup(repo)
+    data = bytearray(path.read_bytes())
+    data[:16] = b"garbage garbage!"  # the header is gone: not a database any more
+    path.write_bytes(bytes(data))
+    dialogs.answers = [QMessageBox.StandardButton.Yes]
+    seen = {}
+    no_event_loop.while_running.append(
+        lambda w: seen.update(titles=[r["title"] for r in w.repo.list("agreements",
+                                                                       columns=["title"])]))
+    assert app_module.main(["--db", str(path)]) == 0
+    kind, _title, text = dialogs.calls[0]
+    assert kind == "question" and "backup" in text.lower()
+    assert seen["titles"] == titles
+    aside = list(tmp_path.glob("work.db.before-restore-*"))
+    assert aside and aside[0].read_bytes()[:16] == b"garbage garbage!"  # kept, not deleted

@@ -487,8 +487,10 @@ def test_recent_databases_and_open(main_window, repo, tmp_path):
     from ui.main_window import recent_files
 
     assert recent_files()[:2] == [str(other_path), str(repo.path)]
-    main_window.repo.close()
-    main_window.repo = repo  # the fixture closes the first repository
+    assert main_window.pages["dashboard"].isVisible()  # the new pages are shown
+    page = go(main_window, "agreements")
+    assert page.isVisible()
+    assert page.model.rowCount() == main_window.repo.count("agreements")
 
 
 def test_layout_holds_at_1024x768(make_window, repo):
@@ -612,3 +614,30 @@ def test_sorting_and_filtering_keep_the_record_in_the_form(main_window, repo, qt
     page.apply_filter()
     assert page.model.rowCount() == repo.count("roadmap", search="ALZhIR")
     assert page.form.record_id == 3 and not page.form.is_dirty()
+
+
+def test_restoring_a_backup_reopens_the_database(main_window, repo, db_path, monkeypatch,
+                                                 dialogs):
+    backup = pytest.importorskip("tracker.backup")
+    dialog_module = pytest.importorskip("ui.backups_dialog")
+    backup.create_backup(repo)
+    page = go(main_window, "roadmap")
+    select_row_of(page, 1)
+    old_title = repo.get("roadmap", 1)["title"]
+    repo.update("roadmap", 1, {"title": "Changed after the backup"}, expected_version=1)
+    main_window.poll()
+
+    def fake_exec(dialog):  # what the user does in the dialog: pick the backup, Restore, Yes
+        dialog.table.selectRow(0)
+        dialog.restore_selected()
+        return dialog.result()
+
+    monkeypatch.setattr(dialog_module.BackupsDialog, "exec", fake_exec)
+    dialogs.answers = [Yes]
+    main_window.backups_action.trigger()
+    assert main_window.repo is not repo  # the window opened the restored file again
+    assert main_window.repo.path == db_path
+    assert main_window.repo.get("roadmap", 1)["title"] == old_title
+    assert main_window.current_name() == "roadmap"
+    assert main_window.pages["roadmap"].form.editors["title"].value() == old_title
+    assert list(db_path.parent.glob(f"{db_path.name}.before-restore-*"))
