@@ -80,6 +80,9 @@ def _smoke_gui(bundle: Path, tmp_path: Path, *args: str) -> tuple[dict, Path]:
     assert report.exists(), f"exit {result.returncode}\n{result.stdout}\n{result.stderr}"
     data = json.loads(report.read_text(encoding="utf-8"))
     assert result.returncode == 0, f"{data}\n{result.stderr}"
+    # a plugin or module missing from the bundle shows up here even when the window comes up
+    for marker in ("Traceback", "Cannot load library", "Could not load", "No module named"):
+        assert marker not in result.stderr, result.stderr
     return data, db
 
 
