@@ -96,6 +96,8 @@ class RecordPage(QWidget):
             header.setSortIndicator(sort_col, Qt.SortOrder.AscendingOrder)
         header.sortIndicatorChanged.connect(self._sort_changed)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        # Enter on a row goes to the form, to edit it from the keyboard
+        self.table.activated.connect(lambda _index: self.form.editors["title"].setFocus())
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)

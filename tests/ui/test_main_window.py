@@ -641,3 +641,20 @@ def test_restoring_a_backup_reopens_the_database(main_window, repo, db_path, mon
     assert main_window.current_name() == "roadmap"
     assert main_window.pages["roadmap"].form.editors["title"].value() == old_title
     assert list(db_path.parent.glob(f"{db_path.name}.before-restore-*"))
+
+
+def test_keyboard_only_edit(main_window, repo, qtbot):
+    """Go to a page, pick a row, edit, save: keys only."""
+    qtbot.keyClick(main_window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)  # People
+    page = main_window.pages["people"]
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Down)
+    rid = page.form.record_id
+    assert rid == page.model.id_at(1)
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    title = page.form.editors["title"].edit
+    assert title.hasFocus()
+    qtbot.keyClick(title, Qt.Key.Key_End)
+    qtbot.keyClicks(title, " Jr")
+    qtbot.keyClick(title, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert repo.get("people", rid)["title"].endswith(" Jr")
