@@ -31,11 +31,14 @@ class DialogRecorder:
     def __init__(self):
         self.calls: list[tuple[str, str, str]] = []
         self.answers: list = []
+        self.default = None  # answer given when ``answers`` is empty (None: fail the test)
 
     def make(self, kind: str):
         def box(parent, title, text, *args, **kwargs):
             self.calls.append((kind, title, text))
             if not self.answers:
+                if self.default is not None:
+                    return self.default
                 raise AssertionError(f"unexpected {kind} dialog: {title}: {text}")
             return self.answers.pop(0)
         return box
