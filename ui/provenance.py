@@ -5,12 +5,16 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QPushButton,
     QTextEdit,
     QVBoxLayout,
     QWidget,
@@ -156,11 +160,78 @@ class SourceViewer(QDialog):
         return self.text.toPlainText()[self.span[0]:self.span[1]]
 
 
+class QuoteDialog(QDialog):
+    """Pick a source and paste the words it says: the quote must be in the source's text (when
+    the source has its text stored), so every quote stays verifiable."""
+
+    def __init__(self, repo, parent=None):
+        super().__init__(parent)
+        self.repo = repo
+        self.setWindowTitle(_("Add a source quote"))
+        self.resize(620, 320)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.source = QComboBox()
+        self.source.setAccessibleName(_("Source"))
+        for rid, title in repo.choices_for_link("sources"):
+            self.source.addItem(title, rid)
+        self.quote = QPlainTextEdit()
+        self.quote.setAccessibleName(_("Quote"))
+        self.quote.setTabChangesFocus(True)
+        self.quote.setPlaceholderText(_("Paste the words exactly as the source has them"))
+        form.addRow(_("Source:"), self.source)
+        form.addRow(_("Quote:"), self.quote)
+        layout.addLayout(form)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.status)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.source.currentIndexChanged.connect(lambda _i: self.check())
+        self.quote.textChanged.connect(self.check)
+        self.check()
+
+    def check(self) -> bool:
+        """True when the quote can be added; says why not otherwise."""
+        quote = " ".join(self.quote.toPlainText().split())
+        sid = self.source.currentData()
+        ok = False
+        if sid is None:
+            self.status.setText(_("Add the source on the Sources page first."))
+        elif not quote:
+            self.status.setText(_("Paste the quote."))
+        else:
+            text = self.repo.get("sources", sid).get("text") or ""
+            if not text:
+                ok = True
+                self.status.setText(_("This source has no text stored; the quote cannot be "
+                                      "checked against it."))
+            elif find_quote(text, quote) is None:
+                self.status.setText(_("These words are not in the source's text; copy them "
+                                      "exactly."))
+            else:
+                ok = True
+                self.status.setText(_("Found in the source."))
+        self.status.setStyleSheet("" if ok or not quote else "color: #c62828;")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+        return ok
+
+    def citation(self) -> dict:
+        return {"source_id": self.source.currentData(),
+                "quote": " ".join(self.quote.toPlainText().split())}
+
+
 class ProvenancePanel(QWidget):
     """The citations of the selected record; for a source, also the records that cite it."""
 
     openRecord = Signal(str, int)  # noqa: N815 - kind, id
     openQuote = Signal(int, str)  # noqa: N815 - source id, quote
+    addQuote = Signal()  # noqa: N815
+    removeQuote = Signal(int)  # noqa: N815 - position in the record's citations
 
     def __init__(self, repo, parent=None):
         super().__init__(parent)
@@ -184,17 +255,55 @@ class ProvenancePanel(QWidget):
         self.empty.setWordWrap(True)
         self.empty.setStyleSheet("color: palette(mid);")
         layout.addWidget(self.empty)
+        self.add_button = QPushButton(_("Add quote…"))
+        self.add_button.setToolTip(_("Record where this comes from: a source and its words"))
+        self.add_button.clicked.connect(self.addQuote)
+        self.remove_button = QPushButton(_("Remove quote"))
+        self.remove_button.clicked.connect(self._remove)
+        self.list.currentRowChanged.connect(lambda _r: self._update_buttons())
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addStretch(1)
+        bar.addWidget(self.remove_button)
+        bar.addWidget(self.add_button)
+        layout.addLayout(bar)
+        self.editable = True
+        self._kind = None
+        self._record = None
+
+    def set_editable(self, editable: bool) -> None:
+        self.editable = editable
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        can = self.editable and self._record is not None and self._kind != "sources" \
+            and not self._record.get("deleted_at")
+        self.add_button.setVisible(self._kind != "sources")
+        self.remove_button.setVisible(self._kind != "sources")
+        self.add_button.setEnabled(can)
+        item = self.list.currentItem()
+        data = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        self.remove_button.setEnabled(can and bool(data) and data[0] == "quote")
+
+    def _remove(self) -> None:
+        item = self.list.currentItem()
+        data = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if data and data[0] == "quote":
+            self.removeQuote.emit(int(data[3]))
 
     def show_record(self, kind_name: str | None, record: dict | None) -> None:
+        self._kind, self._record = kind_name, record
+        self._update_buttons()
         self.list.clear()
         if record is None:
             self.empty.setText(_("Save the record to add sources."))
             self.empty.show()
             return
-        for c in record.get("citations") or []:
+        for position, c in enumerate(record.get("citations") or []):
             quote = " ".join(str(c.get("quote") or "").split())
             item = QListWidgetItem(f"“{quote}”\n— {c.get('source') or ''}")
-            item.setData(Qt.ItemDataRole.UserRole, ("quote", c.get("source_id"), c.get("quote")))
+            item.setData(Qt.ItemDataRole.UserRole,
+                         ("quote", c.get("source_id"), c.get("quote"), position))
             item.setToolTip(c.get("source") or "")
             self.list.addItem(item)
         if kind_name == "sources":
@@ -211,6 +320,7 @@ class ProvenancePanel(QWidget):
         else:
             self.empty.setText(_("No source is recorded for this record."))
             self.empty.show()
+        self._update_buttons()
 
     def _activated(self, item: QListWidgetItem) -> None:
         data = item.data(Qt.ItemDataRole.UserRole)

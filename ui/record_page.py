@@ -6,6 +6,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -25,7 +26,7 @@ from tracker.records import get_kind
 from tracker.repository import ConflictError, NotFound, TrackerError
 
 from .models import RecordTableModel
-from .provenance import ProvenancePanel, SourceViewer
+from .provenance import ProvenancePanel, QuoteDialog, SourceViewer
 from .record_form import CANCEL, DISCARD, SAVE, RecordForm, ask_unsaved
 
 
@@ -140,6 +141,8 @@ class RecordPage(QWidget):
         self.provenance = ProvenancePanel(repo)
         self.provenance.openQuote.connect(self.show_quote)
         self.provenance.openRecord.connect(self.openRecord)
+        self.provenance.addQuote.connect(self.add_quote)
+        self.provenance.removeQuote.connect(self.remove_quote)
         self.right_splitter = QSplitter(Qt.Orientation.Vertical)
         self.right_splitter.addWidget(form_box)
         self.right_splitter.addWidget(self.provenance)
@@ -392,6 +395,51 @@ class RecordPage(QWidget):
         self.currentChanged.emit()
         return change
 
+    def add_quote(self):
+        """Ask for a source and its words, then add them to the record's citations."""
+        if not self._citations_editable():
+            return None
+        dialog = QuoteDialog(self.repo, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.check():
+            return None
+        current = [{"source_id": c["source_id"], "quote": c["quote"]}
+                   for c in self.form.record.get("citations") or []]
+        return self._write_citations([*current, dialog.citation()])
+
+    def remove_quote(self, position: int):
+        if not self._citations_editable():
+            return None
+        current = [{"source_id": c["source_id"], "quote": c["quote"]}
+                   for c in self.form.record.get("citations") or []]
+        if not 0 <= position < len(current):
+            return None
+        del current[position]
+        return self._write_citations(current)
+
+    def _citations_editable(self) -> bool:
+        if self.form.record is None or self.form.is_read_only():
+            return False
+        if self.form.is_dirty():
+            QMessageBox.information(self, _("Sources"), _(
+                "Save or revert the changes in the form first."))
+            return False
+        return True
+
+    def _write_citations(self, citations: list[dict]):
+        try:
+            change = self.repo.set_citations(self.kind.name, self.form.record_id, citations,
+                                             expected_version=self.form.loaded_version)
+        except ConflictError as exc:
+            QMessageBox.warning(self, _("Not saved"), str(exc))
+            return None
+        except TrackerError as exc:
+            QMessageBox.critical(self, _("Not saved"), str(exc))
+            return None
+        self.form.load_record(change.record)
+        self.provenance.show_record(self.kind.name, self.form.record)
+        self.changed.emit(change)
+        return change
+
     def show_quote(self, source_id: int, quote: str) -> None:
         viewer = SourceViewer(self.repo, source_id, quote, self)
         viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -430,6 +478,7 @@ class RecordPage(QWidget):
 
     def set_read_only(self, read_only: bool) -> None:
         self.form.set_read_only(read_only)
+        self.provenance.set_editable(not read_only)
         self._update_buttons()
 
     def _dirty_changed(self, dirty: bool) -> None:

@@ -95,3 +95,67 @@ def test_history_page_filters_by_record_and_shows_what_changed(main_window, repo
     history._open_current()
     assert main_window.current_name() == "roadmap"
     assert page.form.record_id == 2
+
+
+def _quote_dialog_answers(monkeypatch, fill):
+    """Replace the quote dialog's exec(): ``fill(dialog)`` plays the user, then OK."""
+    from PySide6.QtWidgets import QDialog
+
+    from ui.provenance import QuoteDialog
+
+    def fake_exec(dialog):
+        fill(dialog)
+        return QDialog.DialogCode.Accepted if dialog.buttons.button(
+            dialog.buttons.StandardButton.Ok).isEnabled() else QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(QuoteDialog, "exec", fake_exec)
+
+
+def test_quotes_are_added_and_removed_and_undone(main_window, repo, monkeypatch, qtbot):
+    page = main_window.pages["roadmap"]
+    main_window.go_to("roadmap")
+    page.select_record(4)
+    before = [c["quote"] for c in repo.citations("roadmap", 4)]
+    words = "Personal meetings of the presidents of Belarus and Kazakhstan"
+    _quote_dialog_answers(monkeypatch, lambda d: d.quote.setPlainText(words))
+    page.provenance.add_button.click()
+    assert [c["quote"] for c in repo.citations("roadmap", 4)] == [*before, words]
+    assert page.provenance.list.count() == len(before) + 1
+    assert main_window.undo_action.text() == "Undo Edit sources of road-map item"
+    assert not page.form.is_dirty()
+
+    page.provenance.list.setCurrentRow(len(before))
+    page.provenance.remove_button.click()
+    assert [c["quote"] for c in repo.citations("roadmap", 4)] == before
+    main_window.undo_action.trigger()  # the removal is undone
+    assert [c["quote"] for c in repo.citations("roadmap", 4)] == [*before, words]
+
+
+def test_a_quote_that_is_not_in_the_source_is_refused(main_window, repo, monkeypatch):
+    page = main_window.pages["roadmap"]
+    main_window.go_to("roadmap")
+    page.select_record(4)
+    before = repo.citations("roadmap", 4)
+    seen = {}
+
+    def fill(dialog):
+        dialog.quote.setPlainText("Words the article never says")
+        seen["status"] = dialog.status.text()
+
+    _quote_dialog_answers(monkeypatch, fill)
+    page.provenance.add_button.click()
+    assert "not in the source" in seen["status"]
+    assert repo.citations("roadmap", 4) == before
+
+
+def test_sources_page_lists_the_records_that_cite_it(main_window, repo):
+    page = main_window.pages["sources"]
+    main_window.go_to("sources")
+    page.select_record(1)
+    cited = repo.linked_from("sources", 1)
+    assert page.provenance.list.count() == len(cited) > 0
+    assert not page.provenance.add_button.isVisible()
+    item = page.provenance.list.item(0)
+    page.provenance.list.itemActivated.emit(item)
+    assert main_window.current_name() == cited[0][0]
+    assert main_window.pages[cited[0][0]].form.record_id == cited[0][1]
