@@ -73,11 +73,16 @@ class Figures:
         log(f"  {name}: {shown} (floor {floor if floor is None else round(floor, 3)}, "
             f"ratio {self.items[name]['ratio']}) {target} -> {'ok' if ok else 'MISS'}")
 
+    def fail(self, name: str, note: str) -> None:
+        self.items[name] = {"value": None, "unit": "", "floor": None, "ratio": None,
+                            "target": "runs", "ok": False, "note": note}
+        log(f"  {name}: {note}")
+
     def table(self) -> str:
         head = ("Figure", "Value", "Floor", "Ratio", "Target", "Holds")
         rows = []
         for name, f in self.items.items():
-            value = _fmt(f["value"], f["unit"])
+            value = "failed" if f["value"] is None else _fmt(f["value"], f["unit"])
             floor = "" if f["floor"] is None else _fmt(f["floor"], f["unit"])
             ratio = "" if f["ratio"] is None else f"{f['ratio']:.2f}"
             rows.append((name, value, floor, ratio, f["target"], "yes" if f["ok"] else "**no**"))
@@ -132,6 +137,12 @@ def make_db(path: Path, per_kind: int, sizes: dict | None = None, *, seed_articl
     process would inherit its peak memory figure)."""
     return probe("generate", str(path), str(per_kind), json.dumps(sizes or {}), str(SEED),
                  "1" if seed_article else "0", timeout=1800)
+
+
+def ready(path: Path, per_kind: int, sizes: dict) -> Path:
+    if not path.exists():
+        make_db(path, per_kind, sizes)
+    return path
 
 
 def gui_env(home: Path) -> dict:
@@ -357,30 +368,30 @@ def main(argv: list[str] | None = None) -> int:
         empty = work / "empty.db"
         if not empty.exists():
             make_db(empty, 0, seed_article=False)
-        if wanted("search"):
-            log("search ...")
-            measure_search(figs, big)
-        if wanted("save"):
-            log("save ...")
-            measure_save(figs, big)
-        if wanted("table"):
-            log("table ...")
-            measure_table(figs, big, empty, home, runs)
-        if wanted("startup"):
-            log("startup ...")
-            measure_startup(figs, big, home, runs)
-        if wanted("briefing"):
-            b1000 = work / "briefing1000.db"
-            if not b1000.exists():
-                make_db(b1000, 20, {"roadmap": 1000})
-            log("briefing_1000 ...")
-            measure_briefing_1000(figs, b1000, work, runs)
-            if not args.quick:
-                b10000 = work / "briefing10000.db"
-                if not b10000.exists():
-                    make_db(b10000, 100, {"roadmap": 10_000})
-                log("briefing_10000 ...")
-                measure_briefing_10000(figs, b10000, work)
+        steps = [
+            ("search", ("search",), lambda: measure_search(figs, big)),
+            ("save", ("save",), lambda: measure_save(figs, big)),
+            ("table", ("table_open", "table_sort", "table_filter", "table_scroll_end",
+                       "table_memory"), lambda: measure_table(figs, big, empty, home, runs)),
+            ("startup", ("startup",), lambda: measure_startup(figs, big, home, runs)),
+            ("briefing", ("briefing_1000",), lambda: measure_briefing_1000(
+                figs, ready(work / "briefing1000.db", 20, {"roadmap": 1000}), work, runs)),
+        ]
+        if not args.quick:
+            steps.append(("briefing", ("briefing_10000", "briefing_10000_memory"),
+                          lambda: measure_briefing_10000(
+                              figs, ready(work / "briefing10000.db", 100, {"roadmap": 10_000}),
+                              work)))
+        for group, names, step in steps:
+            if not wanted(group):
+                continue
+            log(f"{', '.join(names)} ...")
+            try:
+                step()
+            except Exception as exc:  # noqa: BLE001 - one broken figure must not hide the others
+                for name in names:
+                    if name not in figs.items:
+                        figs.fail(name, f"failed: {' '.join(str(exc).split())[:300]}")
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
