@@ -48,6 +48,12 @@ def emit(data: dict) -> None:
 
 # --- first paint ----------------------------------------------------------------------------------
 
+def _painted() -> None:
+    sys.stdout.write(f"first-paint {time.monotonic():.6f}\n")
+    sys.stdout.flush()
+    os._exit(0)
+
+
 def _exit_after_first_paint(app) -> None:
     """Quit the process right after the first frame of a top-level QMainWindow is painted."""
     from PySide6.QtCore import QEvent, QObject, QTimer
@@ -60,8 +66,9 @@ def _exit_after_first_paint(app) -> None:
             if not self.fired and event.type() == QEvent.Type.Paint and isinstance(obj, QWidget) \
                     and isinstance(obj.window(), QMainWindow):
                 self.fired = True
-                # after this paint pass (one UpdateRequest paints the whole window) completes
-                QTimer.singleShot(0, lambda: os._exit(0))
+                # after this paint pass (one UpdateRequest paints the whole window) completes:
+                # the system-wide monotonic clock, so the parent can subtract its spawn time
+                QTimer.singleShot(0, _painted)
             return False
 
     app._bench_watcher = Watcher()
