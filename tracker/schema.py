@@ -134,5 +134,16 @@ def overdue_index(db: Database) -> None:
                "WHERE deleted_at IS NULL")
 
 
+@migrations(name="0006_drop_live_rows_index")
+def drop_live_rows_index(db: Database) -> None:
+    """0004's index made the planner read every live row and sort them for each page (a
+    100k-row jump to the end: 240 ms); without it the partial sort indexes serve pages in 3 ms
+    and counts still read a small partial index (2.6 ms)."""
+    from .records import KINDS
+
+    for kind in KINDS.values():
+        db.execute(f"DROP INDEX IF EXISTS [{kind.name}_live]")
+
+
 def names() -> list[str]:
     return [name for name, _fn, _transactional in migrations.steps]
