@@ -354,7 +354,9 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
     home = work / "home"
     home.mkdir(exist_ok=True)
-    os.environ.setdefault("LANGUAGE", "en")
+    # Every process of the run (this one included) keeps its settings, state and backups of its
+    # own in the work folder, away from the user's.
+    os.environ.update(gui_env(home))
     figs = Figures()
     info = machine()
     log(f"machine: {info}")
