@@ -158,3 +158,36 @@ def test_editing_a_generated_record_reindexes_it_once(generated):
     assert repo.search("квазиуникальный") == []
     codes = {search_rowid(k, 1) for k in KIND_ORDER}
     assert len(codes) == len(KIND_ORDER)
+
+
+@pytest.mark.parametrize("sort", ["due_date", "agreement_id", "completed_on", "title"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_pages_of_generated_rows_match_the_whole_list(generated, sort, descending):
+    """Paging (empty values last, counted only past the filled rows) returns the same rows as
+    one unpaged list, for columns with and without empty values, filtered or not."""
+    repo, _counts = generated
+    for filters in ({}, {"search": "tractors"}, {"status": "planned"}, {"trash": True}):
+        whole = [r["id"] for r in repo.list("roadmap", sort=sort, descending=descending,
+                                            columns=["id"], **filters)]
+        assert len(whole) == repo.count("roadmap", **filters)
+        paged = []
+        for offset in range(0, len(whole) + 7, 7):
+            paged += [r["id"] for r in repo.list("roadmap", sort=sort, descending=descending,
+                                                 columns=["id"], limit=7, offset=offset,
+                                                 **filters)]
+        assert paged == whole, filters
+        for rid in whole[:3] + whole[-3:]:
+            assert repo.position("roadmap", rid, sort=sort, descending=descending,
+                                 **filters) == whole.index(rid)
+
+
+def test_figures_limit_caps_lists_but_not_counts(generated):
+    repo, _counts = generated
+    today = _dt.date(2026, 1, 1)
+    full = repo.figures(today)
+    capped = repo.figures(today, limit=3)
+    assert full["roadmap_overdue"] == len(full["overdue"]) == capped["roadmap_overdue"] > 3
+    assert capped["overdue"] == full["overdue"][:3]
+    for key, total in (("deadlines", "deadlines_total"), ("upcoming_meetings", "upcoming_total")):
+        assert capped[total] == full[total] == len(full[key])
+        assert capped[key] == full[key][:3]
