@@ -1,0 +1,156 @@
+"""Link pickers on a big database: the record wanted is found by typing, never by scrolling."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tracker.generate import generate
+from ui.record_form import LinkEditor, LinksEditor
+
+pytestmark = pytest.mark.gui
+
+HOSTILE = ('"x', "x AND", "OPS-306", "title : x", "*", "(", "'; DROP TABLE agreements; --",
+           "Ёлка", "\u0000", " ")
+
+
+@pytest.fixture
+def big_repo(repo):
+    """More agreements and people than a picker lists at once, plus one of each to find."""
+    generate(repo, per_kind=1, sizes={"agreements": 400, "people": 400})
+    hidden = repo.create("agreements", {"title": "Zzyzx memorandum on lift production"})
+    person = repo.create("people", {"title": "Zoltan Quixwright"})
+    repo.hidden_agreement = hidden.record_id
+    repo.hidden_person = person.record_id
+    return repo
+
+
+def road_form(window):
+    page = window.pages["roadmap"]
+    assert window.go_to("roadmap")
+    page.select_record(1)
+    return page
+
+
+def test_link_combo_finds_a_record_beyond_the_listed_titles(make_window, big_repo, qtbot):
+    window = make_window(big_repo)
+    page = road_form(window)
+    editor = page.form.editors["agreement_id"]
+    assert isinstance(editor, LinkEditor)
+    rid = big_repo.hidden_agreement
+    assert editor.combo.findData(rid) == -1  # not among the titles listed in the drop-down
+    assert editor.combo.isEditable()
+
+    edit = editor.combo.lineEdit()
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "zzyzx")
+    # the search runs shortly after typing stops, and offers the repository's matches
+    qtbot.waitUntil(lambda: editor.matches.rowCount() == 1, timeout=2000)
+    assert editor.matches.item(0).data(Qt.ItemDataRole.UserRole) == rid
+    assert f"#{rid}" in editor.matches.item(0).text()  # same titles stay distinguishable
+    popup = editor.completer.popup()
+    qtbot.waitUntil(popup.isVisible, timeout=2000)
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert editor.value() == rid
+    assert edit.text() == "Zzyzx memorandum on lift production"
+    assert page.form.is_dirty()
+    window.save_action.trigger()
+    assert big_repo.get("roadmap", 1)["agreement_id"] == rid
+
+
+def test_link_combo_text_that_names_no_record_changes_nothing(make_window, big_repo, qtbot):
+    window = make_window(big_repo)
+    page = road_form(window)
+    editor = page.form.editors["agreement_id"]
+    before = editor.value()
+    assert before is not None
+    title = editor.combo.currentText()
+    edit = editor.combo.lineEdit()
+    for text in HOSTILE:
+        if not text.strip():
+            continue  # blank means "no link" (below)
+        edit.setText(text)
+        editor.search_now()  # any text is safe to search
+        edit.editingFinished.emit()  # leaving the field: nothing guessed
+        assert editor.value() == before, text
+        assert edit.text() == title
+    assert not page.form.is_dirty()
+
+    # a title typed in full (any case) links that record; empty text removes the link
+    edit.setText("zzyzx MEMORANDUM on lift production")
+    edit.editingFinished.emit()
+    assert editor.value() == big_repo.hidden_agreement
+    edit.clear()
+    edit.editingFinished.emit()
+    assert editor.value() is None
+    window.save_action.trigger()
+    assert big_repo.get("roadmap", 1)["agreement_id"] is None
+
+
+def test_links_list_filter_finds_checks_and_keeps_linked_records(make_window, big_repo, qtbot):
+    window = make_window(big_repo)
+    assert window.go_to("meetings")
+    page = window.pages["meetings"]
+    page.select_record(1)
+    editor = page.form.editors["participants"]
+    assert isinstance(editor, LinksEditor)
+    linked = big_repo.get("meetings", 1)["participants"]
+    assert linked
+    shown = [it.data(Qt.ItemDataRole.UserRole) for it in editor.items()]
+    assert len(shown) <= editor.LIST_LIMIT + len(linked)
+    assert big_repo.hidden_person not in shown
+    assert set(shown[:len(linked)]) == set(linked)  # the linked people come first
+    assert editor.shown_label.text()  # "200 of 4xx": the list is not everything
+
+    editor.filter_edit.setFocus()
+    qtbot.keyClicks(editor.filter_edit, "Quixwright")
+    qtbot.waitUntil(lambda: big_repo.hidden_person in
+                    [it.data(Qt.ItemDataRole.UserRole) for it in editor.items()], timeout=2000)
+    items = {it.data(Qt.ItemDataRole.UserRole): it for it in editor.items()}
+    # the linked people stay listed and checked although the filter does not match them
+    assert set(linked) <= set(items)
+    assert all(items[r].checkState() == Qt.CheckState.Checked for r in linked)
+    items[big_repo.hidden_person].setCheckState(Qt.CheckState.Checked)
+    assert page.form.is_dirty()
+    assert editor.value() == sorted({*linked, big_repo.hidden_person})
+
+    editor.filter_edit.clear()
+    editor.reload_choices()
+    items = {it.data(Qt.ItemDataRole.UserRole): it for it in editor.items()}
+    assert items[big_repo.hidden_person].checkState() == Qt.CheckState.Checked
+
+    window.save_action.trigger()
+    assert set(big_repo.get("meetings", 1)["participants"]) == {*linked, big_repo.hidden_person}
+
+
+def test_links_filter_accepts_any_text(make_window, big_repo, qtbot):
+    window = make_window(big_repo)
+    assert window.go_to("meetings")
+    page = window.pages["meetings"]
+    page.select_record(1)
+    editor = page.form.editors["participants"]
+    linked = editor.value()
+    for text in HOSTILE:
+        editor.filter_edit.setText(text)
+        editor.reload_choices()
+        assert editor.value() == linked, text
+        checked = [it.data(Qt.ItemDataRole.UserRole) for it in editor.items()
+                   if it.checkState() == Qt.CheckState.Checked]
+        assert sorted(checked) == linked
+    assert not page.form.is_dirty()
+
+
+def test_another_record_clears_the_links_filter(make_window, big_repo, qtbot):
+    window = make_window(big_repo)
+    assert window.go_to("meetings")
+    page = window.pages["meetings"]
+    page.select_record(1)
+    editor = page.form.editors["participants"]
+    editor.filter_edit.setText("Quixwright")
+    editor.reload_choices()
+    page.select_record(2)
+    assert editor.filter_edit.text() == ""
+    assert editor.value() == sorted(big_repo.get("meetings", 2)["participants"])
+    assert len(editor.items()) > 2
