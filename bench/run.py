@@ -321,7 +321,8 @@ def measure_briefing_10000(figs: Figures, db: Path, work: Path) -> None:
                   "reports; floor: the same rows as 500-row reportlab Tables")
     figs.add("briefing_10000_memory", brief["peak_mb"], "MB", bare["peak_mb"],
              target="<= 400 MB", ok=brief["peak_mb"] <= 400,
-             note="peak resident memory (ru_maxrss); floor: the bare reportlab build's")
+             note="peak resident memory of the build process (VmHWM: ru_maxrss would include "
+                  "the parent's peak, kept across exec); floor: the bare reportlab build's")
 
 
 # --- main -----------------------------------------------------------------------------------------
