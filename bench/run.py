@@ -249,9 +249,13 @@ def measure_table(figs: Figures, db: Path, empty_db: Path, home: Path, runs: int
                       ("table_filter", "filter"), ("table_scroll_end", "scroll_end")):
         value = med(full, key) * 1000
         page = med(full, "page_" + key) * 1000
+        note = f"{full[0]['rows']} rows; " if key == "open" else ""
+        if key == "scroll_end":  # the worse of two sorts: due date (default) and title
+            by_title = med(full, "scroll_end_title") * 1000
+            note = f"sorted by due date {value:.1f} ms, by title {by_title:.1f} ms; "
+            value = max(value, by_title)
         figs.add(name, value, "ms", floor, target="<= 100 ms", ok=value <= 100,
-                 note=(f"{full[0]['rows']} rows; " if key == "open" else "")
-                 + f"whole page (form, filter bar; warm): {page:.0f} ms")
+                 note=note + f"whole page (form, filter bar; warm): {page:.0f} ms")
     growth, floor_growth = med(full, "memory_growth_mb"), med(floors, "memory_growth_mb")
     figs.add("table_memory", growth, "MB", floor_growth, target="<= floor + 50 MB",
              ok=growth - floor_growth <= 50)
