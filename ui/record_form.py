@@ -216,6 +216,10 @@ class ChoiceEditor(_Editor):
     def __init__(self, field: Field, parent=None):
         super().__init__(field, parent)
         self.combo = QComboBox()
+        # long choice labels (in Russian) must not force the form wider than the window
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setMinimumContentsLength(10)
         if not field.required:
             self.combo.addItem(NONE_TEXT, None)
         for value, label in field.choices:
@@ -423,6 +427,7 @@ class LinkEditor(_Editor):
             self.choose(exact[0])
         else:
             self.combo.setEditText(self.combo.itemText(current) if current > 0 else "")
+            self.combo.lineEdit().setCursorPosition(0)
 
     # -- value --------------------------------------------------------------------------------
 
@@ -441,6 +446,8 @@ class LinkEditor(_Editor):
     def _sync(self) -> None:
         if self.combo.currentIndex() <= 0:
             self.combo.setEditText("")
+        if not self.combo.lineEdit().hasFocus():  # a long title shows its beginning
+            self.combo.lineEdit().setCursorPosition(0)
         self.open_button.setEnabled(self.value() is not None)
 
     def _changed(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -22,12 +22,33 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.i18n import _, ngettext
-from tracker.records import get_kind
+from tracker.records import CHOICE, DATE, INTEGER, get_kind
 from tracker.repository import ConflictError, NotFound, TrackerError
 
 from .models import RecordTableModel
 from .provenance import ProvenancePanel, QuoteDialog, SourceViewer
 from .record_form import CANCEL, DISCARD, SAVE, RecordForm, ask_unsaved
+
+
+def column_widths(fields, fm) -> list[int | None]:
+    """Default width of each column for ``fields`` (None: the column that stretches)."""
+    em = fm.horizontalAdvance("M")
+    pad = em + 26  # cell margins and the sort arrow
+    widths: list[int | None] = []
+    for f in fields:
+        header = fm.horizontalAdvance(_(f.label)) + pad
+        if f.name == "title":
+            widths.append(None)
+        elif f.type == INTEGER:
+            widths.append(max(header, fm.horizontalAdvance("0000") + pad))
+        elif f.type == DATE:
+            widths.append(max(header, fm.horizontalAdvance("0000-00-00") + pad))
+        elif f.type == CHOICE:
+            longest = max((fm.horizontalAdvance(_(label)) for _v, label in f.choices), default=0)
+            widths.append(max(header, min(em * 9, longest + em)))
+        else:
+            widths.append(max(header, em * 9))
+    return widths
 
 
 class RecordPage(QWidget):
@@ -89,7 +110,6 @@ class RecordPage(QWidget):
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)
         header.setHighlightSections(False)
-        header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self._default_widths()
         sort_col = self.model.sort_column()
@@ -168,30 +188,64 @@ class RecordPage(QWidget):
     # -- layout -------------------------------------------------------------------------------
 
     def _default_widths(self) -> None:
+        """Widths by field type: every header readable (in any language, with the sort arrow),
+        dates and numbers narrow, choices as wide as their labels; the title fills the rest."""
         header = self.table.horizontalHeader()
-        fm = self.table.fontMetrics()
-        em = fm.horizontalAdvance("M")
-        pad = em * 2 + 8  # cell margins and the sort indicator
-        for col, f in enumerate(self.model.fields):
-            label = fm.horizontalAdvance(_(f.label)) + pad
-            if f.name == "title":
-                width = em * 16
-            elif f.type == "integer":
-                width = max(label, em * 4)
-            elif f.type == "date":
-                width = max(label, fm.horizontalAdvance("0000-00-00") + pad)
-            elif f.type == "choice":
-                width = max(label, min(em * 9, max(fm.horizontalAdvance(_(lbl))
-                                                   for _v, lbl in f.choices) + pad))
-            else:
-                width = max(label, em * 8)
-            header.resizeSection(col, width)
+        header.setStretchLastSection(False)
+        widths = column_widths(self.model.fields, self.table.fontMetrics())
+        self._title_col = widths.index(None) if None in widths else -1
+        self._title_min = self.table.fontMetrics().horizontalAdvance("M") * 13
+        for col, width in enumerate(widths):
+            if width is not None:
+                header.resizeSection(col, width)
+        self._fitting = False
+        self.table.viewport().installEventFilter(self)
+        header.sectionResized.connect(self._section_resized)
+        self._fit_title()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+        if obj is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_title()
+        return super().eventFilter(obj, event)
+
+    def _section_resized(self, col: int, _old: int, _new: int) -> None:
+        if col != self._title_col:
+            self._fit_title()
+
+    def _fit_title(self) -> None:
+        """The title column takes the width the other columns leave (at least ~13 letters:
+        the table scrolls sideways before titles become unreadable)."""
+        col = self._title_col
+        if col < 0 or self._fitting:
+            return
+        header = self.table.horizontalHeader()
+        others = sum(header.sectionSize(c) for c in range(header.count())
+                     if c != col and not header.isSectionHidden(c))
+        width = max(self._title_min, self.table.viewport().width() - others)
+        if header.sectionSize(col) != width:
+            self._fitting = True
+            try:
+                header.resizeSection(col, width)
+            finally:
+                self._fitting = False
+
+    def _initial_split(self) -> None:
+        """First time shown: the form gets what its labels and fields need (between 44 and 55
+        per cent of the width), the table the rest."""
+        total = sum(self.splitter.sizes())
+        if not self._split_pending or total <= 0:
+            return
+        self._split_pending = False
+        need = (self.form.sizeHint().width()
+                + self.scroll.verticalScrollBar().sizeHint().width() + 8)
+        form = min(max(int(total * 0.44), need), int(total * 0.55))
+        self.splitter.setSizes([total - form, form])
 
     def save_state(self, settings: QSettings) -> None:
         prefix = f"pages/{self.kind.name}/"
         settings.setValue(prefix + "splitter", self.splitter.saveState())
         settings.setValue(prefix + "right_splitter", self.right_splitter.saveState())
-        settings.setValue(prefix + "header", self.table.horizontalHeader().saveState())
+        settings.setValue(prefix + "columns", self.table.horizontalHeader().saveState())
 
     def restore_state(self, settings: QSettings) -> None:
         prefix = f"pages/{self.kind.name}/"
@@ -199,9 +253,11 @@ class RecordPage(QWidget):
             state = settings.value(prefix + key)
             if state is not None:
                 widget.restoreState(state)
+            elif widget is self.splitter:  # shared out when first shown
+                self._split_pending = True
             elif widget is self.right_splitter:  # the sources get a useful share at first
                 widget.setSizes([560, 160])
-        state = settings.value(prefix + "header")
+        state = settings.value(prefix + "columns")  # "header": before the title stretched
         if state is not None:
             header = self.table.horizontalHeader()
             header.blockSignals(True)
@@ -214,6 +270,7 @@ class RecordPage(QWidget):
                 header.setSortIndicator(col, Qt.SortOrder.DescendingOrder if self.model.descending
                                         else Qt.SortOrder.AscendingOrder)
                 header.blockSignals(False)
+            self._fit_title()
 
     # -- filter and sort ----------------------------------------------------------------------
 
@@ -290,6 +347,9 @@ class RecordPage(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
+        if getattr(self, "_split_pending", False):
+            QTimer.singleShot(0, self, self._initial_split)
+        QTimer.singleShot(0, self, self._fit_title)  # after the scroll bars have settled
         # A page opens on its first record rather than on an empty form.
         if self.form.record_id is None and not self.form.is_dirty() and self.model.rowCount():
             self._load(self.model.id_at(0))

@@ -456,12 +456,13 @@ def test_window_state_and_last_page_are_remembered(make_window, repo, qtbot):
     window = make_window(repo, size=(1100, 700))
     window.go_to("meetings")
     page = window.pages["meetings"]
-    page.table.horizontalHeader().resizeSection(0, 333)
+    place = page.model.column_of("place")
+    page.table.horizontalHeader().resizeSection(place, 233)
     window.close()
     assert QSettings().value("window/page") == "meetings"
     again = make_window(repo, size=None)  # as restored from the settings
     assert again.current_name() == "meetings"
-    assert again.pages["meetings"].table.horizontalHeader().sectionSize(0) == 333
+    assert again.pages["meetings"].table.horizontalHeader().sectionSize(place) == 233
     assert QSettings().value("window/geometry") is not None
     # (the offscreen test screen is 800x600, so restoreGeometry clamps the width)
     assert again.size().height() == 700
