@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QScrollArea,
     QSizePolicy,
@@ -142,6 +143,17 @@ def _fit(tree: QTreeWidget, min_rows: int = 2, max_rows: int = 8) -> None:
     line = max(line, tree.fontMetrics().height() + 4)
     header = tree.header().sizeHint().height()
     tree.setFixedHeight(header + rows * line + 2 * tree.frameWidth() + 4)
+
+
+def _columns(tree: QTreeWidget, stretch: int) -> None:
+    """Every column as wide as its header and cells, the ``stretch`` column takes the rest."""
+    header = tree.header()
+    header.setStretchLastSection(False)
+    for col in range(tree.columnCount()):
+        if col == stretch:
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+        else:
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
 
 
 class DashboardPage(QWidget):
@@ -308,12 +320,7 @@ class DashboardPage(QWidget):
             self.recent.addTopLevelItem(row)
         for tree in (self.overdue, self.deadlines, self.meetings, self.recent):
             _fit(tree, 3, 10 if tree is self.recent else 6)
-            tree.resizeColumnToContents(0)
-            if tree is self.recent:
-                tree.resizeColumnToContents(1)
-                tree.setColumnWidth(2, max(tree.columnWidth(2), 220))
-            else:
-                tree.setColumnWidth(1, max(tree.columnWidth(1), 260))
+            _columns(tree, stretch=3 if tree is self.recent else 1)
 
     def _placeholder(self, tree: QTreeWidget, text: str) -> None:
         row = QTreeWidgetItem(["", text])

@@ -458,7 +458,8 @@ class MainWindow(QMainWindow):
         page = self.record_page()
         on_record = page is not None
         self.new_action.setEnabled(not ro)
-        self.save_action.setEnabled(on_record and not ro)
+        self.save_action.setEnabled(on_record and not ro and (
+            page.current_id() is None or page.form.is_dirty()))
         self.delete_action.setEnabled(on_record and not ro and page.current_id() is not None)
         self.revert_action.setEnabled(on_record and page.form.is_dirty())
         self.record_history_action.setEnabled(on_record and page.current_id() is not None)

@@ -817,7 +817,9 @@ class RecordForm(QWidget):
         self.clear_problems()
         first = None
         other = []
-        for name, message in problems.items():
+        order = {name: i for i, name in enumerate(self.editors)}  # the form's order
+        for name, message in sorted(problems.items(),
+                                    key=lambda p: order.get(p[0], len(order))):
             label = self.error_labels.get(name)
             if label is None:
                 other.append(f"{name}: {message}")
@@ -854,6 +856,8 @@ class RecordForm(QWidget):
             QMessageBox.information(self, _("Read-only"),
                                     _("This database is open read-only; changes cannot be saved."))
             return None
+        if self.record_id is not None and not self._dirty:
+            return None  # nothing changed: no empty edit in the history and the undo list
         values = self.values()
         try:
             problems = self.validate()

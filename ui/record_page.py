@@ -440,6 +440,9 @@ class RecordPage(QWidget):
         rid = self.form.record_id
         if rid is None:
             return None
+        current = self.table.selectionModel().currentIndex()
+        row = current.row() if current.isValid() and self.model.id_at(current.row()) == rid \
+            else None
         expected = self.form.loaded_version
         try:
             change = self.repo.delete(self.kind.name, rid, expected_version=expected)
@@ -451,9 +454,28 @@ class RecordPage(QWidget):
             return None
         self.form.load(None)
         self.provenance.show_record(self.kind.name, None)
-        self.changed.emit(change)
+        self.changed.emit(change)  # the window refreshes the pages
+        if row is not None and self.form.record_id is None and not self.form.is_dirty():
+            self._show_row_after_delete(rid, row)
         self.currentChanged.emit()
         return change
+
+    def _show_row_after_delete(self, deleted: int, row: int) -> None:
+        """The record that took the deleted one's place is shown, as in a list one works down."""
+        if self.model.row_of_id(deleted, hint=row, exact=False) is not None:
+            self._guard = True
+            try:
+                self.model.reload()  # (a page without a window around it)
+            finally:
+                self._guard = False
+            self._update_count()
+        n = self.model.rowCount()
+        if not n:
+            return
+        next_id = self.model.id_at(min(row, n - 1))
+        if next_id is not None:
+            self._load(next_id)
+            self._reselect(next_id, hint=min(row, n - 1))
 
     def add_quote(self):
         """Ask for a source and its words, then add them to the record's citations."""
@@ -547,7 +569,8 @@ class RecordPage(QWidget):
 
     def _update_buttons(self) -> None:
         ro = self.form.is_read_only()
-        self.save_button.setEnabled(not ro)
+        self.save_button.setEnabled(not ro and (self.form.record_id is None
+                                                or self.form.is_dirty()))
         self.revert_button.setEnabled(self.form.is_dirty())
         self.new_button.setEnabled(not ro)
         self.delete_button.setEnabled(not ro and self.form.record_id is not None)

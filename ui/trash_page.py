@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker.i18n import _
+from tracker.i18n import _, ngettext
 from tracker.repository import TrackerError
 
 from .models import IdRole, KindRole, TrashModel
@@ -40,7 +40,8 @@ class TrashPage(QWidget):
         em = self.table.fontMetrics().horizontalAdvance("M")
         for col, width in enumerate((10, 30, 10, 10)):
             header.resizeSection(col, em * width)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(TrashModel.COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
         self.table.activated.connect(lambda _i: self.restore_selected())
         self.info = QLabel()
         self.restore_button = QPushButton(_("Restore"))
@@ -64,7 +65,15 @@ class TrashPage(QWidget):
 
     def refresh(self) -> None:
         self.model.reload()
+        if self.model.rowCount():  # Restore (Enter) works at once, without a click first
+            self.select_row(0)
         self._update()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self.model.rowCount() and not self.table.selectionModel().currentIndex().isValid():
+            self.select_row(0)
+            self._update()
 
     def set_read_only(self, read_only: bool) -> None:
         self.read_only = read_only
@@ -72,8 +81,8 @@ class TrashPage(QWidget):
 
     def _update(self) -> None:
         n = self.model.rowCount()
-        self.info.setText(_("{n} records in the trash").format(n=n) if n
-                          else _("The trash is empty."))
+        self.info.setText(ngettext("{n} record in the trash", "{n} records in the trash", n)
+                          .format(n=n) if n else _("The trash is empty."))
         self.restore_button.setEnabled(not self.read_only and
                                        self.table.selectionModel().currentIndex().isValid())
 
