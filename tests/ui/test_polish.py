@@ -1,0 +1,143 @@
+"""Details a desk officer notices: readable columns, no empty edits, where the form goes after a
+delete, the first problem focused, a trash that restores with Enter."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from tracker import i18n
+from tracker.records import KIND_ORDER
+
+pytestmark = pytest.mark.gui
+
+
+def settle(qtbot) -> None:
+    qtbot.wait(20)
+    QApplication.processEvents()
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_table_headers_are_readable_and_the_title_fills_the_rest(make_window, repo, qtbot,
+                                                                  language):
+    i18n.set_language(language)
+    try:
+        window = make_window(repo, size=(1280, 800))
+        for kind in KIND_ORDER:
+            assert window.go_to(kind)
+            settle(qtbot)
+            page = window.pages[kind]
+            header = page.table.horizontalHeader()
+            fm = header.fontMetrics()
+            model = page.model
+            title = model.column_of("title")
+            for col in range(model.columnCount()):
+                if col == title:
+                    continue
+                text = model.headerData(col, Qt.Orientation.Horizontal)
+                # the header text, its margins and the sort arrow fit: nothing is cut off
+                assert header.sectionSize(col) >= fm.horizontalAdvance(text) + 20, (kind, text)
+            em = fm.horizontalAdvance("M")
+            assert header.sectionSize(title) >= em * 12, kind
+            others = sum(header.sectionSize(c) for c in range(model.columnCount()) if c != title)
+            viewport = page.table.viewport().width()
+            if others + em * 13 <= viewport:  # room enough: the title takes all of it
+                assert header.length() == viewport, kind
+    finally:
+        i18n.set_language("en")
+
+
+def test_narrow_columns_for_dates_and_numbers(main_window, qtbot):
+    assert main_window.go_to("roadmap")
+    settle(qtbot)
+    page = main_window.pages["roadmap"]
+    header = page.table.horizontalHeader()
+    width = {f.name: header.sectionSize(i) for i, f in enumerate(page.model.fields)}
+    assert width["title"] > 2 * max(width["due_date"], width["progress"])
+    # the title column follows the window
+    before = width["title"]
+    main_window.resize(1100, 800)
+    settle(qtbot)
+    assert header.sectionSize(page.model.column_of("title")) < before
+    assert header.length() == page.table.viewport().width()
+
+
+def test_saving_an_unchanged_record_writes_nothing(main_window, repo, qtbot):
+    assert main_window.go_to("roadmap")
+    page = main_window.pages["roadmap"]
+    page.select_record(2)
+    version = repo.get("roadmap", 2)["version"]
+    entries = repo.history_count()
+    undo = main_window.undo_action.text()
+    assert not main_window.save_action.isEnabled()
+    assert not page.save_button.isEnabled()
+    qtbot.keyClick(page.table, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert page.save() is None
+    assert repo.get("roadmap", 2)["version"] == version
+    assert repo.history_count() == entries
+    assert main_window.undo_action.text() == undo
+    # an edit turns Save on; a new record can always be saved (or be told what is missing)
+    page.form.editors["notes"].edit.setPlainText("checked")
+    assert main_window.save_action.isEnabled() and page.save_button.isEnabled()
+    page.form.revert()
+    assert not main_window.save_action.isEnabled()
+    main_window.new_action.trigger()
+    assert main_window.save_action.isEnabled()
+
+
+def test_delete_shows_the_record_that_took_its_place(main_window, repo, qtbot):
+    assert main_window.go_to("roadmap")
+    page = main_window.pages["roadmap"]
+    ids = [page.model.id_at(r) for r in range(page.model.rowCount())]
+    page.select_record(ids[1])
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    assert repo.get("roadmap", ids[1])["deleted_at"]
+    assert page.form.record_id == ids[2]
+    assert page.table.selectionModel().currentIndex().row() == 1
+    # the last row: the one before it is shown
+    last = page.model.id_at(page.model.rowCount() - 1)
+    page.select_record(last)
+    main_window.delete_action.trigger()
+    assert page.form.record_id == page.model.id_at(page.model.rowCount() - 1) != last
+
+
+def test_the_first_problem_in_the_form_gets_the_focus(main_window, repo, qtbot):
+    assert main_window.go_to("roadmap")
+    page = main_window.pages["roadmap"]
+    page.select_record(1)
+    main_window.activateWindow()
+    form = page.form
+    form.editors["due_date"].edit.setText("2026-13-45")
+    form.editors["title"].edit.setText("")
+    form.editors["title"].changed.emit()
+    assert page.save() is None
+    assert set(form.problems_shown()) == {"title", "due_date"}
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.editors["title"].edit,
+                    timeout=1000)
+
+
+def test_trash_restores_with_enter_and_counts_in_words(main_window, repo, qtbot):
+    repo.delete("roadmap", 4)
+    trash = main_window.pages["trash"]
+    assert main_window.go_to("trash")
+    trash.refresh()
+    assert trash.info.text() == "1 record in the trash"
+    assert trash.restore_button.isEnabled()  # the row is selected already
+    trash.table.setFocus()
+    qtbot.keyClick(trash.table, Qt.Key.Key_Return)
+    assert repo.get("roadmap", 4)["deleted_at"] is None
+    repo.delete("roadmap", 4)
+    repo.delete("roadmap", 5)
+    trash.refresh()
+    assert trash.info.text() == "2 records in the trash"
+
+
+def test_a_long_linked_title_shows_its_beginning(main_window, repo, qtbot):
+    assert main_window.go_to("roadmap")
+    page = main_window.pages["roadmap"]
+    page.select_record(1)
+    editor = page.form.editors["meeting_id"]
+    assert editor.value() is not None
+    assert editor.combo.lineEdit().cursorPosition() == 0
