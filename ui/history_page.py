@@ -22,25 +22,37 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker.i18n import _
-from tracker.records import KIND_ORDER, get_kind
+from tracker.i18n import _, ngettext
+from tracker.records import KIND_ORDER, LINK, LINKS, get_kind
 
-from .models import HistoryModel, RecordRole, field_label, visible_changes
+from .models import HistoryModel, RecordRole, _utc_to_local, field_label, visible_changes
 
 
-def _show(kind_name: str | None, field: str, value) -> str:
+def _show(kind_name: str | None, field: str, value, titles=None) -> str:
+    """A stored value as the form shows it: choice labels, linked records by title (``titles``
+    maps (kind, ids) to {id: title}), times in local time."""
     if value is None:
         return ""
+    try:
+        f = get_kind(kind_name or "").field(field)
+    except KeyError:
+        f = None
+    if f is not None and f.type in (LINK, LINKS) and titles is not None:
+        ids = value if isinstance(value, list) else [value]
+        try:
+            names = titles(f.target, [int(i) for i in ids])
+        except (TypeError, ValueError):
+            names = {}
+        return "; ".join(f"{names.get(int(i)) or ''} (#{i})".strip() for i in ids) \
+            if names else json.dumps(value, ensure_ascii=False)
     if isinstance(value, (list, dict)):
         if field == "citations":
             return "; ".join(f"“{c.get('quote', '')}”" for c in value if isinstance(c, dict))
         return json.dumps(value, ensure_ascii=False)
-    try:
-        f = get_kind(kind_name or "").field(field)
-        if f.choices:
-            return f.choice_label(value)
-    except KeyError:
-        pass
+    if f is not None and f.choices:
+        return f.choice_label(value)
+    if field in ("deleted_at", "created_at", "updated_at") and isinstance(value, str):
+        return _utc_to_local(value)
     return str(value)
 
 
@@ -90,6 +102,7 @@ class HistoryPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setHighlightSections(False)
         fm = self.table.fontMetrics()
         em = fm.horizontalAdvance("M")
         pad = em + 12
@@ -151,7 +164,8 @@ class HistoryPage(QWidget):
             self.details.clear()
 
     def _update_info(self) -> None:
-        self.info.setText(_("{n} entries").format(n=self.model.rowCount()))
+        n = self.model.rowCount()
+        self.info.setText(ngettext("{n} entry", "{n} entries", n).format(n=n))
 
     def _row_changed(self, current, _previous) -> None:
         self.details.clear()
@@ -162,8 +176,8 @@ class HistoryPage(QWidget):
             return
         for name, before, after in visible_changes(entry):
             item = QTreeWidgetItem([field_label(entry.get("kind"), name),
-                                    _show(entry.get("kind"), name, before),
-                                    _show(entry.get("kind"), name, after)])
+                                    _show(entry.get("kind"), name, before, self.repo.titles),
+                                    _show(entry.get("kind"), name, after, self.repo.titles)])
             for c in range(3):
                 item.setToolTip(c, item.text(c))
             self.details.addTopLevelItem(item)

@@ -322,6 +322,7 @@ class LinkEditor(_Editor):
         self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.completer.setMaxVisibleItems(12)
+        self.completer.popup().setTextElideMode(Qt.TextElideMode.ElideMiddle)  # keeps the #id
         self.completer.setCompletionRole(TITLE_ROLE)  # the popup shows "title  #id"
         edit.setCompleter(self.completer)
         # after the line edit's own handler, which puts the title in the field
