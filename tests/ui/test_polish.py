@@ -141,3 +141,29 @@ def test_a_long_linked_title_shows_its_beginning(main_window, repo, qtbot):
     editor = page.form.editors["meeting_id"]
     assert editor.value() is not None
     assert editor.combo.lineEdit().cursorPosition() == 0
+
+
+def test_history_names_linked_records_and_counts_in_words(main_window, repo, qtbot):
+    meeting = repo.get("meetings", 3)
+    people = [p["id"] for p in repo.list("people", columns=["id"])]
+    added = next(p for p in people if p not in meeting["participants"])
+    repo.update("meetings", 3, {"participants": [*meeting["participants"], added]},
+                expected_version=meeting["version"])
+    history = main_window.pages["history"]
+    assert main_window.go_to("history")
+    history.set_filter("meetings", 3)
+    assert history.info.text() == "2 entries"
+    history.table.selectRow(0)
+    row = history.details.topLevelItem(0)
+    assert row.text(0) == "Participants"
+    name = repo.get("people", added)["title"]
+    assert name in row.text(2) and f"#{added}" in row.text(2)
+    assert name not in row.text(1)
+    repo.delete("meetings", 4)
+    history.set_filter("meetings", 4)
+    history.table.selectRow(0)
+    assert history.info.text() == "2 entries"
+    trashed = history.details.topLevelItem(0)
+    assert "T" not in trashed.text(2) and trashed.text(2)[:2] == "20"  # local time, no ISO "T"
+    history.set_filter("farms", 1)
+    assert history.info.text() == "1 entry"
