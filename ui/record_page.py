@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker.i18n import _, ngettext
+from tracker.i18n import _, current_language, ngettext
 from tracker.records import CHOICE, DATE, INTEGER, get_kind
 from tracker.repository import ConflictError, NotFound, TrackerError
 
@@ -241,11 +241,17 @@ class RecordPage(QWidget):
         form = min(max(int(total * 0.44), need), int(total * 0.55))
         self.splitter.setSizes([total - form, form])
 
+    @staticmethod
+    def _columns_key() -> str:
+        """Column widths are kept per language (headers differ in length); the title column
+        fills the table since "columns" replaced "header"."""
+        return f"columns-{current_language()}"
+
     def save_state(self, settings: QSettings) -> None:
         prefix = f"pages/{self.kind.name}/"
         settings.setValue(prefix + "splitter", self.splitter.saveState())
         settings.setValue(prefix + "right_splitter", self.right_splitter.saveState())
-        settings.setValue(prefix + "columns", self.table.horizontalHeader().saveState())
+        settings.setValue(prefix + self._columns_key(), self.table.horizontalHeader().saveState())
 
     def restore_state(self, settings: QSettings) -> None:
         prefix = f"pages/{self.kind.name}/"
@@ -257,7 +263,7 @@ class RecordPage(QWidget):
                 self._split_pending = True
             elif widget is self.right_splitter:  # the sources get a useful share at first
                 widget.setSizes([560, 160])
-        state = settings.value(prefix + "columns")  # "header": before the title stretched
+        state = settings.value(prefix + self._columns_key())
         if state is not None:
             header = self.table.horizontalHeader()
             header.blockSignals(True)
