@@ -124,7 +124,17 @@ class _Figure(QFrame):
         layout.addWidget(self.number)
         layout.addWidget(self.caption)
         self.setAccessibleName(caption)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        layout.addStretch(1)
+        # every tile as tall as the tallest in the row
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        """As tall as the wrapped caption needs at this width (three lines in Russian)."""
+        super().resizeEvent(event)
+        need = max(self.caption.fontMetrics().lineSpacing() * 2,
+                   self.caption.heightForWidth(self.caption.width()))
+        if need != self.caption.minimumHeight():
+            self.caption.setMinimumHeight(need)
 
 
 def _list(name: str) -> QTreeWidget:
@@ -183,6 +193,7 @@ class DashboardPage(QWidget):
             w = _Figure(_(caption))
             self.figure_widgets[key] = w
             grid.addWidget(w, 0, i)
+            grid.setColumnStretch(i, 1)  # tiles of one width
         outer.addLayout(grid)
 
         middle = QHBoxLayout()

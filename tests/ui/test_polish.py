@@ -167,3 +167,22 @@ def test_history_names_linked_records_and_counts_in_words(main_window, repo, qtb
     assert "T" not in trashed.text(2) and trashed.text(2)[:2] == "20"  # local time, no ISO "T"
     history.set_filter("farms", 1)
     assert history.info.text() == "1 entry"
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_dashboard_captions_are_shown_whole(make_window, repo, qtbot, language):
+    i18n.set_language(language)
+    try:
+        window = make_window(repo, size=(1280, 800))
+        page = window.pages["dashboard"]
+        page.ensure_loaded()
+        settle(qtbot)
+        heights = set()
+        for key, tile in page.figure_widgets.items():
+            caption = tile.caption
+            assert caption.height() >= caption.heightForWidth(caption.width()), (key,
+                                                                                caption.text())
+            heights.add(tile.height())
+        assert len(heights) == 1  # one row of tiles of one height
+    finally:
+        i18n.set_language("en")
