@@ -108,9 +108,11 @@ class HistoryPage(QWidget):
         pad = em + 12
         kinds_w = max(fm.horizontalAdvance(_(get_kind(k).label)) for k in KIND_ORDER)
         for col, width in enumerate((fm.horizontalAdvance("0000-00-00 00:00") + pad, em * 6,
-                                     em * 14, kinds_w + pad, em * 22, em * 16)):
+                                     em * 14, kinds_w + pad, em * 22, em * 24)):
             header.resizeSection(col, width)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
+        # the record's title takes the width left; the other columns keep theirs
+        header.setSectionResizeMode(HistoryModel.COL_RECORD, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.activated.connect(lambda _i: self._open_current())
 
@@ -193,12 +195,12 @@ class HistoryPage(QWidget):
 
     def save_state(self, settings) -> None:
         settings.setValue("pages/history/splitter", self.splitter.saveState())
-        settings.setValue("pages/history/header", self.table.horizontalHeader().saveState())
+        settings.setValue("pages/history/columns", self.table.horizontalHeader().saveState())
 
     def restore_state(self, settings) -> None:
         state = settings.value("pages/history/splitter")
         if state is not None:
             self.splitter.restoreState(state)
-        state = settings.value("pages/history/header")
+        state = settings.value("pages/history/columns")
         if state is not None:
             self.table.horizontalHeader().restoreState(state)
