@@ -540,6 +540,7 @@ class LinksEditor(_Editor):
                                                                     total=self._total))
         else:
             self.shown_label.clear()
+        self.shown_label.setVisible(bool(self.shown_label.text()))
         self._fit()
 
     def _fit(self) -> None:
