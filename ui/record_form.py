@@ -331,8 +331,8 @@ class LinkEditor(_Editor):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(150)
         self._search_timer.timeout.connect(self.search_now)
-        edit.textEdited.connect(lambda _t: self._search_timer.start())
-        edit.editingFinished.connect(self._commit_text)
+        edit.textEdited.connect(self._edited)
+        edit.editingFinished.connect(self.commit_text)
         self.combo.currentIndexChanged.connect(self._changed)
         self.open_button = QToolButton()
         self.open_button.setArrowType(Qt.ArrowType.RightArrow)
@@ -372,6 +372,15 @@ class LinkEditor(_Editor):
 
     # -- typing to find a record --------------------------------------------------------------
 
+    def _edited(self, text: str) -> None:
+        if not text.strip():  # emptied (or the clear button): no link, at once
+            self._search_timer.stop()
+            self.matches.clear()
+            if self.value() is not None:
+                self.choose(None)
+            return
+        self._search_timer.start()
+
     def search_now(self) -> list[tuple[int, str]]:
         """Offer the records matching the typed text (any text is safe)."""
         self._search_timer.stop()
@@ -405,9 +414,9 @@ class LinkEditor(_Editor):
             self.combo.setEditText(self.combo.itemText(i))
         self.combo.setCurrentIndex(max(i, 0))
 
-    def _commit_text(self) -> None:
-        """Leaving the field: empty text unlinks; a title typed in full links that record;
-        anything else goes back to the linked record's title (nothing is guessed)."""
+    def commit_text(self) -> None:
+        """Leaving the field (or saving): empty text unlinks; a title typed in full links that
+        record; anything else goes back to the linked record's title (nothing is guessed)."""
         if self.completer.popup().isVisible():
             return
         text = self.combo.lineEdit().text().strip()
@@ -858,6 +867,9 @@ class RecordForm(QWidget):
             QMessageBox.information(self, _("Read-only"),
                                     _("This database is open read-only; changes cannot be saved."))
             return None
+        for editor in self.editors.values():  # a title typed but not yet confirmed counts
+            if isinstance(editor, LinkEditor):
+                editor.commit_text()
         if self.record_id is not None and not self._dirty:
             return None  # nothing changed: no empty edit in the history and the undo list
         values = self.values()

@@ -154,3 +154,18 @@ def test_another_record_clears_the_links_filter(make_window, big_repo, qtbot):
     assert editor.filter_edit.text() == ""
     assert editor.value() == sorted(big_repo.get("meetings", 2)["participants"])
     assert len(editor.items()) > 2
+
+
+def test_clearing_the_link_field_unlinks_at_once(make_window, big_repo, qtbot):
+    window = make_window(big_repo)
+    page = road_form(window)
+    editor = page.form.editors["agreement_id"]
+    assert editor.value() is not None
+    edit = editor.combo.lineEdit()
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClick(edit, Qt.Key.Key_Backspace)  # still in the field, Save saves "no link"
+    assert editor.value() is None
+    assert page.form.is_dirty()
+    window.save_action.trigger()
+    assert big_repo.get("roadmap", 1)["agreement_id"] is None
