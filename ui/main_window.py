@@ -453,6 +453,11 @@ class MainWindow(QMainWindow):
                                  else _("Undo"))
         self.redo_action.setText(_("Redo {label}").format(label=redo_label) if redo_label
                                  else _("Redo"))
+        # the toolbar keeps short, steady buttons; the menu and the tooltip name the step
+        self.undo_action.setIconText(_("Undo"))
+        self.redo_action.setIconText(_("Redo"))
+        self.undo_action.setToolTip(self.undo_action.text() + " (Ctrl+Z)")
+        self.redo_action.setToolTip(self.redo_action.text() + " (Ctrl+Shift+Z)")
         self.undo_action.setEnabled(bool(undo_label) and not ro)
         self.redo_action.setEnabled(bool(redo_label) and not ro)
         page = self.record_page()

@@ -717,6 +717,12 @@ class RecordForm(QWidget):
             cell_layout.addWidget(error)
             label = QLabel(_(f.label) + (" *" if f.required else ""))
             label.setBuddy(editor.focusProxy() or editor)
+            widest = label.fontMetrics().horizontalAdvance("M") * 12
+            if label.sizeHint().width() > widest:  # long labels (Russian) wrap, fields keep room
+                label.setWordWrap(True)
+                label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+                label.setFixedWidth(widest)
+                label.setMinimumHeight(label.heightForWidth(widest))  # every line shown
             if f.help:
                 label.setToolTip(_(f.help))
             layout.addRow(label, cell)
