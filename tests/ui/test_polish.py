@@ -186,3 +186,29 @@ def test_dashboard_captions_are_shown_whole(make_window, repo, qtbot, language):
         assert len(heights) == 1  # one row of tiles of one height
     finally:
         i18n.set_language("en")
+
+
+def test_russian_window_at_1024x768_keeps_its_toolbar_and_whole_labels(make_window, repo,
+                                                                        qtbot):
+    i18n.set_language("ru")
+    try:
+        window = make_window(repo, size=(1024, 768))
+        assert window.go_to("roadmap")
+        page = window.pages["roadmap"]
+        page.select_record(1)
+        page.form.editors["notes"].edit.setPlainText("Проверено")
+        window.save_action.trigger()  # the undo step now has a long name
+        assert window.undo_action.text().startswith("Отменить «")
+        settle(qtbot)
+        for action in window.toolbar.actions():
+            if action.isSeparator() or not action.isVisible():
+                continue
+            button = window.toolbar.widgetForAction(action)
+            assert button is not None and button.isVisible(), action.text()
+        for name, label in page.form.field_labels.items():
+            if label.wordWrap():
+                assert label.height() >= label.heightForWidth(label.width()), name
+            else:
+                assert label.width() >= label.sizeHint().width(), name
+    finally:
+        i18n.set_language("en")
