@@ -322,9 +322,11 @@ class DashboardPage(QWidget):
 
         self.recent.clear()
         for entry in self.repo.history(limit=10):
+            caption = record_caption(entry)
+            kind = kind_label(entry.get("kind"))
             row = QTreeWidgetItem([_utc_to_local(entry["at"]), entry.get("user") or "",
                                    entry.get("label") or "",
-                                   f"{kind_label(entry.get('kind'))}: {record_caption(entry)}"])
+                                   f"{kind}: {caption}" if caption and kind else caption or kind])
             row.setToolTip(3, row.text(3))
             if entry.get("record_id") is not None and entry.get("kind") in KINDS:
                 row.setData(0, Qt.ItemDataRole.UserRole, (entry["kind"], entry["record_id"]))
