@@ -209,17 +209,19 @@ def measure_save(figs: Figures, db: Path) -> None:
     from tracker.repository import Repository
 
     repo = Repository(db, user="bench")
-    ids = [r["id"] for r in repo.list("roadmap", limit=40, offset=5000, columns=["id"])]
+    middle = max(0, repo.count("roadmap") // 2 - 20)
+    ids = [r["id"] for r in repo.list("roadmap", limit=40, offset=middle, columns=["id"])]
+    half = len(ids) // 2
     times = []
     try:
-        for i, rid in enumerate(ids[:20]):
+        for i, rid in enumerate(ids[:half]):
             version = repo.get("roadmap", rid)["version"]
             t = time.perf_counter()
             repo.update("roadmap", rid, {"progress": (i * 5) % 100}, expected_version=version)
             times.append(time.perf_counter() - t)
         conn = repo.conn  # the same file, pragmas and connection: a bare UPDATE + audit INSERT
         floor_times = []
-        for i, rid in enumerate(ids[20:40]):
+        for i, rid in enumerate(ids[half:]):
             t = time.perf_counter()
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("UPDATE roadmap SET progress = ?, version = version + 1 WHERE id = ?",
