@@ -8,6 +8,7 @@ until they are fixed.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from typing import Any
 
 from PySide6.QtCore import QDate, QModelIndex, QSignalBlocker, Qt, QTimer, Signal
@@ -52,6 +53,8 @@ from tracker.repository import (
     TrackerError,
     ValidationError,
 )
+
+from .models import _utc_to_local
 
 ERROR_STYLE = "color: #c62828;"
 NONE_TEXT = "—"
@@ -147,6 +150,7 @@ class DateEditor(_Editor):
         self.edit.setClearButtonEnabled(True)
         self.edit.setMaxLength(40)
         self.edit.textChanged.connect(self._on_text)
+        self.edit.editingFinished.connect(self._tidy)
         self._loading = False
         self.button = QToolButton()
         self.button.setArrowType(Qt.ArrowType.DownArrow)
@@ -185,7 +189,7 @@ class DateEditor(_Editor):
             self.changed.emit()
 
     def _sync_calendar(self) -> None:
-        text = self.edit.text().strip()
+        text = normalise_date(self.edit.text())
         try:
             d = _dt.date.fromisoformat(text)
             self.calendar.setSelectedDate(QDate(d.year, d.month, d.day))
@@ -198,7 +202,13 @@ class DateEditor(_Editor):
         self.edit.setFocus()
 
     def value(self) -> str:
-        return self.edit.text().strip()
+        return normalise_date(self.edit.text())
+
+    def _tidy(self) -> None:
+        """Leaving the field: a date written 15.01.2025 shows as 2025-01-15."""
+        tidy = normalise_date(self.edit.text())
+        if tidy != self.edit.text():
+            self.edit.setText(tidy)
 
     def set_value(self, value: Any) -> None:
         self._loading = True
@@ -210,6 +220,24 @@ class DateEditor(_Editor):
     def set_read_only(self, read_only: bool) -> None:
         self.edit.setReadOnly(read_only)
         self.button.setEnabled(not read_only)
+
+
+_DAY_FIRST = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+
+
+def normalise_date(text: str) -> str:
+    """ISO text for a date typed DD.MM.YYYY (as written in Russia, Belarus and Kazakhstan; dots
+    are day-first wherever they are used, unlike slashes); anything else is returned stripped,
+    for the core to accept or explain."""
+    text = text.strip()
+    m = _DAY_FIRST.match(text)
+    if m:
+        day, month, year = (int(g) for g in m.groups())
+        try:
+            return _dt.date(year, month, day).isoformat()
+        except ValueError:
+            return text
+    return text
 
 
 class ChoiceEditor(_Editor):
@@ -774,7 +802,7 @@ class RecordForm(QWidget):
             return
         r = self.record
         self.heading.setText(r.get("title") or "")
-        when = (r.get("updated_at") or "").replace("T", " ").replace("Z", " UTC")
+        when = _utc_to_local(r.get("updated_at"))  # local time, as in the tables and History
         meta = _("#{id} · version {version} · changed {when} by {who}").format(
             id=r["id"], version=r["version"], when=when, who=r.get("updated_by") or "?")
         if r.get("deleted_at"):

@@ -226,7 +226,7 @@ def test_validation_problems_appear_beside_their_fields_and_nothing_is_saved(
     type_into(qtbot, page.form.editors["title"], "")
     type_into(qtbot, page.form.editors["planned_start"], "2030-06-01")
     type_into(qtbot, page.form.editors["due_date"], "2030-01-01")
-    type_into(qtbot, page.form.editors["completed_on"], "31.12.2030")
+    type_into(qtbot, page.form.editors["completed_on"], "31/12/2030")
     main_window.save_action.trigger()
     shown = page.form.problems_shown()
     assert shown["title"] == "Title is required"

@@ -212,3 +212,45 @@ def test_russian_window_at_1024x768_keeps_its_toolbar_and_whole_labels(make_wind
                 assert label.width() >= label.sizeHint().width(), name
     finally:
         i18n.set_language("en")
+
+
+def test_a_date_typed_day_first_is_understood(main_window, repo, qtbot):
+    assert main_window.go_to("roadmap")
+    page = main_window.pages["roadmap"]
+    page.select_record(2)
+    editor = page.form.editors["due_date"]
+    editor.edit.setFocus()
+    editor.edit.clear()
+    qtbot.keyClicks(editor.edit, "5.03.2027")
+    assert editor.value() == "2027-03-05"
+    editor.edit.editingFinished.emit()
+    assert editor.edit.text() == "2027-03-05"
+    main_window.save_action.trigger()
+    assert repo.get("roadmap", 2)["due_date"] == "2027-03-05"
+    # an impossible day is left as typed, and the form says what is wrong
+    editor.edit.setText("31.02.2027")
+    editor.edit.editingFinished.emit()
+    assert editor.edit.text() == "31.02.2027"
+    assert page.save() is None
+    assert "due_date" in page.form.problems_shown()
+    assert repo.get("roadmap", 2)["due_date"] == "2027-03-05"
+
+
+def test_the_form_shows_when_a_record_changed_in_local_time(main_window, repo):
+    from ui.models import _utc_to_local
+
+    assert main_window.go_to("roadmap")
+    page = main_window.pages["roadmap"]
+    page.select_record(1)
+    stamp = repo.get("roadmap", 1)["updated_at"]
+    assert _utc_to_local(stamp) in page.form.meta.text()
+    assert "UTC" not in page.form.meta.text()
+
+
+def test_slashed_dates_stay_ambiguous_and_are_refused(main_window, repo):
+    assert main_window.go_to("roadmap")
+    page = main_window.pages["roadmap"]
+    page.select_record(2)
+    page.form.editors["due_date"].edit.setText("03/05/2027")  # 3 May or March 5?
+    assert page.save() is None
+    assert "is not a date" in page.form.problems_shown()["due_date"]
