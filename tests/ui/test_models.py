@@ -172,6 +172,13 @@ def test_overdue_road_map_rows_are_red(repo):
     assert brush is not None and brush.color() == OVERDUE_COLOR
     assert "overdue" in model.data(model.index(rows[late], 0), Qt.ItemDataRole.ToolTipRole)
     assert model.data(model.index(rows[done], 0), Qt.ItemDataRole.ForegroundRole) is None
+    # a mark beside the title too: it shows on a selected row and without colour vision
+    title = model.column_of("title")
+    icon = model.data(model.index(rows[late], title), Qt.ItemDataRole.DecorationRole)
+    assert icon is not None and not icon.isNull()
+    assert model.data(model.index(rows[done], title), Qt.ItemDataRole.DecorationRole) is None
+    status = model.column_of("status")
+    assert model.data(model.index(rows[late], status), Qt.ItemDataRole.DecorationRole) is None
 
 
 @pytest.mark.parametrize("sort", ["title", "status", "due_date", "progress", "area"])
