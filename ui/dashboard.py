@@ -176,8 +176,8 @@ class DashboardPage(QWidget):
         self.today: _dt.date | None = None  # tests fix the date; None = today
         content = QWidget()
         outer = QVBoxLayout(content)
-        outer.setContentsMargins(12, 12, 12, 12)
-        outer.setSpacing(12)
+        outer.setContentsMargins(12, 10, 12, 8)
+        outer.setSpacing(10)  # the whole dashboard fits 1280x800 without a scroll bar
         self.title = QLabel()
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)

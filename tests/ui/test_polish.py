@@ -254,3 +254,14 @@ def test_slashed_dates_stay_ambiguous_and_are_refused(main_window, repo):
     page.form.editors["due_date"].edit.setText("03/05/2027")  # 3 May or March 5?
     assert page.save() is None
     assert "is not a date" in page.form.problems_shown()["due_date"]
+
+
+def test_the_dashboard_fits_1280x800_without_scrolling(make_window, repo, qtbot):
+    from PySide6.QtWidgets import QScrollArea
+
+    window = make_window(repo, size=(1280, 800))
+    page = window.pages["dashboard"]
+    page.ensure_loaded()
+    settle(qtbot)
+    area = page.findChild(QScrollArea)
+    assert area.verticalScrollBar().maximum() == 0
