@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.i18n import _, ngettext
+from tracker.records import KIND_ORDER, get_kind
 from tracker.repository import TrackerError
 
 from .models import IdRole, KindRole, TrashModel
@@ -34,12 +35,25 @@ class TrashPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        em = self.table.fontMetrics().horizontalAdvance("M")
-        for col, width in enumerate((10, 30, 10, 10)):
-            header.resizeSection(col, em * width)
+        header.setHighlightSections(False)
+        fm = self.table.fontMetrics()
+        pad = fm.horizontalAdvance("M") + 16
+
+        def widest(texts) -> int:
+            return max(fm.horizontalAdvance(t) for t in texts) + pad
+
+        kinds = [_(get_kind(k).label) for k in KIND_ORDER]
+        statuses = [_(label) for k in KIND_ORDER for _v, label in get_kind(k).statuses]
+        for col, width in ((TrashModel.COL_KIND, widest([*kinds, _("Kind")])),
+                           (TrashModel.COL_STATUS, widest([*statuses, _("Status")])),
+                           (TrashModel.COL_DELETED, widest(["0000-00-00 00:00",
+                                                            _("Deleted at")]))):
+            header.resizeSection(col, width)
         header.setSectionResizeMode(TrashModel.COL_TITLE, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
         self.table.activated.connect(lambda _i: self.restore_selected())

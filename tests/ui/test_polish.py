@@ -125,6 +125,11 @@ def test_trash_restores_with_enter_and_counts_in_words(main_window, repo, qtbot)
     trash.refresh()
     assert trash.info.text() == "1 record in the trash"
     assert trash.restore_button.isEnabled()  # the row is selected already
+    fm = trash.table.fontMetrics()
+    header = trash.table.horizontalHeader()
+    for col in range(trash.model.columnCount()):  # one line per row, nothing cut
+        text = trash.model.data(trash.model.index(0, col))
+        assert header.sectionSize(col) >= fm.horizontalAdvance(text) + 8, text
     trash.table.setFocus()
     qtbot.keyClick(trash.table, Qt.Key.Key_Return)
     assert repo.get("roadmap", 4)["deleted_at"] is None
