@@ -79,6 +79,8 @@ class HistoryPage(QWidget):
         self.clear_button.clicked.connect(lambda: self.set_filter(None, None))
         self.open_button = QPushButton(_("Open record"))
         self.open_button.clicked.connect(self._open_current)
+        for button in (self.clear_button, self.open_button):
+            button.setAutoDefault(True)  # Enter on a focused button presses it
         self.info = QLabel()
         self.kind_combo.currentIndexChanged.connect(lambda _i: self._apply())
         self.record_edit.editingFinished.connect(self._apply)

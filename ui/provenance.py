@@ -260,6 +260,8 @@ class ProvenancePanel(QWidget):
         self.add_button.clicked.connect(self.addQuote)
         self.remove_button = QPushButton(_("Remove quote"))
         self.remove_button.clicked.connect(self._remove)
+        for button in (self.add_button, self.remove_button):
+            button.setAutoDefault(True)  # Enter on a focused button presses it
         self.list.currentRowChanged.connect(lambda _r: self._update_buttons())
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)

@@ -146,6 +146,9 @@ class RecordPage(QWidget):
         self.delete_button = QPushButton(_("Delete"))
         self.delete_button.setToolTip(_("Move to the trash (Del); restorable from Trash"))
         self.delete_button.clicked.connect(self.delete_current)
+        for button in (self.save_button, self.revert_button, self.new_button,
+                       self.delete_button):
+            button.setAutoDefault(True)  # Enter on a focused button presses it
         buttons = QHBoxLayout()
         buttons.setContentsMargins(8, 0, 8, 0)
         buttons.addWidget(self.new_button)

@@ -73,6 +73,8 @@ class TrashPage(QWidget):
         layout.addWidget(explain)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
+        self.setTabOrder(self.table, self.restore_button)  # Tab lands on the list first
+        self.restore_button.setAutoDefault(True)  # Enter on the focused button restores
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._update())
         self.read_only = False
         self._update()

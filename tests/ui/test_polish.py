@@ -270,3 +270,17 @@ def test_the_dashboard_fits_1280x800_without_scrolling(make_window, repo, qtbot)
     settle(qtbot)
     area = page.findChild(QScrollArea)
     assert area.verticalScrollBar().maximum() == 0
+
+
+def test_enter_on_a_focused_button_presses_it(main_window, repo, qtbot):
+    repo.delete("roadmap", 4)
+    trash = main_window.pages["trash"]
+    assert main_window.go_to("trash")
+    trash.refresh()
+    trash.restore_button.setFocus()
+    qtbot.keyClick(trash.restore_button, Qt.Key.Key_Return)
+    assert repo.get("roadmap", 4)["deleted_at"] is None
+    page = main_window.pages["roadmap"]
+    assert main_window.go_to("roadmap")
+    qtbot.keyClick(page.new_button, Qt.Key.Key_Return)
+    assert page.form.record_id is None and page.form.heading.text().startswith("New ")
