@@ -169,3 +169,27 @@ def test_clearing_the_link_field_unlinks_at_once(make_window, big_repo, qtbot):
     assert page.form.is_dirty()
     window.save_action.trigger()
     assert big_repo.get("roadmap", 1)["agreement_id"] is None
+
+
+def test_read_only_pickers_can_be_filtered_but_not_changed(make_window, repo, db_path):
+    from tracker.repository import Repository
+
+    repo.close()
+    ro = Repository(db_path, read_only=True)
+    try:
+        window = make_window(ro)
+        assert window.go_to("meetings")
+        page = window.pages["meetings"]
+        page.select_record(1)
+        editor = page.form.editors["participants"]
+        linked = editor.value()
+        editor.filter_edit.setText("Nazarbayev")
+        editor.reload_choices()  # reading is allowed
+        for item in editor.items():
+            assert not item.flags() & Qt.ItemFlag.ItemIsUserCheckable
+        assert editor.value() == linked
+        assert window.go_to("roadmap")
+        link = window.pages["roadmap"].form.editors["agreement_id"]
+        assert not link.combo.isEnabled()
+    finally:
+        ro.close()
