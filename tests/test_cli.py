@@ -439,3 +439,22 @@ def test_settings_values_are_bounded(seeded):
     assert "relationship_title" in message and "300" in message
     assert json.loads(ok(cli(seeded, "settings", "--json")).stdout)["relationship_title"] == (
         "Belarus – Kazakhstan")
+
+
+def test_list_overdue_road_map_items(tmp_path):
+    from click.testing import CliRunner
+
+    from tracker.cli import main
+
+    db = str(tmp_path / "od.db")
+    runner = CliRunner()
+    assert runner.invoke(main, ["--db", db, "add", "roadmap", "title=Late one",
+                                "due_date=2020-02-02"]).exit_code == 0
+    result = runner.invoke(main, ["--db", db, "list", "roadmap", "--status", "overdue", "--json"])
+    assert result.exit_code == 0, result.output
+    import json
+
+    rows = json.loads(result.stdout)
+    assert [r["title"] for r in rows] == ["Late one"] and rows[0]["overdue"] is True
+    bad = runner.invoke(main, ["--db", db, "list", "people", "--status", "overdue"])
+    assert bad.exit_code == 2

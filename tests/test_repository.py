@@ -318,3 +318,19 @@ def test_read_only_repository_refuses_writes(repo, db_path):
     with pytest.raises(ReadOnlyError):
         ro.create("people", {"title": "X"})
     ro.close()
+
+
+def test_overdue_filter_matches_the_derived_flag(empty_repo):
+    """'Overdue' is a filter, never a stored status: open items whose due date has passed."""
+    from tracker.records import OVERDUE, is_overdue
+
+    r = empty_repo
+    r.create("roadmap", {"title": "late", "due_date": "2020-01-01", "status": "in_progress"})
+    r.create("roadmap", {"title": "late but done", "due_date": "2020-01-01", "status": "done"})
+    r.create("roadmap", {"title": "future", "due_date": "2999-01-01"})
+    r.create("roadmap", {"title": "no date"})
+    rows = r.list("roadmap", status=OVERDUE)
+    assert [row["title"] for row in rows] == ["late"]
+    assert r.count("roadmap", status=OVERDUE) == 1
+    assert all(is_overdue(row) == (row["title"] == "late") for row in r.list("roadmap"))
+    assert r.position("roadmap", rows[0]["id"], status=OVERDUE) == 0

@@ -23,9 +23,11 @@ from .records import (
     KINDS,
     LINK,
     LINKS,
+    OVERDUE,
     Kind,
     display_value,
     get_kind,
+    has_due_date,
     is_overdue,
     normalize,
 )
@@ -162,6 +164,8 @@ def _echo_json(value: Any) -> None:
 def _status_value(kind: Kind, status: str | None) -> str | None:
     if status is None:
         return None
+    if has_due_date(kind) and status.strip().casefold() in (OVERDUE, _("Overdue").casefold()):
+        return OVERDUE  # a filter derived from the due date, not a stored status
     clean, problems = normalize(kind, {"status": status})
     if problems:
         raise click.BadParameter(problems["status"], param_hint="'--status'")
@@ -261,7 +265,8 @@ def fields(kind_name: str, as_json: bool):
 
 @main.command("list")
 @click.argument("kind_name", metavar="KIND")
-@click.option("--status", help="Only records with this status (value or label).")
+@click.option("--status", help="Only records with this status (value or label; for the road "
+                                "map also 'overdue').")
 @click.option("--search", "text", metavar="TEXT", help="Only records matching this text.")
 @click.option("--sort", metavar="FIELD", help="Sort by this field (default: the kind's own).")
 @click.option("--desc", is_flag=True, help="Sort in descending order.")

@@ -489,6 +489,14 @@ def validate(kind: Kind, record: dict[str, Any]) -> dict[str, str]:
     return problems
 
 
+#: A status filter that is not a stored status: open items whose due date has passed.
+OVERDUE = "overdue"
+
+
+def has_due_date(kind: Kind) -> bool:
+    return "due_date" in kind.field_names
+
+
 def is_overdue(record: dict[str, Any], today: _dt.date | None = None) -> bool:
     """Road-map items: due date passed and neither done nor cancelled (derived, never stored)."""
     due = record.get("due_date")

@@ -28,8 +28,10 @@ from .records import (
     KINDS,
     LINK,
     LINKS,
+    OVERDUE,
     Kind,
     get_kind,
+    has_due_date,
     is_overdue,
     normalize,
     validate,
@@ -244,7 +246,12 @@ class Repository:
     def _where(self, kind: Kind, *, search: str | None, status: str | Iterable | None,
                trash: bool, max_classification: str | None, params: list) -> str:
         clauses = ["deleted_at IS NOT NULL" if trash else "deleted_at IS NULL"]
-        if status:
+        if status == OVERDUE and has_due_date(kind):
+            # Derived, never stored: the due date has passed and the item is still open.
+            clauses.append("due_date IS NOT NULL AND due_date < ? AND status NOT IN "
+                           "('done', 'cancelled')")
+            params.append(_dt.date.today().isoformat())
+        elif status:
             statuses = [status] if isinstance(status, str) else list(status)
             clauses.append(f"status IN ({', '.join('?' for _s in statuses)})")
             params.extend(statuses)

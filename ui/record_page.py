@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.i18n import _, current_language, ngettext
-from tracker.records import CHOICE, DATE, INTEGER, get_kind
+from tracker.records import CHOICE, DATE, INTEGER, OVERDUE, get_kind, has_due_date
 from tracker.repository import ConflictError, NotFound, TrackerError
 
 from .models import RecordTableModel
@@ -78,6 +78,8 @@ class RecordPage(QWidget):
         self.status_combo.addItem(_("All statuses"), None)
         for value, label in self.kind.statuses:
             self.status_combo.addItem(_(label), value)
+        if has_due_date(self.kind):
+            self.status_combo.addItem(_("Overdue"), OVERDUE)
         self.count_label = QLabel()
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)

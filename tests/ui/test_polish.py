@@ -284,3 +284,21 @@ def test_enter_on_a_focused_button_presses_it(main_window, repo, qtbot):
     assert main_window.go_to("roadmap")
     qtbot.keyClick(page.new_button, Qt.Key.Key_Return)
     assert page.form.record_id is None and page.form.heading.text().startswith("New ")
+
+
+def test_road_map_status_filter_offers_overdue(qtbot, repo):
+    """The road-map page can show just the overdue items; other kinds have no such filter."""
+    from tracker.records import OVERDUE
+    from ui.record_page import RecordPage
+
+    repo.create("roadmap", {"title": "Late item", "due_date": "2020-01-01"})
+    page = RecordPage(repo, "roadmap")
+    qtbot.addWidget(page)
+    index = page.status_combo.findData(OVERDUE)
+    assert index > 0
+    page.status_combo.setCurrentIndex(index)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    assert page.model.index(0, 0).data().endswith("Late item")
+    people = RecordPage(repo, "people")
+    qtbot.addWidget(people)
+    assert people.status_combo.findData(OVERDUE) == -1
