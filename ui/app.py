@@ -74,16 +74,26 @@ def setup_language(app, option: str | None) -> str:
     return lang
 
 
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
+
+
 def window_icon():
+    """The application icon from its pixel-aligned PNG sizes (crisp at 16 px), else the SVG."""
+    from PySide6.QtCore import QSize
     from PySide6.QtGui import QIcon
 
     from tracker.paths import resource_path
 
-    for name in ("bilateral-tracker.svg", "bilateral-tracker.png"):
-        path = resource_path("icons", name)
+    icon = QIcon()
+    for n in ICON_SIZES:
+        path = resource_path("icons", f"bilateral-tracker-{n}.png")
         if path.exists():
-            return QIcon(str(path))
-    return None
+            icon.addFile(str(path), QSize(n, n))
+    if icon.isNull():
+        svg = resource_path("icons", "bilateral-tracker.svg")
+        if svg.exists():
+            icon = QIcon(str(svg))
+    return None if icon.isNull() else icon
 
 
 def open_repository(path: Path):

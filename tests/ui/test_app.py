@@ -180,3 +180,13 @@ def test_a_damaged_file_offers_the_newest_good_backup(no_event_loop, tmp_path, d
     assert seen["titles"] == titles
     aside = list(tmp_path.glob("work.db.before-restore-*"))
     assert aside and aside[0].read_bytes()[:16] == b"garbage garbage!"  # kept, not deleted
+
+
+def test_window_icon_has_every_pixel_aligned_size(qapp):
+    """The launcher's small sizes come from their own PNGs, not a blurred SVG."""
+    from ui.app import ICON_SIZES, window_icon
+
+    icon = window_icon()
+    assert icon is not None and not icon.isNull()
+    sizes = {s.width() for s in icon.availableSizes()}
+    assert set(ICON_SIZES) <= sizes
