@@ -199,6 +199,133 @@ def test_overdue_items_listed(repo, tmp_path):
     assert "Soon: dairy fair" in upcoming_part
 
 
+# --- record notes and purpose ---------------------------------------------------------------------
+
+SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+
+
+def section_text(texts: list[str], heading: str, next_heading: str) -> str:
+    """The text from a section's heading to the next one (the contents page left out)."""
+    body = "\n".join(texts[2:])
+    start = body.index(f"\n{heading}\n")
+    return body[start:body.index(f"\n{next_heading}\n", start + 1)]
+
+
+def test_record_notes_print_under_their_kinds_table(repo, tmp_path):
+    _result, _reader, texts = build(repo, tmp_path / "b.pdf", max_classification="internal")
+    meetings = section_text(texts, "Meetings", "People")
+    words = " ".join(meetings.split())
+    # The seed explains its inferences in notes: an official must see them beside the records.
+    assert "The year 2017 is inferred from “Expo 2017”" in words
+    assert "\nNotes\n" in meetings
+    table, notes = meetings.split("\nNotes\n", 1)
+    for rec in repo.list("meetings"):
+        if not rec["notes"]:
+            continue
+        # The title carries a footnote mark in the table; the notes repeat mark and title.
+        mark = re.search(rf"{re.escape(squash(rec['title']))}([{SUPERSCRIPT}]+)", squash(table))
+        assert mark, rec["title"]
+        assert squash(mark.group(1) + rec["title"] + rec["notes"]) in squash(notes)
+    # Every kind with notes gets them: the agreements' "inferred" statuses too.
+    agreements = section_text(texts, "Agreements", "Joint plants")
+    assert "Status “in force” is inferred" in " ".join(agreements.split())
+
+
+def test_notes_of_left_out_records_never_print(repo, tmp_path):
+    repo.create("roadmap", {"title": "Secret tractor deal", "classification": "restricted",
+                            "due_date": "2026-12-01",
+                            "notes": "Price agreed privately at 41 million"})
+    repo.create("roadmap", {"title": "Open dairy fair", "classification": "internal",
+                            "notes": "Stand size still to be confirmed"})
+    gone = repo.create("roadmap", {"title": "Dropped item", "notes": "Trashed note text"})
+    repo.delete("roadmap", gone.record_id)
+
+    _r, _reader, texts = build(repo, tmp_path / "internal.pdf", max_classification="internal")
+    whole = " ".join(" ".join(texts).split())
+    assert "Stand size still to be confirmed" in whole
+    assert "41 million" not in whole and "Secret tractor deal" not in whole
+    assert "Trashed note text" not in whole
+
+    _r, _reader, texts = build(repo, tmp_path / "public.pdf", max_classification="public")
+    whole = " ".join(" ".join(texts).split())
+    assert "Stand size" not in whole and "41 million" not in whole
+    assert "The year 2017 is inferred" in whole  # the public seed's notes stay
+
+    _r, _reader, texts = build(repo, tmp_path / "all.pdf", max_classification="restricted")
+    assert "Price agreed privately at 41 million" in " ".join(" ".join(texts).split())
+
+
+def test_no_notes_leaves_every_note_and_mark_out(repo, tmp_path):
+    _r, _reader, texts = build(repo, tmp_path / "b.pdf", include_notes=False)
+    whole = "".join(texts)
+    assert "inferred" not in whole
+    assert "\nNotes\n" not in whole
+    assert not set(SUPERSCRIPT) & set(whole)
+    titles = squash(whole)
+    assert all(squash(r["title"]) in titles for r in repo.list("meetings"))
+
+
+def test_hostile_notes_print_literally_and_are_capped(repo, tmp_path):
+    for i, text in enumerate(MARKUP):
+        repo.create("agreements", {"title": f"Hostile {i}", "notes": f"note {i}: {text}"})
+    repo.create("agreements", {"title": "Blank lines", "notes": "first\n\n\n\n   \nsecond\x07"})
+    long_notes = " ".join(f"w{i}" for i in range(3000))
+    repo.create("agreements", {"title": "Long notes", "notes": long_notes})
+    _r, reader, texts = build(repo, tmp_path / "b.pdf", sections=("agreements",),
+                              include_sources=False)
+    body = "\n".join(texts)
+    notes = squash(body.split("\nNotes\n", 1)[1])
+    for i, text in enumerate(MARKUP):
+        assert squash(f"note {i}: {text}") in notes, text
+    assert "\nfirst\nsecond\n" in body  # blank lines and control characters dropped
+    assert "w10 w11" in body and "w2999" not in body and "…" in body
+    printed = squash(body).split("w0", 1)[1]
+    assert len(printed) < briefing.NOTES_LIMIT
+    for annot in link_annotations(reader):
+        assert annot.get("/Dest") is not None  # no link made from a note
+
+
+def test_long_notes_lists_start_pages_at_a_record(repo, tmp_path):
+    for i in range(120):
+        repo.create("roadmap", {"title": f"Item {i}", "due_date": "2027-01-01",
+                                "notes": f"Note for item {i}: " + "context " * (i % 40)})
+    _r, _reader, texts = build(repo, tmp_path / "b.pdf", sections=("roadmap",),
+                               include_sources=False)
+    whole = "\n".join(texts)
+    found, pages = 0, 0
+    for text in texts:
+        numbers = re.findall(r"Note for item (\d+):", text)
+        pages += bool(numbers)
+        for n in numbers:
+            found += 1
+            # The mark and title are on the same page as the note they introduce.
+            assert re.search(rf"\n[{SUPERSCRIPT}]+ Item {n}\n", text), n
+    assert found == 120 and pages >= 3  # the list runs over several pages
+    for i in range(120):  # the table's mark and the note's mark agree
+        mark = re.search(rf"\nItem {i} ([{SUPERSCRIPT}]+)[ \n]", whole).group(1)
+        assert f"\n{mark} Item {i}\nNote for item {i}:" in whole
+
+
+def test_purpose_printed_first_and_escaped(repo, tmp_path):
+    purpose = ("Talking points for the Minister's visit to Astana <b>not bold</b> & AT&T; "
+               "Ўў Іі Әә Ққ. " * 4)
+    _r, reader, texts = build(repo, tmp_path / "b.pdf", purpose=purpose)
+    page = texts[2]  # the first page after the cover and contents
+    assert page.index("Purpose") < page.index("Executive summary")
+    assert " ".join(purpose.split()) in " ".join(page.split())
+    outline = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert outline[0] == "Purpose" and "Purpose" in texts[1]  # bookmarked, in the contents
+    for annot in link_annotations(reader):
+        assert annot.get("/Dest") is not None
+
+    _r, reader, texts = build(repo, tmp_path / "none.pdf")  # no purpose: no heading
+    assert "Purpose" not in "".join(texts)
+    # Without a summary it still comes first.
+    _r, reader, texts = build(repo, tmp_path / "roadmap.pdf", sections=("roadmap",),
+                              purpose="Why we meet")
+    assert texts[2].index("Purpose") < texts[2].index("Road map") < texts[2].index("Why") + 100
+
+
 # --- classification -------------------------------------------------------------------------------
 
 def _markings(texts, level):
@@ -270,12 +397,16 @@ def test_metadata(repo, tmp_path):
 
 
 def test_same_data_and_options_give_identical_bytes(repo, tmp_path):
-    opts = BriefingOptions(title="Same", prepared_by="Me", max_classification="restricted")
+    opts = BriefingOptions(title="Same", prepared_by="Me", max_classification="restricted",
+                           purpose="Talking points for the visit")
+    assert opts.include_notes  # the seed's notes are printed in both
     a = build_briefing(repo, opts, tmp_path / "a.pdf", today=TODAY).path.read_bytes()
     b = build_briefing(repo, opts, tmp_path / "b.pdf", today=TODAY).path.read_bytes()
     assert a == b
     c = build_briefing(repo, opts.replace(title="Other"), tmp_path / "c.pdf", today=TODAY)
     assert c.path.read_bytes() != a
+    d = build_briefing(repo, opts.replace(include_notes=False), tmp_path / "d.pdf", today=TODAY)
+    assert d.path.read_bytes() != a
 
 
 # --- writing safely -------------------------------------------------------------------------------
@@ -350,13 +481,17 @@ def test_options_defaults_and_round_trip():
     o = BriefingOptions()
     assert o.max_classification == "internal"
     assert o.sections == SECTIONS and o.include_sources and o.paper == "a4"
+    assert o.include_notes is True and o.purpose == ""
     o2 = BriefingOptions(sections=("roadmap", "summary"), statuses={"roadmap": ["planned"]},
                          date_from="2017-01-01", date_to=dt.date(2017, 12, 31),
                          max_classification="public", paper="letter", title=" Talks  in Astana ",
-                         prepared_by="Me", include_sources=False, language="ru")
+                         prepared_by="Me", include_sources=False, language="ru",
+                         purpose="  Talking points\nfor the  visit ", include_notes=False)
     data = o2.to_dict()
     assert data["sections"] == ["summary", "roadmap"]  # document order
     assert data["date_to"] == "2017-12-31" and data["title"] == "Talks in Astana"
+    assert data["purpose"] == "Talking points for the visit"  # one paragraph
+    assert data["include_notes"] is False
     assert BriefingOptions.from_dict(data) == o2
     assert BriefingOptions.from_dict(data).to_dict() == data
 
@@ -375,6 +510,10 @@ def test_options_defaults_and_round_trip():
     ({"title": "x" * 301}, "title"),
     ({"title": 42}, "title"),
     ({"include_sources": "maybe"}, "include_sources"),
+    ({"include_notes": "yes"}, "include_notes"),
+    ({"include_notes": None}, "include_notes"),
+    ({"purpose": "x" * 2001}, "purpose"),
+    ({"purpose": ["a", "b"]}, "purpose"),
     ({"colour": "blue"}, "colour"),
 ])
 def test_bad_options_name_the_option(data, option):
@@ -387,9 +526,26 @@ def test_bad_options_name_the_option(data, option):
 
 def test_presets_round_trip(repo):
     o = BriefingOptions(sections=("summary", "roadmap"), statuses={"*": ["planned"]},
-                        max_classification="public", title="Weekly", language="en")
+                        max_classification="public", title="Weekly", language="en",
+                        purpose="Talking points for the Minister's visit to Astana",
+                        include_notes=False)
     repo.save_preset("weekly", o.to_dict())
     assert BriefingOptions.from_dict(repo.presets()["weekly"]) == o
+    # A preset saved before these options existed still loads: notes on, no purpose.
+    old = o.to_dict()
+    del old["purpose"], old["include_notes"]
+    repo.save_preset("old", old)
+    loaded = BriefingOptions.from_dict(repo.presets()["old"])
+    assert loaded.include_notes is True and loaded.purpose == ""
+
+
+def test_purpose_limit_is_about_two_thousand_characters():
+    assert len(BriefingOptions(purpose="x" * 2000).purpose) == 2000
+    with pytest.raises(BriefingOptionsError, match=r"purpose: too long \(2001 characters; at "
+                                                   r"most 2000\)"):
+        BriefingOptions(purpose="x" * 2001)
+    # Whitespace is folded before counting: a paragraph pasted with line breaks is not refused.
+    assert BriefingOptions(purpose=("word \n\n  " * 400)).purpose == " ".join(["word"] * 400)
 
 
 def test_status_and_date_filters(repo, tmp_path):
@@ -480,6 +636,30 @@ def test_cli_briefing_writes_the_pdf(tmp_path):
                   "--section", "roadmap", "--paper", "letter", "--today", "2026-11-27")
     assert res.returncode == 0, res.stderr
     assert again.read_bytes() == out.read_bytes()
+
+
+def test_cli_purpose_and_notes(tmp_path):
+    db = tmp_path / "t.db"
+    out = tmp_path / "p.pdf"
+    res = run_cli("--db", str(db), "briefing", "-o", str(out), "--purpose",
+                  "Talking points <i>for</i> Astana", "--today", "2026-11-27")
+    assert res.returncode == 0, res.stderr
+    text = "".join(p.extract_text() for p in PdfReader(out).pages)
+    assert "Talking points <i>for</i> Astana" in text and "Expo 2017" in text
+    assert "The year 2017 is inferred" in " ".join(text.split())
+    res = run_cli("--db", str(db), "briefing", "-o", str(out), "--no-notes", "--save-preset",
+                  "quiet", "--today", "2026-11-27")
+    assert res.returncode == 0, res.stderr
+    text = "".join(p.extract_text() for p in PdfReader(out).pages)
+    assert "inferred" not in text and "Purpose" not in text
+    repo = Repository(db)
+    assert repo.presets()["quiet"]["include_notes"] is False
+    repo.close()
+    res = run_cli("--db", str(db), "briefing", "-o", str(tmp_path / "x.pdf"), "--purpose",
+                  "x" * 2001)
+    assert res.returncode == 1
+    assert "--purpose: too long (2001 characters; at most 2000)" in res.stderr
+    assert "Traceback" not in res.stderr and not (tmp_path / "x.pdf").exists()
 
 
 def test_cli_presets_and_errors(tmp_path):

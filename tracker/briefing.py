@@ -57,8 +57,10 @@ LEVELS = tuple(value for value, _label in CLASSIFICATIONS)
 ALL_KINDS = "*"  # key of ``statuses`` that applies to every kind having those statuses
 MAX_TITLE = 300
 MAX_PREPARED_BY = 200
+MAX_PURPOSE = 2000  # characters of the purpose paragraph
 CELL_LIMIT = 500  # characters shown in one table cell
 QUOTE_LIMIT = 2000  # characters of one quote in the appendix
+NOTES_LIMIT = 1000  # characters of one record's notes under its kind's table
 CHUNK_ROWS = 500  # rows per reportlab Table (one 10,000-row Table lays out ~3x slower)
 FETCH_ROWS = 1000
 LIST_LIMIT = 50  # overdue / upcoming rows listed when the Road map section shows them all
@@ -117,7 +119,11 @@ class BriefingOptions:
     paper: str = "a4"
     title: str = ""  # empty: "Briefing"
     prepared_by: str = ""
+    # One paragraph printed under a "Purpose" heading before the executive summary (empty: none).
+    purpose: str = ""
     include_sources: bool = True
+    # Each printed record's notes (where a value is inferred, caveats) under its kind's table.
+    include_notes: bool = True
     language: str = field(default_factory=_today_language)
 
     def __post_init__(self):
@@ -152,9 +158,11 @@ class BriefingOptions:
         self.language = _check_choice("language", self.language, LANGUAGES)
         self.title = _check_text("title", self.title, MAX_TITLE)
         self.prepared_by = _check_text("prepared_by", self.prepared_by, MAX_PREPARED_BY)
-        if not isinstance(self.include_sources, bool):
-            raise BriefingOptionsError("include_sources", _("expected true or false, got {value!r}")
-                                       .format(value=self.include_sources))
+        self.purpose = _check_text("purpose", self.purpose, MAX_PURPOSE)
+        for name in ("include_sources", "include_notes"):
+            if not isinstance(getattr(self, name), bool):
+                raise BriefingOptionsError(name, _("expected true or false, got {value!r}")
+                                           .format(value=getattr(self, name)))
 
     def statuses_for(self, kind_name: str) -> tuple[str, ...] | None:
         """The statuses to include for a kind (None: every status)."""
@@ -176,7 +184,9 @@ class BriefingOptions:
             "paper": self.paper,
             "title": self.title,
             "prepared_by": self.prepared_by,
+            "purpose": self.purpose,
             "include_sources": self.include_sources,
+            "include_notes": self.include_notes,
             "language": self.language,
         }
 
@@ -554,6 +564,8 @@ class _Builder:
             columns.append(date_field.name)
         if kind.name == "roadmap":
             columns += [c for c in ("due_date",) if c not in columns]
+        if o.include_notes:
+            columns.append("notes")
         rows: list[dict] = []
         offset = 0
         while True:
@@ -754,6 +766,9 @@ class _Builder:
 
     def _body(self) -> list:
         story: list = []
+        if self.o.purpose:  # briefing-note structure: the purpose comes first
+            story += self.heading(_("Purpose"))
+            story.append(self.para(markup(self.o.purpose), "body"))
         for section in self.o.sections:
             self.check_cancel()
             if section == "summary":
@@ -928,8 +943,15 @@ class _Builder:
         types = [_column_type(f) for f in columns]
         red_cells = []
         body = []
+        noted: list[tuple[str, str, str]] = []  # (marker, title, notes) printed under the table
         for i, row in enumerate(rows):
             cells = []
+            marker = ""
+            if self.o.include_notes:
+                notes = _notes_text(row.get("notes"))
+                if notes:
+                    marker = _superscript(len(noted) + 1)
+                    noted.append((marker, _one_line(row["title"], 300), notes))
             for f in columns:
                 value = row.get(f.name)
                 if value is None or value == "":
@@ -940,11 +962,39 @@ class _Builder:
                     cells.append(f.choice_label(value))
                 else:
                     cells.append(_one_line(value, CELL_LIMIT))
+                if marker and f.name == "title":
+                    cells[-1] += " " + marker  # a footnote mark: this record has notes below
             if kind.name == "roadmap" and is_overdue(row, self.today):
                 red_cells.append((i, [c.name for c in columns].index("due_date")))
             body.append(cells)
         story += self._chunked(header, body, types, red_cells=red_cells)
+        if noted:
+            story += self._notes(kind, noted)
         return story
+
+    def _notes(self, kind: Kind, noted: list[tuple[str, str, str]]) -> list:
+        """The notes of a kind's records under its table, each after the record's footnote mark
+        and title (literal text: drawn line by line, never parsed as markup)."""
+        from reportlab.lib import colors
+
+        ink, grey = colors.HexColor("#1b1f24"), colors.HexColor("#3d4550")
+        width = self.frame_width
+        indent = 12
+        wrap = self.wrapper.lines
+        # One flowable for the whole list (hundreds of small ones cost more to lay out than to
+        # draw); a page may only start at a record's title, and never between the label and the
+        # first record. Entries are capped (NOTES_LIMIT), so each fits on a page.
+        rows = [(_(kind.field("notes").label), FONT_BOLD, 9.0, 17.0, ink, 0)]
+        breaks = []
+        for marker, title, notes in noted:
+            if len(rows) > 1:
+                rows.append(("", FONT, 8.0, 3.5, ink, 0))  # the space between two records
+                breaks.append(len(rows))
+            rows += [(line, FONT_BOLD, 8.0, 10.5, ink, 0)
+                     for line in wrap(f"{marker} {title}", width, FONT_BOLD, 8.0)]
+            rows += [(line, FONT, 8.0, 10.5, grey, indent)
+                     for line in wrap(notes, width - indent, FONT, 8.0)]
+        return [_lines_flowable(rows, 4.0, breaks=breaks)]
 
     def _appendix(self) -> list:
         from reportlab.lib import colors
@@ -1186,16 +1236,21 @@ class _Wrapper:
         return pieces
 
 
-def _lines_flowable(lines: list[tuple], space_after: float = 0.0):
+def _lines_flowable(lines: list[tuple], space_after: float = 0.0,
+                    breaks: list[int] | None = None):
     """A block of pre-wrapped lines ``(text, font, size, leading, colour, indent)`` drawn with
-    plain ``drawString`` (literal text, no markup); splits between lines across pages."""
+    plain ``drawString`` (literal text, no markup); splits across pages between any two lines,
+    or only before the rows listed in ``breaks`` (ascending indexes) when given."""
+    from bisect import bisect_right
+
     from reportlab.platypus import Flowable
 
     class Lines(Flowable):
-        def __init__(self, rows, after):
+        def __init__(self, rows, after, breaks=None):
             super().__init__()
             self.rows = rows
             self.spaceAfter = after
+            self.breaks = breaks
 
         def wrap(self, availWidth, availHeight):
             self.width = availWidth
@@ -1209,23 +1264,43 @@ def _lines_flowable(lines: list[tuple], space_after: float = 0.0):
                     break
                 used += r[3]
                 n += 1
+            if self.breaks is not None:
+                i = bisect_right(self.breaks, n)
+                n = self.breaks[i - 1] if i else 0
             if n == 0 or n >= len(self.rows):
                 return []
-            return [Lines(self.rows[:n], 0.0), Lines(self.rows[n:], self.spaceAfter)]
+            rest = None if self.breaks is None else [b - n for b in self.breaks if b > n]
+            return [Lines(self.rows[:n], 0.0), Lines(self.rows[n:], self.spaceAfter, rest)]
 
         def draw(self):
             canv = self.canv
             y = self.height
-            colour = None
+            colour = face = None
             for text, font, size, leading, fill, indent in self.rows:
                 y -= leading
                 if fill != colour:
                     canv.setFillColor(fill)
                     colour = fill
-                canv.setFont(font, size)
-                canv.drawString(indent, y + (leading - size) / 2 + size * 0.22, text)
+                if (font, size) != face:  # each setFont writes operators: only on a change
+                    canv.setFont(font, size)
+                    face = (font, size)
+                if text:
+                    canv.drawString(indent, y + (leading - size) / 2 + size * 0.22, text)
 
-    return Lines(lines, space_after)
+    return Lines(lines, space_after, breaks)
+
+
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _superscript(n: int) -> str:
+    return str(n).translate(_SUPERSCRIPT)
+
+
+def _notes_text(value: Any) -> str:
+    """A record's notes for print: blank lines and runs of spaces dropped, capped."""
+    lines = (" ".join(line.split()) for line in clean(value).split("\n"))
+    return clean("\n".join(line for line in lines if line), NOTES_LIMIT)
 
 
 def _column_type(f) -> str:

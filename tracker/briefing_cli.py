@@ -19,7 +19,7 @@ _FLAGS = {
     "sections": "--section", "statuses": "--status", "date_from": "--from", "date_to": "--to",
     "max_classification": "--max-classification", "paper": "--paper", "title": "--title",
     "prepared_by": "--prepared-by", "include_sources": "--sources/--no-sources",
-    "language": "--language",
+    "include_notes": "--notes/--no-notes", "purpose": "--purpose", "language": "--language",
 }
 
 
@@ -48,6 +48,9 @@ def _fail(message: str):
 @click.option("--save-preset", metavar="NAME", help="Save the resulting options as a preset.")
 @click.option("--title", metavar="TEXT", help="The briefing's title (default: Briefing).")
 @click.option("--prepared-by", metavar="TEXT", help="Who prepared it (cover, PDF author).")
+@click.option("--purpose", metavar="TEXT",
+              help="One paragraph printed under a 'Purpose' heading before the executive "
+                   "summary (at most 2,000 characters; \"\" for none).")
 @click.option("--paper", type=click.Choice(PAPERS), default=None,
               help="Paper size (default: a4).")
 @click.option("--section", "sections", multiple=True, type=click.Choice(SECTIONS),
@@ -63,15 +66,20 @@ def _fail(message: str):
               help="Only records whose main date is on or before this day.")
 @click.option("--sources/--no-sources", "include_sources", default=None,
               help="Include (default) or leave out the appendix of sources and quotes.")
+@click.option("--notes/--no-notes", "include_notes", default=None,
+              help="Print (default) or leave out each record's notes (where a value is "
+                   "inferred, caveats) under its kind's table.")
 @click.option("--language", type=click.Choice(LANGUAGES), default=None,
               help="Language of the briefing (default: the interface language).")
 @click.option("--today", metavar="YYYY-MM-DD", hidden=True,
               help="Write the briefing as of this day (tests, reproducible output).")
 @click.pass_obj
-def briefing(obj, output, max_classification, preset, save_preset, title, prepared_by, paper,
-             sections, statuses, date_from, date_to, include_sources, language, today):
+def briefing(obj, output, max_classification, preset, save_preset, title, prepared_by, purpose,
+             paper, sections, statuses, date_from, date_to, include_sources, include_notes,
+             language, today):
     """Write a PDF briefing: cover, contents, executive summary, road-map chart, deadlines, a
-    table per kind, high-level contacts and an appendix of sources with their quotes.
+    table per kind with its records' notes, high-level contacts and an appendix of sources with
+    their quotes (and, when given, a purpose paragraph before the summary).
 
     Every page is marked with the highest classification the briefing actually includes.
     The same data and options give a byte-identical file.
@@ -81,6 +89,7 @@ def briefing(obj, output, max_classification, preset, save_preset, title, prepar
       bilateral-tracker-cli briefing -o briefing.pdf
       bilateral-tracker-cli briefing -o talks.pdf --max-classification public \\
           --title "Talks in Astana" --prepared-by "Desk officer" --section summary \\
+          --purpose "Talking points for the Minister's visit to Astana" \\
           --section roadmap --status roadmap:planned --from 2017-01-01 --save-preset talks
       bilateral-tracker-cli briefing -o talks.pdf --preset talks
     """
@@ -109,7 +118,8 @@ def briefing(obj, output, max_classification, preset, save_preset, title, prepar
         changes = {
             "max_classification": max_classification, "title": title,
             "prepared_by": prepared_by, "paper": paper, "date_from": date_from,
-            "date_to": date_to, "include_sources": include_sources, "language": language,
+            "date_to": date_to, "include_sources": include_sources,
+            "include_notes": include_notes, "purpose": purpose, "language": language,
         }
         base.update({k: v for k, v in changes.items() if v is not None})
         if sections:
