@@ -994,7 +994,9 @@ class _Builder:
                      for line in wrap(f"{marker} {title}", width, FONT_BOLD, 8.0)]
             rows += [(line, FONT, 8.0, 10.5, grey, indent)
                      for line in wrap(notes, width - indent, FONT, 8.0)]
-        return [_lines_flowable(rows, 4.0, breaks=breaks)]
+        block = _lines_flowable(rows, 4.0, breaks=breaks)
+        block.spaceBefore = 3.0  # a little air between the table and its notes
+        return [block]
 
     def _appendix(self) -> list:
         from reportlab.lib import colors

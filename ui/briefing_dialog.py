@@ -38,9 +38,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
@@ -159,6 +161,13 @@ class BriefingDialog(QDialog):
         self.title_edit.setMaxLength(core.MAX_TITLE)
         self.prepared_edit = QLineEdit()
         self.prepared_edit.setMaxLength(core.MAX_PREPARED_BY)
+        self.purpose_edit = QPlainTextEdit()
+        self.purpose_edit.setObjectName("purpose_edit")
+        self.purpose_edit.setPlaceholderText(_(
+            "One paragraph printed before the executive summary (optional)"))
+        self.purpose_edit.setTabChangesFocus(True)  # Tab moves on, as in the other fields
+        lines = self.purpose_edit.fontMetrics().lineSpacing()
+        self.purpose_edit.setFixedHeight(lines * 3 + 12)
         self.classification_combo = QComboBox()
         for value, label in CLASSIFICATIONS:
             self.classification_combo.addItem(_(label), value)
@@ -173,17 +182,33 @@ class BriefingDialog(QDialog):
             self.language_combo.addItem(LANGUAGE_NAMES.get(code, code), code)
         form.addRow(_("Title:"), self.title_edit)
         form.addRow(_("Prepared by:"), self.prepared_edit)
+        form.addRow(_("Purpose:"), self.purpose_edit)
         form.addRow(_("Highest classification:"), self.classification_combo)
-        form.addRow(_("Paper:"), self.paper_combo)
-        form.addRow(_("Language:"), self.language_combo)
+        # Paper and language share a row (two short lists), so the panel fits without scrolling.
+        paper_row = QWidget()
+        prow = QHBoxLayout(paper_row)
+        prow.setContentsMargins(0, 0, 0, 0)
+        prow.addWidget(self.paper_combo, 1)
+        language_label = QLabel(_("Language:"))
+        language_label.setBuddy(self.language_combo)
+        prow.addSpacing(6)
+        prow.addWidget(language_label)
+        prow.addWidget(self.language_combo, 1)
+        form.addRow(_("Paper:"), paper_row)
         form_box.addWidget(general)
 
         dates = QGroupBox(_("Dates"))
         dform = QFormLayout(dates)
         self.from_check, self.from_edit = self._date_row()
         self.to_check, self.to_edit = self._date_row()
-        dform.addRow(self._pair(self.from_check, self.from_edit, _("From:")))
-        dform.addRow(self._pair(self.to_check, self.to_edit, _("To:")))
+        # From and To share a row, so the panel fits 760 px without scrolling.
+        both = QWidget()
+        brow = QHBoxLayout(both)
+        brow.setContentsMargins(0, 0, 0, 0)
+        brow.addWidget(self._pair(self.from_check, self.from_edit, _("From:")), 1)
+        brow.addSpacing(8)
+        brow.addWidget(self._pair(self.to_check, self.to_edit, _("To:")), 1)
+        dform.addRow(both)
         hint = QLabel(_("Applied to each kind's main date (signed, started, due, start). "
                         "Unticked: no limit."))
         hint.setWordWrap(True)
@@ -196,7 +221,10 @@ class BriefingDialog(QDialog):
         self.section_tree = QTreeWidget()
         self.section_tree.setObjectName("section_tree")
         self.section_tree.setHeaderHidden(True)
-        self.section_tree.setMinimumHeight(200)
+        self.section_tree.setMinimumHeight(160)
+        # The tree takes the height left over (its default size hint, 192 px, would make the
+        # panel scroll in Russian, whose hints wrap to more lines).
+        self.section_tree.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.section_items: dict[str, QTreeWidgetItem] = {}
         self.status_items: dict[str, dict[str, QTreeWidgetItem]] = {}
         for section in core.SECTIONS:
@@ -217,11 +245,15 @@ class BriefingDialog(QDialog):
                     self.status_items[section][value] = child
         self.sources_check = QCheckBox(_("Appendix of sources with their quotes"))
         self.sources_check.setChecked(True)
+        self.notes_check = QCheckBox(_("Notes of the records under each table"))
+        self.notes_check.setObjectName("notes_check")
+        self.notes_check.setChecked(True)
         tree_hint = QLabel(_("Expand a kind to choose the statuses it includes."))
         tree_hint.setWordWrap(True)
         tree_hint.setStyleSheet("color: palette(mid);")
-        sbox.addWidget(self.section_tree)
+        sbox.addWidget(self.section_tree, 1)
         sbox.addWidget(tree_hint)
+        sbox.addWidget(self.notes_check)
         sbox.addWidget(self.sources_check)
         form_box.addWidget(sections, 1)
 
@@ -307,7 +339,6 @@ class BriefingDialog(QDialog):
         row = QHBoxLayout(w)
         row.setContentsMargins(0, 0, 0, 0)
         check.setText(text)
-        check.setMinimumWidth(70)
         row.addWidget(check)
         row.addWidget(edit, 1)
         return w
@@ -334,8 +365,9 @@ class BriefingDialog(QDialog):
             date_to=self._date_value(self.to_check, self.to_edit),
             max_classification=self.classification_combo.currentData(),
             paper=self.paper_combo.currentData(), title=self.title_edit.text(),
-            prepared_by=self.prepared_edit.text(),
+            prepared_by=self.prepared_edit.text(), purpose=self.purpose_edit.toPlainText(),
             include_sources=self.sources_check.isChecked(),
+            include_notes=self.notes_check.isChecked(),
             language=self.language_combo.currentData())
 
     @staticmethod
@@ -363,7 +395,9 @@ class BriefingDialog(QDialog):
         self._select(self.language_combo, options.language)
         self.title_edit.setText(options.title)
         self.prepared_edit.setText(options.prepared_by)
+        self.purpose_edit.setPlainText(options.purpose)
         self.sources_check.setChecked(options.include_sources)
+        self.notes_check.setChecked(options.include_notes)
 
     @staticmethod
     def _select(combo: QComboBox, value) -> None:

@@ -141,16 +141,75 @@ def test_options_round_trip_through_the_widgets(dialog):
         sections=("summary", "roadmap", "meetings"), statuses={"roadmap": ["planned", "done"]},
         date_from="2017-01-01", date_to="2017-12-31", max_classification="public",
         paper="letter", title="Weekly", prepared_by="Desk", include_sources=False,
-        language="ru")
+        language="ru", purpose="Talking points for the Minister's visit to Astana",
+        include_notes=False)
     dialog.set_options(options)
     assert dialog.options() == options
+    assert not dialog.notes_check.isChecked()
+    assert dialog.purpose_edit.toPlainText() == options.purpose
     dialog.set_options(core.BriefingOptions(language="en"))
     assert dialog.options() == core.BriefingOptions(language="en")
     assert not dialog.from_edit.isEnabled()
 
 
+def test_purpose_and_notes_controls_reach_the_pdf(qtbot, dialog, tmp_path):
+    assert dialog.notes_check.isChecked() and not dialog.purpose_edit.toPlainText()
+    dialog.purpose_edit.setFocus()
+    qtbot.keyClicks(dialog.purpose_edit, "Talking points <b>for</b> the visit")
+    qtbot.keyClick(dialog.purpose_edit, Qt.Key.Key_Tab)  # Tab leaves the field, types nothing
+    assert dialog.purpose_edit.toPlainText() == "Talking points <b>for</b> the visit"
+    assert dialog.options().purpose == "Talking points <b>for</b> the visit"
+    out = tmp_path / "with.pdf"
+    assert dialog.export_to(out)
+    wait_done(qtbot, dialog)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(out).pages).split())
+    assert "Purpose Talking points <b>for</b> the visit" in text
+    assert "The year 2017 is inferred" in text
+
+    qtbot.mouseClick(dialog.notes_check, Qt.MouseButton.LeftButton)
+    assert dialog.options().include_notes is False
+    out = tmp_path / "without.pdf"
+    assert dialog.export_to(out)
+    wait_done(qtbot, dialog)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(out).pages).split())
+    assert "inferred" not in text and "Talking points" in text
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_the_options_fit_the_default_size_without_scrolling(qtbot, repo, language):
+    from tracker import i18n
+
+    i18n.set_language(language)
+    d = BriefingDialog(repo)
+    qtbot.addWidget(d)
+    d.resize(1180, 760)
+    d.show()
+    d.section_items["roadmap"].setExpanded(True)
+    qtbot.waitExposed(d)
+    scroll = d.splitter.widget(0)
+    qtbot.waitUntil(lambda: scroll.widget().height() > 0)
+    assert scroll.verticalScrollBar().maximum() == 0  # every option in view, nothing cut
+    for widget in (d.purpose_edit, d.notes_check, d.sources_check, d.section_tree):
+        assert widget.isVisible() and widget.visibleRegion().boundingRect().height() == \
+            widget.height(), widget.objectName()
+    assert d.section_tree.height() >= 160
+
+
+def test_a_too_long_purpose_is_reported_not_exported(qtbot, dialog, tmp_path):
+    dialog.purpose_edit.setPlainText("x" * 2001)
+    assert not dialog.export_to(tmp_path / "b.pdf")
+    assert "purpose" in dialog.status_label.text() and "2000" in dialog.status_label.text()
+    assert not (tmp_path / "b.pdf").exists()
+    dialog.purpose_edit.setPlainText("x" * 2000)
+    assert dialog.export_to(tmp_path / "b.pdf")
+    wait_done(qtbot, dialog)
+    assert (tmp_path / "b.pdf").exists()
+
+
 def test_presets_save_load_and_delete(qtbot, dialog, dialogs):
     dialog.title_edit.setText("Weekly pack")
+    dialog.purpose_edit.setPlainText("Weekly round-up")
+    dialog.notes_check.setChecked(False)
     dialog.section_items["people"].setCheckState(0, Qt.CheckState.Unchecked)
     assert dialog.save_preset("  weekly  ")
     assert "weekly" in dialog.repo.presets()
@@ -161,6 +220,8 @@ def test_presets_save_load_and_delete(qtbot, dialog, dialogs):
     assert dialog.options() != saved
     assert dialog.apply_preset("weekly")
     assert dialog.options() == saved
+    assert dialog.purpose_edit.toPlainText() == "Weekly round-up"
+    assert not dialog.notes_check.isChecked()
 
     dialogs.answers = [QMessageBox.StandardButton.Yes]
     dialog.delete_preset()
