@@ -61,6 +61,7 @@ MAX_PURPOSE = 2000  # characters of the purpose paragraph
 CELL_LIMIT = 500  # characters shown in one table cell
 QUOTE_LIMIT = 2000  # characters of one quote in the appendix
 NOTES_LIMIT = 1000  # characters of one record's notes under its kind's table
+NOTES_LINES = 10  # lines kept apart in one record's notes (the rest run on): an entry fits a page
 CHUNK_ROWS = 500  # rows per reportlab Table (one 10,000-row Table lays out ~3x slower)
 FETCH_ROWS = 1000
 LIST_LIMIT = 50  # overdue / upcoming rows listed when the Road map section shows them all
@@ -983,17 +984,21 @@ class _Builder:
         wrap = self.wrapper.lines
         # One flowable for the whole list (hundreds of small ones cost more to lay out than to
         # draw); a page may only start at a record's title, and never between the label and the
-        # first record. Entries are capped (NOTES_LIMIT), so each fits on a page.
+        # first record. Entries are capped (NOTES_LIMIT, NOTES_LINES), so each fits on a page;
+        # one that would not (very wide characters) may break between any of its lines.
         rows = [(_(kind.field("notes").label), FONT_BOLD, 9.0, 17.0, ink, 0)]
         breaks = []
         for marker, title, notes in noted:
             if len(rows) > 1:
                 rows.append(("", FONT, 8.0, 3.5, ink, 0))  # the space between two records
                 breaks.append(len(rows))
+            start = len(rows)
             rows += [(line, FONT_BOLD, 8.0, 10.5, ink, 0)
                      for line in wrap(f"{marker} {title}", width, FONT_BOLD, 8.0)]
             rows += [(line, FONT, 8.0, 10.5, grey, indent)
                      for line in wrap(notes, width - indent, FONT, 8.0)]
+            if 10.5 * (len(rows) - start) > 0.8 * self.frame_height:
+                breaks += range(start + 1, len(rows))
         block = _lines_flowable(rows, 4.0, breaks=breaks)
         block.spaceBefore = 3.0  # a little air between the table and its notes
         return [block]
@@ -1272,7 +1277,9 @@ def _lines_flowable(lines: list[tuple], space_after: float = 0.0,
             if n == 0 or n >= len(self.rows):
                 return []
             rest = None if self.breaks is None else [b - n for b in self.breaks if b > n]
-            return [Lines(self.rows[:n], 0.0), Lines(self.rows[n:], self.spaceAfter, rest)]
+            first = Lines(self.rows[:n], 0.0)
+            first.spaceBefore = getattr(self, "spaceBefore", 0)
+            return [first, Lines(self.rows[n:], self.spaceAfter, rest)]
 
         def draw(self):
             canv = self.canv
@@ -1300,9 +1307,14 @@ def _superscript(n: int) -> str:
 
 
 def _notes_text(value: Any) -> str:
-    """A record's notes for print: blank lines and runs of spaces dropped, capped."""
-    lines = (" ".join(line.split()) for line in clean(value).split("\n"))
-    return clean("\n".join(line for line in lines if line), NOTES_LIMIT)
+    """A record's notes for print: blank lines and runs of spaces dropped, at most NOTES_LINES
+    lines (later ones run on in the last), capped at NOTES_LIMIT characters."""
+    text = clean(value)[: NOTES_LIMIT * 20]  # whatever follows could never be printed
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    lines = [line for line in lines if line]
+    if len(lines) > NOTES_LINES:
+        lines[NOTES_LINES - 1:] = [" ".join(lines[NOTES_LINES - 1:])]
+    return clean("\n".join(lines), NOTES_LIMIT)
 
 
 def _column_type(f) -> str:
