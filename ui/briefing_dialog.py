@@ -482,7 +482,7 @@ class BriefingDialog(QDialog):
         try:
             self.options()
         except core.BriefingOptionsError as exc:
-            self._show_error(str(exc))
+            self._options_error(exc)
             return
         settings = QSettings()
         folder = settings.value(f"{SETTINGS_KEY}/folder", "") or str(Path.home())
@@ -502,7 +502,7 @@ class BriefingDialog(QDialog):
         try:
             options = self.options()
         except core.BriefingOptionsError as exc:
-            self._show_error(str(exc))
+            self._options_error(exc)
             return False
         self._save_settings(options, Path(path).parent)
         worker = BriefingWorker(self.repo.path, options, Path(path), self, today=self.today)
@@ -649,6 +649,14 @@ class BriefingDialog(QDialog):
     def _show_status(self, text: str) -> None:
         self.status_label.setStyleSheet("")
         self.status_label.setText(text)
+
+    def _options_error(self, exc: core.BriefingOptionsError) -> None:
+        """A bad option, named as the form labels it; the cursor goes to the field."""
+        if exc.option == "purpose":
+            self._show_error(_("Purpose:") + " " + exc.detail)
+            self.purpose_edit.setFocus()
+            return
+        self._show_error(str(exc))
 
     def _show_error(self, text: str) -> None:
         self.status_label.setStyleSheet("color: #b3261e;")
