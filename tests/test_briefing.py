@@ -289,6 +289,17 @@ def test_hostile_notes_print_literally_and_are_capped(repo, tmp_path):
         assert annot.get("/Dest") is not None  # no link made from a note
 
 
+def test_a_footnote_mark_never_starts_a_line_alone():
+    briefing.register_fonts()
+    wrapper = briefing._Wrapper()
+    width = wrapper.width("Single Economic Space", briefing.FONT, 8) + 1
+    assert wrapper.lines("Single Economic Space ⁴", width, briefing.FONT, 8) == [
+        "Single Economic", "Space ⁴"]
+    # Ordinary words still wrap one by one.
+    assert wrapper.lines("Single Economic Space four", width, briefing.FONT, 8) == [
+        "Single Economic Space", "four"]
+
+
 def test_long_notes_lists_start_pages_at_a_record(repo, tmp_path):
     for i in range(120):
         repo.create("roadmap", {"title": f"Item {i}", "due_date": "2027-01-01",

@@ -1220,8 +1220,14 @@ class _Wrapper:
                     out.extend(pieces[:-1])
                     line, used = [pieces[-1]], self.width(pieces[-1], font, size)
                 elif line and used + space + w > width:
-                    out.append(" ".join(line))
-                    line, used = [word], w
+                    if len(line) > 1 and not word.strip(_MARKS):
+                        # A footnote mark never starts a line alone: its word comes along.
+                        last = line.pop()
+                        out.append(" ".join(line))
+                        line, used = [last, word], self.width(last, font, size) + space + w
+                    else:
+                        out.append(" ".join(line))
+                        line, used = [word], w
                 else:
                     used = used + space + w if line else w
                     line.append(word)
@@ -1299,7 +1305,8 @@ def _lines_flowable(lines: list[tuple], space_after: float = 0.0,
     return Lines(lines, space_after, breaks)
 
 
-_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_MARKS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_SUPERSCRIPT = str.maketrans("0123456789", _MARKS)
 
 
 def _superscript(n: int) -> str:
