@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -52,12 +51,3 @@ def empty_repo(db_path):
     yield r
     r.close()
 
-
-def run_cli(*args: str, env: dict | None = None, input: str | None = None):
-    """Run the CLI in a subprocess, as a user would."""
-    import subprocess
-
-    full_env = dict(os.environ)
-    full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "tracker", *args], capture_output=True,
-                          text=True, env=full_env, input=input, timeout=120, cwd=ROOT)

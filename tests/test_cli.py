@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 from click.testing import CliRunner
-from conftest import run_cli
+from clirun import run_cli
 
 import tracker
 from tracker.cli import main

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+import threading
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 ORGANIZATION = "BilateralTracker"
 APPLICATION = "bilateral-tracker"
@@ -33,13 +37,44 @@ def make_application(argv: list[str]):
     QGuiApplication.setDesktopFileName(DESKTOP_FILE)
     app = QApplication.instance() or QApplication(argv)
     app.setApplicationDisplayName("Bilateral Tracker")
+    return app
+
+
+def set_application_version(app) -> None:
+    """Called once the window is up: reading the package metadata is not start-up work."""
     try:
         import tracker
 
         app.setApplicationVersion(tracker.__version__)
     except Exception:  # noqa: BLE001 - a missing version never stops the app
         pass
-    return app
+
+
+def start_auto_backup(repo) -> threading.Thread | None:
+    """The daily backup on opening, off the GUI thread: it reads the file through its own
+    read-only connection (SQLite's online backup API), so the window paints at once even for a
+    large file. Returns the thread to join before the database is closed."""
+    if repo.read_only:
+        return None
+    try:
+        from tracker import backup
+    except ImportError:
+        return None
+    newest = backup.newest_backup_time(repo.path)
+    if newest is not None and backup._utcnow() - newest <= backup.AUTO_INTERVAL:
+        return None
+    path = repo.path
+
+    def work() -> None:
+        try:
+            backup.create_backup(path)
+        except Exception as exc:  # noqa: BLE001 - a failed backup is a warning, never a crash
+            log.warning("automatic backup failed: %s", exc)
+            repo.warnings.append(str(exc))
+
+    thread = threading.Thread(target=work, name="auto-backup")
+    thread.start()
+    return thread
 
 
 def setup_language(app, option: str | None) -> str:
@@ -154,17 +189,22 @@ def main(argv: list[str] | None = None) -> int:
         show_open_error(path, error)
         return 2
 
+    from PySide6.QtCore import QTimer
+
     from ui.main_window import MainWindow, run_safety_hook
 
-    run_safety_hook("auto_backup_on_open", repo)
     window = MainWindow(repo)
     if icon is not None:
         window.setWindowIcon(icon)
     window.show()
+    backup_thread = start_auto_backup(repo)
+    QTimer.singleShot(0, lambda: set_application_version(app))
     try:
         code = app.exec()
     finally:
         window.close()
+        if backup_thread is not None:
+            backup_thread.join()
         repo = window.repo  # the user may have opened another file
         run_safety_hook("backup_on_exit", repo)
         repo.close()
