@@ -278,10 +278,7 @@ class Repository:
         params: list = []
         where = self._where(kind, search=search, status=status, trash=trash,
                             max_classification=max_classification, params=params)
-        sort = sort or kind.default_sort
-        if sort not in kind.sortable:
-            raise TrackerError(_("cannot sort {kind} by {field!r}").format(kind=kind.name,
-                                                                          field=sort))
+        sort = _sort_field(kind, sort)
         direction = "DESC" if descending else "ASC"
         cols = "*" if columns is None else ", ".join(_q(c) for c in
                                                      dict.fromkeys(["id", *columns]))
@@ -341,10 +338,7 @@ class Repository:
         params: list = []
         where = self._where(kind, search=search, status=status, trash=trash,
                             max_classification=max_classification, params=params)
-        sort = sort or kind.default_sort
-        if sort not in kind.sortable:
-            raise TrackerError(_("cannot sort {kind} by {field!r}").format(kind=kind.name,
-                                                                          field=sort))
+        sort = _sort_field(kind, sort)
         table, col = _q(kind.name), _q(sort)
         row = self.conn.execute(f"SELECT {col} FROM {table} WHERE {where} AND id = ?",
                                 [*params, record_id]).fetchone()
@@ -940,6 +934,14 @@ class Repository:
 _NOT_NULL = {"id", "title", "status", "classification", "created_at", "updated_at"}
 _IGNORED_INPUT = {"id", "uid", "created_at", "updated_at", "created_by", "updated_by", "version",
                   "deleted_at", "citations", "sources", "overdue"}
+
+def _sort_field(kind: Kind, sort: str | None) -> str:
+    """The column to sort by (the kind's default if none), refusing anything not declared."""
+    sort = sort or kind.default_sort
+    if sort not in kind.sortable:
+        raise TrackerError(_("cannot sort {kind} by {field!r}").format(kind=kind.name, field=sort))
+    return sort
+
 
 def _record_name(record: dict, record_id: int | None = None) -> str:
     title = record.get("title") or ""
