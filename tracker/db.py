@@ -239,14 +239,30 @@ def quick_check(conn: sqlite3.Connection, path: Path, *, limit: int = 1) -> None
         raise DamagedDatabase(path, "; ".join(str(r) for r in rows[:3]) or "?")
 
 
+def can_defer_check(path: Path) -> bool:
+    """True when opening ``path`` before its integrity check can write nothing to it: it is
+    already in WAL mode (no journal switch) and has no ``-wal`` content (no recovery and no
+    checkpoint on close). Only then may the check run after the window is up."""
+    try:
+        wal = Path(f"{path}-wal")
+        return path.stat().st_size > 0 and _wal_header(path) and (
+            not wal.exists() or wal.stat().st_size == 0)
+    except OSError:
+        return False
+
+
 def connect(path: str | os.PathLike, *, create: bool = True, read_only: bool = False,
-            warnings: list[str] | None = None) -> tuple[sqlite3.Connection, bool]:
+            warnings: list[str] | None = None, defer_check: bool = False
+            ) -> tuple[sqlite3.Connection, bool]:
     """Open ``path``; returns ``(connection, read_only)``.
 
     A file we may not write (or on read-only media) is opened read-only. A file that is not an
     SQLite database raises :class:`NotADatabase`, a damaged one :class:`DamagedDatabase`; either
     is left untouched. Messages the user should see (read-only, network share) are appended to
     ``warnings`` when a list is given.
+
+    ``defer_check=True`` skips the integrity check here when :func:`can_defer_check` allows it;
+    the caller must then run :func:`check_file` before its first write (the repository does).
     """
     warnings = warnings if warnings is not None else []
     path = Path(path).expanduser()
@@ -273,7 +289,9 @@ def connect(path: str | os.PathLike, *, create: bool = True, read_only: bool = F
     conn: sqlite3.Connection | None = None
     try:
         checked = not exists
-        if exists:
+        if exists and defer_check and not read_only and can_defer_check(path):
+            checked = True  # the caller checks before any write (Repository.verify)
+        elif exists:
             # Check through a read-only connection first: a damaged file must not be written to,
             # not even by a journal-mode switch or a checkpoint when the connection closes.
             checked = _check_existing(path)
@@ -302,6 +320,19 @@ def connect(path: str | os.PathLike, *, create: bool = True, read_only: bool = F
         raise NotADatabase(_("{path} is not a usable database ({error})").format(
             path=path, error=exc)) from None
     return conn, read_only
+
+
+def check_file(path: Path) -> None:
+    """The integrity check on a connection of its own (read-only, writing nothing); raises
+    :class:`DamagedDatabase`. Safe to run in another thread while the file is open."""
+    try:
+        checker = open_read_only(path)
+    except sqlite3.DatabaseError as exc:
+        raise DamagedDatabase(path, str(exc)) from None
+    try:
+        quick_check(checker, path)
+    finally:
+        checker.close()
 
 
 def _check_existing(path: Path) -> bool:
@@ -348,16 +379,24 @@ def _check_header(path: Path) -> None:
                            .format(path=path))
 
 
-def migrate(conn: sqlite3.Connection) -> list[str]:
-    """Apply pending migrations under one immediate lock, so two processes cannot race."""
-    from .schema import MIGRATION_SET, migrations, names
+def needs_migration(conn: sqlite3.Connection) -> bool:
+    """True if a migration is pending (read from the migrations table; ~0.1 s cheaper than
+    asking sqlite-utils, which it does not import)."""
+    from .schema import MIGRATION_SET, names
 
-    try:  # up to date (nearly every start): done without importing sqlite_utils (~0.1 s)
+    try:
         applied = {row[0] for row in conn.execute(
             "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", (MIGRATION_SET,))}
     except sqlite3.OperationalError:  # a new file: no migrations table yet
         applied = set()
-    if applied >= set(names()):
+    return not applied >= set(names())
+
+
+def migrate(conn: sqlite3.Connection) -> list[str]:
+    """Apply pending migrations under one immediate lock, so two processes cannot race."""
+    from .schema import migrations
+
+    if not needs_migration(conn):  # nearly every start: known without importing sqlite_utils
         return []
     from sqlite_utils import Database
 

@@ -12,6 +12,7 @@ import getpass
 import json
 import os
 import sqlite3
+import threading
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -146,13 +147,36 @@ class Repository:
     """A session on one database file."""
 
     def __init__(self, path: str | os.PathLike, *, create: bool = True, read_only: bool = False,
-                 user: str | None = None, seed: bool = False):
+                 user: str | None = None, seed: bool = False, background_check: bool = False):
+        """``background_check=True`` (the GUI): a file that can be read without writing to it
+        opens at once and its integrity check runs in a thread; every write waits for that
+        check and is refused if it failed, so a damaged file is still never written to."""
         self.path = Path(path).expanduser()
         # A zero-byte file is one we created and never got to fill (e.g. a crash on first run).
         is_new = not self.path.exists() or self.path.stat().st_size == 0
         self.warnings: list[str] = []  # read-only reason, network share: show these to the user
+        self._check_thread: threading.Thread | None = None
+        self._check_error: Exception | None = None
+        self.damage: str | None = None  # what the background integrity check found
+        deferred = background_check and not is_new and not read_only and _db.can_defer_check(
+            self.path)
         self.conn, self.read_only = _db.connect(self.path, create=create, read_only=read_only,
-                                                warnings=self.warnings)
+                                                warnings=self.warnings, defer_check=deferred)
+        if deferred and not self.read_only:
+            try:
+                check_now = _db.needs_migration(self.conn)  # a migration writes: check first
+            except sqlite3.DatabaseError:
+                check_now = True  # unreadable already: the check says why
+            if check_now:
+                self._run_check()
+                if self._check_error is not None:
+                    error = self._check_error
+                    self.conn.close()
+                    raise error
+            else:
+                self._check_thread = threading.Thread(target=self._run_check,
+                                                      name="integrity-check", daemon=True)
+                self._check_thread.start()
         self.user = user or _os_user()
         self._undo: list[_UndoStep] = []
         self._redo: list[_UndoStep] = []
@@ -168,9 +192,42 @@ class Repository:
 
     # -- plumbing -----------------------------------------------------------------------------
 
-    def close(self) -> None:
+    def _run_check(self) -> None:
         try:
-            if not self.read_only:
+            _db.check_file(self.path)
+        except _db.DamagedDatabase as exc:
+            self._check_error = exc
+            self.damage = _(
+                "{path} is damaged: its integrity check failed ({detail}). Nothing has been "
+                "written to it and editing is disabled. Restore the newest good backup (File > "
+                "Backups..., or the command 'restore').").format(path=self.path, detail=exc.detail)
+        except Exception as exc:  # noqa: BLE001 - kept and raised to every later write
+            self._check_error = exc
+            self.damage = str(exc)
+
+    def verify(self, timeout: float | None = None) -> Exception | None:
+        """Wait for the integrity check of a background-checked file (``None`` if it passed or
+        was done on opening). A failure turns the session read-only with the reason in
+        ``warnings``; writes are refused with it."""
+        thread = self._check_thread
+        if thread is not None:
+            thread.join(timeout)
+            if thread.is_alive():
+                return None
+            self._check_thread = None
+            if self._check_error is not None and not self.read_only:
+                self.read_only = True
+                self.warnings.append(self.damage)
+        return self._check_error
+
+    def check_pending(self) -> bool:
+        """True while the background integrity check is still running."""
+        return self._check_thread is not None and self._check_thread.is_alive()
+
+    def close(self) -> None:
+        damaged = self.verify() is not None
+        try:
+            if not self.read_only and not damaged:
                 self.conn.execute("PRAGMA optimize")
         except sqlite3.Error:
             pass
@@ -185,6 +242,11 @@ class Repository:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One immediate write transaction; rolled back whole on any error."""
+        if self._check_thread is not None or self._check_error is not None:
+            error = self.verify()  # a background-checked file: no write before its check
+            if error is not None:
+                raise StorageError(_("the change was not saved: {error}").format(
+                    error=self.damage))
         if self.read_only:
             raise ReadOnlyError(self.path)
         try:

@@ -137,7 +137,7 @@ def open_repository(path: Path):
     from tracker.repository import Repository, TrackerError
 
     try:
-        return Repository(path, seed=True), None
+        return Repository(path, seed=True, background_check=True), None
     except (DatabaseError, TrackerError, OSError) as exc:
         return None, str(exc)
     except Exception as exc:  # noqa: BLE001 - sqlite3 errors: shown, never a traceback
@@ -197,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     if icon is not None:
         window.setWindowIcon(icon)
     window.show()
+    QTimer.singleShot(0, window.watch_integrity)
     backup_thread = start_auto_backup(repo)
     QTimer.singleShot(0, lambda: set_application_version(app))
     try:

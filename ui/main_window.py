@@ -494,13 +494,31 @@ class MainWindow(QMainWindow):
     def _apply_read_only(self) -> None:
         ro = self.repo.read_only
         self.banner.setVisible(ro)
-        if ro:
+        damage = getattr(self.repo, "damage", None)
+        if ro and damage:
+            self.banner.setText(damage)
+        elif ro:
             self.banner.setText(_("{path} is open read-only (the file or its folder cannot be "
                                   "written). You can read and search; editing is disabled.")
                                 .format(path=self.repo.path))
         for page in self.pages.values():
             if hasattr(page, "set_read_only"):
                 page.set_read_only(ro)
+
+    def watch_integrity(self) -> None:
+        """A file opened before its integrity check (large files open at once): when the check
+        in the background finds damage, editing is disabled and the reason shown."""
+        repo = self.repo
+        if not hasattr(repo, "check_pending"):
+            return
+        if repo.check_pending():
+            QTimer.singleShot(100, self.watch_integrity)
+            return
+        if repo.verify() is not None:
+            self._apply_read_only()
+            self._update_status()
+            self._update_actions()
+            QMessageBox.critical(self, _("Bilateral Tracker"), repo.damage or "")
 
     def poll(self) -> None:
         """Notice writes by other processes or windows and refresh what is shown."""

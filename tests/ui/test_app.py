@@ -190,3 +190,30 @@ def test_window_icon_has_every_pixel_aligned_size(qapp):
     assert icon is not None and not icon.isNull()
     sizes = {s.width() for s in icon.availableSizes()}
     assert set(ICON_SIZES) <= sizes
+
+
+def test_damage_found_after_the_window_opened_disables_editing(tmp_path, make_window, qtbot,
+                                                               dialogs):
+    """A large file opens before its integrity check; damage the check finds afterwards is shown,
+    editing is disabled, and the file is not written to."""
+    from tracker.repository import Repository
+
+    path = tmp_path / "tracker.db"
+    Repository(path, seed=True).close()
+    data = bytearray(path.read_bytes())
+    page = len(data) // 4096 - 1  # a data page: the schema stays readable
+    data[4096 * (page - 1) + 8: 4096 * (page - 1) + 2008] = bytes(range(250)) * 8
+    path.write_bytes(bytes(data))
+    before = path.read_bytes()
+
+    repo = Repository(path, background_check=True)
+    dialogs.answers.append(None)  # the message about the damage
+    window = make_window(repo)
+    window.watch_integrity()
+    qtbot.waitUntil(window.banner.isVisible)
+    assert "damaged" in window.banner.text()
+    assert not window.save_action.isEnabled() and not window.new_action.isEnabled()
+    assert any(kind == "critical" and "damaged" in text for kind, _t, text in dialogs.calls)
+    window.close()
+    repo.close()
+    assert path.read_bytes() == before
