@@ -14,21 +14,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from clirun import run_cli
 
 from tracker import backup
 from tracker.records import KIND_ORDER
 from tracker.repository import Repository
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """The CLI in a subprocess, as a user runs it (not imported from conftest: tests/ui has its
-    own conftest module and the name is ambiguous when both folders are collected)."""
-    full_env = dict(os.environ)
-    full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "tracker", *args], capture_output=True,
-                          text=True, env=full_env, timeout=120, cwd=ROOT)
 
 
 UTC = dt.UTC
