@@ -1572,11 +1572,18 @@ def _canvas_class(decor: _Decor, today: _dt.date):
         # A briefing draws thousands of one-line strings (table cells, appendix lines). For the
         # plain case (TrueType font, no spacing, rise or direction) write the text operators
         # directly: reportlab's general path builds a text object and measures every string.
-        def drawString(self, x, y, text, mode=None, charSpace=0, direction=None,
-                       wordSpace=None, shaping=False):
+        def _plain_font(self, mode, charSpace, direction, wordSpace, shaping):
+            """The TrueType font when the fast path applies, else None."""
             font = getFont(self._fontname)
             if mode is not None or charSpace or direction or wordSpace or shaping or \
                     not font._dynamicFont:
+                return None
+            return font
+
+        def drawString(self, x, y, text, mode=None, charSpace=0, direction=None,
+                       wordSpace=None, shaping=False):
+            font = self._plain_font(mode, charSpace, direction, wordSpace, shaping)
+            if font is None:
                 return Canvas.drawString(self, x, y, text, mode, charSpace, direction,
                                          wordSpace, shaping)
             self._bt_text(font, x, y, text)
@@ -1584,9 +1591,8 @@ def _canvas_class(decor: _Decor, today: _dt.date):
 
         def drawRightString(self, x, y, text, mode=None, charSpace=0, direction=None,
                             wordSpace=None, shaping=False):
-            font = getFont(self._fontname)
-            if mode is not None or charSpace or direction or wordSpace or shaping or \
-                    not font._dynamicFont:
+            font = self._plain_font(mode, charSpace, direction, wordSpace, shaping)
+            if font is None:
                 return Canvas.drawRightString(self, x, y, text, mode, charSpace, direction,
                                               wordSpace, shaping)
             self._bt_text(font, x - font.stringWidth(text, self._fontsize), y, text)
