@@ -197,15 +197,23 @@ def main(argv: list[str] | None = None) -> int:
     if icon is not None:
         window.setWindowIcon(icon)
     window.show()
-    QTimer.singleShot(0, window.watch_integrity)
-    backup_thread = start_auto_backup(repo)
-    QTimer.singleShot(0, lambda: set_application_version(app))
+    # What the user does not need in order to see the window waits for its first frame.
+    backup_threads: list[threading.Thread] = []
+
+    def after_first_paint() -> None:
+        window.watch_integrity()
+        thread = start_auto_backup(repo)
+        if thread is not None:
+            backup_threads.append(thread)
+        QTimer.singleShot(0, lambda: set_application_version(app))
+
+    window.after_first_paint(after_first_paint)
     try:
         code = app.exec()
     finally:
         window.close()
-        if backup_thread is not None:
-            backup_thread.join()
+        for thread in backup_threads:
+            thread.join()
         repo = window.repo  # the user may have opened another file
         run_safety_hook("backup_on_exit", repo)
         repo.close()

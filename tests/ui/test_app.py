@@ -128,6 +128,61 @@ def test_python_dash_m_ui_starts_and_shows_the_window(tmp_path):
     assert "Traceback" not in out.stderr
 
 
+def test_work_the_window_does_not_need_waits_for_its_first_frame(tmp_path):
+    """The daily backup, the integrity watch and the version start only once the window has been
+    painted (they used to run in the first event-loop pass, before it), and they do run."""
+    code = (
+        "import sys, threading; from PySide6.QtCore import QEvent, QObject, QTimer\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "import ui.app as a, ui.main_window as mw\n"
+        "from tracker import backup\n"
+        "log = []\n"
+        "made = backup.create_backup\n"
+        "def create(path): log.append('backup'); return made(path)\n"
+        "backup.create_backup = create\n"
+        "watch = mw.MainWindow.watch_integrity\n"
+        "def watched(self): log.append('watch'); watch(self)\n"
+        "mw.MainWindow.watch_integrity = watched\n"
+        "class Paint(QObject):\n"
+        "    def eventFilter(self, obj, ev):\n"
+        "        if ev.type() == QEvent.Type.Paint and isinstance(obj, mw.MainWindow):\n"
+        "            log.append('paint')\n"
+        "        return False\n"
+        "show = mw.MainWindow.show\n"
+        "def shown(self):\n"
+        "    self._paint_log = Paint(); self.installEventFilter(self._paint_log); show(self)\n"
+        "mw.MainWindow.show = shown\n"
+        "orig = a.make_application\n"
+        "def make(argv):\n"
+        "    app = orig(argv)\n"
+        "    def check():\n"
+        "        for t in threading.enumerate():\n"
+        "            if t.name == 'auto-backup': t.join()\n"
+        "        print('LOG', ' '.join(log), '|', app.applicationVersion(), flush=True)\n"
+        "        app.quit()\n"
+        "    QTimer.singleShot(1500, check)\n"
+        "    return app\n"
+        "a.make_application = make\n"
+        "sys.exit(a.main(sys.argv[1:]))\n")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path),
+               XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_DATA_HOME=str(tmp_path / "data"))
+    db = tmp_path / "p.db"
+    with Repository(db, seed=True):
+        pass
+    out = subprocess.run([sys.executable, "-c", code, "--db", str(db)],
+                         capture_output=True, text=True, timeout=60, env=env)
+    assert out.returncode == 0, out.stderr
+    line = next(x for x in out.stdout.splitlines() if x.startswith("LOG"))
+    events, version = line[4:].split("|")
+    events = events.split()
+    assert events[0] == "paint", events  # nothing of that work ran before the first frame
+    assert "watch" in events and "backup" in events, events
+    assert version.strip() not in ("", "0.0.0")
+    import tracker
+
+    assert version.strip() == tracker.__version__
+
+
 def test_high_dpi_layout_at_1024x768(tmp_path):
     """At devicePixelRatio 2 (QT_SCALE_FACTOR=2) the window still lays out at 1024x768."""
     code = (
