@@ -290,6 +290,9 @@ import os, sys
 sys.path.insert(0, {root!r})
 from tracker.repository import Repository
 if os.geteuid() == 0:
+    # the tracker imports these on first use; here the interpreter's library lives under /root,
+    # which the unprivileged user cannot read
+    import getpass, hashlib, uuid  # noqa: E401,F401
     os.setgid(65534)
     os.setuid(65534)
 path = {path!r}

@@ -8,12 +8,10 @@ Writes return a :class:`Change` saying what changed, so windows refresh only tha
 from __future__ import annotations
 
 import datetime as _dt
-import getpass
 import json
 import os
 import sqlite3
 import threading
-import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -131,10 +129,18 @@ def _now() -> str:
 
 
 def _os_user() -> str:
+    import getpass  # only here: a start-up that writes nothing does not pay for it
+
     try:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - no user name in the environment
         return os.environ.get("USERNAME") or "unknown"
+
+
+def _new_uid() -> str:
+    import uuid  # imported on the first new record: ~2 ms a read-only start-up does not need
+
+    return str(uuid.uuid4())
 
 
 def _q(name: str) -> str:
@@ -635,7 +641,7 @@ class Repository:
         now = _now()
         row = {f.name: record.get(f.name) for f in kind.stored_fields}
         row.update({
-            "uid": uid or str(uuid.uuid4()),
+            "uid": uid or _new_uid(),
             "created_at": now, "updated_at": now,
             "created_by": self.user, "updated_by": self.user,
             "version": 1, "deleted_at": None,

@@ -8,7 +8,6 @@ indexed text and the query are folded the same way: Unicode case folding (Cyrill
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 
@@ -44,8 +43,16 @@ def search_rowid(kind_name: str, record_id: int) -> int | None:
     """
     if not 0 < record_id < 2**ROWID_BITS:
         return None
-    code = int.from_bytes(hashlib.blake2b(kind_name.encode(), digest_size=2).digest(), "big")
+    code = _kind_codes.get(kind_name)
+    if code is None:
+        import hashlib  # ~2.5 ms to import: paid on the first write or search, not at start-up
+
+        code = int.from_bytes(hashlib.blake2b(kind_name.encode(), digest_size=2).digest(), "big")
+        _kind_codes[kind_name] = code
     return ((code + 1) << ROWID_BITS) | record_id
+
+
+_kind_codes: dict[str, int] = {}
 
 
 def terms(text: str) -> list[str]:
