@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from tracker.records import KINDS
+from tracker.records import KIND_ORDER, KINDS
 from tracker.repository import (
     ConflictError,
     NotFound,
@@ -265,6 +265,8 @@ def test_figures_match_sql(repo):
     assert f["next_meeting"]["title"] == "Next session"
     assert f["roadmap_done"] == 1 and f["roadmap_in_progress"] == 1
     assert repo.figures(today, max_classification="internal")["plants_operating_sites"] == 13
+    for kind in KIND_ORDER:  # the dashboard's totals are the pages' counts
+        assert f[f"{kind}_total"] == repo.count(kind), kind
 
 
 def test_settings_and_presets_are_audited(repo):

@@ -969,6 +969,7 @@ class Repository:
             "agreements_in_force": scalar(
                 f"SELECT count(*) FROM agreements WHERE status = 'in_force' AND {live}"),
             "agreements_total": scalar(f"SELECT count(*) FROM agreements WHERE {live}"),
+            "plants_total": scalar(f"SELECT count(*) FROM plants WHERE {live}"),
             "plants_operating_sites": scalar(
                 f"SELECT sum(count) FROM plants WHERE status = 'operating' AND {live}"),
             "plants_sites_total": scalar(f"SELECT sum(count) FROM plants WHERE {live}"),

@@ -197,17 +197,17 @@ def main(argv: list[str] | None = None) -> int:
     if icon is not None:
         window.setWindowIcon(icon)
     window.show()
-    # What the user does not need in order to see the window waits for its first frame.
+    # What the user does not need in order to see the window and its start page comes after.
     backup_threads: list[threading.Thread] = []
 
-    def after_first_paint() -> None:
+    def when_settled() -> None:
         window.watch_integrity()
         thread = start_auto_backup(repo)
         if thread is not None:
             backup_threads.append(thread)
         QTimer.singleShot(0, lambda: set_application_version(app))
 
-    window.after_first_paint(after_first_paint)
+    window.when_settled(when_settled)
     try:
         code = app.exec()
     finally:

@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 SIZE = (1280, 800)
@@ -54,6 +55,11 @@ def take(outdir: Path, language: str = "en") -> list[Path]:
     window = MainWindow(repo, poll_ms=0)
     window.resize(*SIZE)
     window.show()
+    for _i in range(200):  # the start page is built after the first frame
+        if window.painted:
+            break
+        app.processEvents()
+        time.sleep(0.005)
     _settle(app)
 
     window.go_to("dashboard")

@@ -73,6 +73,7 @@ def make_window(qtbot, _isolated_settings):
             window.resize(*size)
         window.show()
         qtbot.waitExposed(window)
+        qtbot.waitUntil(lambda: window.painted)  # the start page is built after the first frame
         windows.append(window)
         return window
 

@@ -183,6 +183,47 @@ def test_work_the_window_does_not_need_waits_for_its_first_frame(tmp_path):
     assert version.strip() == tracker.__version__
 
 
+def test_the_first_frame_is_painted_before_the_qt_namespace_is_built(tmp_path):
+    """PySide6 builds all 93 enums of ``Qt`` on its first use (~11 ms, a tenth of the bare
+    window's start-up): the code that runs before the window's first frame must not need it.
+    (bench/run.py measures the time; this names the place that breaks it.)"""
+    code = (
+        "import os, sys; import PySide6.QtCore as core\n"
+        "from PySide6.QtCore import QEvent, QObject, QTimer\n"
+        "import ui.app as a, ui.main_window as mw\n"
+        "class Paint(QObject):\n"
+        "    def eventFilter(self, obj, ev):\n"
+        "        if ev.type() == QEvent.Type.Paint:\n"
+        "            print('QT-BUILT', 'Qt' in vars(core), flush=True); os._exit(0)\n"
+        "        return False\n"
+        "show = mw.MainWindow.show\n"
+        "def shown(self):\n"
+        "    self._p = Paint(); self.installEventFilter(self._p); show(self)\n"
+        "mw.MainWindow.show = shown\n"
+        "sys.exit(a.main(sys.argv[1:]))\n")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path),
+               XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_DATA_HOME=str(tmp_path / "data"))
+    out = subprocess.run([sys.executable, "-c", code, "--db", str(tmp_path / "q.db")],
+                         capture_output=True, text=True, timeout=60, env=env)
+    assert out.returncode == 0, out.stderr
+    assert "QT-BUILT False" in out.stdout, out.stdout + out.stderr
+
+
+def test_set_enum_property_sets_by_name_and_refuses_unknown_names(qapp):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel
+
+    from ui.main_window import set_enum_property
+
+    label = QLabel()
+    set_enum_property(label, "textFormat", "PlainText")
+    assert label.textFormat() == Qt.TextFormat.PlainText
+    with pytest.raises(ValueError, match="textFormat"):
+        set_enum_property(label, "textFormat", "NoSuchFormat")
+    with pytest.raises(ValueError, match="noSuchProperty"):
+        set_enum_property(label, "noSuchProperty", "PlainText")
+
+
 def test_high_dpi_layout_at_1024x768(tmp_path):
     """At devicePixelRatio 2 (QT_SCALE_FACTOR=2) the window still lays out at 1024x768."""
     code = (

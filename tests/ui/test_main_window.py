@@ -97,7 +97,10 @@ def test_pages_by_keyboard(main_window, qtbot):
 
 
 def test_status_bar_shows_path_count_and_state(main_window, repo):
+    assert main_window.current_name() == "dashboard"
+    assert main_window.count_label.text() == records(sum(repo.count(k) for k in KIND_ORDER))
     assert main_window.path_label.text() == str(repo.path)
+    assert main_window.path_label.textFormat() == Qt.TextFormat.PlainText
     assert main_window.ro_label.text() == "Editable"
     assert not main_window.banner.isVisible()
     main_window.go_to("people")
