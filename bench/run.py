@@ -6,6 +6,8 @@ Generates synthetic databases (``tracker.generate``) in a temporary folder, then
 
   startup         process start to the main window's first paint (median), vs a bare PySide6
                   QMainWindow + QTableView that quits after its first paint; target ratio <= 1.5
+  startup_dashboard  the same to the paint that shows the dashboard with its figures (context,
+                  no target: the first frame is the window around an empty page)
   table_open      the Road-map page (model + view) at full size: first screen painted,
   table_sort      a sort by due date, a text filter, a jump to the last row -- each <= 100 ms;
   table_filter    floor: the same page's first paint over an empty database
@@ -21,7 +23,8 @@ Generates synthetic databases (``tracker.generate``) in a temporary folder, then
 
 ``--quick`` keeps 100,000 road-map items (the other kinds get 10,000) and skips briefing_10000.
 ``--json`` prints one object ``{"<figure>": {"value", "unit", "floor", "ratio", "target", "ok"}}``
-on stdout (progress goes to stderr). The exit status is 1 when a target is missed.
+on stdout (``target`` and ``ok`` are null for a figure given for context only; progress goes to
+stderr). The exit status is 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -58,20 +61,22 @@ class Figures:
     def __init__(self):
         self.items: dict[str, dict] = {}
 
-    def add(self, name: str, value: float, unit: str, floor: float | None, *, target: str,
-            ok: bool, note: str = "") -> None:
+    def add(self, name: str, value: float, unit: str, floor: float | None, *,
+            target: str | None, ok: bool | None, note: str = "") -> None:
+        """``target`` None: a figure reported for context, with no target (``ok`` None)."""
         ratio = (value / floor) if floor else None
         self.items[name] = {
             "value": round(value, 4), "unit": unit,
             "floor": None if floor is None else round(floor, 4),
             "ratio": None if ratio is None else round(ratio, 3),
-            "target": target, "ok": bool(ok),
+            "target": target, "ok": None if target is None else bool(ok),
         }
         if note:
             self.items[name]["note"] = note
         shown = f"{value:.1f} {unit}" if unit != "s" else f"{value:.2f} s"
         log(f"  {name}: {shown} (floor {floor if floor is None else round(floor, 3)}, "
-            f"ratio {self.items[name]['ratio']}) {target} -> {'ok' if ok else 'MISS'}")
+            f"ratio {self.items[name]['ratio']})"
+            + ("" if target is None else f" {target} -> {'ok' if ok else 'MISS'}"))
 
     def fail(self, name: str, note: str) -> None:
         self.items[name] = {"value": None, "unit": "", "floor": None, "ratio": None,
@@ -85,7 +90,8 @@ class Figures:
             value = "failed" if f["value"] is None else _fmt(f["value"], f["unit"])
             floor = "" if f["floor"] is None else _fmt(f["floor"], f["unit"])
             ratio = "" if f["ratio"] is None else f"{f['ratio']:.2f}"
-            rows.append((name, value, floor, ratio, f["target"], "yes" if f["ok"] else "**no**"))
+            holds = "–" if f["ok"] is None else "yes" if f["ok"] else "**no**"
+            rows.append((name, value, floor, ratio, f["target"] or "none (context)", holds))
         widths = [max(len(str(r[i])) for r in (head, *rows)) for i in range(len(head))]
         lines = ["| " + " | ".join(str(c).ljust(w) for c, w in zip(head, widths, strict=True))
                  + " |",
@@ -272,10 +278,10 @@ def measure_startup(figs: Figures, db: Path, small: Path, home: Path, runs: int)
         compileall.compile_dir(str(ROOT / package), quiet=1)
     env = gui_env(home)
 
-    def app_command(path: Path) -> list[str]:
+    def app_command(path: Path, until: str = "paint") -> list[str]:
         # the first-paint watcher is installed from outside, on the main window alone, exactly
         # as on the bare window (bench/probes.py)
-        return [sys.executable, str(PROBES), "app_window", str(path)]
+        return [sys.executable, str(PROBES), "app_window", str(path), until]
 
     app_cmd = app_command(db)
     bare_cmd = [sys.executable, str(PROBES), "bare_window"]
@@ -296,16 +302,23 @@ def measure_startup(figs: Figures, db: Path, small: Path, home: Path, runs: int)
 
     first = run(app_cmd)  # the first start of the day backs the file up; later starts do not
     run(bare_cmd)
-    app_times, bare_times = [], []
+    app_times, bare_times, dashboard_times = [], [], []
     for _i in range(runs):
         bare_times.append(run(bare_cmd))
         app_times.append(run(app_cmd))
+        dashboard_times.append(run(app_command(db, "dashboard")))
     run(app_command(small))
     small_time = statistics.median(run(app_command(small)) for _i in range(runs))
     value, floor = statistics.median(app_times), statistics.median(bare_times)
     figs.add("startup", value, "s", floor, target="ratio <= 1.5", ok=value <= 1.5 * floor,
              note="first-paint watcher on the main window, as on the bare window; first start "
                   f"of the day {first:.2f} s; on the article-seeded database {small_time:.2f} s")
+    # The first frame is the window around an empty page; the dashboard and its figures (SQL
+    # over every kind) follow it. This is when a user sees them.
+    dashboard = statistics.median(dashboard_times)
+    figs.add("startup_dashboard", dashboard, "s", floor, target=None, ok=None,
+             note="process start to the paint that shows the dashboard with its figures (the "
+                  "first frame shows the window around an empty page; no target of its own)")
 
 
 def measure_briefing_1000(figs: Figures, db: Path, work: Path, runs: int) -> None:
@@ -389,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
             ("save", ("save",), lambda: measure_save(figs, big)),
             ("table", ("table_open", "table_sort", "table_filter", "table_scroll_end",
                        "table_memory"), lambda: measure_table(figs, big, empty, home, runs)),
-            ("startup", ("startup",), lambda: measure_startup(
+            ("startup", ("startup", "startup_dashboard"), lambda: measure_startup(
                 figs, big, ready(work / "seeded.db", 0, {}), home, runs)),
             ("briefing", ("briefing_1000",), lambda: measure_briefing_1000(
                 figs, ready(work / "briefing1000.db", 20, {"roadmap": 1000}), work, runs)),
@@ -420,7 +433,7 @@ def main(argv: list[str] | None = None) -> int:
               f"Python {info['python']}; {info['qt']}; SQLite {info['sqlite']}; "
               f"reportlab {info['reportlab']}")
         print(figs.table())
-    return 0 if all(f["ok"] for f in figs.items.values()) else 1
+    return 0 if all(f["ok"] is not False for f in figs.items.values()) else 1
 
 
 if __name__ == "__main__":
