@@ -269,6 +269,30 @@ def test_figures_match_sql(repo):
         assert f[f"{kind}_total"] == repo.count(kind), kind
 
 
+def test_figures_list_meetings_upcoming_soonest_first_and_held_newest_first(repo):
+    today = dt.date(2026, 11, 27)
+    for title, start, status in [("Old", "2020-01-01", "held"), ("Newer", "2025-06-01", "held"),
+                                 ("Undated talks", None, "held"),
+                                 ("Later", "2027-05-01", "planned"),
+                                 ("Sooner", "2026-12-01", "planned"),
+                                 ("Past plan", "2026-01-01", "planned"),
+                                 ("Called off", "2026-12-02", "cancelled")]:
+        repo.create("meetings", {"title": title, "start_date": start, "status": status})
+    gone = repo.create("meetings", {"title": "Deleted", "start_date": "2026-12-01",
+                                    "status": "planned"})
+    repo.delete("meetings", gone.record_id)
+    f = repo.figures(today, limit=50)
+    upcoming = [m["title"] for m in f["upcoming_meetings"]]
+    assert upcoming[:2] == ["Sooner", "Later"] and "Past plan" not in upcoming
+    assert "Called off" not in upcoming and "Deleted" not in upcoming
+    assert f["upcoming_total"] == len(upcoming)
+    held = [m["title"] for m in f["recent_meetings"]]
+    dated = [m["start_date"] for m in f["recent_meetings"] if m["start_date"]]
+    assert dated == sorted(dated, reverse=True)  # newest first
+    assert held.index("Newer") < held.index("Old") < held.index("Undated talks")
+    assert all(m["status"] == "held" for m in f["recent_meetings"]) and len(held) <= 10
+
+
 def test_settings_and_presets_are_audited(repo):
     repo.set_settings({"partner_country": "Uzbekistan"})
     assert repo.sides() == ("Belarus", "Uzbekistan")
