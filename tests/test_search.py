@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tracker.search import fold, match_expression
+from tracker.search import fold, highlight_spans, match_expression, terms
 
 HOSTILE = ['"', '"x', "x AND", "AND", "NEAR(", "NEAR(a b", "title:x", "body : word", "-x", "*",
            "x*", "OPS-306", "(", ")", "^", "'", "''", "%", "_", "\\", "\x00", "😀", "=cmd",
@@ -86,3 +86,37 @@ def test_results_grouped_by_kind(repo):
     from tracker.records import KIND_ORDER
 
     assert kinds == sorted(kinds, key=KIND_ORDER.index)
+
+
+# --- highlighting what a search matched (shown in the search dialog) ------------------------------
+
+def _marked(text: str, query: str) -> list[str]:
+    return [text[a:b] for a, b in highlight_spans(text, query)]
+
+
+def test_highlight_marks_word_beginnings_as_the_search_matches_them():
+    text = "Тракторный завод: поставка тракторов МТЗ в Казахстан, ёлки и Ёж"
+    assert _marked(text, "трактор") == ["Трактор", "трактор"]
+    assert _marked(text, "казах") == ["Казах"]
+    assert _marked(text, "елки еж") == ["ёлки", "Ёж"]  # ё/е and case fold as in the search
+    assert _marked(text, "в") == ["в"]  # one letter: whole words only ("в", not "вод")
+    assert _marked(text, "завод трактор") == ["Трактор", "завод", "трактор"]
+    assert _marked(text, "ктор") == []  # inside a word: the search does not match it either
+    assert _marked("", "x") == [] and _marked("text", "") == [] and _marked("text", "  ") == []
+
+
+def test_highlight_survives_letters_that_fold_to_several():
+    text = "Straße STRASSE straße"
+    assert _marked(text, "strasse") == ["Straße", "STRASSE", "straße"]
+
+
+@given(st.text(max_size=120), st.text(max_size=30))
+def test_highlight_spans_are_ordered_apart_and_each_begins_with_a_query_word(text, query):
+    words = terms(query)
+    last = 0
+    for start, end in highlight_spans(text, query):
+        assert last <= start < end <= len(text)
+        last = end
+        marked = fold(text[start:end])
+        assert any(marked.startswith(w) for w in words), (marked, words)
+        assert start == 0 or not fold(text[start - 1]).isalnum()  # at the start of a word

@@ -60,6 +60,36 @@ def terms(text: str) -> list[str]:
     return words[:MAX_TERMS]
 
 
+def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
+    """Where ``text`` shows what a search for ``query`` matched: (start, end) ranges of ``text``,
+    in order and apart, one per word of ``text`` that begins with a word of the query (the whole
+    word for one-letter query words), folded as the search folds (case, ё/е). For display only:
+    the search itself runs in FTS5."""
+    words = terms(query)
+    if not text or not words:
+        return []
+    folded_parts: list[str] = []
+    origin: list[int] = []  # the index in ``text`` of each folded character
+    for i, ch in enumerate(text):
+        f = fold(ch)
+        folded_parts.append(f)
+        origin.extend([i] * len(f))
+    folded = "".join(folded_parts)
+    longest_first = sorted(set(words), key=len, reverse=True)
+    spans: list[tuple[int, int]] = []
+    for m in _WORD_RE.finditer(folded):
+        token = m.group()
+        for w in longest_first:
+            if token.startswith(w) if len(w) > 1 else token == w:
+                start = origin[m.start()]
+                end = origin[m.start() + len(w) - 1] + 1
+                if spans and start < spans[-1][1]:
+                    break
+                spans.append((start, end))
+                break
+    return spans
+
+
 def match_expression(text: str, kinds: list[str] | tuple[str, ...] | None = None) -> str | None:
     """An FTS5 MATCH expression for ``text``, or None if there is nothing to find.
 

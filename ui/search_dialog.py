@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtCore import QEvent, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QLabel,
     QLineEdit,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -15,10 +19,82 @@ from PySide6.QtWidgets import (
 
 from tracker.i18n import _
 from tracker.records import get_kind, is_overdue
+from tracker.search import highlight_spans
 
 from .models import OVERDUE_COLOR
 
 HIT_ROLE = Qt.ItemDataRole.UserRole
+MARK_BACKGROUND = QColor("#fff0a8")  # behind matched words (not on the selected row)
+
+
+class HighlightDelegate(QStyledItemDelegate):
+    """Draws a result's title and text with the words the search matched in bold on a light
+    marker (``tracker.search.highlight_spans``); the rest as the view would, elided at the
+    right."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.query = ""
+
+    def segments(self, text: str) -> list[tuple[str, bool]]:
+        """``text`` cut into (part, matched) pieces, in order."""
+        out: list[tuple[str, bool]] = []
+        at = 0
+        for start, end in highlight_spans(text, self.query) if self.query else []:
+            if start > at:
+                out.append((text[at:start], False))
+            out.append((text[start:end], True))
+            at = end
+        if at < len(text):
+            out.append((text[at:], False))
+        return out
+
+    def paint(self, painter, option, index) -> None:
+        text = index.data(Qt.ItemDataRole.DisplayRole)
+        parts = self.segments(text) if isinstance(text, str) and index.parent().isValid() \
+            else []
+        if not any(matched for _part, matched in parts):
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        widget = opt.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, widget)
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, widget) + 1
+        rect = rect.adjusted(margin, 0, -margin, 0)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        brush = index.data(Qt.ItemDataRole.ForegroundRole)
+        color = (opt.palette.color(QPalette.ColorRole.HighlightedText) if selected
+                 else brush.color() if isinstance(brush, QBrush)
+                 else opt.palette.color(QPalette.ColorRole.Text))
+        bold = QFont(opt.font)
+        bold.setBold(True)
+        painter.save()
+        painter.setClipRect(rect)
+        x = rect.left()
+        for whole, matched in parts:
+            font = bold if matched else opt.font
+            metrics = QFontMetrics(font)
+            room = rect.right() + 1 - x
+            part = whole
+            width = metrics.horizontalAdvance(part)
+            if width > room:
+                part = metrics.elidedText(part, Qt.TextElideMode.ElideRight, room)
+                width = metrics.horizontalAdvance(part)
+            box = QRect(x, rect.top(), width, rect.height())
+            if matched and not selected:
+                painter.fillRect(box.adjusted(0, 2, 0, -2), MARK_BACKGROUND)
+            painter.setFont(font)
+            painter.setPen(color)
+            painter.drawText(box, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                             part)
+            x += width
+            if x > rect.right():
+                break
+        painter.restore()
 
 
 class SearchDialog(QDialog):
@@ -41,6 +117,9 @@ class SearchDialog(QDialog):
         self.results.setColumnWidth(0, 330)
         self.results.setColumnWidth(1, 110)
         self.results.itemActivated.connect(self._activated)
+        self.highlighter = HighlightDelegate(self.results)
+        for column in (0, 2):  # the title and the text around the match
+            self.results.setItemDelegateForColumn(column, self.highlighter)
         self.status = QLabel()
         layout = QVBoxLayout(self)
         layout.addWidget(self.edit)
@@ -91,6 +170,7 @@ class SearchDialog(QDialog):
         self._searched = text
         self.results.clear()
         self.hits = self.repo.search(text) if text.strip() else []
+        self.highlighter.query = text
         groups: dict[str, QTreeWidgetItem] = {}
         bold = QFont(self.results.font())
         bold.setBold(True)

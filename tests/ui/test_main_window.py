@@ -328,6 +328,24 @@ def test_global_search_as_you_type_and_enter_opens(main_window, repo, qtbot):
     assert main_window.pages[first.kind].form.record_id == first.record_id
 
 
+def test_search_results_mark_the_matched_words(main_window, repo, qtbot):
+    repo.create("roadmap", {"title": "Поставка <b>тракторов</b> & «МТЗ» =cmd",
+                            "notes": "Ёлочная выставка тракторов в Астане"})
+    main_window.find_action.trigger()
+    dialog = main_window._search_dialog
+    dialog.edit.setText("трактор ЕЛОЧ")
+    dialog.run_search()
+    item = next(i for i in dialog._hit_items() if "МТЗ" in i.text(0))
+    title = dialog.highlighter.segments(item.text(0))
+    assert "".join(part for part, _m in title) == item.text(0)  # literal: the tags stay text
+    assert [part for part, matched in title if matched] == ["трактор"]
+    found = [part for part, matched in dialog.highlighter.segments(item.text(2)) if matched]
+    assert found == ["Ёлоч", "трактор"]
+    dialog.resize(500, 300)  # narrow: matched words elided with the rest
+    assert not dialog.grab().isNull()
+    dialog.reject()
+
+
 @pytest.mark.parametrize("text", ['"', "NEAR(", "a AND", "-x", "*", "col:word", "<b>",
                                   "'; DROP TABLE roadmap; --", "🎉", "Ёлка"])
 def test_search_accepts_any_text(main_window, qtbot, text):
