@@ -408,6 +408,15 @@ class LinkEditor(_Editor):
                 self.choose(None)
             return
         self._search_timer.start()
+        if not self._loading:
+            self.changed.emit()  # typing may name another record: Save becomes possible
+
+    def has_pending_text(self) -> bool:
+        """Text typed in the field that is not yet the linked record's title (Save or leaving
+        the field decides what it names: ``commit_text``)."""
+        text = self.combo.lineEdit().text().strip()
+        current = self.combo.currentIndex()
+        return bool(text) and text != (self.combo.itemText(current) if current > 0 else "")
 
     def search_now(self) -> list[tuple[int, str]]:
         """Offer the records matching the typed text (any text is safe)."""
@@ -827,7 +836,8 @@ class RecordForm(QWidget):
         return self._dirty
 
     def _on_edit(self) -> None:
-        self._set_dirty(self.values() != self._baseline)
+        self._set_dirty(self.values() != self._baseline or any(
+            isinstance(e, LinkEditor) and e.has_pending_text() for e in self.editors.values()))
 
     def _set_dirty(self, dirty: bool) -> None:
         if dirty != self._dirty:
@@ -904,6 +914,7 @@ class RecordForm(QWidget):
         for editor in self.editors.values():  # a title typed but not yet confirmed counts
             if isinstance(editor, LinkEditor):
                 editor.commit_text()
+        self._on_edit()  # text that named no record went back to the linked title
         if self.record_id is not None and not self._dirty:
             return None  # nothing changed: no empty edit in the history and the undo list
         values = self.values()

@@ -89,6 +89,36 @@ def test_link_combo_text_that_names_no_record_changes_nothing(make_window, big_r
     assert big_repo.get("roadmap", 1)["agreement_id"] is None
 
 
+def test_a_title_typed_in_full_can_be_saved_at_once(make_window, big_repo, qtbot):
+    """Typing the exact title of another record enables Save, and Ctrl+S links it, without
+    leaving the field first; typing text that names nothing saves nothing."""
+    window = make_window(big_repo)
+    page = road_form(window)
+    editor = page.form.editors["agreement_id"]
+    edit = editor.combo.lineEdit()
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "Zzyzx memorandum on lift production")
+    assert page.form.is_dirty() and window.save_action.isEnabled()
+    qtbot.keyClick(edit, Qt.Key.Key_Escape)  # close the matches popup if it opened
+    before = big_repo.get("roadmap", 1)["version"]
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    saved = big_repo.get("roadmap", 1)
+    assert saved["agreement_id"] == big_repo.hidden_agreement
+    assert saved["version"] == before + 1
+
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "no record has this title")
+    assert window.save_action.isEnabled()
+    qtbot.keyClick(edit, Qt.Key.Key_Escape)
+    window.save_action.trigger()
+    assert big_repo.get("roadmap", 1)["version"] == before + 1  # nothing written
+    assert editor.value() == big_repo.hidden_agreement
+    assert edit.text() == "Zzyzx memorandum on lift production"
+    assert not page.form.is_dirty()
+
+
 def test_links_list_filter_finds_checks_and_keeps_linked_records(make_window, big_repo, qtbot):
     window = make_window(big_repo)
     assert window.go_to("meetings")
