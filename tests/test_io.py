@@ -125,6 +125,28 @@ def test_import_updates_records_by_uid(repo):
     assert created["agreement_id"] == now["agreement_id"]
 
 
+def test_a_dry_run_counts_exactly_what_the_import_does_and_writes_nothing(repo, other):
+    data = json.loads(tio.json_text(tio.export_data(repo)))
+    tio.import_data(other, data)
+    data["agreements"][0]["notes"] = "changed in the other office"
+    data["people"].append({"title": "A new contact"})
+    entries, before = audit_count(other), snapshot(other)
+    version = other.data_version()
+    preview = tio.import_data(other, data, dry_run=True)
+    assert snapshot(other) == before and audit_count(other) == entries
+    assert other.data_version() == version
+    assert preview.change is None
+    assert (preview.created, preview.updated) == ({"people": 1}, {"agreements": 1})
+    assert sum(preview.unchanged.values()) == sum(len(v) for v in data.values()) - 2
+    done = tio.import_data(other, data)
+    assert (done.created, done.updated, done.unchanged) == (
+        preview.created, preview.updated, preview.unchanged)
+    with pytest.raises(tio.ImportProblem):  # a bad file fails the dry run the same way
+        tio.import_data(other, {"roadmap": [{"title": ""}]}, dry_run=True)
+    again = json.loads(tio.json_text(tio.export_data(other)))
+    assert tio.import_data(other, again, dry_run=True).total == 0  # nothing left to do
+
+
 def test_a_partial_record_updates_only_the_fields_it_names(repo):
     uid = repo.get("people", 3)["uid"]
     tio.import_data(repo, {"people": [{"uid": uid, "position": "Chair"}]})

@@ -582,22 +582,30 @@ def export(env: Env, output: Path, fmt: str | None):
 
 @main.command("import")
 @click.argument("file", metavar="FILE", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True,
+              help="Check the file and say what it would change; write nothing.")
 @pass_env
-def import_(env: Env, file: Path):
+def import_(env: Env, file: Path, dry_run: bool):
     """Import an export (JSON, or CSV in a zip or a folder): records with a known uid are updated,
     the others created. Everything is checked first; if any record is invalid nothing is written.
 
     \b
     Example:
+      bilateral-tracker-cli --db new.db import --dry-run records.json
       bilateral-tracker-cli --db new.db import records.json
     """
     from .io import import_file
 
     repo = env.repo()
-    result = import_file(repo, file)
-    click.echo(_("imported: {created} created, {updated} updated, {same} unchanged").format(
-        created=sum(result.created.values()), updated=sum(result.updated.values()),
-        same=sum(result.unchanged.values())))
+    result = import_file(repo, file, dry_run=dry_run)
+    counts = {"created": sum(result.created.values()), "updated": sum(result.updated.values()),
+              "same": sum(result.unchanged.values())}
+    if dry_run:
+        click.echo(_("would import: {created} created, {updated} updated, {same} unchanged "
+                     "(nothing was written)").format(**counts))
+    else:
+        click.echo(_("imported: {created} created, {updated} updated, {same} unchanged").format(
+            **counts))
 
 
 # --- commands contributed by other modules --------------------------------------------------------

@@ -415,8 +415,18 @@ def _as_uid(value: Any) -> str | None:
     return None
 
 
-def import_data(repo: Repository, data: Any, *, label: str | None = None) -> ImportResult:
-    """Apply an export (``{kind: [records]}``) to ``repo``: all of it, or nothing."""
+class _DryRun(Exception):
+    def __init__(self, result: ImportResult):
+        super().__init__("dry run")
+        self.result = result
+
+
+def import_data(repo: Repository, data: Any, *, label: str | None = None,
+                dry_run: bool = False) -> ImportResult:
+    """Apply an export (``{kind: [records]}``) to ``repo``: all of it, or nothing.
+
+    ``dry_run``: do everything in the write transaction, then roll it back: the counts are
+    exactly what the import would do, and nothing is written."""
     if not isinstance(data, dict):
         raise FileProblem(_("not an export: expected an object keyed by kind ({kinds})").format(
             kinds=", ".join(KIND_ORDER)))
@@ -573,65 +583,71 @@ def import_data(repo: Repository, data: Any, *, label: str | None = None) -> Imp
     def ident(target: Any) -> int | None:
         return target.record_id if isinstance(target, _Planned) else target
 
-    with repo.transaction() as conn:
-        for name in _kind_order():
-            kind = KINDS[name]
-            written: list[_Planned] = []
-            for item in planned[name]:
-                record = dict(item.values)
-                for fname, target in item.links.items():
-                    if isinstance(target, list):
-                        record[fname] = sorted({ident(t) for t in target})
-                    else:
-                        record[fname] = ident(target)
-                if item.existing_id is None:
-                    stamps = dict(item.stamps)
-                    if item.deleted_at not in (..., None):
-                        stamps["deleted_at"] = item.deleted_at
-                    item.record_id = repo._insert(conn, kind, record, uid=item.uid,
-                                                  stamps=stamps)
-                    item.before = None
-                    written.append(item)
-                    continue
-                item.record_id = item.existing_id
-                before = repo.get(name, item.existing_id)
-                item.before = before
-                deleted = before["deleted_at"] if item.deleted_at is ... else item.deleted_at
-                same = all(record.get(f.name) == before.get(f.name) for f in kind.fields) and (
-                    bool(deleted) == bool(before["deleted_at"]))
-                if same:
+    try:
+        with repo.transaction() as conn:
+            for name in _kind_order():
+                kind = KINDS[name]
+                written: list[_Planned] = []
+                for item in planned[name]:
+                    record = dict(item.values)
+                    for fname, target in item.links.items():
+                        if isinstance(target, list):
+                            record[fname] = sorted({ident(t) for t in target})
+                        else:
+                            record[fname] = ident(target)
+                    if item.existing_id is None:
+                        stamps = dict(item.stamps)
+                        if item.deleted_at not in (..., None):
+                            stamps["deleted_at"] = item.deleted_at
+                        item.record_id = repo._insert(conn, kind, record, uid=item.uid,
+                                                      stamps=stamps)
+                        item.before = None
+                        written.append(item)
+                        continue
+                    item.record_id = item.existing_id
+                    before = repo.get(name, item.existing_id)
                     item.before = before
+                    deleted = before["deleted_at"] if item.deleted_at is ... else item.deleted_at
+                    same = all(record.get(f.name) == before.get(f.name) for f in kind.fields) and (
+                        bool(deleted) == bool(before["deleted_at"]))
+                    if same:
+                        item.before = before
+                        written.append(item)
+                        continue
+                    if bool(deleted) == bool(before["deleted_at"]):
+                        deleted = before["deleted_at"]
+                    repo._write_state(conn, kind, item.existing_id, record, before,
+                                      deleted_at=deleted)
+                    item.rewritten = True
                     written.append(item)
-                    continue
-                if bool(deleted) == bool(before["deleted_at"]):
-                    deleted = before["deleted_at"]
-                repo._write_state(conn, kind, item.existing_id, record, before,
-                                  deleted_at=deleted)
-                item.rewritten = True
-                written.append(item)
-            for item in written:  # citations, once every source the file brings exists
-                if item.sources is None:
-                    continue
-                wanted = [{"source_id": ident(_resolve_source(ref, resolve, source_titles)),
-                           "quote": _quote(ref)} for ref in item.sources]
-                current = [{"source_id": c["source_id"], "quote": c["quote"]}
-                           for c in repo.citations(name, item.record_id)]
-                if wanted != current:
-                    repo._set_citations(conn, kind, item.record_id, wanted)
-                    if item.before is not None and not item.rewritten:  # a new version all the same
-                        conn.execute(f"UPDATE [{name}] SET version = version + 1, updated_at = ?, "
-                                     "updated_by = ? WHERE id = ?",
-                                     (_now(), repo.user, item.record_id))
-            for item in written:
-                after = repo.get(name, item.record_id)
-                if item.before is not None and _same_state(kind, item.before, after):
-                    unchanged[name] = unchanged.get(name, 0) + 1
-                    continue
-                action_count = created if item.before is None else updated
-                action_count[name] = action_count.get(name, 0) + 1
-                repo._audit(name, item.record_id, after["uid"], "import", label, item.before,
-                            after)
-                touched.add(name)
+                for item in written:  # citations, once every source the file brings exists
+                    if item.sources is None:
+                        continue
+                    wanted = [{"source_id": ident(_resolve_source(ref, resolve, source_titles)),
+                               "quote": _quote(ref)} for ref in item.sources]
+                    current = [{"source_id": c["source_id"], "quote": c["quote"]}
+                               for c in repo.citations(name, item.record_id)]
+                    if wanted != current:
+                        repo._set_citations(conn, kind, item.record_id, wanted)
+                        if item.before is not None and not item.rewritten:
+                            # a new version all the same
+                            conn.execute(f"UPDATE [{name}] SET version = version + 1, "
+                                         "updated_at = ?, updated_by = ? WHERE id = ?",
+                                         (_now(), repo.user, item.record_id))
+                for item in written:
+                    after = repo.get(name, item.record_id)
+                    if item.before is not None and _same_state(kind, item.before, after):
+                        unchanged[name] = unchanged.get(name, 0) + 1
+                        continue
+                    action_count = created if item.before is None else updated
+                    action_count[name] = action_count.get(name, 0) + 1
+                    repo._audit(name, item.record_id, after["uid"], "import", label, item.before,
+                                after)
+                    touched.add(name)
+            if dry_run:  # every check and write done; none of it kept
+                raise _DryRun(ImportResult(created, updated, unchanged, None))
+    except _DryRun as done:
+        return done.result
     change = Change("", None, "import", label, None, frozenset(touched)) if touched else None
     return ImportResult(created, updated, unchanged, change)
 
@@ -678,5 +694,6 @@ def _resolve_source(ref: dict, resolve, titles: dict) -> Any:
     return titles[" ".join(ref["source"].split()).casefold()][0]
 
 
-def import_file(repo: Repository, path: str | os.PathLike) -> ImportResult:
-    return import_data(repo, read_file(path))
+def import_file(repo: Repository, path: str | os.PathLike, *, dry_run: bool = False
+                ) -> ImportResult:
+    return import_data(repo, read_file(path), dry_run=dry_run)

@@ -224,11 +224,15 @@ class MainWindow(QMainWindow):
         self.open_db_action = self._action(_("Open database…"), self.open_database_dialog,
                                            key.Open, sp.SP_DialogOpenButton, "open_db")
         self.backups_action = self._action(_("Backups…"), self.show_backups, name="backups")
+        self.import_action = self._action(_("Import…"), self.import_records, name="import")
+        self.export_action = self._action(_("Export…"), self.export_records, name="export")
         self.briefing_action = self._action(_("Briefing…"), self.show_briefing, "Ctrl+E",
                                             sp.SP_FileDialogDetailedView, "briefing")
         self.prefs_action = self._action(_("Preferences…"), self.show_preferences,
                                          name="preferences")
-        self.quit_action = self._action(_("Quit"), self.close, key.Quit, name="quit")
+        # Ctrl+Q where the platform names no Quit key (Windows, a desktop without a theme)
+        quit_key = key.Quit if QKeySequence.keyBindings(key.Quit) else "Ctrl+Q"
+        self.quit_action = self._action(_("Quit"), self.close, quit_key, name="quit")
         self.undo_action = self._action(_("Undo"), self.undo, "Ctrl+Z", sp.SP_ArrowBack, "undo")
         self.redo_action = self._action(_("Redo"), self.redo, "Ctrl+Shift+Z", sp.SP_ArrowForward,
                                         "redo")
@@ -265,6 +269,8 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()
         file_menu.addAction(self.backups_action)
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.export_action)
         file_menu.addAction(self.briefing_action)
         file_menu.addSeparator()
         file_menu.addAction(self.prefs_action)
@@ -529,6 +535,7 @@ class MainWindow(QMainWindow):
         page = self.record_page()
         on_record = page is not None
         self.new_action.setEnabled(not ro)
+        self.import_action.setEnabled(not ro)
         self.save_action.setEnabled(on_record and not ro and (
             page.current_id() is None or page.form.is_dirty()))
         self.delete_action.setEnabled(on_record and not ro and page.current_id() is not None)
@@ -669,6 +676,24 @@ class MainWindow(QMainWindow):
         self.go_to(current)
         self._data_version = self.repo.data_version()
         return True
+
+    def export_records(self):
+        """File › Export…: every saved record (the trash included) to JSON or CSV files."""
+        page = self.record_page()
+        if page is not None and not page.maybe_leave():
+            return None
+        from ui.exchange import ask_export
+
+        return ask_export(self)
+
+    def import_records(self):
+        """File › Import…: an export from this app; previewed, backed up, audited."""
+        page = self.record_page()
+        if page is not None and not page.maybe_leave():
+            return None
+        from ui.exchange import ask_import
+
+        return ask_import(self)
 
     def show_briefing(self) -> None:
         try:

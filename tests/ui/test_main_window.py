@@ -96,6 +96,18 @@ def test_pages_by_keyboard(main_window, qtbot):
     assert main_window.current_name() == "agreements"
 
 
+def test_every_command_has_its_shortcut(main_window):
+    from PySide6.QtGui import QKeySequence
+
+    shortcuts = {name: getattr(main_window, f"{name}_action").shortcut().toString(
+        QKeySequence.SequenceFormat.PortableText) for name in
+        ("undo", "redo", "new", "save", "find", "briefing", "record_history", "quit")}
+    assert shortcuts == {"undo": "Ctrl+Z", "redo": "Ctrl+Shift+Z", "new": "Ctrl+N",
+                         "save": "Ctrl+S", "find": "Ctrl+F", "briefing": "Ctrl+E",
+                         "record_history": "Ctrl+H", "quit": "Ctrl+Q"}
+    assert main_window.delete_action.shortcut().toString() == "Del"
+
+
 def test_status_bar_shows_path_count_and_state(main_window, repo):
     assert main_window.current_name() == "dashboard"
     assert main_window.count_label.text() == records(sum(repo.count(k) for k in KIND_ORDER))

@@ -1,0 +1,179 @@
+"""File › Export… and Import… in the main window: the file written, the preview, the backup,
+the refusal of a bad file, and nothing lost on the way."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from tracker import io as tio
+from tracker.records import KIND_ORDER
+from tracker.repository import Repository
+from ui import exchange
+
+pytestmark = pytest.mark.gui
+
+Yes, No = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+
+
+def comparable(data):
+    local = {"id", "updated_at", "updated_by", "version"}
+    return {kind: [{k: v for k, v in r.items() if k not in local} for r in records]
+            for kind, records in data.items()}
+
+
+def save_as(monkeypatch, path: Path, csv: bool = False):
+    def answer(parent, caption, start, filters):
+        json_filter, csv_filter = filters.split(";;")
+        return str(path), csv_filter if csv else json_filter
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(answer))
+
+
+def open_file(monkeypatch, path: Path):
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(path), "")))
+
+
+def exported(qtbot, window, dialogs):
+    """Wait for the background export's outcome: a status message, or a message box."""
+    qtbot.waitUntil(lambda: "Exported" in window.statusBar().currentMessage()
+                    or any(k == "critical" for k, _t, _x in dialogs.calls), timeout=10000)
+
+
+def test_export_writes_every_record_as_json(main_window, repo, qtbot, monkeypatch, tmp_path,
+                                            dialogs):
+    repo.create("roadmap", {"title": 'Hostile <b>"x"</b> & =cmd ёлка 🎉'})
+    repo.delete("farms", 1)  # the trash travels too
+    save_as(monkeypatch, tmp_path / "desk")  # no ending typed: .json is added
+    main_window.export_action.trigger()
+    exported(qtbot, main_window, dialogs)
+    out = tmp_path / "desk.json"
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert comparable(data) == comparable(json.loads(tio.json_text(tio.export_data(repo))))
+    assert str(out) in main_window.statusBar().currentMessage()
+
+
+def test_export_to_csv_files_in_a_zip(main_window, repo, qtbot, monkeypatch, tmp_path,
+                                      dialogs):
+    save_as(monkeypatch, tmp_path / "desk.zip", csv=True)
+    main_window.export_action.trigger()
+    exported(qtbot, main_window, dialogs)
+    with zipfile.ZipFile(tmp_path / "desk.zip") as zf:
+        assert sorted(zf.namelist()) == sorted(f"{k}.csv" for k in KIND_ORDER)
+
+
+def test_a_failed_export_says_why_and_writes_nothing(main_window, qtbot, monkeypatch, tmp_path,
+                                                     dialogs):
+    target = tmp_path / "no such folder" / "desk.json"
+    save_as(monkeypatch, target)
+    dialogs.answers.append(None)
+    main_window.export_action.trigger()
+    exported(qtbot, main_window, dialogs)
+    kind, title, text = dialogs.calls[-1]
+    assert kind == "critical" and "not exported" in text and str(target) in text
+    assert not target.parent.exists()
+
+
+def test_export_path_follows_the_chosen_filter():
+    assert exchange.export_path("/x/a", "JSON", "CSV") == (Path("/x/a.json"), "json")
+    assert exchange.export_path("/x/a.json", "CSV", "CSV") == (Path("/x/a.json.zip"), "csv")
+    assert exchange.export_path("/x/a.ZIP", "JSON", "CSV") == (Path("/x/a.ZIP"), "csv")
+
+
+def test_import_previews_backs_up_and_shows_the_new_records(make_window, repo, qtbot,
+                                                           monkeypatch, tmp_path, dialogs):
+    from tracker.backup import list_backups
+
+    other_path = tmp_path / "other.db"
+    with Repository(other_path, seed=True) as other:
+        other.create("roadmap", {"title": "From the other office"})
+        data = tio.export_data(other)
+    data["roadmap"][0]["notes"] = "Updated by the other office"
+    file = tmp_path / "from-other.json"
+    tio.write_json(file, data)
+    window = make_window(repo)
+    backups_before = len(list_backups(repo.path))
+    open_file(monkeypatch, file)
+    dialogs.answers.append(Yes)
+    window.import_action.trigger()
+    kind, _title, text = dialogs.calls[-1]
+    assert kind == "question"
+    assert "New records: 1\nChanged records: 1\n" in text and "backup" in text
+    assert len(list_backups(repo.path)) == backups_before + 1
+    found = repo.list("roadmap", search="from the other")
+    assert [r["title"] for r in found] == ["From the other office"]
+    assert repo.list("roadmap", sort="id")[0]["notes"] == "Updated by the other office"
+    assert repo.history(limit=1)[0]["action"] == "import"
+    assert window.go_to("roadmap")
+    page = window.pages["roadmap"]
+    assert page.model.rowCount() == repo.count("roadmap")  # the page shows them
+    assert "Imported from-other.json: 1 created, 1 updated" in \
+        window.statusBar().currentMessage()
+
+
+def test_declining_the_import_writes_nothing(main_window, repo, monkeypatch, tmp_path, dialogs):
+    with Repository(tmp_path / "o.db", seed=True) as other:
+        other.create("people", {"title": "Someone new"})
+        tio.write_json(tmp_path / "o.json", tio.export_data(other))
+    open_file(monkeypatch, tmp_path / "o.json")
+    entries = repo.history_count()
+    dialogs.answers.append(No)
+    main_window.import_action.trigger()
+    assert repo.history_count() == entries
+    assert not repo.list("people", search="Someone new")
+
+
+def test_a_file_with_bad_records_is_refused_naming_each(main_window, repo, monkeypatch,
+                                                        tmp_path, dialogs):
+    bad = {"roadmap": [{"title": ""}, {"title": "ok", "progress": 250},
+                       {"title": "<b>x</b>", "status": "someday"}]}
+    (tmp_path / "bad.json").write_text(json.dumps(bad), encoding="utf-8")
+    open_file(monkeypatch, tmp_path / "bad.json")
+    entries = repo.history_count()
+    dialogs.answers.append(None)
+    main_window.import_action.trigger()
+    kind, title, text = dialogs.calls[-1]
+    assert kind == "critical" and "bad.json cannot be imported" in text
+    assert "title" in text and "progress" in text and "status" in text
+    assert "nothing was imported" in text
+    assert repo.history_count() == entries
+
+
+@pytest.mark.parametrize("content", [b"", b"not json at all", b"\xff\xfe\x00", b"[1, 2]",
+                                     b'{"spaceships": []}'])
+def test_a_file_that_is_no_export_is_refused(main_window, repo, monkeypatch, tmp_path, dialogs,
+                                             content):
+    (tmp_path / "x.json").write_bytes(content)
+    open_file(monkeypatch, tmp_path / "x.json")
+    dialogs.answers.append(None)
+    main_window.import_action.trigger()
+    assert dialogs.calls[-1][0] == "critical"
+    assert "x.json cannot be imported" in dialogs.calls[-1][2]
+
+
+def test_importing_what_is_already_here_says_so(main_window, repo, monkeypatch, tmp_path,
+                                                dialogs):
+    tio.write_json(tmp_path / "same.json", tio.export_data(repo))
+    open_file(monkeypatch, tmp_path / "same.json")
+    dialogs.answers.append(None)
+    entries = repo.history_count()
+    main_window.import_action.trigger()
+    assert dialogs.calls[-1][0] == "information" and "Nothing to import" in dialogs.calls[-1][2]
+    assert repo.history_count() == entries
+
+
+def test_import_is_disabled_on_a_read_only_file(make_window, db_path):
+    with Repository(db_path, seed=True):
+        pass
+    repo = Repository(db_path, read_only=True)
+    try:
+        window = make_window(repo)
+        assert not window.import_action.isEnabled()
+        assert window.export_action.isEnabled()
+    finally:
+        window.close()
+        repo.close()
