@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -42,6 +43,17 @@ def no_event_loop(monkeypatch):
         window.poll_timer.stop()
         window.hide()
         window.deleteLater()
+
+
+def run_app(code: str, home: Path, db: Path) -> subprocess.CompletedProcess:
+    """``code`` (which ends by calling ``ui.app.main``) in a fresh process, offscreen, with its
+    settings and backups under ``home``; fails the test if it does not exit cleanly."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(home),
+               XDG_CONFIG_HOME=str(home / "config"), XDG_DATA_HOME=str(home / "data"))
+    out = subprocess.run([sys.executable, "-c", code, "--db", str(db)], capture_output=True,
+                         text=True, timeout=60, env=env)
+    assert out.returncode == 0, out.stderr
+    return out
 
 
 def test_first_run_creates_and_seeds_the_database(no_event_loop, tmp_path):
@@ -164,14 +176,10 @@ def test_work_the_window_does_not_need_waits_for_its_first_frame(tmp_path):
         "    return app\n"
         "a.make_application = make\n"
         "sys.exit(a.main(sys.argv[1:]))\n")
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path),
-               XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_DATA_HOME=str(tmp_path / "data"))
     db = tmp_path / "p.db"
     with Repository(db, seed=True):
         pass
-    out = subprocess.run([sys.executable, "-c", code, "--db", str(db)],
-                         capture_output=True, text=True, timeout=60, env=env)
-    assert out.returncode == 0, out.stderr
+    out = run_app(code, tmp_path, db)
     line = next(x for x in out.stdout.splitlines() if x.startswith("LOG"))
     events, version = line[4:].split("|")
     events = events.split()
@@ -201,11 +209,7 @@ def test_the_first_frame_is_painted_before_the_qt_namespace_is_built(tmp_path):
         "    self._p = Paint(); self.installEventFilter(self._p); show(self)\n"
         "mw.MainWindow.show = shown\n"
         "sys.exit(a.main(sys.argv[1:]))\n")
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path),
-               XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_DATA_HOME=str(tmp_path / "data"))
-    out = subprocess.run([sys.executable, "-c", code, "--db", str(tmp_path / "q.db")],
-                         capture_output=True, text=True, timeout=60, env=env)
-    assert out.returncode == 0, out.stderr
+    out = run_app(code, tmp_path, tmp_path / "q.db")
     assert "QT-BUILT False" in out.stdout, out.stdout + out.stderr
 
 
