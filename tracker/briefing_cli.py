@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from .briefing import LEVELS, PAPERS, SECTIONS  # cheap: reportlab loads only for a build
+from .cli_help import TranslatedCommand
 from .i18n import LANGUAGES, _, current_language
 
 _FLAGS = {
@@ -38,7 +39,7 @@ def _fail(message: str):
     raise click.ClickException(" ".join(str(message).split()))
 
 
-@click.command("briefing")
+@click.command("briefing", cls=TranslatedCommand)
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
               metavar="FILE.pdf", help="Where to write the PDF (written to a temporary file "
               "first, then renamed).")

@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from . import __version__
+from .cli_help import TranslatedGroup
 from .db import DatabaseError
 from .i18n import LANGUAGES, _, set_language
 from .records import (
@@ -57,8 +58,9 @@ def error_message(exc: BaseException) -> str:
     return _one_line(str(exc)) or type(exc).__name__
 
 
-class TrackerGroup(click.Group):
-    """Turns the errors a user can cause into ``click.ClickException`` (one line, exit 1)."""
+class TrackerGroup(TranslatedGroup):
+    """Turns the errors a user can cause into ``click.ClickException`` (one line, exit 1); help
+    in the interface language (``tracker.cli_help``)."""
 
     def invoke(self, ctx: click.Context):
         try:

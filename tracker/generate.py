@@ -21,6 +21,7 @@ from typing import Any
 
 import click
 
+from .cli_help import TranslatedCommand
 from .i18n import _
 from .records import CLASSIFICATIONS, KIND_ORDER, KINDS, get_kind
 from .search import index_body, search_rowid
@@ -464,7 +465,7 @@ def _repository(ctx: click.Context):
     return open_repository(), True
 
 
-@click.command("generate")
+@click.command("generate", cls=TranslatedCommand)
 @click.option("--per-kind", type=click.IntRange(min=1), required=True,
               help="How many records of each kind to add.")
 @click.option("--seed", type=int, default=0, show_default=True,

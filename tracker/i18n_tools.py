@@ -83,6 +83,13 @@ def extract(root: Path | None = None) -> Catalog:
                 continue
             template.add(message, None, [(f"{folder}/{filename}", lineno)],
                          auto_comments=comments, context=context)
+    # The CLI's help texts are plain strings to click (docstrings, help=...), translated when
+    # shown (tracker.cli_help): they come from the commands themselves.
+    from .cli import PROG, main
+    from .cli_help import messages
+
+    for text, file, line in messages(main, PROG):
+        template.add(text, None, [(file, line)])
     return template
 
 

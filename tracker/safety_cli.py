@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from . import backup as _backup
+from .cli_help import TranslatedCommand
 from .i18n import _
 from .records import KIND_ORDER
 
@@ -40,7 +41,7 @@ def _size(n: int) -> str:
     return str(n)
 
 
-@click.command("backup")
+@click.command("backup", cls=TranslatedCommand)
 @click.pass_obj
 def backup_cmd(obj):
     """Back up the database now (SQLite's online backup) and print the new file's path.
@@ -61,7 +62,7 @@ def backup_cmd(obj):
     click.echo(str(target))
 
 
-@click.command("backups")
+@click.command("backups", cls=TranslatedCommand)
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 @click.pass_obj
 def backups_cmd(obj, as_json: bool):
@@ -97,7 +98,7 @@ def backups_cmd(obj, as_json: bool):
         click.echo("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
 
 
-@click.command("restore")
+@click.command("restore", cls=TranslatedCommand)
 @click.argument("file", metavar="FILE")
 @click.pass_context
 def restore_cmd(ctx: click.Context, file: str):
@@ -126,7 +127,7 @@ def restore_cmd(ctx: click.Context, file: str):
         click.echo(_("The file as it was is kept as {aside}.").format(aside=aside))
 
 
-@click.command("check")
+@click.command("check", cls=TranslatedCommand)
 @click.pass_context
 def check_cmd(ctx: click.Context):
     """Check the database file (integrity_check and foreign_key_check); reads only.
