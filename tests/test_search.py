@@ -81,6 +81,15 @@ def test_edits_reindex(empty_repo):
     assert "goats" in empty_repo.search("goats")[0].snippet
 
 
+def test_a_match_only_in_a_long_title_shows_that_part_of_the_title(empty_repo):
+    title = ("Agreement between the governments on cooperation in the fields of education, "
+             "science and the exchange of archival documents")
+    empty_repo.create("agreements", {"title": title, "notes": "Signed in Minsk."})
+    hit = empty_repo.search("archival")[0]
+    assert "archival documents" in hit.snippet and hit.snippet.startswith("…")
+    assert empty_repo.search("minsk")[0].snippet == "Signed in Minsk."  # other fields first
+
+
 def test_results_grouped_by_kind(repo):
     kinds = [h.kind for h in repo.search("Belarus")]
     from tracker.records import KIND_ORDER

@@ -541,28 +541,38 @@ class Repository:
         return hits
 
     def _snippet(self, kind_name: str, rid: int, words: list[str]) -> str:
-        """A line of the record's own text around the first word found (not the folded index)."""
+        """A line of the record's own text around the first word found (not the folded index):
+        its other fields first; the title when only the title has it (a long title is cut short
+        where it is listed)."""
         kind = get_kind(kind_name)
         cols = [f.name for f in kind.searchable_fields if f.name != "title"]
-        if not cols:
-            return ""
         row = self.conn.execute(
-            f"SELECT {', '.join(_q(c) for c in cols)} FROM {_q(kind_name)} WHERE id = ?",
-            (rid,)).fetchone()
-        text = " ".join(" ".join(str(v).split()) for v in (row or ()) if v)
-        if not text:
-            return ""
-        folded = fold(text)
-        pos = -1
-        for w in words:
-            pos = folded.find(w[:20])
-            if pos >= 0:
-                break
-        if pos < 0:
-            return text[:140] + ("…" if len(text) > 140 else "")
-        start = max(0, pos - 40)
-        end = start + 140
-        return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+            f"SELECT {', '.join(_q(c) for c in ['title', *cols])} FROM {_q(kind_name)} "
+            "WHERE id = ?", (rid,)).fetchone() or ("",)
+        title = " ".join(str(row[0] or "").split())
+        text = " ".join(" ".join(str(v).split()) for v in row[1:] if v)
+
+        def around(line: str) -> str | None:
+            folded = fold(line)
+            for w in words:
+                pos = folded.find(w[:20])
+                if pos >= 0:
+                    start = max(0, pos - 40)
+                    if start and (space := line.find(" ", start, pos)) >= 0:
+                        start = space + 1  # from the beginning of a word
+                    end = start + 140
+                    if end < len(line) and (space := line.rfind(" ", pos, end)) > pos:
+                        end = space  # to the end of one
+                    return (("…" if start else "") + line[start:end]
+                            + ("…" if end < len(line) else ""))
+            return None
+
+        found = around(text) if text else None
+        if found is None and len(title) > 60:
+            found = around(title)
+        if found is not None:
+            return found
+        return text[:140] + ("…" if len(text) > 140 else "")
 
     def _index(self, conn, kind: Kind, record_id: int, record: dict | None, *,
                new: bool = False) -> None:
