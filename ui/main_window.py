@@ -114,7 +114,6 @@ class MainWindow(QMainWindow):
         self.repo = repo
         self.painted = False
         self._after_paint: list = []
-        self._total_pending = False
         self.installEventFilter(self)
         QTimer.singleShot(FIRST_PAINT_FALLBACK_MS, self._first_paint_done)
         self.setWindowTitle(_("Bilateral Tracker"))
@@ -333,9 +332,10 @@ class MainWindow(QMainWindow):
         fm = self.nav.fontMetrics()
         self.nav.setFixedWidth(max(fm.horizontalAdvance(page_title(n)) for n in PAGES) + 44)
         self.nav.setCurrentRow(PAGES.index(self._current))
-        if self._current == "dashboard" and not self.painted:
-            # The first frame shows the window around an empty page: the dashboard (its module,
-            # its widgets and the Qt types they need) is built right after it.
+        if not self.painted:
+            # The first frame shows the window around an empty page: the start page (its
+            # module, its widgets and the Qt types they need; the last session's page, else the
+            # dashboard) is built right after it.
             self.after_first_paint(self._show_start_page)
         else:
             self.stack.setCurrentWidget(self.pages[self._current])
@@ -345,11 +345,13 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _show_start_page(self) -> None:
-        if self.stack.currentIndex() < 0:  # nothing else was shown meanwhile
-            page = self.pages[self._current]
-            if hasattr(page, "ensure_loaded"):  # shown complete, not with placeholders first
-                page.ensure_loaded()
-            self.stack.setCurrentWidget(page)
+        page = self.pages[self._current]
+        if hasattr(page, "ensure_loaded"):  # shown complete, not with placeholders first
+            page.ensure_loaded()
+        self.stack.setCurrentWidget(page)
+        self._update_status()
+        self._update_total()  # at once (it returns at once on a record page or the trash)
+        self._update_actions()
 
     def _make_page(self, name: str) -> QWidget:
         """Pages are built the first time they are needed (a fast first paint)."""
@@ -395,8 +397,10 @@ class MainWindow(QMainWindow):
         return self.pages[self._current]
 
     def record_page(self, name: str | None = None) -> RecordPage | None:
+        """The record page ``name`` (default: the current one); None for other pages, and
+        before the first frame for a page not built yet (the start page comes after it)."""
         name = name or self._current
-        if name not in KINDS:
+        if name not in KINDS or (not self.painted and name not in self.pages):
             return None
         return self.pages[name]
 
@@ -415,6 +419,8 @@ class MainWindow(QMainWindow):
         self.nav.blockSignals(True)
         self.nav.setCurrentRow(PAGES.index(name))
         self.nav.blockSignals(False)
+        if not self.painted:  # the start page: built after the first frame
+            return True
         self.stack.setCurrentWidget(self.pages[name])
         if name in self._stale:
             self._refresh_page(name)
@@ -550,23 +556,21 @@ class MainWindow(QMainWindow):
         self.path_label.setText(str(self.repo.path))
         self.path_label.setToolTip(str(self.repo.path))
         page = self.record_page()
-        if page is not None:
+        if not self.painted:
+            pass  # the start page, built after the first frame, sets the count (_show_start_page)
+        elif page is not None:
             n = page.record_count()
             self.count_label.setText(ngettext("{n} record", "{n} records", n).format(n=n))
         elif self._current == "trash":
             self.count_label.setText(_("{n} in the trash").format(
                 n=self.pages["trash"].row_count()))
-        elif self.painted:
+        else:
             QTimer.singleShot(0, self._update_total)
-        elif not self._total_pending:  # after the first frame and the start page
-            self._total_pending = True
-            self.after_first_paint(self._update_total)
         self.ro_label.setText(_("Read-only") if self.repo.read_only else _("Editable"))
         self.ro_label.setStyleSheet("color: #8a5a00; font-weight: bold;" if self.repo.read_only
                                     else "")
 
     def _update_total(self) -> None:
-        self._total_pending = False
         if self.record_page() is not None or self._current == "trash":
             return  # another page took over the status bar meanwhile
         dashboard = self.pages.get("dashboard")  # .get: never builds the page

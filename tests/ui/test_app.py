@@ -191,7 +191,8 @@ def test_work_the_window_does_not_need_waits_for_its_first_frame(tmp_path):
     assert version.strip() == tracker.__version__
 
 
-def test_the_first_frame_is_painted_before_the_qt_namespace_is_built(tmp_path):
+@pytest.mark.parametrize("last_page", [None, "roadmap"])
+def test_the_first_frame_is_painted_before_the_qt_namespace_is_built(tmp_path, last_page):
     """PySide6 builds all 93 enums of ``Qt`` on its first use (~11 ms, a tenth of the bare
     window's start-up): the code that runs before the window's first frame must not need it.
     (bench/run.py measures the time; this names the place that breaks it.)"""
@@ -209,6 +210,10 @@ def test_the_first_frame_is_painted_before_the_qt_namespace_is_built(tmp_path):
         "    self._p = Paint(); self.installEventFilter(self._p); show(self)\n"
         "mw.MainWindow.show = shown\n"
         "sys.exit(a.main(sys.argv[1:]))\n")
+    if last_page:  # the last session ended on this page: it is the start page
+        conf = tmp_path / "config" / "BilateralTracker" / "bilateral-tracker.conf"
+        conf.parent.mkdir(parents=True)
+        conf.write_text(f"[window]\npage={last_page}\n", encoding="utf-8")
     out = run_app(code, tmp_path, tmp_path / "q.db")
     assert "QT-BUILT False" in out.stdout, out.stdout + out.stderr
 

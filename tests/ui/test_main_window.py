@@ -96,6 +96,31 @@ def test_pages_by_keyboard(main_window, qtbot):
     assert main_window.current_name() == "agreements"
 
 
+@pytest.mark.parametrize("last", ["roadmap", "trash", "history", "dashboard"])
+def test_the_last_sessions_page_is_built_after_the_first_frame(make_window, repo, qtbot, last):
+    from PySide6.QtCore import QSettings
+
+    from ui.main_window import MainWindow
+
+    QSettings().setValue("window/page", last)
+    window = MainWindow(repo, poll_ms=0)  # not shown yet: no frame painted
+    try:
+        assert window.current_name() == last and window.nav.currentRow() == PAGES.index(last)
+        assert last not in window.pages and window.stack.count() == 0
+        window.resize(1280, 800)
+        window.show()
+        qtbot.waitUntil(lambda: window.painted)
+        assert window.stack.currentWidget() is window.pages[last]
+        expected = {"roadmap": records(repo.count("roadmap")), "trash": "0 in the trash"}.get(
+            last, records(sum(repo.count(k) for k in KIND_ORDER)))
+        assert window.count_label.text() == expected
+        if last == "roadmap":
+            assert window.save_action.isEnabled() is False and window.delete_action.isEnabled()
+    finally:
+        window.close()
+        window.deleteLater()
+
+
 def test_every_command_has_its_shortcut(main_window):
     from PySide6.QtGui import QKeySequence
 
