@@ -1,9 +1,10 @@
 """File › Export… and Import…: the core's JSON / CSV exchange (``tracker.io``) in the main window.
 
-Export runs in a :class:`QThread` on its own read-only connection (a large file takes seconds) and
-writes temp-then-rename, as the CLI does. Import first does a dry run (every check and write, rolled
-back) so the official sees exactly what the file would change, then backs the database up and
-imports in one audited transaction through the window's repository.
+Both run in a :class:`QThread` on a connection of their own (16,000 records take ~2 s to check and
+~2 s to import), so the window never freezes. Export writes temp-then-rename, as the CLI does.
+Import first does a dry run (every check and write, rolled back) so the official sees exactly what
+the file would change, then backs the database up and imports in one audited transaction; the
+window then refreshes what it touched.
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QThread, Signal
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
 
 from tracker.i18n import _
 from tracker.repository import Repository, TrackerError
@@ -117,7 +117,7 @@ def _counts(result) -> dict[str, int]:
 SHOWN_PROBLEMS = 10
 
 
-def _problem_box(window: QWidget, path: Path, exc: BaseException) -> None:
+def problem_text(path: Path, exc: BaseException) -> str:
     """Why the file was refused: the first problems, each naming the kind, record and field."""
     from tracker.io import ImportProblem
 
@@ -129,58 +129,101 @@ def _problem_box(window: QWidget, path: Path, exc: BaseException) -> None:
         if len(exc.problems) > SHOWN_PROBLEMS:
             lines.append(_("… and {n} more").format(n=len(exc.problems) - SHOWN_PROBLEMS))
         text += "\n\n" + "\n".join(lines)
-    QMessageBox.critical(window, _("Not imported"), text)
+    return text
 
 
-def import_from(window, path: Path) -> object | None:
-    """Preview ``path`` (a dry run), ask, back up, import. Returns the ImportResult written, or
-    None (nothing to do, refused, or declined)."""
-    from tracker.io import FileProblem, ImportProblem, import_file
+class ImportWorker(QThread):
+    """On its own connection: the dry run (``write`` False), or the backup and the import."""
 
+    succeeded = Signal(object)  # ImportResult
+    failed = Signal(str)
+
+    def __init__(self, db_path: Path, file: Path, *, write: bool, user: str, parent=None):
+        super().__init__(parent)
+        self.db_path, self.file, self.write, self.user = db_path, file, write, user
+
+    def run(self) -> None:
+        from tracker.io import import_file
+
+        try:
+            repo = Repository(self.db_path, user=self.user)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, never raised in a thread
+            self.failed.emit(problem_text(self.file, exc))
+            return
+        try:
+            if self.write:
+                from tracker.backup import create_backup
+
+                create_backup(repo)  # the state before the import, to go back to
+            result = import_file(repo, self.file, dry_run=not self.write)
+        except Exception as exc:  # noqa: BLE001 - ImportProblem, FileProblem, BackupError...
+            self.failed.emit(problem_text(self.file, exc))
+        else:
+            self.succeeded.emit(result)
+        finally:
+            repo.close()
+
+
+def _run(window, worker: ImportWorker, label: str, done) -> ImportWorker:
+    """Run ``worker`` behind a busy indicator; ``done(result)`` or a message box follows."""
+    progress = QProgressDialog(label, None, 0, 0, window)
+    progress.setWindowTitle(_("Import"))
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(300)
+
+    def succeeded(result) -> None:
+        progress.close()
+        done(result)
+
+    def failed(message: str) -> None:
+        progress.close()
+        QMessageBox.critical(window, _("Not imported"), message)
+
+    worker.succeeded.connect(succeeded)
+    worker.failed.connect(failed)
+    worker.finished.connect(worker.deleteLater)
+    window._import_worker = worker  # kept alive until it ends
+    worker.start()
+    return worker
+
+
+def import_from(window, path: Path) -> ImportWorker:
+    """Preview ``path`` (a dry run of the real import), ask, then back up and import; all of it
+    off the GUI thread, so a large file never freezes the window."""
     repo = window.repo
-    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        preview = import_file(repo, path, dry_run=True)
-    except (ImportProblem, FileProblem, TrackerError, OSError, ValueError) as exc:
-        QGuiApplication.restoreOverrideCursor()
-        _problem_box(window, path, exc)
-        return None
-    QGuiApplication.restoreOverrideCursor()
-    counts = _counts(preview)
-    if preview.total == 0:
-        QMessageBox.information(window, _("Import"), _(
-            "Nothing to import: every record in {name} is already here, unchanged ({same}).")
-            .format(name=path.name, **counts))
-        return None
-    answer = QMessageBox.question(window, _("Import"), _(
-        "What {name} would do:\n\n"
-        "New records: {created}\nChanged records: {updated}\nAlready here, unchanged: {same}"
-        "\n\nA backup of the database is made first, and every change is recorded in History."
-        " Import?").format(name=path.name, **counts),
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No)
-    if answer != QMessageBox.StandardButton.Yes:
-        return None
-    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        from tracker.backup import create_backup
 
-        create_backup(repo)
-        result = import_file(repo, path)
-    except Exception as exc:  # noqa: BLE001 - BackupError, StorageError...: nothing written
-        QGuiApplication.restoreOverrideCursor()
-        _problem_box(window, path, exc)
-        return None
-    QGuiApplication.restoreOverrideCursor()
-    if result.change is not None:
-        window.apply_change(result.change)
-    window.statusBar().showMessage(_(
-        "Imported {name}: {created} created, {updated} updated, {same} unchanged").format(
-            name=path.name, **_counts(result)), 15000)
-    return result
+    def previewed(preview) -> None:
+        counts = _counts(preview)
+        if preview.total == 0:
+            QMessageBox.information(window, _("Import"), _(
+                "Nothing to import: every record in {name} is already here, unchanged ({same}).")
+                .format(name=path.name, **counts))
+            return
+        answer = QMessageBox.question(window, _("Import"), _(
+            "What {name} would do:\n\n"
+            "New records: {created}\nChanged records: {updated}\nAlready here, unchanged: "
+            "{same}\n\nA backup of the database is made first, and every change is recorded "
+            "in History. Import?").format(name=path.name, **counts),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        _run(window, ImportWorker(repo.path, path, write=True, user=repo.user, parent=window),
+             _("Backing up, then importing {name}…").format(name=path.name), imported)
+
+    def imported(result) -> None:
+        if result.change is not None:
+            window.apply_change(result.change)  # written on another connection: refresh
+        window.statusBar().showMessage(_(
+            "Imported {name}: {created} created, {updated} updated, {same} unchanged").format(
+                name=path.name, **_counts(result)), 15000)
+
+    return _run(window, ImportWorker(repo.path, path, write=False, user=repo.user,
+                                     parent=window),
+                _("Checking {name}…").format(name=path.name), previewed)
 
 
-def ask_import(window) -> object | None:
+def ask_import(window) -> ImportWorker | None:
     path, _chosen = QFileDialog.getOpenFileName(
         window, _("Import records"), str(Path(window.repo.path).parent),
         _("Exports (*.json *.zip);;All files (*)"))

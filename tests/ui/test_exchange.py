@@ -38,6 +38,14 @@ def open_file(monkeypatch, path: Path):
                         staticmethod(lambda *a, **k: (str(path), "")))
 
 
+def outcome(qtbot, window, dialogs, message="Imported", calls=0):
+    """Wait for a background import to end: a status message, or a message box beyond the first
+    ``calls`` recorded ones (the preview's question is one)."""
+    qtbot.waitUntil(lambda: message in window.statusBar().currentMessage()
+                    or any(k in ("critical", "information") for k, _t, _x in dialogs.calls)
+                    or len(dialogs.calls) > calls, timeout=10000)
+
+
 def exported(qtbot, window, dialogs):
     """Wait for the background export's outcome: a status message, or a message box."""
     qtbot.waitUntil(lambda: "Exported" in window.statusBar().currentMessage()
@@ -100,6 +108,7 @@ def test_import_previews_backs_up_and_shows_the_new_records(make_window, repo, q
     open_file(monkeypatch, file)
     dialogs.answers.append(Yes)
     window.import_action.trigger()
+    outcome(qtbot, window, dialogs, calls=1)  # the question, then the import
     kind, _title, text = dialogs.calls[-1]
     assert kind == "question"
     assert "New records: 1\nChanged records: 1\n" in text and "backup" in text
@@ -107,7 +116,8 @@ def test_import_previews_backs_up_and_shows_the_new_records(make_window, repo, q
     found = repo.list("roadmap", search="from the other")
     assert [r["title"] for r in found] == ["From the other office"]
     assert repo.list("roadmap", sort="id")[0]["notes"] == "Updated by the other office"
-    assert repo.history(limit=1)[0]["action"] == "import"
+    entry = repo.history(limit=1)[0]
+    assert entry["action"] == "import" and entry["user"] == repo.user  # the window's user
     assert window.go_to("roadmap")
     page = window.pages["roadmap"]
     assert page.model.rowCount() == repo.count("roadmap")  # the page shows them
@@ -115,7 +125,8 @@ def test_import_previews_backs_up_and_shows_the_new_records(make_window, repo, q
         window.statusBar().currentMessage()
 
 
-def test_declining_the_import_writes_nothing(main_window, repo, monkeypatch, tmp_path, dialogs):
+def test_declining_the_import_writes_nothing(main_window, repo, qtbot, monkeypatch, tmp_path,
+                                             dialogs):
     with Repository(tmp_path / "o.db", seed=True) as other:
         other.create("people", {"title": "Someone new"})
         tio.write_json(tmp_path / "o.json", tio.export_data(other))
@@ -123,11 +134,14 @@ def test_declining_the_import_writes_nothing(main_window, repo, monkeypatch, tmp
     entries = repo.history_count()
     dialogs.answers.append(No)
     main_window.import_action.trigger()
+    outcome(qtbot, main_window, dialogs)
+    assert dialogs.calls[-1][0] == "question"
+    qtbot.wait(200)
     assert repo.history_count() == entries
     assert not repo.list("people", search="Someone new")
 
 
-def test_a_file_with_bad_records_is_refused_naming_each(main_window, repo, monkeypatch,
+def test_a_file_with_bad_records_is_refused_naming_each(main_window, repo, qtbot, monkeypatch,
                                                         tmp_path, dialogs):
     bad = {"roadmap": [{"title": ""}, {"title": "ok", "progress": 250},
                        {"title": "<b>x</b>", "status": "someday"}]}
@@ -136,6 +150,7 @@ def test_a_file_with_bad_records_is_refused_naming_each(main_window, repo, monke
     entries = repo.history_count()
     dialogs.answers.append(None)
     main_window.import_action.trigger()
+    outcome(qtbot, main_window, dialogs)
     kind, title, text = dialogs.calls[-1]
     assert kind == "critical" and "bad.json cannot be imported" in text
     assert "title" in text and "progress" in text and "status" in text
@@ -145,23 +160,25 @@ def test_a_file_with_bad_records_is_refused_naming_each(main_window, repo, monke
 
 @pytest.mark.parametrize("content", [b"", b"not json at all", b"\xff\xfe\x00", b"[1, 2]",
                                      b'{"spaceships": []}'])
-def test_a_file_that_is_no_export_is_refused(main_window, repo, monkeypatch, tmp_path, dialogs,
-                                             content):
+def test_a_file_that_is_no_export_is_refused(main_window, repo, qtbot, monkeypatch, tmp_path,
+                                             dialogs, content):
     (tmp_path / "x.json").write_bytes(content)
     open_file(monkeypatch, tmp_path / "x.json")
     dialogs.answers.append(None)
     main_window.import_action.trigger()
+    outcome(qtbot, main_window, dialogs)
     assert dialogs.calls[-1][0] == "critical"
     assert "x.json cannot be imported" in dialogs.calls[-1][2]
 
 
-def test_importing_what_is_already_here_says_so(main_window, repo, monkeypatch, tmp_path,
-                                                dialogs):
+def test_importing_what_is_already_here_says_so(main_window, repo, qtbot, monkeypatch,
+                                                tmp_path, dialogs):
     tio.write_json(tmp_path / "same.json", tio.export_data(repo))
     open_file(monkeypatch, tmp_path / "same.json")
     dialogs.answers.append(None)
     entries = repo.history_count()
     main_window.import_action.trigger()
+    outcome(qtbot, main_window, dialogs)
     assert dialogs.calls[-1][0] == "information" and "Nothing to import" in dialogs.calls[-1][2]
     assert repo.history_count() == entries
 
