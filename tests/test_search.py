@@ -114,6 +114,12 @@ def test_highlight_marks_word_beginnings_as_the_search_matches_them():
     assert _marked("", "x") == [] and _marked("text", "") == [] and _marked("text", "  ") == []
 
 
+def test_highlight_finds_words_written_with_combining_marks():
+    decomposed = "Сотрудничество и\u0306 учёба: \u0435\u0308лки и о\u0306"  # й and ё decomposed
+    assert _marked("Мой краи\u0306", "край") == ["краи\u0306"]
+    assert _marked(decomposed, "елки") == ["\u0435\u0308лки"]
+
+
 def test_highlight_survives_letters_that_fold_to_several():
     text = "Straße STRASSE straße"
     assert _marked(text, "strasse") == ["Straße", "STRASSE", "straße"]

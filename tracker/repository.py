@@ -183,7 +183,7 @@ class Repository:
                 self._check_thread = threading.Thread(target=self._run_check,
                                                       name="integrity-check", daemon=True)
                 self._check_thread.start()
-        self.user = user or _os_user()
+        self._user = user or None  # the OS user name is read on the first write
         self._undo: list[_UndoStep] = []
         self._redo: list[_UndoStep] = []
         self.changed = False  # any write in this session (backups on exit look at it)
@@ -244,6 +244,17 @@ class Repository:
 
     def __exit__(self, *exc):
         self.close()
+
+    @property
+    def user(self) -> str:
+        """Who the audit names: the ``user`` given, else the operating-system user."""
+        if self._user is None:
+            self._user = _os_user()
+        return self._user
+
+    @user.setter
+    def user(self, value: str | None) -> None:
+        self._user = value or None
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

@@ -68,12 +68,20 @@ def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
     words = terms(query)
     if not text or not words:
         return []
-    folded_parts: list[str] = []
-    origin: list[int] = []  # the index in ``text`` of each folded character
+    # Fold letter by letter (a letter with the combining marks after it, so a decomposed й or ё
+    # folds as the search folds it), remembering where each folded character came from.
+    clusters: list[tuple[int, int]] = []
     for i, ch in enumerate(text):
-        f = fold(ch)
+        if clusters and unicodedata.combining(ch):
+            clusters[-1] = (clusters[-1][0], i + 1)
+        else:
+            clusters.append((i, i + 1))
+    folded_parts: list[str] = []
+    origin: list[tuple[int, int]] = []  # the (start, end) in ``text`` of each folded character
+    for start, end in clusters:
+        f = fold(text[start:end])
         folded_parts.append(f)
-        origin.extend([i] * len(f))
+        origin.extend([(start, end)] * len(f))
     folded = "".join(folded_parts)
     longest_first = sorted(set(words), key=len, reverse=True)
     spans: list[tuple[int, int]] = []
@@ -81,8 +89,8 @@ def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
         token = m.group()
         for w in longest_first:
             if token.startswith(w) if len(w) > 1 else token == w:
-                start = origin[m.start()]
-                end = origin[m.start() + len(w) - 1] + 1
+                start = origin[m.start()][0]
+                end = origin[m.start() + len(w) - 1][1]
                 if spans and start < spans[-1][1]:
                     break
                 spans.append((start, end))

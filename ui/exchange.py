@@ -1,9 +1,10 @@
 """File › Export… and Import…: the core's JSON / CSV exchange (``tracker.io``) in the main window.
 
 Both run in a :class:`QThread` on a connection of their own (16,000 records take ~2 s to check and
-~2 s to import), so the window never freezes. Export writes temp-then-rename, as the CLI does.
-Import first does a dry run (every check and write, rolled back) so the official sees exactly what
-the file would change, then backs the database up and imports in one audited transaction; the
+~2 s to import), behind a window-modal busy indicator, so the window never freezes and nothing else
+is started meanwhile; closing the window waits for them. Export writes temp-then-rename, as the CLI
+does. Import first does a dry run (every check and write, rolled back) so the official sees exactly
+what the file would change, then backs the database up and imports in one audited transaction; the
 window then refreshes what it touched.
 """
 
@@ -15,106 +16,14 @@ from PySide6.QtCore import Qt, QThread, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
 
 from tracker.i18n import _
-from tracker.repository import Repository, TrackerError
+from tracker.repository import Repository
 
 JSON, CSV_ZIP = "json", "csv"
+SHOWN_PROBLEMS = 10  # problems listed when a file is refused
 
 
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
-
-
-class ExportWorker(QThread):
-    """Exports every record (the trash included) to ``out_path``; never touches the GUI's
-    connection."""
-
-    succeeded = Signal(str, int)  # path written, records
-    failed = Signal(str)
-
-    def __init__(self, db_path: Path, out_path: Path, fmt: str, parent=None):
-        super().__init__(parent)
-        self.db_path, self.out_path, self.fmt = db_path, out_path, fmt
-
-    def run(self) -> None:
-        from tracker.io import export_data, write_csv, write_json
-
-        try:
-            repo = Repository(self.db_path, read_only=True)
-        except Exception as exc:  # noqa: BLE001 - shown to the user, never raised in a thread
-            self.failed.emit(_one_line(exc))
-            return
-        try:
-            data = export_data(repo)
-            write = write_csv if self.fmt == CSV_ZIP else write_json
-            path = write(self.out_path, data)
-        except (TrackerError, OSError, ValueError) as exc:
-            self.failed.emit(_one_line(exc))
-        except Exception as exc:  # noqa: BLE001 - a bug must not kill the app from a thread
-            self.failed.emit(f"{type(exc).__name__}: {_one_line(exc)}")
-        else:
-            self.succeeded.emit(str(path), sum(len(v) for v in data.values()))
-        finally:
-            repo.close()
-
-
-def export_path(path: str, chosen_filter: str, csv_filter: str) -> tuple[Path, str]:
-    """The file and format for what the save dialog returned: the filter decides the format,
-    and the name gets its ending (``.json`` or ``.zip``) when it has another."""
-    fmt = CSV_ZIP if chosen_filter == csv_filter or path.lower().endswith(".zip") else JSON
-    out = Path(path)
-    suffix = ".zip" if fmt == CSV_ZIP else ".json"
-    if out.suffix.lower() != suffix:
-        out = out.with_name(out.name + suffix)
-    return out, fmt
-
-
-def start_export(window, out_path: Path, fmt: str) -> ExportWorker:
-    """Export in the background with a busy indicator; the outcome goes to the status bar (or
-    a message box if it failed)."""
-    progress = QProgressDialog(_("Exporting every record to {name}…").format(
-        name=out_path.name), None, 0, 0, window)
-    progress.setWindowTitle(_("Export"))
-    progress.setWindowModality(Qt.WindowModality.WindowModal)
-    progress.setMinimumDuration(300)
-    worker = ExportWorker(window.repo.path, out_path, fmt, window)
-
-    def done(path: str, n: int) -> None:
-        progress.close()
-        window.statusBar().showMessage(
-            _("Exported {n} records to {path}").format(n=n, path=path), 15000)
-
-    def failed(message: str) -> None:
-        progress.close()
-        QMessageBox.critical(window, _("Not exported"), _(
-            "The records were not exported: {error}\n\nNothing was written to {path}.").format(
-                error=message, path=out_path))
-
-    worker.succeeded.connect(done)
-    worker.failed.connect(failed)
-    worker.finished.connect(worker.deleteLater)
-    window._export_worker = worker  # kept alive until it ends
-    worker.start()
-    return worker
-
-
-def ask_export(window) -> ExportWorker | None:
-    json_filter = _("JSON file (*.json)")
-    csv_filter = _("CSV files in a zip (*.zip)")
-    start = str(Path(window.repo.path).with_name(Path(window.repo.path).stem + "-export.json"))
-    path, chosen = QFileDialog.getSaveFileName(window, _("Export every record"), start,
-                                               f"{json_filter};;{csv_filter}")
-    if not path:
-        return None
-    out, fmt = export_path(path, chosen, csv_filter)
-    return start_export(window, out, fmt)
-
-
-def _counts(result) -> dict[str, int]:
-    return {"created": sum(result.created.values()), "updated": sum(result.updated.values()),
-            "same": sum(result.unchanged.values())}
-
-
-SHOWN_PROBLEMS = 10
 
 
 def problem_text(path: Path, exc: BaseException) -> str:
@@ -132,65 +41,155 @@ def problem_text(path: Path, exc: BaseException) -> str:
     return text
 
 
-class ImportWorker(QThread):
-    """On its own connection: the dry run (``write`` False), or the backup and the import."""
+class _Worker(QThread):
+    """One job on a connection of its own; never touches the GUI's connection."""
 
-    succeeded = Signal(object)  # ImportResult
+    succeeded = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, db_path: Path, file: Path, *, write: bool, user: str, parent=None):
-        super().__init__(parent)
-        self.db_path, self.file, self.write, self.user = db_path, file, write, user
+    def job(self):
+        raise NotImplementedError
+
+    def describe(self, exc: BaseException) -> str:
+        return _one_line(exc)
 
     def run(self) -> None:
+        try:
+            result = self.job()
+        except Exception as exc:  # noqa: BLE001 - shown to the user, never raised in a thread
+            self.failed.emit(self.describe(exc))
+        else:
+            self.succeeded.emit(result)
+
+
+class ExportWorker(_Worker):
+    """Every record (the trash included) to ``out_path``; succeeds with (path, records)."""
+
+    def __init__(self, db_path: Path, out_path: Path, fmt: str, parent=None):
+        super().__init__(parent)
+        self.db_path, self.out_path, self.fmt = db_path, out_path, fmt
+
+    def job(self) -> tuple[str, int]:
+        from tracker.io import export_data, write_csv, write_json
+
+        with Repository(self.db_path, create=False, read_only=True) as repo:
+            data = export_data(repo)
+        write = write_csv if self.fmt == CSV_ZIP else write_json
+        return str(write(self.out_path, data)), sum(len(v) for v in data.values())
+
+
+class ImportWorker(_Worker):
+    """The dry run (``write`` False), or the backup and then the import; succeeds with the
+    ImportResult."""
+
+    def __init__(self, db_path: Path, file: Path, *, write: bool, user: str,
+                 written_to: Repository | None = None, parent=None):
+        super().__init__(parent)
+        self.db_path, self.file, self.write, self.user = db_path, file, write, user
+        self.written_to = written_to  # the window's repository: told that its file changed
+
+    def describe(self, exc: BaseException) -> str:
+        return problem_text(self.file, exc)
+
+    def job(self):
         from tracker.io import import_file
 
-        try:
-            repo = Repository(self.db_path, user=self.user)
-        except Exception as exc:  # noqa: BLE001 - shown to the user, never raised in a thread
-            self.failed.emit(problem_text(self.file, exc))
-            return
-        try:
+        # create=False: a file that went away meanwhile is an error, not a new empty database
+        with Repository(self.db_path, create=False, user=self.user) as repo:
             if self.write:
                 from tracker.backup import create_backup
 
                 create_backup(repo)  # the state before the import, to go back to
             result = import_file(repo, self.file, dry_run=not self.write)
-        except Exception as exc:  # noqa: BLE001 - ImportProblem, FileProblem, BackupError...
-            self.failed.emit(problem_text(self.file, exc))
-        else:
-            self.succeeded.emit(result)
-        finally:
-            repo.close()
+        if self.write and self.written_to is not None and result.change is not None:
+            self.written_to.changed = True  # the backup on exit counts this session's import
+        return result
 
 
-def _run(window, worker: ImportWorker, label: str, done) -> ImportWorker:
-    """Run ``worker`` behind a busy indicator; ``done(result)`` or a message box follows."""
+def run_in_background(window, worker: _Worker, title: str, label: str, done,
+                      failed_title: str) -> _Worker:
+    """Run ``worker`` behind a window-modal busy indicator (Import and Export disabled until it
+    ends); then ``done(result)``, or a message box titled ``failed_title``."""
     progress = QProgressDialog(label, None, 0, 0, window)
-    progress.setWindowTitle(_("Import"))
+    progress.setWindowTitle(title)
     progress.setWindowModality(Qt.WindowModality.WindowModal)
     progress.setMinimumDuration(300)
+    progress.setValue(0)  # starts the 300 ms count (a 0..0 bar otherwise waits 4 s)
 
     def succeeded(result) -> None:
         progress.close()
-        done(result)
+        if window.isVisible():  # not after the window was closed meanwhile
+            done(result)
 
     def failed(message: str) -> None:
         progress.close()
-        QMessageBox.critical(window, _("Not imported"), message)
+        if window.isVisible():
+            QMessageBox.critical(window, failed_title, message)
+
+    def finished() -> None:
+        window.busy.discard(worker)
+        window._update_actions()
+        progress.deleteLater()
+        worker.deleteLater()
 
     worker.succeeded.connect(succeeded)
     worker.failed.connect(failed)
-    worker.finished.connect(worker.deleteLater)
-    window._import_worker = worker  # kept alive until it ends
+    worker.finished.connect(finished)
+    window.busy.add(worker)
+    window._update_actions()
     worker.start()
     return worker
 
 
-def import_from(window, path: Path) -> ImportWorker:
-    """Preview ``path`` (a dry run of the real import), ask, then back up and import; all of it
-    off the GUI thread, so a large file never freezes the window."""
-    repo = window.repo
+# --- export ---------------------------------------------------------------------------------------
+
+def export_path(path: str, chosen_filter: str, csv_filter: str) -> tuple[Path, str]:
+    """The file and format for what the save dialog returned: the filter decides the format,
+    and the name gets its ending (``.json`` or ``.zip``) when it has another."""
+    fmt = CSV_ZIP if chosen_filter == csv_filter or path.lower().endswith(".zip") else JSON
+    out = Path(path)
+    suffix = ".zip" if fmt == CSV_ZIP else ".json"
+    if out.suffix.lower() != suffix:
+        out = out.with_name(out.name + suffix)
+    return out, fmt
+
+
+def start_export(window, out_path: Path, fmt: str) -> _Worker:
+    def done(result: tuple[str, int]) -> None:
+        path, n = result
+        window.statusBar().showMessage(
+            _("Exported {n} records to {path}").format(n=n, path=path), 15000)
+
+    worker = ExportWorker(window.repo.path, out_path, fmt, window)
+    worker.describe = lambda exc: _(  # type: ignore[method-assign]
+        "The records were not exported: {error}\n\nNothing was written to {path}.").format(
+            error=_one_line(exc), path=out_path)
+    return run_in_background(window, worker, _("Export"), _(
+        "Exporting every record to {name}…").format(name=out_path.name), done, _("Not exported"))
+
+
+def ask_export(window) -> _Worker | None:
+    json_filter = _("JSON file (*.json)")
+    csv_filter = _("CSV files in a zip (*.zip)")
+    start = str(Path(window.repo.path).with_name(Path(window.repo.path).stem + "-export.json"))
+    path, chosen = QFileDialog.getSaveFileName(window, _("Export every record"), start,
+                                               f"{json_filter};;{csv_filter}")
+    if not path:
+        return None
+    out, fmt = export_path(path, chosen, csv_filter)
+    return start_export(window, out, fmt)
+
+
+# --- import ---------------------------------------------------------------------------------------
+
+def _counts(result) -> dict[str, int]:
+    return {"created": sum(result.created.values()), "updated": sum(result.updated.values()),
+            "same": sum(result.unchanged.values())}
+
+
+def import_from(window, path: Path) -> _Worker:
+    """Preview ``path`` (a dry run of the real import), ask, then back up and import."""
+    repo = window.repo  # the file the user chose this for, even if another is opened meanwhile
 
     def previewed(preview) -> None:
         counts = _counts(preview)
@@ -206,24 +205,27 @@ def import_from(window, path: Path) -> ImportWorker:
             "in History. Import?").format(name=path.name, **counts),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No)
-        if answer != QMessageBox.StandardButton.Yes:
+        if answer != QMessageBox.StandardButton.Yes or window.repo is not repo:
             return
-        _run(window, ImportWorker(repo.path, path, write=True, user=repo.user, parent=window),
-             _("Backing up, then importing {name}…").format(name=path.name), imported)
+        run_in_background(
+            window, ImportWorker(repo.path, path, write=True, user=repo.user, written_to=repo,
+                                 parent=window),
+            _("Import"), _("Backing up, then importing {name}…").format(name=path.name),
+            imported, _("Not imported"))
 
     def imported(result) -> None:
-        if result.change is not None:
-            window.apply_change(result.change)  # written on another connection: refresh
+        if result.change is not None and window.repo is repo:
+            window.apply_change(result.change)
         window.statusBar().showMessage(_(
             "Imported {name}: {created} created, {updated} updated, {same} unchanged").format(
                 name=path.name, **_counts(result)), 15000)
 
-    return _run(window, ImportWorker(repo.path, path, write=False, user=repo.user,
-                                     parent=window),
-                _("Checking {name}…").format(name=path.name), previewed)
+    return run_in_background(
+        window, ImportWorker(repo.path, path, write=False, user=repo.user, parent=window),
+        _("Import"), _("Checking {name}…").format(name=path.name), previewed, _("Not imported"))
 
 
-def ask_import(window) -> ImportWorker | None:
+def ask_import(window) -> _Worker | None:
     path, _chosen = QFileDialog.getOpenFileName(
         window, _("Import records"), str(Path(window.repo.path).parent),
         _("Exports (*.json *.zip);;All files (*)"))

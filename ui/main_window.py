@@ -105,8 +105,8 @@ def bundled_licences() -> list[Path]:
 
 class MainWindow(QMainWindow):
     #: Emitted once, after the window's first frame is painted (or after FIRST_PAINT_FALLBACK_MS
-    #: if it is never painted, e.g. started minimised): work the user does not need to see the
-    #: window (the daily backup, the integrity watch, counting every kind) waits for it.
+    #: if it is never painted, e.g. started minimised), once the slots given to
+    #: ``after_first_paint`` (the start page first) have run.
     firstPainted = Signal()
 
     def __init__(self, repo: Repository, parent=None, *, poll_ms: int = POLL_MS):
@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
         self.repo = repo
         self.painted = False
         self._after_paint: list = []
+        self.busy: set = set()  # import / export threads running (ui.exchange)
         self.installEventFilter(self)
         QTimer.singleShot(FIRST_PAINT_FALLBACK_MS, self._first_paint_done)
         self.setWindowTitle(_("Bilateral Tracker"))
@@ -189,7 +190,10 @@ class MainWindow(QMainWindow):
         self.removeEventFilter(self)
         slots, self._after_paint = self._after_paint, []
         for slot in slots:
-            slot()
+            try:
+                slot()
+            except Exception:  # noqa: BLE001 - e.g. a damaged file: the others still run
+                log.exception("after the first frame: %r failed", slot)
         self.firstPainted.emit()
 
     def after_first_paint(self, slot) -> None:
@@ -201,7 +205,7 @@ class MainWindow(QMainWindow):
 
     def when_settled(self, slot) -> None:
         """Call ``slot`` SETTLE_MS after the first frame: work the start page should not wait
-        for (the daily backup, the integrity watch, the status bar's total)."""
+        for (ui.app: the integrity watch, the daily backup, the version)."""
         self.after_first_paint(lambda: QTimer.singleShot(SETTLE_MS, slot))
 
     def _action(self, text: str, slot, shortcut=None, icon=None, name: str = "") -> QAction:
@@ -433,7 +437,13 @@ class MainWindow(QMainWindow):
             self.go_to(PAGES[row])
 
     def open_record(self, kind: str, record_id: int) -> bool:
-        if kind not in KINDS or not self.go_to(kind):
+        if kind not in KINDS:
+            return False
+        if not self.painted:  # the page is built after the first frame: open it then
+            self.go_to(kind)
+            self.after_first_paint(lambda: self.open_record(kind, record_id))
+            return True
+        if not self.go_to(kind):
             return False
         ok = self.record_page(kind).select_record(record_id)
         self.record_page(kind).table.setFocus()
@@ -541,7 +551,8 @@ class MainWindow(QMainWindow):
         page = self.record_page()
         on_record = page is not None
         self.new_action.setEnabled(not ro)
-        self.import_action.setEnabled(not ro)
+        self.import_action.setEnabled(not ro and not self.busy)  # one exchange at a time
+        self.export_action.setEnabled(not self.busy)
         self.save_action.setEnabled(on_record and not ro and (
             page.current_id() is None or page.form.is_dirty()))
         self.delete_action.setEnabled(on_record and not ro and page.current_id() is not None)
@@ -835,6 +846,8 @@ class MainWindow(QMainWindow):
         if page is not None and not page.maybe_leave():
             event.ignore()
             return
+        for worker in list(self.busy):  # an import or export finishes (or fails) first
+            worker.wait()
         self.poll_timer.stop()
         self._save_settings()
         event.accept()

@@ -416,7 +416,8 @@ class LinkEditor(_Editor):
         the field decides what it names: ``commit_text``)."""
         text = self.combo.lineEdit().text().strip()
         current = self.combo.currentIndex()
-        return bool(text) and text != (self.combo.itemText(current) if current > 0 else "")
+        return bool(text) and text != NONE_TEXT and text != (
+            self.combo.itemText(current) if current > 0 else "")
 
     def search_now(self) -> list[tuple[int, str]]:
         """Offer the records matching the typed text (any text is safe)."""
@@ -456,6 +457,14 @@ class LinkEditor(_Editor):
         record; anything else goes back to the linked record's title (nothing is guessed)."""
         if self.completer.popup().isVisible():
             return
+        pending = self.has_pending_text()
+        try:
+            self._commit_text()
+        finally:
+            if pending and not self._loading:
+                self.changed.emit()  # the typing is settled: the form counts what is left
+
+    def _commit_text(self) -> None:
         text = self.combo.lineEdit().text().strip()
         current = self.combo.currentIndex()
         if text == (self.combo.itemText(current) if current > 0 else ""):

@@ -103,7 +103,9 @@ def test_import_previews_backs_up_and_shows_the_new_records(make_window, repo, q
     data["roadmap"][0]["notes"] = "Updated by the other office"
     file = tmp_path / "from-other.json"
     tio.write_json(file, data)
+    repo = Repository(repo.path, user="tester")  # a session that has written nothing yet
     window = make_window(repo)
+    assert not repo.changed
     backups_before = len(list_backups(repo.path))
     open_file(monkeypatch, file)
     dialogs.answers.append(Yes)
@@ -118,6 +120,7 @@ def test_import_previews_backs_up_and_shows_the_new_records(make_window, repo, q
     assert repo.list("roadmap", sort="id")[0]["notes"] == "Updated by the other office"
     entry = repo.history(limit=1)[0]
     assert entry["action"] == "import" and entry["user"] == repo.user  # the window's user
+    assert repo.changed  # so the backup on closing counts this session
     assert window.go_to("roadmap")
     page = window.pages["roadmap"]
     assert page.model.rowCount() == repo.count("roadmap")  # the page shows them
@@ -132,11 +135,20 @@ def test_declining_the_import_writes_nothing(main_window, repo, qtbot, monkeypat
         tio.write_json(tmp_path / "o.json", tio.export_data(other))
     open_file(monkeypatch, tmp_path / "o.json")
     entries = repo.history_count()
+    writes = []
+    original = exchange.ImportWorker.__init__
+
+    def counted(self, *args, **kwargs):
+        writes.append(kwargs["write"])
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(exchange.ImportWorker, "__init__", counted)
     dialogs.answers.append(No)
     main_window.import_action.trigger()
     outcome(qtbot, main_window, dialogs)
     assert dialogs.calls[-1][0] == "question"
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: not main_window.busy)
+    assert writes == [False]  # the preview only: no import was started
     assert repo.history_count() == entries
     assert not repo.list("people", search="Someone new")
 
@@ -194,3 +206,35 @@ def test_import_is_disabled_on_a_read_only_file(make_window, db_path):
     finally:
         window.close()
         repo.close()
+
+
+def test_a_long_job_shows_a_busy_indicator_and_blocks_a_second_one(main_window, qtbot,
+                                                                   monkeypatch, tmp_path,
+                                                                   dialogs):
+    import threading
+
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    release = threading.Event()
+
+    def slow_job(self):
+        release.wait(10)
+        raise OSError("stopped")
+
+    monkeypatch.setattr(exchange.ImportWorker, "job", slow_job)
+    open_file(monkeypatch, tmp_path / "slow.json")
+    main_window.import_action.trigger()
+    assert main_window.busy
+    assert not main_window.import_action.isEnabled() and not main_window.export_action.isEnabled()
+
+    def indicator_shown():
+        return any(isinstance(w, QProgressDialog) and w.isVisible()
+                   for w in QApplication.topLevelWidgets())
+
+    qtbot.waitUntil(indicator_shown, timeout=1500)  # within ~300 ms, not Qt's default 4 s
+    dialogs.answers.append(None)
+    release.set()
+    qtbot.waitUntil(lambda: not main_window.busy, timeout=5000)
+    assert dialogs.calls[-1][0] == "critical" and "stopped" in dialogs.calls[-1][2]
+    assert main_window.import_action.isEnabled() and main_window.export_action.isEnabled()
+    assert not indicator_shown()

@@ -119,6 +119,24 @@ def test_a_title_typed_in_full_can_be_saved_at_once(make_window, big_repo, qtbot
     assert not page.form.is_dirty()
 
 
+def test_leaving_a_link_field_whose_text_names_nothing_leaves_the_form_clean(
+        make_window, big_repo, qtbot, dialogs):
+    window = make_window(big_repo)
+    page = road_form(window)
+    editor = page.form.editors["agreement_id"]
+    edit = editor.combo.lineEdit()
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "no record has this title")
+    assert page.form.is_dirty()
+    qtbot.keyClick(edit, Qt.Key.Key_Escape)  # close the matches popup if it opened
+    page.form.editors["title"].setFocus()  # leave the field: the old title comes back
+    qtbot.waitUntil(lambda: not edit.hasFocus())
+    assert not page.form.is_dirty() and not window.save_action.isEnabled()
+    page.select_record(2)  # another record: nothing to ask about
+    assert page.form.record_id == 2 and dialogs.calls == []
+
+
 def test_links_list_filter_finds_checks_and_keeps_linked_records(make_window, big_repo, qtbot):
     window = make_window(big_repo)
     assert window.go_to("meetings")

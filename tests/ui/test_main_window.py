@@ -121,6 +121,40 @@ def test_the_last_sessions_page_is_built_after_the_first_frame(make_window, repo
         window.deleteLater()
 
 
+def test_a_record_opened_before_the_first_frame_is_shown_after_it(make_window, repo, qtbot):
+    from ui.main_window import MainWindow
+
+    window = MainWindow(repo, poll_ms=0)
+    try:
+        assert window.open_record("roadmap", 2)  # e.g. asked for at start-up: no crash
+        window.show()
+        qtbot.waitUntil(lambda: window.painted)
+        assert window.current_name() == "roadmap"
+        assert window.pages["roadmap"].form.record_id == 2
+    finally:
+        window.close()
+        window.deleteLater()
+
+
+def test_a_failing_step_after_the_first_frame_does_not_stop_the_others(make_window, repo,
+                                                                        qtbot, caplog):
+    from ui.main_window import MainWindow
+
+    window = MainWindow(repo, poll_ms=0)
+    ran = []
+    window.after_first_paint(lambda: 1 / 0)
+    window.after_first_paint(lambda: ran.append("next"))
+    try:
+        window.show()
+        qtbot.waitUntil(lambda: window.painted)
+        assert ran == ["next"]
+        assert window.stack.currentWidget() is window.pages["dashboard"]
+        assert "ZeroDivisionError" in caplog.text
+    finally:
+        window.close()
+        window.deleteLater()
+
+
 def test_every_command_has_its_shortcut(main_window):
     from PySide6.QtGui import QKeySequence
 
