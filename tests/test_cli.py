@@ -312,6 +312,20 @@ def test_export_import_round_trip_through_the_cli(seeded, tmp_path):
     assert _comparable(json.loads(again.read_text(encoding="utf-8"))) == _comparable(data)
 
 
+def test_list_csv_through_the_cli(seeded):
+    import csv
+    import io
+
+    out = ok(cli(seeded, "list", "roadmap", "--csv", "--sort", "title")).stdout
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0][:3] == ["#", "Title", "Status"]
+    assert [r[1] for r in rows[1:]] == sorted(r[1] for r in rows[1:])
+    assert len(rows) - 1 == 5
+    russian = ok(cli(seeded, "list", "roadmap", "--csv", language="ru")).stdout
+    assert russian.splitlines()[0].startswith("#,Наименование")
+    assert "--csv" in fails(cli(seeded, "list", "roadmap", "--csv", "--limit", "2"), code=2)
+
+
 def _comparable(data):
     local = {"id", "updated_at", "updated_by", "version"}
     return {kind: [{k: v for k, v in r.items() if k not in local} for r in records]

@@ -454,3 +454,42 @@ def test_csv_with_an_unknown_column_names_it(other, tmp_path):
     (folder / "people.csv").write_text("title,position\nEnvoy,'=red\n", encoding="utf-8")
     tio.import_file(other, folder)
     assert other.list("people")[0]["position"] == "=red"
+
+
+# --- one list as a spreadsheet --------------------------------------------------------------------
+
+def _rows(text):
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_list_csv_is_the_list_as_filtered_and_sorted_with_labels(repo):
+    import datetime as dt
+
+    repo.create("roadmap", {"title": "=HYPERLINK(\"http://x\")", "status": "in_progress",
+                            "due_date": "2020-01-01", "progress": 10})
+    repo.create("roadmap", {"title": "Late exhibition", "due_date": "2021-05-01"})
+    text, n = tio.list_csv(repo, "roadmap", status="overdue", sort="due_date", descending=True)
+    rows = _rows(text)
+    assert rows[0] == ["#", "Title", "Status", "Area", "Due date", "Progress, %", "Overdue"]
+    assert n == len(rows) - 1 == 2
+    assert [r[1] for r in rows[1:]] == ["Late exhibition", "'=HYPERLINK(\"http://x\")"]
+    assert rows[2][2] == "In progress" and rows[2][6] == "overdue"  # labels, not stored values
+    assert dt.date.fromisoformat(rows[1][4]) > dt.date.fromisoformat(rows[2][4])
+    searched, m = tio.list_csv(repo, "roadmap", search="exhibition")
+    assert m == repo.count("roadmap", search="exhibition")
+    assert all("xhibition" in r[1] for r in _rows(searched)[1:])
+
+
+def test_list_csv_speaks_the_interface_language_and_keeps_cyrillic(repo, tmp_path):
+    from tracker.i18n import language
+
+    repo.create("people", {"title": "Нурсултан Назарбаев", "position": "Президент"})
+    with language("ru"):
+        text, _n = tio.list_csv(repo, "people", search="назарбаев")
+    rows = _rows(text)
+    assert rows[0][:3] == ["#", "Ф. И. О.", "Статус"]  # headers in the interface language
+    assert rows[1][1] == "Нурсултан Назарбаев"
+    path = tio.write_list_csv(tmp_path / "people.csv", text)
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 with this mark
+    assert "Нурсултан Назарбаев" in raw.decode("utf-8-sig")

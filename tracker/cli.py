@@ -277,20 +277,32 @@ def fields(kind_name: str, as_json: bool):
 @click.option("--json", "as_json", is_flag=True,
               help="Print a JSON array of records with every field, sources and (road map) "
                    "overdue.")
+@click.option("--csv", "as_csv", is_flag=True,
+              help="Print the table as CSV for a spreadsheet (labels as headers, formulas "
+                   "neutralised; every matching record).")
 @pass_env
 def list_(env: Env, kind_name: str, status: str | None, text: str | None, sort: str | None,
-          desc: bool, limit: int | None, trash: bool, as_json: bool):
-    """List the records of one kind as a table (or JSON).
+          desc: bool, limit: int | None, trash: bool, as_json: bool, as_csv: bool):
+    """List the records of one kind as a table (or JSON, or CSV).
 
     \b
     Example:
       bilateral-tracker-cli list roadmap --status planned --sort due_date --json
+      bilateral-tracker-cli list roadmap --status overdue --sort due_date --csv
     """
-    from .io import record_json
+    from .io import list_csv, record_json
 
     kind = _kind(kind_name)
     repo = env.repo()
     status = _status_value(kind, status)
+    if as_csv:
+        if as_json or limit is not None:
+            raise click.UsageError(_("--csv lists every matching record; it does not go with "
+                                     "--json or --limit"))
+        text_csv, _n = list_csv(repo, kind.name, search=text, status=status, sort=sort,
+                                descending=desc, trash=trash)
+        click.echo(text_csv, nl=False)
+        return
     rows = repo.list(kind.name, search=text, status=status, sort=sort, descending=desc,
                      limit=limit, trash=trash, with_links=as_json)
     if as_json:

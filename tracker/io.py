@@ -183,6 +183,42 @@ def csv_text(kind_name: str, records: list[dict]) -> str:
     return buf.getvalue()
 
 
+def list_csv(repo: Repository, kind_name: str, *, search: str | None = None,
+             status: str | None = None, sort: str | None = None, descending: bool = False,
+             trash: bool = False) -> tuple[str, int]:
+    """The list a page or ``list`` shows, as people read it, for a spreadsheet: the same filter
+    and order, the table's columns under their labels, choices by their labels (in the current
+    language), road-map items marked overdue; formulas neutralised. Returns (CSV text, rows)."""
+    from .records import display_value
+
+    kind = get_kind(kind_name)
+    columns = [f.name for f in kind.columns]
+    query = list(dict.fromkeys(["id", *columns, "status", "due_date"]
+                               if kind.name == "roadmap" else ["id", *columns]))
+    rows = repo.list(kind.name, search=search, status=status, sort=sort, descending=descending,
+                     trash=trash, columns=query)
+    header = ["#", *(_(f.label) for f in kind.columns)]
+    if kind.name == "roadmap":
+        header.append(_("Overdue"))
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([neutralise(h) for h in header])
+    for r in rows:
+        line = [str(r["id"]), *(display_value(kind, f.name, r.get(f.name)) for f in kind.columns)]
+        if kind.name == "roadmap":
+            line.append(_("overdue") if is_overdue(r) else "")
+        writer.writerow([neutralise(cell) for cell in line])
+    return buf.getvalue(), len(rows)
+
+
+def write_list_csv(path: str | os.PathLike, text: str) -> Path:
+    """A list's CSV (``list_csv``) to ``path``, with the byte-order mark spreadsheets look for
+    to read UTF-8 (Cyrillic); temp-then-rename."""
+    path = Path(path)
+    _write_atomic(path, ("\ufeff" + text).encode("utf-8"))
+    return path
+
+
 def _temp_beside(path: Path, suffix: str = "") -> Path:
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix + ".tmp",
                                 dir=path.parent)

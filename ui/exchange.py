@@ -180,6 +180,56 @@ def ask_export(window) -> _Worker | None:
     return start_export(window, out, fmt)
 
 
+# --- one list as a spreadsheet --------------------------------------------------------------------
+
+class ListExportWorker(_Worker):
+    """The list a record page shows (its filter and order) as CSV; succeeds with (path, rows)."""
+
+    def __init__(self, db_path: Path, out_path: Path, kind: str, query: dict, parent=None):
+        super().__init__(parent)
+        self.db_path, self.out_path, self.kind, self.query = db_path, out_path, kind, query
+
+    def job(self) -> tuple[str, int]:
+        from tracker.io import list_csv, write_list_csv
+
+        with Repository(self.db_path, create=False, read_only=True) as repo:
+            text, n = list_csv(repo, self.kind, **self.query)
+        return str(write_list_csv(self.out_path, text)), n
+
+
+def ask_export_list(window) -> _Worker | None:
+    """File › Export this list…: the current page's rows, as filtered and sorted, to CSV."""
+    import datetime as _dt
+
+    from tracker.records import get_kind
+
+    page = window.record_page()
+    if page is None:
+        return None
+    model = page.model
+    kind = get_kind(model.kind.name)
+    start = Path(window.repo.path).parent / (
+        f"{_(kind.plural)} {_dt.date.today().isoformat()}.csv")
+    path, _chosen = QFileDialog.getSaveFileName(window, _("Export this list"), str(start),
+                                                _("CSV file (*.csv)"))
+    if not path:
+        return None
+    out = Path(path)
+    if out.suffix.lower() != ".csv":
+        out = out.with_name(out.name + ".csv")
+    query = {"search": model.search or None, "status": model.status,
+             "sort": model.sort_field, "descending": model.descending}
+
+    def done(result: tuple[str, int]) -> None:
+        path_written, n = result
+        window.statusBar().showMessage(_("Exported {n} rows to {path}").format(
+            n=n, path=path_written), 15000)
+
+    worker = ListExportWorker(window.repo.path, out, kind.name, query, window)
+    return run_in_background(window, worker, _("Export"), _(
+        "Exporting the list to {name}…").format(name=out.name), done, _("Not exported"))
+
+
 # --- import ---------------------------------------------------------------------------------------
 
 def _counts(result) -> dict[str, int]:

@@ -229,6 +229,10 @@ class MainWindow(QMainWindow):
         self.backups_action = self._action(_("Backups…"), self.show_backups, name="backups")
         self.import_action = self._action(_("Import…"), self.import_records, name="import")
         self.export_action = self._action(_("Export…"), self.export_records, name="export")
+        self.export_list_action = self._action(_("Export this list…"), self.export_list,
+                                               name="export_list")
+        self.export_list_action.setToolTip(_("The records this page lists, as filtered and "
+                                             "sorted, to a CSV file for a spreadsheet"))
         self.briefing_action = self._action(_("Briefing…"), self.show_briefing, "Ctrl+E",
                                             sp.SP_FileDialogDetailedView, "briefing")
         self.prefs_action = self._action(_("Preferences…"), self.show_preferences,
@@ -274,6 +278,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.backups_action)
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.export_action)
+        file_menu.addAction(self.export_list_action)
         file_menu.addAction(self.briefing_action)
         file_menu.addSeparator()
         file_menu.addAction(self.prefs_action)
@@ -553,6 +558,7 @@ class MainWindow(QMainWindow):
         self.new_action.setEnabled(not ro)
         self.import_action.setEnabled(not ro and not self.busy)  # one exchange at a time
         self.export_action.setEnabled(not self.busy)
+        self.export_list_action.setEnabled(on_record and not self.busy)
         self.save_action.setEnabled(on_record and not ro and (
             page.current_id() is None or page.form.is_dirty()))
         self.delete_action.setEnabled(on_record and not ro and page.current_id() is not None)
@@ -700,6 +706,15 @@ class MainWindow(QMainWindow):
         from ui.exchange import ask_export
 
         return ask_export(self)
+
+    def export_list(self):
+        """File › Export this list…: the current page's rows to CSV."""
+        page = self.record_page()
+        if page is None or not page.maybe_leave():
+            return None
+        from ui.exchange import ask_export_list
+
+        return ask_export_list(self)
 
     def import_records(self):
         """File › Import…: an export from this app; previewed, backed up, audited."""

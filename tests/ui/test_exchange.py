@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from tracker import io as tio
@@ -238,3 +239,31 @@ def test_a_long_job_shows_a_busy_indicator_and_blocks_a_second_one(main_window, 
     assert dialogs.calls[-1][0] == "critical" and "stopped" in dialogs.calls[-1][2]
     assert main_window.import_action.isEnabled() and main_window.export_action.isEnabled()
     assert not indicator_shown()
+
+
+def test_export_this_list_writes_the_rows_the_page_shows(main_window, repo, qtbot,
+                                                        monkeypatch, tmp_path, dialogs):
+    import csv
+
+    for i in range(3):
+        repo.create("roadmap", {"title": f"Exhibition step {i}", "due_date": f"203{i}-01-01"})
+    assert main_window.go_to("roadmap")
+    page = main_window.pages["roadmap"]
+    page.filter_edit.setText("exhibition")
+    page.apply_filter()
+    page.model.sort(page.model.column_of("due_date"), Qt.SortOrder.DescendingOrder)
+    shown = [page.model.id_at(r) for r in range(page.model.rowCount())]
+    assert 3 <= len(shown) < repo.count("roadmap")
+    assert main_window.export_list_action.isEnabled()
+    target = tmp_path / "list"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(target), "")))
+    main_window.export_list_action.trigger()
+    exported(qtbot, main_window, dialogs)
+    raw = (tmp_path / "list.csv").read_bytes()
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    assert rows[0][:2] == ["#", "Title"]
+    assert [int(r[0]) for r in rows[1:]] == shown  # the same rows, in the same order
+    assert f"Exported {len(shown)} rows" in main_window.statusBar().currentMessage()
+    main_window.go_to("dashboard")
+    assert not main_window.export_list_action.isEnabled()  # a list page only
