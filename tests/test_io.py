@@ -493,3 +493,23 @@ def test_list_csv_speaks_the_interface_language_and_keeps_cyrillic(repo, tmp_pat
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 with this mark
     assert "Нурсултан Назарбаев" in raw.decode("utf-8-sig")
+
+
+def test_record_text_for_a_message_has_filled_fields_titles_and_quotes(repo):
+    from tracker.i18n import language
+
+    change = repo.create("roadmap", {"title": "<b>Fair</b> & =SUM(A1)", "due_date": "2020-02-03",
+                                     "agreement_id": 1, "notes": "line one\nline two"})
+    record = repo.get("roadmap", change.record_id)
+    text = tio.record_text(repo, "roadmap", record, for_mail=True)
+    lines = text.splitlines()
+    assert lines[0] == "Road-map item: <b>Fair</b> & =SUM(A1)"  # literal, as typed
+    assert "Due date: 3 February 2020" in lines
+    assert f"Agreement: {repo.get('agreements', 1)['title']}" in lines
+    assert "Overdue: the due date has passed" in lines
+    assert not any(line.startswith(("Completed on", "Home-side lead")) for line in lines)
+    assert "Sources:" not in lines  # none cited
+    with language("ru"):
+        russian = tio.record_text(repo, "roadmap", record, for_mail=True)
+    assert russian.splitlines()[0].startswith("Пункт дорожной карты: ")
+    assert "Срок исполнения: 3 февраля 2020 г." in russian

@@ -22,8 +22,6 @@ from .i18n import LANGUAGES, _, set_language
 from .records import (
     KIND_ORDER,
     KINDS,
-    LINK,
-    LINKS,
     OVERDUE,
     Kind,
     display_value,
@@ -327,12 +325,6 @@ def list_(env: Env, kind_name: str, status: str | None, text: str | None, sort: 
                                                       kind=_(kind.plural).lower()), err=True)
 
 
-def _link_text(repo: Repository, f, value) -> str:
-    ids = value if isinstance(value, list) else ([] if value is None else [value])
-    titles = repo.titles(f.target, list(ids))
-    return "; ".join(f"{titles.get(i, '?')} [{i}]" for i in ids)
-
-
 @main.command()
 @click.argument("kind_name", metavar="KIND")
 @click.argument("record_id", metavar="ID", type=int)
@@ -345,7 +337,7 @@ def show(env: Env, kind_name: str, record_id: int, as_json: bool):
     Example:
       bilateral-tracker-cli show agreements 1 --json
     """
-    from .io import record_json
+    from .io import record_json, record_text
 
     kind = _kind(kind_name)
     repo = env.repo()
@@ -353,29 +345,7 @@ def show(env: Env, kind_name: str, record_id: int, as_json: bool):
     if as_json:
         _echo_json(record_json(repo, kind.name, record))
         return
-    width = max(len(_(f.label)) for f in kind.fields)
-    click.echo(f"{_(kind.label)} {record['id']}  (uid {record['uid']}, "
-               f"{_('version')} {record['version']})")
-    if record["deleted_at"]:
-        click.echo(_("In the trash since {when}").format(when=record["deleted_at"]))
-    for f in kind.fields:
-        value = record.get(f.name)
-        if f.type in (LINK, LINKS):
-            text = _link_text(repo, f, value)
-        else:
-            text = display_value(kind, f.name, value)
-        lines = text.splitlines() or [""]
-        click.echo(f"{_(f.label).ljust(width)}  {lines[0]}")
-        for line in lines[1:]:
-            click.echo(f"{'':{width}}  {line}")
-    if kind.name == "roadmap" and is_overdue(record):
-        click.echo(_("Overdue: the due date has passed"))
-    click.echo(_("Created {when} by {who}; updated {uwhen} by {uwho}").format(
-        when=record["created_at"], who=record["created_by"], uwhen=record["updated_at"],
-        uwho=record["updated_by"]))
-    for c in record.get("citations") or []:
-        click.echo(_("Source [{id}] {title}: “{quote}”").format(
-            id=c["source_id"], title=c["source"], quote=_one_line(c["quote"])))
+    click.echo(record_text(repo, kind.name, record))
 
 
 @main.command()

@@ -81,6 +81,66 @@ def record_json(repo: Repository, kind_name: str, record: dict,
     return out
 
 
+def record_text(repo: Repository, kind_name: str, record: dict, *,
+                for_mail: bool = False) -> str:
+    """A record as text, in the interface language: every field under its label, links by title,
+    the sources with their quotes.
+
+    The default is the CLI's ``show`` (aligned columns, ids, stamps). ``for_mail`` is what an
+    official pastes into a message or a note: only the fields that have a value, "Label: value",
+    dates written out ("9 June 2017"), links and sources without ids."""
+    from .i18n import format_date
+    from .records import DATE, display_value
+
+    kind = get_kind(kind_name)
+    rows: list[tuple[str, str]] = []
+    for f in kind.fields:
+        value = record.get(f.name)
+        if f.type in (LINK, LINKS):
+            ids = value if isinstance(value, list) else ([] if value is None else [value])
+            titles = repo.titles(f.target, list(ids))
+            text = "; ".join(titles.get(i, "?") if for_mail else f"{titles.get(i, '?')} [{i}]"
+                             for i in ids)
+        elif for_mail and f.type == DATE:
+            text = format_date(value)
+        else:
+            text = display_value(kind, f.name, value)
+        if for_mail and not text.strip():
+            continue
+        rows.append((_(f.label), text))
+    citations = record.get("citations")
+    if citations is None and record.get("id") is not None:
+        citations = repo.citations(kind.name, record["id"])
+    lines: list[str] = []
+    if for_mail:
+        lines.append(f"{_(kind.label)}: {record.get('title') or ''}")
+        lines += [f"{label}: {text}" for label, text in rows if label != _("Title")]
+        if kind.name == "roadmap" and is_overdue(record):
+            lines.append(_("Overdue: the due date has passed"))
+        if citations:
+            lines.append(_("Sources:"))
+            lines += [f"– “{' '.join(c['quote'].split())}” ({c['source']})" for c in citations]
+        return "\n".join(lines)
+    width = max(len(_(f.label)) for f in kind.fields)
+    lines.append(f"{_(kind.label)} {record['id']}  (uid {record['uid']}, "
+                 f"{_('version')} {record['version']})")
+    if record.get("deleted_at"):
+        lines.append(_("In the trash since {when}").format(when=record["deleted_at"]))
+    for label, text in rows:
+        parts = text.splitlines() or [""]
+        lines.append(f"{label.ljust(width)}  {parts[0]}")
+        lines += [f"{'':{width}}  {part}" for part in parts[1:]]
+    if kind.name == "roadmap" and is_overdue(record):
+        lines.append(_("Overdue: the due date has passed"))
+    lines.append(_("Created {when} by {who}; updated {uwhen} by {uwho}").format(
+        when=record["created_at"], who=record["created_by"], uwhen=record["updated_at"],
+        uwho=record["updated_by"]))
+    for c in citations or []:
+        lines.append(_("Source [{id}] {title}: “{quote}”").format(
+            id=c["source_id"], title=c["source"], quote=" ".join(c["quote"].split())))
+    return "\n".join(lines)
+
+
 class _UidMap:
     """Cached id -> uid (and back) per kind."""
 

@@ -253,6 +253,10 @@ class MainWindow(QMainWindow):
                                           sp.SP_BrowserReload, "revert")
         self.find_action = self._action(_("Find…"), self.show_search, "Ctrl+F",
                                         sp.SP_FileDialogContentsView, "find")
+        self.copy_text_action = self._action(_("Copy as text"), self.copy_record_text,
+                                             "Ctrl+Shift+C", name="copy_text")
+        self.copy_text_action.setToolTip(_("Copy the record, with its sources, as text for a "
+                                           "message or a note (Ctrl+Shift+C)"))
         self.record_history_action = self._action(_("History of this record"),
                                                   self.show_record_history, "Ctrl+H",
                                                   name="record_history")
@@ -295,6 +299,7 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         edit.addAction(self.find_action)
         edit.addAction(self.record_history_action)
+        edit.addAction(self.copy_text_action)
         self.go_menu = bar.addMenu(_("&Go"))
         self.go_actions = []
         for i, name in enumerate(PAGES):
@@ -564,6 +569,7 @@ class MainWindow(QMainWindow):
         self.delete_action.setEnabled(on_record and not ro and page.current_id() is not None)
         self.revert_action.setEnabled(on_record and page.form.is_dirty())
         self.record_history_action.setEnabled(on_record and page.current_id() is not None)
+        self.copy_text_action.setEnabled(on_record and page.current_id() is not None)
         dirty = on_record and page.form.is_dirty()
         self.setWindowModified(dirty)
         self.setWindowTitle(_("Bilateral Tracker — {name}").format(name=self.repo.path.name)
@@ -706,6 +712,23 @@ class MainWindow(QMainWindow):
         from ui.exchange import ask_export
 
         return ask_export(self)
+
+    def copy_record_text(self) -> str | None:
+        """Edit › Copy as text: the record shown (as saved), for a message or a note."""
+        page = self.record_page()
+        record_id = page.current_id() if page is not None else None
+        if record_id is None:
+            return None
+        from PySide6.QtGui import QGuiApplication
+
+        from tracker.io import record_text
+
+        record = self.repo.get(self._current, record_id)
+        text = record_text(self.repo, self._current, record, for_mail=True)
+        QGuiApplication.clipboard().setText(text)
+        self.statusBar().showMessage(_("Copied “{title}” to the clipboard").format(
+            title=record.get("title") or ""), 8000)
+        return text
 
     def export_list(self):
         """File › Export this list…: the current page's rows to CSV."""

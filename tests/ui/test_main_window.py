@@ -751,3 +751,23 @@ def test_keyboard_only_edit(main_window, repo, qtbot):
     qtbot.keyClicks(title, " Jr")
     qtbot.keyClick(title, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert repo.get("people", rid)["title"].endswith(" Jr")
+
+
+def test_copy_as_text_puts_the_record_and_its_sources_on_the_clipboard(main_window, repo, qtbot):
+    from PySide6.QtGui import QGuiApplication
+
+    page = go(main_window, "meetings")
+    page.select_record(3)
+    qtbot.keyClick(main_window, Qt.Key.Key_C,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    text = QGuiApplication.clipboard().text()
+    record = repo.get("meetings", 3)
+    lines = text.splitlines()
+    assert lines[0] == f"Meeting: {record['title']}"
+    assert "Start date: 9 June 2017" in lines  # dates written out
+    assert "Participants: Alexander Lukashenko" in lines  # links by title, no ids
+    assert not any(line.startswith("End date") for line in lines)  # empty fields left out
+    assert "Sources:" in lines and any("SCO summit in Astana" in line for line in lines)
+    assert "to the clipboard" in main_window.statusBar().currentMessage()
+    main_window.go_to("dashboard")
+    assert not main_window.copy_text_action.isEnabled()
