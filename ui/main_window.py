@@ -253,6 +253,8 @@ class MainWindow(QMainWindow):
                                           sp.SP_BrowserReload, "revert")
         self.find_action = self._action(_("Find…"), self.show_search, "Ctrl+F",
                                         sp.SP_FileDialogContentsView, "find")
+        self.filter_action = self._action(_("Filter this list"), self.focus_filter, "Ctrl+L",
+                                          name="filter")
         self.copy_text_action = self._action(_("Copy as text"), self.copy_record_text,
                                              "Ctrl+Shift+C", name="copy_text")
         self.copy_text_action.setToolTip(_("Copy the record, with its sources, as text for a "
@@ -298,6 +300,7 @@ class MainWindow(QMainWindow):
         edit.addAction(self.revert_action)
         edit.addSeparator()
         edit.addAction(self.find_action)
+        edit.addAction(self.filter_action)
         edit.addAction(self.record_history_action)
         edit.addAction(self.copy_text_action)
         self.go_menu = bar.addMenu(_("&Go"))
@@ -570,6 +573,7 @@ class MainWindow(QMainWindow):
         self.revert_action.setEnabled(on_record and page.form.is_dirty())
         self.record_history_action.setEnabled(on_record and page.current_id() is not None)
         self.copy_text_action.setEnabled(on_record and page.current_id() is not None)
+        self.filter_action.setEnabled(on_record)
         dirty = on_record and page.form.is_dirty()
         self.setWindowModified(dirty)
         self.setWindowTitle(_("Bilateral Tracker — {name}").format(name=self.repo.path.name)
@@ -712,6 +716,13 @@ class MainWindow(QMainWindow):
         from ui.exchange import ask_export
 
         return ask_export(self)
+
+    def focus_filter(self) -> None:
+        """Edit › Filter this list (Ctrl+L): to the page's filter box, its text selected."""
+        page = self.record_page()
+        if page is not None:
+            page.filter_edit.setFocus()
+            page.filter_edit.selectAll()
 
     def copy_record_text(self) -> str | None:
         """Edit › Copy as text: the record shown (as saved), for a message or a note."""

@@ -771,3 +771,13 @@ def test_copy_as_text_puts_the_record_and_its_sources_on_the_clipboard(main_wind
     assert "to the clipboard" in main_window.statusBar().currentMessage()
     main_window.go_to("dashboard")
     assert not main_window.copy_text_action.isEnabled()
+
+
+def test_ctrl_l_goes_to_the_filter_of_the_list(main_window, qtbot):
+    page = go(main_window, "roadmap")
+    page.table.setFocus()
+    qtbot.keyClick(main_window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert page.filter_edit.hasFocus()
+    qtbot.keyClicks(page.filter_edit, "expo")
+    page.apply_filter()
+    assert page.model.rowCount() == main_window.repo.count("roadmap", search="expo")
