@@ -511,3 +511,11 @@ def test_every_command_shows_its_help_translated():
         page = _help("--language", "ru", name)
         assert "Использование:" in page and "Параметры:" in page, name
         assert "Пример:" in page, name  # the docstring's translation (with its example)
+
+
+def test_add_says_when_the_title_is_already_there(seeded):
+    title = json.loads(ok(cli(seeded, "show", "roadmap", "1", "--json")).stdout)["title"]
+    result = ok(cli(seeded, "add", "roadmap", f"title={title.lower()}"))
+    assert int(result.stdout.strip()) > 1  # added all the same
+    assert "roadmap 1 has the same title" in result.stderr
+    assert "same title" not in ok(cli(seeded, "add", "roadmap", "title=Brand new")).stderr

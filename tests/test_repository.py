@@ -360,3 +360,14 @@ def test_overdue_filter_matches_the_derived_flag(empty_repo):
     assert r.count("roadmap", status=OVERDUE) == 1
     assert all(is_overdue(row) == (row["title"] == "late") for row in r.list("roadmap"))
     assert r.position("roadmap", rows[0]["id"], status=OVERDUE) == 0
+
+
+def test_same_title_finds_a_record_up_to_case_yo_and_spacing(repo):
+    first = repo.create("people", {"title": "Пётр Ёлкин"}).record_id
+    assert repo.same_title("people", "петр елкин") == [(first, "Пётр Ёлкин")]
+    assert repo.same_title("people", " ПЁТР  ЁЛКИН ") == [(first, "Пётр Ёлкин")]
+    assert repo.same_title("people", "Пётр Ёлкин", exclude_id=first) == []
+    assert repo.same_title("people", "Пётр") == []  # the whole title, not a word of it
+    assert repo.same_title("people", "") == [] and repo.same_title("people", '"*') == []
+    repo.delete("people", first)
+    assert repo.same_title("people", "петр елкин") == []  # the trash does not count

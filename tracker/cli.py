@@ -453,10 +453,14 @@ def add(env: Env, kind_name: str, pairs: tuple[str, ...], cites: tuple[str, ...]
         if not repo._exists("sources", c["source_id"]):
             raise click.ClickException(_("--cite: no source with id {id}").format(
                 id=c["source_id"]))
+    same = repo.same_title(kind.name, str(values.get("title") or ""))
     change = repo.create(kind.name, values, citations=citations or None)
     click.echo(change.record_id)
     click.echo(_("Created {kind} {id}: {title}").format(
         kind=kind.name, id=change.record_id, title=_cell(change.record["title"], 80)), err=True)
+    if same:  # added all the same (scripts decide for themselves), but said
+        click.echo(_("Note: {kind} {ids} has the same title").format(
+            kind=kind.name, ids=", ".join(str(rid) for rid, _t in same)), err=True)
 
 
 @main.command()

@@ -487,6 +487,25 @@ class Repository:
                 f"({', '.join('?' for _x in chunk)})", chunk).fetchall())
         return out
 
+    def same_title(self, kind_name: str, title: str, *, exclude_id: int | None = None,
+                   limit: int = 5) -> list[tuple[int, str]]:
+        """Live records of the kind titled ``title`` up to case, ё/е and spacing: (id, title).
+        For a warning before a duplicate is created, never a refusal."""
+        kind = get_kind(kind_name)
+        key = " ".join(fold(title or "").split())
+        if not key:
+            return []
+        rows = self.conn.execute(  # the exact title, through the title index
+            f"SELECT id, title FROM {_q(kind.name)} WHERE deleted_at IS NULL AND title = ? "
+            "ORDER BY id LIMIT ?", (title.strip(), limit + 1)).fetchall()
+        found = {rid: t for rid, t in rows}
+        # the same words in another case or with ё: among the records holding every word
+        for r in self.list(kind.name, search=title, columns=["title"], limit=200, sort="id"):
+            found.setdefault(r["id"], r["title"])
+        same = [(rid, t) for rid, t in sorted(found.items())
+                if rid != exclude_id and " ".join(fold(t or "").split()) == key]
+        return same[:limit]
+
     def choices_for_link(self, target: str, search: str | None = None, limit: int = 200
                          ) -> list[tuple[int, str]]:
         """(id, title) pairs a link field may point at (not trashed), for pickers."""

@@ -934,6 +934,8 @@ class RecordForm(QWidget):
         if problems:
             self.show_problems(problems)
             return None
+        if self.record_id is None and not self._confirm_not_a_duplicate(values):
+            return None
         try:
             if self.record_id is None:
                 change = self.repo.create(self.kind.name, values)
@@ -955,6 +957,21 @@ class RecordForm(QWidget):
         self._show(change.record, change.record)
         self.saved.emit(change)
         return change
+
+    def _confirm_not_a_duplicate(self, values: dict[str, Any]) -> bool:
+        """A new record titled like one that exists: ask before saving a second (the official
+        may have missed the first; two desks may enter the same meeting)."""
+        same = self.repo.same_title(self.kind.name, values.get("title") or "")
+        if not same:
+            return True
+        rid, title = same[0]
+        answer = QMessageBox.question(
+            self, _("Already recorded?"),
+            _("There is already a {kind} titled “{title}” (#{id}). Save another one?").format(
+                kind=_(self.kind.label).lower(), title=title, id=rid),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Save
 
     def _conflict(self, exc: ConflictError) -> None:
         answer = QMessageBox.question(

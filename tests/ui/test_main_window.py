@@ -781,3 +781,21 @@ def test_ctrl_l_goes_to_the_filter_of_the_list(main_window, qtbot):
     qtbot.keyClicks(page.filter_edit, "expo")
     page.apply_filter()
     assert page.model.rowCount() == main_window.repo.count("roadmap", search="expo")
+
+
+def test_a_new_record_titled_like_an_existing_one_is_saved_only_if_confirmed(main_window, repo,
+                                                                          qtbot, dialogs):
+    page = go(main_window, "roadmap")
+    existing = repo.get("roadmap", 1)["title"]
+    before = repo.count("roadmap")
+    main_window.new_action.trigger()
+    page.form.editors["title"].edit.setText(existing.upper())
+    dialogs.answers.append(QMessageBox.StandardButton.Cancel)
+    main_window.save_action.trigger()
+    kind, title, text = dialogs.calls[-1]
+    assert kind == "question" and existing in text and "#1" in text
+    assert repo.count("roadmap") == before  # nothing saved; the form keeps the edit
+    assert page.form.editors["title"].edit.text() == existing.upper()
+    dialogs.answers.append(QMessageBox.StandardButton.Save)
+    main_window.save_action.trigger()
+    assert repo.count("roadmap") == before + 1
