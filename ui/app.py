@@ -15,13 +15,50 @@ APPLICATION = "bilateral-tracker"
 DESKTOP_FILE = "org.bilateraltracker.BilateralTracker"
 
 
+def _help_language(argv: list[str]) -> None:
+    """``--help`` is printed while the arguments are read, before the app sets its language:
+    set it from ``--language``, else the saved preference, else the system's."""
+    from PySide6.QtCore import QCoreApplication, QSettings
+
+    from tracker.i18n import set_language
+
+    wanted = None
+    for i, arg in enumerate(argv):
+        if arg == "--language" and i + 1 < len(argv):
+            wanted = argv[i + 1]
+        elif arg.startswith("--language="):
+            wanted = arg.split("=", 1)[1]
+    if wanted is None:
+        QCoreApplication.setOrganizationName(ORGANIZATION)
+        QCoreApplication.setApplicationName(APPLICATION)
+        wanted = QSettings().value("language")
+    try:
+        set_language(str(wanted or "system"))
+    except ValueError:
+        set_language("system")
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="bilateral-tracker",
-                                     description="Bilateral Tracker desktop app")
-    parser.add_argument("--db", metavar="PATH", help="database file (default: TRACKER_DB or the "
-                        "user data folder); created and seeded on first use")
-    parser.add_argument("--language", choices=("en", "ru", "system"),
-                        help="interface language (default: the saved preference, else system)")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "-h" in argv or "--help" in argv:
+        _help_language(argv)
+    from tracker.i18n import _
+
+    class Formatter(argparse.HelpFormatter):
+        def add_usage(self, usage, actions, groups, prefix=None):  # argparse's own is English
+            return super().add_usage(usage, actions, groups,
+                                     _("usage: ") if prefix is None else prefix)
+
+    parser = argparse.ArgumentParser(prog="bilateral-tracker", add_help=False,
+                                     description=_("Bilateral Tracker desktop app"),
+                                     formatter_class=Formatter)
+    parser._optionals.title = _("options")
+    parser.add_argument("-h", "--help", action="help", help=_("show this help and exit"))
+    parser.add_argument("--db", metavar="PATH", help=_(
+        "database file (default: TRACKER_DB or the user data folder); created and seeded on "
+        "first use"))
+    parser.add_argument("--language", choices=("en", "ru", "system"), help=_(
+        "interface language (default: the saved preference, else system)"))
     args, _qt_args = parser.parse_known_args(argv)
     return args
 

@@ -327,3 +327,24 @@ def test_damage_found_after_the_window_opened_disables_editing(tmp_path, make_wi
     window.close()
     repo.close()
     assert path.read_bytes() == before
+
+
+def test_help_speaks_the_chosen_or_saved_language(tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path), LANGUAGE="en",
+               XDG_CONFIG_HOME=str(tmp_path / "config"))
+
+    def help_text(*args):
+        out = subprocess.run([sys.executable, "-m", "ui", *args, "--help"], capture_output=True,
+                             text=True, timeout=60, env=env)
+        assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr
+        return out.stdout
+
+    assert help_text().startswith("usage: bilateral-tracker")
+    russian = help_text("--language", "ru")
+    assert russian.startswith("использование: bilateral-tracker") and "параметры:" in russian
+    assert "язык интерфейса" in russian
+    conf = tmp_path / "config" / "BilateralTracker" / "bilateral-tracker.conf"
+    conf.parent.mkdir(parents=True)
+    conf.write_text("[General]\nlanguage=ru\n", encoding="utf-8")  # saved in Preferences
+    assert help_text().startswith("использование:")
+    assert help_text("--language=en").startswith("usage:")
