@@ -146,13 +146,23 @@ def _list(name: str) -> QTreeWidget:
     return tree
 
 
-def _fit(tree: QTreeWidget, min_rows: int = 2, max_rows: int = 8) -> None:
-    """Size a list to its rows (between min_rows and max_rows) so empty lists stay small."""
+def _fit(tree: QTreeWidget, min_rows: int = 2, max_rows: int = 8, *,
+         grow: bool = False) -> None:
+    """Size a list to its rows (between min_rows and max_rows) so empty lists stay small;
+    ``grow``: at least that, and as tall as the page leaves room for."""
     rows = max(min_rows, min(max_rows, tree.topLevelItemCount()))
     line = tree.sizeHintForRow(0) if tree.topLevelItemCount() else tree.fontMetrics().height() + 6
     line = max(line, tree.fontMetrics().height() + 4)
     header = tree.header().sizeHint().height()
-    tree.setFixedHeight(header + rows * line + 2 * tree.frameWidth() + 4)
+    height = header + rows * line + 2 * tree.frameWidth() + 4
+    if grow:
+        tree.setMinimumHeight(height)
+        tree.setMaximumHeight(16777215)
+        # its preferred height would count in the page's height (the wrapping captions make the
+        # scroll area ask for it) and bring a scroll bar: it takes what is left instead
+        tree.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+    else:
+        tree.setFixedHeight(height)
 
 
 def _columns(tree: QTreeWidget, stretch: int) -> None:
@@ -233,8 +243,7 @@ class DashboardPage(QWidget):
         self.recent = _list(_("Recent changes"))
         self.recent.setHeaderLabels([_("When"), _("Who"), _("What"), _("Record")])
         rl.addWidget(self.recent)
-        outer.addWidget(recent_box)
-        outer.addStretch(1)
+        outer.addWidget(recent_box, 1)  # takes the height left: no page scroll bar at 1280x800
 
         for tree in (self.overdue, self.deadlines, self.meetings, self.recent):
             tree.itemActivated.connect(self._activated)
@@ -332,7 +341,10 @@ class DashboardPage(QWidget):
                 row.setData(0, Qt.ItemDataRole.UserRole, (entry["kind"], entry["record_id"]))
             self.recent.addTopLevelItem(row)
         for tree in (self.overdue, self.deadlines, self.meetings, self.recent):
-            _fit(tree, 3, 10 if tree is self.recent else 6)
+            if tree is self.recent:  # 3 rows at least; as many as the window has room for
+                _fit(tree, 3, 3, grow=True)
+            else:
+                _fit(tree, 3, 6)
             _columns(tree, stretch=3 if tree is self.recent else 1)
 
     def _placeholder(self, tree: QTreeWidget, text: str) -> None:

@@ -146,3 +146,22 @@ def test_english_window_is_english(make_window, repo, english_only):
     found = {text for _where, text in shown_texts(window)
              if text in english_only or text.replace("&", "") in english_only}
     assert {"&File", "Save", "Title", "Status", "Due date", "Agreements"} <= found, found
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_dashboard_fits_1280x800_without_a_scroll_bar(make_window, repo, qtbot, lang):
+    """Three-line Russian figure captions once pushed the dashboard into a scroll bar; the
+    recent-changes list now takes the height that is left."""
+    from PySide6.QtWidgets import QScrollArea
+
+    i18n.set_language(lang)
+    try:
+        window = make_window(repo, size=(1280, 800))
+        page = window.pages["dashboard"]
+        area = page.findChild(QScrollArea)
+        qtbot.waitUntil(lambda: area.widget().height() >= area.viewport().height())
+        qtbot.wait(50)
+        assert not area.verticalScrollBar().isVisible()
+        assert page.recent.height() >= page.recent.minimumHeight() > 0
+    finally:
+        i18n.set_language("en")
