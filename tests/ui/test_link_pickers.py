@@ -32,6 +32,17 @@ def road_form(window):
     return page
 
 
+def type_into_agreement(qtbot, window, text: str):
+    """Type ``text`` over the first road-map item's agreement field; (page, editor, line edit)."""
+    page = road_form(window)
+    editor = page.form.editors["agreement_id"]
+    edit = editor.combo.lineEdit()
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, text)
+    return page, editor, edit
+
+
 def test_link_combo_finds_a_record_beyond_the_listed_titles(make_window, big_repo, qtbot):
     window = make_window(big_repo)
     page = road_form(window)
@@ -93,12 +104,7 @@ def test_a_title_typed_in_full_can_be_saved_at_once(make_window, big_repo, qtbot
     """Typing the exact title of another record enables Save, and Ctrl+S links it, without
     leaving the field first; typing text that names nothing saves nothing."""
     window = make_window(big_repo)
-    page = road_form(window)
-    editor = page.form.editors["agreement_id"]
-    edit = editor.combo.lineEdit()
-    edit.setFocus()
-    edit.selectAll()
-    qtbot.keyClicks(edit, "Zzyzx memorandum on lift production")
+    page, editor, edit = type_into_agreement(qtbot, window, "Zzyzx memorandum on lift production")
     assert page.form.is_dirty() and window.save_action.isEnabled()
     qtbot.keyClick(edit, Qt.Key.Key_Escape)  # close the matches popup if it opened
     before = big_repo.get("roadmap", 1)["version"]
@@ -122,12 +128,7 @@ def test_a_title_typed_in_full_can_be_saved_at_once(make_window, big_repo, qtbot
 def test_leaving_a_link_field_whose_text_names_nothing_leaves_the_form_clean(
         make_window, big_repo, qtbot, dialogs):
     window = make_window(big_repo)
-    page = road_form(window)
-    editor = page.form.editors["agreement_id"]
-    edit = editor.combo.lineEdit()
-    edit.setFocus()
-    edit.selectAll()
-    qtbot.keyClicks(edit, "no record has this title")
+    page, _editor, edit = type_into_agreement(qtbot, window, "no record has this title")
     assert page.form.is_dirty()
     qtbot.keyClick(edit, Qt.Key.Key_Escape)  # close the matches popup if it opened
     page.form.editors["title"].setFocus()  # leave the field: the old title comes back
