@@ -326,6 +326,15 @@ def test_list_csv_through_the_cli(seeded):
     assert "--csv" in fails(cli(seeded, "list", "roadmap", "--csv", "--limit", "2"), code=2)
 
 
+def test_list_csv_to_a_file_for_a_spreadsheet(seeded, tmp_path):
+    out = tmp_path / "people.csv"
+    result = ok(cli(seeded, "list", "people", "--csv", "-o", str(out), language="ru"))
+    assert result.stdout.strip() == str(out) and "3 строки" in result.stderr
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf#,") and b"\r\n" in raw  # BOM, RFC 4180 line ends
+    assert "--csv" in fails(cli(seeded, "list", "people", "-o", str(out)), code=2)
+
+
 def _comparable(data):
     local = {"id", "updated_at", "updated_by", "version"}
     return {kind: [{k: v for k, v in r.items() if k not in local} for r in records]

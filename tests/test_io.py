@@ -509,6 +509,9 @@ def test_record_text_for_a_message_has_filled_fields_titles_and_quotes(repo):
     assert "Overdue: the due date has passed" in lines
     assert not any(line.startswith(("Completed on", "Home-side lead")) for line in lines)
     assert "Sources:" not in lines  # none cited
+    person = tio.record_text(repo, "people", repo.get("people", 1), for_mail=True)
+    assert person.startswith(f"Person: {repo.get('people', 1)['title']}\n")
+    assert not any(line.startswith("Name:") for line in person.splitlines())  # not twice
     with language("ru"):
         russian = tio.record_text(repo, "roadmap", record, for_mail=True)
     assert russian.splitlines()[0].startswith("Пункт дорожной карты: ")

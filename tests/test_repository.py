@@ -371,3 +371,11 @@ def test_same_title_finds_a_record_up_to_case_yo_and_spacing(repo):
     assert repo.same_title("people", "") == [] and repo.same_title("people", '"*') == []
     repo.delete("people", first)
     assert repo.same_title("people", "петр елкин") == []  # the trash does not count
+
+
+def test_same_title_is_found_among_many_records_sharing_its_words(repo):
+    for i in range(300):  # more records holding the word than a page of matches
+        repo.create("meetings", {"title": f"Talks round {i}"})
+    talks = repo.create("meetings", {"title": "Talks"}).record_id
+    assert repo.same_title("meetings", "TALKS") == [(talks, "Talks")]
+    assert repo.same_title("meetings", "  talks ") == [(talks, "Talks")]

@@ -18,7 +18,7 @@ import click
 from . import __version__
 from .cli_help import TranslatedGroup
 from .db import DatabaseError
-from .i18n import LANGUAGES, _, set_language
+from .i18n import LANGUAGES, _, ngettext, set_language
 from .records import (
     KIND_ORDER,
     KINDS,
@@ -278,9 +278,13 @@ def fields(kind_name: str, as_json: bool):
 @click.option("--csv", "as_csv", is_flag=True,
               help="Print the table as CSV for a spreadsheet (labels as headers, formulas "
                    "neutralised; every matching record).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="FILE.csv", help="With --csv: write the file a spreadsheet opens "
+                                       "directly (UTF-8 with its byte-order mark), not stdout.")
 @pass_env
 def list_(env: Env, kind_name: str, status: str | None, text: str | None, sort: str | None,
-          desc: bool, limit: int | None, trash: bool, as_json: bool, as_csv: bool):
+          desc: bool, limit: int | None, trash: bool, as_json: bool, as_csv: bool,
+          output: Path | None):
     """List the records of one kind as a table (or JSON, or CSV).
 
     \b
@@ -288,18 +292,25 @@ def list_(env: Env, kind_name: str, status: str | None, text: str | None, sort: 
       bilateral-tracker-cli list roadmap --status planned --sort due_date --json
       bilateral-tracker-cli list roadmap --status overdue --sort due_date --csv
     """
-    from .io import list_csv, record_json
+    from .io import list_csv, record_json, write_list_csv
 
     kind = _kind(kind_name)
     repo = env.repo()
     status = _status_value(kind, status)
+    if output is not None and not as_csv:
+        raise click.UsageError(_("--output goes with --csv"))
     if as_csv:
         if as_json or limit is not None:
             raise click.UsageError(_("--csv lists every matching record; it does not go with "
                                      "--json or --limit"))
-        text_csv, _n = list_csv(repo, kind.name, search=text, status=status, sort=sort,
-                                descending=desc, trash=trash)
-        click.echo(text_csv, nl=False)
+        query = {"search": text, "status": status, "sort": sort, "descending": desc,
+                 "trash": trash}
+        if output is None:  # a text stream: it writes the platform's line ends itself
+            click.echo(list_csv(repo, kind.name, lineterminator="\n", **query)[0], nl=False)
+            return
+        text_csv, n = list_csv(repo, kind.name, **query)
+        click.echo(str(write_list_csv(output, text_csv)))
+        click.echo(ngettext("{n} row", "{n} rows", n).format(n=n), err=True)
         return
     rows = repo.list(kind.name, search=text, status=status, sort=sort, descending=desc,
                      limit=limit, trash=trash, with_links=as_json)
@@ -459,7 +470,8 @@ def add(env: Env, kind_name: str, pairs: tuple[str, ...], cites: tuple[str, ...]
     click.echo(_("Created {kind} {id}: {title}").format(
         kind=kind.name, id=change.record_id, title=_cell(change.record["title"], 80)), err=True)
     if same:  # added all the same (scripts decide for themselves), but said
-        click.echo(_("Note: {kind} {ids} has the same title").format(
+        click.echo(ngettext("Note: {kind} {ids} has the same title",
+                            "Note: {kind} {ids} have the same title", len(same)).format(
             kind=kind.name, ids=", ".join(str(rid) for rid, _t in same)), err=True)
 
 

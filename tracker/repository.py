@@ -499,9 +499,16 @@ class Repository:
             f"SELECT id, title FROM {_q(kind.name)} WHERE deleted_at IS NULL AND title = ? "
             "ORDER BY id LIMIT ?", (title.strip(), limit + 1)).fetchall()
         found = {rid: t for rid, t in rows}
-        # the same words in another case or with ё: among the records holding every word
-        for r in self.list(kind.name, search=title, columns=["title"], limit=200, sort="id"):
-            found.setdefault(r["id"], r["title"])
+        # the same words in another case or with ё: every live record holding all the words
+        # (a common short title such as "Talks" may match tens of thousands: ~0.1 s at 100k)
+        expr = match_expression(title, [kind.name])
+        if expr is not None:
+            for rid, t in self.conn.execute(
+                    f"SELECT k.id, k.title FROM search JOIN {_q(kind.name)} k "
+                    "ON k.id = search.record_id WHERE search MATCH ? "
+                    "AND k.deleted_at IS NULL", (expr,)):
+                if rid not in found and " ".join(fold(t or "").split()) == key:
+                    found[rid] = t
         same = [(rid, t) for rid, t in sorted(found.items())
                 if rid != exclude_id and " ".join(fold(t or "").split()) == key]
         return same[:limit]

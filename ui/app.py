@@ -195,16 +195,14 @@ def offer_backup(path: Path, message: str) -> bool:
 
 
 def show_open_error(path: Path, message: str) -> None:
-    from PySide6.QtWidgets import QMessageBox
-
     from tracker.i18n import _
+    from ui import messages
 
-    box = QMessageBox(QMessageBox.Icon.Critical, _("Cannot open the database"), _(
+    messages.critical(None, _("Cannot open the database"), _(
         "The database {path} cannot be opened:\n\n{error}\n\nThe file was not changed. "
         "If it is damaged, restore a backup (bilateral-tracker-cli backups / restore) or "
         "start with another file: bilateral-tracker --db OTHER.db").format(
             path=path, error=message))
-    box.exec()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from tracker import backup
 from tracker.i18n import _, format_date
 from tracker.records import KIND_ORDER, KINDS
+from ui import messages
 
 PathRole = Qt.ItemDataRole.UserRole + 1
 
@@ -168,7 +169,7 @@ class BackupsDialog(QDialog):
         try:
             made = backup.create_backup(self.repo)
         except backup.BackupError as exc:
-            QMessageBox.warning(self, _("Backups"), str(exc))
+            messages.warning(self, _("Backups"), str(exc))
             return None
         self.refresh(select=made)
         self.status.setText(_("Backup made: {path}").format(path=made))
@@ -181,11 +182,11 @@ class BackupsDialog(QDialog):
             return False
         report = backup.check_backup(info.path)
         if not report.ok:
-            QMessageBox.warning(self, _("Restore backup"), _(
+            messages.warning(self, _("Restore backup"), _(
                 "This backup is damaged and cannot be restored:\n{detail}").format(
                     detail="\n".join(report.lines())))
             return False
-        answer = QMessageBox.question(
+        answer = messages.question(
             self, _("Restore backup"), _(
                 "Replace the database with the backup made {when}?\n\n"
                 "Changes made since then will not be in the database. The file as it is now is "
@@ -201,7 +202,7 @@ class BackupsDialog(QDialog):
         try:
             self.set_aside = backup.restore(self.db_path, info.path)
         except backup.BackupError as exc:
-            QMessageBox.critical(self, _("Restore backup"), str(exc))
+            messages.critical(self, _("Restore backup"), str(exc))
         else:
             self.restored_from = info.path
             self.restored.emit(str(self.db_path))
@@ -220,7 +221,7 @@ def offer_newest_good_backup(db_path, error: str, parent: QWidget | None = None)
         return False
     info = next((i for i in backup.list_backups(db_path) if i.path == good), None)
     when = when_text(info.created) if info else good.name
-    answer = QMessageBox.question(
+    answer = messages.question(
         parent, _("Cannot open the database"), _(
             "{error}\n\nRestore the newest good backup, made {when}? The damaged file is kept "
             "beside it (named {name}.before-restore-…).").format(
@@ -232,6 +233,6 @@ def offer_newest_good_backup(db_path, error: str, parent: QWidget | None = None)
     try:
         backup.restore(db_path, good)
     except backup.BackupError as exc:
-        QMessageBox.critical(parent, _("Restore backup"), str(exc))
+        messages.critical(parent, _("Restore backup"), str(exc))
         return False
     return True

@@ -54,6 +54,7 @@ from tracker import briefing as core
 from tracker.i18n import LANGUAGES, _, current_language
 from tracker.records import CLASSIFICATIONS, KINDS
 from tracker.repository import Repository, TrackerError
+from ui import messages
 
 SETTINGS_KEY = "briefing"
 PRINT_DPI = 300
@@ -464,7 +465,7 @@ class BriefingDialog(QDialog):
         name = self.preset_combo.currentData()
         if name is None:
             return
-        answer = QMessageBox.question(self, _("Delete preset"), _(
+        answer = messages.question(self, _("Delete preset"), _(
             "Delete the preset {name!r}?").format(name=name))
         if answer != QMessageBox.StandardButton.Yes:
             return

@@ -15,8 +15,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QThread, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
 
-from tracker.i18n import _
+from tracker.i18n import _, ngettext
 from tracker.repository import Repository
+from ui import messages
 
 JSON, CSV_ZIP = "json", "csv"
 SHOWN_PROBLEMS = 10  # problems listed when a file is refused
@@ -124,7 +125,7 @@ def run_in_background(window, worker: _Worker, title: str, label: str, done,
     def failed(message: str) -> None:
         progress.close()
         if window.isVisible():
-            QMessageBox.critical(window, failed_title, message)
+            messages.critical(window, failed_title, message)
 
     def finished() -> None:
         window.busy.discard(worker)
@@ -143,6 +144,18 @@ def run_in_background(window, worker: _Worker, title: str, label: str, done,
 
 # --- export ---------------------------------------------------------------------------------------
 
+def may_write(window, chosen: str, out: Path) -> bool:
+    """The save dialog asked about overwriting ``chosen``; when the ending was added after it
+    and that file exists, ask now."""
+    if str(out) == chosen or not out.exists():
+        return True
+    answer = messages.question(window, _("Replace the file?"), _(
+        "{name} already exists. Replace it?").format(name=out.name),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
 def export_path(path: str, chosen_filter: str, csv_filter: str) -> tuple[Path, str]:
     """The file and format for what the save dialog returned: the filter decides the format,
     and the name gets its ending (``.json`` or ``.zip``) when it has another."""
@@ -157,8 +170,9 @@ def export_path(path: str, chosen_filter: str, csv_filter: str) -> tuple[Path, s
 def start_export(window, out_path: Path, fmt: str) -> _Worker:
     def done(result: tuple[str, int]) -> None:
         path, n = result
-        window.statusBar().showMessage(
-            _("Exported {n} records to {path}").format(n=n, path=path), 15000)
+        window.statusBar().showMessage(ngettext(
+            "Exported {n} record to {path}", "Exported {n} records to {path}", n).format(
+                n=n, path=path), 15000)
 
     worker = ExportWorker(window.repo.path, out_path, fmt, window)
     worker.describe = lambda exc: _(  # type: ignore[method-assign]
@@ -177,6 +191,8 @@ def ask_export(window) -> _Worker | None:
     if not path:
         return None
     out, fmt = export_path(path, chosen, csv_filter)
+    if not may_write(window, path, out):
+        return None
     return start_export(window, out, fmt)
 
 
@@ -217,15 +233,21 @@ def ask_export_list(window) -> _Worker | None:
     out = Path(path)
     if out.suffix.lower() != ".csv":
         out = out.with_name(out.name + ".csv")
+    if not may_write(window, path, out):
+        return None
     query = {"search": model.search or None, "status": model.status,
              "sort": model.sort_field, "descending": model.descending}
 
     def done(result: tuple[str, int]) -> None:
         path_written, n = result
-        window.statusBar().showMessage(_("Exported {n} rows to {path}").format(
-            n=n, path=path_written), 15000)
+        window.statusBar().showMessage(ngettext(
+            "Exported {n} row to {path}", "Exported {n} rows to {path}", n).format(
+                n=n, path=path_written), 15000)
 
     worker = ListExportWorker(window.repo.path, out, kind.name, query, window)
+    worker.describe = lambda exc: _(  # type: ignore[method-assign]
+        "The list was not exported: {error}\n\nNothing was written to {path}.").format(
+            error=_one_line(exc), path=out)
     return run_in_background(window, worker, _("Export"), _(
         "Exporting the list to {name}…").format(name=out.name), done, _("Not exported"))
 
@@ -244,11 +266,11 @@ def import_from(window, path: Path) -> _Worker:
     def previewed(preview) -> None:
         counts = _counts(preview)
         if preview.total == 0:
-            QMessageBox.information(window, _("Import"), _(
+            messages.information(window, _("Import"), _(
                 "Nothing to import: every record in {name} is already here, unchanged ({same}).")
                 .format(name=path.name, **counts))
             return
-        answer = QMessageBox.question(window, _("Import"), _(
+        answer = messages.question(window, _("Import"), _(
             "What {name} would do:\n\n"
             "New records: {created}\nChanged records: {updated}\nAlready here, unchanged: "
             "{same}\n\nA backup of the database is made first, and every change is recorded "

@@ -30,6 +30,7 @@ from tracker.i18n import _, ngettext
 from tracker.paths import resources_dir
 from tracker.records import KIND_ORDER, KINDS, get_kind
 from tracker.repository import ConflictError, NothingToUndo, Repository, TrackerError
+from ui import messages
 
 if TYPE_CHECKING:
     from .record_page import RecordPage
@@ -532,11 +533,11 @@ class MainWindow(QMainWindow):
         except NothingToUndo:
             return None
         except ConflictError as exc:
-            QMessageBox.warning(self, _("Cannot undo") if not redo else _("Cannot redo"),
+            messages.warning(self, _("Cannot undo") if not redo else _("Cannot redo"),
                                 str(exc))
             return None
         except TrackerError as exc:
-            QMessageBox.critical(self, _("Cannot undo") if not redo else _("Cannot redo"),
+            messages.critical(self, _("Cannot undo") if not redo else _("Cannot redo"),
                                  str(exc))
             return None
         self.apply_change(change)
@@ -637,7 +638,7 @@ class MainWindow(QMainWindow):
             self._apply_read_only()
             self._update_status()
             self._update_actions()
-            QMessageBox.critical(self, _("Bilateral Tracker"), repo.damage or "")
+            messages.critical(self, _("Bilateral Tracker"), repo.damage or "")
 
     def poll(self) -> None:
         """Notice writes by other processes or windows and refresh what is shown."""
@@ -676,7 +677,7 @@ class MainWindow(QMainWindow):
         try:
             from ui.backups_dialog import BackupsDialog
         except ImportError as exc:
-            QMessageBox.warning(self, _("Backups"), str(exc))
+            messages.warning(self, _("Backups"), str(exc))
             return
         dialog = BackupsDialog(self.repo, self)
         page = self.record_page()
@@ -696,7 +697,7 @@ class MainWindow(QMainWindow):
         try:
             repo = Repository(path)
         except Exception as exc:  # noqa: BLE001 - DatabaseError, TrackerError, OSError
-            QMessageBox.critical(self, _("Cannot open database"), _(
+            messages.critical(self, _("Cannot open database"), _(
                 "{path} cannot be opened:\n{error}").format(path=path, error=exc))
             self.close()
             return False
@@ -737,8 +738,12 @@ class MainWindow(QMainWindow):
         record = self.repo.get(self._current, record_id)
         text = record_text(self.repo, self._current, record, for_mail=True)
         QGuiApplication.clipboard().setText(text)
-        self.statusBar().showMessage(_("Copied “{title}” to the clipboard").format(
-            title=record.get("title") or ""), 8000)
+        title = " ".join(str(record.get("title") or "").split())
+        title = title if len(title) <= 80 else title[:79] + "…"
+        message = _("Copied “{title}” to the clipboard").format(title=title)
+        if page.form.is_dirty():
+            message += " " + _("(as last saved: the form has unsaved changes)")
+        self.statusBar().showMessage(message, 8000)
         return text
 
     def export_list(self):
@@ -763,7 +768,7 @@ class MainWindow(QMainWindow):
         try:
             from ui.briefing_dialog import BriefingDialog
         except ImportError as exc:
-            QMessageBox.warning(self, _("Briefing"), str(exc))
+            messages.warning(self, _("Briefing"), str(exc))
             return
         BriefingDialog(self.repo, self).exec()
 
@@ -771,7 +776,7 @@ class MainWindow(QMainWindow):
         try:
             from ui.preferences import PreferencesDialog
         except ImportError as exc:
-            QMessageBox.warning(self, _("Preferences"), str(exc))
+            messages.warning(self, _("Preferences"), str(exc))
             return
         PreferencesDialog(self).exec()
 
@@ -810,7 +815,7 @@ class MainWindow(QMainWindow):
             _("Tracker databases (*.db);;All files (*)"))
         if path:
             if Path(path).exists():
-                QMessageBox.warning(self, _("New database"), _(
+                messages.warning(self, _("New database"), _(
                     "{path} already exists; choose Open database to open it.").format(path=path))
                 return
             self.open_database(path, seed=False)
@@ -829,7 +834,7 @@ class MainWindow(QMainWindow):
         try:
             repo = Repository(path, seed=seed)
         except Exception as exc:  # noqa: BLE001 - DatabaseError, TrackerError, OSError
-            QMessageBox.critical(self, _("Cannot open database"), _(
+            messages.critical(self, _("Cannot open database"), _(
                 "{path} cannot be opened:\n{error}").format(path=path, error=exc))
             return False
         self._save_settings()

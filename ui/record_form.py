@@ -53,6 +53,7 @@ from tracker.repository import (
     TrackerError,
     ValidationError,
 )
+from ui import messages
 
 from .models import _utc_to_local
 
@@ -677,7 +678,7 @@ SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
 
 def ask_unsaved(parent, what: str) -> str:
     """Save / Discard / Cancel for a form with unsaved changes."""
-    answer = QMessageBox.question(
+    answer = messages.question(
         parent, _("Unsaved changes"),
         _("{what} has unsaved changes. Save them?").format(what=what),
         QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
@@ -917,7 +918,7 @@ class RecordForm(QWidget):
     def save(self):
         """Validate and write; returns the Change, or None when nothing was saved."""
         if self._read_only:
-            QMessageBox.information(self, _("Read-only"),
+            messages.information(self, _("Read-only"),
                                     _("This database is open read-only; changes cannot be saved."))
             return None
         for editor in self.editors.values():  # a title typed but not yet confirmed counts
@@ -949,7 +950,7 @@ class RecordForm(QWidget):
             self._conflict(exc)
             return None
         except (StorageError, TrackerError) as exc:
-            QMessageBox.critical(self, _("Not saved"), _(
+            messages.critical(self, _("Not saved"), _(
                 "{what} was not saved: {error}\n\nYour edit is still in the form; "
                 "try again when the problem is solved.").format(what=self.describe(),
                                                                  error=str(exc)))
@@ -965,7 +966,7 @@ class RecordForm(QWidget):
         if not same:
             return True
         rid, title = same[0]
-        answer = QMessageBox.question(
+        answer = messages.question(
             self, _("Already recorded?"),
             _("There is already a {kind} titled “{title}” (#{id}). Save another one?").format(
                 kind=_(self.kind.label).lower(), title=title, id=rid),
@@ -974,7 +975,7 @@ class RecordForm(QWidget):
         return answer == QMessageBox.StandardButton.Save
 
     def _conflict(self, exc: ConflictError) -> None:
-        answer = QMessageBox.question(
+        answer = messages.question(
             self, _("Changed by someone else"),
             _("{error}\n\nNothing was overwritten. Reload the record now? "
               "Your edits in the form will be lost; copy anything you need first.").format(

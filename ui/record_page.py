@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 from tracker.i18n import _, current_language, ngettext
 from tracker.records import CHOICE, DATE, INTEGER, OVERDUE, get_kind, has_due_date
 from tracker.repository import ConflictError, NotFound, TrackerError
+from ui import messages
 
 from .models import RecordTableModel
 from .provenance import ProvenancePanel, QuoteDialog, SourceViewer
@@ -458,10 +458,10 @@ class RecordPage(QWidget):
         try:
             change = self.repo.delete(self.kind.name, rid, expected_version=expected)
         except ConflictError as exc:
-            QMessageBox.warning(self, _("Not deleted"), str(exc))
+            messages.warning(self, _("Not deleted"), str(exc))
             return None
         except (TrackerError, NotFound) as exc:
-            QMessageBox.critical(self, _("Not deleted"), str(exc))
+            messages.critical(self, _("Not deleted"), str(exc))
             return None
         self.form.load(None)
         self.provenance.show_record(self.kind.name, None)
@@ -513,7 +513,7 @@ class RecordPage(QWidget):
         if self.form.record is None or self.form.is_read_only():
             return False
         if self.form.is_dirty():
-            QMessageBox.information(self, _("Sources"), _(
+            messages.information(self, _("Sources"), _(
                 "Save or revert the changes in the form first."))
             return False
         return True
@@ -523,10 +523,10 @@ class RecordPage(QWidget):
             change = self.repo.set_citations(self.kind.name, self.form.record_id, citations,
                                              expected_version=self.form.loaded_version)
         except ConflictError as exc:
-            QMessageBox.warning(self, _("Not saved"), str(exc))
+            messages.warning(self, _("Not saved"), str(exc))
             return None
         except TrackerError as exc:
-            QMessageBox.critical(self, _("Not saved"), str(exc))
+            messages.critical(self, _("Not saved"), str(exc))
             return None
         self.form.load_record(change.record)
         self.provenance.show_record(self.kind.name, self.form.record)

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 from tracker.i18n import _, ngettext
 from tracker.records import KIND_ORDER, get_kind
 from tracker.repository import TrackerError
+from ui import messages
 
 from .models import IdRole, KindRole, TrashModel
 
@@ -120,7 +120,7 @@ class TrashPage(QWidget):
         try:
             change = self.repo.restore(kind, rid)
         except TrackerError as exc:
-            QMessageBox.critical(self, _("Not restored"), str(exc))
+            messages.critical(self, _("Not restored"), str(exc))
             return None
         self.changed.emit(change)
         return change

@@ -50,9 +50,12 @@ class DialogRecorder:
 @pytest.fixture(autouse=True)
 def dialogs(monkeypatch):
     """No test may hang on a modal message box: every one is recorded and answered."""
+    from ui import messages
+
     recorder = DialogRecorder()
     for kind in ("question", "warning", "critical", "information"):
         monkeypatch.setattr(QMessageBox, kind, staticmethod(recorder.make(kind)))
+        monkeypatch.setattr(messages, kind, recorder.make(kind))  # what the GUI calls
     monkeypatch.setattr(QMessageBox, "about", staticmethod(
         lambda parent, title, text: recorder.calls.append(("about", title, text))))
     return recorder

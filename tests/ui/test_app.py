@@ -78,14 +78,14 @@ def test_default_database_comes_from_tracker_db(no_event_loop, tmp_path, monkeyp
 
 
 def test_a_file_that_is_not_a_database_gets_a_message_and_is_untouched(
-        no_event_loop, tmp_path, monkeypatch):
+        no_event_loop, tmp_path, dialogs):
     path = tmp_path / "notes.db"
     content = b"These are my notes, not a database.\n" * 50
     path.write_bytes(content)
-    shown = []
-    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
+    dialogs.answers.append(None)
     assert app_module.main(["--db", str(path)]) == 2
     assert not no_event_loop  # no window was opened
+    shown = [text for kind, _title, text in dialogs.calls if kind == "critical"]
     assert len(shown) == 1 and str(path) in shown[0] and "not changed" in shown[0]
     assert "Traceback" not in shown[0]
     assert path.read_bytes() == content
@@ -341,10 +341,10 @@ def test_help_speaks_the_chosen_or_saved_language(tmp_path):
 
     assert help_text().startswith("usage: bilateral-tracker")
     russian = help_text("--language", "ru")
-    assert russian.startswith("использование: bilateral-tracker") and "параметры:" in russian
+    assert russian.startswith("Использование: bilateral-tracker") and "Параметры:" in russian
     assert "язык интерфейса" in russian
     conf = tmp_path / "config" / "BilateralTracker" / "bilateral-tracker.conf"
     conf.parent.mkdir(parents=True)
     conf.write_text("[General]\nlanguage=ru\n", encoding="utf-8")  # saved in Preferences
-    assert help_text().startswith("использование:")
+    assert help_text().startswith("Использование:")
     assert help_text("--language=en").startswith("usage:")

@@ -267,3 +267,15 @@ def test_export_this_list_writes_the_rows_the_page_shows(main_window, repo, qtbo
     assert f"Exported {len(shown)} rows" in main_window.statusBar().currentMessage()
     main_window.go_to("dashboard")
     assert not main_window.export_list_action.isEnabled()  # a list page only
+
+
+def test_an_ending_added_after_the_dialog_does_not_overwrite_silently(main_window, monkeypatch,
+                                                                      tmp_path, dialogs):
+    existing = tmp_path / "desk.json"
+    existing.write_text("keep me", encoding="utf-8")
+    save_as(monkeypatch, tmp_path / "desk")  # the dialog saw "desk", not "desk.json"
+    dialogs.answers.append(No)
+    main_window.export_action.trigger()
+    kind, _title, text = dialogs.calls[-1]
+    assert kind == "question" and "desk.json already exists" in text
+    assert not main_window.busy and existing.read_text(encoding="utf-8") == "keep me"

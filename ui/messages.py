@@ -1,0 +1,53 @@
+"""Message boxes that show their text literally.
+
+QMessageBox's static functions guess whether a text is rich text, and a record title, a file name
+or an error holding ``<b>``, ``<img …>`` or ``&amp;`` would be rendered as markup. These take the
+same arguments and return the same buttons, but always show plain text, and cut a very long text
+(a 1 MB title quoted in a message) to a readable length. The GUI calls these, never the static
+functions (tests/ui/conftest.py answers them). Importing this module builds no Qt namespace
+(start-up: see DEVELOPERS.md).
+"""
+
+from __future__ import annotations
+
+from PySide6 import QtCore
+from PySide6.QtWidgets import QMessageBox
+
+MAX_CHARS = 3000
+_Button = QMessageBox.StandardButton
+
+
+def clip(text: str, limit: int = MAX_CHARS) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def make_box(icon, parent, title: str, text: str, buttons, default) -> QMessageBox:
+    box = QMessageBox(icon, title, clip(text), buttons, parent)
+    box.setTextFormat(QtCore.Qt.TextFormat.PlainText)  # Qt is looked up here, not at import
+    if default != _Button.NoButton:
+        box.setDefaultButton(default)
+    return box
+
+
+def _box(icon, parent, title: str, text: str, buttons, default) -> QMessageBox.StandardButton:
+    return _Button(make_box(icon, parent, title, text, buttons, default).exec())
+
+
+def question(parent, title: str, text: str, buttons=_Button.Yes | _Button.No,
+             default=_Button.NoButton) -> QMessageBox.StandardButton:
+    return _box(QMessageBox.Icon.Question, parent, title, text, buttons, default)
+
+
+def information(parent, title: str, text: str, buttons=_Button.Ok,
+                default=_Button.NoButton) -> QMessageBox.StandardButton:
+    return _box(QMessageBox.Icon.Information, parent, title, text, buttons, default)
+
+
+def warning(parent, title: str, text: str, buttons=_Button.Ok,
+            default=_Button.NoButton) -> QMessageBox.StandardButton:
+    return _box(QMessageBox.Icon.Warning, parent, title, text, buttons, default)
+
+
+def critical(parent, title: str, text: str, buttons=_Button.Ok,
+             default=_Button.NoButton) -> QMessageBox.StandardButton:
+    return _box(QMessageBox.Icon.Critical, parent, title, text, buttons, default)
