@@ -245,13 +245,18 @@ def csv_text(kind_name: str, records: list[dict]) -> str:
 
 def list_csv(repo: Repository, kind_name: str, *, search: str | None = None,
              status: str | None = None, sort: str | None = None, descending: bool = False,
-             trash: bool = False, lineterminator: str = "\r\n") -> tuple[str, int]:
+             trash: bool = False, columns: list[str] | None = None,
+             lineterminator: str = "\r\n") -> tuple[str, int]:
     """The list a page or ``list`` shows, as people read it, for a spreadsheet: the same filter
-    and order, the table's columns under their labels, choices by their labels (in the current
-    language), road-map items marked overdue; formulas neutralised. Returns (CSV text, rows).
-    ``lineterminator`` "\n" for a text stream that translates line ends itself (stdout)."""
+    and order, the table's columns under their labels (``columns``: the page's shown ones, in
+    its order), choices by their labels (in the current language), road-map items marked
+    overdue; formulas neutralised. Returns (CSV text, rows). ``lineterminator`` "\n" for a text
+    stream that translates line ends itself (stdout)."""
     kind = get_kind(kind_name)
     fields = list(kind.columns)
+    if columns is not None:
+        by_name = {f.name: f for f in fields}
+        fields = [by_name[name] for name in columns if name in by_name]
     query = ["id", *(f.name for f in fields)]
     if kind.name == "roadmap":
         query += [c for c in ("status", "due_date") if c not in query]

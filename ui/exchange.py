@@ -236,7 +236,8 @@ def ask_export_list(window) -> _Worker | None:
     if not may_write(window, path, out):
         return None
     query = {"search": model.search or None, "status": model.status,
-             "sort": model.sort_field, "descending": model.descending}
+             "sort": model.sort_field, "descending": model.descending,
+             "columns": page.shown_columns()}  # the columns the table shows, in its order
 
     def done(result: tuple[str, int]) -> None:
         path_written, n = result

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -118,6 +119,9 @@ class RecordPage(QWidget):
         if sort_col >= 0:
             header.setSortIndicator(sort_col, Qt.SortOrder.AscendingOrder)
         header.sortIndicatorChanged.connect(self._sort_changed)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(
+            lambda pos: self.column_menu().exec(header.mapToGlobal(pos)))
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         # Enter on a row goes to the form, to edit it from the keyboard
         self.table.activated.connect(lambda _index: self.form.editors["title"].setFocus())
@@ -216,6 +220,36 @@ class RecordPage(QWidget):
     def _section_resized(self, col: int, _old: int, _new: int) -> None:
         if col != self._title_col:
             self._fit_title()
+
+    def column_menu(self) -> QMenu:
+        """The header's right-click menu: which columns the table shows (the title always);
+        remembered with the column widths."""
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        for col, f in enumerate(self.model.fields):
+            action = menu.addAction(_(f.label))
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(col))
+            action.setEnabled(col != self._title_col)
+            action.toggled.connect(lambda on, c=col: self.show_column(c, on))
+        menu.addSeparator()
+        menu.addAction(_("Show every column"), lambda: [
+            self.show_column(c, True) for c in range(len(self.model.fields))])
+        return menu
+
+    def show_column(self, col: int, shown: bool) -> None:
+        if col == self._title_col:
+            return
+        self.table.horizontalHeader().setSectionHidden(col, not shown)
+        self._fit_title()
+
+    def shown_columns(self) -> list[str]:
+        """The field names of the columns the table shows, in their on-screen order."""
+        header = self.table.horizontalHeader()
+        cols = sorted((header.visualIndex(c), c) for c in range(header.count())
+                      if not header.isSectionHidden(c))
+        return [self.model.fields[c].name for _v, c in cols]
 
     def _fit_title(self) -> None:
         """The title column takes the width the other columns leave (at least ~13 letters:

@@ -279,3 +279,32 @@ def test_an_ending_added_after_the_dialog_does_not_overwrite_silently(main_windo
     kind, _title, text = dialogs.calls[-1]
     assert kind == "question" and "desk.json already exists" in text
     assert not main_window.busy and existing.read_text(encoding="utf-8") == "keep me"
+
+
+def test_hidden_columns_stay_hidden_and_out_of_the_list_export(main_window, repo, qtbot,
+                                                              monkeypatch, tmp_path, dialogs):
+    import csv
+
+    from PySide6.QtCore import QSettings
+
+    page = main_window.pages["roadmap"]
+    assert main_window.go_to("roadmap")
+    area = page.model.column_of("area")
+    menu = page.column_menu()
+    toggles = {a.text(): a for a in menu.actions() if a.isCheckable()}
+    assert not toggles["Title"].isEnabled()  # the title is always shown
+    toggles["Area"].trigger()
+    assert page.table.horizontalHeader().isSectionHidden(area)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(tmp_path / "l.csv"), "")))
+    main_window.export_list_action.trigger()
+    exported(qtbot, main_window, dialogs)
+    header = next(csv.reader((tmp_path / "l.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert "Area" not in header and header[:3] == ["#", "Title", "Status"]
+    page.save_state(QSettings())  # a later session: the same columns
+    from ui.record_page import RecordPage
+
+    again = RecordPage(repo, "roadmap")
+    again.restore_state(QSettings())
+    assert again.table.horizontalHeader().isSectionHidden(area)
+    again.deleteLater()
