@@ -118,7 +118,7 @@ def setup_language(app, option: str | None) -> str:
     """Set the core's language (from the option, else QSettings "language", else system) and
     install Qt's own translation for standard buttons and dialogs."""
     try:  # the Preferences dialog's module owns the language setting when present
-        from ui.preferences import install_language
+        from ui.language import install_language
     except ImportError:
         install_language = None
     if install_language is not None:

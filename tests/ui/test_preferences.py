@@ -107,11 +107,9 @@ def test_system_default_follows_the_desktop_language(settings, restore_qt_langua
                                                       monkeypatch):
     from PySide6.QtCore import QLocale
 
-    import ui.preferences as prefs
-
-    monkeypatch.setattr(prefs.QLocale, "system", lambda: QLocale("ru_RU"))
+    monkeypatch.setattr(QLocale, "system", lambda: QLocale("ru_RU"))
     assert install_language(qapp, settings=settings) == "ru"
-    monkeypatch.setattr(prefs.QLocale, "system", lambda: QLocale("de_DE"))
+    monkeypatch.setattr(QLocale, "system", lambda: QLocale("de_DE"))
     assert install_language(qapp, settings=settings) == "en"
 
 
