@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.i18n import _, format_date
-from tracker.records import KINDS, ROADMAP_STATUSES
+from tracker.records import KINDS, OVERDUE, ROADMAP_STATUSES
 
 from .models import OVERDUE_COLOR, _utc_to_local, kind_label, record_caption
 
@@ -47,6 +47,16 @@ FIGURES = (
     ("roadmap_planned", "Road-map items planned"),
     ("roadmap_overdue", "Road-map items overdue"),
 )
+# the list behind each figure: (kind, status filter); a click on the figure opens it
+FIGURE_LISTS = {
+    "agreements_in_force": ("agreements", "in_force"),
+    "plants_operating_sites": ("plants", "operating"),
+    "farms_total": ("farms", None),
+    "roadmap_done": ("roadmap", "done"),
+    "roadmap_in_progress": ("roadmap", "in_progress"),
+    "roadmap_planned": ("roadmap", "planned"),
+    "roadmap_overdue": ("roadmap", OVERDUE),
+}
 
 
 class StatusChart(QWidget):
@@ -106,8 +116,12 @@ class StatusChart(QWidget):
 
 
 class _Figure(QFrame):
+    clicked = Signal()
+
     def __init__(self, caption: str, parent=None):
         super().__init__(parent)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Tab to it, Enter or Space opens the list
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setObjectName("figure")
         layout = QVBoxLayout(self)
@@ -127,6 +141,18 @@ class _Figure(QFrame):
         layout.addStretch(1)
         # every tile as tall as the tallest in the row
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(
+                event.position().toPoint()):
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.clicked.emit()
+            return
+        super().keyPressEvent(event)
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         """As tall as the wrapped caption needs at this width (three lines in Russian)."""
@@ -178,6 +204,7 @@ def _columns(tree: QTreeWidget, stretch: int) -> None:
 
 class DashboardPage(QWidget):
     openRecord = Signal(str, int)  # noqa: N815
+    openList = Signal(str, object)  # noqa: N815 - kind, status filter (None: all)
 
     def __init__(self, repo, parent=None):
         super().__init__(parent)
@@ -201,6 +228,7 @@ class DashboardPage(QWidget):
         self.figure_widgets: dict[str, _Figure] = {}
         for i, (key, caption) in enumerate(FIGURES):
             w = _Figure(_(caption))
+            w.clicked.connect(lambda k=key: self.openList.emit(*FIGURE_LISTS[k]))
             self.figure_widgets[key] = w
             grid.addWidget(w, 0, i)
             grid.setColumnStretch(i, 1)  # tiles of one width
@@ -288,10 +316,13 @@ class DashboardPage(QWidget):
             widget.number.setText(str(f.get(key, 0)))
             red = key == "roadmap_overdue" and f.get(key, 0)
             widget.number.setStyleSheet(f"color: {OVERDUE_COLOR.name()};" if red else "")
+        show = _("Click to list them.")
+        for widget in self.figure_widgets.values():
+            widget.setToolTip(show)
         self.figure_widgets["agreements_in_force"].setToolTip(
-            _("{n} agreements in all").format(n=f.get("agreements_total", 0)))
+            _("{n} agreements in all").format(n=f.get("agreements_total", 0)) + "\n" + show)
         self.figure_widgets["plants_operating_sites"].setToolTip(
-            _("{n} sites in all").format(n=f.get("plants_sites_total", 0)))
+            _("{n} sites in all").format(n=f.get("plants_sites_total", 0)) + "\n" + show)
         self.chart.set_figures(f)
 
         self.overdue.clear()

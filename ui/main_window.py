@@ -379,6 +379,7 @@ class MainWindow(QMainWindow):
 
             page = DashboardPage(self.repo)
             page.openRecord.connect(self.open_record)
+            page.openList.connect(self.open_list)
         elif name == "trash":
             from .trash_page import TrashPage
 
@@ -449,6 +450,16 @@ class MainWindow(QMainWindow):
     def _nav_changed(self, row: int) -> None:
         if 0 <= row < len(PAGES):
             self.go_to(PAGES[row])
+
+    def open_list(self, kind: str, status: str | None) -> bool:
+        """A figure on the dashboard clicked: its kind's page, filtered to that status."""
+        if kind not in KINDS or not self.go_to(kind):
+            return False
+        page = self.record_page(kind)
+        if page is None:  # before the first frame
+            return False
+        page.show_status(status)
+        return True
 
     def open_record(self, kind: str, record_id: int) -> bool:
         if kind not in KINDS:

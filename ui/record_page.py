@@ -319,6 +319,15 @@ class RecordPage(QWidget):
 
     # -- filter and sort ----------------------------------------------------------------------
 
+    def show_status(self, status: str | None) -> None:
+        """List the records with ``status`` (None: every status), the text filter cleared."""
+        i = self.status_combo.findData(status)
+        self.filter_edit.blockSignals(True)
+        self.filter_edit.clear()
+        self.filter_edit.blockSignals(False)
+        self.status_combo.setCurrentIndex(max(i, 0))
+        self.apply_filter()
+
     def apply_filter(self) -> None:
         self._filter_timer.stop()
         search = self.filter_edit.text()

@@ -818,3 +818,26 @@ def test_message_boxes_show_titles_literally_and_cut_huge_ones(qapp):
         assert box.defaultButton() is box.button(No)
     finally:
         box.deleteLater()
+
+
+def test_a_figure_on_the_dashboard_opens_its_list(main_window, repo, qtbot):
+    from tracker.records import OVERDUE
+
+    repo.create("roadmap", {"title": "Late", "due_date": "2020-01-01"})
+    repo.create("roadmap", {"title": "Later", "due_date": "2021-01-01", "status": "in_progress"})
+    main_window.apply_change(repo.create("farms", {"title": "Second farm"}))
+    dashboard = main_window.pages["dashboard"]
+    dashboard.refresh()
+    tile = dashboard.figure_widgets["roadmap_overdue"]
+    assert tile.number.text() == "2"
+    qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
+    page = main_window.pages["roadmap"]
+    assert main_window.current_name() == "roadmap"
+    assert page.status_combo.currentData() == OVERDUE
+    assert page.model.rowCount() == 2 == repo.count("roadmap", status=OVERDUE)
+    main_window.go_to("dashboard")
+    farms = dashboard.figure_widgets["farms_total"]
+    farms.setFocus()
+    qtbot.keyClick(farms, Qt.Key.Key_Return)  # from the keyboard too
+    assert main_window.current_name() == "farms"
+    assert main_window.pages["farms"].model.rowCount() == repo.count("farms") == 2
