@@ -117,7 +117,7 @@ def start_auto_backup(repo) -> threading.Thread | None:
 def setup_language(app, option: str | None) -> str:
     """Set the core's language (from the option, else QSettings "language", else system) and
     install Qt's own translation for standard buttons and dialogs."""
-    try:  # the Preferences dialog's module owns the language setting when present
+    try:  # ui.language owns the language setting (the Preferences dialog stores it)
         from ui.language import install_language
     except ImportError:
         install_language = None

@@ -212,6 +212,9 @@ class DashboardPage(QWidget):
         self.figures: dict = {}
         self.today: _dt.date | None = None  # tests fix the date; None = today
         content = QWidget()
+        # a tile reached with Tab shows it (a plain panel draws no focus frame)
+        content.setStyleSheet("QFrame#figure:focus { border: 2px solid palette(highlight); "
+                              "border-radius: 2px; }")
         outer = QVBoxLayout(content)
         outer.setContentsMargins(12, 10, 12, 8)
         outer.setSpacing(10)  # the whole dashboard fits 1280x800 without a scroll bar

@@ -256,6 +256,9 @@ class MainWindow(QMainWindow):
                                         sp.SP_FileDialogContentsView, "find")
         self.filter_action = self._action(_("Filter this list"), self.focus_filter, "Ctrl+L",
                                           name="filter")
+        self.columns_action = self._action(_("Columns…"), self.choose_columns, name="columns")
+        self.columns_action.setToolTip(_("Which columns this list shows (also: right-click a "
+                                         "column header)"))
         self.copy_text_action = self._action(_("Copy as text"), self.copy_record_text,
                                              "Ctrl+Shift+C", name="copy_text")
         self.copy_text_action.setToolTip(_("Copy the record, with its sources, as text for a "
@@ -302,6 +305,7 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         edit.addAction(self.find_action)
         edit.addAction(self.filter_action)
+        edit.addAction(self.columns_action)
         edit.addAction(self.record_history_action)
         edit.addAction(self.copy_text_action)
         self.go_menu = bar.addMenu(_("&Go"))
@@ -586,6 +590,7 @@ class MainWindow(QMainWindow):
         self.record_history_action.setEnabled(on_record and page.current_id() is not None)
         self.copy_text_action.setEnabled(on_record and page.current_id() is not None)
         self.filter_action.setEnabled(on_record)
+        self.columns_action.setEnabled(on_record)
         dirty = on_record and page.form.is_dirty()
         self.setWindowModified(dirty)
         self.setWindowTitle(_("Bilateral Tracker — {name}").format(name=self.repo.path.name)
@@ -735,6 +740,13 @@ class MainWindow(QMainWindow):
         if page is not None:
             page.filter_edit.setFocus()
             page.filter_edit.selectAll()
+
+    def choose_columns(self) -> None:
+        """Edit › Columns…: the header's column menu, from the keyboard too."""
+        page = self.record_page()
+        if page is not None:
+            header = page.table.horizontalHeader()
+            page.column_menu().popup(header.mapToGlobal(header.rect().bottomLeft()))
 
     def copy_record_text(self) -> str | None:
         """Edit › Copy as text: the record shown (as saved), for a message or a note."""

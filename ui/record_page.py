@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -239,10 +239,21 @@ class RecordPage(QWidget):
         return menu
 
     def show_column(self, col: int, shown: bool) -> None:
-        if col == self._title_col:
-            return
+        if col == self._title_col and not shown:
+            return  # the title is always shown
         self.table.horizontalHeader().setSectionHidden(col, not shown)
         self._fit_title()
+
+    def hidden_columns(self) -> list[str]:
+        header = self.table.horizontalHeader()
+        return [f.name for col, f in enumerate(self.model.fields) if header.isSectionHidden(col)]
+
+    def _apply_hidden(self, names) -> None:
+        """Hide the columns named ``names`` (field names: they survive a language change and a
+        release that adds a column), show the others and always the title."""
+        header = self.table.horizontalHeader()
+        for col, f in enumerate(self.model.fields):
+            header.setSectionHidden(col, f.name in names and col != self._title_col)
 
     def shown_columns(self) -> list[str]:
         """The field names of the columns the table shows, in their on-screen order."""
@@ -291,6 +302,7 @@ class RecordPage(QWidget):
         settings.setValue(prefix + "splitter", self.splitter.saveState())
         settings.setValue(prefix + "right_splitter", self.right_splitter.saveState())
         settings.setValue(prefix + self._columns_key(), self.table.horizontalHeader().saveState())
+        settings.setValue(prefix + "hidden_columns", self.hidden_columns())
 
     def restore_state(self, settings: QSettings) -> None:
         prefix = f"pages/{self.kind.name}/"
@@ -303,11 +315,28 @@ class RecordPage(QWidget):
             elif widget is self.right_splitter:  # the sources get a useful share at first
                 widget.setSizes([560, 160])
         state = settings.value(prefix + self._columns_key())
-        if state is not None:
-            header = self.table.horizontalHeader()
+        header = self.table.horizontalHeader()
+        if isinstance(state, (QByteArray, bytes)):
             header.blockSignals(True)
-            header.restoreState(state)
+            restored = header.restoreState(state)
             header.blockSignals(False)
+            if not restored or header.count() != len(self.model.fields):
+                # saved by a release with other columns (or damaged): start from the defaults
+                header.reset()
+                self._default_widths()
+                state = None
+        else:
+            state = None
+        key = prefix + "hidden_columns"
+        if settings.contains(key):
+            hidden = settings.value(key)
+            # QSettings gives a one-item list back as a string, an empty one as None
+            names = ([hidden] if isinstance(hidden, str) and hidden else
+                     list(hidden) if isinstance(hidden, (list, tuple)) else [])
+        else:  # settings of an earlier release: as the header state had them
+            names = self.hidden_columns()
+        self._apply_hidden(set(names))
+        if state is not None:
             # the sort order comes from the model, not from the saved header
             col = self.model.sort_column()
             if col >= 0:
@@ -327,6 +356,11 @@ class RecordPage(QWidget):
         self.filter_edit.blockSignals(False)
         self.status_combo.setCurrentIndex(max(i, 0))
         self.apply_filter()
+        shown = self.form.record_id
+        if not self.form.is_dirty() and self.model.rowCount() and (
+                shown is None or self.model.row_of_id(shown, hint=0, exact=False) is None):
+            self.select_record(self.model.id_at(0))  # the form shows a record of the list
+        self.table.setFocus()
 
     def apply_filter(self) -> None:
         self._filter_timer.stop()

@@ -308,3 +308,39 @@ def test_hidden_columns_stay_hidden_and_out_of_the_list_export(main_window, repo
     again.restore_state(QSettings())
     assert again.table.horizontalHeader().isSectionHidden(area)
     again.deleteLater()
+
+
+def test_a_saved_header_of_another_release_or_language_keeps_the_title(make_window, repo,
+                                                                       qtbot):
+    """A header state with other columns (an older release) is dropped, the title is never
+    hidden, and hidden columns go by field name, whatever the interface language."""
+    from PySide6.QtCore import QSettings
+
+    from tracker import i18n
+    from ui.record_page import RecordPage
+
+    settings = QSettings()
+    wide = RecordPage(repo, "meetings")  # six columns, the first hidden
+    wide.table.horizontalHeader().setSectionHidden(0, True)
+    settings.setValue(f"pages/roadmap/columns-{i18n.current_language()}",
+                      wide.table.horizontalHeader().saveState())
+    settings.setValue("pages/roadmap/hidden_columns", ["title", "area"])
+    wide.deleteLater()
+    page = RecordPage(repo, "roadmap")
+    page.restore_state(settings)
+    header = page.table.horizontalHeader()
+    assert header.count() == len(page.model.fields)
+    assert not header.isSectionHidden(page.model.column_of("title"))
+    assert header.isSectionHidden(page.model.column_of("area"))
+    assert page.shown_columns()[0] == "title" and "area" not in page.shown_columns()
+    page.show_column(page.model.column_of("area"), True)
+    page.save_state(settings)
+    i18n.set_language("ru")
+    try:
+        again = RecordPage(repo, "roadmap")
+        again.restore_state(settings)
+        assert not again.table.horizontalHeader().isSectionHidden(again.model.column_of("area"))
+    finally:
+        i18n.set_language("en")
+    page.deleteLater()
+    again.deleteLater()

@@ -835,9 +835,27 @@ def test_a_figure_on_the_dashboard_opens_its_list(main_window, repo, qtbot):
     assert main_window.current_name() == "roadmap"
     assert page.status_combo.currentData() == OVERDUE
     assert page.model.rowCount() == 2 == repo.count("roadmap", status=OVERDUE)
+    assert page.form.record_id in {r["id"] for r in repo.list("roadmap", status=OVERDUE)}
+    assert page.table.hasFocus()
+    farms_page = go(main_window, "farms")  # a filtered farms list, left that way
+    farms_page.filter_edit.setText("second")
+    farms_page.status_combo.setCurrentIndex(1)
+    farms_page.apply_filter()
     main_window.go_to("dashboard")
     farms = dashboard.figure_widgets["farms_total"]
     farms.setFocus()
     qtbot.keyClick(farms, Qt.Key.Key_Return)  # from the keyboard too
     assert main_window.current_name() == "farms"
-    assert main_window.pages["farms"].model.rowCount() == repo.count("farms") == 2
+    assert farms_page.filter_edit.text() == "" and farms_page.status_combo.currentData() is None
+    assert farms_page.model.rowCount() == repo.count("farms") == 2
+
+
+def test_the_list_opened_from_a_figure_shows_one_of_its_records(main_window, repo, qtbot):
+    page = go(main_window, "roadmap")
+    page.select_record(1)  # not overdue
+    late = repo.create("roadmap", {"title": "Late", "due_date": "2020-01-01"}).record_id
+    main_window.go_to("dashboard")
+    main_window.pages["dashboard"].refresh()
+    qtbot.mouseClick(main_window.pages["dashboard"].figure_widgets["roadmap_overdue"],
+                     Qt.MouseButton.LeftButton)
+    assert page.model.rowCount() == 1 and page.form.record_id == late
