@@ -28,8 +28,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .i18n import _
-from .records import KIND_ORDER, KINDS, LINK, LINKS, SYSTEM_FIELDS, Kind, get_kind, is_overdue
+from .i18n import _, format_date
+from .records import (
+    DATE,
+    KIND_ORDER,
+    KINDS,
+    LINK,
+    LINKS,
+    SYSTEM_FIELDS,
+    Kind,
+    display_value,
+    get_kind,
+    is_overdue,
+)
 from .repository import Change, Repository, TrackerError, _now
 
 FORMAT_VERSION = 1
@@ -89,9 +100,6 @@ def record_text(repo: Repository, kind_name: str, record: dict, *,
     The default is the CLI's ``show`` (aligned columns, ids, stamps). ``for_mail`` is what an
     official pastes into a message or a note: only the fields that have a value, "Label: value",
     dates written out ("9 June 2017"), links and sources without ids."""
-    from .i18n import format_date
-    from .records import DATE, display_value
-
     kind = get_kind(kind_name)
     rows: list[tuple[str, str, str]] = []  # (field, label, text)
     for f in kind.fields:
@@ -261,13 +269,6 @@ def list_csv(repo: Repository, kind_name: str, *, search: str | None = None,
     if kind.name == "roadmap":
         query += [c for c in ("status", "due_date") if c not in query]
 
-    def formatter(f):  # worked out once per column, not per cell (100,000 rows: ~1 s less)
-        if f.choices:
-            labels = {value: f.choice_label(value) for value, _label in f.choices}
-            return lambda v: "" if v is None else labels.get(v, str(v))
-        return lambda v: "" if v is None else str(v)
-
-    cells = [(f.name, formatter(f)) for f in fields]
     roadmap = kind.name == "roadmap"
     overdue_word = _("overdue")
     today = _dt.date.today()
@@ -278,7 +279,7 @@ def list_csv(repo: Repository, kind_name: str, *, search: str | None = None,
     n = 0
     for r in repo.list(kind.name, search=search, status=status, sort=sort,
                        descending=descending, trash=trash, columns=query):
-        line = [str(r["id"]), *(fmt(r.get(name)) for name, fmt in cells)]
+        line = [str(r["id"]), *(display_value(kind, f.name, r.get(f.name)) for f in fields)]
         if roadmap:
             line.append(overdue_word if is_overdue(r, today) else "")
         writer.writerow([neutralise(cell) for cell in line])
