@@ -74,6 +74,14 @@ class FileProblem(TrackerError):
 
 # --- the record shapes ----------------------------------------------------------------------------
 
+def _citations(repo: Repository, kind_name: str, record: dict) -> list[dict]:
+    """The record's sources with their quotes: as ``get`` gave them, else read."""
+    citations = record.get("citations")
+    if citations is None and record.get("id") is not None:
+        citations = repo.citations(kind_name, record["id"])
+    return citations or []
+
+
 def record_json(repo: Repository, kind_name: str, record: dict,
                 today: _dt.date | None = None) -> dict[str, Any]:
     """A record as the CLI prints it with ``--json`` (ids are this database's ids)."""
@@ -82,11 +90,9 @@ def record_json(repo: Repository, kind_name: str, record: dict,
     for f in kind.fields:
         value = record.get(f.name)
         out[f.name] = list(value or []) if f.type == LINKS else value
-    citations = record.get("citations")
-    if citations is None and record.get("id") is not None:
-        citations = repo.citations(kind.name, record["id"])
+    citations = _citations(repo, kind.name, record)
     out["sources"] = [{"source": c["source"], "quote": c["quote"], "source_id": c["source_id"]}
-                      for c in citations or []]
+                      for c in citations]
     if kind.name == "roadmap":
         out["overdue"] = is_overdue(record, today)
     return out
@@ -116,9 +122,7 @@ def record_text(repo: Repository, kind_name: str, record: dict, *,
         if for_mail and not text.strip():
             continue
         rows.append((f.name, _(f.label), text))
-    citations = record.get("citations")
-    if citations is None and record.get("id") is not None:
-        citations = repo.citations(kind.name, record["id"])
+    citations = _citations(repo, kind.name, record)
     lines: list[str] = []
     if for_mail:
         lines.append(f"{_(kind.label)}: {record.get('title') or ''}")
@@ -143,7 +147,7 @@ def record_text(repo: Repository, kind_name: str, record: dict, *,
     lines.append(_("Created {when} by {who}; updated {uwhen} by {uwho}").format(
         when=record["created_at"], who=record["created_by"], uwhen=record["updated_at"],
         uwho=record["updated_by"]))
-    for c in citations or []:
+    for c in citations:
         lines.append(_("Source [{id}] {title}: “{quote}”").format(
             id=c["source_id"], title=c["source"], quote=" ".join(c["quote"].split())))
     return "\n".join(lines)

@@ -725,14 +725,20 @@ class MainWindow(QMainWindow):
         self._data_version = self.repo.data_version()
         return True
 
+    def _exchange(self, step: str, *, needs_list: bool = False):
+        """File › Import… / Export… / Export this list…: they read or write what is saved, so
+        the form's unsaved edit is settled first (Save / Discard / Cancel); then
+        ``ui.exchange.<step>(self)``."""
+        page = self.record_page()
+        if (needs_list and page is None) or (page is not None and not page.maybe_leave()):
+            return None
+        from ui import exchange
+
+        return getattr(exchange, step)(self)
+
     def export_records(self):
         """File › Export…: every saved record (the trash included) to JSON or CSV files."""
-        page = self.record_page()
-        if page is not None and not page.maybe_leave():
-            return None
-        from ui.exchange import ask_export
-
-        return ask_export(self)
+        return self._exchange("ask_export")
 
     def focus_filter(self) -> None:
         """Edit › Filter this list (Ctrl+L): to the page's filter box, its text selected."""
@@ -761,8 +767,7 @@ class MainWindow(QMainWindow):
         record = self.repo.get(self._current, record_id)
         text = record_text(self.repo, self._current, record, for_mail=True)
         QGuiApplication.clipboard().setText(text)
-        title = " ".join(str(record.get("title") or "").split())
-        title = title if len(title) <= 80 else title[:79] + "…"
+        title = messages.clip(" ".join(str(record.get("title") or "").split()), 80)
         message = _("Copied “{title}” to the clipboard").format(title=title)
         if page.form.is_dirty():
             message += " " + _("(as last saved: the form has unsaved changes)")
@@ -771,21 +776,11 @@ class MainWindow(QMainWindow):
 
     def export_list(self):
         """File › Export this list…: the current page's rows to CSV."""
-        page = self.record_page()
-        if page is None or not page.maybe_leave():
-            return None
-        from ui.exchange import ask_export_list
-
-        return ask_export_list(self)
+        return self._exchange("ask_export_list", needs_list=True)
 
     def import_records(self):
         """File › Import…: an export from this app; previewed, backed up, audited."""
-        page = self.record_page()
-        if page is not None and not page.maybe_leave():
-            return None
-        from ui.exchange import ask_import
-
-        return ask_import(self)
+        return self._exchange("ask_import")
 
     def show_briefing(self) -> None:
         try:
