@@ -32,6 +32,14 @@ def road_form(window):
     return page
 
 
+def meeting_participants(window):
+    """The first meeting on the Meetings page: (page, its participants editor)."""
+    assert window.go_to("meetings")
+    page = window.pages["meetings"]
+    page.select_record(1)
+    return page, page.form.editors["participants"]
+
+
 def type_into_agreement(qtbot, window, text: str):
     """Type ``text`` over the first road-map item's agreement field; (page, editor, line edit)."""
     page = road_form(window)
@@ -140,10 +148,7 @@ def test_leaving_a_link_field_whose_text_names_nothing_leaves_the_form_clean(
 
 def test_links_list_filter_finds_checks_and_keeps_linked_records(make_window, big_repo, qtbot):
     window = make_window(big_repo)
-    assert window.go_to("meetings")
-    page = window.pages["meetings"]
-    page.select_record(1)
-    editor = page.form.editors["participants"]
+    page, editor = meeting_participants(window)
     assert isinstance(editor, LinksEditor)
     linked = big_repo.get("meetings", 1)["participants"]
     assert linked
@@ -176,10 +181,7 @@ def test_links_list_filter_finds_checks_and_keeps_linked_records(make_window, bi
 
 def test_links_filter_accepts_any_text(make_window, big_repo, qtbot):
     window = make_window(big_repo)
-    assert window.go_to("meetings")
-    page = window.pages["meetings"]
-    page.select_record(1)
-    editor = page.form.editors["participants"]
+    page, editor = meeting_participants(window)
     linked = editor.value()
     for text in HOSTILE:
         editor.filter_edit.setText(text)
@@ -193,10 +195,7 @@ def test_links_filter_accepts_any_text(make_window, big_repo, qtbot):
 
 def test_another_record_clears_the_links_filter(make_window, big_repo, qtbot):
     window = make_window(big_repo)
-    assert window.go_to("meetings")
-    page = window.pages["meetings"]
-    page.select_record(1)
-    editor = page.form.editors["participants"]
+    page, editor = meeting_participants(window)
     editor.filter_edit.setText("Quixwright")
     editor.reload_choices()
     page.select_record(2)
@@ -227,10 +226,7 @@ def test_read_only_pickers_can_be_filtered_but_not_changed(make_window, repo, db
     ro = Repository(db_path, read_only=True)
     try:
         window = make_window(ro)
-        assert window.go_to("meetings")
-        page = window.pages["meetings"]
-        page.select_record(1)
-        editor = page.form.editors["participants"]
+        page, editor = meeting_participants(window)
         linked = editor.value()
         editor.filter_edit.setText("Nazarbayev")
         editor.reload_choices()  # reading is allowed
