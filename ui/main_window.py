@@ -371,8 +371,7 @@ class MainWindow(QMainWindow):
         if hasattr(page, "ensure_loaded"):  # shown complete, not with placeholders first
             page.ensure_loaded()
         self.stack.setCurrentWidget(page)
-        self._update_status()
-        self._update_total()  # at once (it returns at once on a record page or the trash)
+        self._update_status(total_now=True)
         self._update_actions()
 
     def _make_page(self, name: str) -> QWidget:
@@ -596,7 +595,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(_("Bilateral Tracker — {name}").format(name=self.repo.path.name)
                             + "[*]")
 
-    def _update_status(self) -> None:
+    def _update_status(self, *, total_now: bool = False) -> None:
+        """Path, record count and state in the status bar. Counting every kind for the total
+        waits for the next loop pass unless ``total_now`` (the start page, just built)."""
         self.path_label.setText(str(self.repo.path))
         self.path_label.setToolTip(str(self.repo.path))
         page = self.record_page()
@@ -608,6 +609,8 @@ class MainWindow(QMainWindow):
         elif self._current == "trash":
             self.count_label.setText(_("{n} in the trash").format(
                 n=self.pages["trash"].row_count()))
+        elif total_now:
+            self._update_total()
         else:
             QTimer.singleShot(0, self._update_total)
         self.ro_label.setText(_("Read-only") if self.repo.read_only else _("Editable"))
