@@ -207,7 +207,19 @@ class MainWindow(QMainWindow):
     def when_settled(self, slot) -> None:
         """Call ``slot`` SETTLE_MS after the first frame: work the start page should not wait
         for (ui.app: the integrity watch, the daily backup, the version)."""
-        self.after_first_paint(lambda: QTimer.singleShot(SETTLE_MS, slot))
+        self.after_first_paint(lambda: self.later(SETTLE_MS, slot))
+
+    def later(self, ms: int, slot) -> QTimer:
+        """Call ``slot`` once, ``ms`` from now, unless the window closes first: the timer is the
+        window's child, and closing stops every timer under the window (``stop_timers``), so
+        no delayed work ever reaches a database that was closed meanwhile."""
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(ms)
+        timer.timeout.connect(slot)
+        timer.timeout.connect(timer.deleteLater)
+        timer.start()
+        return timer
 
     def _action(self, text: str, slot, shortcut=None, icon=None, name: str = "") -> QAction:
         action = QAction(text, self)
@@ -345,6 +357,7 @@ class MainWindow(QMainWindow):
             self.body.replaceWidget(old, self.stack)
             self.stack.show()
             old.hide()
+            stop_timers(old)  # its pages' pending searches must not reach the closed file
             old.setParent(None)
             old.deleteLater()
         self.pages = _Pages(self._make_page)
@@ -612,7 +625,7 @@ class MainWindow(QMainWindow):
         elif total_now:
             self._update_total()
         else:
-            QTimer.singleShot(0, self._update_total)
+            self.later(0, self._update_total)
         self.ro_label.setText(_("Read-only") if self.repo.read_only else _("Editable"))
         self.ro_label.setStyleSheet("color: #8a5a00; font-weight: bold;" if self.repo.read_only
                                     else "")
@@ -651,7 +664,7 @@ class MainWindow(QMainWindow):
         if not hasattr(repo, "check_pending"):
             return
         if repo.check_pending():
-            QTimer.singleShot(100, self.watch_integrity)
+            self.later(100, self.watch_integrity)
             return
         if repo.verify() is not None:
             self._apply_read_only()
@@ -923,9 +936,16 @@ class MainWindow(QMainWindow):
             return
         for worker in list(self.busy):  # an import or export finishes (or fails) first
             worker.wait()
-        self.poll_timer.stop()
+        stop_timers(self)  # the poll, pending searches and filters: the file closes next
         self._save_settings()
         event.accept()
+
+
+def stop_timers(root) -> None:
+    """Stop every timer under ``root`` (a window closing, or pages being replaced): a timer must
+    never outlive the repository its slot reads."""
+    for timer in root.findChildren(QTimer):
+        timer.stop()
 
 
 class _Pages(dict):

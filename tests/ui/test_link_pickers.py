@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from tracker.generate import generate
 from ui.record_form import LinkEditor, LinksEditor
@@ -238,3 +239,17 @@ def test_read_only_pickers_can_be_filtered_but_not_changed(make_window, repo, db
         assert not link.combo.isEnabled()
     finally:
         ro.close()
+
+
+def test_a_search_pending_when_the_window_closes_never_reaches_the_closed_database(
+        make_window, big_repo, qtbot, dialogs):
+    """Typing starts a delayed search; closing the window (and then its database, as quitting
+    or opening another file does) stops it: the search never runs on a closed database."""
+    window = make_window(big_repo)
+    _page, editor, _edit = type_into_agreement(qtbot, window, "zzyz")
+    assert editor._search_timer.isActive()  # the search is pending
+    dialogs.answers = [QMessageBox.StandardButton.Discard]  # the typing is not kept
+    assert window.close()
+    big_repo.close()
+    qtbot.wait(editor._search_timer.interval() + 150)  # an exception in a slot fails the test
+    assert not editor._search_timer.isActive()
