@@ -104,7 +104,7 @@ def app_window(db: str, until: str = "paint") -> None:
         from PySide6.QtCore import QEvent, QObject, QTimer
         from PySide6.QtWidgets import QApplication
 
-        from ui import dashboard
+        from ui.pages import dashboard
 
         refresh = dashboard.DashboardPage.refresh
 
@@ -146,13 +146,15 @@ def table(db: str, kind: str, word: str, mode: str = "all") -> None:
     from PySide6.QtCore import QEvent, QObject, Qt
     from PySide6.QtWidgets import QApplication, QTableView
 
-    from tracker.repository import Repository
+    from tracker.store.repository import Repository
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     repo = Repository(db)
     repo.count(kind)  # the file is open and its schema read, as in the app before a page opens
-    from ui.models import RecordTableModel  # imported before timing, as the app does at start
-    from ui.record_page import RecordPage
+    from ui.pages.record_page import RecordPage
+    from ui.widgets.table_models import (
+        RecordTableModel,  # imported before timing, as the app does at start
+    )
 
     class PaintCounter(QObject):
         paints = 0
@@ -246,8 +248,8 @@ def table(db: str, kind: str, word: str, mode: str = "all") -> None:
 
 def briefing(db: str, out_pdf: str, repeat: int) -> None:
     """Build the default briefing (every level) ``repeat`` times; seconds, progress, peak memory."""
-    from tracker.briefing import BriefingOptions, build_briefing
-    from tracker.repository import Repository
+    from tracker.briefing.build import BriefingOptions, build_briefing
+    from tracker.store.repository import Repository
 
     repo = Repository(db)
     times, reports = [], []
@@ -269,9 +271,9 @@ def bare_table(db: str, out_pdf: str, repeat: int, chunk: int) -> None:
     from reportlab.lib.pagesizes import A4
     from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
 
-    from tracker.briefing import FONT, register_fonts
-    from tracker.records import get_kind
-    from tracker.repository import Repository
+    from tracker.briefing.build import FONT, register_fonts
+    from tracker.model.catalogue import get_kind
+    from tracker.store.repository import Repository
 
     repo = Repository(db)
     kind = get_kind("roadmap")
@@ -306,8 +308,8 @@ def imports(modules: str) -> None:
 
 def generate(db: str, per_kind: str, sizes: str, seed: str, article: str) -> None:
     """Make a database: the article seed (``article`` = "1") and synthetic records."""
-    from tracker.generate import generate as make
-    from tracker.repository import Repository
+    from tracker.seed.synthetic import generate as make
+    from tracker.store.repository import Repository
 
     t = time.perf_counter()
     repo = Repository(db, seed=article == "1", user="bench")

@@ -2,7 +2,7 @@
 
     python bench/run.py [--quick] [--json] [--per-kind N] [--keep DIR]
 
-Generates synthetic databases (``tracker.generate``) in a temporary folder, then measures:
+Generates synthetic databases (``tracker.seed.synthetic``) in a temporary folder, then measures:
 
   startup         process start to the main window's first paint (median), vs a bare PySide6
                   QMainWindow + QTableView that quits after its first paint; target ratio <= 1.5
@@ -192,8 +192,8 @@ def machine() -> dict:
 # --- measurements ---------------------------------------------------------------------------------
 
 def measure_search(figs: Figures, db: Path) -> None:
-    from tracker.repository import Repository
-    from tracker.search import match_expression
+    from tracker.model.text import match_expression
+    from tracker.store.repository import Repository
 
     repo = Repository(db, user="bench")
     raw = sqlite3.connect(db)
@@ -212,7 +212,7 @@ def measure_search(figs: Figures, db: Path) -> None:
 
 
 def measure_save(figs: Figures, db: Path) -> None:
-    from tracker.repository import Repository
+    from tracker.store.repository import Repository
 
     repo = Repository(db, user="bench")
     middle = max(0, repo.count("roadmap") // 2 - 20)

@@ -36,7 +36,7 @@ def db_path(tmp_path) -> Path:
 @pytest.fixture
 def repo(db_path):
     """A freshly created and seeded repository."""
-    from tracker.repository import Repository
+    from tracker.store.repository import Repository
 
     r = Repository(db_path, seed=True, user="tester")
     yield r
@@ -45,7 +45,7 @@ def repo(db_path):
 
 @pytest.fixture
 def empty_repo(db_path):
-    from tracker.repository import Repository
+    from tracker.store.repository import Repository
 
     r = Repository(db_path, seed=False, user="tester")
     yield r

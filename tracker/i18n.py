@@ -16,7 +16,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .paths import resource_path
+from tracker.paths import resource_path
 
 DOMAIN = "tracker"
 LANGUAGES = ("en", "ru")

@@ -1,1 +1,1 @@
-"""Bilateral Tracker desktop GUI (PySide6); reaches data only through tracker.repository."""
+"""Bilateral Tracker desktop GUI (PySide6); reaches data only through tracker.store.repository."""

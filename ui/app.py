@@ -94,7 +94,7 @@ def start_auto_backup(repo) -> threading.Thread | None:
     if repo.read_only:
         return None
     try:
-        from tracker import backup
+        from tracker.store.sqlite import backup
     except ImportError:
         return None
     newest = backup.newest_backup_time(repo.path)
@@ -170,8 +170,8 @@ def window_icon():
 
 def open_repository(path: Path):
     """Open (creating and seeding on first run); returns (repo, None) or (None, message)."""
-    from tracker.db import DatabaseError
-    from tracker.repository import Repository, TrackerError
+    from tracker.store.repository import Repository, TrackerError
+    from tracker.store.sqlite.connect import DatabaseError
 
     try:
         return Repository(path, seed=True, background_check=True), None
@@ -185,7 +185,7 @@ def offer_backup(path: Path, message: str) -> bool:
     """A damaged file: offer its newest good backup (the Backups dialog's module does it; the
     damaged file is kept aside). True when one was restored."""
     try:
-        from ui.backups_dialog import offer_newest_good_backup
+        from ui.dialogs.backups import offer_newest_good_backup
     except ImportError:
         return False
     try:

@@ -1,4 +1,4 @@
-"""File › Export… and Import…: the core's JSON / CSV exchange (``tracker.io``) in the main window.
+"""File › Export… and Import…: the core's JSON / CSV exchange (``tracker.exchange``) in the window.
 
 Both run in a :class:`QThread` on a connection of their own (16,000 records take ~2 s to check and
 ~2 s to import), behind a window-modal busy indicator, so the window never freezes and nothing else
@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt, QThread, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
 
 from tracker.i18n import _, ngettext
-from tracker.repository import Repository
+from tracker.store.repository import Repository
 from ui import messages
 
 JSON, CSV_ZIP = "json", "csv"
@@ -29,7 +29,7 @@ def _one_line(exc: BaseException) -> str:
 
 def problem_text(path: Path, exc: BaseException) -> str:
     """Why the file was refused: the first problems, each naming the kind, record and field."""
-    from tracker.io import ImportProblem
+    from tracker.exchange.io import ImportProblem
 
     text = _("{name} cannot be imported: {error}").format(name=path.name, error=_one_line(exc))
     if isinstance(exc, ImportProblem) and len(exc.problems) > 1:
@@ -71,7 +71,7 @@ class ExportWorker(_Worker):
         self.db_path, self.out_path, self.fmt = db_path, out_path, fmt
 
     def job(self) -> tuple[str, int]:
-        from tracker.io import export_data, write_csv, write_json
+        from tracker.exchange.io import export_data, write_csv, write_json
 
         with Repository(self.db_path, create=False, read_only=True) as repo:
             data = export_data(repo)
@@ -93,12 +93,12 @@ class ImportWorker(_Worker):
         return problem_text(self.file, exc)
 
     def job(self):
-        from tracker.io import import_file
+        from tracker.exchange.io import import_file
 
         # create=False: a file that went away meanwhile is an error, not a new empty database
         with Repository(self.db_path, create=False, user=self.user) as repo:
             if self.write:
-                from tracker.backup import create_backup
+                from tracker.store.sqlite.backup import create_backup
 
                 create_backup(repo)  # the state before the import, to go back to
             result = import_file(repo, self.file, dry_run=not self.write)
@@ -206,7 +206,7 @@ class ListExportWorker(_Worker):
         self.db_path, self.out_path, self.kind, self.query = db_path, out_path, kind, query
 
     def job(self) -> tuple[str, int]:
-        from tracker.io import list_csv, write_list_csv
+        from tracker.exchange.io import list_csv, write_list_csv
 
         with Repository(self.db_path, create=False, read_only=True) as repo:
             text, n = list_csv(repo, self.kind, **self.query)
@@ -217,7 +217,7 @@ def ask_export_list(window) -> _Worker | None:
     """File › Export this list…: the current page's rows, as filtered and sorted, to CSV."""
     import datetime as _dt
 
-    from tracker.records import get_kind
+    from tracker.model.catalogue import get_kind
 
     page = window.record_page()
     if page is None:

@@ -1,6 +1,6 @@
 """The interface language at start-up: the saved choice (``QSettings`` "language": "system", "en"
 or "ru"), the core's catalogue and Qt's own ``qtbase`` translation. Imports nothing from QtWidgets:
-it runs before the first frame (the Preferences dialog lives in :mod:`ui.preferences`)."""
+it runs before the first frame (the Preferences dialog lives in :mod:`ui.dialogs.preferences`)."""
 
 from __future__ import annotations
 

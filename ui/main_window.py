@@ -27,13 +27,13 @@ from PySide6.QtWidgets import (
 
 import tracker
 from tracker.i18n import _, ngettext
+from tracker.model.catalogue import KIND_ORDER, KINDS, get_kind
 from tracker.paths import resources_dir
-from tracker.records import KIND_ORDER, KINDS, get_kind
-from tracker.repository import ConflictError, NothingToUndo, Repository, TrackerError
+from tracker.store.repository import ConflictError, NothingToUndo, Repository, TrackerError
 from ui import messages
 
 if TYPE_CHECKING:
-    from .record_page import RecordPage
+    from ui.pages.record_page import RecordPage
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +63,9 @@ def optional_module(name: str) -> bool:
 
 
 def run_safety_hook(name: str, repo) -> None:
-    """Call ``tracker.backup.<name>(repo)`` if the backup module provides it; never raise."""
+    """Call ``<name>(repo)`` of ``tracker.store.sqlite.backup`` if it provides it; never raise."""
     try:
-        from tracker import backup  # type: ignore[attr-defined]
+        from tracker.store.sqlite import backup  # type: ignore[attr-defined]
     except ImportError:
         return
     hook = getattr(backup, name, None)
@@ -285,9 +285,9 @@ class MainWindow(QMainWindow):
                        (self.delete_action, _("Move the record to the trash (Del)")),
                        (self.find_action, _("Search every record (Ctrl+F)"))):
             a.setToolTip(tip)
-        self.backups_action.setVisible(optional_module("ui.backups_dialog"))
-        self.briefing_action.setVisible(optional_module("ui.briefing_dialog"))
-        self.prefs_action.setVisible(optional_module("ui.preferences"))
+        self.backups_action.setVisible(optional_module("ui.dialogs.backups"))
+        self.briefing_action.setVisible(optional_module("ui.dialogs.briefing"))
+        self.prefs_action.setVisible(optional_module("ui.dialogs.preferences"))
 
     def _make_menus(self) -> None:
         bar = self.menuBar()
@@ -391,23 +391,23 @@ class MainWindow(QMainWindow):
         """Pages are built the first time they are needed (a fast first paint)."""
         # Page modules are imported here, when first needed: startup imports only the dashboard.
         if name == "dashboard":
-            from .dashboard import DashboardPage
+            from ui.pages.dashboard import DashboardPage
 
             page = DashboardPage(self.repo)
             page.openRecord.connect(self.open_record)
             page.openList.connect(self.open_list)
         elif name == "trash":
-            from .trash_page import TrashPage
+            from ui.pages.trash import TrashPage
 
             page = TrashPage(self.repo)
             page.changed.connect(self.apply_change)
         elif name == "history":
-            from .history_page import HistoryPage
+            from ui.pages.history import HistoryPage
 
             page = HistoryPage(self.repo)
             page.openRecord.connect(self.open_record)
         else:
-            from .record_page import RecordPage
+            from ui.pages.record_page import RecordPage
 
             page = RecordPage(self.repo, name)
             page.changed.connect(self.apply_change)
@@ -689,7 +689,7 @@ class MainWindow(QMainWindow):
     # -- dialogs ------------------------------------------------------------------------------
 
     def show_search(self) -> None:
-        from .search_dialog import SearchDialog
+        from ui.dialogs.search import SearchDialog
 
         dialog = SearchDialog(self.repo, self)
         dialog.openRecord.connect(self.open_record)
@@ -707,7 +707,7 @@ class MainWindow(QMainWindow):
 
     def show_backups(self) -> None:
         try:
-            from ui.backups_dialog import BackupsDialog
+            from ui.dialogs.backups import BackupsDialog
         except ImportError as exc:
             messages.warning(self, _("Backups"), str(exc))
             return
@@ -778,7 +778,7 @@ class MainWindow(QMainWindow):
             return None
         from PySide6.QtGui import QGuiApplication
 
-        from tracker.io import record_text
+        from tracker.exchange.io import record_text
 
         record = self.repo.get(self._current, record_id)
         text = record_text(self.repo, self._current, record, for_mail=True)
@@ -800,7 +800,7 @@ class MainWindow(QMainWindow):
 
     def show_briefing(self) -> None:
         try:
-            from ui.briefing_dialog import BriefingDialog
+            from ui.dialogs.briefing import BriefingDialog
         except ImportError as exc:
             messages.warning(self, _("Briefing"), str(exc))
             return
@@ -808,7 +808,7 @@ class MainWindow(QMainWindow):
 
     def show_preferences(self) -> None:
         try:
-            from ui.preferences import PreferencesDialog
+            from ui.dialogs.preferences import PreferencesDialog
         except ImportError as exc:
             messages.warning(self, _("Preferences"), str(exc))
             return

@@ -65,7 +65,7 @@ def dialogs(monkeypatch):
 def make_window(qtbot, _isolated_settings):
     """Build main windows on a repository; closed (with forms reverted) at teardown."""
     from ui.main_window import MainWindow
-    from ui.record_page import RecordPage
+    from ui.pages.record_page import RecordPage
 
     windows = []
 

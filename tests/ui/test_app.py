@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from tracker.repository import Repository
+from tracker.store.repository import Repository
 from ui import app as app_module
 from ui.main_window import MainWindow
 
@@ -147,7 +147,7 @@ def test_work_the_window_does_not_need_waits_for_its_first_frame(tmp_path):
         "import sys, threading; from PySide6.QtCore import QEvent, QObject, QTimer\n"
         "from PySide6.QtWidgets import QApplication\n"
         "import ui.app as a, ui.main_window as mw\n"
-        "from tracker import backup\n"
+        "from tracker.store.sqlite import backup\n"
         "log = []\n"
         "made = backup.create_backup\n"
         "def create(path): log.append('backup'); return made(path)\n"
@@ -248,7 +248,7 @@ def test_high_dpi_layout_at_1024x768(tmp_path):
         "QSettings.setDefaultFormat(QSettings.Format.IniFormat)\n"
         f"QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "
         f"{str(tmp_path / 'conf')!r})\n"
-        "from tracker.repository import Repository\n"
+        "from tracker.store.repository import Repository\n"
         "from ui.main_window import MainWindow\n"
         f"repo = Repository({str(tmp_path / 'h.db')!r}, seed=True)\n"
         "w = MainWindow(repo, poll_ms=0); w.resize(1024, 768); w.show(); app.processEvents()\n"
@@ -270,8 +270,9 @@ def test_high_dpi_layout_at_1024x768(tmp_path):
 
 
 def test_a_damaged_file_offers_the_newest_good_backup(no_event_loop, tmp_path, dialogs):
-    backup = pytest.importorskip("tracker.backup")
-    pytest.importorskip("ui.backups_dialog")
+    import ui.dialogs.backups  # noqa: F401 - the dialog module is part of the app
+    from tracker.store.sqlite import backup
+
     path = tmp_path / "work.db"
     with Repository(path, seed=True) as repo:
         titles = [r["title"] for r in repo.list("agreements", columns=["title"])]
@@ -306,7 +307,7 @@ def test_damage_found_after_the_window_opened_disables_editing(tmp_path, make_wi
                                                                dialogs):
     """A large file opens before its integrity check; damage the check finds afterwards is shown,
     editing is disabled, and the file is not written to."""
-    from tracker.repository import Repository
+    from tracker.store.repository import Repository
 
     path = tmp_path / "tracker.db"
     Repository(path, seed=True).close()

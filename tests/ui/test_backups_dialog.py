@@ -10,10 +10,10 @@ import os
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from tracker import backup
-from tracker.records import KIND_ORDER, KINDS
-from tracker.repository import Repository
-from ui.backups_dialog import BackupsDialog, offer_newest_good_backup
+from tracker.model.catalogue import KIND_ORDER, KINDS
+from tracker.store.repository import Repository
+from tracker.store.sqlite import backup
+from ui.dialogs.backups import BackupsDialog, offer_newest_good_backup
 
 pytestmark = pytest.mark.gui
 

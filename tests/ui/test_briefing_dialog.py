@@ -12,10 +12,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QMessageBox
 
-from tracker import briefing as core
-from tracker.repository import Repository
-from ui import briefing_dialog
-from ui.briefing_dialog import BriefingDialog
+from tracker.briefing import build as core
+from tracker.store.repository import Repository
+from ui.dialogs import briefing as briefing_dialog
+from ui.dialogs.briefing import BriefingDialog
 
 TODAY = dt.date(2026, 11, 27)
 

@@ -11,9 +11,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from tracker import io as tio
-from tracker.records import KIND_ORDER
-from tracker.repository import Repository
+from tracker.exchange import io as tio
+from tracker.model.catalogue import KIND_ORDER
+from tracker.store.repository import Repository
 from ui import exchange
 
 pytestmark = pytest.mark.gui
@@ -95,7 +95,7 @@ def test_export_path_follows_the_chosen_filter():
 
 def test_import_previews_backs_up_and_shows_the_new_records(make_window, repo, qtbot,
                                                            monkeypatch, tmp_path, dialogs):
-    from tracker.backup import list_backups
+    from tracker.store.sqlite.backup import list_backups
 
     other_path = tmp_path / "other.db"
     with Repository(other_path, seed=True) as other:
@@ -302,7 +302,7 @@ def test_hidden_columns_stay_hidden_and_out_of_the_list_export(main_window, repo
     header = next(csv.reader((tmp_path / "l.csv").read_text(encoding="utf-8-sig").splitlines()))
     assert "Area" not in header and header[:3] == ["#", "Title", "Status"]
     page.save_state(QSettings())  # a later session: the same columns
-    from ui.record_page import RecordPage
+    from ui.pages.record_page import RecordPage
 
     again = RecordPage(repo, "roadmap")
     again.restore_state(QSettings())
@@ -317,7 +317,7 @@ def test_a_saved_header_of_another_release_or_language_keeps_the_title(make_wind
     from PySide6.QtCore import QSettings
 
     from tracker import i18n
-    from ui.record_page import RecordPage
+    from ui.pages.record_page import RecordPage
 
     settings = QSettings()
     wide = RecordPage(repo, "meetings")  # six columns, the first hidden

@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from tracker.records import KIND_ORDER
-from tracker.repository import Repository
+from tracker.model.catalogue import KIND_ORDER
+from tracker.store.repository import Repository
 from ui.main_window import PAGES
 
 pytestmark = pytest.mark.gui

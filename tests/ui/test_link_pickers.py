@@ -6,8 +6,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from tracker.generate import generate
-from ui.record_form import LinkEditor, LinksEditor
+from tracker.seed.synthetic import generate
+from ui.forms.record_form import LinkEditor, LinksEditor
 
 pytestmark = pytest.mark.gui
 
@@ -221,7 +221,7 @@ def test_clearing_the_link_field_unlinks_at_once(make_window, big_repo, qtbot):
 
 
 def test_read_only_pickers_can_be_filtered_but_not_changed(make_window, repo, db_path):
-    from tracker.repository import Repository
+    from tracker.store.repository import Repository
 
     repo.close()
     ro = Repository(db_path, read_only=True)

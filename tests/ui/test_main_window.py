@@ -10,10 +10,10 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 import tracker
-from tracker.records import KIND_ORDER
-from tracker.repository import Repository
+from tracker.model.catalogue import KIND_ORDER
+from tracker.store.repository import Repository
 from ui.main_window import PAGES, MainWindow
-from ui.record_page import RecordPage
+from ui.pages.record_page import RecordPage
 
 pytestmark = pytest.mark.gui
 
@@ -613,9 +613,9 @@ def test_pages_are_built_when_first_needed(main_window):
 
 
 @pytest.mark.parametrize(("action", "module", "cls"), [
-    ("backups_action", "ui.backups_dialog", "BackupsDialog"),
-    ("briefing_action", "ui.briefing_dialog", "BriefingDialog"),
-    ("prefs_action", "ui.preferences", "PreferencesDialog"),
+    ("backups_action", "ui.dialogs.backups", "BackupsDialog"),
+    ("briefing_action", "ui.dialogs.briefing", "BriefingDialog"),
+    ("prefs_action", "ui.dialogs.preferences", "PreferencesDialog"),
 ])
 def test_optional_dialogs_open_from_the_file_menu(main_window, monkeypatch, action, module,
                                                   cls):
@@ -681,7 +681,7 @@ def test_a_linked_record_opens_from_the_form(main_window, repo, qtbot):
 def test_dashboard_lists_stay_short_on_a_big_database(make_window, repo, qtbot):
     from test_models import add_roadmap_rows
 
-    from ui.dashboard import MAX_ROWS
+    from ui.pages.dashboard import MAX_ROWS
 
     add_roadmap_rows(repo, 600)
     window = make_window(repo)
@@ -711,8 +711,9 @@ def test_sorting_and_filtering_keep_the_record_in_the_form(main_window, repo, qt
 
 def test_restoring_a_backup_reopens_the_database(main_window, repo, db_path, monkeypatch,
                                                  dialogs):
-    backup = pytest.importorskip("tracker.backup")
-    dialog_module = pytest.importorskip("ui.backups_dialog")
+    from tracker.store.sqlite import backup
+    from ui.dialogs import backups as dialog_module
+
     backup.create_backup(repo)
     page = go(main_window, "roadmap")
     select_row_of(page, 1)
@@ -821,7 +822,7 @@ def test_message_boxes_show_titles_literally_and_cut_huge_ones(qapp):
 
 
 def test_a_figure_on_the_dashboard_opens_its_list(main_window, repo, qtbot):
-    from tracker.records import OVERDUE
+    from tracker.model.catalogue import OVERDUE
 
     repo.create("roadmap", {"title": "Late", "due_date": "2020-01-01"})
     repo.create("roadmap", {"title": "Later", "due_date": "2021-01-01", "status": "in_progress"})

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from tracker import i18n
-from tracker.records import KIND_ORDER
+from tracker.model.catalogue import KIND_ORDER
 
 pytestmark = pytest.mark.gui
 
@@ -242,7 +242,7 @@ def test_a_date_typed_day_first_is_understood(main_window, repo, qtbot):
 
 
 def test_the_form_shows_when_a_record_changed_in_local_time(main_window, repo):
-    from ui.models import _utc_to_local
+    from ui.widgets.table_models import _utc_to_local
 
     assert main_window.go_to("roadmap")
     page = main_window.pages["roadmap"]
@@ -288,8 +288,8 @@ def test_enter_on_a_focused_button_presses_it(main_window, repo, qtbot):
 
 def test_road_map_status_filter_offers_overdue(qtbot, repo):
     """The road-map page can show just the overdue items; other kinds have no such filter."""
-    from tracker.records import OVERDUE
-    from ui.record_page import RecordPage
+    from tracker.model.catalogue import OVERDUE
+    from ui.pages.record_page import RecordPage
 
     repo.create("roadmap", {"title": "Late item", "due_date": "2020-01-01"})
     page = RecordPage(repo, "roadmap")

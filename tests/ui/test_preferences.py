@@ -7,7 +7,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from tracker import i18n
-from ui.preferences import (
+from ui.dialogs.preferences import (
     LANGUAGE_CHOICES,
     PreferencesDialog,
     install_language,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from ui.history_page import HistoryPage
-from ui.provenance import SourceViewer, find_quote
+from ui.pages.history import HistoryPage
+from ui.widgets.provenance import SourceViewer, find_quote
 
 pytestmark = pytest.mark.gui
 
@@ -101,7 +101,7 @@ def _quote_dialog_answers(monkeypatch, fill):
     """Replace the quote dialog's exec(): ``fill(dialog)`` plays the user, then OK."""
     from PySide6.QtWidgets import QDialog
 
-    from ui.provenance import QuoteDialog
+    from ui.widgets.provenance import QuoteDialog
 
     def fake_exec(dialog):
         fill(dialog)

@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker import i18n, i18n_tools
-from tracker.records import KIND_ORDER, KINDS
+from tools import i18n as i18n_tools
+from tracker import i18n
+from tracker.model.catalogue import KIND_ORDER, KINDS
 
 pytestmark = pytest.mark.gui
 

@@ -1,0 +1,53 @@
+"""Schema changes go through migrations: a file made by the first schema upgrades in place."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database
+
+from tracker.store.repository import Repository
+from tracker.store.sqlite import schema
+
+
+def make_first_schema_file(path):
+    """A database exactly as the first release wrote it: only migration 0001, with data."""
+    conn = sqlite3.connect(path)
+    db = Database(conn)
+    schema.migrations.apply(db, stop_before=schema.names()[1])
+    assert [m.name for m in schema.migrations.applied(db)] == ["0001_initial"]
+    conn.execute("INSERT INTO agreements (uid, title, status, classification, created_at, "
+                 "updated_at) VALUES ('u-1', 'Old treaty on ёлки', 'in_force', 'internal', "
+                 "'2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z')")
+    conn.commit()
+    conn.close()
+
+
+def test_first_schema_file_upgrades_in_place(tmp_path):
+    path = tmp_path / "old.db"
+    make_first_schema_file(path)
+    repo = Repository(path)
+    applied = [m.name for m in schema.migrations.applied(Database(repo.conn))]
+    assert applied == schema.names()
+    # The old row is there, searchable (the index was built from existing data) and editable.
+    rows = repo.list("agreements")
+    assert [r["title"] for r in rows] == ["Old treaty on ёлки"]
+    assert [h.title for h in repo.search("елки")] == ["Old treaty on ёлки"]
+    repo.update("agreements", rows[0]["id"], {"reference": "R"}, expected_version=1)
+    repo.close()
+
+
+def test_migrating_twice_is_a_no_op(tmp_path):
+    path = tmp_path / "x.db"
+    Repository(path).close()
+    repo = Repository(path)
+    from tracker.store.sqlite.connect import migrate
+
+    assert migrate(repo.conn) == []
+    repo.close()
+
+
+def test_initial_schema_is_frozen():
+    """0001 reads a committed SQL file, so editing records.py can never change the first schema."""
+    sql = schema._INITIAL_SQL.read_text(encoding="utf-8")
+    assert "CREATE TABLE [roadmap]" in sql and "CREATE TABLE audit" in sql

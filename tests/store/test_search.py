@@ -1,0 +1,137 @@
+"""Full-text search: any text is safe, Cyrillic folds, only shown text is matched."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tracker.model.text import fold, highlight_spans, match_expression, terms
+
+HOSTILE = ['"', '"x', "x AND", "AND", "NEAR(", "NEAR(a b", "title:x", "body : word", "-x", "*",
+           "x*", "OPS-306", "(", ")", "^", "'", "''", "%", "_", "\\", "\x00", "😀", "=cmd",
+           "<b>x</b>", "a OR b NOT c", "{title body}: x", "\ud800", "ё", " ", ""]
+
+
+def test_hostile_strings_never_raise(repo):
+    for text in HOSTILE:
+        repo.search(text)
+        repo.list("roadmap", search=text)
+        repo.count("meetings", search=text)
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=60))
+def test_any_text_is_safe_to_search(repo, text):
+    hits = repo.search(text)
+    assert all(h.title for h in hits)
+    repo.list("agreements", search=text, limit=5)
+
+
+@given(st.text(max_size=200))
+def test_match_expression_quotes_every_term(text):
+    expr = match_expression(text)
+    if expr is not None:
+        assert expr.startswith("body : (") and expr.endswith(")")
+        for term in expr[len("body : ("):-1].split(" "):
+            assert term.startswith('"') and term.endswith(('"*', '"'))
+            assert '"' not in term.rstrip("*")[1:-1]
+
+
+def test_finds_words_and_prefixes(repo):
+    assert {h.kind for h in repo.search("Nazarbayev")} >= {"people"}
+    assert any("ALZhIR" in h.title for h in repo.search("alzh"))
+    assert repo.search("zzzzqqq") == []
+
+
+def test_cyrillic_case_and_yo_fold(empty_repo):
+    empty_repo.create("roadmap", {"title": "Ёлочный базар в Минске"})
+    empty_repo.create("people", {"title": "Пётр Ёлкин"})
+    assert [h.title for h in empty_repo.search("елочный")] == ["Ёлочный базар в Минске"]
+    assert [h.title for h in empty_repo.search("ЁЛКИН")] == ["Пётр Ёлкин"]
+    assert [h.title for h in empty_repo.search("петр")] == ["Пётр Ёлкин"]
+    assert empty_repo.count("roadmap", search="МИНСКЕ") == 1
+    assert fold("ЁЖ") == "еж"
+
+
+def test_search_does_not_match_hidden_text(empty_repo):
+    """Only fields the user is shown are indexed: not uids, users, statuses or the audit log."""
+    rid = empty_repo.create("agreements", {"title": "Visible", "status": "in_force"}).record_id
+    uid = empty_repo.get("agreements", rid)["uid"]
+    assert empty_repo.search(uid.split("-")[0]) == []
+    assert empty_repo.search("tester") == []
+    assert empty_repo.search("in_force") == []
+    assert empty_repo.search("internal") == []
+
+
+def test_trashed_records_leave_search_and_come_back(empty_repo):
+    rid = empty_repo.create("farms", {"title": "Dairy farm Zhodino"}).record_id
+    assert empty_repo.search("zhodino")
+    empty_repo.delete("farms", rid)
+    assert empty_repo.search("zhodino") == []
+    empty_repo.restore("farms", rid)
+    assert empty_repo.search("zhodino")
+
+
+def test_edits_reindex(empty_repo):
+    rid = empty_repo.create("farms", {"title": "Old name"}).record_id
+    empty_repo.update("farms", rid, {"title": "New name", "notes": "goats"}, expected_version=1)
+    assert empty_repo.search("old") == []
+    assert [h.record_id for h in empty_repo.search("goats")] == [rid]
+    assert "goats" in empty_repo.search("goats")[0].snippet
+
+
+def test_a_match_only_in_a_long_title_shows_that_part_of_the_title(empty_repo):
+    title = ("Agreement between the governments on cooperation in the fields of education, "
+             "science and the exchange of archival documents")
+    empty_repo.create("agreements", {"title": title, "notes": "Signed in Minsk."})
+    hit = empty_repo.search("archival")[0]
+    assert "archival documents" in hit.snippet and hit.snippet.startswith("…")
+    assert empty_repo.search("minsk")[0].snippet == "Signed in Minsk."  # other fields first
+
+
+def test_results_grouped_by_kind(repo):
+    kinds = [h.kind for h in repo.search("Belarus")]
+    from tracker.model.catalogue import KIND_ORDER
+
+    assert kinds == sorted(kinds, key=KIND_ORDER.index)
+
+
+# --- highlighting what a search matched (shown in the search dialog) ------------------------------
+
+def _marked(text: str, query: str) -> list[str]:
+    return [text[a:b] for a, b in highlight_spans(text, query)]
+
+
+def test_highlight_marks_word_beginnings_as_the_search_matches_them():
+    text = "Тракторный завод: поставка тракторов МТЗ в Казахстан, ёлки и Ёж"
+    assert _marked(text, "трактор") == ["Трактор", "трактор"]
+    assert _marked(text, "казах") == ["Казах"]
+    assert _marked(text, "елки еж") == ["ёлки", "Ёж"]  # ё/е and case fold as in the search
+    assert _marked(text, "в") == ["в"]  # one letter: whole words only ("в", not "вод")
+    assert _marked(text, "завод трактор") == ["Трактор", "завод", "трактор"]
+    assert _marked(text, "ктор") == []  # inside a word: the search does not match it either
+    assert _marked("", "x") == [] and _marked("text", "") == [] and _marked("text", "  ") == []
+
+
+def test_highlight_finds_words_written_with_combining_marks():
+    decomposed = "Сотрудничество и\u0306 учёба: \u0435\u0308лки и о\u0306"  # й and ё decomposed
+    assert _marked("Мой краи\u0306", "край") == ["краи\u0306"]
+    assert _marked(decomposed, "елки") == ["\u0435\u0308лки"]
+
+
+def test_highlight_survives_letters_that_fold_to_several():
+    text = "Straße STRASSE straße"
+    assert _marked(text, "strasse") == ["Straße", "STRASSE", "straße"]
+
+
+@given(st.text(max_size=120), st.text(max_size=30))
+def test_highlight_spans_are_ordered_apart_and_each_begins_with_a_query_word(text, query):
+    words = terms(query)
+    last = 0
+    for start, end in highlight_spans(text, query):
+        assert last <= start < end <= len(text)
+        last = end
+        marked = fold(text[start:end])
+        assert any(marked.startswith(w) for w in words), (marked, words)
+        assert start == 0 or not fold(text[start - 1]).isalnum()  # at the start of a word

@@ -1,0 +1,134 @@
+"""Screenshots of the main pages: ``python -m tools.screenshots OUTDIR [--language en|ru]``.
+
+Opens the main window on a fresh seeded database in a temporary folder (settings isolated too),
+at 1280x800, and saves ``QWidget.grab()`` PNGs of the main pages; one more at 1024x768.
+Runs offscreen when no display is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SIZE = (1280, 800)
+SMALL = (1024, 768)
+
+
+def _settle(app, rounds: int = 5) -> None:
+    for _i in range(rounds):
+        app.processEvents()
+
+
+def take(outdir: Path, language: str = "en") -> list[Path]:
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    outdir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="bt-shots-"))
+    os.environ["TRACKER_DB"] = str(tmp / "tracker.db")
+
+    from PySide6.QtCore import QSettings
+
+    from ui.app import make_application, setup_language
+
+    app = make_application([sys.argv[0]])
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp / "conf"))
+    setup_language(app, language)
+
+    from tracker.store.repository import Repository
+    from ui.main_window import MainWindow
+
+    repo = Repository(tmp / "tracker.db", seed=True, user="official")
+    suffix = "" if language == "en" else f"-{language}"
+    saved: list[Path] = []
+
+    def shot(widget, name: str) -> None:
+        _settle(app)
+        path = outdir / f"{name}{suffix}.png"
+        widget.grab().save(str(path))
+        saved.append(path)
+
+    window = MainWindow(repo, poll_ms=0)
+    window.resize(*SIZE)
+    window.show()
+    for _i in range(200):  # the start page is built after the first frame
+        if window.painted:
+            break
+        app.processEvents()
+        time.sleep(0.005)
+    _settle(app)
+
+    window.go_to("dashboard")
+    shot(window, "dashboard")
+
+    window.go_to("roadmap")
+    page = window.pages["roadmap"]
+    page.select_record(page.model.id_at(0))
+    shot(window, "roadmap")
+
+    window.go_to("meetings")
+    meetings = window.pages["meetings"]
+    held = next((r["id"] for r in repo.list("meetings", status="held", columns=["id"])), None)
+    if held is not None:
+        meetings.select_record(held)
+    shot(window, "meetings")
+
+    # Sources: the provenance of a road-map item, its quote highlighted in the source text
+    window.go_to("roadmap")
+    cited = page.form.record or {}
+    citations = cited.get("citations") or []
+    if citations:
+        from ui.widgets.provenance import SourceViewer
+
+        viewer = SourceViewer(repo, citations[-1]["source_id"], citations[-1]["quote"], window)
+        viewer.resize(900, 620)
+        viewer.show()
+        shot(viewer, "source-quote")
+        viewer.close()
+    window.go_to("sources")
+    shot(window, "sources")
+
+    # History: an edit made through the repository, then the log filtered to that record
+    window.go_to("roadmap")
+    rid = page.form.record_id
+    rec = repo.get("roadmap", rid)
+    change = repo.update("roadmap", rid, {"status": "in_progress", "progress": 25},
+                         expected_version=rec["version"])
+    window.apply_change(change)
+    window.go_to("history")
+    window.pages["history"].set_filter(None, None)
+    shot(window, "history")
+
+    window.find_action.trigger()
+    dialog = window._search_dialog
+    dialog.edit.setText("exhibition")
+    dialog.run_search()
+    shot(dialog, "search")
+    dialog.reject()
+
+    window.go_to("roadmap")
+    window.resize(*SMALL)
+    _settle(app, 10)
+    shot(window, "roadmap-1024x768")
+
+    window.close()
+    repo.close()
+    return saved
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.screenshots")
+    parser.add_argument("outdir", type=Path)
+    parser.add_argument("--language", default="en", choices=("en", "ru"))
+    args = parser.parse_args(argv)
+    for path in take(args.outdir, args.language):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

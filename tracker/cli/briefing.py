@@ -1,0 +1,164 @@
+"""The ``briefing`` CLI command: write a PDF briefing (see :mod:`tracker.briefing.build`).
+
+``tracker.cli.main`` adds every command in :data:`commands` to its group; the group's context object
+carries the database path (``ctx.obj.db_path``) and opens the repository (``ctx.obj.repo()``).
+Used on its own (no group), the command opens ``$TRACKER_DB`` or the default database.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+import click
+
+from tracker.briefing.build import (  # cheap: reportlab loads only for a build
+    LEVELS,
+    PAPERS,
+    SECTIONS,
+)
+from tracker.cli.help import TranslatedCommand
+from tracker.i18n import LANGUAGES, _, current_language
+
+_FLAGS = {
+    "sections": "--section", "statuses": "--status", "date_from": "--from", "date_to": "--to",
+    "max_classification": "--max-classification", "paper": "--paper", "title": "--title",
+    "prepared_by": "--prepared-by", "include_sources": "--sources/--no-sources",
+    "include_notes": "--notes/--no-notes", "purpose": "--purpose", "language": "--language",
+}
+
+
+def _repository(obj):
+    opener = getattr(obj, "repo", None)
+    if callable(opener):
+        return opener(), None
+    from tracker.paths import default_db_path
+    from tracker.store.repository import Repository
+
+    repo = Repository(default_db_path(), seed=True)
+    return repo, repo
+
+
+def _fail(message: str):
+    raise click.ClickException(" ".join(str(message).split()))
+
+
+@click.command("briefing", cls=TranslatedCommand)
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="FILE.pdf", help="Where to write the PDF (written to a temporary file "
+              "first, then renamed).")
+@click.option("--max-classification", type=click.Choice(LEVELS), default=None,
+              help="Leave out records classified above this level (default: internal).")
+@click.option("--preset", metavar="NAME", help="Start from a saved preset's options.")
+@click.option("--save-preset", metavar="NAME", help="Save the resulting options as a preset.")
+@click.option("--title", metavar="TEXT", help="The briefing's title (default: Briefing).")
+@click.option("--prepared-by", metavar="TEXT", help="Who prepared it (cover, PDF author).")
+@click.option("--purpose", metavar="TEXT",
+              help="One paragraph printed under a 'Purpose' heading before the executive "
+                   "summary (at most 2,000 characters; \"\" for none).")
+@click.option("--paper", type=click.Choice(PAPERS), default=None,
+              help="Paper size (default: a4).")
+@click.option("--section", "sections", multiple=True, type=click.Choice(SECTIONS),
+              help="Include only these sections (repeat the option); the cover and contents "
+                   "are always there.")
+@click.option("--status", "statuses", multiple=True, metavar="[KIND:]STATUS",
+              help="Include only records with these statuses (repeat); KIND:STATUS limits one "
+                   "kind, a bare STATUS applies to every kind that has it.")
+@click.option("--from", "date_from", metavar="YYYY-MM-DD",
+              help="Only records whose main date (signed, started, due, start...) is on or "
+                   "after this day.")
+@click.option("--to", "date_to", metavar="YYYY-MM-DD",
+              help="Only records whose main date is on or before this day.")
+@click.option("--sources/--no-sources", "include_sources", default=None,
+              help="Include (default) or leave out the appendix of sources and quotes.")
+@click.option("--notes/--no-notes", "include_notes", default=None,
+              help="Print (default) or leave out each record's notes (where a value is "
+                   "inferred, caveats) under its kind's table.")
+@click.option("--language", type=click.Choice(LANGUAGES), default=None,
+              help="Language of the briefing (default: the interface language).")
+@click.option("--today", metavar="YYYY-MM-DD", hidden=True,
+              help="Write the briefing as of this day (tests, reproducible output).")
+@click.pass_obj
+def briefing(obj, output, max_classification, preset, save_preset, title, prepared_by, purpose,
+             paper, sections, statuses, date_from, date_to, include_sources, include_notes,
+             language, today):
+    """Write a PDF briefing: cover, contents, executive summary, road-map chart, deadlines, a
+    table per kind with its records' notes, high-level contacts and an appendix of sources with
+    their quotes (and, when given, a purpose paragraph before the summary).
+
+    Every page is marked with the highest classification the briefing actually includes.
+    The same data and options give a byte-identical file.
+
+    \b
+    Example:
+      bilateral-tracker-cli briefing -o briefing.pdf
+      bilateral-tracker-cli briefing -o talks.pdf --max-classification public \\
+          --title "Talks in Astana" --prepared-by "Desk officer" --section summary \\
+          --purpose "Talking points for the Minister's visit to Astana" \\
+          --section roadmap --status roadmap:planned --from 2017-01-01 --save-preset talks
+      bilateral-tracker-cli briefing -o talks.pdf --preset talks
+    """
+    from tracker.briefing.build import (
+        BriefingError,
+        BriefingOptions,
+        BriefingOptionsError,
+        build_briefing,
+        parse_status_args,
+    )
+
+    if output is None and not save_preset:
+        raise click.UsageError(_("give the output file with -o FILE.pdf (or --save-preset "
+                                 "NAME to only save the options)"))
+    repo, own = _repository(obj)
+    try:
+        base: dict = {}
+        if preset:
+            presets = repo.presets()
+            if preset not in presets:
+                _fail(_("no preset named {name!r}; saved presets: {names}").format(
+                    name=preset, names=", ".join(presets) or _("none")))
+            base = dict(presets[preset])
+        else:
+            base = {"language": current_language()}
+        changes = {
+            "max_classification": max_classification, "title": title,
+            "prepared_by": prepared_by, "paper": paper, "date_from": date_from,
+            "date_to": date_to, "include_sources": include_sources,
+            "include_notes": include_notes, "purpose": purpose, "language": language,
+        }
+        base.update({k: v for k, v in changes.items() if v is not None})
+        if sections:
+            base["sections"] = list(sections)
+        if statuses:
+            base["statuses"] = parse_status_args(list(statuses))
+        try:
+            options = BriefingOptions.from_dict(base)
+        except BriefingOptionsError as exc:
+            _fail(f"{_FLAGS.get(exc.option, exc.option)}: {exc.detail}")
+        if save_preset:
+            repo.save_preset(save_preset, options.to_dict())
+            click.echo(_("saved preset {name!r}").format(name=" ".join(save_preset.split())),
+                       err=True)
+        if output is None:
+            return
+        day = None
+        if today:
+            try:
+                day = _dt.date.fromisoformat(today)
+            except ValueError:
+                raise click.BadParameter(_("{value!r} is not a date; write it as YYYY-MM-DD")
+                                         .format(value=today), param_hint="'--today'") from None
+        try:
+            result = build_briefing(repo, options, output, today=day)
+        except BriefingError as exc:
+            _fail(str(exc))
+        click.echo(str(result.path))
+        click.echo(_("{pages} pages, {records} records, marked {level} ({seconds:.1f} s)").format(
+            pages=result.pages, records=result.records, level=result.classification,
+            seconds=result.seconds), err=True)
+    finally:
+        if own is not None:
+            own.close()
+
+
+commands = [briefing]

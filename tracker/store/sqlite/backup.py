@@ -1,0 +1,490 @@
+"""Backups, retention, restore and integrity checks.
+
+Backups are made with SQLite's online backup API (``sqlite3.Connection.backup``), never by copying
+the file, so a backup taken while the database is open (and its WAL holds recent saves) is a
+consistent snapshot. They live in ``backups/`` beside the database (folder 0700, files 0600),
+named ``<stem>-<UTC timestamp>.db`` so that names sort by age, and are written to a temporary name
+first: a crash mid-backup never leaves a half file that looks like a backup.
+
+Retention keeps the newest :data:`KEEP_LAST` backups plus the newest one of each day for
+:data:`KEEP_DAYS` days. A restore first sets the current file aside (renamed
+``<name>.before-restore-<timestamp>``, together with its ``-wal``/``-shm``; never deleted), then
+copies the backup in through the backup API, after checking that the backup is sound.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import logging
+import os
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tracker.i18n import _
+from tracker.model.catalogue import KIND_ORDER
+from tracker.store.sqlite import connect as _db
+
+log = logging.getLogger(__name__)
+
+BACKUP_DIR = "backups"
+KEEP_LAST = 10
+KEEP_DAYS = 30
+AUTO_INTERVAL = _dt.timedelta(days=1)
+_STAMP = "%Y%m%dT%H%M%S"
+
+
+class BackupError(Exception):
+    """A backup or restore that could not be done; the message says why. Nothing was lost."""
+
+
+@dataclass
+class BackupInfo:
+    path: Path
+    created: _dt.datetime  # UTC, from the name
+    size: int
+    counts: dict[str, int] = field(default_factory=dict)  # live records per kind
+    error: str | None = None  # the backup could not be read
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass
+class CheckReport:
+    path: Path
+    integrity: list[str]  # "ok" alone when sound
+    foreign_keys: list[tuple]  # (table, rowid, parent table, fk index) per broken reference
+    error: str | None = None  # the file could not be opened at all
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.integrity == ["ok"] and not self.foreign_keys
+
+    def lines(self) -> list[str]:
+        """What to tell the user, one line each."""
+        if self.error:
+            return [self.error]
+        out = []
+        if self.integrity == ["ok"]:
+            out.append(_("Integrity check: ok"))
+        else:
+            out.append(_("Integrity check: {n} problem(s)").format(n=len(self.integrity)))
+            out.extend("  " + line for line in self.integrity[:20])
+        if not self.foreign_keys:
+            out.append(_("Links between records: ok"))
+        else:
+            out.append(_("Links between records: {n} broken").format(n=len(self.foreign_keys)))
+            out.extend(_("  {table} row {row} points to a missing {parent}").format(
+                table=t, row=r, parent=p) for t, r, p, *_rest in self.foreign_keys[:20])
+        return out
+
+
+# --- names and places -----------------------------------------------------------------------------
+
+def backup_dir(db_path: str | os.PathLike) -> Path:
+    return Path(db_path).expanduser().parent / BACKUP_DIR
+
+
+def _utcnow() -> _dt.datetime:
+    return _dt.datetime.now(_dt.UTC)
+
+
+def _stamp(when: _dt.datetime) -> str:
+    when = when.astimezone(_dt.UTC)
+    return f"{when.strftime(_STAMP)}.{when.microsecond:06d}Z"
+
+
+def _name_re(db_path: Path) -> re.Pattern:
+    return re.compile(rf"^{re.escape(db_path.stem)}-(\d{{8}}T\d{{6}})\.(\d{{6}})Z\.db$")
+
+
+def _parse(db_path: Path, name: str) -> _dt.datetime | None:
+    m = _name_re(db_path).match(name)
+    if not m:
+        return None
+    when = _dt.datetime.strptime(m.group(1), _STAMP).replace(tzinfo=_dt.UTC)
+    return when.replace(microsecond=int(m.group(2)))
+
+
+def _backup_files(db_path: Path) -> list[tuple[_dt.datetime, Path]]:
+    folder = backup_dir(db_path)
+    if not folder.is_dir():
+        return []
+    out = []
+    for p in folder.iterdir():
+        when = _parse(db_path, p.name)
+        if when is not None and p.is_file():
+            out.append((when, p))
+    out.sort(reverse=True)
+    return out
+
+
+def _private_dir(folder: Path) -> None:
+    if not folder.exists():
+        folder.mkdir(parents=True, mode=0o700)
+    with contextlib.suppress(OSError):
+        if folder.stat().st_mode & 0o077:
+            os.chmod(folder, 0o700)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _open_backup(path: Path) -> sqlite3.Connection:
+    """Backups are never written once made: read them immutable (no journal, no side files)."""
+    return sqlite3.connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True,
+                           isolation_level=None, check_same_thread=False)
+
+
+# --- making backups -------------------------------------------------------------------------------
+
+def create_backup(source, *, now: _dt.datetime | None = None, prune: bool = True) -> Path:
+    """Back up ``source`` (a :class:`~tracker.store.repository.Repository` or a database path) into
+    its ``backups/`` folder; returns the new file. Raises :class:`BackupError`."""
+    conn = getattr(source, "conn", None)
+    db_path = Path(source.path if conn is not None else source).expanduser()
+    own = conn is None
+    if own:
+        if not db_path.is_file():
+            raise BackupError(_("No backup made: {path}: no such database file").format(
+                path=db_path))
+        try:  # read-only; a file no one has open is read as it is, creating no -wal/-shm
+            _db._check_header(db_path)
+            conn = _db.open_read_only(db_path, snapshot=True)
+        except _db.DatabaseError as exc:
+            raise BackupError(_("No backup made: {error}").format(error=exc)) from None
+        except sqlite3.DatabaseError as exc:
+            raise BackupError(_("No backup made: {error}").format(
+                error=_db.DamagedDatabase(db_path, str(exc)))) from None
+        try:
+            _db.quick_check(conn, db_path)
+        except _db.DatabaseError as exc:
+            conn.close()
+            raise BackupError(_("No backup made: {error}").format(error=exc)) from None
+    try:
+        return _write_backup(conn, db_path, now or _utcnow(), prune)
+    finally:
+        if own:
+            conn.close()
+
+
+def _write_backup(conn: sqlite3.Connection, db_path: Path, now: _dt.datetime,
+                  prune: bool) -> Path:
+    folder = backup_dir(db_path)
+    try:
+        _private_dir(folder)
+        while True:
+            target = folder / f"{db_path.stem}-{_stamp(now)}.db"
+            if not target.exists():
+                break
+            now += _dt.timedelta(microseconds=1)
+        partial = folder / f".{target.name}.partial"
+        with contextlib.suppress(FileNotFoundError):
+            partial.unlink()
+        os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except OSError as exc:
+        raise BackupError(_("No backup made: cannot write in {folder} ({error})").format(
+            folder=folder, error=exc.strerror or exc)) from None
+    try:
+        dest = sqlite3.connect(partial, isolation_level=None)
+        try:
+            conn.backup(dest)
+            # A backup is a plain rollback-journal file: reading it later creates no -wal/-shm.
+            dest.execute("PRAGMA journal_mode = DELETE")
+            rows = [r[0] for r in dest.execute("PRAGMA quick_check(1)")]
+            if rows != ["ok"]:
+                raise sqlite3.DatabaseError("; ".join(rows))
+        finally:
+            dest.close()
+        with open(partial, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(partial, target)
+        _fsync_dir(folder)
+    except (OSError, sqlite3.Error) as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise BackupError(_("No backup made of {path}: {error}").format(
+            path=db_path, error=getattr(exc, "strerror", None) or exc)) from None
+    if prune:
+        try:
+            prune_backups(db_path, now=now)
+        except OSError as exc:  # a backup was made; failing to tidy up loses nothing
+            log.warning("could not prune old backups: %s", exc)
+    return target
+
+
+def prune_backups(db_path: str | os.PathLike, *, now: _dt.datetime | None = None,
+                  keep_last: int = KEEP_LAST, keep_days: int = KEEP_DAYS) -> list[Path]:
+    """Delete backups beyond the retention rule; returns the files deleted."""
+    db_path = Path(db_path).expanduser()
+    now = now or _utcnow()
+    files = _backup_files(db_path)  # newest first
+    keep = {p for _w, p in files[:keep_last]}
+    horizon = now - _dt.timedelta(days=keep_days)
+    seen_days: set[_dt.date] = set()
+    for when, p in files:
+        if when >= horizon and when.date() not in seen_days:
+            seen_days.add(when.date())
+            keep.add(p)
+    removed = []
+    for _when, p in files:
+        if p not in keep:
+            p.unlink()
+            removed.append(p)
+    return removed
+
+
+def newest_backup_time(db_path: str | os.PathLike) -> _dt.datetime | None:
+    files = _backup_files(Path(db_path).expanduser())
+    return files[0][0] if files else None
+
+
+def _record(repo, message: str) -> None:
+    log.warning("%s", message)
+    warnings = getattr(repo, "warnings", None)
+    if isinstance(warnings, list):
+        warnings.append(message)
+
+
+def auto_backup_on_open(repo, *, now: _dt.datetime | None = None) -> Path | None:
+    """Back up when the newest backup is more than a day old (or there is none).
+
+    Never raises: a failure is logged and appended to ``repo.warnings``. Read-only files are not
+    backed up (nothing can change them)."""
+    if repo.read_only:
+        return None
+    now = now or _utcnow()
+    newest = newest_backup_time(repo.path)
+    if newest is not None and now - newest <= AUTO_INTERVAL:
+        return None
+    try:
+        return create_backup(repo, now=now)
+    except BackupError as exc:
+        _record(repo, str(exc))
+        return None
+
+
+def backup_on_exit(repo, *, now: _dt.datetime | None = None) -> Path | None:
+    """Back up when this session changed something; call before ``repo.close()``.
+
+    Never raises: a failure is logged and appended to ``repo.warnings``."""
+    if repo.read_only or not getattr(repo, "changed", False):
+        return None
+    try:
+        return create_backup(repo, now=now)
+    except BackupError as exc:
+        _record(repo, str(exc))
+        return None
+
+
+# --- reading backups ------------------------------------------------------------------------------
+
+def _counts(conn: sqlite3.Connection) -> dict[str, int]:
+    counts = {}
+    for kind in KIND_ORDER:
+        try:
+            counts[kind] = conn.execute(
+                f"SELECT count(*) FROM [{kind}] WHERE deleted_at IS NULL").fetchone()[0]
+        except sqlite3.OperationalError:  # an older file without this kind
+            counts[kind] = 0
+    return counts
+
+
+def list_backups(db_path: str | os.PathLike) -> list[BackupInfo]:
+    """The backups of ``db_path``, newest first, with live record counts per kind (each backup is
+    opened read-only; one that cannot be read carries ``error``)."""
+    db_path = Path(db_path).expanduser()
+    out = []
+    for when, p in _backup_files(db_path):
+        try:
+            size = p.stat().st_size
+        except OSError:
+            continue
+        info = BackupInfo(p, when, size)
+        try:
+            conn = _open_backup(p)
+            try:
+                info.counts = _counts(conn)
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError as exc:
+            info.error = str(exc)
+        out.append(info)
+    return out
+
+
+# --- integrity ------------------------------------------------------------------------------------
+
+def check(db_path: str | os.PathLike) -> CheckReport:
+    """``integrity_check`` and ``foreign_key_check`` on a file, read-only; writes nothing."""
+    path = Path(db_path).expanduser()
+    if not path.is_file():
+        return CheckReport(path, [], [], _("{path}: no such database file").format(path=path))
+    try:
+        _db._check_header(path)
+        conn = _db.open_read_only(path, snapshot=True)
+    except _db.DatabaseError as exc:
+        return CheckReport(path, [], [], str(exc))
+    except sqlite3.DatabaseError as exc:
+        return CheckReport(path, [], [], _("{path} cannot be read: {error}").format(
+            path=path, error=exc))
+    try:
+        return _check_conn(conn, path)
+    finally:
+        conn.close()
+
+
+def _check_conn(conn: sqlite3.Connection, path: Path) -> CheckReport:
+    try:
+        integrity = [str(r[0]) for r in conn.execute("PRAGMA integrity_check(100)")]
+    except sqlite3.DatabaseError as exc:
+        return CheckReport(path, [str(exc)], [])
+    try:
+        fks = [tuple(r) for r in conn.execute("PRAGMA foreign_key_check")]
+    except sqlite3.DatabaseError as exc:
+        fks = [(str(exc), None, None, None)]
+    return CheckReport(path, integrity, fks)
+
+
+def check_backup(backup_file: str | os.PathLike) -> CheckReport:
+    path = Path(backup_file).expanduser()
+    try:
+        _db._check_header(path)
+        conn = _open_backup(path)
+    except (_db.DatabaseError, OSError) as exc:
+        return CheckReport(path, [], [], str(exc))
+    except sqlite3.DatabaseError as exc:
+        return CheckReport(path, [], [], str(exc))
+    try:
+        return _check_conn(conn, path)
+    finally:
+        conn.close()
+
+
+def newest_good_backup(db_path: str | os.PathLike) -> Path | None:
+    """The newest backup whose integrity and foreign-key checks pass, or None."""
+    for _when, p in _backup_files(Path(db_path).expanduser()):
+        if check_backup(p).ok:
+            return p
+    return None
+
+
+# --- restore --------------------------------------------------------------------------------------
+
+def restore(db_path: str | os.PathLike, backup_file: str | os.PathLike, *,
+            now: _dt.datetime | None = None) -> Path | None:
+    """Replace the database with ``backup_file``; returns where the current file was set aside
+    (None when there was no current file). Close every connection to the database first.
+
+    The backup is checked before anything is touched; the current file (with its ``-wal`` and
+    ``-shm``) is renamed, never deleted; if copying the backup in fails, it is put back."""
+    db_path = Path(db_path).expanduser()
+    backup_file = Path(backup_file).expanduser()
+    if not backup_file.is_file():
+        raise BackupError(_("{path}: no such backup file").format(path=backup_file))
+    report = check_backup(backup_file)
+    if not report.ok:
+        raise BackupError(_("{path} is not a sound backup; nothing was changed. {detail}").format(
+            path=backup_file, detail=" ".join(report.lines())))
+    if in_use_elsewhere(db_path):
+        raise BackupError(_("{path} is open in another window or program; close it there "
+                            "first. Nothing was changed.").format(path=db_path))
+    aside = None
+    moved: list[tuple[Path, Path]] = []
+    if db_path.exists():
+        aside = db_path.with_name(f"{db_path.name}.before-restore-{_stamp(now or _utcnow())}")
+        try:
+            for suffix in ("", *_db.COMPANIONS):
+                src = Path(f"{db_path}{suffix}")
+                if src.exists():
+                    dst = Path(f"{aside}{suffix}")
+                    os.rename(src, dst)
+                    moved.append((src, dst))
+        except OSError as exc:
+            _put_back(moved)
+            raise BackupError(_("Cannot set {path} aside, nothing was changed: {error}").format(
+                path=db_path, error=exc.strerror or exc)) from None
+    try:
+        _db._make_private_file(db_path)
+        src_conn = _open_backup(backup_file)
+        try:
+            dest = sqlite3.connect(db_path, isolation_level=None)
+            try:
+                src_conn.backup(dest)
+                rows = [r[0] for r in dest.execute("PRAGMA quick_check(1)")]
+                if rows != ["ok"]:
+                    raise sqlite3.DatabaseError("; ".join(rows))
+            finally:
+                dest.close()
+        finally:
+            src_conn.close()
+        _db.make_private(db_path)
+    except (OSError, sqlite3.Error) as exc:
+        for suffix in ("", *_db.COMPANIONS):  # the half-restored file is ours: the original
+            with contextlib.suppress(OSError):  # (if any) is kept aside and goes back now
+                Path(f"{db_path}{suffix}").unlink()
+        _put_back(moved)
+        raise BackupError(_("Restoring {backup} failed, the database was left as it was: "
+                            "{error}").format(backup=backup_file,
+                                              error=getattr(exc, "strerror", None) or exc)
+                          ) from None
+    _fsync_dir(db_path.parent)
+    return aside
+
+
+def in_use_elsewhere(db_path: str | os.PathLike) -> bool:
+    """True when another connection (another window or program) has the WAL database open.
+
+    Every open WAL connection keeps a shared lock on the file; an exclusive lock is refused then.
+    Without a ``-shm`` file no WAL connection can be open. (A rollback-journal file, as on a
+    network share, holds no lock while idle: there this cannot tell.)"""
+    db_path = Path(db_path).expanduser()
+    if not db_path.is_file() or not Path(f"{db_path}-shm").exists():
+        return False
+    conn = None
+    try:
+        conn = sqlite3.connect(db_path, isolation_level=None, timeout=0)
+        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+        conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("ROLLBACK")
+    except sqlite3.OperationalError as exc:
+        return "locked" in str(exc) or "busy" in str(exc)
+    except sqlite3.DatabaseError:  # damaged: cannot tell, and nothing could be using it well
+        return False
+    finally:
+        if conn is not None:
+            conn.close()
+    return False
+
+
+def _put_back(moved: list[tuple[Path, Path]]) -> None:
+    for src, dst in reversed(moved):
+        with contextlib.suppress(OSError):
+            os.rename(dst, src)
+
+
+def set_aside_files(db_path: str | os.PathLike) -> list[Path]:
+    """Files set aside by earlier restores (``<name>.before-restore-*``), newest first."""
+    db_path = Path(db_path).expanduser()
+    pattern = re.compile(rf"^{re.escape(db_path.name)}\.before-restore-[0-9T.]+Z$")
+    if not db_path.parent.is_dir():
+        return []
+    return sorted((p for p in db_path.parent.iterdir() if pattern.match(p.name)), reverse=True)

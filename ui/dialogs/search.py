@@ -1,0 +1,231 @@
+"""Global search (Ctrl+F): results as you type, grouped by kind; Enter opens the record."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+)
+
+from tracker.i18n import _
+from tracker.model.catalogue import get_kind, is_overdue
+from tracker.model.text import highlight_spans
+from ui.widgets.table_models import OVERDUE_COLOR
+
+HIT_ROLE = Qt.ItemDataRole.UserRole
+MARK_BACKGROUND = QColor("#fff0a8")  # behind matched words (not on the selected row)
+
+
+class HighlightDelegate(QStyledItemDelegate):
+    """Draws a result's title and text with the words the search matched in bold on a light
+    marker (``tracker.model.text.highlight_spans``); the rest as the view would, elided at the
+    right."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.query = ""
+
+    def segments(self, text: str) -> list[tuple[str, bool]]:
+        """``text`` cut into (part, matched) pieces, in order."""
+        out: list[tuple[str, bool]] = []
+        at = 0
+        for start, end in highlight_spans(text, self.query) if self.query else []:
+            if start > at:
+                out.append((text[at:start], False))
+            out.append((text[start:end], True))
+            at = end
+        if at < len(text):
+            out.append((text[at:], False))
+        return out
+
+    def paint(self, painter, option, index) -> None:
+        text = index.data(Qt.ItemDataRole.DisplayRole)
+        parts = self.segments(text) if isinstance(text, str) and index.parent().isValid() \
+            else []
+        if not any(matched for _part, matched in parts):
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        widget = opt.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, widget)
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, widget) + 1
+        rect = rect.adjusted(margin, 0, -margin, 0)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        brush = index.data(Qt.ItemDataRole.ForegroundRole)
+        color = (opt.palette.color(QPalette.ColorRole.HighlightedText) if selected
+                 else brush.color() if isinstance(brush, QBrush)
+                 else opt.palette.color(QPalette.ColorRole.Text))
+        bold = QFont(opt.font)
+        bold.setBold(True)
+        painter.save()
+        painter.setClipRect(rect)
+        x = rect.left()
+        for whole, matched in parts:
+            font = bold if matched else opt.font
+            metrics = QFontMetrics(font)
+            room = rect.right() + 1 - x
+            part = whole
+            width = metrics.horizontalAdvance(part)
+            if width > room:
+                part = metrics.elidedText(part, Qt.TextElideMode.ElideRight, room)
+                width = metrics.horizontalAdvance(part)
+            box = QRect(x, rect.top(), width, rect.height())
+            if matched and not selected:
+                painter.fillRect(box.adjusted(0, 2, 0, -2), MARK_BACKGROUND)
+            painter.setFont(font)
+            painter.setPen(color)
+            painter.drawText(box, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                             part)
+            x += width
+            if x > rect.right():
+                break
+        painter.restore()
+
+
+class SearchDialog(QDialog):
+    openRecord = Signal(str, int)  # noqa: N815
+
+    def __init__(self, repo, parent=None):
+        super().__init__(parent)
+        self.repo = repo
+        self.setWindowTitle(_("Search"))
+        self.resize(860, 480)
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText(_("Search every record…"))
+        self.edit.setClearButtonEnabled(True)
+        self.edit.setAccessibleName(_("Search text"))
+        self.results = QTreeWidget()
+        self.results.setAccessibleName(_("Search results"))
+        self.results.setHeaderLabels([_("Title"), _("Status"), _("Found in")])
+        self.results.setUniformRowHeights(True)
+        self.results.setAlternatingRowColors(True)
+        self.results.setColumnWidth(0, 330)
+        self.results.setColumnWidth(1, 110)
+        self.results.itemActivated.connect(self._activated)
+        self.highlighter = HighlightDelegate(self.results)
+        for column in (0, 2):  # the title and the text around the match
+            self.results.setItemDelegateForColumn(column, self.highlighter)
+        self.status = QLabel()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.results, 1)
+        layout.addWidget(self.status)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(120)
+        self._timer.timeout.connect(self.run_search)
+        self.edit.textChanged.connect(lambda _t: self._timer.start())
+        self.edit.installEventFilter(self)
+        self.hits = []
+        self.run_search()
+
+    def eventFilter(self, obj, event):  # noqa: N802
+        if obj is self.edit and event.type() == QEvent.Type.KeyPress:
+            key = event.key()
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._timer.stop()
+                if self.edit.text() != getattr(self, "_searched", None):
+                    self.run_search()
+                self.open_current()
+                return True
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+                self.results.setFocus()
+                self._move(1 if key == Qt.Key.Key_Down else -1)
+                return True
+        return super().eventFilter(obj, event)
+
+    def _move(self, step: int) -> None:
+        items = self._hit_items()
+        if not items:
+            return
+        current = self.results.currentItem()
+        i = items.index(current) if current in items else -1
+        i = max(0, min(len(items) - 1, i + step))
+        self.results.setCurrentItem(items[i])
+
+    def _hit_items(self) -> list[QTreeWidgetItem]:
+        out = []
+        for g in range(self.results.topLevelItemCount()):
+            group = self.results.topLevelItem(g)
+            out.extend(group.child(i) for i in range(group.childCount()))
+        return out
+
+    def run_search(self) -> None:
+        text = self.edit.text()
+        self._searched = text
+        self.results.clear()
+        self.hits = self.repo.search(text) if text.strip() else []
+        self.highlighter.query = text
+        groups: dict[str, QTreeWidgetItem] = {}
+        bold = QFont(self.results.font())
+        bold.setBold(True)
+        for hit in self.hits:
+            kind = get_kind(hit.kind)
+            group = groups.get(hit.kind)
+            if group is None:
+                group = QTreeWidgetItem([_(kind.plural)])
+                group.setFont(0, bold)
+                group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                self.results.addTopLevelItem(group)
+                group.setFirstColumnSpanned(True)
+                groups[hit.kind] = group
+            item = QTreeWidgetItem([hit.title, kind.status_label(hit.status),
+                                    " ".join((hit.snippet or "").split())])
+            item.setData(0, HIT_ROLE, (hit.kind, hit.record_id))
+            item.setToolTip(0, hit.title)
+            item.setToolTip(2, hit.snippet or "")
+            item.setForeground(2, self.palette().color(QPalette.ColorRole.PlaceholderText))
+            if hit.kind == "roadmap" and is_overdue(self.repo.get("roadmap", hit.record_id)):
+                for col in (0, 1):
+                    item.setForeground(col, OVERDUE_COLOR)
+                item.setText(1, _("{status}, overdue").format(status=item.text(1)))
+            group.addChild(item)
+        for group in groups.values():
+            group.setText(0, f"{group.text(0)} ({group.childCount()})")
+            group.setExpanded(True)
+        items = self._hit_items()
+        if items:
+            self.results.setCurrentItem(items[0])
+            self.status.setText(_("{n} found — Enter opens the selected record").format(
+                n=len(items)))
+        elif text.strip():
+            self.status.setText(_("Nothing found."))
+        else:
+            self.status.setText(_("Type to search titles, notes and every text field."))
+
+    def open_current(self) -> bool:
+        item = self.results.currentItem()
+        if item is None or item.data(0, HIT_ROLE) is None:
+            items = self._hit_items()
+            if not items:
+                return False
+            item = items[0]
+        kind, rid = item.data(0, HIT_ROLE)
+        self.openRecord.emit(kind, int(rid))
+        self.accept()
+        return True
+
+    def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        if item.data(0, HIT_ROLE) is not None:
+            self.results.setCurrentItem(item)
+            self.open_current()
+
+    def keyPressEvent(self, event):  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.results.hasFocus():
+            self.open_current()
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,402 @@
+"""The dashboard: key figures from ``repo.figures()``, a road-map chart and what needs attention."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import sqlite3
+
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker.i18n import _, format_date
+from tracker.model.catalogue import KINDS, OVERDUE, ROADMAP_STATUSES
+from ui.widgets.table_models import OVERDUE_COLOR, _utc_to_local, kind_label, record_caption
+
+STATUS_COLORS = {
+    "done": QColor("#2e7d32"),
+    "in_progress": QColor("#1565c0"),
+    "planned": QColor("#8d99ae"),
+    "cancelled": QColor("#bdbdbd"),
+    "overdue": OVERDUE_COLOR,
+}
+
+MAX_ROWS = 50  # rows per list; the pages hold the rest
+
+# (figure key, caption) in the order shown
+FIGURES = (
+    ("agreements_in_force", "Agreements in force"),
+    ("plants_operating_sites", "Joint plants operating (sites)"),
+    ("farms_total", "Farms"),
+    ("roadmap_done", "Road-map items done"),
+    ("roadmap_in_progress", "Road-map items in progress"),
+    ("roadmap_planned", "Road-map items planned"),
+    ("roadmap_overdue", "Road-map items overdue"),
+)
+# the list behind each figure: (kind, status filter); a click on the figure opens it
+FIGURE_LISTS = {
+    "agreements_in_force": ("agreements", "in_force"),
+    "plants_operating_sites": ("plants", "operating"),
+    "farms_total": ("farms", None),
+    "roadmap_done": ("roadmap", "done"),
+    "roadmap_in_progress": ("roadmap", "in_progress"),
+    "roadmap_planned": ("roadmap", "planned"),
+    "roadmap_overdue": ("roadmap", OVERDUE),
+}
+
+
+class StatusChart(QWidget):
+    """Horizontal bars: road-map items per status, plus overdue (painted with QPainter)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.bars: list[tuple[str, str, int]] = []  # (key, label, value)
+        self.setMinimumHeight(150)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setAccessibleName(_("Road-map status chart"))
+
+    def set_figures(self, figures: dict) -> None:
+        by_status = figures.get("roadmap_by_status") or {}
+        self.bars = [(value, _(label), int(by_status.get(value, 0)))
+                     for value, label in ROADMAP_STATUSES]
+        self.bars.append(("overdue", _("Overdue"), int(figures.get("roadmap_overdue", 0))))
+        self.setToolTip("\n".join(f"{label}: {n}" for _k, label, n in self.bars))
+        self.setAccessibleDescription(self.toolTip())
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        line = self.fontMetrics().height() + 10
+        return QSize(360, max(150, line * max(len(self.bars), 5) + 12))
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        fm = self.fontMetrics()
+        pal = self.palette()
+        text_color = pal.color(QPalette.ColorRole.WindowText)
+        if not self.bars:
+            p.end()
+            return
+        label_w = max(fm.horizontalAdvance(label) for _k, label, _n in self.bars) + 12
+        number_w = fm.horizontalAdvance("100000") + 8
+        top = 6
+        row_h = max(fm.height() + 10, (self.height() - 12) // len(self.bars))
+        bar_h = min(row_h - 8, fm.height() + 6)
+        avail = max(10, self.width() - label_w - number_w - 12)
+        peak = max((n for _k, _l, n in self.bars), default=0) or 1
+        for i, (key, label, n) in enumerate(self.bars):
+            y = top + i * row_h
+            p.setPen(text_color)
+            p.drawText(QRectF(0, y, label_w - 8, row_h), Qt.AlignmentFlag.AlignRight
+                       | Qt.AlignmentFlag.AlignVCenter, label)
+            w = avail * n / peak
+            rect = QRectF(label_w, y + (row_h - bar_h) / 2, max(w, 2 if n else 0), bar_h)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(STATUS_COLORS.get(key, QColor("#607d8b")))
+            if n:
+                p.drawRoundedRect(rect, 3, 3)
+            p.setPen(OVERDUE_COLOR if key == "overdue" and n else text_color)
+            p.drawText(QRectF(label_w + w + 6, y, number_w, row_h),
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, str(n))
+        p.end()
+
+
+class _Figure(QFrame):
+    clicked = Signal()
+
+    def __init__(self, caption: str, parent=None):
+        super().__init__(parent)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Tab to it, Enter or Space opens the list
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setObjectName("figure")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        self.number = QLabel("0")
+        font = self.number.font()
+        font.setPointSizeF(font.pointSizeF() * 2.0)
+        font.setBold(True)
+        self.number.setFont(font)
+        self.caption = QLabel(caption)
+        self.caption.setWordWrap(True)
+        self.caption.setMinimumHeight(self.caption.fontMetrics().lineSpacing() * 2)
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.number)
+        layout.addWidget(self.caption)
+        self.setAccessibleName(caption)
+        layout.addStretch(1)
+        # every tile as tall as the tallest in the row
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(
+                event.position().toPoint()):
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.clicked.emit()
+            return
+        super().keyPressEvent(event)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        """As tall as the wrapped caption needs at this width (three lines in Russian)."""
+        super().resizeEvent(event)
+        need = max(self.caption.fontMetrics().lineSpacing() * 2,
+                   self.caption.heightForWidth(self.caption.width()))
+        if need != self.caption.minimumHeight():
+            self.caption.setMinimumHeight(need)
+
+
+def _list(name: str) -> QTreeWidget:
+    tree = QTreeWidget()
+    tree.setRootIsDecorated(False)
+    tree.setAccessibleName(name)
+    tree.setUniformRowHeights(True)
+    tree.setAlternatingRowColors(True)
+    return tree
+
+
+def _fit(tree: QTreeWidget, min_rows: int = 2, max_rows: int = 8, *,
+         grow: bool = False) -> None:
+    """Size a list to its rows (between min_rows and max_rows) so empty lists stay small;
+    ``grow``: at least that, and as tall as the page leaves room for."""
+    rows = max(min_rows, min(max_rows, tree.topLevelItemCount()))
+    line = tree.sizeHintForRow(0) if tree.topLevelItemCount() else tree.fontMetrics().height() + 6
+    line = max(line, tree.fontMetrics().height() + 4)
+    header = tree.header().sizeHint().height()
+    height = header + rows * line + 2 * tree.frameWidth() + 4
+    if grow:
+        tree.setMinimumHeight(height)
+        tree.setMaximumHeight(16777215)
+        # its preferred height would count in the page's height (the wrapping captions make the
+        # scroll area ask for it) and bring a scroll bar: it takes what is left instead
+        tree.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+    else:
+        tree.setFixedHeight(height)
+
+
+def _columns(tree: QTreeWidget, stretch: int) -> None:
+    """Every column as wide as its header and cells, the ``stretch`` column takes the rest."""
+    header = tree.header()
+    header.setStretchLastSection(False)
+    for col in range(tree.columnCount()):
+        if col == stretch:
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+        else:
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+
+
+class DashboardPage(QWidget):
+    openRecord = Signal(str, int)  # noqa: N815
+    openList = Signal(str, object)  # noqa: N815 - kind, status filter (None: all)
+
+    def __init__(self, repo, parent=None):
+        super().__init__(parent)
+        self.repo = repo
+        self.figures: dict = {}
+        self.today: _dt.date | None = None  # tests fix the date; None = today
+        content = QWidget()
+        # a tile reached with Tab shows it (a plain panel draws no focus frame)
+        content.setStyleSheet("QFrame#figure:focus { border: 2px solid palette(highlight); "
+                              "border-radius: 2px; }")
+        outer = QVBoxLayout(content)
+        outer.setContentsMargins(12, 10, 12, 8)
+        outer.setSpacing(10)  # the whole dashboard fits 1280x800 without a scroll bar
+        self.title = QLabel()
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        outer.addWidget(self.title)
+
+        grid = QGridLayout()
+        grid.setSpacing(8)
+        self.figure_widgets: dict[str, _Figure] = {}
+        for i, (key, caption) in enumerate(FIGURES):
+            w = _Figure(_(caption))
+            w.clicked.connect(lambda k=key: self.openList.emit(*FIGURE_LISTS[k]))
+            self.figure_widgets[key] = w
+            grid.addWidget(w, 0, i)
+            grid.setColumnStretch(i, 1)  # tiles of one width
+        outer.addLayout(grid)
+
+        middle = QHBoxLayout()
+        chart_box = QGroupBox(_("Road map by status"))
+        chart_layout = QVBoxLayout(chart_box)
+        self.chart = StatusChart()
+        chart_layout.addWidget(self.chart)
+        middle.addWidget(chart_box, 2)
+        overdue_box = QGroupBox(_("Overdue road-map items"))
+        ol = QVBoxLayout(overdue_box)
+        self.overdue = _list(_("Overdue road-map items"))
+        self.overdue.setHeaderLabels([_("Due"), _("Item"), _("Progress, %")])
+        ol.addWidget(self.overdue)
+        ol.addStretch(1)
+        middle.addWidget(overdue_box, 3)
+        outer.addLayout(middle)
+
+        lower = QHBoxLayout()
+        deadlines_box = QGroupBox(_("Deadlines in the next 90 days"))
+        dl = QVBoxLayout(deadlines_box)
+        self.deadlines = _list(_("Deadlines in the next 90 days"))
+        self.deadlines.setHeaderLabels([_("Due"), _("Item"), _("Progress, %")])
+        dl.addWidget(self.deadlines)
+        dl.addStretch(1)
+        lower.addWidget(deadlines_box, 1)
+        meetings_box = QGroupBox(_("Upcoming meetings"))
+        ml = QVBoxLayout(meetings_box)
+        self.meetings = _list(_("Upcoming meetings"))
+        self.meetings.setHeaderLabels([_("Date"), _("Meeting"), _("Place")])
+        ml.addWidget(self.meetings)
+        ml.addStretch(1)
+        lower.addWidget(meetings_box, 1)
+        outer.addLayout(lower)
+
+        recent_box = QGroupBox(_("Recent changes"))
+        rl = QVBoxLayout(recent_box)
+        self.recent = _list(_("Recent changes"))
+        self.recent.setHeaderLabels([_("When"), _("Who"), _("What"), _("Record")])
+        rl.addWidget(self.recent)
+        outer.addWidget(recent_box, 1)  # takes the height left: no page scroll bar at 1280x800
+
+        for tree in (self.overdue, self.deadlines, self.meetings, self.recent):
+            tree.itemActivated.connect(self._activated)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+        self.loaded = False
+        self._scheduled = False
+        for w in self.figure_widgets.values():
+            w.number.setText("…")
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if not self.loaded and not self._scheduled:
+            # the window shows at once; the figures (SQL over every table) follow its first paint
+            self._scheduled = True
+            QTimer.singleShot(0, self.ensure_loaded)
+
+    def ensure_loaded(self) -> None:
+        if self.loaded:
+            return
+        try:
+            self.refresh()
+        except sqlite3.ProgrammingError:  # the database was closed before the timer fired
+            pass
+
+    def refresh(self) -> None:
+        self.loaded = True
+        # lists capped in SQL; their full lengths come as counts
+        self.figures = self.repo.figures(self.today, limit=MAX_ROWS)
+        f = self.figures
+        home, partner = self.repo.sides()
+        title = self.repo.setting("relationship_title") or " – ".join(x for x in (home, partner)
+                                                                        if x)
+        self.title.setText(title or _("Dashboard"))
+        for key, widget in self.figure_widgets.items():
+            widget.number.setText(str(f.get(key, 0)))
+            red = key == "roadmap_overdue" and f.get(key, 0)
+            widget.number.setStyleSheet(f"color: {OVERDUE_COLOR.name()};" if red else "")
+        show = _("Click to list them.")
+        for widget in self.figure_widgets.values():
+            widget.setToolTip(show)
+        self.figure_widgets["agreements_in_force"].setToolTip(
+            _("{n} agreements in all").format(n=f.get("agreements_total", 0)) + "\n" + show)
+        self.figure_widgets["plants_operating_sites"].setToolTip(
+            _("{n} sites in all").format(n=f.get("plants_sites_total", 0)) + "\n" + show)
+        self.chart.set_figures(f)
+
+        self.overdue.clear()
+        for item in f.get("overdue", [])[:MAX_ROWS]:
+            row = QTreeWidgetItem([format_date(item["due_date"]), item["title"],
+                                   str(item.get("progress") or 0)])
+            for c in range(3):
+                row.setForeground(c, OVERDUE_COLOR)
+            row.setToolTip(1, item["title"])
+            row.setData(0, Qt.ItemDataRole.UserRole, ("roadmap", item["id"]))
+            self.overdue.addTopLevelItem(row)
+        if not f.get("overdue"):
+            self._placeholder(self.overdue, _("Nothing is overdue."))
+        self._more(self.overdue, f.get("roadmap_overdue", len(f.get("overdue", []))))
+
+        self.deadlines.clear()
+        for item in f.get("deadlines", [])[:MAX_ROWS]:
+            row = QTreeWidgetItem([format_date(item["due_date"]), item["title"],
+                                   str(item.get("progress") or 0)])
+            row.setToolTip(1, item["title"])
+            row.setData(0, Qt.ItemDataRole.UserRole, ("roadmap", item["id"]))
+            self.deadlines.addTopLevelItem(row)
+        if not f.get("deadlines"):
+            self._placeholder(self.deadlines, _("No deadline in the next 90 days."))
+        self._more(self.deadlines, f.get("deadlines_total", len(f.get("deadlines", []))))
+
+        self.meetings.clear()
+        for item in f.get("upcoming_meetings", [])[:MAX_ROWS]:
+            row = QTreeWidgetItem([format_date(item.get("start_date")), item["title"],
+                                   item.get("place") or ""])
+            row.setToolTip(1, item["title"])
+            row.setData(0, Qt.ItemDataRole.UserRole, ("meetings", item["id"]))
+            self.meetings.addTopLevelItem(row)
+        if not f.get("upcoming_meetings"):
+            self._placeholder(self.meetings, _("No meeting with a date ahead."))
+        self._more(self.meetings, f.get("upcoming_total", len(f.get("upcoming_meetings", []))))
+
+        self.recent.clear()
+        for entry in self.repo.history(limit=10):
+            caption = record_caption(entry)
+            kind = kind_label(entry.get("kind"))
+            row = QTreeWidgetItem([_utc_to_local(entry["at"]), entry.get("user") or "",
+                                   entry.get("label") or "",
+                                   f"{kind}: {caption}" if caption and kind else caption or kind])
+            row.setToolTip(3, row.text(3))
+            if entry.get("record_id") is not None and entry.get("kind") in KINDS:
+                row.setData(0, Qt.ItemDataRole.UserRole, (entry["kind"], entry["record_id"]))
+            self.recent.addTopLevelItem(row)
+        for tree in (self.overdue, self.deadlines, self.meetings, self.recent):
+            if tree is self.recent:  # 3 rows at least; as many as the window has room for
+                _fit(tree, 3, 3, grow=True)
+            else:
+                _fit(tree, 3, 6)
+            _columns(tree, stretch=3 if tree is self.recent else 1)
+
+    def _placeholder(self, tree: QTreeWidget, text: str) -> None:
+        row = QTreeWidgetItem(["", text])
+        row.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        row.setForeground(1, self.palette().color(QPalette.ColorRole.PlaceholderText))
+        tree.addTopLevelItem(row)
+
+    def _more(self, tree: QTreeWidget, total: int) -> None:
+        if total > MAX_ROWS:
+            self._placeholder(tree, _("… and {n} more: see the Road map and Meetings pages")
+                              .format(n=total - MAX_ROWS))
+
+    def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        data = item.data(0, Qt.ItemDataRole.UserRole)
+        if data:
+            self.openRecord.emit(data[0], int(data[1]))
+
+    def figure_text(self, key: str) -> str:
+        self.ensure_loaded()
+        return self.figure_widgets[key].number.text()
+

@@ -1,0 +1,213 @@
+"""The audit log: who changed what and when, filterable by kind and record."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QIntValidator
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker.i18n import _, ngettext
+from tracker.model.catalogue import KIND_ORDER, LINK, LINKS, get_kind
+from ui.widgets.table_models import (
+    HistoryModel,
+    RecordRole,
+    _utc_to_local,
+    field_label,
+    visible_changes,
+)
+
+
+def _show(kind_name: str | None, field: str, value, titles=None) -> str:
+    """A stored value as the form shows it: choice labels, linked records by title (``titles``
+    maps (kind, ids) to {id: title}), times in local time."""
+    if value is None:
+        return ""
+    try:
+        f = get_kind(kind_name or "").field(field)
+    except KeyError:
+        f = None
+    if f is not None and f.type in (LINK, LINKS) and titles is not None:
+        ids = value if isinstance(value, list) else [value]
+        try:
+            names = titles(f.target, [int(i) for i in ids])
+        except (TypeError, ValueError):
+            names = {}
+        return "; ".join(f"{names.get(int(i)) or ''} (#{i})".strip() for i in ids) \
+            if names else json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (list, dict)):
+        if field == "citations":
+            return "; ".join(f"“{c.get('quote', '')}”" for c in value if isinstance(c, dict))
+        return json.dumps(value, ensure_ascii=False)
+    if f is not None and f.choices:
+        return f.choice_label(value)
+    if field in ("deleted_at", "created_at", "updated_at") and isinstance(value, str):
+        return _utc_to_local(value)
+    return str(value)
+
+
+class HistoryPage(QWidget):
+    openRecord = Signal(str, int)  # noqa: N815
+
+    def __init__(self, repo, parent=None):
+        super().__init__(parent)
+        self.repo = repo
+        self.model = HistoryModel(repo, self)
+        self.kind_combo = QComboBox()
+        self.kind_combo.setAccessibleName(_("Kind filter"))
+        self.kind_combo.addItem(_("All kinds"), None)
+        for k in KIND_ORDER:
+            self.kind_combo.addItem(_(get_kind(k).plural), k)
+        self.kind_combo.addItem(_("Settings"), "settings")
+        self.kind_combo.addItem(_("Briefing presets"), "presets")
+        self.record_edit = QLineEdit()
+        self.record_edit.setPlaceholderText(_("Record id"))
+        self.record_edit.setValidator(QIntValidator(1, 2_000_000_000, self))
+        self.record_edit.setMaximumWidth(120)
+        self.record_edit.setAccessibleName(_("Record id filter"))
+        self.clear_button = QPushButton(_("Show all"))
+        self.clear_button.clicked.connect(lambda: self.set_filter(None, None))
+        self.open_button = QPushButton(_("Open record"))
+        self.open_button.clicked.connect(self._open_current)
+        for button in (self.clear_button, self.open_button):
+            button.setAutoDefault(True)  # Enter on a focused button presses it
+        self.info = QLabel()
+        self.kind_combo.currentIndexChanged.connect(lambda _i: self._apply())
+        self.record_edit.editingFinished.connect(self._apply)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(_("Kind:")))
+        bar.addWidget(self.kind_combo)
+        bar.addWidget(QLabel(_("Record:")))
+        bar.addWidget(self.record_edit)
+        bar.addWidget(self.clear_button)
+        bar.addWidget(self.info, 1)
+        bar.addWidget(self.open_button)
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(_("History"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setHighlightSections(False)
+        fm = self.table.fontMetrics()
+        em = fm.horizontalAdvance("M")
+        pad = em + 12
+        kinds_w = max(fm.horizontalAdvance(_(get_kind(k).label)) for k in KIND_ORDER)
+        for col, width in enumerate((fm.horizontalAdvance("0000-00-00 00:00") + pad, em * 6,
+                                     em * 14, kinds_w + pad, em * 22, em * 24)):
+            header.resizeSection(col, width)
+        header.setStretchLastSection(False)
+        # the record's title takes the width left; the other columns keep theirs
+        header.setSectionResizeMode(HistoryModel.COL_RECORD, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.activated.connect(lambda _i: self._open_current())
+
+        self.details = QTreeWidget()
+        self.details.setAccessibleName(_("What changed"))
+        self.details.setHeaderLabels([_("Field"), _("Before"), _("After")])
+        self.details.setRootIsDecorated(False)
+        self.details.setWordWrap(True)
+        self.details.setAlternatingRowColors(True)
+        self.details.setColumnWidth(0, em * 12)
+        self.details.setColumnWidth(1, em * 24)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.details)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(bar)
+        layout.addWidget(self.splitter, 1)
+        self._update_info()
+
+    def set_filter(self, kind: str | None, record_id: int | None) -> None:
+        self.kind_combo.blockSignals(True)
+        self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(kind)))
+        self.kind_combo.blockSignals(False)
+        self.record_edit.setText("" if record_id is None else str(record_id))
+        self.model.set_filter(kind, record_id)
+        self._after_reload()
+
+    def _apply(self) -> None:
+        kind = self.kind_combo.currentData()
+        text = self.record_edit.text().strip()
+        record_id = int(text) if text.isdigit() else None
+        if kind == self.model.kind_filter and record_id == self.model.record_filter:
+            return
+        self.model.set_filter(kind, record_id)
+        self._after_reload()
+
+    def refresh(self) -> None:
+        self.model.reload()
+        self._after_reload()
+
+    def _after_reload(self) -> None:
+        self._update_info()
+        if self.model.rowCount():
+            self.table.selectRow(0)
+        else:
+            self.details.clear()
+
+    def _update_info(self) -> None:
+        n = self.model.rowCount()
+        self.info.setText(ngettext("{n} entry", "{n} entries", n).format(n=n))
+
+    def _row_changed(self, current, _previous) -> None:
+        self.details.clear()
+        if not current.isValid():
+            return
+        entry = self.model.data(current, RecordRole)
+        if not entry:
+            return
+        for name, before, after in visible_changes(entry):
+            item = QTreeWidgetItem([field_label(entry.get("kind"), name),
+                                    _show(entry.get("kind"), name, before, self.repo.titles),
+                                    _show(entry.get("kind"), name, after, self.repo.titles)])
+            for c in range(3):
+                item.setToolTip(c, item.text(c))
+            self.details.addTopLevelItem(item)
+
+    def current_entry(self) -> dict | None:
+        index = self.table.selectionModel().currentIndex()
+        return self.model.data(index, RecordRole) if index.isValid() else None
+
+    def _open_current(self) -> None:
+        entry = self.current_entry()
+        if entry and entry.get("record_id") is not None and entry.get("kind") in KIND_ORDER:
+            self.openRecord.emit(entry["kind"], int(entry["record_id"]))
+
+    def save_state(self, settings) -> None:
+        settings.setValue("pages/history/splitter", self.splitter.saveState())
+        settings.setValue("pages/history/columns", self.table.horizontalHeader().saveState())
+
+    def restore_state(self, settings) -> None:
+        state = settings.value("pages/history/splitter")
+        if state is not None:
+            self.splitter.restoreState(state)
+        state = settings.value("pages/history/columns")
+        if state is not None:
+            self.table.horizontalHeader().restoreState(state)

@@ -1,0 +1,487 @@
+"""Table models over the repository: rows are fetched in pages around what the view shows.
+
+Nothing here loads a whole table: ``rowCount()`` comes from ``repo.count(...)``; ``data()`` asks a
+small least-recently-used cache of pages (``PAGE_SIZE`` rows each) and fetches a missing page with
+one ``repo.list(..., limit=, offset=)`` call. Sorting and filtering re-query SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections import OrderedDict
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
+
+from tracker.i18n import _
+from tracker.model.catalogue import INTEGER, KIND_ORDER, get_kind, is_overdue
+
+# Roles shared by every model here (Vorta-style: one place names them).
+IdRole = Qt.ItemDataRole.UserRole + 1  # the record id (int)
+SortRole = Qt.ItemDataRole.UserRole + 2  # the raw stored value of the cell
+KindRole = Qt.ItemDataRole.UserRole + 3  # the kind name (str)
+RecordRole = Qt.ItemDataRole.UserRole + 4  # the row as a dict (a copy)
+
+OVERDUE_COLOR = QColor("#c62828")
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_INVALID = QModelIndex()
+
+
+def overdue_brush() -> QBrush:
+    return QBrush(OVERDUE_COLOR)
+
+
+_OVERDUE_ICON: list[QIcon] = []
+
+
+def overdue_icon() -> QIcon:
+    """A red disc with a white "!" (drawn once, at 4x for high-DPI screens)."""
+    if not _OVERDUE_ICON:
+        size = 64
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        p = QPainter(pixmap)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(OVERDUE_COLOR)
+        p.drawEllipse(4, 4, size - 8, size - 8)
+        p.setBrush(QColor("white"))
+        p.drawRoundedRect(28, 14, 8, 24, 3, 3)
+        p.drawEllipse(28, 42, 8, 8)
+        p.end()
+        _OVERDUE_ICON.append(QIcon(pixmap))
+    return _OVERDUE_ICON[0]
+
+
+class _PageCache:
+    """A few pages of rows, least recently used dropped first."""
+
+    def __init__(self, page_size: int, max_pages: int):
+        self.page_size = page_size
+        self.max_pages = max_pages
+        self.pages: OrderedDict[Any, list[dict]] = OrderedDict()
+
+    def get(self, key):
+        page = self.pages.get(key)
+        if page is not None:
+            self.pages.move_to_end(key)
+        return page
+
+    def put(self, key, rows: list[dict]) -> None:
+        self.pages[key] = rows
+        self.pages.move_to_end(key)
+        while len(self.pages) > self.max_pages:
+            self.pages.popitem(last=False)
+
+    def clear(self) -> None:
+        self.pages.clear()
+
+    def cached_rows(self) -> int:
+        return sum(len(p) for p in self.pages.values())
+
+
+class _PagedModel(QAbstractTableModel):
+    PAGE_SIZE = 200
+    MAX_PAGES = 6
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._cache = _PageCache(self.PAGE_SIZE, self.MAX_PAGES)
+        self._count: int | None = None
+        #: rows fetched from the repository since the model was made (tests and benchmarks)
+        self.rows_fetched = 0
+        self.queries = 0
+
+    # subclasses: _fetch_count() -> int, _fetch_page(offset, limit) -> list[dict]
+
+    def rowCount(self, parent=_INVALID) -> int:  # noqa: N802 - Qt API
+        if parent.isValid():
+            return 0
+        if self._count is None:
+            self._count = self._fetch_count()
+        return self._count
+
+    def row_dict(self, row: int) -> dict | None:
+        if row < 0 or row >= self.rowCount():
+            return None
+        page_no = row // self.PAGE_SIZE
+        page = self._cache.get(page_no)
+        if page is None:
+            page = self._fetch_page(page_no * self.PAGE_SIZE, self.PAGE_SIZE)
+            self.rows_fetched += len(page)
+            self.queries += 1
+            self._cache.put(page_no, page)
+        i = row - page_no * self.PAGE_SIZE
+        return page[i] if i < len(page) else None
+
+    def cached_rows(self) -> int:
+        return self._cache.cached_rows()
+
+    def reload(self) -> None:
+        """Forget cached rows and the count; the view asks again for what it shows."""
+        self.beginResetModel()
+        self._cache.clear()
+        self._count = None
+        self.endResetModel()
+
+    def flags(self, index):
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | \
+            Qt.ItemFlag.ItemNeverHasChildren
+
+
+class RecordTableModel(_PagedModel):
+    """The records of one kind as a table: columns from ``kind.columns``."""
+
+    def __init__(self, repo, kind_name: str, parent=None, *, today: _dt.date | None = None):
+        super().__init__(parent)
+        self.repo = repo
+        self.kind = get_kind(kind_name)
+        self.fields = list(self.kind.columns)
+        self.column_names = [f.name for f in self.fields]
+        query = list(self.column_names)
+        for extra in ("status", "due_date"):
+            if extra in self.kind.field_names and extra not in query:
+                query.append(extra)
+        self._query_columns = query
+        self.search = ""
+        self.status: str | None = None
+        self.sort_field = self.kind.default_sort
+        self.descending = False
+        self.today = today
+
+    # -- queries ------------------------------------------------------------------------------
+
+    def _filters(self) -> dict:
+        return {"search": self.search or None, "status": self.status or None}
+
+    def _fetch_count(self) -> int:
+        self.queries += 1
+        return self.repo.count(self.kind.name, **self._filters())
+
+    def _fetch_page(self, offset: int, limit: int) -> list[dict]:
+        return self.repo.list(self.kind.name, sort=self.sort_field, descending=self.descending,
+                              limit=limit, offset=offset, columns=self._query_columns,
+                              **self._filters())
+
+    def set_filter(self, search: str | None = None, status: str | None = None) -> None:
+        self.search = search or ""
+        self.status = status or None
+        self.reload()
+
+    def column_of(self, field_name: str) -> int:
+        return self.column_names.index(field_name)
+
+    def sort_column(self) -> int:
+        try:
+            return self.column_of(self.sort_field)
+        except ValueError:
+            return -1
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.fields):
+            return
+        self.sort_field = self.column_names[column]
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+    # -- Qt API -------------------------------------------------------------------------------
+
+    def columnCount(self, parent=_INVALID) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.fields)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.fields):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return _(self.fields[section].label)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return _(self.fields[section].help) if self.fields[section].help else None
+        elif orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return str(section + 1)
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.column() < len(self.fields):
+            return None
+        row = self.row_dict(index.row())
+        if row is None:
+            return None
+        f = self.fields[index.column()]
+        value = row.get(f.name)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if value is None:
+                return ""
+            return f.choice_label(value) if f.choices else str(value)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if f.name == "title" and self.is_overdue(row):
+                return _("{title} (overdue)").format(title=row.get("title") or "")
+            return (f.choice_label(value) if f.choices else str(value)) if value else None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return overdue_brush() if self.is_overdue(row) else None
+        if role == Qt.ItemDataRole.DecorationRole:
+            # a mark that stays visible on the selected row and without colour vision
+            return overdue_icon() if f.name == "title" and self.is_overdue(row) else None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT if f.type == INTEGER else _LEFT
+        if role == IdRole:
+            return row["id"]
+        if role == SortRole:
+            return value
+        if role == KindRole:
+            return self.kind.name
+        if role == RecordRole:
+            return dict(row)
+        return None
+
+    def is_overdue(self, row: dict) -> bool:
+        return self.kind.name == "roadmap" and is_overdue(row, self.today)
+
+    # -- finding rows -------------------------------------------------------------------------
+
+    def id_at(self, row: int) -> int | None:
+        d = self.row_dict(row)
+        return d["id"] if d else None
+
+    def _cached_row(self, record_id: int) -> int | None:
+        for page_no, page in self._cache.pages.items():
+            for i, row in enumerate(page):
+                if row["id"] == record_id:
+                    return page_no * self.PAGE_SIZE + i
+        return None
+
+    def row_of_id(self, record_id: int, *, hint: int | None = None, exact: bool = True
+                  ) -> int | None:
+        """The row showing ``record_id`` under the current filter and sort, or None.
+
+        Looks in the cached pages, then in the page holding ``hint`` (where the record was
+        before a reload; fetched anyway to paint it), then -- if ``exact`` -- counts it in SQL
+        (``repo.position``: two counts, slower on big filtered tables)."""
+        found = self._cached_row(record_id)
+        if found is None and hint is not None and 0 <= hint < self.rowCount():
+            self.row_dict(hint)
+            found = self._cached_row(record_id)
+        if found is not None or not exact:
+            return found
+        self.queries += 1
+        row = self.repo.position(self.kind.name, record_id, sort=self.sort_field,
+                                 descending=self.descending, **self._filters())
+        return row if row is not None and row < self.rowCount() else None
+
+
+class TrashModel(_PagedModel):
+    """Deleted records of every kind, kind by kind in the usual order."""
+
+    COL_KIND, COL_TITLE, COL_STATUS, COL_DELETED = range(4)
+
+    def __init__(self, repo, parent=None):
+        super().__init__(parent)
+        self.repo = repo
+        self._counts: list[tuple[str, int]] = []
+
+    def _fetch_count(self) -> int:
+        self.queries += 1
+        self._counts = [(k, self.repo.count(k, trash=True)) for k in KIND_ORDER]
+        return sum(n for _k, n in self._counts)
+
+    def _locate(self, row: int) -> tuple[str, int] | None:
+        self.rowCount()
+        for kind, n in self._counts:
+            if row < n:
+                return kind, row
+            row -= n
+        return None
+
+    def row_dict(self, row: int) -> dict | None:
+        if row < 0 or row >= self.rowCount():
+            return None
+        where = self._locate(row)
+        if where is None:
+            return None
+        kind, local = where
+        page_no = local // self.PAGE_SIZE
+        key = (kind, page_no)
+        page = self._cache.get(key)
+        if page is None:
+            page = self.repo.list(kind, trash=True, sort="id", descending=True,
+                                  limit=self.PAGE_SIZE, offset=page_no * self.PAGE_SIZE,
+                                  columns=["title", "status", "deleted_at"])
+            for r in page:
+                r["kind"] = kind
+            self.rows_fetched += len(page)
+            self.queries += 1
+            self._cache.put(key, page)
+        i = local - page_no * self.PAGE_SIZE
+        return page[i] if i < len(page) else None
+
+    def _fetch_page(self, offset, limit):  # pragma: no cover - row_dict is overridden
+        raise NotImplementedError
+
+    def columnCount(self, parent=_INVALID) -> int:  # noqa: N802
+        return 0 if parent.isValid() else 4
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < 4:
+            return (_("Kind"), _("Title"), _("Status"), _("Deleted at"))[section]
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.column() < 4:
+            return None
+        row = self.row_dict(index.row())
+        if row is None:
+            return None
+        kind = get_kind(row["kind"])
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if col == self.COL_KIND:
+                return _(kind.label)
+            if col == self.COL_TITLE:
+                return row.get("title") or ""
+            if col == self.COL_STATUS:
+                return kind.status_label(row.get("status"))
+            return _utc_to_local(row.get("deleted_at"))
+        if role == IdRole:
+            return row["id"]
+        if role == KindRole:
+            return row["kind"]
+        if role == SortRole:
+            return (row["kind"], row.get("title"), row.get("status"), row.get("deleted_at"))[col]
+        return None
+
+
+class HistoryModel(_PagedModel):
+    """The audit log, newest first, optionally for one kind or one record."""
+
+    COL_AT, COL_USER, COL_ACTION, COL_KIND, COL_RECORD, COL_CHANGES = range(6)
+    PAGE_SIZE = 100
+
+    def __init__(self, repo, parent=None):
+        super().__init__(parent)
+        self.repo = repo
+        self.kind_filter: str | None = None
+        self.record_filter: int | None = None
+
+    def set_filter(self, kind: str | None = None, record_id: int | None = None) -> None:
+        self.kind_filter = kind or None
+        self.record_filter = record_id
+        self.reload()
+
+    def _fetch_count(self) -> int:
+        self.queries += 1
+        return self.repo.history_count(self.kind_filter, self.record_filter)
+
+    def _fetch_page(self, offset: int, limit: int) -> list[dict]:
+        return self.repo.history(self.kind_filter, self.record_filter, limit=limit, offset=offset)
+
+    def columnCount(self, parent=_INVALID) -> int:  # noqa: N802
+        return 0 if parent.isValid() else 6
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < 6:
+            return (_("When"), _("Who"), _("What"), _("Kind"), _("Record"),
+                    _("Fields changed"))[section]
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.column() < 6:
+            return None
+        entry = self.row_dict(index.row())
+        if entry is None:
+            return None
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if col == self.COL_AT:
+                return _utc_to_local(entry.get("at"))
+            if col == self.COL_USER:
+                return entry.get("user") or ""
+            if col == self.COL_ACTION:
+                return entry.get("label") or entry.get("action") or ""
+            if col == self.COL_KIND:
+                return kind_label(entry.get("kind"))
+            if col == self.COL_RECORD:
+                return record_caption(entry)
+            return "; ".join(field_label(entry.get("kind"), name)
+                             for name, _b, _a in visible_changes(entry))
+        if role == IdRole:
+            return entry.get("record_id")
+        if role == KindRole:
+            return entry.get("kind") or ""
+        if role == RecordRole:
+            return dict(entry)
+        if role == SortRole:
+            return entry.get("id")
+        return None
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+def kind_label(kind_name: str | None) -> str:
+    if not kind_name:
+        return ""
+    try:
+        return _(get_kind(kind_name).label)
+    except KeyError:
+        return {"settings": _("Settings"), "presets": _("Briefing presets")}.get(kind_name,
+                                                                                 kind_name)
+
+
+def field_label(kind_name: str | None, field_name: str) -> str:
+    try:
+        kind = get_kind(kind_name or "")
+        return _(kind.field(field_name).label)
+    except KeyError:
+        return {"deleted_at": _("In the trash"), "citations": _("Sources"),
+                "uid": "uid", "created_at": _("Created"), "created_by": _("Created by"),
+                "id": "id"}.get(field_name, field_name)
+
+
+_HIDDEN_CHANGES = {"id", "uid", "created_at", "created_by", "updated_at", "updated_by", "version"}
+
+
+def visible_changes(entry: dict) -> list[tuple[str, Any, Any]]:
+    """An audit entry's (field, before, after) list without bookkeeping fields."""
+    out = [(name, before, after) for name, before, after in entry.get("changes") or []
+           if name not in _HIDDEN_CHANGES and not (before in (None, "", []) and
+                                                   after in (None, "", []))]
+    try:  # in the order the form shows the fields
+        order = {name: i for i, name in enumerate(get_kind(entry.get("kind") or "").field_names)}
+    except KeyError:
+        return out
+    return sorted(out, key=lambda change: order.get(change[0], len(order)))
+
+
+def record_caption(entry: dict) -> str:
+    snap = entry.get("after") or entry.get("before") or {}
+    title = snap.get("title") if isinstance(snap, dict) else None
+    rid = entry.get("record_id")
+    if title:
+        return f"{title} (#{rid})" if rid is not None else str(title)
+    return f"#{rid}" if rid is not None else str(entry.get("record_uid") or "")
+
+
+def _utc_to_local(stamp: str | None) -> str:
+    """'2026-11-27T03:59:30Z' as local time 'YYYY-MM-DD HH:MM'."""
+    if not stamp:
+        return ""
+    try:
+        moment = _dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=_dt.UTC)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+__all__ = ["HistoryModel", "IdRole", "KindRole", "RecordRole", "RecordTableModel", "SortRole",
+           "TrashModel"]
