@@ -272,7 +272,7 @@ def bare_table(db: str, out_pdf: str, repeat: int, chunk: int) -> None:
     from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
 
     from tracker.briefing.build import FONT, register_fonts
-    from tracker.model.catalogue import get_kind
+    from tracker.model import get_kind
     from tracker.store.repository import Repository
 
     repo = Repository(db)

@@ -192,8 +192,8 @@ def machine() -> dict:
 # --- measurements ---------------------------------------------------------------------------------
 
 def measure_search(figs: Figures, db: Path) -> None:
-    from tracker.model.text import match_expression
     from tracker.store.repository import Repository
+    from tracker.store.sqlite.search import match_expression
 
     repo = Repository(db, user="bench")
     raw = sqlite3.connect(db)

@@ -16,7 +16,7 @@ from babel.messages.catalog import Catalog
 from tools import i18n as i18n_tools
 from tracker import i18n
 from tracker.i18n import _, format_date, set_language
-from tracker.model.catalogue import KIND_ORDER, KINDS, display_value
+from tracker.model import KIND_ORDER, KINDS, display_value
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -291,7 +291,7 @@ def test_choice_values_are_stored_language_neutral(repo):
 
 def test_russian_choice_labels_are_read_whatever_the_case_and_yo():
     """A Russian label typed in a CLI or a CSV: any case, with ё or е."""
-    from tracker.model.catalogue import normalize
+    from tracker.model import normalize
 
     set_language("ru")
     kind = KINDS["agreements"]

@@ -217,7 +217,7 @@ def ask_export_list(window) -> _Worker | None:
     """File › Export this list…: the current page's rows, as filtered and sorted, to CSV."""
     import datetime as _dt
 
-    from tracker.model.catalogue import get_kind
+    from tracker.model import get_kind
 
     page = window.record_page()
     if page is None:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 import tracker
 from tracker.i18n import _, ngettext
-from tracker.model.catalogue import KIND_ORDER, KINDS, get_kind
+from tracker.model import KIND_ORDER, KINDS, get_kind
 from tracker.paths import resources_dir
 from tracker.store.repository import ConflictError, NothingToUndo, Repository, TrackerError
 from ui import messages

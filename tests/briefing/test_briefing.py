@@ -24,7 +24,7 @@ from tracker.briefing.build import (
     build_briefing,
 )
 from tracker.i18n import current_language
-from tracker.model.catalogue import KIND_ORDER
+from tracker.model import KIND_ORDER
 from tracker.store.repository import Repository, ValidationError
 
 TODAY = dt.date(2026, 11, 27)

@@ -11,7 +11,7 @@ from clirun import run_cli
 
 import tracker
 from tracker.cli.main import main
-from tracker.model.catalogue import KIND_ORDER, KINDS, SYSTEM_FIELDS
+from tracker.model import KIND_ORDER, KINDS, SYSTEM_FIELDS
 from tracker.store.repository import Repository
 
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from tracker.cli.main import main
 from tracker.exchange import io as tio
-from tracker.model.catalogue import KIND_ORDER, KINDS
+from tracker.model import KIND_ORDER, KINDS
 from tracker.store.repository import Repository
 
 LOCAL = {"id", "updated_at", "updated_by", "version"}

@@ -7,7 +7,7 @@ import datetime as _dt
 import pytest
 from click.testing import CliRunner
 
-from tracker.model.catalogue import KINDS, get_kind, is_overdue, validate
+from tracker.model import KINDS, get_kind, validate
 from tracker.seed.synthetic import GENERATION_ORDER, generate
 from tracker.store.repository import Repository
 
@@ -71,8 +71,9 @@ def test_text_is_cyrillic_and_latin_and_dates_spread_over_years(generated):
     assert len(years) >= 8
     today = _dt.date.today()
     items = repo.list("roadmap")
-    assert any(is_overdue(r, today) for r in items)
-    assert any(not is_overdue(r, today) for r in items)
+    kind = get_kind("roadmap")
+    assert any(kind.is_overdue(r, today) for r in items)
+    assert any(not kind.is_overdue(r, today) for r in items)
 
 
 def test_generated_rows_are_found_by_search(generated):
@@ -143,8 +144,8 @@ def test_cli_command(tmp_path):
 
 def test_editing_a_generated_record_reindexes_it_once(generated):
     """Updates replace the record's search entry by its computed rowid (no full-table scan)."""
-    from tracker.model.catalogue import KIND_ORDER
-    from tracker.model.text import search_rowid
+    from tracker.model import KIND_ORDER
+    from tracker.store.sqlite.search import search_rowid
 
     repo, _counts = generated
     rid = repo.list("roadmap", limit=1)[0]["id"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tracker.model.catalogue import KIND_ORDER
+from tracker.model import KIND_ORDER
 from tracker.seed.article import ARTICLE_TITLE, RECORDS, article_text, seed, squash
 
 

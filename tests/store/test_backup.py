@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from clirun import run_cli
 
-from tracker.model.catalogue import KIND_ORDER
+from tracker.model import KIND_ORDER
 from tracker.store.repository import Repository
 from tracker.store.sqlite import backup
 

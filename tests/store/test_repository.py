@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from tracker.model.catalogue import KIND_ORDER, KINDS
+from tracker.model import KIND_ORDER, KINDS
 from tracker.store.repository import (
     ConflictError,
     NotFound,
@@ -348,7 +348,7 @@ def test_read_only_repository_refuses_writes(repo, db_path):
 
 def test_overdue_filter_matches_the_derived_flag(empty_repo):
     """'Overdue' is a filter, never a stored status: open items whose due date has passed."""
-    from tracker.model.catalogue import OVERDUE, is_overdue
+    from tracker.model import OVERDUE
 
     r = empty_repo
     r.create("roadmap", {"title": "late", "due_date": "2020-01-01", "status": "in_progress"})
@@ -358,7 +358,8 @@ def test_overdue_filter_matches_the_derived_flag(empty_repo):
     rows = r.list("roadmap", status=OVERDUE)
     assert [row["title"] for row in rows] == ["late"]
     assert r.count("roadmap", status=OVERDUE) == 1
-    assert all(is_overdue(row) == (row["title"] == "late") for row in r.list("roadmap"))
+    roadmap = KINDS["roadmap"]
+    assert all(roadmap.is_overdue(row) == (row["title"] == "late") for row in r.list("roadmap"))
     assert r.position("roadmap", rows[0]["id"], status=OVERDUE) == 0
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tracker.model.text import fold, highlight_spans, match_expression, terms
+from tracker.model.text import fold, highlight_spans, terms
+from tracker.store.sqlite.search import match_expression
 
 HOSTILE = ['"', '"x', "x AND", "AND", "NEAR(", "NEAR(a b", "title:x", "body : word", "-x", "*",
            "x*", "OPS-306", "(", ")", "^", "'", "''", "%", "_", "\\", "\x00", "😀", "=cmd",
@@ -92,7 +93,7 @@ def test_a_match_only_in_a_long_title_shows_that_part_of_the_title(empty_repo):
 
 def test_results_grouped_by_kind(repo):
     kinds = [h.kind for h in repo.search("Belarus")]
-    from tracker.model.catalogue import KIND_ORDER
+    from tracker.model import KIND_ORDER
 
     assert kinds == sorted(kinds, key=KIND_ORDER.index)
 

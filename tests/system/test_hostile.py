@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tracker.model.catalogue import KIND_ORDER, KINDS, LINK, LINKS
+from tracker.model import KIND_ORDER, KINDS, LINK, LINKS
 from tracker.store.repository import Repository, ValidationError
 
 NASTY = [

@@ -10,7 +10,7 @@ import os
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from tracker.model.catalogue import KIND_ORDER, KINDS
+from tracker.model import KIND_ORDER, KINDS
 from tracker.store.repository import Repository
 from tracker.store.sqlite import backup
 from ui.dialogs.backups import BackupsDialog, offer_newest_good_backup

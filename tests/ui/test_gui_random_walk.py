@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from tracker.model.catalogue import KIND_ORDER
+from tracker.model import KIND_ORDER
 from tracker.store.repository import Repository
 from ui.main_window import PAGES
 

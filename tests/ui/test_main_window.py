@@ -10,7 +10,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 import tracker
-from tracker.model.catalogue import KIND_ORDER
+from tracker.model import KIND_ORDER
 from tracker.store.repository import Repository
 from ui.main_window import PAGES, MainWindow
 from ui.pages.record_page import RecordPage
@@ -822,7 +822,7 @@ def test_message_boxes_show_titles_literally_and_cut_huge_ones(qapp):
 
 
 def test_a_figure_on_the_dashboard_opens_its_list(main_window, repo, qtbot):
-    from tracker.model.catalogue import OVERDUE
+    from tracker.model import OVERDUE
 
     repo.create("roadmap", {"title": "Late", "due_date": "2020-01-01"})
     repo.create("roadmap", {"title": "Later", "due_date": "2021-01-01", "status": "in_progress"})

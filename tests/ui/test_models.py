@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView
 
-from tracker.model.catalogue import KIND_ORDER, get_kind
+from tracker.model import KIND_ORDER, get_kind
 from ui.widgets.table_models import (
     OVERDUE_COLOR,
     HistoryModel,

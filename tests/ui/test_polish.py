@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from tracker import i18n
-from tracker.model.catalogue import KIND_ORDER
+from tracker.model import KIND_ORDER
 
 pytestmark = pytest.mark.gui
 
@@ -288,7 +288,7 @@ def test_enter_on_a_focused_button_presses_it(main_window, repo, qtbot):
 
 def test_road_map_status_filter_offers_overdue(qtbot, repo):
     """The road-map page can show just the overdue items; other kinds have no such filter."""
-    from tracker.model.catalogue import OVERDUE
+    from tracker.model import OVERDUE
     from ui.pages.record_page import RecordPage
 
     repo.create("roadmap", {"title": "Late item", "due_date": "2020-01-01"})

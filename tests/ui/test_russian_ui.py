@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from tools import i18n as i18n_tools
 from tracker import i18n
-from tracker.model.catalogue import KIND_ORDER, KINDS
+from tracker.model import KIND_ORDER, KINDS
 
 pytestmark = pytest.mark.gui
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from tracker import __version__
 from tracker.i18n import LANGUAGES, N_, _, current_language, format_date, language, ngettext
-from tracker.model.catalogue import (
+from tracker.model import (
     CHOICE,
     CLASSIFICATION_RANK,
     CLASSIFICATIONS,
@@ -35,9 +35,19 @@ from tracker.model.catalogue import (
     INTEGER,
     KIND_ORDER,
     KINDS,
+    OVERDUE,
+    SOURCE_KIND,
     Kind,
     get_kind,
-    is_overdue,
+)
+from tracker.model.figures import (
+    DEADLINES_KIND,
+    KEY_FIGURES,
+    MEETINGS_KIND,
+    by_status_key,
+    feeding_kinds,
+    figure_for,
+    total_key,
 )
 from tracker.paths import resource_path
 
@@ -72,15 +82,6 @@ def section_label(section: str) -> str:
     if section in KINDS:
         return _(KINDS[section].plural)
     return _(SECTION_LABELS[section])
-
-
-def main_date_field(kind: Kind):
-    """The date a kind is filtered by in a briefing: its first date column (None for people)."""
-    for fields in (kind.columns, kind.fields):
-        for f in fields:
-            if f.type == DATE:
-                return f
-    return None
 
 
 class BriefingError(Exception):
@@ -532,11 +533,11 @@ class _Builder:
         self.report()
         self.check_cancel()
         self.figures = self.repo.figures(self.today, max_classification=o.max_classification)
-        sources_for_summary = {
-            "summary": ("agreements", "plants", "farms", "roadmap", "meetings"),
-            "chart": ("roadmap",),
-            "deadlines": ("roadmap",),
-            "contacts": ("meetings",),
+        sources_for_summary = {  # the kinds a section's figures and lists count
+            "summary": (*feeding_kinds(), MEETINGS_KIND.name),
+            "chart": (DEADLINES_KIND.name,),
+            "deadlines": (DEADLINES_KIND.name,),
+            "contacts": (MEETINGS_KIND.name,),
         }
         for section, feeding in sources_for_summary.items():
             if section in o.sections:
@@ -559,12 +560,12 @@ class _Builder:
 
     def _fetch(self, kind: Kind) -> list[dict]:
         o = self.o
-        date_field = main_date_field(kind)
+        date_field = kind.main_date
         columns = [f.name for f in kind.columns] + ["classification"]
         if date_field is not None and date_field.name not in columns:
             columns.append(date_field.name)
-        if kind.name == "roadmap":
-            columns += [c for c in ("due_date",) if c not in columns]
+        if kind.deadline is not None and kind.deadline.field not in columns:
+            columns.append(kind.deadline.field)
         if o.include_notes:
             columns.append("notes")
         rows: list[dict] = []
@@ -607,17 +608,18 @@ class _Builder:
 
     def _gather_contacts(self) -> None:
         f = self.figures
+        participants = MEETINGS_KIND.field(MEETINGS_KIND.occasion.participants)
         for group, items, limit in (("upcoming", f.get("upcoming_meetings") or [], 20),
                                     ("recent", f.get("recent_meetings") or [], 10)):
             out = []
             for item in items[:limit]:
                 self.check_cancel()
-                rec = self._visible("meetings", item["id"])
+                rec = self._visible(MEETINGS_KIND.name, item["id"])
                 if rec is None:
                     continue
                 people = []
-                for pid in rec.get("participants") or []:
-                    person = self._visible("people", pid)
+                for pid in rec.get(participants.name) or []:
+                    person = self._visible(participants.target, pid)
                     if person is not None:
                         people.append(person)
                         self.levels.add(person.get("classification") or "internal")
@@ -635,7 +637,7 @@ class _Builder:
                 for c in self.repo.citations(kind_name, row["id"]):
                     entry = by_source.get(c["source_id"])
                     if entry is None:
-                        src = self._visible("sources", c["source_id"])
+                        src = self._visible(SOURCE_KIND.name, c["source_id"])
                         entry = by_source[c["source_id"]] = {"source": src, "records": {}}
                     if entry["source"] is None:
                         continue
@@ -793,38 +795,36 @@ class _Builder:
 
         f = self.figures
         story = self.heading(_("Executive summary"))
-        total = f["roadmap_total"]
-        done = f["roadmap_done"]
-        percent = round(100 * done / total) if total else 0
         nm = f.get("next_meeting")
         if nm:
-            parts = [format_date(nm.get("start_date")), _one_line(nm.get("title"), 200)]
+            parts = [format_date(nm.get(MEETINGS_KIND.occasion.start)),
+                     _one_line(nm.get("title"), 200)]
             if nm.get("place"):
                 parts.append(_one_line(nm["place"], 100))
             next_meeting = " — ".join(p for p in parts if p)
         else:
             next_meeting = _("none planned")
-        rows = [
-            (_("Agreements in force"), _("{n} of {total}").format(
-                n=f["agreements_in_force"], total=f["agreements_total"])),
-            (_("Joint plants operating (sites)"), _("{n} of {total}").format(
-                n=f["plants_operating_sites"], total=f["plants_sites_total"])),
-            (_("Farms"), str(f["farms_total"])),
-            (_("Road-map items done"), _("{n} of {total} ({percent}%)").format(
-                n=done, total=total, percent=percent)),
-            (_("Road-map items in progress"), str(f["roadmap_in_progress"])),
-            (_("Road-map items planned"), str(f["roadmap_planned"])),
-            (_("Road-map items overdue"), str(f["roadmap_overdue"])),
-            (_("Next meeting"), next_meeting),
-        ]
+        rows = []  # (label, value, in red)
+        for fig in KEY_FIGURES:
+            n = f[fig.key]
+            if fig.total is None:
+                value = str(n)
+            elif fig.percent:
+                total = f[fig.total]
+                value = _("{n} of {total} ({percent}%)").format(
+                    n=n, total=total, percent=round(100 * n / total) if total else 0)
+            else:
+                value = _("{n} of {total}").format(n=n, total=f[fig.total])
+            rows.append((_(fig.label), value, bool(fig.alert and n)))
+        rows.append((_("Next meeting"), next_meeting, False))
         story.append(self.para(markup(_(
             "Key figures as of {date}, counting every record up to “{level}”.").format(
                 date=format_date(self.today),
                 level=_(dict(CLASSIFICATIONS)[self.o.max_classification]))), "body"))
         story.append(Spacer(1, 0.3 * _cm()))
         data = [[self.para(markup(label), "cell"),
-                 self.para(markup(value), "cell_bold_red" if label == _("Road-map items overdue")
-                           and f["roadmap_overdue"] else "cell_bold")] for label, value in rows]
+                 self.para(markup(value), "cell_bold_red" if red else "cell_bold")]
+                for label, value, red in rows]
         story.append(self._table(data, [self.frame_width * 0.45, self.frame_width * 0.55],
                                  header=False))
         self.advance(10)
@@ -833,27 +833,29 @@ class _Builder:
     def _chart(self) -> list:
         story = self.heading(_("Road-map status"))
         f = self.figures
-        if not f["roadmap_total"]:
+        overdue = f[figure_for(DEADLINES_KIND.name, OVERDUE).key]
+        if not f[total_key(DEADLINES_KIND.name)]:
             story.append(self.para(markup(_("There are no road-map items.")), "body"))
             return story
         story.append(_status_chart(f, self.frame_width))
         story.append(self.para(markup(ngettext(
             "{n} open item is overdue (past its due date and neither done nor cancelled).",
             "{n} open items are overdue (past their due date and neither done nor cancelled).",
-            f["roadmap_overdue"]).format(n=f["roadmap_overdue"])), "small"))
+            overdue).format(n=overdue)), "small"))
         self.advance(10)
         return story
 
     def _deadlines(self) -> list:
         f = self.figures
         story = self.heading(_("Overdue and upcoming deadlines"))
-        status = get_kind("roadmap").field("status")
+        kind = DEADLINES_KIND
+        status, due, progress = kind.field("status"), kind.deadline.field, kind.deadline.progress
         story += self.heading(_("Overdue"), 1)
         overdue = f.get("overdue") or []
         # When the Road map section lists every item (overdue ones in red), these lists show the
         # first LIST_LIMIT only; otherwise they are the only place and are shown whole.
-        limit = (LIST_LIMIT if "roadmap" in self.o.sections and not (
-            self.o.statuses_for("roadmap") or self.o.date_from or self.o.date_to) else None)
+        limit = (LIST_LIMIT if kind.name in self.o.sections and not (
+            self.o.statuses_for(kind.name) or self.o.date_from or self.o.date_to) else None)
         more_overdue = len(overdue) - limit if limit and len(overdue) > limit else 0
         overdue = overdue[:limit] if limit else overdue
         if overdue:
@@ -861,9 +863,9 @@ class _Builder:
                       _("Days overdue")]
             body = []
             for item in overdue:
-                days = (self.today - _dt.date.fromisoformat(item["due_date"][:10])).days
-                body.append([_one_line(item["title"], CELL_LIMIT), format_date(item["due_date"]),
-                             status.choice_label(item["status"]), str(item.get("progress") or 0),
+                days = (self.today - _dt.date.fromisoformat(item[due][:10])).days
+                body.append([_one_line(item["title"], CELL_LIMIT), format_date(item[due]),
+                             status.choice_label(item["status"]), str(item.get(progress) or 0),
                              str(days)])
             story += self._chunked(header, body, ["text", "date", "choice", "int", "int"],
                                    red=True)
@@ -881,8 +883,8 @@ class _Builder:
         upcoming = upcoming[:limit] if limit else upcoming
         if upcoming:
             header = [_("Road-map item"), _("Due date"), _("Status"), _("Progress, %")]
-            body = [[_one_line(item["title"], CELL_LIMIT), format_date(item["due_date"]),
-                     status.choice_label(item["status"]), str(item.get("progress") or 0)]
+            body = [[_one_line(item["title"], CELL_LIMIT), format_date(item[due]),
+                     status.choice_label(item["status"]), str(item.get(progress) or 0)]
                     for item in upcoming]
             story += self._chunked(header, body, ["text", "date", "choice", "int"])
             if more_upcoming:
@@ -897,7 +899,7 @@ class _Builder:
 
     def _contacts(self) -> list:
         story = self.heading(_("High-level contacts"))
-        kind = get_kind("meetings")
+        kind = MEETINGS_KIND
         for group, title, empty in (
                 ("upcoming", _("Upcoming"), _("No meetings are planned.")),
                 ("recent", _("Recent"), _("No meetings have been held yet."))):
@@ -906,9 +908,9 @@ class _Builder:
             if not items:
                 story.append(self.para(markup(empty), "body"))
                 continue
-            header = [_(kind.field("start_date").label), _(kind.title_label),
+            header = [_(kind.field(kind.occasion.start).label), _(kind.title_label),
                       _(kind.field("place").label), _(kind.field("level").label),
-                      _(kind.field("participants").label)]
+                      _(kind.field(kind.occasion.participants).label)]
             body = []
             for item in items:
                 rec = item["record"]
@@ -916,7 +918,7 @@ class _Builder:
                     _one_line(p["title"]) + (f" ({_one_line(p['position'])})"
                                              if p.get("position") else "")
                     for p in item["people"])
-                body.append([format_date(rec.get("start_date")),
+                body.append([format_date(rec.get(kind.occasion.start)),
                              _one_line(rec["title"], CELL_LIMIT),
                              _one_line(rec.get("place"), CELL_LIMIT),
                              kind.field("level").choice_label(rec.get("level")),
@@ -965,8 +967,8 @@ class _Builder:
                     cells.append(_one_line(value, CELL_LIMIT))
                 if marker and f.name == "title":
                     cells[-1] += " " + marker  # a footnote mark: this record has notes below
-            if kind.name == "roadmap" and is_overdue(row, self.today):
-                red_cells.append((i, [c.name for c in columns].index("due_date")))
+            if kind.is_overdue(row, self.today):
+                red_cells.append((i, [c.name for c in columns].index(kind.deadline.field)))
             body.append(cells)
         story += self._chunked(header, body, types, red_cells=red_cells)
         if noted:
@@ -1016,7 +1018,7 @@ class _Builder:
         width = self.frame_width
         indent = 14
         wrap = self.wrapper.lines
-        src_kind = get_kind("sources")
+        src_kind = SOURCE_KIND
         for entry in self.appendix:
             self.check_cancel()
             src = entry["source"]
@@ -1646,11 +1648,12 @@ def _status_chart(figures: dict, frame_width: float):
     from reportlab.graphics.shapes import Drawing
     from reportlab.lib import colors
 
-    status = get_kind("roadmap").field("status")
-    by_status = figures.get("roadmap_by_status") or {}
+    kind = DEADLINES_KIND
+    status = kind.field("status")
+    by_status = figures.get(by_status_key(kind.name)) or {}
     names = [_(label) for _v, label in status.choices] + [_("Overdue")]
     values = [int(by_status.get(v, 0)) for v, _l in status.choices] + [
-        int(figures.get("roadmap_overdue") or 0)]
+        int(figures.get(figure_for(kind.name, OVERDUE).key) or 0)]
     palette = ["#7f8ea3", "#2f6fb3", "#2e8b57", "#b0b6bf", RED]
     # Top to bottom in declaration order: the category axis draws from the bottom.
     names.reverse()

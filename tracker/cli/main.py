@@ -18,17 +18,7 @@ import click
 from tracker import __version__
 from tracker.cli.help import TranslatedGroup
 from tracker.i18n import LANGUAGES, _, ngettext, set_language
-from tracker.model.catalogue import (
-    KIND_ORDER,
-    KINDS,
-    OVERDUE,
-    Kind,
-    display_value,
-    get_kind,
-    has_due_date,
-    is_overdue,
-    normalize,
-)
+from tracker.model import KIND_ORDER, KINDS, OVERDUE, Kind, display_value, get_kind, normalize
 from tracker.store.repository import SETTING_KEYS, Repository, TrackerError
 from tracker.store.sqlite.connect import DatabaseError
 
@@ -164,8 +154,9 @@ def _echo_json(value: Any) -> None:
 def _status_value(kind: Kind, status: str | None) -> str | None:
     if status is None:
         return None
-    if has_due_date(kind) and status.strip().casefold() in (OVERDUE, _("Overdue").casefold()):
-        return OVERDUE  # a filter derived from the due date, not a stored status
+    overdue = (OVERDUE, _("Overdue").casefold())
+    if kind.deadline is not None and status.strip().casefold() in overdue:
+        return OVERDUE  # a filter derived from the deadline, not a stored status
     clean, problems = normalize(kind, {"status": status})
     if problems:
         raise click.BadParameter(problems["status"], param_hint="'--status'")
@@ -319,15 +310,15 @@ def list_(env: Env, kind_name: str, status: str | None, text: str | None, sort: 
         return
     total = repo.count(kind.name, search=text, status=status, trash=trash)
     headers = ["id", *(_(f.label) for f in kind.columns)]
-    if kind.name == "roadmap":
+    if kind.deadline is not None:
         headers.append(_("Overdue"))
     if trash:
         headers.append(_("Deleted"))
     table = []
     for r in rows:
         line = [str(r["id"]), *(display_value(kind, f.name, r.get(f.name)) for f in kind.columns)]
-        if kind.name == "roadmap":
-            line.append(_("overdue") if is_overdue(r) else "")
+        if kind.deadline is not None:
+            line.append(_("overdue") if kind.is_overdue(r) else "")
         if trash:
             line.append(r["deleted_at"] or "")
         table.append(line)

@@ -13,7 +13,7 @@ import click
 
 from tracker.cli.help import TranslatedCommand
 from tracker.i18n import _
-from tracker.model.catalogue import KIND_ORDER
+from tracker.model import KIND_ORDER
 from tracker.store.sqlite import backup as _backup
 
 

@@ -29,17 +29,17 @@ from pathlib import Path
 from typing import Any
 
 from tracker.i18n import _, format_date
-from tracker.model.catalogue import (
+from tracker.model import (
     DATE,
     KIND_ORDER,
     KINDS,
     LINK,
     LINKS,
+    SOURCE_KIND,
     SYSTEM_FIELDS,
     Kind,
     display_value,
     get_kind,
-    is_overdue,
 )
 from tracker.store.repository import Change, Repository, TrackerError, _now
 
@@ -93,8 +93,8 @@ def record_json(repo: Repository, kind_name: str, record: dict,
     citations = _citations(repo, kind.name, record)
     out["sources"] = [{"source": c["source"], "quote": c["quote"], "source_id": c["source_id"]}
                       for c in citations]
-    if kind.name == "roadmap":
-        out["overdue"] = is_overdue(record, today)
+    if kind.deadline is not None:
+        out["overdue"] = kind.is_overdue(record, today)
     return out
 
 
@@ -127,7 +127,7 @@ def record_text(repo: Repository, kind_name: str, record: dict, *,
     if for_mail:
         lines.append(f"{_(kind.label)}: {record.get('title') or ''}")
         lines += [f"{label}: {text}" for name, label, text in rows if name != "title"]
-        if kind.name == "roadmap" and is_overdue(record):
+        if kind.is_overdue(record):
             lines.append(_("Overdue: the due date has passed"))
         if citations:
             lines.append(_("Sources:"))
@@ -142,7 +142,7 @@ def record_text(repo: Repository, kind_name: str, record: dict, *,
         parts = text.splitlines() or [""]
         lines.append(f"{label.ljust(width)}  {parts[0]}")
         lines += [f"{'':{width}}  {part}" for part in parts[1:]]
-    if kind.name == "roadmap" and is_overdue(record):
+    if kind.is_overdue(record):
         lines.append(_("Overdue: the due date has passed"))
     lines.append(_("Created {when} by {who}; updated {uwhen} by {uwho}").format(
         when=record["created_at"], who=record["created_by"], uwhen=record["updated_at"],
@@ -183,8 +183,9 @@ def portable_record(repo: Repository, kind_name: str, record: dict,
         elif f.type == LINKS:
             out[f.name] = [u for u in (uids.uid(f.target, i) for i in record.get(f.name) or [])
                            if u]
-    out["sources"] = [{"source_uid": uids.uid("sources", c["source_id"]), "source": c["source"],
-                       "quote": c["quote"]} for c in record.get("citations") or []]
+    out["sources"] = [{"source_uid": uids.uid(SOURCE_KIND.name, c["source_id"]),
+                       "source": c["source"], "quote": c["quote"]}
+                      for c in record.get("citations") or []]
     return out
 
 
@@ -226,7 +227,7 @@ def csv_header(kind: Kind) -> list[str]:
     names = [n for n in SYSTEM_FIELDS if n != "id"]
     names += [f.name for f in kind.fields]
     names.append("sources")
-    if kind.name == "roadmap":
+    if kind.deadline is not None:
         names.append("overdue")
     return names
 
@@ -270,10 +271,10 @@ def list_csv(repo: Repository, kind_name: str, *, search: str | None = None,
         by_name = {f.name: f for f in fields}
         fields = [by_name[name] for name in columns if name in by_name]
     query = ["id", *(f.name for f in fields)]
-    if kind.name == "roadmap":
-        query += [c for c in ("status", "due_date") if c not in query]
+    roadmap = kind.deadline is not None  # rows say whether they are overdue
+    if roadmap:
+        query += [c for c in ("status", kind.deadline.field) if c not in query]
 
-    roadmap = kind.name == "roadmap"
     overdue_word = _("overdue")
     today = _dt.date.today()
     header = ["#", *(_(f.label) for f in fields)] + ([_("Overdue")] if roadmap else [])
@@ -285,7 +286,7 @@ def list_csv(repo: Repository, kind_name: str, *, search: str | None = None,
                        descending=descending, trash=trash, columns=query):
         line = [str(r["id"]), *(display_value(kind, f.name, r.get(f.name)) for f in fields)]
         if roadmap:
-            line.append(overdue_word if is_overdue(r, today) else "")
+            line.append(overdue_word if kind.is_overdue(r, today) else "")
         writer.writerow([neutralise(cell) for cell in line])
         n += 1
     return buf.getvalue(), n
@@ -499,7 +500,7 @@ def _kind_order() -> list[str]:
     """Kinds so that link targets come before the records linking to them (sources first: every
     kind cites them)."""
     order: list[str] = []
-    pending = ["sources", *[k for k in KIND_ORDER if k != "sources"],
+    pending = [SOURCE_KIND.name, *[k for k in KIND_ORDER if k != SOURCE_KIND.name],
                *[k for k in KINDS if k not in KIND_ORDER]]
     while pending:
         for name in pending:
@@ -609,7 +610,7 @@ def import_data(repo: Repository, data: Any, *, label: str | None = None,
     source_titles: dict[str, list] = {}
     for sid, title in repo.conn.execute("SELECT id, title FROM sources").fetchall():
         source_titles.setdefault(" ".join(str(title).split()).casefold(), []).append(sid)
-    for item in planned.get("sources", []):
+    for item in planned.get(SOURCE_KIND.name, []):
         title = item.values.get("title")
         if isinstance(title, str) and item.existing_id is None:
             source_titles.setdefault(" ".join(title.split()).casefold(), []).append(item)
@@ -789,7 +790,7 @@ def _source_problem(ref: Any, resolve, titles: dict) -> str | None:
             n=len(quote), limit=100_000)
     uid = ref.get("source_uid")
     if uid not in (None, ""):
-        _target, problem = resolve("sources", uid)
+        _target, problem = resolve(SOURCE_KIND.name, uid)
         return problem
     title = ref.get("source")
     if not isinstance(title, str) or not title.strip():
@@ -806,7 +807,7 @@ def _source_problem(ref: Any, resolve, titles: dict) -> str | None:
 def _resolve_source(ref: dict, resolve, titles: dict) -> Any:
     uid = ref.get("source_uid")
     if uid not in (None, ""):
-        return resolve("sources", uid)[0]
+        return resolve(SOURCE_KIND.name, uid)[0]
     return titles[" ".join(ref["source"].split()).casefold()][0]
 
 

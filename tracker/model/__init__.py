@@ -1,0 +1,38 @@
+"""The declarations every other part reads: fields, kinds (the catalogue), key figures, text
+folding. No I/O here."""
+
+from tracker.model.catalogue import KIND_ORDER, KINDS, SOURCE_KIND, get_kind
+from tracker.model.fields import (
+    CHOICE,
+    CLASSIFICATION_RANK,
+    CLASSIFICATIONS,
+    DATE,
+    INTEGER,
+    LINK,
+    LINKS,
+    MAX_MULTILINE,
+    MAX_TEXT,
+    MULTILINE,
+    TEXT,
+    Field,
+    allowed_classifications,
+)
+from tracker.model.kinds import (
+    OVERDUE,
+    SYSTEM_FIELDS,
+    Deadline,
+    Kind,
+    Occasion,
+    UnknownKind,
+    display_value,
+    normalize,
+    validate,
+)
+from tracker.model.text import fold
+
+__all__ = [
+    "CHOICE", "CLASSIFICATIONS", "CLASSIFICATION_RANK", "DATE", "INTEGER", "KINDS", "KIND_ORDER",
+    "LINK", "LINKS", "MAX_MULTILINE", "MAX_TEXT", "MULTILINE", "OVERDUE", "SOURCE_KIND",
+    "SYSTEM_FIELDS", "TEXT", "Deadline", "Field", "Kind", "Occasion", "UnknownKind",
+    "allowed_classifications", "display_value", "fold", "get_kind", "normalize", "validate",
+]

@@ -1,9 +1,9 @@
-"""Full-text search helpers: text folding and safe FTS5 query building.
+"""Text as search sees it: folding, the words of a query, what a hit highlights.
 
-Whatever a user types is turned into a list of quoted prefix terms, so FTS5's query language
-(``AND``, ``NEAR(``, ``col:``, ``-``, ``*``, unbalanced quotes) never reaches SQLite. Both the
-indexed text and the query are folded the same way: Unicode case folding (Cyrillic included) and
-ё → е, which SQLite's ``lower()``/``LIKE`` and FTS5's tokenizer do not do.
+Both the indexed text and the query are folded the same way: Unicode case folding (Cyrillic
+included) and ё → е, which SQLite's ``lower()``/``LIKE`` and FTS5's tokenizer do not do. A query
+is reduced to its words (:func:`terms`); each engine builds its own safe query from them, so no
+query syntax a user types ever reaches a database.
 """
 
 from __future__ import annotations
@@ -29,30 +29,6 @@ def index_body(kind, record: dict) -> str:
         if value:
             parts.append(str(value))
     return fold("\n".join(parts))
-
-
-ROWID_BITS = 40  # record ids below 2**40 get a computed rowid in the search table
-
-
-def search_rowid(kind_name: str, record_id: int) -> int | None:
-    """The rowid of a record's row in the ``search`` table (None for ids beyond 2**40).
-
-    ``record_id`` is UNINDEXED in FTS5, so deleting by it scans the whole table (0.1-0.3 s at
-    100k records per kind); a rowid computed from the kind and the id is found at once. The
-    kind's part is a hash of its name, not its position in a list, so it never shifts.
-    """
-    if not 0 < record_id < 2**ROWID_BITS:
-        return None
-    code = _kind_codes.get(kind_name)
-    if code is None:
-        import hashlib  # ~2.5 ms to import: paid on the first write or search, not at start-up
-
-        code = int.from_bytes(hashlib.blake2b(kind_name.encode(), digest_size=2).digest(), "big")
-        _kind_codes[kind_name] = code
-    return ((code + 1) << ROWID_BITS) | record_id
-
-
-_kind_codes: dict[str, int] = {}
 
 
 def terms(text: str) -> list[str]:
@@ -96,26 +72,3 @@ def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
                 spans.append((start, end))
                 break
     return spans
-
-
-def match_expression(text: str, kinds: list[str] | tuple[str, ...] | None = None) -> str | None:
-    """An FTS5 MATCH expression for ``text``, or None if there is nothing to find.
-
-    Every word is quoted (so no operator or column name the user types reaches FTS5) and matched
-    as a prefix (one-letter words exactly: a one-letter prefix matches half the database); the
-    words are confined to the ``body`` column; ``kinds`` (our own names) restricts the kind.
-    """
-    words = terms(text)
-    if not words:
-        return None
-    quoted = " ".join('"' + w.replace('"', '""') + ('"*' if len(w) > 1 else '"') for w in words)
-    expr = f"body : ({quoted})"
-    if kinds:
-        expr = f"kind : ({' OR '.join(_kind_token(k) for k in kinds)}) AND {expr}"
-    return expr
-
-
-def _kind_token(kind: str) -> str:
-    if not kind.isidentifier():
-        raise ValueError(kind)
-    return f'"{kind}"'

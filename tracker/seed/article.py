@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 
 from tracker.i18n import _
-from tracker.model.catalogue import get_kind, validate
+from tracker.model import get_kind, validate
 from tracker.paths import resource_path
 
 _NS = uuid.UUID("5d9b3f1e-8a57-4b8e-9d43-1f0b6a2c7e11")

@@ -23,8 +23,9 @@ import click
 
 from tracker.cli.help import TranslatedCommand
 from tracker.i18n import _
-from tracker.model.catalogue import CLASSIFICATIONS, KIND_ORDER, KINDS, get_kind
-from tracker.model.text import index_body, search_rowid
+from tracker.model import CLASSIFICATIONS, KIND_ORDER, KINDS, get_kind
+from tracker.model.text import index_body
+from tracker.store.sqlite.search import search_rowid
 
 # The order records are made in: targets before the records that link to them.
 GENERATION_ORDER = ("people", "sources", "agreements", "meetings", "plants", "farms", "roadmap")

@@ -20,7 +20,7 @@ from typing import Any
 
 from tracker.errors import TrackerError
 from tracker.i18n import _
-from tracker.model.catalogue import (
+from tracker.model import (
     CLASSIFICATION_RANK,
     KIND_ORDER,
     KINDS,
@@ -29,13 +29,12 @@ from tracker.model.catalogue import (
     OVERDUE,
     Kind,
     get_kind,
-    has_due_date,
-    is_overdue,
     normalize,
     validate,
 )
-from tracker.model.text import fold, match_expression
+from tracker.model.text import fold
 from tracker.store.sqlite import connect as _db
+from tracker.store.sqlite.search import match_expression
 
 SETTING_KEYS = ("home_country", "partner_country", "relationship_title")
 
@@ -145,6 +144,11 @@ def _new_uid() -> str:
 
 def _q(name: str) -> str:
     return f"[{name}]"
+
+
+def _sql_list(values) -> str:
+    """Declared constants (statuses) as an SQL list of string literals: ('done', 'cancelled')."""
+    return "(" + ", ".join("'" + str(v).replace("'", "''") + "'" for v in values) + ")"
 
 
 # --- the repository -------------------------------------------------------------------------------
@@ -325,10 +329,10 @@ class Repository:
     def _where(self, kind: Kind, *, search: str | None, status: str | Iterable | None,
                trash: bool, max_classification: str | None, params: list) -> str:
         clauses = ["deleted_at IS NOT NULL" if trash else "deleted_at IS NULL"]
-        if status == OVERDUE and has_due_date(kind):
-            # Derived, never stored: the due date has passed and the item is still open.
-            clauses.append("due_date IS NOT NULL AND due_date < ? AND status NOT IN "
-                           "('done', 'cancelled')")
+        if status == OVERDUE and kind.deadline is not None:
+            # Derived, never stored: the deadline has passed and the record is still open.
+            due, closed = _q(kind.deadline.field), _sql_list(kind.deadline.closed)
+            clauses.append(f"{due} IS NOT NULL AND {due} < ? AND status NOT IN {closed}")
             params.append(_dt.date.today().isoformat())
         elif status:
             statuses = [status] if isinstance(status, str) else list(status)
@@ -613,7 +617,8 @@ class Repository:
 
     def _index(self, conn, kind: Kind, record_id: int, record: dict | None, *,
                new: bool = False) -> None:
-        from tracker.model.text import index_body, search_rowid
+        from tracker.model.text import index_body
+        from tracker.store.sqlite.search import search_rowid
 
         rowid = search_rowid(kind.name, record_id)  # found at once (migration 0003)
         if rowid is not None:
@@ -1048,9 +1053,6 @@ class Repository:
             "people_total": scalar(f"SELECT count(*) FROM people WHERE {live}"),
             "sources_total": scalar(f"SELECT count(*) FROM sources WHERE {live}"),
         }
-
-    def overdue(self, record: dict, today: _dt.date | None = None) -> bool:
-        return is_overdue(record, today)
 
     def totals(self) -> dict[str, int]:
         return {k: self.count(k) for k in KIND_ORDER}

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.i18n import _, format_date
-from tracker.model.catalogue import KIND_ORDER, KINDS
+from tracker.model import KIND_ORDER, KINDS
 from tracker.store.sqlite import backup
 from ui import messages
 

@@ -52,7 +52,7 @@ from PySide6.QtWidgets import (
 
 from tracker.briefing import build as core
 from tracker.i18n import LANGUAGES, _, current_language
-from tracker.model.catalogue import CLASSIFICATIONS, KINDS
+from tracker.model import CLASSIFICATIONS, KINDS
 from tracker.store.repository import Repository, TrackerError
 from ui import messages
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.i18n import _
-from tracker.model.catalogue import get_kind, is_overdue
+from tracker.model import get_kind
 from tracker.model.text import highlight_spans
 from ui.widgets.table_models import OVERDUE_COLOR
 
@@ -189,7 +189,8 @@ class SearchDialog(QDialog):
             item.setToolTip(0, hit.title)
             item.setToolTip(2, hit.snippet or "")
             item.setForeground(2, self.palette().color(QPalette.ColorRole.PlaceholderText))
-            if hit.kind == "roadmap" and is_overdue(self.repo.get("roadmap", hit.record_id)):
+            if kind.deadline is not None and kind.is_overdue(self.repo.get(hit.kind,
+                                                                           hit.record_id)):
                 for col in (0, 1):
                     item.setForeground(col, OVERDUE_COLOR)
                 item.setText(1, _("{status}, overdue").format(status=item.text(1)))

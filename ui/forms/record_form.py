@@ -35,17 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.i18n import _
-from tracker.model.catalogue import (
-    CHOICE,
-    DATE,
-    INTEGER,
-    LINK,
-    LINKS,
-    MULTILINE,
-    Field,
-    get_kind,
-    is_overdue,
-)
+from tracker.model import CHOICE, DATE, INTEGER, LINK, LINKS, MULTILINE, Field, get_kind
 from tracker.store.repository import (
     ConflictError,
     NotFound,
@@ -826,7 +816,7 @@ class RecordForm(QWidget):
         if r.get("deleted_at"):
             meta += " · " + _("in the trash")
         self.meta.setText(meta)
-        overdue = self.kind.name == "roadmap" and is_overdue(r)
+        overdue = self.kind.is_overdue(r)
         self.overdue_label.setVisible(overdue)
 
     def reload_choices(self) -> None:

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.i18n import _, format_date
-from tracker.model.catalogue import KINDS, OVERDUE, ROADMAP_STATUSES
+from tracker.model import KINDS, OVERDUE
+from tracker.model.figures import DEADLINES_KIND, KEY_FIGURES, MEETINGS_KIND
 from ui.widgets.table_models import OVERDUE_COLOR, _utc_to_local, kind_label, record_caption
 
 STATUS_COLORS = {
@@ -36,26 +37,6 @@ STATUS_COLORS = {
 
 MAX_ROWS = 50  # rows per list; the pages hold the rest
 
-# (figure key, caption) in the order shown
-FIGURES = (
-    ("agreements_in_force", "Agreements in force"),
-    ("plants_operating_sites", "Joint plants operating (sites)"),
-    ("farms_total", "Farms"),
-    ("roadmap_done", "Road-map items done"),
-    ("roadmap_in_progress", "Road-map items in progress"),
-    ("roadmap_planned", "Road-map items planned"),
-    ("roadmap_overdue", "Road-map items overdue"),
-)
-# the list behind each figure: (kind, status filter); a click on the figure opens it
-FIGURE_LISTS = {
-    "agreements_in_force": ("agreements", "in_force"),
-    "plants_operating_sites": ("plants", "operating"),
-    "farms_total": ("farms", None),
-    "roadmap_done": ("roadmap", "done"),
-    "roadmap_in_progress": ("roadmap", "in_progress"),
-    "roadmap_planned": ("roadmap", "planned"),
-    "roadmap_overdue": ("roadmap", OVERDUE),
-}
 
 
 class StatusChart(QWidget):
@@ -69,10 +50,11 @@ class StatusChart(QWidget):
         self.setAccessibleName(_("Road-map status chart"))
 
     def set_figures(self, figures: dict) -> None:
-        by_status = figures.get("roadmap_by_status") or {}
+        kind = DEADLINES_KIND
+        by_status = figures.get(f"{kind.name}_by_status") or {}
         self.bars = [(value, _(label), int(by_status.get(value, 0)))
-                     for value, label in ROADMAP_STATUSES]
-        self.bars.append(("overdue", _("Overdue"), int(figures.get("roadmap_overdue", 0))))
+                     for value, label in kind.statuses]
+        self.bars.append((OVERDUE, _("Overdue"), int(figures.get(f"{kind.name}_overdue", 0))))
         self.setToolTip("\n".join(f"{label}: {n}" for _k, label, n in self.bars))
         self.setAccessibleDescription(self.toolTip())
         self.update()
@@ -228,10 +210,10 @@ class DashboardPage(QWidget):
         grid = QGridLayout()
         grid.setSpacing(8)
         self.figure_widgets: dict[str, _Figure] = {}
-        for i, (key, caption) in enumerate(FIGURES):
-            w = _Figure(_(caption))
-            w.clicked.connect(lambda k=key: self.openList.emit(*FIGURE_LISTS[k]))
-            self.figure_widgets[key] = w
+        for i, fig in enumerate(KEY_FIGURES):  # a click on a figure opens its list
+            w = _Figure(_(fig.label))
+            w.clicked.connect(lambda f=fig: self.openList.emit(f.kind, f.status))
+            self.figure_widgets[fig.key] = w
             grid.addWidget(w, 0, i)
             grid.setColumnStretch(i, 1)  # tiles of one width
         outer.addLayout(grid)
@@ -314,17 +296,16 @@ class DashboardPage(QWidget):
         title = self.repo.setting("relationship_title") or " – ".join(x for x in (home, partner)
                                                                         if x)
         self.title.setText(title or _("Dashboard"))
-        for key, widget in self.figure_widgets.items():
-            widget.number.setText(str(f.get(key, 0)))
-            red = key == "roadmap_overdue" and f.get(key, 0)
-            widget.number.setStyleSheet(f"color: {OVERDUE_COLOR.name()};" if red else "")
         show = _("Click to list them.")
-        for widget in self.figure_widgets.values():
-            widget.setToolTip(show)
-        self.figure_widgets["agreements_in_force"].setToolTip(
-            _("{n} agreements in all").format(n=f.get("agreements_total", 0)) + "\n" + show)
-        self.figure_widgets["plants_operating_sites"].setToolTip(
-            _("{n} sites in all").format(n=f.get("plants_sites_total", 0)) + "\n" + show)
+        for fig in KEY_FIGURES:
+            widget = self.figure_widgets[fig.key]
+            widget.number.setText(str(f.get(fig.key, 0)))
+            red = fig.alert and f.get(fig.key, 0)
+            widget.number.setStyleSheet(f"color: {OVERDUE_COLOR.name()};" if red else "")
+            tip = show
+            if fig.total_hint:
+                tip = _(fig.total_hint).format(n=f.get(fig.total, 0)) + "\n" + show
+            widget.setToolTip(tip)
         self.chart.set_figures(f)
 
         self.overdue.clear()
@@ -334,7 +315,7 @@ class DashboardPage(QWidget):
             for c in range(3):
                 row.setForeground(c, OVERDUE_COLOR)
             row.setToolTip(1, item["title"])
-            row.setData(0, Qt.ItemDataRole.UserRole, ("roadmap", item["id"]))
+            row.setData(0, Qt.ItemDataRole.UserRole, (DEADLINES_KIND.name, item["id"]))
             self.overdue.addTopLevelItem(row)
         if not f.get("overdue"):
             self._placeholder(self.overdue, _("Nothing is overdue."))
@@ -345,7 +326,7 @@ class DashboardPage(QWidget):
             row = QTreeWidgetItem([format_date(item["due_date"]), item["title"],
                                    str(item.get("progress") or 0)])
             row.setToolTip(1, item["title"])
-            row.setData(0, Qt.ItemDataRole.UserRole, ("roadmap", item["id"]))
+            row.setData(0, Qt.ItemDataRole.UserRole, (DEADLINES_KIND.name, item["id"]))
             self.deadlines.addTopLevelItem(row)
         if not f.get("deadlines"):
             self._placeholder(self.deadlines, _("No deadline in the next 90 days."))
@@ -356,7 +337,7 @@ class DashboardPage(QWidget):
             row = QTreeWidgetItem([format_date(item.get("start_date")), item["title"],
                                    item.get("place") or ""])
             row.setToolTip(1, item["title"])
-            row.setData(0, Qt.ItemDataRole.UserRole, ("meetings", item["id"]))
+            row.setData(0, Qt.ItemDataRole.UserRole, (MEETINGS_KIND.name, item["id"]))
             self.meetings.addTopLevelItem(row)
         if not f.get("upcoming_meetings"):
             self._placeholder(self.meetings, _("No meeting with a date ahead."))

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.i18n import _, ngettext
-from tracker.model.catalogue import KIND_ORDER, LINK, LINKS, get_kind
+from tracker.model import KIND_ORDER, LINK, LINKS, get_kind
 from ui.widgets.table_models import (
     HistoryModel,
     RecordRole,

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.i18n import _, current_language, ngettext
-from tracker.model.catalogue import CHOICE, DATE, INTEGER, OVERDUE, get_kind, has_due_date
+from tracker.model import CHOICE, DATE, INTEGER, OVERDUE, get_kind
 from tracker.store.repository import ConflictError, NotFound, TrackerError
 from ui import messages
 from ui.forms.record_form import CANCEL, DISCARD, SAVE, RecordForm, ask_unsaved
@@ -78,7 +78,7 @@ class RecordPage(QWidget):
         self.status_combo.addItem(_("All statuses"), None)
         for value, label in self.kind.statuses:
             self.status_combo.addItem(_(label), value)
-        if has_due_date(self.kind):
+        if self.kind.deadline is not None:
             self.status_combo.addItem(_("Overdue"), OVERDUE)
         self.count_label = QLabel()
         self._filter_timer = QTimer(self)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.i18n import _, ngettext
-from tracker.model.catalogue import KIND_ORDER, get_kind
+from tracker.model import KIND_ORDER, get_kind
 from tracker.store.repository import TrackerError
 from ui import messages
 from ui.widgets.table_models import IdRole, KindRole, TrashModel

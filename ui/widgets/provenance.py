@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.i18n import _
-from tracker.model.catalogue import get_kind
+from tracker.model import SOURCE_KIND, get_kind
 from tracker.store.repository import NotFound
 
 HIGHLIGHT = QColor("#ffe082")
@@ -80,7 +80,7 @@ class SourceViewer(QDialog):
         self.resize(760, 560)
         layout = QVBoxLayout(self)
         try:
-            source = repo.get("sources", source_id)
+            source = repo.get(SOURCE_KIND.name, source_id)
         except NotFound:
             source = {"title": _("(source #{id} is missing)").format(id=source_id), "text": ""}
         self.source = source
@@ -173,7 +173,7 @@ class QuoteDialog(QDialog):
         form = QFormLayout()
         self.source = QComboBox()
         self.source.setAccessibleName(_("Source"))
-        for rid, title in repo.choices_for_link("sources"):
+        for rid, title in repo.choices_for_link(SOURCE_KIND.name):
             self.source.addItem(title, rid)
         self.quote = QPlainTextEdit()
         self.quote.setAccessibleName(_("Quote"))
@@ -205,7 +205,7 @@ class QuoteDialog(QDialog):
         elif not quote:
             self.status.setText(_("Paste the quote."))
         else:
-            text = self.repo.get("sources", sid).get("text") or ""
+            text = self.repo.get(SOURCE_KIND.name, sid).get("text") or ""
             if not text:
                 ok = True
                 self.status.setText(_("This source has no text stored; the quote cannot be "
@@ -277,11 +277,16 @@ class ProvenancePanel(QWidget):
         self.editable = editable
         self._update_buttons()
 
+    @property
+    def _cites(self) -> bool:
+        """The record shown cites sources (a source itself lists what cites it instead)."""
+        return self._kind is None or get_kind(self._kind).cites
+
     def _update_buttons(self) -> None:
-        can = self.editable and self._record is not None and self._kind != "sources" \
+        can = self.editable and self._record is not None and self._cites \
             and not self._record.get("deleted_at")
-        self.add_button.setVisible(self._kind != "sources")
-        self.remove_button.setVisible(self._kind != "sources")
+        self.add_button.setVisible(self._cites)
+        self.remove_button.setVisible(self._cites)
         self.add_button.setEnabled(can)
         item = self.list.currentItem()
         data = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
@@ -308,8 +313,8 @@ class ProvenancePanel(QWidget):
                          ("quote", c.get("source_id"), c.get("quote"), position))
             item.setToolTip(c.get("source") or "")
             self.list.addItem(item)
-        if kind_name == "sources":
-            for k, rid, title in self.repo.linked_from("sources", record["id"]):
+        if kind_name == SOURCE_KIND.name:
+            for k, rid, title in self.repo.linked_from(kind_name, record["id"]):
                 item = QListWidgetItem(_("Cited by {kind}: {title}").format(
                     kind=_(get_kind(k).label).lower(), title=title))
                 item.setData(Qt.ItemDataRole.UserRole, ("record", k, rid))

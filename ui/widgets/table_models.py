@@ -15,7 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 
 from tracker.i18n import _
-from tracker.model.catalogue import INTEGER, KIND_ORDER, get_kind, is_overdue
+from tracker.model import INTEGER, KIND_ORDER, get_kind
 
 # Roles shared by every model here (Vorta-style: one place names them).
 IdRole = Qt.ItemDataRole.UserRole + 1  # the record id (int)
@@ -237,7 +237,7 @@ class RecordTableModel(_PagedModel):
         return None
 
     def is_overdue(self, row: dict) -> bool:
-        return self.kind.name == "roadmap" and is_overdue(row, self.today)
+        return self.kind.is_overdue(row, self.today)
 
     # -- finding rows -------------------------------------------------------------------------
 

@@ -69,7 +69,7 @@ def _statements(sql: str):
 @migrations(name="0002_search_and_indexes")
 def search_and_indexes(db: Database) -> None:
     """Full-text search over the text users are shown, and an index for every sortable column."""
-    from tracker.model.catalogue import KINDS
+    from tracker.model import KINDS
     from tracker.model.text import index_body
 
     db.execute(
@@ -106,7 +106,7 @@ def search_and_indexes(db: Database) -> None:
 def search_rowids(db: Database) -> None:
     """Search rows get a rowid computed from (kind, record id), so updating one record's entry
     deletes it by rowid instead of scanning the whole FTS table (``search_rowid``)."""
-    from tracker.model.text import search_rowid
+    from tracker.store.sqlite.search import search_rowid
 
     rows = db.execute("SELECT rowid, kind, record_id, body FROM search").fetchall()
     moved = [(search_rowid(kind, rid), kind, rid, body) for _old, kind, rid, body in rows]
@@ -119,7 +119,7 @@ def search_rowids(db: Database) -> None:
 def live_rows_index(db: Database) -> None:
     """A small index of the live rows: counting them (every table's row count) reads it instead
     of the whole table (100k rows: 2 ms instead of 30 ms)."""
-    from tracker.model.catalogue import KINDS
+    from tracker.model import KINDS
 
     for kind in KINDS.values():
         db.execute(f"CREATE INDEX IF NOT EXISTS [{kind.name}_live] ON [{kind.name}](deleted_at) "
@@ -139,7 +139,7 @@ def drop_live_rows_index(db: Database) -> None:
     """0004's index made the planner read every live row and sort them for each page (a
     100k-row jump to the end: 240 ms); without it the partial sort indexes serve pages in 3 ms
     and counts still read a small partial index (2.6 ms)."""
-    from tracker.model.catalogue import KINDS
+    from tracker.model import KINDS
 
     for kind in KINDS.values():
         db.execute(f"DROP INDEX IF EXISTS [{kind.name}_live]")
