@@ -13,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+from tracker.session import open_session
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -146,10 +148,9 @@ def table(db: str, kind: str, word: str, mode: str = "all") -> None:
     from PySide6.QtCore import QEvent, QObject, Qt
     from PySide6.QtWidgets import QApplication, QTableView
 
-    from tracker.store.repository import Repository
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    repo = Repository(db)
+    repo = open_session(db)
     repo.count(kind)  # the file is open and its schema read, as in the app before a page opens
     from ui.pages.record_page import RecordPage
     from ui.widgets.table_models import (
@@ -249,9 +250,8 @@ def table(db: str, kind: str, word: str, mode: str = "all") -> None:
 def briefing(db: str, out_pdf: str, repeat: int) -> None:
     """Build the default briefing (every level) ``repeat`` times; seconds, progress, peak memory."""
     from tracker.briefing.build import BriefingOptions, build_briefing
-    from tracker.store.repository import Repository
 
-    repo = Repository(db)
+    repo = open_session(db)
     times, reports = [], []
     result = None
     for _i in range(repeat):
@@ -273,9 +273,8 @@ def bare_table(db: str, out_pdf: str, repeat: int, chunk: int) -> None:
 
     from tracker.briefing.build import FONT, register_fonts
     from tracker.model import get_kind
-    from tracker.store.repository import Repository
 
-    repo = Repository(db)
+    repo = open_session(db)
     kind = get_kind("roadmap")
     columns = [f.name for f in kind.columns]
     register_fonts()
@@ -309,10 +308,9 @@ def imports(modules: str) -> None:
 def generate(db: str, per_kind: str, sizes: str, seed: str, article: str) -> None:
     """Make a database: the article seed (``article`` = "1") and synthetic records."""
     from tracker.seed.synthetic import generate as make
-    from tracker.store.repository import Repository
 
     t = time.perf_counter()
-    repo = Repository(db, seed=article == "1", user="bench")
+    repo = open_session(db, seed=article == "1", user="bench")
     try:
         if int(per_kind):
             make(repo, int(per_kind), seed=int(seed), sizes=json.loads(sizes) or None)

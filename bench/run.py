@@ -42,6 +42,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tracker.session import open_session
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -192,10 +194,9 @@ def machine() -> dict:
 # --- measurements ---------------------------------------------------------------------------------
 
 def measure_search(figs: Figures, db: Path) -> None:
-    from tracker.store.repository import Repository
     from tracker.store.sqlite.search import match_expression
 
-    repo = Repository(db, user="bench")
+    repo = open_session(db, user="bench")
     raw = sqlite3.connect(db)
     expr = match_expression(WORD)
     try:
@@ -212,9 +213,8 @@ def measure_search(figs: Figures, db: Path) -> None:
 
 
 def measure_save(figs: Figures, db: Path) -> None:
-    from tracker.store.repository import Repository
 
-    repo = Repository(db, user="bench")
+    repo = open_session(db, user="bench")
     middle = max(0, repo.count("roadmap") // 2 - 20)
     ids = [r["id"] for r in repo.list("roadmap", limit=40, offset=middle, columns=["id"])]
     half = len(ids) // 2
@@ -225,7 +225,7 @@ def measure_save(figs: Figures, db: Path) -> None:
             t = time.perf_counter()
             repo.update("roadmap", rid, {"progress": (i * 5) % 100}, expected_version=version)
             times.append(time.perf_counter() - t)
-        conn = repo.conn  # the same file, pragmas and connection: a bare UPDATE + audit INSERT
+        conn = repo.backend.conn  # the same file, pragmas, connection: a bare UPDATE + audit
         floor_times = []
         for i, rid in enumerate(ids[half:]):
             t = time.perf_counter()

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tracker.session import open_session
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("LANGUAGE", "en")
 
@@ -36,18 +38,16 @@ def db_path(tmp_path) -> Path:
 @pytest.fixture
 def repo(db_path):
     """A freshly created and seeded repository."""
-    from tracker.store.repository import Repository
 
-    r = Repository(db_path, seed=True, user="tester")
+    r = open_session(db_path, seed=True, user="tester")
     yield r
     r.close()
 
 
 @pytest.fixture
 def empty_repo(db_path):
-    from tracker.store.repository import Repository
 
-    r = Repository(db_path, seed=False, user="tester")
+    r = open_session(db_path, seed=False, user="tester")
     yield r
     r.close()
 

@@ -272,8 +272,8 @@ def test_choice_values_are_stored_language_neutral(repo):
                                         "status": "Действует", "type": "Меморандум",
                                         "classification": "Для служебного пользования"})
     rid = change.record_id
-    raw = repo.conn.execute("SELECT status, type, classification FROM agreements WHERE id = ?",
-                            (rid,)).fetchone()
+    raw = repo.backend.conn.execute(
+        "SELECT status, type, classification FROM agreements WHERE id = ?", (rid,)).fetchone()
     assert tuple(raw) == ("in_force", "memorandum", "restricted")
     kind = KINDS["agreements"]
     assert display_value(kind, "status", repo.get("agreements", rid)["status"]) == "Действует"

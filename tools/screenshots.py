@@ -14,6 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tracker.session import open_session
+
 SIZE = (1280, 800)
 SMALL = (1024, 768)
 
@@ -39,10 +41,9 @@ def take(outdir: Path, language: str = "en") -> list[Path]:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp / "conf"))
     setup_language(app, language)
 
-    from tracker.store.repository import Repository
     from ui.main_window import MainWindow
 
-    repo = Repository(tmp / "tracker.db", seed=True, user="official")
+    repo = open_session(tmp / "tracker.db", seed=True, user="official")
     suffix = "" if language == "en" else f"-{language}"
     saved: list[Path] = []
 

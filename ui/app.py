@@ -8,6 +8,8 @@ import sys
 import threading
 from pathlib import Path
 
+from tracker.session import open_session
+
 log = logging.getLogger(__name__)
 
 ORGANIZATION = "BilateralTracker"
@@ -170,14 +172,14 @@ def window_icon():
 
 def open_repository(path: Path):
     """Open (creating and seeding on first run); returns (repo, None) or (None, message)."""
-    from tracker.store.repository import Repository, TrackerError
-    from tracker.store.sqlite.connect import DatabaseError
+    from tracker.store.errors import DatabaseError
+    from tracker.store.repository import TrackerError
 
     try:
-        return Repository(path, seed=True, background_check=True), None
+        return open_session(path, seed=True, background_check=True), None
     except (DatabaseError, TrackerError, OSError) as exc:
         return None, str(exc)
-    except Exception as exc:  # noqa: BLE001 - sqlite3 errors: shown, never a traceback
+    except Exception as exc:  # noqa: BLE001 - any error opening it: shown, never a traceback
         return None, f"{type(exc).__name__}: {exc}"
 
 

@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, QThread, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
 
 from tracker.i18n import _, ngettext
+from tracker.session import open_session
 from tracker.store.repository import Repository
 from ui import messages
 
@@ -73,7 +74,7 @@ class ExportWorker(_Worker):
     def job(self) -> tuple[str, int]:
         from tracker.exchange.io import export_data, write_csv, write_json
 
-        with Repository(self.db_path, create=False, read_only=True) as repo:
+        with open_session(self.db_path, create=False, read_only=True) as repo:
             data = export_data(repo)
         write = write_csv if self.fmt == CSV_ZIP else write_json
         return str(write(self.out_path, data)), sum(len(v) for v in data.values())
@@ -96,7 +97,7 @@ class ImportWorker(_Worker):
         from tracker.exchange.io import import_file
 
         # create=False: a file that went away meanwhile is an error, not a new empty database
-        with Repository(self.db_path, create=False, user=self.user) as repo:
+        with open_session(self.db_path, create=False, user=self.user) as repo:
             if self.write:
                 from tracker.store.sqlite.backup import create_backup
 
@@ -208,7 +209,7 @@ class ListExportWorker(_Worker):
     def job(self) -> tuple[str, int]:
         from tracker.exchange.io import list_csv, write_list_csv
 
-        with Repository(self.db_path, create=False, read_only=True) as repo:
+        with open_session(self.db_path, create=False, read_only=True) as repo:
             text, n = list_csv(repo, self.kind, **self.query)
         return str(write_list_csv(self.out_path, text)), n
 

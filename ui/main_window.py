@@ -29,6 +29,7 @@ import tracker
 from tracker.i18n import _, ngettext
 from tracker.model import KIND_ORDER, KINDS, get_kind
 from tracker.paths import resources_dir
+from tracker.session import open_session
 from tracker.store.repository import ConflictError, NothingToUndo, Repository, TrackerError
 from ui import messages
 
@@ -727,7 +728,7 @@ class MainWindow(QMainWindow):
     def reopen(self, path) -> bool:
         """Open ``path`` again after its file was replaced (the old repository is closed)."""
         try:
-            repo = Repository(path)
+            repo = open_session(path)
         except Exception as exc:  # noqa: BLE001 - DatabaseError, TrackerError, OSError
             messages.critical(self, _("Cannot open database"), _(
                 "{path} cannot be opened:\n{error}").format(path=path, error=exc))
@@ -866,7 +867,7 @@ class MainWindow(QMainWindow):
         if page is not None and not page.maybe_leave():
             return False
         try:
-            repo = Repository(path, seed=seed)
+            repo = open_session(path, seed=seed)
         except Exception as exc:  # noqa: BLE001 - DatabaseError, TrackerError, OSError
             messages.critical(self, _("Cannot open database"), _(
                 "{path} cannot be opened:\n{error}").format(path=path, error=exc))

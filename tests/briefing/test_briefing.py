@@ -603,7 +603,7 @@ _hostile = st.lists(
 @given(title=_hostile, notes=_hostile, word=st.text(alphabet="WЖ", min_size=250, max_size=300))
 def test_hostile_titles_and_notes_never_break_the_export(title, notes, word):
     with tempfile.TemporaryDirectory() as folder:
-        repo = Repository(Path(folder) / "t.db", seed=False, user="tester")
+        repo = Repository(Path(folder) / "t.db", user="tester")
         try:
             made = []
             for values in ({"title": title[:300], "notes": notes},

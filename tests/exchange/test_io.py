@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from tracker.cli.main import main
 from tracker.exchange import io as tio
 from tracker.model import KIND_ORDER, KINDS
+from tracker.session import open_session
 from tracker.store.repository import Repository
 
 LOCAL = {"id", "updated_at", "updated_by", "version"}
@@ -30,21 +31,22 @@ def comparable(data):
 
 
 def audit_count(repo):
-    return repo.conn.execute("SELECT count(*) FROM audit").fetchone()[0]
+    return repo.backend.conn.execute("SELECT count(*) FROM audit").fetchone()[0]
 
 
 def snapshot(repo):
     """Every row of every table, to prove nothing was written."""
     out = {}
-    for (name,) in repo.conn.execute(
+    for (name,) in repo.backend.conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'search%'"):
-        out[name] = sorted(repo.conn.execute(f"SELECT * FROM [{name}]").fetchall(), key=repr)
+        rows = repo.backend.conn.execute(f"SELECT * FROM [{name}]").fetchall()
+        out[name] = sorted(rows, key=repr)
     return out
 
 
 @pytest.fixture
 def other(tmp_path):
-    r = Repository(tmp_path / "other.db", seed=False, user="importer")
+    r = open_session(tmp_path / "other.db", seed=False, user="importer")
     yield r
     r.close()
 
@@ -87,7 +89,7 @@ def test_csv_round_trip_through_zip_and_folder(repo, tmp_path):
     data = tio.export_data(repo)
     for target in (tmp_path / "all.zip", tmp_path / "folder"):
         tio.write_csv(target, data)
-        with Repository(tmp_path / f"{target.stem}.db", seed=False) as fresh:
+        with open_session(tmp_path / f"{target.stem}.db", seed=False) as fresh:
             tio.import_file(fresh, target)
             assert comparable(tio.export_data(fresh)) == comparable(data)
 
@@ -242,15 +244,17 @@ def test_a_failure_while_writing_rolls_the_whole_import_back(repo, monkeypatch):
     records = [{"title": f"Person {i}"} for i in range(20)]
     before, entries = snapshot(repo), audit_count(repo)
     calls = {"n": 0}
-    real = repo._audit
+    from tracker.store.batch import Batch
 
-    def failing_audit(*args, **kwargs):
+    real = Batch.audit
+
+    def failing_audit(self, *args, **kwargs):
         calls["n"] += 1
         if calls["n"] == 15:
             raise OSError("disk unplugged")
-        return real(*args, **kwargs)
+        return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(repo, "_audit", failing_audit)
+    monkeypatch.setattr(Batch, "audit", failing_audit)
     with pytest.raises(OSError):
         tio.import_data(repo, {"people": records})
     monkeypatch.undo()
@@ -370,7 +374,7 @@ def test_hostile_text_through_add_search_and_show(tmp_path, title, notes):
 def test_hostile_text_through_json_and_csv_import(values):
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
-        with Repository(tmp_path / "a.db", seed=False) as repo:
+        with open_session(tmp_path / "a.db", seed=False) as repo:
             records = [{"title": v, "position": v, "notes": v} for v in values]
             try:
                 tio.import_data(repo, {"people": records})
@@ -384,7 +388,7 @@ def test_hostile_text_through_json_and_csv_import(values):
             with zipfile.ZipFile(tmp_path / "x.zip") as zf:
                 rows = list(csv.reader(io.StringIO(zf.read("people.csv").decode("utf-8-sig"))))
             assert all(not c[:1] or c[0] not in tio.FORMULA_START for row in rows for c in row)
-            with Repository(tmp_path / "b.db", seed=False) as fresh:
+            with open_session(tmp_path / "b.db", seed=False) as fresh:
                 tio.import_file(fresh, tmp_path / "x.zip")
                 assert comparable(tio.export_data(fresh)) == comparable(data)
 
@@ -399,7 +403,7 @@ def test_megabyte_strings(repo, tmp_path):
     assert len(repo.get_by_uid("sources", "big")["text"]) == len(big.strip())
     tio.write_csv(tmp_path / "big", tio.export_data(repo, ["sources"]))
     assert (tmp_path / "big" / "sources.csv").stat().st_size > 2_000_000
-    with Repository(tmp_path / "big.db", seed=False) as fresh:
+    with open_session(tmp_path / "big.db", seed=False) as fresh:
         tio.import_file(fresh, tmp_path / "big")
         assert fresh.get_by_uid("sources", "big")["text"] == big.strip()
     message = CliRunner().invoke(main, ["--db", str(repo.path), "add", "roadmap",

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from tracker.model import KINDS, get_kind, validate
 from tracker.seed.synthetic import GENERATION_ORDER, generate
+from tracker.session import open_session
 from tracker.store.repository import Repository
 
 N = 150
@@ -21,30 +22,31 @@ def generated(empty_repo):
 
 
 def _rows(repo, table: str) -> list[tuple]:
-    return repo.conn.execute(f"SELECT * FROM [{table}] ORDER BY 1, 2").fetchall()
+    return repo.backend.conn.execute(f"SELECT * FROM [{table}] ORDER BY 1, 2").fetchall()
 
 
 def test_every_kind_gets_the_number_asked_for(generated):
     repo, counts = generated
     for kind in GENERATION_ORDER:
         assert counts[kind] == N
-        total = repo.conn.execute(f"SELECT count(*) FROM [{kind}]").fetchone()[0]
+        total = repo.backend.conn.execute(f"SELECT count(*) FROM [{kind}]").fetchone()[0]
         assert total == N, kind
     assert set(GENERATION_ORDER) == set(KINDS)
 
 
 def test_links_point_at_existing_records(generated):
     repo, counts = generated
-    assert repo.conn.execute("PRAGMA foreign_key_check").fetchall() == []
-    linked = repo.conn.execute(
+    assert repo.backend.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    linked = repo.backend.conn.execute(
         "SELECT count(agreement_id), count(meeting_id) FROM roadmap").fetchone()
     assert linked[0] > N / 2 and linked[1] > N / 4
     assert counts["meetings_participants"] >= N
     assert counts["citations"] > N
     # citations point at records that exist, of kinds that exist
-    for kind, record_id in repo.conn.execute("SELECT kind, record_id FROM citations"):
+    for kind, record_id in repo.backend.conn.execute("SELECT kind, record_id FROM citations"):
         assert repo.get(kind, record_id)["id"] == record_id
-    meeting = repo.conn.execute("SELECT meetings_id FROM meetings_participants").fetchone()[0]
+    meeting = repo.backend.conn.execute(
+        "SELECT meetings_id FROM meetings_participants").fetchone()[0]
     rec = repo.get("meetings", meeting)
     assert rec["participants"] and all(repo.get("people", p) for p in rec["participants"])
 
@@ -54,7 +56,7 @@ def test_records_pass_validation_and_cover_every_status(generated):
     for kind_name in GENERATION_ORDER:
         kind = get_kind(kind_name)
         statuses = set()
-        for rid in repo.conn.execute(f"SELECT id FROM [{kind_name}]").fetchall():
+        for rid in repo.backend.conn.execute(f"SELECT id FROM [{kind_name}]").fetchall():
             record = repo.get(kind_name, rid[0])
             assert validate(kind, record) == {}, (kind_name, rid, validate(kind, record))
             statuses.add(record["status"])
@@ -63,10 +65,10 @@ def test_records_pass_validation_and_cover_every_status(generated):
 
 def test_text_is_cyrillic_and_latin_and_dates_spread_over_years(generated):
     repo, _counts = generated
-    titles = [t for (t,) in repo.conn.execute("SELECT title FROM roadmap")]
+    titles = [t for (t,) in repo.backend.conn.execute("SELECT title FROM roadmap")]
     assert any(any("а" <= ch <= "я" for ch in t.lower()) for t in titles)
     assert any(any("a" <= ch <= "z" for ch in t.lower()) for t in titles)
-    years = {d[:4] for (d,) in repo.conn.execute(
+    years = {d[:4] for (d,) in repo.backend.conn.execute(
         "SELECT due_date FROM roadmap WHERE due_date IS NOT NULL")}
     assert len(years) >= 8
     today = _dt.date.today()
@@ -78,7 +80,7 @@ def test_text_is_cyrillic_and_latin_and_dates_spread_over_years(generated):
 
 def test_generated_rows_are_found_by_search(generated):
     repo, _counts = generated
-    title = repo.conn.execute("SELECT title FROM roadmap WHERE title LIKE 'Запуск%' "
+    title = repo.backend.conn.execute("SELECT title FROM roadmap WHERE title LIKE 'Запуск%' "
                               "AND deleted_at IS NULL").fetchone()
     assert title is not None
     hits = repo.search("запуск", limit=500)
@@ -87,7 +89,8 @@ def test_generated_rows_are_found_by_search(generated):
     assert repo.search("МОДЕРНИЗАЦИЯ", limit=5)
     assert repo.count("roadmap", search="tractors") > 0
     # every generated record is in the index exactly once
-    indexed = repo.conn.execute("SELECT count(*) FROM search WHERE kind = 'roadmap'").fetchone()
+    indexed = repo.backend.conn.execute(
+        "SELECT count(*) FROM search WHERE kind = 'roadmap'").fetchone()
     assert indexed[0] == N
 
 
@@ -100,7 +103,7 @@ def test_one_audit_entry_for_the_whole_generation(generated):
 
 def test_same_seed_same_records(tmp_path):
     def make(name: str, seed: int) -> dict[str, list]:
-        repo = Repository(tmp_path / name, seed=False, user="tester")
+        repo = open_session(tmp_path / name, seed=False, user="tester")
         try:
             generate(repo, 40, seed=seed)
             return {t: _rows(repo, t) for t in (*GENERATION_ORDER, "citations",
@@ -117,9 +120,9 @@ def test_generating_twice_adds_more_with_unique_uids(empty_repo):
     generate(empty_repo, 30, seed=1)
     generate(empty_repo, 30, seed=1)
     assert empty_repo.count("people") + empty_repo.count("people", trash=True) == 60
-    assert empty_repo.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert empty_repo.backend.conn.execute("PRAGMA foreign_key_check").fetchall() == []
     # indexes dropped for the bulk load are all back
-    names = {n for (n,) in empty_repo.conn.execute(
+    names = {n for (n,) in empty_repo.backend.conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert {"roadmap_due_date", "citations_record", "citations_source"} <= names
 
@@ -152,7 +155,7 @@ def test_editing_a_generated_record_reindexes_it_once(generated):
     for title in ("Квазиуникальный заголовок", "Quasiunique heading"):
         version = repo.get("roadmap", rid)["version"]
         repo.update("roadmap", rid, {"title": title}, expected_version=version)
-    entries = repo.conn.execute("SELECT rowid FROM search WHERE kind = 'roadmap' AND "
+    entries = repo.backend.conn.execute("SELECT rowid FROM search WHERE kind = 'roadmap' AND "
                                 "record_id = ?", (rid,)).fetchall()
     assert entries == [(search_rowid("roadmap", rid),)]
     assert [h.record_id for h in repo.search("quasiunique")] == [rid]

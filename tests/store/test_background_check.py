@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from tracker.session import open_session
 from tracker.store.repository import Repository, StorageError
 
 
 def _seeded(path: Path) -> Path:
-    with Repository(path, seed=True, user="tester"):
+    with open_session(path, seed=True, user="tester"):
         pass
     return path
 

@@ -50,7 +50,7 @@ def umask022():
 
 def test_backup_holds_saves_still_in_the_wal(repo, db_path):
     """A plain copy of tracker.db misses what is still in tracker.db-wal; the backup API not."""
-    repo.conn.execute("PRAGMA wal_autocheckpoint = 0")  # keep the save in the WAL
+    repo.backend.conn.execute("PRAGMA wal_autocheckpoint = 0")  # keep the save in the WAL
     repo.create("roadmap", {"title": "Only in the WAL"})
     assert os.path.getsize(f"{db_path}-wal") > 0
     target = backup.create_backup(repo)
@@ -121,7 +121,7 @@ def test_a_failed_automatic_backup_is_a_warning_not_a_crash(repo, db_path):
 def test_a_backup_that_fails_midway_leaves_no_file(repo, db_path):
     backup.create_backup(repo)
     broken = Repository(db_path, user="x")
-    broken.conn.close()  # the backup API call fails on it
+    broken.backend.conn.close()  # the backup API call fails on it
     with pytest.raises(backup.BackupError):
         backup.create_backup(broken)
     assert len(list((db_path.parent / "backups").iterdir())) == 1

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from clirun import run_cli
 
+from tracker.session import open_session
 from tracker.store.repository import ReadOnlyError, Repository, StorageError
 from tracker.store.sqlite import backup
 from tracker.store.sqlite import connect as dbmod
@@ -35,7 +36,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def _seeded(path: Path, journal: str = "wal") -> Path:
-    with Repository(path, seed=True, user="tester"):
+    with open_session(path, seed=True, user="tester"):
         pass
     if journal == "delete":
         conn = sqlite3.connect(path)
@@ -70,7 +71,7 @@ def test_a_damaged_file_is_refused_and_left_byte_for_byte(tmp_path, damage, jour
     path.write_bytes(DAMAGES[damage](good.read_bytes()))
     before = snapshot(folder)
     with pytest.raises(dbmod.NotADatabase) as info:
-        Repository(path, seed=True, user="tester")
+        open_session(path, seed=True, user="tester")
     message = str(info.value)
     assert str(path) in message
     assert "\n" not in message and "Traceback" not in message
@@ -83,7 +84,7 @@ def test_an_empty_file_becomes_a_new_database(tmp_path):
     """Zero bytes hold nothing to lose (a first run that crashed, a "new file" dialog)."""
     path = tmp_path / "tracker.db"
     path.write_bytes(b"")
-    with Repository(path, seed=True, user="tester") as repo:
+    with open_session(path, seed=True, user="tester") as repo:
         assert not repo.read_only and repo.count("agreements") > 0
 
 
@@ -225,6 +226,7 @@ _AS_USER = r"""
 import os, sys
 sys.path.insert(0, {root!r})
 from tracker.store.repository import Repository, ReadOnlyError
+import tracker.store.sqlite.backend  # noqa: F401 - imported before the privileges are dropped
 if os.geteuid() == 0:
     os.setgid(65534)
     os.setuid(65534)
@@ -289,6 +291,7 @@ _READ_ONLY_THEN_WRITABLE = r"""
 import os, sys
 sys.path.insert(0, {root!r})
 from tracker.store.repository import Repository
+import tracker.store.sqlite.backend  # noqa: F401 - imported before the privileges are dropped
 if os.geteuid() == 0:
     # the tracker imports these on first use; here the interpreter's library lives under /root,
     # which the unprivileged user cannot read
@@ -330,15 +333,15 @@ def test_a_file_made_writable_again_can_be_saved(public_tmp):
 # --- a full disk ---------------------------------------------------------------------------------
 
 def _audit_count(repo) -> int:
-    return repo.conn.execute("SELECT count(*) FROM audit").fetchone()[0]
+    return repo.backend.conn.execute("SELECT count(*) FROM audit").fetchone()[0]
 
 
 def test_a_full_disk_rolls_the_save_back_and_retrying_works(repo):
     roadmap_before = repo.count("roadmap")
     audit_before = _audit_count(repo)
     item = repo.get("roadmap", repo.ids("roadmap")[0])
-    pages = repo.conn.execute("PRAGMA page_count").fetchone()[0]
-    repo.conn.execute(f"PRAGMA max_page_count = {pages}")
+    pages = repo.backend.conn.execute("PRAGMA page_count").fetchone()[0]
+    repo.backend.conn.execute(f"PRAGMA max_page_count = {pages}")
     big = "Long minutes. " * 6000  # needs new pages
     with pytest.raises(StorageError) as info:
         repo.create("roadmap", {"title": "Does not fit", "notes": big})
@@ -350,10 +353,10 @@ def test_a_full_disk_rolls_the_save_back_and_retrying_works(repo):
     assert _audit_count(repo) == audit_before
     assert repo.get("roadmap", item["id"]) == item
     assert repo.search("Does not fit") == []
-    assert repo.conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
-    assert not repo.conn.in_transaction
+    assert repo.backend.conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    assert not repo.backend.conn.in_transaction
     # room again: the same saves now work
-    repo.conn.execute(f"PRAGMA max_page_count = {pages * 100}")
+    repo.backend.conn.execute(f"PRAGMA max_page_count = {pages * 100}")
     made = repo.create("roadmap", {"title": "Does not fit", "notes": big})
     repo.update("roadmap", item["id"], {"notes": big}, expected_version=item["version"])
     assert repo.get("roadmap", made.record_id)["notes"] == big.strip()
@@ -379,14 +382,14 @@ class _FailingDisk:
 @pytest.mark.parametrize("failing", ["INSERT INTO audit", "COMMIT"])
 def test_an_io_error_during_a_save_rolls_it_back_and_retrying_works(repo, failing):
     """The record row is already written when the audit entry (or the commit) fails."""
-    real = repo.conn
+    real = repo.backend.conn
     before = (repo.count("roadmap"), _audit_count(repo), repo.undo_label())
-    repo.conn = _FailingDisk(real, lambda sql: sql.startswith(failing))
+    repo.backend.conn = _FailingDisk(real, lambda sql: sql.startswith(failing))
     try:
         with pytest.raises(StorageError, match="not saved: disk I/O error"):
             repo.create("roadmap", {"title": "Half written?"})
     finally:
-        repo.conn = real
+        repo.backend.conn = real
     assert not real.in_transaction
     assert (repo.count("roadmap"), _audit_count(repo), repo.undo_label()) == before
     assert repo.search("Half written") == []

@@ -27,7 +27,7 @@ def test_first_schema_file_upgrades_in_place(tmp_path):
     path = tmp_path / "old.db"
     make_first_schema_file(path)
     repo = Repository(path)
-    applied = [m.name for m in schema.migrations.applied(Database(repo.conn))]
+    applied = [m.name for m in schema.migrations.applied(Database(repo.backend.conn))]
     assert applied == schema.names()
     # The old row is there, searchable (the index was built from existing data) and editable.
     rows = repo.list("agreements")
@@ -43,7 +43,7 @@ def test_migrating_twice_is_a_no_op(tmp_path):
     repo = Repository(path)
     from tracker.store.sqlite.connect import migrate
 
-    assert migrate(repo.conn) == []
+    assert migrate(repo.backend.conn) == []
     repo.close()
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 
 import pytest
 
@@ -14,6 +13,7 @@ from tracker.store.repository import (
     NotFound,
     NothingToUndo,
     Repository,
+    StorageError,
     TrackerError,
     ValidationError,
 )
@@ -310,11 +310,11 @@ def test_every_write_is_one_audited_transaction(repo, db_path):
     rid = repo.list("roadmap")[0]["id"]
     before = repo.get("roadmap", rid)
     n_audit = repo.history_count()
-    repo.conn.execute("CREATE TEMP TRIGGER fail BEFORE INSERT ON audit "
-                      "BEGIN SELECT RAISE(ABORT, 'boom'); END")
-    with pytest.raises(sqlite3.IntegrityError):
+    repo.backend.conn.execute("CREATE TEMP TRIGGER fail BEFORE INSERT ON audit "
+                              "BEGIN SELECT RAISE(ABORT, 'boom'); END")
+    with pytest.raises(StorageError, match="boom"):  # the engine's error, as the store's own
         repo.update("roadmap", rid, {"progress": 77}, expected_version=before["version"])
-    repo.conn.execute("DROP TRIGGER fail")
+    repo.backend.conn.execute("DROP TRIGGER fail")
     assert repo.get("roadmap", rid) == before
     assert repo.history_count() == n_audit
 
@@ -329,7 +329,7 @@ def test_history_filters_by_record(repo):
 
 
 def test_connection_pragmas(repo):
-    c = repo.conn
+    c = repo.backend.conn
     assert c.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert c.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert c.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -49,3 +50,86 @@ def test_ruff_is_clean():
     result = subprocess.run([_tool("ruff"), "check", "."], cwd=ROOT, capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- where libraries and kind names may appear ----------------------------------------------------
+
+def _modules(*bases: str):
+    for base in bases:
+        for path in sorted((ROOT / base).rglob("*.py")):
+            yield path.relative_to(ROOT).as_posix(), ast.parse(path.read_text(encoding="utf-8"))
+
+
+def _imported(tree) -> set[str]:
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+#: library -> the only package (folder) of ours that may import it
+ENGINE_LIBRARIES = {
+    "sqlite3": "tracker/store/sqlite/",
+    "sqlite_utils": "tracker/store/sqlite/",
+}
+
+
+def test_engine_and_renderer_libraries_are_imported_only_in_their_package():
+    """The repository, exchange, briefing, CLI and GUI never talk to a storage engine's driver
+    (its errors reach them as the store's own); each renderer's library stays in its renderer."""
+    wrong = [(path, lib) for path, tree in _modules("tracker", "ui")
+             for lib in _imported(tree) & set(ENGINE_LIBRARIES)
+             if not path.startswith(ENGINE_LIBRARIES[lib])]
+    assert wrong == []
+
+
+def test_the_library_check_sees_an_import_where_it_does_not_belong(tmp_path):
+    tree = ast.parse("import sqlite3\nfrom sqlite_utils import Database\n")
+    assert _imported(tree) >= {"sqlite3", "sqlite_utils"}
+
+
+def _kind_name_tests(tree, kind_names: set[str]) -> list[int]:
+    """Lines where code compares something with a kind's name, or looks a kind up by a name
+    written in the code (``kind.name == "roadmap"``, ``k in ("roadmap", ...)``,
+    ``get_kind("roadmap")``, ``KINDS["roadmap"]``)."""
+    def literal_kind(node) -> bool:
+        if isinstance(node, ast.Constant) and node.value in kind_names:
+            return True
+        return isinstance(node, (ast.Tuple, ast.List, ast.Set)) and any(
+            isinstance(e, ast.Constant) and e.value in kind_names for e in node.elts)
+
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare) and any(
+                literal_kind(n) for n in [node.left, *node.comparators]):
+            lines.append(node.lineno)
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", getattr(
+                node.func, "attr", None)) == "get_kind" and node.args and literal_kind(
+                node.args[0]):
+            lines.append(node.lineno)
+        elif isinstance(node, ast.Subscript) and getattr(node.value, "id", None) == "KINDS" \
+                and literal_kind(node.slice):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_no_code_asks_a_kind_its_name():
+    """A kind declares its behaviour (tracker.model); only the declarations and the seed may
+    name kinds."""
+    from tracker.model import KINDS
+
+    allowed = ("tracker/model/", "tracker/seed/")
+    found = {path: lines for path, tree in _modules("tracker", "ui")
+             if not path.startswith(allowed)
+             and (lines := _kind_name_tests(tree, set(KINDS)))}
+    assert found == {}
+
+
+def test_the_kind_name_check_finds_each_form():
+    code = ('if kind.name == "roadmap": pass\nx = k in ("meetings", "people")\n'
+            'get_kind("sources")\nKINDS["farms"]\nrepo.get_kind(name)\n')
+    assert _kind_name_tests(ast.parse(code), {"roadmap", "meetings", "people", "sources",
+                                              "farms"}) == [1, 2, 3, 4]

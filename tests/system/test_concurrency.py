@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tracker.session import open_session
 from tracker.store.repository import ConflictError, Repository
 from tracker.store.sqlite import connect as dbmod
 
@@ -61,8 +62,8 @@ def _check_final(path, counter, results):
     with Repository(path, user="check") as repo:
         titles = {r["title"] for r in repo.list("roadmap", columns=["title"])}
         notes = repo.get("roadmap", counter)["notes"] or ""
-        audit = repo.conn.execute("SELECT count(*) FROM audit").fetchone()[0]
-        assert repo.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        audit = repo.backend.conn.execute("SELECT count(*) FROM audit").fetchone()[0]
+        assert repo.backend.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     made = sum(len(r["created"]) for r in results.values())
     appended = sum(r["appended"] for r in results.values())
     assert made > 20 and appended > 20
@@ -193,9 +194,9 @@ def test_network_filesystems(fstype, network):
 def test_on_a_network_share_the_file_uses_a_rollback_journal_and_warns(tmp_path, monkeypatch):
     monkeypatch.setattr(dbmod, "filesystem_type", lambda path, mountinfo=None: "nfs4")
     path = tmp_path / "tracker.db"
-    repo = Repository(path, seed=True, user="tester")
+    repo = open_session(path, seed=True, user="tester")
     try:
-        assert repo.conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        assert repo.backend.conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
         assert any("network share (nfs4)" in w and "WAL" in w for w in repo.warnings)
         repo.create("roadmap", {"title": "Saved on the share"})
         assert not (tmp_path / "tracker.db-wal").exists()
@@ -204,9 +205,9 @@ def test_on_a_network_share_the_file_uses_a_rollback_journal_and_warns(tmp_path,
     # a file that was in WAL mode (copied onto the share) is switched back when opened there
     monkeypatch.setattr(dbmod, "filesystem_type", lambda path, mountinfo=None: "ext4")
     with Repository(path, user="tester") as local:
-        assert local.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert local.backend.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert local.warnings == []
     monkeypatch.setattr(dbmod, "filesystem_type", lambda path, mountinfo=None: "cifs")
     with Repository(path, user="tester") as again:
-        assert again.conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        assert again.backend.conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
         assert again.count("roadmap") > 0

@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tracker.model import KIND_ORDER, KINDS, LINK, LINKS
-from tracker.store.repository import Repository, ValidationError
+from tracker.session import open_session
+from tracker.store.repository import ValidationError
 
 NASTY = [
     "", " ", "'", '"', "''; DROP TABLE roadmap; --", '"x', "x AND", "NEAR(a b)", "title:x",
@@ -59,16 +60,17 @@ def record_input(draw):
 @pytest.fixture(scope="module")
 def hrepo(tmp_path_factory):
     path = tmp_path_factory.mktemp("hostile") / "tracker.db"
-    repo = Repository(path, seed=True, user="tester")
+    repo = open_session(path, seed=True, user="tester")
     yield repo
     repo.close()
 
 
 def state(repo) -> tuple:
-    counts = tuple(repo.conn.execute(f"SELECT count(*), max(version), max(updated_at) FROM [{k}]")
+    conn = repo.backend.conn
+    counts = tuple(conn.execute(f"SELECT count(*), max(version), max(updated_at) FROM [{k}]")
                    .fetchone() for k in KIND_ORDER)
-    audit = repo.conn.execute("SELECT count(*) FROM audit").fetchone()[0]
-    search = repo.conn.execute("SELECT count(*) FROM search").fetchone()[0]
+    audit = repo.backend.conn.execute("SELECT count(*) FROM audit").fetchone()[0]
+    search = repo.backend.conn.execute("SELECT count(*) FROM search").fetchone()[0]
     return counts, audit, search
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tracker.session import open_session
 from tracker.store.repository import Repository
 from tracker.store.sqlite import backup
 
@@ -28,7 +29,7 @@ def umask022():
 def test_a_new_database_and_its_companions_are_private(tmp_path):
     folder = tmp_path / "data" / "bilateral-tracker"
     path = folder / "tracker.db"
-    repo = Repository(path, seed=True, user="tester")
+    repo = open_session(path, seed=True, user="tester")
     try:
         repo.create("roadmap", {"title": "Private"})
         assert Path(f"{path}-wal").exists() and Path(f"{path}-shm").exists()
@@ -54,7 +55,7 @@ def test_an_existing_world_readable_database_is_made_private_on_open(tmp_path):
 
 def test_backups_and_set_aside_files_are_private(tmp_path):
     path = tmp_path / "tracker.db"
-    repo = Repository(path, seed=True, user="tester")
+    repo = open_session(path, seed=True, user="tester")
     made = backup.create_backup(repo)
     auto = backup.auto_backup_on_open(repo, now=backup._utcnow() + backup.AUTO_INTERVAL * 2)
     repo.create("roadmap", {"title": "x"})
@@ -74,6 +75,6 @@ def test_backups_and_set_aside_files_are_private(tmp_path):
 def test_a_world_readable_backups_folder_is_tightened(tmp_path):
     path = tmp_path / "tracker.db"
     (tmp_path / "backups").mkdir(mode=0o755)
-    with Repository(path, seed=True, user="tester") as repo:
+    with open_session(path, seed=True, user="tester") as repo:
         backup.create_backup(repo)
     assert mode(tmp_path / "backups") == 0o700

@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from tracker.store.repository import NothingToUndo, Repository, ValidationError
+from tracker.session import open_session
+from tracker.store.repository import NothingToUndo, ValidationError
 
 try:
     from tracker.exchange import io as _io
@@ -32,7 +33,7 @@ class TrackerModel(RuleBasedStateMachine):
     def __init__(self):
         super().__init__()
         self.folder = Path(tempfile.mkdtemp(prefix="tracker-model-"))
-        self.repo = Repository(self.folder / "tracker.db", seed=False, user="model")
+        self.repo = open_session(self.folder / "tracker.db", seed=False, user="model")
         self.records: dict[int, dict] = {}  # id -> {title, progress, deleted}
         self.undo_stack: list[tuple[int, dict | None, dict]] = []
         self.redo_stack: list[tuple[int, dict | None, dict]] = []
@@ -161,24 +162,25 @@ class TrackerModel(RuleBasedStateMachine):
 
     @invariant()
     def database_equals_model(self):
-        conn = self.repo.conn
+        conn = self.repo.backend.conn
         rows = {rid: {"title": t, "progress": p, "deleted": d is not None} for rid, t, p, d in
                 conn.execute("SELECT id, title, progress, deleted_at FROM roadmap")}
         assert rows == self.records
 
     @invariant()
     def file_is_sound(self):
-        assert self.repo.conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        assert self.repo.backend.conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
 
     @invariant()
     def one_audit_entry_per_change(self):
-        assert self.repo.conn.execute("SELECT count(*) FROM audit").fetchone()[0] == self.changes
+        conn = self.repo.backend.conn
+        assert conn.execute("SELECT count(*) FROM audit").fetchone()[0] == self.changes
 
     @invariant()
     def search_index_matches(self):
         live = {t for t, d in ((v["title"], v["deleted"]) for v in self.records.values())
                 if not d}
-        indexed = self.repo.conn.execute(
+        indexed = self.repo.backend.conn.execute(
             "SELECT count(*) FROM search WHERE kind = 'roadmap'").fetchone()[0]
         assert indexed == len(self.records)
         assert {h.title for h in self.repo.search("Imported")} <= live

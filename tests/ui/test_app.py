@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from tracker.session import open_session
 from tracker.store.repository import Repository
 from ui import app as app_module
 from ui.main_window import MainWindow
@@ -182,7 +183,7 @@ def test_work_the_window_does_not_need_waits_for_its_first_frame(tmp_path):
         "a.make_application = make\n"
         "sys.exit(a.main(sys.argv[1:]))\n")
     db = tmp_path / "p.db"
-    with Repository(db, seed=True):
+    with open_session(db, seed=True):
         pass
     out = run_app(code, tmp_path, db)
     line = next(x for x in out.stdout.splitlines() if x.startswith("LOG"))
@@ -248,9 +249,9 @@ def test_high_dpi_layout_at_1024x768(tmp_path):
         "QSettings.setDefaultFormat(QSettings.Format.IniFormat)\n"
         f"QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "
         f"{str(tmp_path / 'conf')!r})\n"
-        "from tracker.store.repository import Repository\n"
+        "from tracker.session import open_session\n"
         "from ui.main_window import MainWindow\n"
-        f"repo = Repository({str(tmp_path / 'h.db')!r}, seed=True)\n"
+        f"repo = open_session({str(tmp_path / 'h.db')!r}, seed=True)\n"
         "w = MainWindow(repo, poll_ms=0); w.resize(1024, 768); w.show(); app.processEvents()\n"
         "w.go_to('roadmap'); app.processEvents()\n"
         "img = w.grab()\n"
@@ -274,7 +275,7 @@ def test_a_damaged_file_offers_the_newest_good_backup(no_event_loop, tmp_path, d
     from tracker.store.sqlite import backup
 
     path = tmp_path / "work.db"
-    with Repository(path, seed=True) as repo:
+    with open_session(path, seed=True) as repo:
         titles = [r["title"] for r in repo.list("agreements", columns=["title"])]
         backup.create_backup(repo)
     data = bytearray(path.read_bytes())
@@ -310,7 +311,7 @@ def test_damage_found_after_the_window_opened_disables_editing(tmp_path, make_wi
     from tracker.store.repository import Repository
 
     path = tmp_path / "tracker.db"
-    Repository(path, seed=True).close()
+    open_session(path, seed=True).close()
     data = bytearray(path.read_bytes())
     page = len(data) // 4096 - 1  # a data page: the schema stays readable
     data[4096 * (page - 1) + 8: 4096 * (page - 1) + 2008] = bytes(range(250)) * 8

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from tracker.exchange import io as tio
 from tracker.model import KIND_ORDER
+from tracker.session import open_session
 from tracker.store.repository import Repository
 from ui import exchange
 
@@ -98,7 +99,7 @@ def test_import_previews_backs_up_and_shows_the_new_records(make_window, repo, q
     from tracker.store.sqlite.backup import list_backups
 
     other_path = tmp_path / "other.db"
-    with Repository(other_path, seed=True) as other:
+    with open_session(other_path, seed=True) as other:
         other.create("roadmap", {"title": "From the other office"})
         data = tio.export_data(other)
     data["roadmap"][0]["notes"] = "Updated by the other office"
@@ -131,7 +132,7 @@ def test_import_previews_backs_up_and_shows_the_new_records(make_window, repo, q
 
 def test_declining_the_import_writes_nothing(main_window, repo, qtbot, monkeypatch, tmp_path,
                                              dialogs):
-    with Repository(tmp_path / "o.db", seed=True) as other:
+    with open_session(tmp_path / "o.db", seed=True) as other:
         other.create("people", {"title": "Someone new"})
         tio.write_json(tmp_path / "o.json", tio.export_data(other))
     open_file(monkeypatch, tmp_path / "o.json")
@@ -197,7 +198,7 @@ def test_importing_what_is_already_here_says_so(main_window, repo, qtbot, monkey
 
 
 def test_import_is_disabled_on_a_read_only_file(make_window, db_path):
-    with Repository(db_path, seed=True):
+    with open_session(db_path, seed=True):
         pass
     repo = Repository(db_path, read_only=True)
     try:

@@ -89,12 +89,12 @@ def test_random_walk(main_window, repo, db_path, dialogs, seed):
                 if history.model.rowCount():
                     history.table.selectRow(rnd.randrange(min(50, history.model.rowCount())))
         # the walk really wrote: creates, edits, deletes and restores reached the file
-        actions = {row[0] for row in repo.conn.execute(
+        actions = {row[0] for row in repo.backend.conn.execute(
             "SELECT DISTINCT action FROM audit WHERE user = ?", (repo.user,))}
         assert {"create", "update", "delete", "restore", "undo"} <= actions, actions
         # the file is sound and every write has its audit entry
-        assert repo.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert repo.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert repo.backend.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert repo.backend.conn.execute("PRAGMA foreign_key_check").fetchall() == []
         for kind in KIND_ORDER:
             page = w.pages[kind]
             page.filter_edit.setText("")

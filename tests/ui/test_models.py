@@ -24,8 +24,8 @@ pytestmark = pytest.mark.gui
 def add_roadmap_rows(repo, n: int) -> None:
     """Insert ``n`` road-map items in one SQL statement (creating them one by one with audit
     entries would take minutes); dates spread over years, statuses mixed."""
-    with repo.transaction() as conn:
-        conn.execute(
+    with repo.batch() as batch:
+        batch.writer.conn.execute(
             """
             WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?)
             INSERT INTO roadmap (uid, title, status, area, due_date, progress, classification,

@@ -56,8 +56,8 @@ def test_a_full_disk_keeps_the_edit_and_retrying_works(main_window, repo, dialog
     page = main_window.pages["roadmap"]
     main_window.go_to("roadmap")
     page.select_record(1)
-    pages = repo.conn.execute("PRAGMA page_count").fetchone()[0]
-    repo.conn.execute(f"PRAGMA max_page_count = {pages}")
+    pages = repo.backend.conn.execute("PRAGMA page_count").fetchone()[0]
+    repo.backend.conn.execute(f"PRAGMA max_page_count = {pages}")
     big = "Long notes. " * 5_000  # within the field limit, beyond the free pages
     page.form.editors["notes"].set_value(big)
     page.form._on_edit()
@@ -69,7 +69,7 @@ def test_a_full_disk_keeps_the_edit_and_retrying_works(main_window, repo, dialog
     assert repo.get("roadmap", 1)["version"] == version  # nothing written
     assert page.form.is_dirty()
     assert page.form.editors["notes"].value() == big
-    repo.conn.execute("PRAGMA max_page_count = 1073741823")
+    repo.backend.conn.execute("PRAGMA max_page_count = 1073741823")
     assert main_window.save_record() is not None
     assert repo.get("roadmap", 1)["notes"] == big.strip()
 

@@ -19,6 +19,7 @@ from tracker.briefing.build import (  # cheap: reportlab loads only for a build
 )
 from tracker.cli.help import TranslatedCommand
 from tracker.i18n import LANGUAGES, _, current_language
+from tracker.session import open_session
 
 _FLAGS = {
     "sections": "--section", "statuses": "--status", "date_from": "--from", "date_to": "--to",
@@ -33,9 +34,8 @@ def _repository(obj):
     if callable(opener):
         return opener(), None
     from tracker.paths import default_db_path
-    from tracker.store.repository import Repository
 
-    repo = Repository(default_db_path(), seed=True)
+    repo = open_session(default_db_path(), seed=True)
     return repo, repo
 
 

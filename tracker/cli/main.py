@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +17,23 @@ import click
 from tracker import __version__
 from tracker.cli.help import TranslatedGroup
 from tracker.i18n import LANGUAGES, _, ngettext, set_language
-from tracker.model import KIND_ORDER, KINDS, OVERDUE, Kind, display_value, get_kind, normalize
+from tracker.model import (
+    KIND_ORDER,
+    KINDS,
+    OVERDUE,
+    SOURCE_KIND,
+    Kind,
+    display_value,
+    get_kind,
+    normalize,
+)
+from tracker.session import open_session
+from tracker.store.errors import DatabaseError
 from tracker.store.repository import SETTING_KEYS, Repository, TrackerError
-from tracker.store.sqlite.connect import DatabaseError
 
 PROG = "bilateral-tracker-cli"
 MAX_CELL = 40
-USER_ERRORS = (TrackerError, DatabaseError, sqlite3.Error, OSError, json.JSONDecodeError,
+USER_ERRORS = (TrackerError, DatabaseError, OSError, json.JSONDecodeError,
                UnicodeDecodeError, ValueError, KeyError, RecursionError, MemoryError)
 
 
@@ -68,7 +77,7 @@ class Env:
 
     def repo(self, *, seed: bool = True) -> Repository:
         if self._repo is None:
-            self._repo = Repository(self.db_path, seed=seed)
+            self._repo = open_session(self.db_path, seed=seed)
         return self._repo
 
     def close(self) -> None:
@@ -452,7 +461,7 @@ def add(env: Env, kind_name: str, pairs: tuple[str, ...], cites: tuple[str, ...]
     repo = env.repo()
     citations = _citations(cites)
     for c in citations:
-        if not repo._exists("sources", c["source_id"]):
+        if not repo.exists(SOURCE_KIND.name, c["source_id"]):
             raise click.ClickException(_("--cite: no source with id {id}").format(
                 id=c["source_id"]))
     same = repo.same_title(kind.name, str(values.get("title") or ""))
@@ -497,7 +506,7 @@ def edit(env: Env, kind_name: str, record_id: int, pairs: tuple[str, ...], versi
     if cites:
         citations = _citations(cites)
         for c in citations:
-            if not repo._exists("sources", c["source_id"]):
+            if not repo.exists(SOURCE_KIND.name, c["source_id"]):
                 raise click.ClickException(_("--cite: no source with id {id}").format(
                     id=c["source_id"]))
         change = repo.set_citations(kind.name, record_id, citations, expected_version=expected)
@@ -602,7 +611,7 @@ def import_(env: Env, file: Path, dry_run: bool):
 # --- commands contributed by other modules --------------------------------------------------------
 
 def _add_contributed(group: click.Group) -> None:
-    for module_name in ("tracker.cli.briefing", "tracker.cli.safety", "tracker.seed.synthetic"):
+    for module_name in ("tracker.cli.briefing", "tracker.cli.safety", "tracker.cli.generate"):
         try:
             module = importlib.import_module(module_name)
         except ImportError:

@@ -41,13 +41,15 @@ from tracker.model import (
     display_value,
     get_kind,
 )
-from tracker.store.repository import Change, Repository, TrackerError, _now
+from tracker.store.repository import Change, Repository, TrackerError
 
 FORMAT_VERSION = 1
 # Spreadsheet programs run a cell beginning with one of these as a formula (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Keys of an exported record that are not fields the user edits.
-DERIVED_KEYS = ("sources", "overdue")
+#: The key of a record's sources with their quotes, in JSON records and as a CSV column.
+SOURCES_KEY = "sources"
+DERIVED_KEYS = (SOURCES_KEY, "overdue")
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
 CSV_FIELD_LIMIT = 8 * 1024 * 1024  # characters: above the longest field (a source's text)
 
@@ -162,7 +164,7 @@ class _UidMap:
 
     def _load(self, kind: str) -> None:
         if kind not in self._by_id:
-            self._by_id[kind] = dict(self.repo.conn.execute(f"SELECT id, uid FROM [{kind}]"))
+            self._by_id[kind] = self.repo.uids(kind)
 
     def uid(self, kind: str, record_id: int | None) -> str | None:
         if record_id is None:
@@ -442,7 +444,7 @@ def _read_csv(name: str, raw: bytes) -> list[dict]:
             if column in ("overdue", "id"):  # derived, or this database's own number
                 continue
             cell = unneutralise(raw_cell)
-            if column == "sources":
+            if column == SOURCES_KEY:
                 record[column] = _csv_sources(name, number, cell)
             elif column in kind.field_names and kind.field(column).type == LINKS:
                 record[column] = [p.strip() for p in cell.replace(",", ";").split(";")
@@ -562,7 +564,7 @@ def import_data(repo: Repository, data: Any, *, label: str | None = None,
     file_uids: dict[str, dict[str, _Planned]] = {k: {} for k in KINDS}
     existing: dict[str, dict[str, int]] = {}
     for name in KINDS:
-        existing[name] = dict(repo.conn.execute(f"SELECT uid, id FROM [{name}]").fetchall())
+        existing[name] = {uid: rid for rid, uid in repo.uids(name).items()}
     for name in _kind_order():
         kind = KINDS[name]
         items = data.get(name) or []
@@ -608,7 +610,10 @@ def import_data(repo: Repository, data: Any, *, label: str | None = None,
     # 2. Resolve links (by uid: in the database or in the file; an integer is this database's
     #    id) and check every record as the repository would.
     source_titles: dict[str, list] = {}
-    for sid, title in repo.conn.execute("SELECT id, title FROM sources").fetchall():
+    every_source = sorted(
+        (r["id"], r["title"]) for trash in (False, True)
+         for r in repo.list(SOURCE_KIND.name, columns=["title"], sort="id", trash=trash))
+    for sid, title in every_source:
         source_titles.setdefault(" ".join(str(title).split()).casefold(), []).append(sid)
     for item in planned.get(SOURCE_KIND.name, []):
         title = item.values.get("title")
@@ -622,7 +627,7 @@ def import_data(repo: Repository, data: Any, *, label: str | None = None,
         if isinstance(ref, bool):
             return None, _("expected a record uid, got {value!r}").format(value=ref)
         if isinstance(ref, int):
-            if abs(ref) < 2**63 and repo._exists(target, ref):
+            if abs(ref) < 2**63 and repo.exists(target, ref):
                 return ref, None
             return None, _("no {kind} with id {id}").format(kind=target, id=ref)
         if isinstance(ref, str):
@@ -632,7 +637,7 @@ def import_data(repo: Repository, data: Any, *, label: str | None = None,
                 return (item.existing_id if item.existing_id is not None else item), None
             if ref in existing[target]:
                 return existing[target][ref], None
-            if ref.isdigit() and repo._exists(target, int(ref)):
+            if ref.isdigit() and repo.exists(target, int(ref)):
                 return int(ref), None
             short = ref if len(ref) <= 40 else ref[:39] + "…"
             return None, _("no {kind} with uid {uid} in the file or the database").format(
@@ -701,7 +706,7 @@ def import_data(repo: Repository, data: Any, *, label: str | None = None,
         return target.record_id if isinstance(target, _Planned) else target
 
     try:
-        with repo.transaction() as conn:
+        with repo.batch() as batch:
             for name in _kind_order():
                 kind = KINDS[name]
                 written: list[_Planned] = []
@@ -716,7 +721,7 @@ def import_data(repo: Repository, data: Any, *, label: str | None = None,
                         stamps = dict(item.stamps)
                         if item.deleted_at not in (..., None):
                             stamps["deleted_at"] = item.deleted_at
-                        item.record_id = repo._insert(conn, kind, record, uid=item.uid,
+                        item.record_id = batch.insert(kind, record, uid=item.uid,
                                                       stamps=stamps)
                         item.before = None
                         written.append(item)
@@ -733,7 +738,7 @@ def import_data(repo: Repository, data: Any, *, label: str | None = None,
                         continue
                     if bool(deleted) == bool(before["deleted_at"]):
                         deleted = before["deleted_at"]
-                    repo._write_state(conn, kind, item.existing_id, record, before,
+                    batch.write_state(kind, item.existing_id, record, before,
                                       deleted_at=deleted)
                     item.rewritten = True
                     written.append(item)
@@ -745,12 +750,9 @@ def import_data(repo: Repository, data: Any, *, label: str | None = None,
                     current = [{"source_id": c["source_id"], "quote": c["quote"]}
                                for c in repo.citations(name, item.record_id)]
                     if wanted != current:
-                        repo._set_citations(conn, kind, item.record_id, wanted)
+                        batch.set_citations(kind, item.record_id, wanted)
                         if item.before is not None and not item.rewritten:
-                            # a new version all the same
-                            conn.execute(f"UPDATE [{name}] SET version = version + 1, "
-                                         "updated_at = ?, updated_by = ? WHERE id = ?",
-                                         (_now(), repo.user, item.record_id))
+                            batch.touch(kind, item.record_id)  # a new version all the same
                 for item in written:
                     after = repo.get(name, item.record_id)
                     if item.before is not None and _same_state(kind, item.before, after):
@@ -758,8 +760,8 @@ def import_data(repo: Repository, data: Any, *, label: str | None = None,
                         continue
                     action_count = created if item.before is None else updated
                     action_count[name] = action_count.get(name, 0) + 1
-                    repo._audit(name, item.record_id, after["uid"], "import", label, item.before,
-                                after)
+                    batch.audit(name, item.record_id, after["uid"], "import", label,
+                                item.before, after)
                     touched.add(name)
             if dry_run:  # every check and write done; none of it kept
                 raise _DryRun(ImportResult(created, updated, unchanged, None))

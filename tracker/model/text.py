@@ -72,3 +72,32 @@ def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
                 spans.append((start, end))
                 break
     return spans
+
+
+def snippet(title: str, text: str, words: list[str]) -> str:
+    """A line of a record's own text around the first word found (not the folded index): its
+    other fields' ``text`` first; the ``title`` when only the title has it (a long title is cut
+    short where it is listed)."""
+    title = " ".join(str(title or "").split())
+
+    def around(line: str) -> str | None:
+        folded = fold(line)
+        for w in words:
+            pos = folded.find(w[:20])
+            if pos >= 0:
+                start = max(0, pos - 40)
+                if start and (space := line.find(" ", start, pos)) >= 0:
+                    start = space + 1  # from the beginning of a word
+                end = start + 140
+                if end < len(line) and (space := line.rfind(" ", pos, end)) > pos:
+                    end = space  # to the end of one
+                return (("…" if start else "") + line[start:end]
+                        + ("…" if end < len(line) else ""))
+        return None
+
+    found = around(text) if text else None
+    if found is None and len(title) > 60:
+        found = around(title)
+    if found is not None:
+        return found
+    return text[:140] + ("…" if len(text) > 140 else "")

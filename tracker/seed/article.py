@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 
 from tracker.i18n import _
-from tracker.model import get_kind, validate
+from tracker.model import SOURCE_KIND, get_kind, validate
 from tracker.paths import resource_path
 
 _NS = uuid.UUID("5d9b3f1e-8a57-4b8e-9d43-1f0b6a2c7e11")
@@ -184,7 +184,7 @@ def seed(repo, *, settings: bool = True) -> int:
 
     Returns the number of records created. One transaction: a crash leaves nothing half-seeded.
     """
-    from tracker.store.repository import _now  # noqa: PLC0415
+    from tracker.store.results import now
 
     text = article_text()
     flat = squash(text)
@@ -194,25 +194,23 @@ def seed(repo, *, settings: bool = True) -> int:
                 raise AssertionError(f"seed quote not in the article: {quote!r}")
     created = 0
     label = _("Seed from the article")
-    with repo.transaction() as conn:
+    with repo.batch() as b:
         if settings and not repo.setting("home_country"):
             for key, value in SETTINGS.items():
-                conn.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) "
-                             "DO UPDATE SET value = excluded.value", (key, value))
-        conn.execute("INSERT INTO settings(key, value) VALUES ('seeded_at', ?) "
-                     "ON CONFLICT(key) DO NOTHING", (_now(),))
+                b.put_setting(key, value)
+        b.put_setting("seeded_at", now(), keep=True)
         ids: dict[str, int] = {}
         src_uid = uid_for("source-article")
-        source = repo.get_by_uid("sources", src_uid)
+        source = repo.get_by_uid(SOURCE_KIND.name, src_uid)
         if source is None:
-            kind = get_kind("sources")
+            kind = SOURCE_KIND
             record = kind.defaults()
             record.update({"title": ARTICLE_TITLE, "text": text, "status": "unverified",
                            "classification": "public",
                            "notes": "The seed of this database. Publisher, date and address "
                                     "are not in the saved text."})
-            sid = repo._insert(conn, kind, record, uid=src_uid)
-            repo._audit("sources", sid, src_uid, "create", label, None, repo.get("sources", sid))
+            sid = b.insert(kind, record, uid=src_uid)
+            b.audit(kind.name, sid, src_uid, "create", label, None, repo.get(kind.name, sid))
             created += 1
         else:
             sid = source["id"]
@@ -232,9 +230,9 @@ def seed(repo, *, settings: bool = True) -> int:
             problems = validate(kind, record)
             if problems:
                 raise AssertionError(f"seed record {key} is invalid: {problems}")
-            rid = repo._insert(conn, kind, record, uid=uid)
-            repo._set_citations(conn, kind, rid, [{"source_id": sid, "quote": q} for q in quotes])
-            repo._audit(kind_name, rid, uid, "create", label, None, repo.get(kind_name, rid))
+            rid = b.insert(kind, record, uid=uid,
+                           citations=[{"source_id": sid, "quote": q} for q in quotes])
+            b.audit(kind_name, rid, uid, "create", label, None, repo.get(kind_name, rid))
             ids[key] = rid
             created += 1
     return created

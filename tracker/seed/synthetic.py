@@ -14,18 +14,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import random
-import sys
 from collections.abc import Callable
 from types import SimpleNamespace
-from typing import Any
 
-import click
-
-from tracker.cli.help import TranslatedCommand
 from tracker.i18n import _
 from tracker.model import CLASSIFICATIONS, KIND_ORDER, KINDS, get_kind
 from tracker.model.text import index_body
-from tracker.store.sqlite.search import search_rowid
 
 # The order records are made in: targets before the records that link to them.
 GENERATION_ORDER = ("people", "sources", "agreements", "meetings", "plants", "farms", "roadmap")
@@ -318,45 +312,36 @@ def generate(repo, per_kind: int, seed: int = 0, progress: Progress | None = Non
         done_steps += n
         report(stage)
 
-    conn = repo.conn
-    old_cache = conn.execute("PRAGMA cache_size").fetchone()[0]
-    conn.execute("PRAGMA cache_size = -262144")  # 256 MB while the indexes grow
-    try:
-        with repo.transaction() as conn:
-            ids: dict[str, range] = {}
-            bases = {}
-            for kind_name in GENERATION_ORDER:
-                first = (conn.execute(f"SELECT max(id) FROM [{kind_name}]").fetchone()[0] or 0) + 1
-                ids[kind_name] = range(first, first + wanted[kind_name])
-                bases[kind_name] = first
-            # uids must be unique across runs on one database: seed them with the first ids too.
-            uid_rng = random.Random(f"{seed}:{sorted(bases.items())}")
-            # Building an index once over the new rows is faster than growing it row by row, as
-            # long as the table was small; the same CREATE INDEX statements run again at the end.
-            rebuild = [sql for table in (*GENERATION_ORDER, "citations")
-                       if _row_count(conn, table) < wanted.get(table, total_steps)
-                       for sql in _drop_indexes(conn, table)]
+    with repo.batch() as batch:
+        ids: dict[str, range] = {}
+        bases = {}
+        for kind_name in GENERATION_ORDER:
+            first = batch.next_id(KINDS[kind_name])
+            ids[kind_name] = range(first, first + wanted[kind_name])
+            bases[kind_name] = first
+        # uids must be unique across runs on one database: seed them with the first ids too.
+        uid_rng = random.Random(f"{seed}:{sorted(bases.items())}")
+        # Building an index once over the new rows is faster than growing it row by row, as
+        # long as the table was small (the engine decides; SQLite rebuilds them at the end).
+        growth = {**wanted, "citations": total_steps}
+        with batch.growing(growth):
             for kind_name in GENERATION_ORDER:
                 kind = KINDS[kind_name]
                 cols = _columns(kind_name, rng, wanted[kind_name], dates, ids)
-                made = _write_kind(conn, kind, cols, ids[kind_name], rng, uid_rng, dates,
+                made = _write_kind(batch, kind, cols, ids[kind_name], rng, uid_rng, dates,
                                    lambda n, k=kind_name: advance(k, n))
                 counts[kind_name] = made
 
             # links between records
-            counts["meetings_participants"] = _write_participants(conn, rng, ids)
+            counts["meetings_participants"] = _write_participants(batch, rng, ids)
             report("participants")
-            counts["citations"] = _write_citations(conn, rng, ids)
+            counts["citations"] = _write_citations(batch, rng, ids)
             report("links")
-            for sql in rebuild:
-                conn.execute(sql)
-            report("indexes")
-            repo._audit("generate", None, None, "generate",
-                        _("Generate {n} synthetic records").format(n=total_steps),
-                        None, {"per_kind": per_kind, "sizes": wanted, "seed": seed,
-                               "counts": counts})
-    finally:
-        conn.execute(f"PRAGMA cache_size = {old_cache}")
+        report("indexes")
+        batch.audit("generate", None, None, "generate",
+                    _("Generate {n} synthetic records").format(n=total_steps),
+                    None, {"per_kind": per_kind, "sizes": wanted, "seed": seed,
+                           "counts": counts})
     report("done")
     return counts
 
@@ -367,20 +352,7 @@ def _uuid4(rng: random.Random) -> str:
     return f"{x[:8]}-{x[8:12]}-4{x[13:16]}-{'89ab'[int(x[16], 16) & 3]}{x[17:20]}-{x[20:]}"
 
 
-def _row_count(conn, table: str) -> int:
-    return conn.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]
-
-
-def _drop_indexes(conn, table: str) -> list[str]:
-    """Drop the table's explicit indexes; returns the statements that create them again."""
-    found = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
-                         "tbl_name = ? AND sql IS NOT NULL ORDER BY name", (table,)).fetchall()
-    for name, _sql in found:
-        conn.execute(f"DROP INDEX [{name}]")
-    return [sql for _name, sql in found]
-
-
-def _write_kind(conn, kind, cols: dict[str, list], id_range: range, rng: random.Random,
+def _write_kind(batch, kind, cols: dict[str, list], id_range: range, rng: random.Random,
                 uid_rng: random.Random, dates: _Dates, advance) -> int:
     n = len(id_range)
     stamps_days = dates.days(rng, n)
@@ -392,8 +364,6 @@ def _write_kind(conn, kind, cols: dict[str, list], id_range: range, rng: random.
     field_names = [f.name for f in kind.stored_fields]
     all_cols = ["id", "uid", *field_names, "created_at", "updated_at", "created_by",
                 "updated_by", "version", "deleted_at"]
-    sql = (f"INSERT INTO [{kind.name}] ({', '.join(f'[{c}]' for c in all_cols)}) VALUES "
-           f"({', '.join('?' for _c in all_cols)})")
     search_fields = [f.name for f in kind.searchable_fields]
     indexed = SimpleNamespace(searchable_fields=kind.searchable_fields)  # computed once
     values = [cols[name] for name in field_names]
@@ -414,16 +384,13 @@ def _write_kind(conn, kind, cols: dict[str, list], id_range: range, rng: random.
             ))
             record = {name: col[i] for name, col in zip(search_fields, search_values,
                                                          strict=True)}
-            index_rows.append((search_rowid(kind.name, rid), kind.name, rid,
-                               index_body(indexed, record)))
-        conn.executemany(sql, rows)
-        conn.executemany("INSERT INTO search(rowid, kind, record_id, body) VALUES (?, ?, ?, ?)",
-                         index_rows)
+            index_rows.append((rid, index_body(indexed, record)))
+        batch.insert_rows(kind, all_cols, rows, index_rows)
         advance(stop - start)
     return n
 
 
-def _write_participants(conn, rng: random.Random, ids: dict[str, range]) -> int:
+def _write_participants(batch, rng: random.Random, ids: dict[str, range]) -> int:
     people = ids["people"]
     rows = []
     sizes = rng.choices((1, 2, 2, 3, 4), k=len(ids["meetings"]))
@@ -431,12 +398,12 @@ def _write_participants(conn, rng: random.Random, ids: dict[str, range]) -> int:
         for pid in set(rng.choices(people, k=size)):
             rows.append((mid, pid))
     rows.sort()
-    conn.executemany("INSERT INTO meetings_participants (meetings_id, people_id) VALUES (?, ?)",
-                     rows)
+    meetings = KINDS["meetings"]
+    batch.link_rows(meetings, meetings.occasion.participants, rows)
     return len(rows)
 
 
-def _write_citations(conn, rng: random.Random, ids: dict[str, range]) -> int:
+def _write_citations(batch, rng: random.Random, ids: dict[str, range]) -> int:
     sources = ids["sources"]
     quotes = (_RU["sentence"] + _EN["sentence"])
     rows = []
@@ -449,58 +416,5 @@ def _write_citations(conn, rng: random.Random, ids: dict[str, range]) -> int:
             for pos in range(many):
                 rows.append((kind_name, rid, rng.choice(sources), rng.choice(quotes), pos))
     rows.sort(key=lambda r: r[2])  # in source order: the foreign-key lookups walk the pages once
-    conn.executemany("INSERT INTO citations (kind, record_id, source_id, quote, position) "
-                     "VALUES (?, ?, ?, ?, ?)", rows)
+    batch.citation_rows(rows)
     return len(rows)
-
-
-# --- CLI ------------------------------------------------------------------------------------------
-
-def _repository(ctx: click.Context):
-    """The repository the CLI group opened (``ctx.obj.repo()``), else the default database."""
-    obj: Any = ctx.obj
-    if obj is not None and callable(getattr(obj, "repo", None)):
-        return obj.repo(), False
-    from tracker.store.repository import open_repository
-
-    return open_repository(), True
-
-
-@click.command("generate", cls=TranslatedCommand)
-@click.option("--per-kind", type=click.IntRange(min=1), required=True,
-              help="How many records of each kind to add.")
-@click.option("--seed", type=int, default=0, show_default=True,
-              help="The same seed on the same database gives the same records.")
-@click.pass_context
-def generate_command(ctx: click.Context, per_kind: int, seed: int) -> None:
-    """Add synthetic records of every kind, linked to each other, for benchmarks and
-    demonstrations: Russian and English text, dates over many years, every status, some
-    overdue items. One transaction and one history entry; --seed makes it repeatable.
-
-    \b
-    Example:
-      bilateral-tracker-cli --db /tmp/bench.db generate --per-kind 1000 --seed 7
-    """
-    import time
-
-    t0 = time.perf_counter()
-    repo, own = _repository(ctx)
-    try:
-        with click.progressbar(length=per_kind * len(GENERATION_ORDER), label=_("Generating"),
-                               file=sys.stderr) as bar:
-            last = [0]
-
-            def progress(_stage: str, done: int, _total: int) -> None:
-                bar.update(done - last[0])
-                last[0] = done
-
-            counts = generate(repo, per_kind, seed=seed, progress=progress)
-    finally:
-        if own:
-            repo.close()
-    click.echo(_("Added {n} records in {seconds:.1f} s to {path}").format(
-        n=sum(counts[k] for k in GENERATION_ORDER), seconds=time.perf_counter() - t0,
-        path=repo.path))
-
-
-commands = [generate_command]

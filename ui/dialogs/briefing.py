@@ -53,6 +53,7 @@ from PySide6.QtWidgets import (
 from tracker.briefing import build as core
 from tracker.i18n import LANGUAGES, _, current_language
 from tracker.model import CLASSIFICATIONS, KINDS
+from tracker.session import open_session
 from tracker.store.repository import Repository, TrackerError
 from ui import messages
 
@@ -90,7 +91,7 @@ class BriefingWorker(QThread):
 
     def run(self) -> None:
         try:
-            repo = Repository(self.db_path, read_only=True)
+            repo = open_session(self.db_path, read_only=True)
         except Exception as exc:  # noqa: BLE001 - shown to the user, never raised in a thread
             self.failed.emit(" ".join(str(exc).split()) or type(exc).__name__)
             return

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import sqlite3
 
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from tracker.i18n import _, format_date
 from tracker.model import KINDS, OVERDUE
 from tracker.model.figures import DEADLINES_KIND, KEY_FIGURES, MEETINGS_KIND
+from tracker.store.errors import DatabaseClosed
 from ui.widgets.table_models import OVERDUE_COLOR, _utc_to_local, kind_label, record_caption
 
 STATUS_COLORS = {
@@ -284,7 +284,7 @@ class DashboardPage(QWidget):
             return
         try:
             self.refresh()
-        except sqlite3.ProgrammingError:  # the database was closed before the timer fired
+        except DatabaseClosed:  # the database was closed before the timer fired
             pass
 
     def refresh(self) -> None:

@@ -159,8 +159,9 @@ def _open_backup(path: Path) -> sqlite3.Connection:
 def create_backup(source, *, now: _dt.datetime | None = None, prune: bool = True) -> Path:
     """Back up ``source`` (a :class:`~tracker.store.repository.Repository` or a database path) into
     its ``backups/`` folder; returns the new file. Raises :class:`BackupError`."""
-    conn = getattr(source, "conn", None)
-    db_path = Path(source.path if conn is not None else source).expanduser()
+    backend = getattr(source, "backend", source)  # a repository, an engine session or a path
+    conn = getattr(backend, "conn", None)
+    db_path = Path(backend.path if conn is not None else source).expanduser()
     own = conn is None
     if own:
         if not db_path.is_file():

@@ -23,6 +23,7 @@ import stat
 from pathlib import Path
 
 from tracker.i18n import _
+from tracker.store.errors import DamagedDatabase, DatabaseError, NotADatabase
 
 BUSY_TIMEOUT_MS = 15_000
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -34,27 +35,6 @@ NETWORK_FILESYSTEMS = frozenset({
     "lustre", "gpfs", "davfs", "fuse.sshfs", "sshfs", "fuse.glusterfs", "fuse.rclone",
     "fuse.s3fs", "fuse.gvfsd-fuse", "fuse.davfs2", "fuse.smbnetfs", "fuse.cephfs",
 })
-
-
-class DatabaseError(Exception):
-    """A database file that cannot be used; the message says why and what to do."""
-
-
-class NotADatabase(DatabaseError):
-    pass
-
-
-class DamagedDatabase(NotADatabase):
-    """An SQLite file whose integrity check failed; it was not opened and not changed."""
-
-    def __init__(self, path: Path, detail: str, cause: BaseException | None = None):
-        detail = " ".join(str(detail).replace("*", " ").split())
-        detail = detail if len(detail) <= 200 else detail[:199] + "…"
-        self.path, self.detail, self.cause = path, detail, cause
-        super().__init__(_(
-            "{path} is damaged and was not opened ({detail}). The file has not been changed. "
-            "Restore the newest good backup (File > Backups..., or the command 'restore')."
-        ).format(path=path, detail=detail))
 
 
 # --- permissions and media ------------------------------------------------------------------------

@@ -1,0 +1,35 @@
+"""Opening a database: pick the engine for the target, create and migrate it, and seed a new one
+from the article. The CLI and the GUI open their sessions here; the repository knows nothing of
+the seed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tracker.store.repository import Repository
+
+
+def default_target() -> Path:
+    """``TRACKER_DB`` if set, else ``tracker.db`` in the user data folder."""
+    from tracker.paths import default_db_path
+
+    return default_db_path()
+
+
+def open_session(target: str | os.PathLike | None = None, *, seed: bool = False,
+                 create: bool = True, read_only: bool = False, user: str | None = None,
+                 background_check: bool = False) -> Repository:
+    """A repository on ``target`` (default: :func:`default_target`). ``seed``: a database this
+    call creates is filled from the article (one transaction)."""
+    repo = Repository(target if target is not None else default_target(), create=create,
+                      read_only=read_only, user=user, background_check=background_check)
+    if seed and repo.is_new and not repo.read_only:
+        from tracker.seed.article import seed as seed_from_article
+
+        try:
+            seed_from_article(repo)
+        except BaseException:
+            repo.close()
+            raise
+    return repo

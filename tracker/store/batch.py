@@ -1,0 +1,135 @@
+"""Writes inside one transaction: the repository's own writes and the bulk writers (import, the
+seed, generated data) go through a :class:`Batch`, never through an engine's connection.
+
+A batch stamps what it writes (who, when, version), keeps the search index and link tables in
+step with each record, and writes audit entries; it does not validate (the repository does,
+before it opens the batch) nor push undo steps.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from tracker.i18n import _
+from tracker.model import SOURCE_KIND, Kind
+from tracker.model.text import index_body
+from tracker.store.errors import ConflictError, ValidationError
+from tracker.store.results import new_uid, now
+
+
+class Batch:
+    """One open write transaction of a repository."""
+
+    def __init__(self, repo, writer):
+        self.repo = repo
+        self.writer = writer
+
+    @property
+    def user(self) -> str:
+        return self.repo.user
+
+    # -- records ------------------------------------------------------------------------------
+
+    def insert(self, kind: Kind, record: dict, *, uid: str | None = None,
+               stamps: dict | None = None, citations: list[dict] | None = None) -> int:
+        """A new record from a normalised, valid ``record``; ``stamps`` may carry an imported
+        record's ``created_at``/``created_by``/``deleted_at``. Returns its id."""
+        at = now()
+        row = {f.name: record.get(f.name) for f in kind.stored_fields}
+        row.update({
+            "uid": uid or new_uid(),
+            "created_at": at, "updated_at": at,
+            "created_by": self.user, "updated_by": self.user,
+            "version": 1, "deleted_at": None,
+        })
+        if stamps:
+            row.update({k: v for k, v in stamps.items() if v is not None})
+        rid = self.writer.insert(kind, row)
+        self._write_links(kind, rid, record)
+        self.writer.index(kind, rid, index_body(kind, record), new=True)
+        if citations:
+            self.set_citations(kind, rid, citations)
+        return rid
+
+    def _write_links(self, kind: Kind, rid: int, record: dict) -> None:
+        for f in kind.link_lists:
+            if f.name in record:
+                self.writer.set_links(kind, f.name, rid, record[f.name] or [])
+
+    def set_citations(self, kind: Kind, rid: int, citations: list[dict]) -> None:
+        """Replace the sources behind a record (``[{source_id, quote}]``)."""
+        rows = []
+        for c in citations:
+            sid = c.get("source_id")
+            if sid is None or not self.repo.backend.exists(SOURCE_KIND, sid):
+                raise ValidationError(kind.name, f"#{rid}", {
+                    "citations": _("no source with id {id}").format(id=sid)})
+            rows.append((sid, str(c.get("quote") or "")))
+        self.writer.set_citations(kind, rid, rows)
+
+    def write_state(self, kind: Kind, rid: int, state: dict, before: dict, *,
+                    deleted_at: Any = ...) -> dict:
+        """Write stored fields, link lists and citations from ``state`` over ``before`` (the
+        record as read in this transaction); bump the version. Returns the record after."""
+        sets = {f.name: state.get(f.name) for f in kind.stored_fields}
+        sets["updated_at"] = now()
+        sets["updated_by"] = self.user
+        if deleted_at is not ...:
+            sets["deleted_at"] = deleted_at
+        if not self.writer.update(kind, rid, sets, before["version"]):
+            raise ConflictError(kind.name, rid, before["version"], self.repo.get(kind.name, rid))
+        self._write_links(kind, rid, state)
+        if "citations" in state and state["citations"] != before.get("citations"):
+            self.set_citations(kind, rid, state["citations"] or [])
+        self.writer.index(kind, rid, index_body(kind, state))
+        return self.repo.get(kind.name, rid)
+
+    def touch(self, kind: Kind, rid: int) -> None:
+        """A new version of a record whose fields did not change (its sources did)."""
+        self.writer.touch(kind, rid, now(), self.user)
+
+    def audit(self, kind: str, record_id: int | None, uid: str | None, action: str, label: str,
+              before: Any, after: Any) -> None:
+        self.writer.audit({
+            "at": now(), "user": self.user, "kind": kind, "record_id": record_id,
+            "record_uid": uid, "action": action, "label": label,
+            "before": None if before is None else json.dumps(before, ensure_ascii=False,
+                                                             sort_keys=True),
+            "after": None if after is None else json.dumps(after, ensure_ascii=False,
+                                                           sort_keys=True)})
+
+    # -- settings -----------------------------------------------------------------------------
+
+    def put_setting(self, key: str, value: str, *, keep: bool = False) -> None:
+        """Set a setting (``keep``: only when it is not set yet)."""
+        self.writer.put_setting(key, value, keep=keep)
+
+    def settings(self) -> dict[str, str | None]:
+        return self.writer.settings()
+
+    # -- bulk (generated data) ----------------------------------------------------------------
+
+    def next_id(self, kind: Kind) -> int:
+        return self.writer.next_id(kind)
+
+    def insert_rows(self, kind: Kind, columns: list[str], rows: list[tuple],
+                    bodies: list[tuple[int, str]]) -> None:
+        """Rows carrying their ids and system fields, with their search texts (id, text)."""
+        self.writer.insert_many(kind, columns, rows, bodies)
+
+    def link_rows(self, kind: Kind, field: str, pairs: list[tuple[int, int]]) -> None:
+        self.writer.link_many(kind, field, pairs)
+
+    def citation_rows(self, rows: list[tuple[str, int, int, str, int]]) -> None:
+        """(kind, record id, source id, quote, position) rows."""
+        self.writer.cite_many(rows)
+
+    @contextmanager
+    def growing(self, wanted: dict[str, int]) -> Iterator[None]:
+        """Around a bulk insert of ``wanted`` new rows per table (the engine may rebuild its
+        indexes once at the end instead of growing them row by row)."""
+        with self.writer.growing(wanted):
+            yield
