@@ -358,6 +358,11 @@ def read_file(path: str | os.PathLike) -> dict[str, list]:
     path = Path(path)
     if not path.exists():
         raise FileProblem(_("{path}: no such file").format(path=path))
+    from .paths import is_open_database
+
+    if is_open_database(path):  # reading it here would drop SQLite's locks on it
+        raise FileProblem(_("{path} is the database itself; give another file name").format(
+            path=path))
     if path.is_dir():
         files = {p.stem: p for p in sorted(path.glob("*.csv"))}
         if not files:
