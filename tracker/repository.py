@@ -72,8 +72,9 @@ class ConflictError(TrackerError):
 
 
 class ReadOnlyError(TrackerError):
-    def __init__(self, path):
-        super().__init__(_("{path} is open read-only; changes cannot be saved").format(path=path))
+    def __init__(self, path, reason: str | None = None):
+        message = _("{path} is open read-only; changes cannot be saved").format(path=path)
+        super().__init__(f"{message}: {reason}" if reason else message)
 
 
 class StorageError(TrackerError):
@@ -168,6 +169,13 @@ class Repository:
             self.path)
         self.conn, self.read_only = _db.connect(self.path, create=create, read_only=read_only,
                                                 warnings=self.warnings, defer_check=deferred)
+        # Why the file cannot be changed (newer version, full disk, permissions), if it opened
+        # read-only by itself; a read-only session the caller asked for has no reason to give.
+        self.read_only_reason: str | None = (
+            self.warnings[0] if self.read_only and not read_only and self.warnings else None)
+        # The file the connection has open: a write is acknowledged only while the path still
+        # names it (a deleted or moved folder leaves the connection writing an unlinked file).
+        self._identity = _db.file_identity(self.path)
         if deferred and not self.read_only:
             try:
                 check_now = _db.needs_migration(self.conn)  # a migration writes: check first
@@ -194,7 +202,8 @@ class Repository:
 
                 _seed(self)
         elif is_new:
-            raise ReadOnlyError(self.path)
+            self.conn.close()
+            raise ReadOnlyError(self.path, self.read_only_reason)
 
     # -- plumbing -----------------------------------------------------------------------------
 
@@ -265,13 +274,14 @@ class Repository:
                 raise StorageError(_("the change was not saved: {error}").format(
                     error=self.damage))
         if self.read_only:
-            raise ReadOnlyError(self.path)
+            raise ReadOnlyError(self.path, self.read_only_reason)
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise StorageError(_("cannot start a write: {error}").format(error=exc)) from None
         try:
             yield self.conn
+            self._still_there()
             self.conn.execute("COMMIT")
         except BaseException as exc:
             if self.conn.in_transaction:
@@ -281,6 +291,25 @@ class Repository:
                     error=exc)) from None
             raise
         self.changed = True
+
+    def _still_there(self) -> None:
+        """Raise :class:`StorageError` unless the path still names the file this session has
+        open (``os.stat``, no descriptor): after its folder was deleted, or the file moved or
+        replaced, a write would go into a file nobody will ever open again."""
+        now = _db.file_identity(self.path)
+        if now is None or now != self._identity:
+            raise StorageError(self.gone_message())
+
+    def gone_message(self) -> str:
+        return _(
+            "the change was not saved: {path} is no longer there (the file or its folder was "
+            "deleted, moved or replaced while it was open), so nothing can be saved into it. "
+            "Put it back, or copy your text and open the file where it is now."
+        ).format(path=self.path)
+
+    def file_gone(self) -> bool:
+        """True when the path no longer names the file this session has open."""
+        return _db.file_identity(self.path) != self._identity
 
     def data_version(self) -> int:
         """Changes when another connection commits (cheap; poll it to notice outside writes)."""
