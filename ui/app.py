@@ -170,17 +170,29 @@ def window_icon():
     return None if icon.isNull() else icon
 
 
+class OpenError(str):
+    """Why the file did not open (the message), and whether a backup could be the way back."""
+
+    damaged = False
+
+
 def open_repository(path: Path):
-    """Open (creating and seeding on first run); returns (repo, None) or (None, message)."""
-    from tracker.store.errors import DatabaseError
-    from tracker.store.repository import TrackerError
+    """Open (creating and seeding on first run); returns (repo, None) or (None, OpenError)."""
+    from tracker.errors import TrackerError
+    from tracker.store.errors import DatabaseError, DiskFull, ForeignDatabase, NotARegularFile
 
     try:
         return open_session(path, seed=True, background_check=True), None
     except (DatabaseError, TrackerError, OSError) as exc:
-        return None, str(exc)
+        error = OpenError(str(exc))
+        # Another program's file, a full disk, a FIFO: a backup of ours is no answer to those.
+        error.damaged = isinstance(exc, DatabaseError) and not isinstance(
+            exc, (ForeignDatabase, DiskFull, NotARegularFile))
+        return None, error
     except Exception as exc:  # noqa: BLE001 - any error opening it: shown, never a traceback
-        return None, f"{type(exc).__name__}: {exc}"
+        error = OpenError(f"{type(exc).__name__}: {exc}")
+        error.damaged = True
+        return None, error
 
 
 def offer_backup(path: Path, message: str) -> bool:
@@ -220,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
 
     path = Path(args.db).expanduser() if args.db else default_db_path()
     repo, error = open_repository(path)
-    if repo is None and path.exists() and offer_backup(path, error):
+    if repo is None and error.damaged and path.exists() and offer_backup(path, error):
         repo, error = open_repository(path)  # the newest good backup was restored
     if repo is None:
         show_open_error(path, error)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QThread, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
 from tracker.i18n import _, ngettext
 from tracker.session import open_session
@@ -187,8 +187,8 @@ def ask_export(window) -> _Worker | None:
     json_filter = _("JSON file (*.json)")
     csv_filter = _("CSV files in a zip (*.zip)")
     start = str(Path(window.repo.path).with_name(Path(window.repo.path).stem + "-export.json"))
-    path, chosen = QFileDialog.getSaveFileName(window, _("Export every record"), start,
-                                               f"{json_filter};;{csv_filter}")
+    path, chosen = messages.get_save_file_name(window, _("Export every record"), start,
+                                                f"{json_filter};;{csv_filter}")
     if not path:
         return None
     out, fmt = export_path(path, chosen, csv_filter)
@@ -227,8 +227,8 @@ def ask_export_list(window) -> _Worker | None:
     kind = get_kind(model.kind.name)
     start = Path(window.repo.path).parent / (
         f"{_(kind.plural)} {_dt.date.today().isoformat()}.csv")
-    path, _chosen = QFileDialog.getSaveFileName(window, _("Export this list"), str(start),
-                                                _("CSV file (*.csv)"))
+    path, _chosen = messages.get_save_file_name(window, _("Export this list"), str(start),
+                                                 _("CSV file (*.csv)"))
     if not path:
         return None
     out = Path(path)
@@ -300,7 +300,7 @@ def import_from(window, path: Path) -> _Worker:
 
 
 def ask_import(window) -> _Worker | None:
-    path, _chosen = QFileDialog.getOpenFileName(
+    path, _chosen = messages.get_open_file_name(
         window, _("Import records"), str(Path(window.repo.path).parent),
         _("Exports (*.json *.zip);;All files (*)"))
     if not path:

@@ -11,7 +11,6 @@ from PySide6 import QtCore
 from PySide6.QtCore import QEvent, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -648,8 +647,12 @@ class MainWindow(QMainWindow):
         ro = self.repo.read_only
         self.banner.setVisible(ro)
         damage = getattr(self.repo, "damage", None)
+        reason = getattr(self.repo, "read_only_reason", None)
         if ro and damage:
             self.banner.setText(damage)
+        elif ro and reason:  # a newer version's file, a full disk: say which
+            self.banner.setText(_("{reason} You can read and search; editing is disabled.")
+                                .format(reason=reason))
         elif ro:
             self.banner.setText(_("{path} is open read-only (the file or its folder cannot be "
                                   "written). You can read and search; editing is disabled.")
@@ -845,7 +848,7 @@ class MainWindow(QMainWindow):
     # -- databases ----------------------------------------------------------------------------
 
     def new_database(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(
+        path, _filter = messages.get_save_file_name(
             self, _("New database"), str(self.repo.path.parent / "tracker-new.db"),
             _("Tracker databases (*.db);;All files (*)"))
         if path:
@@ -856,7 +859,7 @@ class MainWindow(QMainWindow):
             self.open_database(path, seed=False)
 
     def open_database_dialog(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
+        path, _filter = messages.get_open_file_name(
             self, _("Open database"), str(self.repo.path.parent),
             _("Tracker databases (*.db);;All files (*)"))
         if path:

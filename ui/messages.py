@@ -51,3 +51,68 @@ def warning(parent, title: str, text: str, buttons=_Button.Ok,
 def critical(parent, title: str, text: str, buttons=_Button.Ok,
              default=_Button.NoButton) -> QMessageBox.StandardButton:
     return _box(QMessageBox.Icon.Critical, parent, title, text, buttons, default)
+
+
+# --- file dialogs ---------------------------------------------------------------------------------
+#
+# The database's own folder is where these dialogs open. Qt's file dialog (and a desktop's dialog
+# running inside this process) reads the first bytes of every file it lists to guess its type and
+# icon; opening and closing the open database file that way drops every lock SQLite holds on it
+# (POSIX locks belong to the process, see tracker.db), and another program then deletes the -wal
+# this window is still writing. So these dialogs are Qt's own, with icons and types taken from the
+# names alone. They take the static functions' arguments and return the same (path, filter).
+
+_provider = None
+
+
+def _icon_provider():
+    """A QFileIconProvider that never opens a file (made once, on the first dialog)."""
+    global _provider
+    if _provider is None:
+        from PySide6.QtCore import QFileInfo
+        from PySide6.QtWidgets import QFileIconProvider
+
+        from tracker.i18n import _
+
+        class NamesOnly(QFileIconProvider):
+            def icon(self, what):
+                if isinstance(what, QFileInfo):
+                    what = (QFileIconProvider.IconType.Folder if what.isDir()
+                            else QFileIconProvider.IconType.File)
+                return super().icon(what)
+
+            def type(self, info):
+                if info.isDir():
+                    return _("Folder")
+                suffix = info.suffix()
+                return _("{ext} file").format(ext=suffix.upper()) if suffix else _("File")
+
+        _provider = NamesOnly()
+    return _provider
+
+
+def file_dialog(parent, caption: str, directory: str, filters: str, *, save: bool
+                ) -> tuple[str, str]:
+    from PySide6.QtWidgets import QDialog, QFileDialog
+
+    dialog = QFileDialog(parent, caption, directory, filters)
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    dialog.setIconProvider(_icon_provider())
+    if save:
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    else:
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return "", ""
+    files = dialog.selectedFiles()
+    return (files[0] if files else ""), dialog.selectedNameFilter()
+
+
+def get_save_file_name(parent=None, caption: str = "", directory: str = "",
+                       filters: str = "") -> tuple[str, str]:
+    return file_dialog(parent, caption, directory, filters, save=True)
+
+
+def get_open_file_name(parent=None, caption: str = "", directory: str = "",
+                       filters: str = "") -> tuple[str, str]:
+    return file_dialog(parent, caption, directory, filters, save=False)

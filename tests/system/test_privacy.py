@@ -4,7 +4,6 @@ their owner only (0600), the folders we create 0700 -- even under the usual umas
 from __future__ import annotations
 
 import os
-import sqlite3
 import stat
 from pathlib import Path
 
@@ -43,9 +42,8 @@ def test_a_new_database_and_its_companions_are_private(tmp_path):
 
 def test_an_existing_world_readable_database_is_made_private_on_open(tmp_path):
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path)  # as an older version (or another tool) left it: 0644
-    conn.execute("CREATE TABLE t(x)")
-    conn.close()
+    Repository(path, user="tester").close()
+    os.chmod(path, 0o644)  # as an older version (or a copy with umask 022) left it
     assert mode(path) == 0o644
     with Repository(path, user="tester") as repo:
         repo.create("roadmap", {"title": "x"})

@@ -58,6 +58,18 @@ def dialogs(monkeypatch):
         monkeypatch.setattr(messages, kind, recorder.make(kind))  # what the GUI calls
     monkeypatch.setattr(QMessageBox, "about", staticmethod(
         lambda parent, title, text: recorder.calls.append(("about", title, text))))
+    # The GUI's file dialogs (ui.messages) go to QFileDialog's static functions here, which the
+    # tests answer (monkeypatch.setattr(QFileDialog, "getSaveFileName", ...)).
+    from PySide6.QtWidgets import QFileDialog
+
+    def save_file_name(*args):  # looked up when called: a test may have answered it since
+        return QFileDialog.getSaveFileName(*args)
+
+    def open_file_name(*args):
+        return QFileDialog.getOpenFileName(*args)
+
+    monkeypatch.setattr(messages, "get_save_file_name", save_file_name)
+    monkeypatch.setattr(messages, "get_open_file_name", open_file_name)
     return recorder
 
 

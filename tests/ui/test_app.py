@@ -92,6 +92,38 @@ def test_a_file_that_is_not_a_database_gets_a_message_and_is_untouched(
     assert path.read_bytes() == content
 
 
+def test_another_programs_database_is_refused_untouched_and_no_backup_offered(
+        no_event_loop, tmp_path, dialogs):
+    """A browser's places.sqlite given as --db: a message naming it, not one byte changed, and
+    no "restore the newest good backup" (a backup of ours is no answer to another's file)."""
+    import sqlite3
+
+    from tracker.store.sqlite import backup
+
+    with open_session(tmp_path / "places.sqlite", seed=True) as ours:  # backups of that name
+        backup.create_backup(ours)
+    for name in os.listdir(tmp_path):
+        if name.startswith("places.sqlite"):
+            os.unlink(tmp_path / name)
+    path = tmp_path / "places.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)")
+    conn.execute("INSERT INTO moz_places(url) VALUES ('https://example.org')")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes(), path.stat().st_mode
+    dialogs.answers.append(None)
+    assert app_module.main(["--db", str(path)]) == 2
+    assert not no_event_loop
+    assert [kind for kind, _title, _text in dialogs.calls] == ["critical"]
+    text = dialogs.calls[0][2]
+    assert str(path) in text and "another program" in text
+    assert (path.read_bytes(), path.stat().st_mode) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("places")) == [
+        "places.sqlite"]  # no -wal, -shm or -journal left beside it
+
+
 def test_language_option_switches_the_interface(no_event_loop, tmp_path):
     from tracker import i18n
 
@@ -350,3 +382,118 @@ def test_help_speaks_the_chosen_or_saved_language(tmp_path):
     conf.write_text("[General]\nlanguage=ru\n", encoding="utf-8")  # saved in Preferences
     assert help_text().startswith("Использование:")
     assert help_text("--language=en").startswith("usage:")
+
+
+GUI_WITH_CLI_BESIDE = r"""
+import sys, threading
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+import ui.app as a
+from ui.main_window import MainWindow
+
+signals = Path(sys.argv[-1])
+sys.argv = sys.argv[:-1]
+orig = a.make_application
+state = {"step": "settle", "ticks": 0}
+
+def say(word):
+    print(word, flush=True)
+
+def make(argv):
+    app = orig(argv)
+    def tick():
+        state["ticks"] += 1
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        if state["ticks"] > 600:  # a minute: the test failed to answer
+            app.exit(3); return
+        if not windows:
+            QTimer.singleShot(100, tick); return
+        w = windows[0]
+        if state["step"] == "settle":  # the daily backup and the integrity check have run
+            busy = any(t.name == "auto-backup" and t.is_alive() for t in threading.enumerate())
+            backups = list((w.repo.path.parent / "backups").glob("*.db"))
+            if busy or not backups or w.repo.check_pending():
+                QTimer.singleShot(100, tick); return
+            state["step"] = "wait-save"; say("SETTLED")
+        elif state["step"] == "wait-save" and (signals / "gui-save").exists():
+            for i in range(1, 4):  # the window's own saves, on its own connection
+                w.repo.create("roadmap", {"title": f"GUI save {i}"})
+            state["step"] = "wait-quit"; say("GUI-SAVED")
+        elif state["step"] == "wait-quit" and (signals / "quit").exists():
+            app.quit(); return
+        QTimer.singleShot(50, tick)
+    QTimer.singleShot(100, tick)
+    return app
+
+a.make_application = make
+sys.exit(a.main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.slow  # ~6 s: the app and six CLI runs, each a process of its own
+def test_saves_from_the_cli_beside_the_running_app_are_all_kept(tmp_path):
+    """The real app in one process (its daily backup and integrity check running), the CLI in
+    others: every save the CLI acknowledged and every save the window made is in the file after
+    the window quits. The app's background work used to drop SQLite's locks on the file (it
+    opened it with ``open()`` to read the header); the CLI then deleted the -wal the window was
+    still writing, and the window's exit checkpointed stale pages over the CLI's saves."""
+    import select
+
+    from clirun import run_cli
+
+    db = tmp_path / "desk" / "tracker.db"
+    db.parent.mkdir()
+    with Repository(db, user="setup") as repo:
+        item = repo.create("roadmap", {"title": "Edited from the CLI"}).record_id
+    signals = tmp_path / "signals"
+    signals.mkdir()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path),
+               XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_DATA_HOME=str(tmp_path / "data"))
+    gui = subprocess.Popen([sys.executable, "-c", GUI_WITH_CLI_BESIDE, "--db", str(db),
+                            str(signals)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, env=env)
+
+    def wait_for(word: str) -> None:
+        line = ""
+        while word not in line:
+            ready, _w, _x = select.select([gui.stdout], [], [], 60)
+            assert ready, f"the app never said {word}"
+            line = gui.stdout.readline()
+            assert line, f"the app ended before {word}: {gui.communicate()[1]}"
+
+    acknowledged = []
+    try:
+        wait_for("SETTLED")
+        cli_env = {"TRACKER_DB": str(db)}
+        edit = run_cli("edit", "roadmap", str(item), "notes=CLI edit", env=cli_env)
+        assert edit.returncode == 0 and "version 2" in edit.stdout, edit.stderr
+        acknowledged.append(("notes", "CLI edit"))
+        for i in (1, 2):
+            add = run_cli("add", "roadmap", f"title=CLI save {i}", env=cli_env)
+            assert add.returncode == 0, add.stderr
+            acknowledged.append(("title", f"CLI save {i}"))
+            shown = run_cli("show", "roadmap", str(item), env=cli_env)  # open, read, close
+            assert shown.returncode == 0, shown.stderr
+        (signals / "gui-save").touch()
+        wait_for("GUI-SAVED")
+        seen = run_cli("list", "roadmap", "--json", env=cli_env)
+        assert seen.returncode == 0, seen.stderr
+        assert all(f"GUI save {i}" in seen.stdout for i in (1, 2, 3)), seen.stdout
+        add = run_cli("add", "roadmap", "title=CLI save 3", env=cli_env)
+        assert add.returncode == 0, add.stderr
+        acknowledged.append(("title", "CLI save 3"))
+        (signals / "quit").touch()
+        _out, err = gui.communicate(timeout=60)
+        assert gui.returncode == 0, err
+    finally:
+        if gui.poll() is None:
+            gui.kill()
+            gui.communicate()
+    with Repository(db, read_only=True) as repo:
+        assert repo.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        rows = repo.list("roadmap")
+    titles = {r["title"] for r in rows}
+    assert {"GUI save 1", "GUI save 2", "GUI save 3"} <= titles
+    for field, value in acknowledged:
+        assert any(r[field] == value for r in rows), f"the CLI's acknowledged {value!r} is gone"

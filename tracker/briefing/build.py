@@ -18,7 +18,6 @@ import datetime as _dt
 import math
 import os
 import re
-import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -421,34 +420,24 @@ def _build(repo, options, out: Path, folder: Path, today, progress, cancel, star
            ) -> BriefingResult:
     import time
 
-    tmp_name = None
+    from tracker.outputs import output_target, replacing
+
+    output_target(out, BriefingError)  # a device or the database itself: refused before the work
     try:
         register_fonts()
         builder = _Builder(repo, options, today, progress, cancel)
         builder.gather()
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
-        os.close(fd)
-        pages = builder.write(tmp_name)
-        # A new briefing is private to its owner (0600, like the database); one written over an
-        # older file keeps that file's permissions.
-        try:
-            os.chmod(tmp_name, out.stat().st_mode & 0o777)
-        except FileNotFoundError:
-            pass
-        os.replace(tmp_name, out)
-        tmp_name = None
+        # Written to a temp file beside the PDF, renamed over it at the end: a new briefing is
+        # private to its owner (0600, like the database); one written over an older file keeps
+        # that file's permissions; a symlink is written through, a device never replaced.
+        with replacing(out, error=BriefingError, keep_mode=True) as tmp:
+            pages = builder.write(str(tmp))
         builder.report(final=True)
         return BriefingResult(out, pages, builder.level, builder.record_count,
                               time.perf_counter() - started)
     except OSError as exc:
         raise BriefingError(_("cannot write {path}: {error}").format(
             path=out, error=exc.strerror or exc)) from None
-    finally:
-        if tmp_name is not None:
-            try:
-                os.unlink(tmp_name)
-            except OSError:
-                pass
 
 
 @dataclass

@@ -22,7 +22,6 @@ import datetime as _dt
 import io
 import json
 import os
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -302,27 +301,13 @@ def write_list_csv(path: str | os.PathLike, text: str) -> Path:
     return path
 
 
-def _temp_beside(path: Path, suffix: str = "") -> Path:
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix + ".tmp",
-                                dir=path.parent)
-    os.close(fd)
-    return Path(name)
-
-
 def _write_atomic(path: Path, data: bytes) -> None:
-    path = Path(path)
-    if path.is_dir():
-        raise FileProblem(_("{path} is a folder; give a file name").format(path=path))
-    tmp = _temp_beside(path)  # mkstemp: readable by the user only
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    """``data`` to ``path`` through a private temp file beside it, renamed over it at the end
+    (``tracker.outputs.replacing``: a symlink is written through, a device or FIFO refused)."""
+    from tracker.outputs import replacing
+
+    with replacing(path, error=FileProblem) as tmp, open(tmp, "wb") as fh:
+        fh.write(data)
 
 
 def json_text(data: dict[str, list[dict]]) -> str:
@@ -361,6 +346,11 @@ def read_file(path: str | os.PathLike) -> dict[str, list]:
     path = Path(path)
     if not path.exists():
         raise FileProblem(_("{path}: no such file").format(path=path))
+    from tracker.outputs import is_open_database
+
+    if is_open_database(path):  # reading it here would drop SQLite's locks on it
+        raise FileProblem(_("{path} is the database itself; give another file name").format(
+            path=path))
     if path.is_dir():
         files = {p.stem: p for p in sorted(path.glob("*.csv"))}
         if not files:

@@ -43,8 +43,9 @@ class ConflictError(TrackerError):
 
 
 class ReadOnlyError(TrackerError):
-    def __init__(self, path):
-        super().__init__(_("{path} is open read-only; changes cannot be saved").format(path=path))
+    def __init__(self, path, reason: str | None = None):
+        message = _("{path} is open read-only; changes cannot be saved").format(path=path)
+        super().__init__(f"{message}: {reason}" if reason else message)
 
 
 class StorageError(TrackerError):
@@ -85,3 +86,13 @@ class DamagedDatabase(NotADatabase):
         ).format(path=path, detail=detail))
 
 
+class ForeignDatabase(NotADatabase):
+    """An SQLite file of another program: refused, not one byte of it changed."""
+
+
+class NotARegularFile(DatabaseError):
+    """A folder, a FIFO, a device or a socket where a database file was expected."""
+
+
+class DiskFull(DatabaseError):
+    """The disk holding the file is full: the file is fine, it cannot be opened for now."""

@@ -86,6 +86,17 @@ class Repository:
         return self.backend.damage
 
     @property
+    def read_only_reason(self) -> str | None:
+        """Why the database could not be opened for writing (None when it could, or when the
+        caller asked for a read-only session)."""
+        return self.backend.read_only_reason
+
+    def file_gone(self) -> bool:
+        """True when the database is no longer where it was opened (its file or folder was
+        deleted, moved or replaced); nothing can be saved then."""
+        return self.backend.file_gone()
+
+    @property
     def is_new(self) -> bool:
         """The database was created empty by this session (the seed fills it)."""
         return self.backend.is_new

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -489,8 +488,8 @@ class BriefingDialog(QDialog):
         settings = QSettings()
         folder = settings.value(f"{SETTINGS_KEY}/folder", "") or str(Path.home())
         suggested = str(Path(folder) / _("briefing.pdf"))
-        path, _filter = QFileDialog.getSaveFileName(self, _("Export briefing"), suggested,
-                                                    _("PDF files (*.pdf)"))
+        path, _filter = messages.get_save_file_name(self, _("Export briefing"), suggested,
+                                                     _("PDF files (*.pdf)"))
         if path:
             if not path.lower().endswith(".pdf"):
                 path += ".pdf"

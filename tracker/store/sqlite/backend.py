@@ -66,6 +66,13 @@ class SqliteBackend:
             _db.can_defer_check(self.path)
         self.conn, self.read_only = _db.connect(self.path, create=create, read_only=read_only,
                                                 warnings=self.warnings, defer_check=deferred)
+        # Why the file cannot be changed (newer version, full disk, permissions), if it opened
+        # read-only by itself; a read-only session the caller asked for has no reason to give.
+        self.read_only_reason: str | None = (
+            self.warnings[0] if self.read_only and not read_only and self.warnings else None)
+        # The file the connection has open: a write is acknowledged only while the path still
+        # names it (a deleted or moved folder leaves the connection writing an unlinked file).
+        self._identity = _db.file_identity(self.path)
         if deferred and not self.read_only:
             try:
                 check_now = _db.needs_migration(self.conn)  # a migration writes: check first
@@ -84,7 +91,8 @@ class SqliteBackend:
         if not self.read_only:
             _db.migrate(self.conn)
         elif self.is_new:
-            raise ReadOnlyError(self.path)
+            self.conn.close()
+            raise ReadOnlyError(self.path, self.read_only_reason)
 
     # -- the session --------------------------------------------------------------------------
 
@@ -163,13 +171,14 @@ class SqliteBackend:
                 raise StorageError(_("the change was not saved: {error}").format(
                     error=self.damage))
         if self.read_only:
-            raise ReadOnlyError(self.path)
+            raise ReadOnlyError(self.path, self.read_only_reason)
         try:
             self._execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise StorageError(_("cannot start a write: {error}").format(error=exc)) from None
         try:
             yield SqliteWriter(self)
+            self._still_there()
             self.conn.execute("COMMIT")
         except BaseException as exc:
             if self.conn.in_transaction:
@@ -178,6 +187,24 @@ class SqliteBackend:
                 raise StorageError(_("the change was not saved: {error}").format(
                     error=exc)) from None
             raise
+
+    def _still_there(self) -> None:
+        """Raise :class:`StorageError` unless the path still names the file this session has
+        open (``os.stat``, no descriptor): after its folder was deleted, or the file moved or
+        replaced, a write would go into a file nobody will ever open again."""
+        if self.file_gone():
+            raise StorageError(self.gone_message())
+
+    def gone_message(self) -> str:
+        return _(
+            "the change was not saved: {path} is no longer there (the file or its folder was "
+            "deleted, moved or replaced while it was open), so nothing can be saved into it. "
+            "Put it back, or copy your text and open the file where it is now."
+        ).format(path=self.path)
+
+    def file_gone(self) -> bool:
+        """True when the path no longer names the file this session has open."""
+        return _db.file_identity(self.path) != self._identity
 
     def data_version(self) -> int:
         """Changes when another connection commits (cheap; poll it to notice outside writes)."""

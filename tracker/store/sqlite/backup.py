@@ -462,7 +462,7 @@ def in_use_elsewhere(db_path: str | os.PathLike) -> bool:
         return False
     conn = None
     try:
-        conn = sqlite3.connect(db_path, isolation_level=None, timeout=0)
+        conn = _db.sqlite_connect(db_path, timeout=0)  # counted as open here meanwhile
         conn.execute("PRAGMA locking_mode = EXCLUSIVE")
         conn.execute("BEGIN EXCLUSIVE")
         conn.execute("ROLLBACK")
