@@ -97,14 +97,14 @@ def start_auto_backup(repo) -> threading.Thread | None:
         from tracker import backup
     except ImportError:
         return None
-    newest = backup.newest_backup_time(repo.path)
-    if newest is not None and backup._utcnow() - newest <= backup.AUTO_INTERVAL:
+    if not backup.backup_due(repo.path):
+        backup.clean_partials(repo.path)  # what killed backups left, even with no backup due
         return None
     path = repo.path
 
     def work() -> None:
-        try:
-            backup.create_backup(path)
+        try:  # live: the window has the file open in this process (see create_backup)
+            backup.create_backup(path, live=True)
         except Exception as exc:  # noqa: BLE001 - a failed backup is a warning, never a crash
             log.warning("automatic backup failed: %s", exc)
             repo.warnings.append(str(exc))

@@ -150,7 +150,7 @@ def test_work_the_window_does_not_need_waits_for_its_first_frame(tmp_path):
         "from tracker import backup\n"
         "log = []\n"
         "made = backup.create_backup\n"
-        "def create(path): log.append('backup'); return made(path)\n"
+        "def create(path, **options): log.append('backup'); return made(path, **options)\n"
         "backup.create_backup = create\n"
         "watch = mw.MainWindow.watch_integrity\n"
         "def watched(self): log.append('watch'); watch(self)\n"
@@ -348,3 +348,39 @@ def test_help_speaks_the_chosen_or_saved_language(tmp_path):
     conf.write_text("[General]\nlanguage=ru\n", encoding="utf-8")  # saved in Preferences
     assert help_text().startswith("Использование:")
     assert help_text("--language=en").startswith("usage:")
+
+
+HOLDER_PROBE = ("import sys; sys.path.insert(0, {root!r}); from tracker import backup; "
+                "print(backup.in_use_elsewhere({path!r}))")
+
+
+def test_the_daily_backup_keeps_the_windows_hold_on_its_file(tmp_path):
+    """The backup thread reads the file the window has open: it must not drop the window's
+    SQLite locks (closing any other descriptor of the file would), or another program could
+    think the file unused (a restore, or a checkpoint deleting the window's -wal)."""
+    backup = pytest.importorskip("tracker.backup")
+    path = tmp_path / "work.db"
+    root = str(Path(__file__).resolve().parents[2])
+    probe = [sys.executable, "-c", HOLDER_PROBE.format(root=root, path=str(path))]
+    with Repository(path, seed=True) as repo:
+        repo.count("roadmap")
+        assert subprocess.run(probe, capture_output=True, text=True).stdout.strip() == "True"
+        thread = app_module.start_auto_backup(repo)
+        assert thread is not None
+        thread.join()
+        assert backup.list_backups(path), repo.warnings
+        repo.count("roadmap")
+        assert subprocess.run(probe, capture_output=True, text=True).stdout.strip() == "True"
+
+
+def test_a_backup_dated_in_the_future_does_not_stop_the_daily_backup(tmp_path):
+    backup = pytest.importorskip("tracker.backup")
+    path = tmp_path / "work.db"
+    with Repository(path, seed=True) as repo:
+        backup.create_backup(repo, now=backup._utcnow() + backup.AUTO_INTERVAL * 400)
+        thread = app_module.start_auto_backup(repo)
+        assert thread is not None
+        thread.join()
+        assert len(backup.list_backups(path)) == 2
+        assert app_module.start_auto_backup(repo) is None  # one a day
+
