@@ -79,6 +79,14 @@ class Env:
 
     def repo(self, *, seed: bool = True) -> Repository:
         if self._repo is None:
+            from .backup import BackupError, recover_interrupted_restore
+
+            try:  # a restore of the file killed midway: finished or undone before it opens
+                note = recover_interrupted_restore(self.db_path)
+            except BackupError as exc:
+                raise click.ClickException(_one_line(str(exc))) from None
+            if note:
+                click.echo(_one_line(note), err=True)
             self._repo = Repository(self.db_path, seed=seed)
         return self._repo
 

@@ -169,16 +169,38 @@ def window_icon():
 
 
 def open_repository(path: Path):
-    """Open (creating and seeding on first run); returns (repo, None) or (None, message)."""
+    """Open (creating and seeding on first run); returns (repo, None) or (None, message).
+
+    A restore of the file that was killed midway is settled first (finished or undone) and the
+    user told what happened."""
     from tracker.db import DatabaseError
     from tracker.repository import Repository, TrackerError
 
+    try:
+        settle_interrupted_restore(path)
+    except Exception as exc:  # noqa: BLE001 - BackupError: a restore of it is running now
+        return None, str(exc)
     try:
         return Repository(path, seed=True, background_check=True), None
     except (DatabaseError, TrackerError, OSError) as exc:
         return None, str(exc)
     except Exception as exc:  # noqa: BLE001 - sqlite3 errors: shown, never a traceback
         return None, f"{type(exc).__name__}: {exc}"
+
+
+def settle_interrupted_restore(path: Path, parent=None) -> None:
+    """``tracker.backup.recover_interrupted_restore`` with its note shown in a message box;
+    raises ``tracker.backup.BackupError`` (a TrackerError-like message) while a restore runs."""
+    try:
+        from tracker import backup
+    except ImportError:
+        return
+    note = backup.recover_interrupted_restore(path)
+    if note:
+        from tracker.i18n import _
+        from ui import messages
+
+        messages.information(parent, _("Restore backup"), note)
 
 
 def offer_backup(path: Path, message: str) -> bool:

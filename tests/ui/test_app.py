@@ -384,3 +384,31 @@ def test_a_backup_dated_in_the_future_does_not_stop_the_daily_backup(tmp_path):
         assert len(backup.list_backups(path)) == 2
         assert app_module.start_auto_backup(repo) is None  # one a day
 
+
+def test_opening_after_an_interrupted_restore_says_what_happened(no_event_loop, tmp_path,
+                                                                 dialogs):
+    backup = pytest.importorskip("tracker.backup")
+    path = tmp_path / "work.db"
+    with Repository(path, seed=True) as repo:
+        made = backup.create_backup(repo)
+        repo.create("roadmap", {"title": "After the backup"})
+    env = dict(os.environ, TRACKER_DB=str(path), TRACKER_TEST_RESTORE_PAUSE="copied")
+    proc = subprocess.Popen([sys.executable, "-m", "tracker", "restore", str(made)],
+                            stderr=subprocess.PIPE, text=True, env=env,
+                            cwd=Path(__file__).resolve().parents[2])
+    try:
+        assert proc.stderr.readline().strip() == "paused at copied"
+    finally:
+        proc.kill()
+        proc.communicate(timeout=30)
+    dialogs.answers = [QMessageBox.StandardButton.Ok]
+    seen = {}
+    no_event_loop.while_running.append(lambda w: seen.update(
+        titles={r["title"] for r in w.repo.list("roadmap", columns=["title"])}))
+    assert app_module.main(["--db", str(path)]) == 0
+    (aside,) = backup.set_aside_files(path)
+    kind, _title, text = dialogs.calls[0]
+    assert kind == "information" and "restore is complete" in text and str(aside) in text
+    assert "After the backup" not in seen["titles"]
+    with Repository(aside) as before:
+        assert before.ids("roadmap", search="After the backup")
