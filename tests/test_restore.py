@@ -151,11 +151,11 @@ def test_while_a_restore_runs_the_next_command_waits_its_turn(two_states):
 
 @pytest.mark.slow
 def test_a_restore_killed_at_random_moments_never_leaves_a_broken_database(tmp_path):
-    """SIGKILL at moments spread over a whole restore of a 12 MB file, many times: the next
+    """SIGKILL at moments spread over a whole restore of a 10 MB file, many times: the next
     command always opens a whole database, either as it was or restored, and nothing is left."""
     db = tmp_path / "desk.db"
     with Repository(db, seed=True, user="tester") as repo:
-        generate(repo, 1000, seed=3)
+        generate(repo, 800, seed=3)
         repo.create("roadmap", {"title": "Only in A"})
         a = backup.create_backup(repo)
         repo.delete("roadmap", repo.ids("roadmap", search="Only in A")[0])
@@ -169,10 +169,10 @@ def test_a_restore_killed_at_random_moments_never_leaves_a_broken_database(tmp_p
     for aside in backup.set_aside_files(db):
         aside.unlink()
     notes = []
-    for n in range(10):
+    for n in range(8):
         target = b if current == content[a] else a
         proc = start_restore(db, target)
-        time.sleep(duration * (0.2 + n / 9))
+        time.sleep(duration * (0.2 + n / 7))
         proc.kill()
         proc.communicate(timeout=30)
         seen, said = listed_titles(db)
