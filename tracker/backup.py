@@ -611,7 +611,9 @@ def newest_good_backup(db_path: str | os.PathLike) -> Path | None:
 # from one that never got that far. The journal goes before the token is cleared, never after.
 
 def _journal_path(db_path: Path) -> Path:
-    return db_path.with_name(f".{db_path.name}.restore.json")
+    from .paths import restore_journal_path
+
+    return restore_journal_path(db_path)
 
 
 def _pause_point(name: str) -> None:

@@ -191,6 +191,10 @@ def open_repository(path: Path):
 def settle_interrupted_restore(path: Path, parent=None) -> None:
     """``tracker.backup.recover_interrupted_restore`` with its note shown in a message box;
     raises ``tracker.backup.BackupError`` (a TrackerError-like message) while a restore runs."""
+    from tracker.paths import restore_journal_path
+
+    if not restore_journal_path(path).exists():  # nearly always: no backup module to import
+        return
     try:
         from tracker import backup
     except ImportError:
