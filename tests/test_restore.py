@@ -274,3 +274,26 @@ def test_a_backup_with_another_page_size_is_restored(two_states, tmp_path):
     assert titles(db) == in_backup and backup.check(db).ok
     with Repository(db, user="tester") as repo:  # and it opens as usual (WAL again)
         assert repo.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_restore_with_another_page_size_killed_mid_copy_is_rolled_back(two_states, tmp_path):
+    """A backup with another page size is copied in under a rollback journal (the backup API
+    cannot change a WAL file's page size): killed midway, SQLite rolls it back."""
+    db, made, before, _in_backup = two_states
+    other = tmp_path / "other-page-size.db"
+    conn = sqlite3.connect(made)
+    conn.execute("PRAGMA page_size = 8192")
+    conn.execute(f"VACUUM INTO '{other}'")
+    conn.close()
+    proc = start_restore(db, other, TRACKER_TEST_RESTORE_SLOW="0.02")
+    try:
+        deadline = time.monotonic() + 60
+        while not Path(f"{db}-journal").exists():  # copying into the database itself
+            assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+            time.sleep(0.005)
+    finally:
+        proc.kill()
+        proc.communicate(timeout=30)
+    seen, said = listed_titles(db)
+    assert seen == before and "before it changed anything" in said
+    assert backup.set_aside_files(db) == [] and leftovers(db.parent) == []

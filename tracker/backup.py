@@ -638,10 +638,18 @@ def _copy(src: sqlite3.Connection, dest: sqlite3.Connection) -> None:
 def _user_version(path: Path, *, recover: bool) -> int | None:
     """``PRAGMA user_version`` of the file at ``path``, None when it cannot be read.
 
-    ``recover=True`` (a sound database overwritten through SQLite) may open it read-write when a
-    read-only connection cannot read it, so that SQLite rolls an unfinished copy back first;
-    never for a damaged file, which nothing may write to."""
-    uris = [_db._uri(path, mode="ro")] + ([_db._uri(path, mode="rw")] if recover else [])
+    ``recover=True`` (a sound database overwritten through SQLite) opens it read-write when a
+    hot rollback journal is there or a read-only connection cannot read it, so that SQLite rolls
+    an unfinished copy back first; never for a damaged file, which nothing may write to. Without
+    a ``-wal`` or ``-journal`` nothing is pending: the file is read ``immutable``."""
+    if os.path.lexists(f"{path}-wal"):
+        uris = [_db._uri(path, mode="ro")]
+    elif os.path.lexists(f"{path}-journal"):
+        uris = [] if recover else [_db._uri(path, mode="ro")]
+    else:
+        uris = [_db._uri(path, mode="ro", immutable="1")]
+    if recover:
+        uris.append(_db._uri(path, mode="rw"))
     for uri in uris:
         try:
             conn = sqlite3.connect(uri, uri=True, isolation_level=None,
