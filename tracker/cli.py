@@ -34,6 +34,7 @@ from .repository import SETTING_KEYS, Repository, TrackerError
 
 PROG = "bilateral-tracker-cli"
 MAX_CELL = 40
+MAX_INTEGER = 2**63 - 1  # SQLite's largest integer: a larger number is a usage error, not a crash
 USER_ERRORS = (TrackerError, DatabaseError, sqlite3.Error, OSError, json.JSONDecodeError,
                UnicodeDecodeError, ValueError, KeyError, RecursionError, MemoryError)
 
@@ -78,6 +79,14 @@ class Env:
 
     def repo(self, *, seed: bool = True) -> Repository:
         if self._repo is None:
+            from .backup import BackupError, recover_interrupted_restore
+
+            try:  # a restore of the file killed midway: finished or undone before it opens
+                note = recover_interrupted_restore(self.db_path)
+            except BackupError as exc:
+                raise click.ClickException(_one_line(str(exc))) from None
+            if note:
+                click.echo(_one_line(note), err=True)
             self._repo = Repository(self.db_path, seed=seed)
         return self._repo
 
@@ -270,7 +279,8 @@ def fields(kind_name: str, as_json: bool):
 @click.option("--search", "text", metavar="TEXT", help="Only records matching this text.")
 @click.option("--sort", metavar="FIELD", help="Sort by this field (default: the kind's own).")
 @click.option("--desc", is_flag=True, help="Sort in descending order.")
-@click.option("--limit", type=click.IntRange(min=0), help="At most this many records.")
+@click.option("--limit", type=click.IntRange(min=0, max=MAX_INTEGER),
+              help="At most this many records.")
 @click.option("--trash", is_flag=True, help="List the records in the trash instead.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print a JSON array of records with every field, sources and (road map) "
@@ -387,8 +397,8 @@ def search(env: Env, text: str, limit: int, as_json: bool):
 @main.command()
 @click.argument("kind_name", metavar="[KIND", required=False)
 @click.argument("record_id", metavar="[ID]]", type=int, required=False)
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
-              help="At most this many entries.")
+@click.option("--limit", type=click.IntRange(min=1, max=MAX_INTEGER), default=50,
+              show_default=True, help="At most this many entries.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the entries as JSON (with the record before and after).")
 @pass_env
@@ -433,7 +443,8 @@ def _citations(pairs: tuple[str, ...]) -> list[dict]:
     out = []
     for pair in pairs:
         sid, sep, quote = pair.partition("=")
-        if not sep or not sid.strip().isdigit():
+        sid = sid.strip()
+        if not sep or not sid.isdigit() or len(sid) > 19 or int(sid) > MAX_INTEGER:
             raise click.UsageError(_("--cite expects SOURCE_ID=QUOTE, got {pair!r}").format(
                 pair=pair[:60]))
         out.append({"source_id": int(sid), "quote": quote})
@@ -479,7 +490,7 @@ def add(env: Env, kind_name: str, pairs: tuple[str, ...], cites: tuple[str, ...]
 @click.argument("kind_name", metavar="KIND")
 @click.argument("record_id", metavar="ID", type=int)
 @click.argument("pairs", nargs=-1, metavar="FIELD=VALUE...")
-@click.option("--version", "version", type=int,
+@click.option("--version", "version", type=click.IntRange(min=0, max=MAX_INTEGER),
               help="The version you read (show prints it); refuses to overwrite a newer one.")
 @click.option("--cite", "cites", multiple=True, metavar="SOURCE_ID=QUOTE",
               help="Replace the record's sources with these (repeatable).")

@@ -32,6 +32,7 @@ FIRST_DAY = _dt.date(2012, 1, 1)
 LAST_DAY = _dt.date(2034, 12, 31)
 USERS = ("a.ivanova", "s.petrov", "d.nurlanov", "a.seitkali", "m.kavaleuskaya", "desk")
 CHUNK = 5_000  # rows per executemany call (and per progress report)
+MAX_PER_KIND = 1_000_000  # the CLI's limit: more is a usage error (a huge number would not fit)
 
 Progress = Callable[[str, int, int], None]
 
@@ -466,8 +467,8 @@ def _repository(ctx: click.Context):
 
 
 @click.command("generate", cls=TranslatedCommand)
-@click.option("--per-kind", type=click.IntRange(min=1), required=True,
-              help="How many records of each kind to add.")
+@click.option("--per-kind", type=click.IntRange(min=1, max=MAX_PER_KIND), required=True,
+              help="How many records of each kind to add (at most 1,000,000).")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="The same seed on the same database gives the same records.")
 @click.pass_context

@@ -225,3 +225,10 @@ class replacing:  # noqa: N801 - used as a context manager, like open()
             if self.fd is not None:
                 os.close(self.fd)
                 self.fd = None
+
+
+def restore_journal_path(db_path: str | os.PathLike) -> Path:
+    """The journal a running restore keeps beside the database (``tracker.backup``); here so that
+    opening a file can look for it without importing the backup module."""
+    db_path = Path(db_path).expanduser()
+    return db_path.with_name(f".{db_path.name}.restore.json")
