@@ -454,7 +454,7 @@ def add(env: Env, kind_name: str, pairs: tuple[str, ...], cites: tuple[str, ...]
     \b
     Example:
       bilateral-tracker-cli add roadmap "title=Joint exhibition" due_date=2026-09-01
-      bilateral-tracker-cli add people "title=Jane Doe" position=Ambassador --cite "1=the envoy"
+      bilateral-tracker-cli add people "title=Jane Doe" position=Envoy --cite "1=Astana airport"
     """
     kind = _kind(kind_name)
     values = _parse_pairs(pairs)

@@ -35,7 +35,7 @@ from .records import (
     normalize,
     validate,
 )
-from .search import fold, match_expression
+from .search import fold, match_expression, quote_in
 
 SETTING_KEYS = ("home_country", "partner_country", "relationship_title")
 
@@ -673,6 +673,9 @@ class Repository:
         record, problems = self.check(kind.name, values)
         if problems:
             raise ValidationError(kind.name, _record_name(record), problems)
+        problem = self.citation_problem(citations or [])
+        if problem:
+            raise ValidationError(kind.name, _record_name(record), {"citations": problem})
         label = label or _("New {kind}").format(kind=_(kind.label).lower())
         with self.transaction() as conn:
             rid = self._insert(conn, kind, record, uid=uid)
@@ -755,11 +758,40 @@ class Repository:
         with self.transaction() as conn:
             before = self._snapshot(kind, record_id)
             self._check_version(kind, before, expected_version)
+            problem = self.citation_problem(citations, keep=before["citations"])
+            if problem:
+                raise ValidationError(kind.name, _record_name(before, record_id),
+                                      {"citations": problem})
             state = dict(before, citations=citations)
             after = self._write_state(conn, kind, record_id, state, before)
             self._audit(kind.name, record_id, before["uid"], "update", label, before, after)
         self._push_undo(_UndoStep(label, kind.name, record_id, before, after, after["version"]))
         return Change(kind.name, record_id, "update", label, after, frozenset({kind.name}))
+
+    def citation_problem(self, citations: list, *, keep: list[dict] = ()) -> str | None:
+        """Why ``citations`` (``[{source_id, quote}]``) cannot be recorded, or None. Each names a
+        source that exists; its quote must occur in the source's text (``search.quote_in``:
+        white space, quote marks, dashes and case aside) unless the source has no text stored
+        or the quote is empty. Citations in ``keep`` (the record's own, recorded before this
+        rule) pass as they are."""
+        kept = {(c.get("source_id"), str(c.get("quote") or "")) for c in keep}
+        for number, c in enumerate(citations, start=1):
+            if not isinstance(c, dict):
+                return _("source {n}: expected {{source_id, quote}}").format(n=number)
+            sid, quote = c.get("source_id"), c.get("quote")
+            if quote is not None and not isinstance(quote, str):
+                return _("source {n}: the quote must be text").format(n=number)
+            if (sid, quote or "") in kept:
+                continue
+            if isinstance(sid, bool) or not isinstance(sid, int) or not -(2**63) <= sid < 2**63:
+                return _("no source with id {id}").format(id=str(sid)[:40])
+            row = self.conn.execute("SELECT text FROM sources WHERE id = ?", (sid,)).fetchone()
+            if row is None:
+                return _("no source with id {id}").format(id=sid)
+            problem = quote_problem(row[0], quote)
+            if problem:
+                return _("source {id}: {problem}").format(id=sid, problem=problem)
+        return None
 
     def _check_version(self, kind: Kind, current: dict, expected: int | None) -> None:
         if expected is not None and current["version"] != expected:
@@ -1074,6 +1106,20 @@ def _record_name(record: dict, record_id: int | None = None) -> str:
     if record_id is not None:
         return f"{record_id} {short!r}" if short else str(record_id)
     return repr(short) if short else _("(untitled)")
+
+
+def quote_problem(text: str | None, quote: str | None, *, text_key: str | None = None
+                  ) -> str | None:
+    """Why ``quote`` cannot be cited from a source whose text is ``text`` (or whose
+    ``search.quote_key(text)`` is ``text_key``), or None: a quote must occur in the text
+    (``search.quote_in``); an empty quote, or a source without text, is not checked."""
+    if not quote or not quote.strip() or not (text or text_key):
+        return None
+    if quote_in(text, quote, text_key=text_key):
+        return None
+    short = " ".join(quote.split())
+    short = short if len(short) <= 60 else short[:59] + "…"
+    return _("these words are not in the source's text: “{quote}”").format(quote=short)
 
 
 def _is_storage_error(exc: sqlite3.OperationalError) -> bool:
