@@ -79,6 +79,8 @@ class Env:
     def repo(self, *, seed: bool = True) -> Repository:
         if self._repo is None:
             self._repo = Repository(self.db_path, seed=seed)
+            # a write that waits for another program's import says so, and waits for it
+            self._repo.on_wait = lambda message: click.echo(message, err=True)
         return self._repo
 
     def close(self) -> None:

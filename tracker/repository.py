@@ -12,7 +12,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,6 +184,9 @@ class Repository:
                                                       name="integrity-check", daemon=True)
                 self._check_thread.start()
         self._user = user or None  # the OS user name is read on the first write
+        # Told (once per holder) when a write waits for another program's long write (an
+        # import) to end; None: such a write gives up after the busy timeout instead.
+        self.on_wait: Callable[[str], None] | None = None
         self._undo: list[_UndoStep] = []
         self._redo: list[_UndoStep] = []
         self.changed = False  # any write in this session (backups on exit look at it)
@@ -257,8 +260,12 @@ class Repository:
         self._user = value or None
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One immediate write transaction; rolled back whole on any error."""
+    def transaction(self, *, activity: str | None = None) -> Iterator[sqlite3.Connection]:
+        """One immediate write transaction; rolled back whole on any error.
+
+        ``activity`` (a long write, such as "importing x.json (250,000 records)"): said in a note
+        beside the file while the transaction lasts, so that another program's write waiting for
+        the lock can tell its user what it waits for (:meth:`_begin`)."""
         if self._check_thread is not None or self._check_error is not None:
             error = self.verify()  # a background-checked file: no write before its check
             if error is not None:
@@ -266,21 +273,66 @@ class Repository:
                     error=self.damage))
         if self.read_only:
             raise ReadOnlyError(self.path)
+        note = _write_note(self.path, self.user, activity) if activity else None
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise StorageError(_("cannot start a write: {error}").format(error=exc)) from None
-        try:
-            yield self.conn
-            self.conn.execute("COMMIT")
-        except BaseException as exc:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.OperationalError) and _is_storage_error(exc):
-                raise StorageError(_("the change was not saved: {error}").format(
-                    error=exc)) from None
-            raise
+            self._begin()
+            try:
+                yield self.conn
+                self.conn.execute("COMMIT")
+            except BaseException as exc:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.OperationalError) and _is_storage_error(exc):
+                    raise StorageError(_("the change was not saved: {error}").format(
+                        error=exc)) from None
+                raise
+        finally:
+            if note is not None:
+                note.unlink(missing_ok=True)
         self.changed = True
+
+    def _begin(self) -> None:
+        """``BEGIN IMMEDIATE``, waiting while another program writes. When that program said what
+        it is doing (a long import leaves a note beside the file), ``on_wait`` is told once and
+        the wait lasts as long as that goes on (the CLI prints it; Ctrl+C gives up); otherwise, or
+        without ``on_wait``, the wait ends after the busy timeout with a message saying who holds
+        the file, if known. Nothing is written until the lock is ours."""
+        import time
+
+        timeout = self.conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        started = time.monotonic()
+        step, told = min(timeout, 1000), None
+        try:
+            while True:
+                self.conn.execute(f"PRAGMA busy_timeout = {int(step)}")
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if not any(w in str(exc).lower() for w in ("locked", "busy")):
+                        raise StorageError(_("cannot start a write: {error}").format(
+                            error=exc)) from None
+                    note = read_note(self.path)
+                    if note is not None and self.on_wait is not None:
+                        if note != told:
+                            self.on_wait(_("Waiting: {who} is {activity} (since {since}); this "
+                                           "change is saved when that ends. Ctrl+C stops "
+                                           "waiting (nothing is saved).").format(**note))
+                            told = note
+                        step = timeout
+                        continue
+                    waited = (time.monotonic() - started) * 1000
+                    if waited < timeout:
+                        step = max(1, timeout - waited)
+                        continue
+                    if note is not None:
+                        raise StorageError(_("cannot save now: {who} is {activity} (since "
+                                             "{since}); try again when that ends. Nothing was "
+                                             "written.").format(**note)) from None
+                    raise StorageError(_("cannot start a write: {error}").format(
+                        error=exc)) from None
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
 
     def data_version(self) -> int:
         """Changes when another connection commits (cheap; poll it to notice outside writes)."""
@@ -1120,6 +1172,59 @@ def quote_problem(text: str | None, quote: str | None, *, text_key: str | None =
     short = " ".join(quote.split())
     short = short if len(short) <= 60 else short[:59] + "…"
     return _("these words are not in the source's text: “{quote}”").format(quote=short)
+
+
+# --- the note a long write leaves beside the file ------------------------------------------------
+
+def note_path(path: Path) -> Path:
+    return path.with_name(path.name + ".writing")
+
+
+def _write_note(path: Path, user: str, activity: str) -> Path | None:
+    """Say beside the database who is doing what (for writes that wait, see
+    ``Repository._begin``); None if the folder refuses it (the write goes on without)."""
+    import socket
+
+    note = note_path(path)
+    tmp = note.with_name(f".{note.name}.{os.getpid()}.tmp")
+    body = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "who": user,
+                       "activity": activity,
+                       "since": _dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")},
+                      ensure_ascii=False)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(body)
+        os.replace(tmp, note)
+    except OSError:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+        return None
+    return note
+
+
+def read_note(path: Path) -> dict | None:
+    """The note of a long write in progress on ``path`` ({who, activity, since, ...}), or None
+    (none, unreadable, or left by a program that has ended)."""
+    import socket
+
+    try:
+        note = json.loads(note_path(path).read_text(encoding="utf-8"))
+        pid, host = int(note["pid"]), str(note["host"])
+        note = {"who": str(note["who"]), "activity": str(note["activity"]),
+                "since": str(note["since"]), "pid": pid, "host": host}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if host == socket.gethostname() and os.name == "posix":  # (os.kill(pid, 0) ends it elsewhere)
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return None
+        except OSError:
+            pass
+    return note
 
 
 def _is_storage_error(exc: sqlite3.OperationalError) -> bool:
