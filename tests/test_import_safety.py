@@ -504,6 +504,25 @@ def test_a_write_between_the_check_and_the_import_is_not_overwritten(repo, monke
     assert repo.get("people", 1)["position"] == "Edited meanwhile"
 
 
+def test_a_record_created_meanwhile_with_a_uid_of_the_file_is_updated_not_doubled(
+        empty_repo, monkeypatch):
+    real = tio._Planner.run
+    calls = []
+
+    def run_then_another_program_creates(self):
+        real(self)
+        if not calls:
+            calls.append(1)
+            with Repository(empty_repo.path, user="colleague") as other:
+                tio.import_data(other, {"people": [{"uid": "p-1", "title": "Envoy"}]})
+
+    monkeypatch.setattr(tio._Planner, "run", run_then_another_program_creates)
+    result = tio.import_data(empty_repo, {"people": [{"uid": "p-1", "title": "Envoy",
+                                                      "position": "Ambassador"}]})
+    assert (result.created, result.updated) == ({}, {"people": 1})
+    assert [p["position"] for p in empty_repo.list("people")] == ["Ambassador"]
+
+
 # --- system fields --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("field, value", [

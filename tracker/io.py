@@ -1117,7 +1117,7 @@ class _Stage:
                 self.db.execute(f"PRAGMA {pragma}")
             self.db.executescript("""
                 CREATE TABLE r (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, name TEXT,
-                                existing_id INTEGER, raw BLOB);
+                                uid TEXT, existing_id INTEGER, raw BLOB);
                 CREATE INDEX r_kind ON r(kind, seq);
                 CREATE INDEX r_source ON r(existing_id) WHERE kind = 'sources';
                 CREATE TABLE u (kind TEXT, uid TEXT, seq INTEGER, existing_id INTEGER,
@@ -1221,8 +1221,8 @@ def _load(repo: Repository, stage: _Stage, records: Iterator[tuple[str, Any]],
                 continue
             if problems.count:  # the file is refused: only count the rest of its problems
                 continue
-            seq = db.execute("INSERT INTO r (kind, name, existing_id, raw) VALUES (?, ?, ?, ?)",
-                             (name, where, existing, blob)).lastrowid
+            seq = db.execute("INSERT INTO r (kind, name, uid, existing_id, raw) "
+                             "VALUES (?, ?, ?, ?, ?)", (name, where, uid, existing, blob)).lastrowid
             if uid:
                 db.execute("INSERT INTO u (kind, uid, seq, existing_id) VALUES (?, ?, ?, ?)",
                            (name, uid, seq, existing))
@@ -1233,6 +1233,28 @@ def _load(repo: Repository, stage: _Stage, records: Iterator[tuple[str, Any]],
                                (" ".join(title.split()).casefold(), seq))
                 except (ValueError, UnicodeEncodeError):
                     pass  # such a title is refused when the record is checked
+    finally:
+        db.execute("COMMIT")
+
+
+def _refresh_existing(repo: Repository, stage: _Stage) -> None:
+    """Look the file's uids up in the database again (another program may have created some
+    since they were read)."""
+    db = stage.db
+    db.execute("BEGIN")
+    try:
+        for name in KINDS:
+            for seq, uid, existing in stage.rows("r", name, "uid, existing_id",
+                                                 "AND uid IS NOT NULL"):
+                row = repo.conn.execute(f"SELECT id FROM [{name}] WHERE uid = ?",
+                                        (uid,)).fetchone()
+                now = row[0] if row else None
+                if now != existing:
+                    db.execute("UPDATE u SET existing_id = ? WHERE kind = ? AND uid = ?",
+                               (now, name, uid))
+                    db.execute("UPDATE r SET existing_id = ? WHERE seq = ?", (now, seq))
+                    if now is not None:
+                        db.execute("DELETE FROM t WHERE seq = ?", (seq,))
     finally:
         db.execute("COMMIT")
 
@@ -1595,12 +1617,12 @@ def _import(repo: Repository, records: Iterator[tuple[str, Any]], files: list[Fi
     label = label or _("Import")
     with _Stage(repo.path.parent) as stage:
         problems = _Problems()
+        seen = repo.data_version()  # before the first look at the database
         try:
             _load(repo, stage, records, problems)
         except MemoryError:
             raise FileProblem(_("{name} is too large to import").format(name=what)) from None
         problems.raise_any()
-        seen = repo.data_version()
         planner = _Planner(repo, stage, problems)
         planner.run()
         problems.raise_any()
@@ -1619,6 +1641,7 @@ def _import(repo: Repository, records: Iterator[tuple[str, Any]], files: list[Fi
                             n).format(name=what, n=n)
         with repo.transaction(activity=activity) as conn:
             if repo.data_version() != seen:  # another program wrote since: plan again
+                _refresh_existing(repo, stage)
                 planner = _Planner(repo, stage, problems)
                 planner.run()
                 problems.raise_any()
