@@ -13,6 +13,11 @@ The shapes are built from :mod:`tracker.records`, never from a hand-written fiel
   it, the others are created. Everything is checked before anything is written; one invalid record
   raises :class:`ImportProblem` naming the kind, the record and the field, and nothing is written.
   The whole import is one transaction with one ``import`` audit entry per record it changes.
+  A record the file holds in an older version than the database (changed here since the export)
+  refuses the import (:class:`ImportConflict`) unless ``skip_older`` leaves it alone.
+* ``import_file(repo, path)`` — the same from a JSON file, a zip of CSV files or a folder of them,
+  read as a stream within limits (see "reading files"); ``result.files`` says how each file was
+  read (encoding, delimiter), ``result.conflicts`` lists the older records.
 """
 
 from __future__ import annotations
