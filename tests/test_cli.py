@@ -210,12 +210,12 @@ def test_search_finds_across_kinds(seeded):
 
 def test_add_creates_a_record_and_prints_its_id(seeded):
     result = ok(cli(seeded, "add", "plants", "title=Tractor assembly", "count=3",
-                    "status=Operating", "--cite", "1=joint plants"))
+                    "status=Operating", "--cite", "1=joint assembly plants"))
     rid = int(result.stdout.strip())
     record = json.loads(ok(cli(seeded, "show", "plants", str(rid), "--json")).stdout)
     assert record["title"] == "Tractor assembly"
     assert record["count"] == 3 and record["status"] == "operating"
-    assert record["sources"][0]["quote"] == "joint plants"
+    assert record["sources"][0]["quote"] == "joint assembly plants"
     entry = json.loads(ok(cli(seeded, "history", "plants", str(rid), "--json")).stdout)[0]
     assert entry["action"] == "create"
 

@@ -88,6 +88,8 @@ class Env:
             if note:
                 click.echo(_one_line(note), err=True)
             self._repo = Repository(self.db_path, seed=seed)
+            # a write that waits for another program's import says so, and waits for it
+            self._repo.on_wait = lambda message: click.echo(message, err=True)
         return self._repo
 
     def close(self) -> None:
@@ -465,7 +467,7 @@ def add(env: Env, kind_name: str, pairs: tuple[str, ...], cites: tuple[str, ...]
     \b
     Example:
       bilateral-tracker-cli add roadmap "title=Joint exhibition" due_date=2026-09-01
-      bilateral-tracker-cli add people "title=Jane Doe" position=Ambassador --cite "1=the envoy"
+      bilateral-tracker-cli add people "title=Jane Doe" position=Envoy --cite "1=Astana airport"
     """
     kind = _kind(kind_name)
     values = _parse_pairs(pairs)
@@ -594,29 +596,60 @@ def export(env: Env, output: Path, fmt: str | None):
 @main.command("import")
 @click.argument("file", metavar="FILE", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True,
-              help="Check the file and say what it would change; write nothing.")
+              help="Check the file and say what it would change, what was understood of each "
+                   "file and which records are older than ours; write nothing.")
+@click.option("--skip-older", is_flag=True,
+              help="Leave alone the records changed here since the file was exported (older in "
+                   "the file) and import the rest; without it such a file is refused.")
 @pass_env
-def import_(env: Env, file: Path, dry_run: bool):
+def import_(env: Env, file: Path, dry_run: bool, skip_older: bool):
     """Import an export (JSON, or CSV in a zip or a folder): records with a known uid are updated,
     the others created. Everything is checked first; if any record is invalid nothing is written.
+
+    CSV files may be UTF-8 or Windows-1251 (Cyrillic), separated by commas, semicolons or tabs,
+    as spreadsheets save them. A record the file holds in an older version than this database
+    (edited, deleted or restored here since the export) is never overwritten: the import is
+    refused, or with --skip-older that record is left as it is.
 
     \b
     Example:
       bilateral-tracker-cli --db new.db import --dry-run records.json
       bilateral-tracker-cli --db new.db import records.json
+      bilateral-tracker-cli --db new.db import --skip-older records.json
     """
-    from .io import import_file
+    from .io import ImportConflict, import_file
 
     repo = env.repo()
-    result = import_file(repo, file, dry_run=dry_run)
+    try:
+        result = import_file(repo, file, dry_run=dry_run, skip_older=skip_older)
+    except ImportConflict as exc:
+        raise click.ClickException(_one_line(str(exc)) + " " + _(
+            "Import the rest with --skip-older; --dry-run lists them all.")) from None
     counts = {"created": sum(result.created.values()), "updated": sum(result.updated.values()),
-              "same": sum(result.unchanged.values())}
+              "same": sum(result.unchanged.values()), "older": result.older_total}
     if dry_run:
+        for info in result.files:
+            click.echo(info.describe())
+        for conflict in result.conflicts:
+            click.echo(_("older than ours: {conflict}").format(conflict=conflict.describe()))
+        if result.older_total > len(result.conflicts):
+            click.echo(_("… and {n} more older than ours").format(
+                n=result.older_total - len(result.conflicts)))
         click.echo(_("would import: {created} created, {updated} updated, {same} unchanged "
                      "(nothing was written)").format(**counts))
+        if result.older_total:
+            click.echo(ngettext(
+                "{older} record is older than ours: the import would be refused; with "
+                "--skip-older it is left as it is",
+                "{older} records are older than ours: the import would be refused; with "
+                "--skip-older they are left as they are", result.older_total).format(**counts))
     else:
         click.echo(_("imported: {created} created, {updated} updated, {same} unchanged").format(
             **counts))
+        if result.older_total:
+            click.echo(ngettext("{older} record older than ours was skipped",
+                                "{older} records older than ours were skipped",
+                                result.older_total).format(**counts))
 
 
 # --- commands contributed by other modules --------------------------------------------------------

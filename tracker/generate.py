@@ -437,9 +437,16 @@ def _write_participants(conn, rng: random.Random, ids: dict[str, range]) -> int:
 
 
 def _write_citations(conn, rng: random.Random, ids: dict[str, range]) -> int:
+    """Each record cites 0 to 2 sources, each with one of the sentences of that source's text
+    (quotes are always found in their source, as the repository requires)."""
     sources = ids["sources"]
     quotes = (_RU["sentence"] + _EN["sentence"])
     rows = []
+
+    def sentences(source_id: int) -> list[str]:
+        text = conn.execute("SELECT text FROM sources WHERE id = ?", (source_id,)).fetchone()[0]
+        return [q for q in quotes if q in (text or "")] or [""]
+
     for kind_name in KIND_ORDER:
         if kind_name == "sources" or kind_name not in ids:
             continue
@@ -447,7 +454,8 @@ def _write_citations(conn, rng: random.Random, ids: dict[str, range]) -> int:
         cited = rng.choices((0, 1, 2), weights=(2, 4, 1), k=len(record_ids))
         for rid, many in zip(record_ids, cited, strict=True):
             for pos in range(many):
-                rows.append((kind_name, rid, rng.choice(sources), rng.choice(quotes), pos))
+                source = rng.choice(sources)
+                rows.append((kind_name, rid, source, rng.choice(sentences(source)), pos))
     rows.sort(key=lambda r: r[2])  # in source order: the foreign-key lookups walk the pages once
     conn.executemany("INSERT INTO citations (kind, record_id, source_id, quote, position) "
                      "VALUES (?, ?, ?, ?, ?)", rows)

@@ -12,7 +12,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +35,7 @@ from .records import (
     normalize,
     validate,
 )
-from .search import fold, match_expression
+from .search import fold, match_expression, quote_in
 
 SETTING_KEYS = ("home_country", "partner_country", "relationship_title")
 
@@ -192,6 +192,9 @@ class Repository:
                                                       name="integrity-check", daemon=True)
                 self._check_thread.start()
         self._user = user or None  # the OS user name is read on the first write
+        # Told (once per holder) when a write waits for another program's long write (an
+        # import) to end; None: such a write gives up after the busy timeout instead.
+        self.on_wait: Callable[[str], None] | None = None
         self._undo: list[_UndoStep] = []
         self._redo: list[_UndoStep] = []
         self.changed = False  # any write in this session (backups on exit look at it)
@@ -266,8 +269,12 @@ class Repository:
         self._user = value or None
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One immediate write transaction; rolled back whole on any error."""
+    def transaction(self, *, activity: str | None = None) -> Iterator[sqlite3.Connection]:
+        """One immediate write transaction; rolled back whole on any error.
+
+        ``activity`` (a long write, such as "importing x.json (250,000 records)"): said in a note
+        beside the file while the transaction lasts, so that another program's write waiting for
+        the lock can tell its user what it waits for (:meth:`_begin`)."""
         if self._check_thread is not None or self._check_error is not None:
             error = self.verify()  # a background-checked file: no write before its check
             if error is not None:
@@ -275,22 +282,67 @@ class Repository:
                     error=self.damage))
         if self.read_only:
             raise ReadOnlyError(self.path, self.read_only_reason)
+        note = _write_note(self.path, self.user, activity) if activity else None
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise StorageError(_("cannot start a write: {error}").format(error=exc)) from None
-        try:
-            yield self.conn
-            self._still_there()
-            self.conn.execute("COMMIT")
-        except BaseException as exc:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.OperationalError) and _is_storage_error(exc):
-                raise StorageError(_("the change was not saved: {error}").format(
-                    error=exc)) from None
-            raise
+            self._begin()
+            try:
+                yield self.conn
+                self._still_there()
+                self.conn.execute("COMMIT")
+            except BaseException as exc:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.OperationalError) and _is_storage_error(exc):
+                    raise StorageError(_("the change was not saved: {error}").format(
+                        error=exc)) from None
+                raise
+        finally:
+            if note is not None:
+                note.unlink(missing_ok=True)
         self.changed = True
+
+    def _begin(self) -> None:
+        """``BEGIN IMMEDIATE``, waiting while another program writes. When that program said what
+        it is doing (a long import leaves a note beside the file), ``on_wait`` is told once and
+        the wait lasts as long as that goes on (the CLI prints it; Ctrl+C gives up); otherwise, or
+        without ``on_wait``, the wait ends after the busy timeout with a message saying who holds
+        the file, if known. Nothing is written until the lock is ours."""
+        import time
+
+        timeout = self.conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        started = time.monotonic()
+        step, told = min(timeout, 1000), None
+        try:
+            while True:
+                self.conn.execute(f"PRAGMA busy_timeout = {int(step)}")
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if not any(w in str(exc).lower() for w in ("locked", "busy")):
+                        raise StorageError(_("cannot start a write: {error}").format(
+                            error=exc)) from None
+                    note = read_note(self.path)
+                    if note is not None and self.on_wait is not None:
+                        if note != told:
+                            self.on_wait(_("Waiting: {who} is {activity} (since {since}); this "
+                                           "change is saved when that ends. Ctrl+C stops "
+                                           "waiting (nothing is saved).").format(**note))
+                            told = note
+                        step = timeout
+                        continue
+                    waited = (time.monotonic() - started) * 1000
+                    if waited < timeout:
+                        step = max(1, timeout - waited)
+                        continue
+                    if note is not None:
+                        raise StorageError(_("cannot save now: {who} is {activity} (since "
+                                             "{since}); try again when that ends. Nothing was "
+                                             "written.").format(**note)) from None
+                    raise StorageError(_("cannot start a write: {error}").format(
+                        error=exc)) from None
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
 
     def _still_there(self) -> None:
         """Raise :class:`StorageError` unless the path still names the file this session has
@@ -702,6 +754,9 @@ class Repository:
         record, problems = self.check(kind.name, values)
         if problems:
             raise ValidationError(kind.name, _record_name(record), problems)
+        problem = self.citation_problem(citations or [])
+        if problem:
+            raise ValidationError(kind.name, _record_name(record), {"citations": problem})
         label = label or _("New {kind}").format(kind=_(kind.label).lower())
         with self.transaction() as conn:
             rid = self._insert(conn, kind, record, uid=uid)
@@ -784,11 +839,40 @@ class Repository:
         with self.transaction() as conn:
             before = self._snapshot(kind, record_id)
             self._check_version(kind, before, expected_version)
+            problem = self.citation_problem(citations, keep=before["citations"])
+            if problem:
+                raise ValidationError(kind.name, _record_name(before, record_id),
+                                      {"citations": problem})
             state = dict(before, citations=citations)
             after = self._write_state(conn, kind, record_id, state, before)
             self._audit(kind.name, record_id, before["uid"], "update", label, before, after)
         self._push_undo(_UndoStep(label, kind.name, record_id, before, after, after["version"]))
         return Change(kind.name, record_id, "update", label, after, frozenset({kind.name}))
+
+    def citation_problem(self, citations: list, *, keep: list[dict] = ()) -> str | None:
+        """Why ``citations`` (``[{source_id, quote}]``) cannot be recorded, or None. Each names a
+        source that exists; its quote must occur in the source's text (``search.quote_in``:
+        white space, quote marks, dashes and case aside) unless the source has no text stored
+        or the quote is empty. Citations in ``keep`` (the record's own, recorded before this
+        rule) pass as they are."""
+        kept = {(c.get("source_id"), str(c.get("quote") or "")) for c in keep}
+        for number, c in enumerate(citations, start=1):
+            if not isinstance(c, dict):
+                return _("source {n}: expected {{source_id, quote}}").format(n=number)
+            sid, quote = c.get("source_id"), c.get("quote")
+            if quote is not None and not isinstance(quote, str):
+                return _("source {n}: the quote must be text").format(n=number)
+            if (sid, quote or "") in kept:
+                continue
+            if isinstance(sid, bool) or not isinstance(sid, int) or not -(2**63) <= sid < 2**63:
+                return _("no source with id {id}").format(id=str(sid)[:40])
+            row = self.conn.execute("SELECT text FROM sources WHERE id = ?", (sid,)).fetchone()
+            if row is None:
+                return _("no source with id {id}").format(id=sid)
+            problem = quote_problem(row[0], quote)
+            if problem:
+                return _("source {id}: {problem}").format(id=sid, problem=problem)
+        return None
 
     def _check_version(self, kind: Kind, current: dict, expected: int | None) -> None:
         if expected is not None and current["version"] != expected:
@@ -1103,6 +1187,73 @@ def _record_name(record: dict, record_id: int | None = None) -> str:
     if record_id is not None:
         return f"{record_id} {short!r}" if short else str(record_id)
     return repr(short) if short else _("(untitled)")
+
+
+def quote_problem(text: str | None, quote: str | None, *, text_key: str | None = None
+                  ) -> str | None:
+    """Why ``quote`` cannot be cited from a source whose text is ``text`` (or whose
+    ``search.quote_key(text)`` is ``text_key``), or None: a quote must occur in the text
+    (``search.quote_in``); an empty quote, or a source without text, is not checked."""
+    if not quote or not quote.strip() or not (text or text_key):
+        return None
+    if quote_in(text, quote, text_key=text_key):
+        return None
+    short = " ".join(quote.split())
+    short = short if len(short) <= 60 else short[:59] + "…"
+    return _("these words are not in the source's text: “{quote}”").format(quote=short)
+
+
+# --- the note a long write leaves beside the file ------------------------------------------------
+
+def note_path(path: Path) -> Path:
+    return path.with_name(path.name + ".writing")
+
+
+def _write_note(path: Path, user: str, activity: str) -> Path | None:
+    """Say beside the database who is doing what (for writes that wait, see
+    ``Repository._begin``); None if the folder refuses it (the write goes on without)."""
+    import socket
+
+    note = note_path(path)
+    tmp = note.with_name(f".{note.name}.{os.getpid()}.tmp")
+    body = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "who": user,
+                       "activity": activity,
+                       "since": _dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")},
+                      ensure_ascii=False)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(body)
+        os.replace(tmp, note)
+    except OSError:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+        return None
+    return note
+
+
+def read_note(path: Path) -> dict | None:
+    """The note of a long write in progress on ``path`` ({who, activity, since, ...}), or None
+    (none, unreadable, or left by a program that has ended)."""
+    import socket
+
+    try:
+        note = json.loads(note_path(path).read_text(encoding="utf-8"))
+        pid, host = int(note["pid"]), str(note["host"])
+        note = {"who": str(note["who"]), "activity": str(note["activity"]),
+                "since": str(note["since"]), "pid": pid, "host": host}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if host == socket.gethostname() and os.name == "posix":  # (os.kill(pid, 0) ends it elsewhere)
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return None
+        except OSError:
+            pass
+    return note
 
 
 def _is_storage_error(exc: sqlite3.OperationalError) -> bool:
