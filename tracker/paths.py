@@ -35,3 +35,10 @@ def default_db_path() -> Path:
     from platformdirs import user_data_path
 
     return user_data_path(APP_NAME, APP_AUTHOR) / "tracker.db"
+
+
+def restore_journal_path(db_path: str | os.PathLike) -> Path:
+    """The journal a running restore keeps beside the database (``tracker.backup``); here so that
+    opening a file can look for it without importing the backup module."""
+    db_path = Path(db_path).expanduser()
+    return db_path.with_name(f".{db_path.name}.restore.json")

@@ -99,14 +99,14 @@ def start_auto_backup(repo) -> threading.Thread | None:
         from tracker.store.sqlite import backup
     except ImportError:
         return None
-    newest = backup.newest_backup_time(repo.path)
-    if newest is not None and backup._utcnow() - newest <= backup.AUTO_INTERVAL:
+    if not backup.backup_due(repo.path):
+        backup.clean_partials(repo.path)  # what killed backups left, even with no backup due
         return None
     path = repo.path
 
     def work() -> None:
-        try:
-            backup.create_backup(path)
+        try:  # live: the window has the file open in this process (see create_backup)
+            backup.create_backup(path, live=True)
         except Exception as exc:  # noqa: BLE001 - a failed backup is a warning, never a crash
             log.warning("automatic backup failed: %s", exc)
             repo.warnings.append(str(exc))
@@ -177,10 +177,17 @@ class OpenError(str):
 
 
 def open_repository(path: Path):
-    """Open (creating and seeding on first run); returns (repo, None) or (None, OpenError)."""
+    """Open (creating and seeding on first run); returns (repo, None) or (None, OpenError).
+
+    A restore of the file that was killed midway is settled first (finished or undone) and the
+    user told what happened."""
     from tracker.errors import TrackerError
     from tracker.store.errors import DatabaseError, DiskFull, ForeignDatabase, NotARegularFile
 
+    try:
+        settle_interrupted_restore(path)
+    except Exception as exc:  # noqa: BLE001 - BackupError: a restore of it is running now
+        return None, OpenError(str(exc))
     try:
         return open_session(path, seed=True, background_check=True), None
     except (DatabaseError, TrackerError, OSError) as exc:
@@ -193,6 +200,23 @@ def open_repository(path: Path):
         error = OpenError(f"{type(exc).__name__}: {exc}")
         error.damaged = True
         return None, error
+
+
+def settle_interrupted_restore(path: Path, parent=None) -> None:
+    """``recover_interrupted_restore`` (tracker.store.sqlite.backup) with its note shown in a
+    message box; raises its ``BackupError`` while a restore runs."""
+    from tracker.paths import restore_journal_path
+
+    if not restore_journal_path(path).exists():  # nearly always: no backup module to import
+        return
+    from tracker.store.sqlite import backup
+
+    note = backup.recover_interrupted_restore(path)
+    if note:
+        from tracker.i18n import _
+        from ui import messages
+
+        messages.information(parent, _("Restore backup"), note)
 
 
 def offer_backup(path: Path, message: str) -> bool:

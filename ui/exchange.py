@@ -30,15 +30,20 @@ def _one_line(exc: BaseException) -> str:
 
 def problem_text(path: Path, exc: BaseException) -> str:
     """Why the file was refused: the first problems, each naming the kind, record and field."""
-    from tracker.exchange.io import ImportProblem
+    from tracker.exchange.io import ImportConflict, ImportProblem
 
     text = _("{name} cannot be imported: {error}").format(name=path.name, error=_one_line(exc))
+    if isinstance(exc, ImportConflict):  # older records appeared after the preview
+        lines = [c.describe() for c in exc.conflicts[:SHOWN_PROBLEMS]]
+        if exc.count > len(lines):
+            lines.append(_("… and {n} more").format(n=exc.count - len(lines)))
+        text += "\n\n" + "\n".join(lines)
     if isinstance(exc, ImportProblem) and len(exc.problems) > 1:
         lines = [_("{kind} {record}: {field}: {message}").format(
             kind=kind, record=record, field=field, message=message)
             for kind, record, field, message in exc.problems[:SHOWN_PROBLEMS]]
-        if len(exc.problems) > SHOWN_PROBLEMS:
-            lines.append(_("… and {n} more").format(n=len(exc.problems) - SHOWN_PROBLEMS))
+        if exc.count > SHOWN_PROBLEMS:
+            lines.append(_("… and {n} more").format(n=exc.count - SHOWN_PROBLEMS))
         text += "\n\n" + "\n".join(lines)
     return text
 
@@ -85,10 +90,11 @@ class ImportWorker(_Worker):
     ImportResult."""
 
     def __init__(self, db_path: Path, file: Path, *, write: bool, user: str,
-                 written_to: Repository | None = None, parent=None):
+                 written_to: Repository | None = None, skip_older: bool = False, parent=None):
         super().__init__(parent)
         self.db_path, self.file, self.write, self.user = db_path, file, write, user
         self.written_to = written_to  # the window's repository: told that its file changed
+        self.skip_older = skip_older  # leave alone the records older in the file than here
 
     def describe(self, exc: BaseException) -> str:
         return problem_text(self.file, exc)
@@ -102,7 +108,8 @@ class ImportWorker(_Worker):
                 from tracker.store.sqlite.backup import create_backup
 
                 create_backup(repo)  # the state before the import, to go back to
-            result = import_file(repo, self.file, dry_run=not self.write)
+            result = import_file(repo, self.file, dry_run=not self.write,
+                                 skip_older=self.skip_older)
         if self.write and self.written_to is not None and result.change is not None:
             self.written_to.changed = True  # the backup on exit counts this session's import
         return result
@@ -261,38 +268,75 @@ def _counts(result) -> dict[str, int]:
             "same": sum(result.unchanged.values())}
 
 
+def _understood(preview) -> str:
+    """What was understood of each CSV file (encoding, separator, records), for the preview."""
+    lines = [info.describe() for info in preview.files if info.delimiter is not None]
+    return ("\n\n" + _("Read as:") + "\n" + "\n".join(lines)) if lines else ""
+
+
+def _older(preview) -> str:
+    """The records the file holds in an older version than this database, listed."""
+    lines = [c.describe() for c in preview.conflicts[:SHOWN_PROBLEMS]]
+    if preview.older_total > len(lines):
+        lines.append(_("… and {n} more").format(n=preview.older_total - len(lines)))
+    return "\n".join(lines)
+
+
 def import_from(window, path: Path) -> _Worker:
-    """Preview ``path`` (a dry run of the real import), ask, then back up and import."""
+    """Preview ``path`` (a dry run of the real import), ask, then back up and import. Records
+    the file holds in an older version than this database (changed here since the export) are
+    listed, and the choice is to skip them or to import nothing: never to overwrite them."""
     repo = window.repo  # the file the user chose this for, even if another is opened meanwhile
+    buttons = QMessageBox.StandardButton
 
     def previewed(preview) -> None:
         counts = _counts(preview)
+        older = preview.older_total
         if preview.total == 0:
-            messages.information(window, _("Import"), _(
-                "Nothing to import: every record in {name} is already here, unchanged ({same}).")
-                .format(name=path.name, **counts))
+            text = _("Nothing to import: every record in {name} is already here, unchanged "
+                     "({same}).").format(name=path.name, **counts)
+            if older:
+                text = _("Nothing to import from {name}: its records are already here "
+                         "({same}), or older than the copies here, which are left as they are:"
+                         ).format(name=path.name, **counts) + "\n\n" + _older(preview)
+            messages.information(window, _("Import"), text + _understood(preview))
             return
-        answer = messages.question(window, _("Import"), _(
+        summary = _(
             "What {name} would do:\n\n"
             "New records: {created}\nChanged records: {updated}\nAlready here, unchanged: "
-            "{same}\n\nA backup of the database is made first, and every change is recorded "
-            "in History. Import?").format(name=path.name, **counts),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No)
-        if answer != QMessageBox.StandardButton.Yes or window.repo is not repo:
+            "{same}\n").format(name=path.name, **counts)
+        if older:
+            answer = messages.question(window, _("Import"), summary + ngettext(
+                "\nOlder in the file than here (changed here since the file was exported): "
+                "{n} record. Importing it would undo those changes:",
+                "\nOlder in the file than here (changed here since the file was exported): "
+                "{n} records. Importing them would undo those changes:", older).format(n=older)
+                + "\n" + _older(preview) + _understood(preview) + "\n\n" + _(
+                "Skip the older records and import the rest (after a backup, recorded in "
+                "History), or cancel and import nothing?"),
+                buttons.Yes | buttons.Cancel, buttons.Cancel,
+                labels={buttons.Yes: _("Skip older"), buttons.Cancel: _("Cancel")})
+        else:
+            answer = messages.question(window, _("Import"), summary + _understood(preview) + _(
+                "\nA backup of the database is made first, and every change is recorded in "
+                "History. Import?"), buttons.Yes | buttons.No, buttons.No)
+        if answer != buttons.Yes or window.repo is not repo:
             return
         run_in_background(
             window, ImportWorker(repo.path, path, write=True, user=repo.user, written_to=repo,
-                                 parent=window),
+                                 skip_older=bool(older), parent=window),
             _("Import"), _("Backing up, then importing {name}…").format(name=path.name),
             imported, _("Not imported"))
 
     def imported(result) -> None:
         if result.change is not None and window.repo is repo:
             window.apply_change(result.change)
-        window.statusBar().showMessage(_(
-            "Imported {name}: {created} created, {updated} updated, {same} unchanged").format(
-                name=path.name, **_counts(result)), 15000)
+        message = _("Imported {name}: {created} created, {updated} updated, {same} unchanged"
+                    ).format(name=path.name, **_counts(result))
+        if result.older_total:
+            message += "; " + ngettext("{n} older record skipped", "{n} older records skipped",
+                                       result.older_total).format(n=result.older_total)
+        window.statusBar().showMessage(message, 15000)
 
     return run_in_background(
         window, ImportWorker(repo.path, path, write=False, user=repo.user, parent=window),

@@ -870,6 +870,9 @@ class MainWindow(QMainWindow):
         if page is not None and not page.maybe_leave():
             return False
         try:
+            from ui.app import settle_interrupted_restore  # a restore of it killed midway
+
+            settle_interrupted_restore(Path(path), self)
             repo = open_session(path, seed=seed)
         except Exception as exc:  # noqa: BLE001 - DatabaseError, TrackerError, OSError
             messages.critical(self, _("Cannot open database"), _(

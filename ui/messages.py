@@ -21,21 +21,28 @@ def clip(text: str, limit: int = MAX_CHARS) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def make_box(icon, parent, title: str, text: str, buttons, default) -> QMessageBox:
+def make_box(icon, parent, title: str, text: str, buttons, default,
+             labels: dict | None = None) -> QMessageBox:
     box = QMessageBox(icon, title, clip(text), buttons, parent)
     box.setTextFormat(QtCore.Qt.TextFormat.PlainText)  # Qt is looked up here, not at import
     if default != _Button.NoButton:
         box.setDefaultButton(default)
+    for button, label in (labels or {}).items():  # say what a button does ("Skip older")
+        if box.button(button) is not None:
+            box.button(button).setText(label)
     return box
 
 
-def _box(icon, parent, title: str, text: str, buttons, default) -> QMessageBox.StandardButton:
-    return _Button(make_box(icon, parent, title, text, buttons, default).exec())
+def _box(icon, parent, title: str, text: str, buttons, default,
+         labels: dict | None = None) -> QMessageBox.StandardButton:
+    return _Button(make_box(icon, parent, title, text, buttons, default, labels).exec())
 
 
 def question(parent, title: str, text: str, buttons=_Button.Yes | _Button.No,
-             default=_Button.NoButton) -> QMessageBox.StandardButton:
-    return _box(QMessageBox.Icon.Question, parent, title, text, buttons, default)
+             default=_Button.NoButton, labels: dict | None = None
+             ) -> QMessageBox.StandardButton:
+    """``labels``: text for some of the buttons ({StandardButton: text})."""
+    return _box(QMessageBox.Icon.Question, parent, title, text, buttons, default, labels)
 
 
 def information(parent, title: str, text: str, buttons=_Button.Ok,

@@ -470,7 +470,7 @@ def test_cancel_stops_the_build_and_writes_nothing(repo, tmp_path):
 
 
 def test_progress_reports_reach_the_total_and_never_go_back(repo, tmp_path):
-    source = repo.list("sources")[0]["id"]
+    source = repo.create("sources", {"title": "Desk notes"}).record_id  # no text: any quote
     for i in range(150):
         repo.create("roadmap", {"title": f"Row {i}", "due_date": "2020-01-01"},
                     citations=[{"source_id": source, "quote": f"quote {i}"}])

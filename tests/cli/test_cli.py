@@ -210,12 +210,12 @@ def test_search_finds_across_kinds(seeded):
 
 def test_add_creates_a_record_and_prints_its_id(seeded):
     result = ok(cli(seeded, "add", "plants", "title=Tractor assembly", "count=3",
-                    "status=Operating", "--cite", "1=joint plants"))
+                    "status=Operating", "--cite", "1=joint assembly plants"))
     rid = int(result.stdout.strip())
     record = json.loads(ok(cli(seeded, "show", "plants", str(rid), "--json")).stdout)
     assert record["title"] == "Tractor assembly"
     assert record["count"] == 3 and record["status"] == "operating"
-    assert record["sources"][0]["quote"] == "joint plants"
+    assert record["sources"][0]["quote"] == "joint assembly plants"
     entry = json.loads(ok(cli(seeded, "history", "plants", str(rid), "--json")).stdout)[0]
     assert entry["action"] == "create"
 
@@ -528,3 +528,58 @@ def test_add_says_when_the_title_is_already_there(seeded):
     assert int(result.stdout.strip()) > 1  # added all the same
     assert "roadmap 1 has the same title" in result.stderr
     assert "same title" not in ok(cli(seeded, "add", "roadmap", "title=Brand new")).stderr
+
+
+# --- integers beyond SQLite's -------------------------------------------------------------------
+
+# Every command taking a number: how to call it (ID stands for its integer argument).
+NUMBER_TAKERS = {
+    "list": ["roadmap"], "show": ["roadmap", "ID"], "search": ["expo"],
+    "history": ["roadmap", "ID"],
+    "edit": ["roadmap", "ID", "progress=5"], "delete": ["roadmap", "ID"],
+    "undelete": ["roadmap", "ID"], "generate": ["--per-kind", "1"], "add": ["roadmap", "title=x"],
+}
+HUGE = [str(2**63), str(10**20), str(-(2**63) - 1), "9" * 400]
+ANY_SIZE = {("generate", "--seed")}  # a seed of any size works: it is never stored as a number
+
+
+def _number_params():
+    import click
+
+    for name, command in sorted(main.commands.items()):
+        for param in command.params:
+            if isinstance(param.type, click.types.IntParamType):
+                yield name, param
+
+
+def test_every_command_taking_a_number_is_covered_below():
+    assert {name for name, _p in _number_params()} <= set(NUMBER_TAKERS)
+
+
+@pytest.mark.parametrize("huge", HUGE)
+def test_a_huge_number_anywhere_is_a_clean_error_not_a_traceback(seeded, huge):
+    """``list --limit 99999999999999999999`` once printed an OverflowError traceback."""
+    calls = []
+    for name, param in _number_params():
+        template = NUMBER_TAKERS[name]
+        if (name, param.opts[0]) in ANY_SIZE:
+            continue
+        if isinstance(param, __import__("click").Option):
+            calls.append(([name, *(a.replace("ID", "1") for a in template), param.opts[0],
+                           huge], 2))
+        else:
+            calls.append(([name, *(huge if a == "ID" else a for a in template)], None))
+    calls.append((["add", "roadmap", "title=x", "--cite", f"{huge.lstrip('-')}=quote"], 2))
+    before = audit_count(seeded)
+    for args, code in calls:
+        result = cli(seeded, *args)
+        assert isinstance(result.exception, SystemExit), (args, result.exception)
+        assert result.exit_code in ((1, 2) if code is None else (code,)), (args, result.stderr)
+        assert "Traceback" not in result.stderr and "Overflow" not in result.stderr, args
+    assert audit_count(seeded) == before  # nothing was written
+
+
+def test_the_largest_limit_sqlite_takes_still_works(seeded):
+    listed = json.loads(ok(cli(seeded, "list", "roadmap", "--limit", str(2**63 - 1),
+                               "--json")).stdout)
+    assert len(listed) == Repository(seeded).count("roadmap")

@@ -439,10 +439,13 @@ def test_every_kind_survives_a_round_trip_with_every_field_filled(repo, other):
 def test_import_follows_the_files_trash_state(repo):
     data = json.loads(tio.json_text(tio.export_data(repo, ["plants"])))
     repo.delete("plants", 1)
+    # a file that knows the deletion (made from this version on) and says the plant is live
+    data["plants"][0]["version"] = repo.get("plants", 1)["version"]
     result = tio.import_data(repo, data)  # the file says the plant is live
     assert result.updated == {"plants": 1}
     assert repo.get("plants", 1)["deleted_at"] is None
     data["plants"][0]["deleted_at"] = "2026-01-01T00:00:00Z"
+    data["plants"][0]["version"] = repo.get("plants", 1)["version"]
     tio.import_data(repo, data)
     assert repo.get("plants", 1)["deleted_at"] == "2026-01-01T00:00:00Z"
     assert repo.count("plants") == 0 and repo.count("plants", trash=True) == 1

@@ -11,12 +11,14 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from clirun import run_cli
 
 from tracker.model import KIND_ORDER
+from tracker.session import open_session
 from tracker.store.repository import Repository
 from tracker.store.sqlite import backup
 
@@ -24,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 UTC = dt.UTC
-NAME = re.compile(r"^tracker-\d{8}T\d{6}\.\d{6}Z\.db$")
+NAME = re.compile(r"^tracker\.db-\d{8}T\d{6}\.\d{6}Z\.db$")
 
 
 def mode(path) -> int:
@@ -285,3 +287,126 @@ def test_restore_refuses_while_another_program_has_the_file_open(repo, db_path):
     assert not backup.in_use_elsewhere(db_path)
     backup.restore(db_path, target)
     assert "After the backup" not in titles(db_path)
+
+
+# --- names of their own, future dates, what killed backups left ---------------------------------
+
+def test_desk_db_and_desk_sqlite_keep_their_own_backups(tmp_path):
+    """Two databases with one stem in one folder share the backups folder, never the backups."""
+    now = dt.datetime(2026, 6, 30, 12, tzinfo=UTC)
+    made = {}
+    for name in ("desk.db", "desk.sqlite"):
+        with open_session(tmp_path / name, seed=True, user="tester") as repo:
+            repo.create("roadmap", {"title": f"Only in {name}"})
+            made[name] = [backup.create_backup(repo, now=now + dt.timedelta(minutes=m))
+                          for m in range(12)]
+    for name in ("desk.db", "desk.sqlite"):
+        listed = backup.list_backups(tmp_path / name)
+        assert [i.path for i in listed] == sorted(made[name], reverse=True)[:10]
+        assert all(f"Only in {name}" in titles(i.path) for i in listed)
+        assert backup.newest_good_backup(tmp_path / name) == listed[0].path
+    assert len(list((tmp_path / "backups").iterdir())) == 20
+
+
+def _old_style(made: Path, stem: str, when: dt.datetime) -> Path:
+    """A backup named the way older versions named them: <stem>-<time>.db."""
+    old = made.with_name(f"{stem}-{backup._stamp(when)}.db")
+    made.rename(old)
+    return old
+
+
+def test_old_style_backup_names_stay_with_the_file_they_belong_to(tmp_path):
+    desk_db, desk_sqlite = tmp_path / "desk.db", tmp_path / "desk.sqlite"
+    day = dt.datetime(2026, 1, 1, 9, tzinfo=UTC)
+    with open_session(desk_db, seed=True, user="tester") as repo:
+        old_db = [_old_style(backup.create_backup(repo, now=day, prune=False), "desk",
+                             day + dt.timedelta(days=d)) for d in range(3)]
+    # alone in its folder, desk.db owns every old-style desk-*.db (they are listed and dated)
+    assert [i.path for i in backup.list_backups(desk_db)] == old_db[::-1]
+    assert backup.newest_backup_time(desk_db) == day + dt.timedelta(days=2)
+    with open_session(desk_sqlite, seed=True, user="tester") as repo:
+        old_sqlite = _old_style(backup.create_backup(repo, now=day, prune=False), "desk",
+                                day + dt.timedelta(days=5))
+    unknown = (tmp_path / "backups" / f"desk-{backup._stamp(day + dt.timedelta(days=9))}.db")
+    unknown.write_bytes(b"SQLite format 3\x00" + b"\x00" * 4000)  # cannot be told apart
+    # with a rival in the folder each keeps its own (the birth certificate decides), and the
+    # one that cannot be attributed is shown to both and deleted by neither
+    assert [i.path for i in backup.list_backups(desk_db)] == [unknown, *old_db[::-1]]
+    assert [i.path for i in backup.list_backups(desk_sqlite)] == [unknown, old_sqlite]
+    later = day + dt.timedelta(days=400)  # every old one is past the retention window
+    for path in (desk_db, desk_sqlite):
+        with Repository(path, user="tester") as repo:
+            for minute in range(11):
+                backup.create_backup(repo, now=later + dt.timedelta(minutes=minute))
+    assert not any(p.exists() for p in old_db) and not old_sqlite.exists()
+    assert unknown.exists()
+    assert len(backup.list_backups(desk_db)) == len(backup.list_backups(desk_sqlite)) == 11
+
+
+def test_a_backup_dated_in_the_future_does_not_stop_automatic_backups(repo, db_path):
+    now = dt.datetime(2026, 3, 1, 8, tzinfo=UTC)
+    backup.create_backup(repo, now=dt.datetime(2099, 1, 1, tzinfo=UTC))  # a clock gone wrong
+    made = backup.auto_backup_on_open(repo, now=now)
+    assert made is not None and backup._parse(db_path, made.name) == now
+    assert not backup.backup_due(db_path, now=now)
+    assert backup.auto_backup_on_open(repo, now=now + dt.timedelta(hours=2)) is None
+    assert backup.auto_backup_on_open(repo, now=now + dt.timedelta(days=2)) is not None
+
+
+def test_backups_dated_in_the_future_do_not_push_out_the_newest_real_ones(repo, db_path):
+    future = [backup.create_backup(repo, now=dt.datetime(2099, 1, 1, h, tzinfo=UTC))
+              for h in range(10)]
+    now = dt.datetime(2026, 6, 30, 12, tzinfo=UTC)
+    real = [backup.create_backup(repo, now=now + dt.timedelta(minutes=m)) for m in range(12)]
+    kept = {i.path for i in backup.list_backups(db_path)}
+    assert set(real[-10:]) <= kept  # the newest ten real ones
+    assert set(future) <= kept  # and the misdated ones, never deleted by the rule
+    assert not (set(real[:2]) & kept)
+
+
+KILLED_BACKUP = r"""
+import sys
+sys.path.insert(0, {root!r})
+from tracker.store.sqlite import backup
+print("ready", flush=True)
+while True:
+    backup.create_backup({path!r}, prune=False)
+"""
+
+
+def test_the_next_backup_removes_what_killed_backups_left_and_only_that(tmp_path):
+    from tracker.seed.synthetic import generate
+
+    path = tmp_path / "tracker.db"
+    with open_session(path, seed=True, user="tester") as repo:
+        generate(repo, 300, seed=1)
+    folder = tmp_path / "backups"
+    for _kill in range(3):  # a process backing up again and again, killed mid-way
+        proc = subprocess.Popen(
+            [sys.executable, "-c", KILLED_BACKUP.format(root=str(ROOT), path=str(path))],
+            stdout=subprocess.PIPE, text=True)
+        assert proc.stdout.readline().strip() == "ready"
+        deadline = time.monotonic() + 30
+        while not (folder.is_dir()
+                   and any(p.name.endswith(".partial") for p in folder.iterdir())):
+            assert time.monotonic() < deadline and proc.poll() is None  # until it writes one
+        proc.kill()
+        proc.communicate(timeout=30)
+    partials = [p for p in folder.iterdir() if p.name.endswith(".partial")]
+    assert partials  # left behind: database-sized, hidden
+    mine = folder / "notes.partial"  # not ours: a name no backup has
+    mine.write_text("keep me")
+    busy = folder / f".tracker.db-{backup._stamp(backup._utcnow())}.db.partial"
+    holder = subprocess.Popen(  # a backup another process is writing right now
+        [sys.executable, "-c", "import fcntl, os, sys\n"
+         f"fd = os.open({str(busy)!r}, os.O_CREAT | os.O_RDWR, 0o600)\n"
+         "fcntl.flock(fd, fcntl.LOCK_EX)\nprint('held', flush=True)\nsys.stdin.readline()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        result = run_cli("backup", env={"TRACKER_DB": str(path)})
+        assert result.returncode == 0, result.stderr
+        assert not any(p.exists() for p in partials)
+        assert mine.exists() and busy.exists()
+    finally:
+        holder.communicate("\n", timeout=30)

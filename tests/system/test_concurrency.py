@@ -211,3 +211,84 @@ def test_on_a_network_share_the_file_uses_a_rollback_journal_and_warns(tmp_path,
     with Repository(path, user="tester") as again:
         assert again.backend.conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
         assert again.count("roadmap") > 0
+
+
+# --- a write that waits for another program's long write (an import) ---------------------------
+
+HOLDER = r"""
+import sys, time
+sys.path.insert(0, {root!r})
+from tracker.store.repository import Repository
+repo = Repository(sys.argv[1], user="alice")
+with repo.batch(activity="importing big.json (250000 records)"):
+    print("holding", flush=True)
+    time.sleep(float(sys.argv[2]))
+repo.close()
+"""
+
+
+def _cli(db, *args):
+    from click.testing import CliRunner
+
+    from tracker.cli.main import main
+
+    return CliRunner().invoke(main, ["--db", str(db), "--language", "en", *args])
+
+
+@pytest.fixture
+def seeded_db(tmp_path):
+    db = tmp_path / "seeded.db"
+    assert _cli(db, "init").exit_code == 0
+    return db
+
+
+def _hold(db: Path, seconds: float) -> subprocess.Popen:
+    """Another program holding the write lock for ``seconds``, having said it is importing."""
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER.format(root=str(ROOT)), str(db),
+                               str(seconds)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "holding"
+    return holder
+
+
+def test_add_during_another_programs_import_waits_and_says_for_what(seeded_db, monkeypatch):
+    """SQLite's busy timeout (15 s) is shorter than a large import's write: an `add` run meanwhile
+    failed with 'database is locked'. It now says what it waits for and saves when it can."""
+    monkeypatch.setattr(dbmod, "BUSY_TIMEOUT_MS", 300)  # stands for a write longer than it
+    holder = _hold(seeded_db, 1.5)
+    try:
+        started = time.monotonic()
+        result = _cli(seeded_db, "add", "people", "title=Patient colleague")
+        waited = time.monotonic() - started
+    finally:
+        holder.wait(timeout=30)
+    assert result.exit_code == 0, result.stderr
+    assert "Waiting: alice is importing big.json (250000 records)" in result.stderr
+    assert waited > 0.8
+    assert "Patient colleague" in _cli(seeded_db, "list", "people").stdout
+    assert not Path(str(seeded_db) + ".writing").exists()  # the note went with the import
+
+
+def test_without_a_listener_the_wait_ends_with_who_holds_the_file(seeded_db, monkeypatch):
+    from tracker.store.repository import StorageError
+
+    monkeypatch.setattr(dbmod, "BUSY_TIMEOUT_MS", 300)
+    holder = _hold(seeded_db, 1.2)
+    try:
+        with Repository(seeded_db, user="gui") as repo, pytest.raises(StorageError) as info:
+            repo.create("people", {"title": "Impatient"})
+    finally:
+        holder.wait(timeout=30)
+    assert "alice is importing big.json" in str(info.value)
+    assert "Nothing was written" in str(info.value)
+    with Repository(seeded_db, user="gui") as repo:
+        assert not repo.list("people", search="Impatient")
+
+
+def test_a_note_left_by_a_program_that_ended_is_ignored(seeded_db):
+    from tracker.store.sqlite.notes import note_path, read_note
+
+    note_path(seeded_db).write_text(json.dumps({
+        "pid": 2**22 + 12345, "host": __import__("socket").gethostname(), "who": "ghost",
+        "activity": "importing nothing", "since": "2020-01-01 00:00:00"}))
+    assert read_note(seeded_db) is None  # no such process: the note is stale
+    assert _cli(seeded_db, "add", "people", "title=Someone").exit_code == 0

@@ -174,6 +174,25 @@ def test_bundled_cli_prints_a_briefing(bundle, tmp_path):
     assert "Страница 1 из" in ru_text, ru_text[:500]
 
 
+def test_bundled_cli_imports_json_and_csv_exports(bundle, tmp_path):
+    """The streaming JSON parser's compiled backend (ijson, picked by name at run time) and the
+    CSV reading are in the bundle."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = _clean_env(home)
+    cli = bundle / "bilateral-tracker-cli"
+    db, fresh = tmp_path / "seeded.db", tmp_path / "fresh.db"
+    for args in (["--db", db, "init"], ["--db", db, "export", "-o", tmp_path / "all.json"],
+                 ["--db", db, "export", "-o", tmp_path / "all.zip"],
+                 ["--db", fresh, "init", "--empty"]):
+        result = _run([cli, *args], cwd=tmp_path, env=env)
+        assert result.returncode == 0, result.stdout + result.stderr
+    for name, created in (("all.json", "created"), ("all.zip", "unchanged")):
+        result = _run([cli, "--db", fresh, "import", tmp_path / name], cwd=tmp_path, env=env)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert f"19 {created}" in result.stdout, result.stdout
+
+
 def test_install_script_lays_out_a_valid_desktop_install(bundle, tmp_path):
     # build.sh puts install.sh and share/ in the folder; install from a copy as IT would
     shipped = tmp_path / "shipped" / "bilateral-tracker"

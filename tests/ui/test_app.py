@@ -183,7 +183,7 @@ def test_work_the_window_does_not_need_waits_for_its_first_frame(tmp_path):
         "from tracker.store.sqlite import backup\n"
         "log = []\n"
         "made = backup.create_backup\n"
-        "def create(path): log.append('backup'); return made(path)\n"
+        "def create(path, **options): log.append('backup'); return made(path, **options)\n"
         "backup.create_backup = create\n"
         "watch = mw.MainWindow.watch_integrity\n"
         "def watched(self): log.append('watch'); watch(self)\n"
@@ -491,9 +491,74 @@ def test_saves_from_the_cli_beside_the_running_app_are_all_kept(tmp_path):
             gui.kill()
             gui.communicate()
     with Repository(db, read_only=True) as repo:
-        assert repo.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert repo.backend.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         rows = repo.list("roadmap")
     titles = {r["title"] for r in rows}
     assert {"GUI save 1", "GUI save 2", "GUI save 3"} <= titles
     for field, value in acknowledged:
         assert any(r[field] == value for r in rows), f"the CLI's acknowledged {value!r} is gone"
+
+
+HOLDER_PROBE = ("import sys; sys.path.insert(0, {root!r}); "
+                "from tracker.store.sqlite import backup; "
+                "print(backup.in_use_elsewhere({path!r}))")
+
+
+def test_the_daily_backup_keeps_the_windows_hold_on_its_file(tmp_path):
+    """The backup thread reads the file the window has open: it must not drop the window's
+    SQLite locks (closing any other descriptor of the file would), or another program could
+    think the file unused (a restore, or a checkpoint deleting the window's -wal)."""
+    from tracker.store.sqlite import backup
+    path = tmp_path / "work.db"
+    root = str(Path(__file__).resolve().parents[2])
+    probe = [sys.executable, "-c", HOLDER_PROBE.format(root=root, path=str(path))]
+    with open_session(path, seed=True) as repo:
+        repo.count("roadmap")
+        assert subprocess.run(probe, capture_output=True, text=True).stdout.strip() == "True"
+        thread = app_module.start_auto_backup(repo)
+        assert thread is not None
+        thread.join()
+        assert backup.list_backups(path), repo.warnings
+        repo.count("roadmap")
+        assert subprocess.run(probe, capture_output=True, text=True).stdout.strip() == "True"
+
+
+def test_a_backup_dated_in_the_future_does_not_stop_the_daily_backup(tmp_path):
+    from tracker.store.sqlite import backup
+    path = tmp_path / "work.db"
+    with open_session(path, seed=True) as repo:
+        backup.create_backup(repo, now=backup._utcnow() + backup.AUTO_INTERVAL * 400)
+        thread = app_module.start_auto_backup(repo)
+        assert thread is not None
+        thread.join()
+        assert len(backup.list_backups(path)) == 2
+        assert app_module.start_auto_backup(repo) is None  # one a day
+
+
+def test_opening_after_an_interrupted_restore_says_what_happened(no_event_loop, tmp_path,
+                                                                 dialogs):
+    from tracker.store.sqlite import backup
+    path = tmp_path / "work.db"
+    with open_session(path, seed=True) as repo:
+        made = backup.create_backup(repo)
+        repo.create("roadmap", {"title": "After the backup"})
+    env = dict(os.environ, TRACKER_DB=str(path), TRACKER_TEST_RESTORE_PAUSE="copied")
+    proc = subprocess.Popen([sys.executable, "-m", "tracker", "restore", str(made)],
+                            stderr=subprocess.PIPE, text=True, env=env,
+                            cwd=Path(__file__).resolve().parents[2])
+    try:
+        assert proc.stderr.readline().strip() == "paused at copied"
+    finally:
+        proc.kill()
+        proc.communicate(timeout=30)
+    dialogs.answers = [QMessageBox.StandardButton.Ok]
+    seen = {}
+    no_event_loop.while_running.append(lambda w: seen.update(
+        titles={r["title"] for r in w.repo.list("roadmap", columns=["title"])}))
+    assert app_module.main(["--db", str(path)]) == 0
+    (aside,) = backup.set_aside_files(path)
+    kind, _title, text = dialogs.calls[0]
+    assert kind == "information" and "restore is complete" in text and str(aside) in text
+    assert "After the backup" not in seen["titles"]
+    with Repository(aside) as before:
+        assert before.ids("roadmap", search="After the backup")

@@ -345,3 +345,59 @@ def test_a_saved_header_of_another_release_or_language_keeps_the_title(make_wind
         i18n.set_language("en")
     page.deleteLater()
     again.deleteLater()
+
+
+def test_older_records_are_listed_and_only_skipped_never_overwritten(
+        main_window, repo, qtbot, monkeypatch, tmp_path, dialogs):
+    from ui import messages
+
+    old = tmp_path / "old.json"
+    tio.write_json(old, tio.export_data(repo))
+    repo.update("people", 1, {"position": "Edited here"}, expected_version=1)
+    repo.delete("plants", 1)
+    data = json.loads(old.read_text(encoding="utf-8"))
+    data["people"][0]["position"] = "From the old file"
+    data["people"].append({"title": "A new contact"})
+    tio.write_json(old, data)
+    asked = []
+
+    def question(parent, title, text, buttons=None, default=None, labels=None):
+        asked.append((text, buttons, default, labels))
+        return asked_answer[0]
+
+    monkeypatch.setattr(messages, "question", question)
+    open_file(monkeypatch, old)
+    entries = repo.history_count()
+    asked_answer = [QMessageBox.StandardButton.Cancel]
+    main_window.import_action.trigger()
+    qtbot.waitUntil(lambda: bool(asked) and not main_window.busy, timeout=10000)
+    text, buttons, default, labels = asked[-1]
+    assert "people 1 #1 'Alexander Lukashenko': version 1 in the file, 2 here" in text
+    assert "plants 1" in text and "(in the trash here)" in text
+    assert "New records: 1" in text and "2 records" in text
+    assert labels[QMessageBox.StandardButton.Yes] == "Skip older"
+    assert default == QMessageBox.StandardButton.Cancel
+    assert repo.history_count() == entries  # cancelled: nothing written
+
+    asked_answer[0] = QMessageBox.StandardButton.Yes  # skip the older ones, import the rest
+    main_window.import_action.trigger()
+    outcome(qtbot, main_window, dialogs, message="Imported")
+    qtbot.waitUntil(lambda: not main_window.busy, timeout=10000)
+    assert repo.get("people", 1)["position"] == "Edited here"
+    assert repo.get("plants", 1)["deleted_at"]
+    assert repo.list("people", search="new contact")
+    assert "2 older records skipped" in main_window.statusBar().currentMessage()
+
+
+def test_the_preview_says_how_a_spreadsheets_csv_was_read(main_window, repo, qtbot,
+                                                         monkeypatch, tmp_path, dialogs):
+    path = tmp_path / "excel.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("people.csv", "title;position\r\nПётр Ёлкин;Посол\r\n".encode("cp1251"))
+    open_file(monkeypatch, path)
+    dialogs.answers.append(No)
+    main_window.import_action.trigger()
+    outcome(qtbot, main_window, dialogs)
+    kind, _title, text = dialogs.calls[-1]
+    assert kind == "question" and "New records: 1" in text
+    assert "people.csv: Windows-1251, semicolon-separated, 1 record" in text

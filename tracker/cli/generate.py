@@ -9,12 +9,12 @@ import click
 
 from tracker.cli.help import TranslatedCommand
 from tracker.i18n import _
-from tracker.seed.synthetic import GENERATION_ORDER, generate
+from tracker.seed.synthetic import GENERATION_ORDER, MAX_PER_KIND, generate
 
 
 @click.command("generate", cls=TranslatedCommand)
-@click.option("--per-kind", type=click.IntRange(min=1), required=True,
-              help="How many records of each kind to add.")
+@click.option("--per-kind", type=click.IntRange(min=1, max=MAX_PER_KIND), required=True,
+              help="How many records of each kind to add (at most 1,000,000).")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="The same seed on the same database gives the same records.")
 @click.pass_context

@@ -33,6 +33,7 @@ from tracker.store.repository import SETTING_KEYS, Repository, TrackerError
 
 PROG = "bilateral-tracker-cli"
 MAX_CELL = 40
+MAX_INTEGER = 2**63 - 1  # SQLite's largest integer: a larger number is a usage error, not a crash
 USER_ERRORS = (TrackerError, DatabaseError, OSError, json.JSONDecodeError,
                UnicodeDecodeError, ValueError, KeyError, RecursionError, MemoryError)
 
@@ -77,7 +78,17 @@ class Env:
 
     def repo(self, *, seed: bool = True) -> Repository:
         if self._repo is None:
+            from tracker.store.sqlite.backup import BackupError, recover_interrupted_restore
+
+            try:  # a restore of the file killed midway: finished or undone before it opens
+                note = recover_interrupted_restore(self.db_path)
+            except BackupError as exc:
+                raise click.ClickException(_one_line(str(exc))) from None
+            if note:
+                click.echo(_one_line(note), err=True)
             self._repo = open_session(self.db_path, seed=seed)
+            # a write that waits for another program's import says so, and waits for it
+            self._repo.on_wait = lambda message: click.echo(message, err=True)
         return self._repo
 
     def close(self) -> None:
@@ -270,7 +281,8 @@ def fields(kind_name: str, as_json: bool):
 @click.option("--search", "text", metavar="TEXT", help="Only records matching this text.")
 @click.option("--sort", metavar="FIELD", help="Sort by this field (default: the kind's own).")
 @click.option("--desc", is_flag=True, help="Sort in descending order.")
-@click.option("--limit", type=click.IntRange(min=0), help="At most this many records.")
+@click.option("--limit", type=click.IntRange(min=0, max=MAX_INTEGER),
+              help="At most this many records.")
 @click.option("--trash", is_flag=True, help="List the records in the trash instead.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print a JSON array of records with every field, sources and (road map) "
@@ -387,8 +399,8 @@ def search(env: Env, text: str, limit: int, as_json: bool):
 @main.command()
 @click.argument("kind_name", metavar="[KIND", required=False)
 @click.argument("record_id", metavar="[ID]]", type=int, required=False)
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
-              help="At most this many entries.")
+@click.option("--limit", type=click.IntRange(min=1, max=MAX_INTEGER), default=50,
+              show_default=True, help="At most this many entries.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the entries as JSON (with the record before and after).")
 @pass_env
@@ -433,7 +445,8 @@ def _citations(pairs: tuple[str, ...]) -> list[dict]:
     out = []
     for pair in pairs:
         sid, sep, quote = pair.partition("=")
-        if not sep or not sid.strip().isdigit():
+        sid = sid.strip()
+        if not sep or not sid.isdigit() or len(sid) > 19 or int(sid) > MAX_INTEGER:
             raise click.UsageError(_("--cite expects SOURCE_ID=QUOTE, got {pair!r}").format(
                 pair=pair[:60]))
         out.append({"source_id": int(sid), "quote": quote})
@@ -454,7 +467,7 @@ def add(env: Env, kind_name: str, pairs: tuple[str, ...], cites: tuple[str, ...]
     \b
     Example:
       bilateral-tracker-cli add roadmap "title=Joint exhibition" due_date=2026-09-01
-      bilateral-tracker-cli add people "title=Jane Doe" position=Ambassador --cite "1=the envoy"
+      bilateral-tracker-cli add people "title=Jane Doe" position=Envoy --cite "1=Astana airport"
     """
     kind = _kind(kind_name)
     values = _parse_pairs(pairs)
@@ -479,7 +492,7 @@ def add(env: Env, kind_name: str, pairs: tuple[str, ...], cites: tuple[str, ...]
 @click.argument("kind_name", metavar="KIND")
 @click.argument("record_id", metavar="ID", type=int)
 @click.argument("pairs", nargs=-1, metavar="FIELD=VALUE...")
-@click.option("--version", "version", type=int,
+@click.option("--version", "version", type=click.IntRange(min=0, max=MAX_INTEGER),
               help="The version you read (show prints it); refuses to overwrite a newer one.")
 @click.option("--cite", "cites", multiple=True, metavar="SOURCE_ID=QUOTE",
               help="Replace the record's sources with these (repeatable).")
@@ -583,29 +596,60 @@ def export(env: Env, output: Path, fmt: str | None):
 @main.command("import")
 @click.argument("file", metavar="FILE", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True,
-              help="Check the file and say what it would change; write nothing.")
+              help="Check the file and say what it would change, what was understood of each "
+                   "file and which records are older than ours; write nothing.")
+@click.option("--skip-older", is_flag=True,
+              help="Leave alone the records changed here since the file was exported (older in "
+                   "the file) and import the rest; without it such a file is refused.")
 @pass_env
-def import_(env: Env, file: Path, dry_run: bool):
+def import_(env: Env, file: Path, dry_run: bool, skip_older: bool):
     """Import an export (JSON, or CSV in a zip or a folder): records with a known uid are updated,
     the others created. Everything is checked first; if any record is invalid nothing is written.
+
+    CSV files may be UTF-8 or Windows-1251 (Cyrillic), separated by commas, semicolons or tabs,
+    as spreadsheets save them. A record the file holds in an older version than this database
+    (edited, deleted or restored here since the export) is never overwritten: the import is
+    refused, or with --skip-older that record is left as it is.
 
     \b
     Example:
       bilateral-tracker-cli --db new.db import --dry-run records.json
       bilateral-tracker-cli --db new.db import records.json
+      bilateral-tracker-cli --db new.db import --skip-older records.json
     """
-    from tracker.exchange.io import import_file
+    from tracker.exchange.io import ImportConflict, import_file
 
     repo = env.repo()
-    result = import_file(repo, file, dry_run=dry_run)
+    try:
+        result = import_file(repo, file, dry_run=dry_run, skip_older=skip_older)
+    except ImportConflict as exc:
+        raise click.ClickException(_one_line(str(exc)) + " " + _(
+            "Import the rest with --skip-older; --dry-run lists them all.")) from None
     counts = {"created": sum(result.created.values()), "updated": sum(result.updated.values()),
-              "same": sum(result.unchanged.values())}
+              "same": sum(result.unchanged.values()), "older": result.older_total}
     if dry_run:
+        for info in result.files:
+            click.echo(info.describe())
+        for conflict in result.conflicts:
+            click.echo(_("older than ours: {conflict}").format(conflict=conflict.describe()))
+        if result.older_total > len(result.conflicts):
+            click.echo(_("… and {n} more older than ours").format(
+                n=result.older_total - len(result.conflicts)))
         click.echo(_("would import: {created} created, {updated} updated, {same} unchanged "
                      "(nothing was written)").format(**counts))
+        if result.older_total:
+            click.echo(ngettext(
+                "{older} record is older than ours: the import would be refused; with "
+                "--skip-older it is left as it is",
+                "{older} records are older than ours: the import would be refused; with "
+                "--skip-older they are left as they are", result.older_total).format(**counts))
     else:
         click.echo(_("imported: {created} created, {updated} updated, {same} unchanged").format(
             **counts))
+        if result.older_total:
+            click.echo(ngettext("{older} record older than ours was skipped",
+                                "{older} records older than ours were skipped",
+                                result.older_total).format(**counts))
 
 
 # --- commands contributed by other modules --------------------------------------------------------

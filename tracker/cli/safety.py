@@ -26,6 +26,17 @@ def _db_path(obj) -> Path:
     return Path(path).expanduser()
 
 
+def _settle(db_path: Path) -> None:
+    """An earlier restore of the file that was killed midway: finish or undo it first, and say
+    what happened (on stderr)."""
+    try:
+        note = _backup.recover_interrupted_restore(db_path)
+    except _backup.BackupError as exc:
+        raise click.ClickException(" ".join(str(exc).split())) from None
+    if note:
+        click.echo(" ".join(note.split()), err=True)
+
+
 def _close_repo(obj) -> None:
     """Restoring replaces the file: no connection of ours may stay open on it."""
     close = getattr(obj, "close", None)
@@ -55,6 +66,8 @@ def backup_cmd(obj):
     """
     db_path = _db_path(obj)
     repo = getattr(obj, "_repo", None)  # an already open session backs up through its connection
+    if repo is None:
+        _settle(db_path)
     try:
         target = _backup.create_backup(repo if repo is not None else db_path)
     except _backup.BackupError as exc:
@@ -73,6 +86,7 @@ def backups_cmd(obj, as_json: bool):
       bilateral-tracker-cli backups
     """
     db_path = _db_path(obj)
+    _settle(db_path)
     infos = _backup.list_backups(db_path)
     if as_json:
         click.echo(json.dumps([{
@@ -118,6 +132,7 @@ def restore_cmd(ctx: click.Context, file: str):
     if not source.exists() and (_backup.backup_dir(db_path) / file).exists():
         source = _backup.backup_dir(db_path) / file
     _close_repo(obj)
+    _settle(db_path)
     try:
         aside = _backup.restore(db_path, source)
     except _backup.BackupError as exc:
@@ -139,6 +154,7 @@ def check_cmd(ctx: click.Context):
       bilateral-tracker-cli check
     """
     db_path = _db_path(ctx.obj)
+    _settle(db_path)
     report = _backup.check(db_path)
     for line in report.lines():
         click.echo(line, err=not report.ok and line == report.error)

@@ -101,3 +101,82 @@ def snippet(title: str, text: str, words: list[str]) -> str:
     if found is not None:
         return found
     return text[:140] + ("…" if len(text) > 140 else "")
+
+
+# --- quotes in their sources ----------------------------------------------------------------------
+# A quote is found in its source's text up to white space (runs of it, no-break and zero-width
+# spaces included), quote marks, dashes and case: the words as the source has them, typed or pasted
+# from another rendering of the same text. The core refuses a citation whose quote is not there
+# (Repository.create / set_citations, imports); the GUI highlights it with ``find_quote``.
+
+_QUOTE_MARKS = {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'"}
+_DASHES = "\u2010\u2011\u2012\u2013\u2014"
+_ZERO_WIDTH = "\u200b"  # not white space to str.isspace(), but invisible between words
+_QUOTE_TABLE = str.maketrans({**_QUOTE_MARKS, **dict.fromkeys(_DASHES, "-"),
+                              _ZERO_WIDTH: " "})
+
+
+def quote_key(text: str) -> str:
+    """``text`` as quotes are compared: white space folded to single spaces, quote marks and
+    dashes unified, case folded. ``quote_in`` compares these."""
+    return " ".join(text.translate(_QUOTE_TABLE).casefold().split())
+
+
+def quote_in(text: str | None, quote: str | None, *, text_key: str | None = None) -> bool:
+    """True when ``quote`` (not blank) occurs in ``text`` as :func:`quote_key` compares them.
+    ``text_key``: ``quote_key(text)`` computed once for many quotes of one source."""
+    needle = quote_key(quote or "")
+    if not needle:
+        return False
+    return needle in (text_key if text_key is not None else quote_key(text or ""))
+
+
+def quote_problem(text: str | None, quote: str | None, *, text_key: str | None = None
+                  ) -> str | None:
+    """Why ``quote`` cannot be cited from a source whose text is ``text`` (or whose
+    ``quote_key(text)`` is ``text_key``), or None: a quote must occur in the text
+    (:func:`quote_in`); an empty quote, or a source without text, is not checked."""
+    from tracker.i18n import _
+
+    if not quote or not quote.strip() or not (text or text_key):
+        return None
+    if quote_in(text, quote, text_key=text_key):
+        return None
+    short = " ".join(quote.split())
+    short = short if len(short) <= 60 else short[:59] + "…"
+    return _("these words are not in the source's text: “{quote}”").format(quote=short)
+
+
+def _quote_chars(text: str) -> tuple[str, list[int]]:
+    """``quote_key(text)`` and, for each of its characters, the index in ``text`` it came from."""
+    out: list[str] = []
+    index: list[int] = []
+    in_space = False
+    for i, ch in enumerate(text.translate(_QUOTE_TABLE)):
+        if ch.isspace():
+            if not in_space and out:
+                out.append(" ")
+                index.append(i)
+            in_space = True
+            continue
+        in_space = False
+        for c in ch.casefold():
+            out.append(c)
+            index.append(i)
+    if out and out[-1] == " ":
+        out.pop()
+        index.pop()
+    return "".join(out), index
+
+
+def find_quote(text: str, quote: str) -> tuple[int, int] | None:
+    """Where ``quote`` is in ``text`` as (start, end) indexes of ``text``, compared as
+    :func:`quote_in` does; None if it is not there."""
+    if not text or not quote_key(quote or ""):
+        return None
+    norm_text, index = _quote_chars(text)
+    needle = quote_key(quote)
+    pos = norm_text.find(needle)
+    if pos < 0:
+        return None
+    return index[pos], index[pos + len(needle) - 1] + 1

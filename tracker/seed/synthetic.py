@@ -27,6 +27,7 @@ FIRST_DAY = _dt.date(2012, 1, 1)
 LAST_DAY = _dt.date(2034, 12, 31)
 USERS = ("a.ivanova", "s.petrov", "d.nurlanov", "a.seitkali", "m.kavaleuskaya", "desk")
 CHUNK = 5_000  # rows per executemany call (and per progress report)
+MAX_PER_KIND = 1_000_000  # the CLI's limit: more is a usage error (a huge number would not fit)
 
 Progress = Callable[[str, int, int], None]
 
@@ -404,9 +405,20 @@ def _write_participants(batch, rng: random.Random, ids: dict[str, range]) -> int
 
 
 def _write_citations(batch, rng: random.Random, ids: dict[str, range]) -> int:
+    """Each record cites 0 to 2 sources, each with one of the sentences of that source's text
+    (quotes are always found in their source, as the repository requires)."""
     sources = ids["sources"]
     quotes = (_RU["sentence"] + _EN["sentence"])
     rows = []
+
+    found: dict[int, list[str]] = {}
+
+    def sentences(source_id: int) -> list[str]:
+        if source_id not in found:
+            row = batch.repo.backend.row(KINDS["sources"], source_id, ["text"]) or {}
+            found[source_id] = [q for q in quotes if q in (row.get("text") or "")] or [""]
+        return found[source_id]
+
     for kind_name in KIND_ORDER:
         if kind_name == "sources" or kind_name not in ids:
             continue
@@ -414,7 +426,8 @@ def _write_citations(batch, rng: random.Random, ids: dict[str, range]) -> int:
         cited = rng.choices((0, 1, 2), weights=(2, 4, 1), k=len(record_ids))
         for rid, many in zip(record_ids, cited, strict=True):
             for pos in range(many):
-                rows.append((kind_name, rid, rng.choice(sources), rng.choice(quotes), pos))
+                source = rng.choice(sources)
+                rows.append((kind_name, rid, source, rng.choice(sentences(source)), pos))
     rows.sort(key=lambda r: r[2])  # in source order: the foreign-key lookups walk the pages once
     batch.citation_rows(rows)
     return len(rows)

@@ -22,7 +22,7 @@ from tracker.errors import TrackerError
 from tracker.i18n import _
 from tracker.model import KIND_ORDER, KINDS, LINK, LINKS, SOURCE_KIND, Kind, get_kind, normalize
 from tracker.model import validate as validate_record
-from tracker.model.text import fold, snippet, terms
+from tracker.model.text import fold, quote_problem, snippet, terms
 from tracker.store import figures as _figures
 from tracker.store.batch import Batch
 from tracker.store.errors import (
@@ -133,12 +133,24 @@ class Repository:
         self._user = value or None
 
     @contextmanager
-    def batch(self) -> Iterator[Batch]:
+    def batch(self, *, activity: str | None = None) -> Iterator[Batch]:
         """One write transaction for many records (import, the seed, generated data): all of it
-        is kept, or none of it. No undo steps; the caller writes its audit entries."""
-        with self.backend.transaction() as writer:
+        is kept, or none of it. No undo steps; the caller writes its audit entries.
+        ``activity``: what a long write is doing, told to other programs' writes that wait."""
+        self.backend.user = self.user
+        with self.backend.transaction(activity=activity) as writer:
             yield Batch(self, writer)
         self.changed = True
+
+    @property
+    def on_wait(self):
+        """Told (once per holder) when a write waits for another program's long write (an
+        import) to end; None: such a write gives up after the busy timeout instead."""
+        return self.backend.on_wait
+
+    @on_wait.setter
+    def on_wait(self, value) -> None:
+        self.backend.on_wait = value
 
     def data_version(self) -> int:
         """Changes when another session commits (cheap; poll it to notice outside writes)."""
@@ -224,6 +236,18 @@ class Repository:
         kind = get_kind(kind_name)
         rid = self.backend.id_of_uid(kind, uid)
         return self.get(kind.name, rid) if rid is not None else None
+
+    def id_of_uid(self, kind_name: str, uid: str) -> int | None:
+        """The id of the record of the kind with this uid (in the trash or not), or None."""
+        return self.backend.id_of_uid(get_kind(kind_name), uid)
+
+    def stored(self, kind_name: str, record_id: int, columns: list[str]) -> dict | None:
+        """Some stored fields of a record (trashed or not), without its links and sources; None
+        when there is no such record. Cheaper than ``get`` for one field of many records."""
+        kind = get_kind(kind_name)
+        for name in columns:
+            kind.field(name)  # only declared fields: KeyError otherwise
+        return self.backend.row(kind, record_id, list(columns))
 
     def uids(self, kind_name: str) -> dict[int, str]:
         """id -> uid of every record of a kind (the trash included)."""
@@ -376,6 +400,9 @@ class Repository:
         record, problems = self.check(kind.name, values)
         if problems:
             raise ValidationError(kind.name, record_name(record), problems)
+        problem = self.citation_problem(citations or [])
+        if problem:
+            raise ValidationError(kind.name, record_name(record), {"citations": problem})
         label = label or _("New {kind}").format(kind=_(kind.label).lower())
 
         def write(b: Batch):
@@ -413,10 +440,38 @@ class Repository:
         def write(b: Batch):
             before = self.get(kind.name, record_id)
             _check_version(kind, before, expected_version)
+            problem = self.citation_problem(citations, keep=before["citations"])
+            if problem:
+                raise ValidationError(kind.name, record_name(before, record_id),
+                                      {"citations": problem})
             return before, b.write_state(kind, record_id, dict(before, citations=citations),
                                          before)
 
         return self._write(kind, record_id, "update", label, _same, write)
+
+    def citation_problem(self, citations: list, *, keep: list[dict] = ()) -> str | None:
+        """Why ``citations`` (``[{source_id, quote}]``) cannot be recorded, or None. Each names a
+        source that exists; its quote must occur in the source's text (``quote_in``: white space,
+        quote marks, dashes and case aside) unless the source has no text stored or the quote is
+        empty. Citations in ``keep`` (the record's own, recorded before this rule) pass."""
+        kept = {(c.get("source_id"), str(c.get("quote") or "")) for c in keep}
+        for number, c in enumerate(citations, start=1):
+            if not isinstance(c, dict):
+                return _("source {n}: expected {{source_id, quote}}").format(n=number)
+            sid, quote = c.get("source_id"), c.get("quote")
+            if quote is not None and not isinstance(quote, str):
+                return _("source {n}: the quote must be text").format(n=number)
+            if (sid, quote or "") in kept:
+                continue
+            if isinstance(sid, bool) or not isinstance(sid, int) or not -(2**63) <= sid < 2**63:
+                return _("no source with id {id}").format(id=str(sid)[:40])
+            row = self.stored(SOURCE_KIND.name, sid, ["text"])
+            if row is None:
+                return _("no source with id {id}").format(id=sid)
+            problem = quote_problem(row["text"], quote)
+            if problem:
+                return _("source {id}: {problem}").format(id=sid, problem=problem)
+        return None
 
     def delete(self, kind_name: str, record_id: int, *, expected_version: int | None = None,
                label: str | None = None) -> Change:

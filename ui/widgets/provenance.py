@@ -22,53 +22,12 @@ from PySide6.QtWidgets import (
 
 from tracker.i18n import _
 from tracker.model import SOURCE_KIND, get_kind
+from tracker.model.text import find_quote, quote_in
 from tracker.store.repository import NotFound
 
 HIGHLIGHT = QColor("#ffe082")
 
-_QUOTES = {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'"}
-
-
-def _normalise(text: str) -> tuple[str, list[int]]:
-    """Collapse every run of white space (no-break spaces too) to one space, unify quote marks and
-    case; returns the normalised text and, for each of its characters, the index in ``text``."""
-    out: list[str] = []
-    index: list[int] = []
-    in_space = False
-    for i, ch in enumerate(text):
-        if ch.isspace() or ch in "\u00a0\u202f\u2007\u200b":
-            if not in_space and out:
-                out.append(" ")
-                index.append(i)
-            in_space = True
-            continue
-        in_space = False
-        plain = _QUOTES.get(ch, ch)
-        if plain in "\u2010\u2011\u2012\u2013\u2014":
-            plain = "-"
-        folded = plain.casefold()
-        for c in folded:
-            out.append(c)
-            index.append(i)
-    if out and out[-1] == " ":
-        out.pop()
-        index.pop()
-    return "".join(out), index
-
-
-def find_quote(text: str, quote: str) -> tuple[int, int] | None:
-    """Where ``quote`` is in ``text`` as (start, end) indexes of ``text``, ignoring differences in
-    white space, quote marks, dashes and case; None if it is not there."""
-    if not text or not quote or not quote.strip():
-        return None
-    norm_text, index = _normalise(text)
-    norm_quote, _ix = _normalise(quote)
-    pos = norm_text.find(norm_quote)
-    if pos < 0:
-        return None
-    start = index[pos]
-    end = index[pos + len(norm_quote) - 1] + 1
-    return start, end
+__all__ = ["ProvenancePanel", "QuoteDialog", "SourceViewer", "find_quote"]  # find_quote: the core's
 
 
 class SourceViewer(QDialog):
@@ -210,7 +169,7 @@ class QuoteDialog(QDialog):
                 ok = True
                 self.status.setText(_("This source has no text stored; the quote cannot be "
                                       "checked against it."))
-            elif find_quote(text, quote) is None:
+            elif not quote_in(text, quote):
                 self.status.setText(_("These words are not in the source's text; copy them "
                                       "exactly."))
             else:

@@ -25,6 +25,7 @@ from tracker.store.errors import (
 )
 from tracker.store.query import Condition, Filter
 from tracker.store.sqlite import connect as _db
+from tracker.store.sqlite.notes import read_note, write_note
 from tracker.store.sqlite.search import match_expression, search_rowid
 
 #: Sort columns that never hold NULL: one index-ordered segment serves them.
@@ -62,6 +63,10 @@ class SqliteBackend:
         self._check_thread: threading.Thread | None = None
         self._check_error: Exception | None = None
         self.closed = False
+        # Told (once per holder) when a write waits for another program's long write (an
+        # import) to end; None: such a write gives up after the busy timeout instead.
+        self.on_wait = None
+        self.user = ""  # who a long write's note names (the repository sets it)
         deferred = background_check and not self.is_new and not read_only and \
             _db.can_defer_check(self.path)
         self.conn, self.read_only = _db.connect(self.path, create=create, read_only=read_only,
@@ -163,8 +168,12 @@ class SqliteBackend:
         return self._execute(sql, params).fetchone()[0]
 
     @contextmanager
-    def transaction(self) -> Iterator[SqliteWriter]:
-        """One immediate write transaction; rolled back whole on any error."""
+    def transaction(self, *, activity: str | None = None) -> Iterator[SqliteWriter]:
+        """One immediate write transaction; rolled back whole on any error.
+
+        ``activity`` (a long write, such as "importing x.json (250,000 records)"): said in a note
+        beside the file while the transaction lasts, so that another program's write waiting for
+        the lock can tell its user what it waits for (:meth:`_begin`)."""
         if self._check_thread is not None or self._check_error is not None:
             error = self.verify()  # a background-checked file: no write before its check
             if error is not None:
@@ -172,21 +181,66 @@ class SqliteBackend:
                     error=self.damage))
         if self.read_only:
             raise ReadOnlyError(self.path, self.read_only_reason)
+        note = write_note(self.path, self.user, activity) if activity else None
         try:
-            self._execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise StorageError(_("cannot start a write: {error}").format(error=exc)) from None
+            self._begin()
+            try:
+                yield SqliteWriter(self)
+                self._still_there()
+                self.conn.execute("COMMIT")
+            except BaseException as exc:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise StorageError(_("the change was not saved: {error}").format(
+                        error=exc)) from None
+                raise
+        finally:
+            if note is not None:
+                note.unlink(missing_ok=True)
+
+    def _begin(self) -> None:
+        """``BEGIN IMMEDIATE``, waiting while another program writes. When that program said what
+        it is doing (a long import leaves a note beside the file), ``on_wait`` is told once and
+        the wait lasts as long as that goes on (the CLI prints it; Ctrl+C gives up); otherwise, or
+        without ``on_wait``, the wait ends after the busy timeout with a message saying who holds
+        the file, if known. Nothing is written until the lock is ours."""
+        import time
+
+        timeout = self._scalar("PRAGMA busy_timeout")
+        started = time.monotonic()
+        step, told = min(timeout, 1000), None
         try:
-            yield SqliteWriter(self)
-            self._still_there()
-            self.conn.execute("COMMIT")
-        except BaseException as exc:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.Error):
-                raise StorageError(_("the change was not saved: {error}").format(
-                    error=exc)) from None
-            raise
+            while True:
+                self.conn.execute(f"PRAGMA busy_timeout = {int(step)}")
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if not any(w in str(exc).lower() for w in ("locked", "busy")):
+                        raise StorageError(_("cannot start a write: {error}").format(
+                            error=exc)) from None
+                    note = read_note(self.path)
+                    if note is not None and self.on_wait is not None:
+                        if note != told:
+                            self.on_wait(_("Waiting: {who} is {activity} (since {since}); this "
+                                           "change is saved when that ends. Ctrl+C stops "
+                                           "waiting (nothing is saved).").format(**note))
+                            told = note
+                        step = timeout
+                        continue
+                    waited = (time.monotonic() - started) * 1000
+                    if waited < timeout:
+                        step = max(1, timeout - waited)
+                        continue
+                    if note is not None:
+                        raise StorageError(_("cannot save now: {who} is {activity} (since "
+                                             "{since}); try again when that ends. Nothing was "
+                                             "written.").format(**note)) from None
+                    raise StorageError(_("cannot start a write: {error}").format(
+                        error=exc)) from None
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
 
     def _still_there(self) -> None:
         """Raise :class:`StorageError` unless the path still names the file this session has
