@@ -58,13 +58,13 @@ def test_export_reports_progress_and_shows_the_preview(qtbot, dialog, tmp_path):
 
 def test_the_worker_uses_its_own_read_only_connection(qtbot, dialog, tmp_path, monkeypatch):
     opened = []
-    real = briefing_dialog.Repository
+    real = briefing_dialog.open_session
 
     def spy(path, **kwargs):
         opened.append((path, kwargs, threading.get_ident()))
         return real(path, **kwargs)
 
-    monkeypatch.setattr(briefing_dialog, "Repository", spy)
+    monkeypatch.setattr(briefing_dialog, "open_session", spy)
     assert dialog.export_to(tmp_path / "b.pdf")
     wait_done(qtbot, dialog)
     assert len(opened) == 1
