@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from tracker import __version__
-from tracker.briefing import build as briefing
-from tracker.briefing.build import (
+from tracker.briefing import (
     SECTIONS,
     BriefingCancelled,
     BriefingError,
@@ -23,6 +22,8 @@ from tracker.briefing.build import (
     BriefingOptionsError,
     build_briefing,
 )
+from tracker.briefing import build as briefing
+from tracker.briefing.text import NOTES_LIMIT
 from tracker.i18n import current_language
 from tracker.model import KIND_ORDER
 from tracker.store.repository import Repository, ValidationError
@@ -285,7 +286,7 @@ def test_hostile_notes_print_literally_and_are_capped(repo, tmp_path):
     assert "\nline8\nline9 line10 line11" in body and "line599" not in body
     assert "w10 w11" in body and "w2999" not in body and "…" in body
     printed = body.split("w0 ", 1)[1].split("…", 1)[0]
-    assert 800 < len(" ".join(printed.split())) < briefing.NOTES_LIMIT
+    assert 800 < len(" ".join(printed.split())) < NOTES_LIMIT
     for annot in link_annotations(reader):
         assert annot.get("/Dest") is not None  # no link made from a note
 
@@ -715,7 +716,7 @@ def test_briefing_import_is_lazy():
     import subprocess
     import sys
 
-    code = ("import sys, tracker.briefing.build, tracker.cli.briefing, tracker.cli.main; "
+    code = ("import sys, tracker.briefing, tracker.cli.briefing, tracker.cli.main; "
             "print(any(m.startswith('reportlab') for m in sys.modules))")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)

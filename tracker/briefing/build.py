@@ -17,16 +17,29 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import os
-import re
 import tempfile
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tracker import __version__
-from tracker.i18n import LANGUAGES, N_, _, current_language, format_date, language, ngettext
+from tracker.briefing.errors import BriefingCancelled, BriefingError, BriefingOptionsError
+from tracker.briefing.options import (
+    LEVELS,
+    BriefingOptions,
+)
+from tracker.briefing.text import (
+    CELL_LIMIT,
+    QUOTE_LIMIT,
+    clean,
+)
+from tracker.briefing.text import MARKS as _MARKS
+from tracker.briefing.text import notes_text as _notes_text
+from tracker.briefing.text import one_line as _one_line
+from tracker.briefing.text import superscript as _superscript
+from tracker.i18n import _, format_date, language, ngettext
 from tracker.model import (
     CHOICE,
     CLASSIFICATION_RANK,
@@ -51,253 +64,19 @@ from tracker.model.figures import (
 )
 from tracker.paths import resource_path
 
-# --- options --------------------------------------------------------------------------------------
-
-#: Sections a briefing may hold, in document order (the cover and contents are always there; the
-#: sources appendix is governed by ``include_sources``).
-SECTIONS: tuple[str, ...] = ("summary", "chart", "deadlines", *KIND_ORDER, "contacts")
-SECTION_LABELS: dict[str, str] = {
-    "summary": N_("Executive summary"),
-    "chart": N_("Road-map status"),
-    "deadlines": N_("Overdue and upcoming deadlines"),
-    "contacts": N_("High-level contacts"),
-}
-PAPERS = ("a4", "letter")
-LEVELS = tuple(value for value, _label in CLASSIFICATIONS)
-ALL_KINDS = "*"  # key of ``statuses`` that applies to every kind having those statuses
-MAX_TITLE = 300
-MAX_PREPARED_BY = 200
-MAX_PURPOSE = 2000  # characters of the purpose paragraph
-CELL_LIMIT = 500  # characters shown in one table cell
-QUOTE_LIMIT = 2000  # characters of one quote in the appendix
-NOTES_LIMIT = 1000  # characters of one record's notes under its kind's table
-NOTES_LINES = 10  # lines kept apart in one record's notes (the rest run on): an entry fits a page
 CHUNK_ROWS = 500  # rows per reportlab Table (one 10,000-row Table lays out ~3x slower)
 FETCH_ROWS = 1000
 LIST_LIMIT = 50  # overdue / upcoming rows listed when the Road map section shows them all
 
-
-def section_label(section: str) -> str:
-    """The translated name of a section (a kind's plural for the per-kind sections)."""
-    if section in KINDS:
-        return _(KINDS[section].plural)
-    return _(SECTION_LABELS[section])
+def escape(text: str) -> str:
+    """``xml.sax.saxutils.escape`` (whose import pulls in urllib): ``&``, ``<``, ``>``."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-class BriefingError(Exception):
-    """A briefing could not be made; ``str()`` is a one-line message for the user."""
+def markup(value: Any, limit: int | None = None) -> str:
+    """User text for a ``Paragraph``: cleaned, escaped (prints literally), newlines kept."""
+    return escape(clean(value, limit)).replace("\n", "<br/>")
 
-
-class BriefingOptionsError(BriefingError, ValueError):
-    """An option has a bad value; the message names the option."""
-
-    def __init__(self, option: str, message: str):
-        self.option, self.detail = option, message
-        super().__init__(_("briefing option {option}: {message}").format(option=option,
-                                                                        message=message))
-
-
-class BriefingCancelled(BriefingError):
-    """The user cancelled the build; no file was written."""
-
-    def __init__(self):
-        super().__init__(_("the briefing was cancelled"))
-
-
-def _today_language() -> str:
-    return current_language()
-
-
-@dataclass
-class BriefingOptions:
-    """What goes into a briefing. Shared by the CLI, the GUI and saved presets."""
-
-    sections: tuple[str, ...] = SECTIONS
-    # kind name (or "*" for every kind that has the status) -> statuses to include
-    statuses: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    date_from: str | None = None  # ISO dates, applied to each kind's main date
-    date_to: str | None = None
-    max_classification: str = "internal"
-    paper: str = "a4"
-    title: str = ""  # empty: "Briefing"
-    prepared_by: str = ""
-    # One paragraph printed under a "Purpose" heading before the executive summary (empty: none).
-    purpose: str = ""
-    include_sources: bool = True
-    # Each printed record's notes (where a value is inferred, caveats) under its kind's table.
-    include_notes: bool = True
-    language: str = field(default_factory=_today_language)
-
-    def __post_init__(self):
-        self.validate()
-
-    # -- validation ---------------------------------------------------------------------------
-
-    def validate(self) -> None:
-        """Normalise the values in place; raise :class:`BriefingOptionsError` naming the option."""
-        if isinstance(self.sections, str):
-            self.sections = (self.sections,)
-        try:
-            sections = [str(s).strip().lower() for s in self.sections]
-        except TypeError:
-            raise BriefingOptionsError("sections", _("expected a list of section names")) from None
-        unknown = [s for s in sections if s not in SECTIONS]
-        if unknown:
-            raise BriefingOptionsError("sections", _("{value!r} is not one of: {choices}").format(
-                value=unknown[0], choices=", ".join(SECTIONS)))
-        self.sections = tuple(s for s in SECTIONS if s in sections)
-
-        self.statuses = _check_statuses(self.statuses)
-        self.date_from = _check_date("date_from", self.date_from)
-        self.date_to = _check_date("date_to", self.date_to)
-        if self.date_from and self.date_to and self.date_to < self.date_from:
-            raise BriefingOptionsError("date_to", _("{to} is before {start}").format(
-                to=self.date_to, start=self.date_from))
-
-        self.max_classification = _check_choice("max_classification", self.max_classification,
-                                                LEVELS)
-        self.paper = _check_choice("paper", self.paper, PAPERS)
-        self.language = _check_choice("language", self.language, LANGUAGES)
-        self.title = _check_text("title", self.title, MAX_TITLE)
-        self.prepared_by = _check_text("prepared_by", self.prepared_by, MAX_PREPARED_BY)
-        self.purpose = _check_text("purpose", self.purpose, MAX_PURPOSE)
-        for name in ("include_sources", "include_notes"):
-            if not isinstance(getattr(self, name), bool):
-                raise BriefingOptionsError(name, _("expected true or false, got {value!r}")
-                                           .format(value=getattr(self, name)))
-
-    def statuses_for(self, kind_name: str) -> tuple[str, ...] | None:
-        """The statuses to include for a kind (None: every status)."""
-        own = {v for v, _l in get_kind(kind_name).statuses}
-        if kind_name in self.statuses:
-            return self.statuses[kind_name]
-        wanted = [s for s in self.statuses.get(ALL_KINDS, ()) if s in own]
-        return tuple(wanted) or None
-
-    # -- (de)serialisation --------------------------------------------------------------------
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "sections": list(self.sections),
-            "statuses": {k: list(v) for k, v in self.statuses.items()},
-            "date_from": self.date_from,
-            "date_to": self.date_to,
-            "max_classification": self.max_classification,
-            "paper": self.paper,
-            "title": self.title,
-            "prepared_by": self.prepared_by,
-            "purpose": self.purpose,
-            "include_sources": self.include_sources,
-            "include_notes": self.include_notes,
-            "language": self.language,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> BriefingOptions:
-        """Options from a dict (a preset, JSON); unknown names and bad values are errors."""
-        if not isinstance(data, dict):
-            raise BriefingOptionsError("options", _("expected a mapping of option names to values"))
-        names = set(cls.__dataclass_fields__)
-        unknown = sorted(set(data) - names)
-        if unknown:
-            raise BriefingOptionsError(unknown[0], _("no such option; choose from: {names}").format(
-                names=", ".join(sorted(names))))
-        values = dict(data)
-        if "sections" in values and isinstance(values["sections"], list):
-            values["sections"] = tuple(values["sections"])
-        return cls(**values)
-
-    def replace(self, **changes) -> BriefingOptions:
-        data = self.to_dict()
-        data.update(changes)
-        return BriefingOptions.from_dict(data)
-
-
-def _check_choice(option: str, value: Any, choices: tuple[str, ...]) -> str:
-    text = str(value).strip().lower() if value is not None else ""
-    if text not in choices:
-        raise BriefingOptionsError(option, _("{value!r} is not one of: {choices}").format(
-            value=value, choices=", ".join(choices)))
-    return text
-
-
-def _check_text(option: str, value: Any, limit: int) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise BriefingOptionsError(option, _("expected text"))
-    text = " ".join(_CONTROL_RE.sub("", value).split())
-    if len(text) > limit:
-        raise BriefingOptionsError(option, _("too long ({n} characters; at most {limit})").format(
-            n=len(text), limit=limit))
-    return text
-
-
-def _check_date(option: str, value: Any) -> str | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, _dt.datetime):
-        value = value.date()
-    if isinstance(value, _dt.date):
-        return value.isoformat()
-    text = str(value).strip()
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            raise ValueError
-        return _dt.date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise BriefingOptionsError(option, _("{value!r} is not a date; write it as YYYY-MM-DD")
-                                   .format(value=value)) from None
-
-
-def _check_statuses(value: Any) -> dict[str, tuple[str, ...]]:
-    if value is None:
-        return {}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        value = {ALL_KINDS: list(value)}
-    if not isinstance(value, dict):
-        raise BriefingOptionsError("statuses", _("expected statuses per kind"))
-    out: dict[str, tuple[str, ...]] = {}
-    every = sorted({v for k in KINDS.values() for v, _l in k.statuses})
-    for raw_key, raw_items in value.items():
-        key = str(raw_key).strip()
-        if key != ALL_KINDS and key not in KINDS:
-            raise BriefingOptionsError("statuses", _(
-                "unknown kind {name!r}; choose one of: {kinds}").format(
-                    name=key, kinds=", ".join(KIND_ORDER)))
-        items = [raw_items] if isinstance(raw_items, str) else raw_items
-        if not isinstance(items, (list, tuple, set, frozenset)):
-            raise BriefingOptionsError("statuses", _("expected a list of statuses"))
-        allowed = every if key == ALL_KINDS else [v for v, _l in KINDS[key].statuses]
-        chosen = []
-        for item in items:
-            s = str(item).strip().lower()
-            if s not in allowed:
-                raise BriefingOptionsError("statuses", _(
-                    "{value!r} is not a status of {kind}; choose from: {choices}").format(
-                        value=item, kind=key if key != ALL_KINDS else _("any kind"),
-                        choices=", ".join(allowed)))
-            if s not in chosen:
-                chosen.append(s)
-        if chosen:
-            out[key] = tuple(sorted(chosen, key=allowed.index))
-    return {k: out[k] for k in sorted(out)}
-
-
-def parse_status_args(values: list[str]) -> dict[str, list[str]]:
-    """CLI/GUI helper: ``["planned", "roadmap:done"]`` -> ``{"*": ["planned"], "roadmap":
-    ["done"]}`` (``kind:status`` applies to one kind, a bare status to every kind having it)."""
-    out: dict[str, list[str]] = {}
-    for raw in values:
-        for part in str(raw).split(","):
-            item = part.strip()
-            if not item:
-                continue
-            kind, sep, status = item.partition(":")
-            if not sep:
-                kind, status = ALL_KINDS, item
-            out.setdefault(kind.strip(), []).append(status.strip())
-    return out
 
 
 # --- results --------------------------------------------------------------------------------------
@@ -354,34 +133,6 @@ def register_fonts() -> None:
                                    (1, 1, FONT_BOLD_ITALIC)):
             addMapping(FONT, bold, italic, name)
         _fonts_ready = True
-
-
-# --- text helpers ---------------------------------------------------------------------------------
-
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-
-
-def clean(value: Any, limit: int | None = None) -> str:
-    """Plain text safe to draw: control characters removed, capped at ``limit`` with "…"."""
-    text = "" if value is None else str(value)
-    text = _CONTROL_RE.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
-    if limit is not None and len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
-    return text
-
-
-def escape(text: str) -> str:
-    """``xml.sax.saxutils.escape`` (whose import pulls in urllib): ``&``, ``<``, ``>``."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def markup(value: Any, limit: int | None = None) -> str:
-    """User text for a ``Paragraph``: cleaned, escaped (prints literally), newlines kept."""
-    return escape(clean(value, limit)).replace("\n", "<br/>")
-
-
-def _one_line(value: Any, limit: int | None = None) -> str:
-    return " ".join(clean(value, limit).split())
 
 
 # --- building -------------------------------------------------------------------------------------
@@ -1306,24 +1057,6 @@ def _lines_flowable(lines: list[tuple], space_after: float = 0.0,
 
     return Lines(lines, space_after, breaks)
 
-
-_MARKS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-_SUPERSCRIPT = str.maketrans("0123456789", _MARKS)
-
-
-def _superscript(n: int) -> str:
-    return str(n).translate(_SUPERSCRIPT)
-
-
-def _notes_text(value: Any) -> str:
-    """A record's notes for print: blank lines and runs of spaces dropped, at most NOTES_LINES
-    lines (later ones run on in the last), capped at NOTES_LIMIT characters."""
-    text = clean(value)[: NOTES_LIMIT * 20]  # whatever follows could never be printed
-    lines = [" ".join(line.split()) for line in text.split("\n")]
-    lines = [line for line in lines if line]
-    if len(lines) > NOTES_LINES:
-        lines[NOTES_LINES - 1:] = [" ".join(lines[NOTES_LINES - 1:])]
-    return clean("\n".join(lines), NOTES_LIMIT)
 
 
 def _column_type(f) -> str:
