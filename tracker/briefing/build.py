@@ -15,7 +15,6 @@ bundled DejaVu Sans family.
 from __future__ import annotations
 
 import datetime as _dt
-import math
 import os
 import tempfile
 import threading
@@ -25,11 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from tracker import __version__
-from tracker.briefing.errors import BriefingCancelled, BriefingError, BriefingOptionsError
+from tracker.briefing.errors import BriefingError, BriefingOptionsError
+from tracker.briefing.gather import gather
 from tracker.briefing.options import (
-    LEVELS,
     BriefingOptions,
 )
+from tracker.briefing.progress import Progress
 from tracker.briefing.text import (
     CELL_LIMIT,
     QUOTE_LIMIT,
@@ -42,11 +42,9 @@ from tracker.briefing.text import superscript as _superscript
 from tracker.i18n import _, format_date, language, ngettext
 from tracker.model import (
     CHOICE,
-    CLASSIFICATION_RANK,
     CLASSIFICATIONS,
     DATE,
     INTEGER,
-    KIND_ORDER,
     KINDS,
     OVERDUE,
     SOURCE_KIND,
@@ -58,7 +56,6 @@ from tracker.model.figures import (
     KEY_FIGURES,
     MEETINGS_KIND,
     by_status_key,
-    feeding_kinds,
     figure_for,
     total_key,
 )
@@ -188,7 +185,7 @@ def _build(repo, options, out: Path, folder: Path, today, progress, cancel, star
             pass
         os.replace(tmp_name, out)
         tmp_name = None
-        builder.report(final=True)
+        builder.progress.report(final=True)
         return BriefingResult(out, pages, builder.level, builder.record_count,
                               time.perf_counter() - started)
     except OSError as exc:
@@ -216,190 +213,26 @@ class _Builder:
         self.repo = repo
         self.o = options
         self.today = today
-        self._progress = progress
-        self._cancel = cancel
-        self.done = 0
-        self.total = 1
-        self.rows: dict[str, list[dict]] = {}
-        self.figures: dict[str, Any] = {}
-        self.levels: set[str] = set()
-        self.level = "public"
-        self.record_count = 0
-        self.contacts: dict[str, list[dict]] = {}
-        self.appendix: list[dict] = []
+        self.progress = Progress(progress, cancel)
         self.headings: list[_Heading] = []
-        self._last_report = -1.0
-        self._shown = 0.0
         self.wrapper = _Wrapper()
 
-    # -- progress and cancel ------------------------------------------------------------------
-
     def check_cancel(self) -> None:
-        if self._cancel is not None and self._cancel():
-            raise BriefingCancelled()
+        self.progress.check_cancel()
 
     def advance(self, n: int = 1) -> None:
-        self.done += n
-        self.report()
-
-    def report(self, final: bool = False) -> None:
-        if self._progress is None:
-            return
-        if final:
-            self._progress(self.total, self.total)
-            return
-        done = min(self.done, self.total - 1)
-        # The total is re-estimated as the build learns more; the bar never moves back.
-        done = max(done, min(math.ceil(self._shown * self.total), self.total - 1))
-        if done != self._last_report:
-            self._last_report = done
-            self._shown = done / self.total
-            self._progress(done, self.total)
-
-    # -- data ---------------------------------------------------------------------------------
-
-    def _allowed(self) -> list[str]:
-        rank = CLASSIFICATION_RANK[self.o.max_classification]
-        return [c for c in LEVELS if CLASSIFICATION_RANK[c] <= rank]
-
-    def _highest_level(self, kind_name: str) -> str | None:
-        """The highest classification among the live records of a kind the briefing may show."""
-        counts = [self.repo.count(kind_name, max_classification=c) for c in self._allowed()]
-        best = None
-        previous = 0
-        for level, n in zip(self._allowed(), counts, strict=True):
-            if n > previous:
-                best = level
-            previous = n
-        return best
+        self.progress.advance(n)
 
     def gather(self) -> None:
-        o = self.o
-        kinds = [k for k in KIND_ORDER if k in o.sections]
-        estimates = {k: self.repo.count(k, status=o.statuses_for(k),
-                                        max_classification=o.max_classification) for k in kinds}
-        # Units: one per fetched row, one per drawn row (and appendix entry), a few per section.
-        per_row = 3 if o.include_sources else 2
-        self.total = per_row * sum(estimates.values()) + 20 * (len(o.sections) + 2)
-        self.report()
-        self.check_cancel()
-        self.figures = self.repo.figures(self.today, max_classification=o.max_classification)
-        sources_for_summary = {  # the kinds a section's figures and lists count
-            "summary": (*feeding_kinds(), MEETINGS_KIND.name),
-            "chart": (DEADLINES_KIND.name,),
-            "deadlines": (DEADLINES_KIND.name,),
-            "contacts": (MEETINGS_KIND.name,),
-        }
-        for section, feeding in sources_for_summary.items():
-            if section in o.sections:
-                for kind_name in feeding:
-                    level = self._highest_level(kind_name)
-                    if level:
-                        self.levels.add(level)
-        self.advance(10)
-        for kind_name in kinds:
-            self.rows[kind_name] = self._fetch(get_kind(kind_name))
-            self.record_count += len(self.rows[kind_name])
-        if "contacts" in o.sections:
-            self._gather_contacts()
-        if o.include_sources:
-            self._gather_appendix()
-        self.level = max(self.levels, key=CLASSIFICATION_RANK.get) if self.levels else "public"
-        printed = sum(len(r) for r in self.rows.values())
-        self.total = self.done + printed + 20 * (len(o.sections) + 2)
-        self.report()
-
-    def _fetch(self, kind: Kind) -> list[dict]:
-        o = self.o
-        date_field = kind.main_date
-        columns = [f.name for f in kind.columns] + ["classification"]
-        if date_field is not None and date_field.name not in columns:
-            columns.append(date_field.name)
-        if kind.deadline is not None and kind.deadline.field not in columns:
-            columns.append(kind.deadline.field)
-        if o.include_notes:
-            columns.append("notes")
-        rows: list[dict] = []
-        offset = 0
-        while True:
-            self.check_cancel()
-            page = self.repo.list(kind.name, status=o.statuses_for(kind.name),
-                                  max_classification=o.max_classification, columns=columns,
-                                  limit=FETCH_ROWS, offset=offset)
-            for row in page:
-                if date_field is not None and (o.date_from or o.date_to):
-                    value = row.get(date_field.name)
-                    if not value:
-                        continue
-                    if o.date_from and value < o.date_from:
-                        continue
-                    if o.date_to and value > o.date_to:
-                        continue
-                rows.append(row)
-                self.levels.add(row.get("classification") or "internal")
-            self.advance(len(page))
-            if len(page) < FETCH_ROWS:
-                break
-            offset += FETCH_ROWS
-        return rows
-
-    def _visible(self, kind_name: str, record_id: int) -> dict | None:
-        from tracker.store.repository import NotFound
-
-        try:
-            rec = self.repo.get(kind_name, record_id)
-        except NotFound:
-            return None
-        if rec.get("deleted_at"):
-            return None
-        cls = rec.get("classification") or "internal"
-        if CLASSIFICATION_RANK.get(cls, 2) > CLASSIFICATION_RANK[self.o.max_classification]:
-            return None
-        return rec
-
-    def _gather_contacts(self) -> None:
-        f = self.figures
-        participants = MEETINGS_KIND.field(MEETINGS_KIND.occasion.participants)
-        for group, items, limit in (("upcoming", f.get("upcoming_meetings") or [], 20),
-                                    ("recent", f.get("recent_meetings") or [], 10)):
-            out = []
-            for item in items[:limit]:
-                self.check_cancel()
-                rec = self._visible(MEETINGS_KIND.name, item["id"])
-                if rec is None:
-                    continue
-                people = []
-                for pid in rec.get(participants.name) or []:
-                    person = self._visible(participants.target, pid)
-                    if person is not None:
-                        people.append(person)
-                        self.levels.add(person.get("classification") or "internal")
-                out.append({"record": rec, "people": people})
-            self.contacts[group] = out
-            self.contacts[group + "_more"] = [max(0, len(items) - limit)]
-        self.advance(5)
-
-    def _gather_appendix(self) -> None:
-        """Sources with the quotes behind each printed record, grouped by source."""
-        by_source: dict[int, dict] = {}
-        for kind_name in KIND_ORDER:
-            for row in self.rows.get(kind_name, []):
-                self.check_cancel()
-                for c in self.repo.citations(kind_name, row["id"]):
-                    entry = by_source.get(c["source_id"])
-                    if entry is None:
-                        src = self._visible(SOURCE_KIND.name, c["source_id"])
-                        entry = by_source[c["source_id"]] = {"source": src, "records": {}}
-                    if entry["source"] is None:
-                        continue
-                    key = (kind_name, row["id"])
-                    if key not in entry["records"]:
-                        entry["records"][key] = (row["title"], [])
-                    entry["records"][key][1].append(c["quote"])
-        self.appendix = [e for _sid, e in sorted(by_source.items()) if e["source"] is not None]
-        for e in self.appendix:
-            self.levels.add(e["source"].get("classification") or "internal")
-        self.advance(5)
+        data = gather(self.repo, self.o, self.today, self.progress)
+        self.data = data
+        self.rows, self.figures, self.level = data.rows, data.figures, data.level
+        self.record_count = data.record_count
+        self.appendix = data.appendix
+        self.contacts = {}
+        for group, g in data.contacts.items():
+            self.contacts[group] = [{"record": c.record, "people": c.people} for c in g.items]
+            self.contacts[group + "_more"] = [g.more]
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -417,10 +250,9 @@ class _Builder:
         story = self._cover() + self._contents() + body
         self.check_cancel()
         # From here on progress counts drawn table rows and other flowables (see after_flowable).
-        self.total = self.done + 1 + sum(
+        self.progress.estimate(self.progress.done + 1 + sum(
             max(getattr(f, "_nrows", 2) - 1, 1) if hasattr(f, "_cellvalues") else 1
-            for f in story)
-        self.report()
+            for f in story))
 
         title = self.o.title or _("Briefing")
         sides = self._sides()
@@ -444,7 +276,7 @@ class _Builder:
         return doc.page_count
 
     def _sides(self) -> str:
-        s = self.repo.settings()
+        s = self.data.settings
         if s.get("relationship_title"):
             return s["relationship_title"]
         home, partner = s.get("home_country", ""), s.get("partner_country", "")
@@ -772,7 +604,7 @@ class _Builder:
         src_kind = SOURCE_KIND
         for entry in self.appendix:
             self.check_cancel()
-            src = entry["source"]
+            src = entry.source
             details = []
             for name in ("publisher", "published_on", "url"):
                 value = src.get(name)
@@ -788,7 +620,7 @@ class _Builder:
             head = _lines_flowable(rows, 3.0)
             head.keepWithNext = 1
             story.append(head)
-            for (kind_name, _rid), (title, quotes) in entry["records"].items():
+            for (kind_name, _rid), (title, quotes) in entry.records.items():
                 label = f"{_(KINDS[kind_name].label)}: {_one_line(title, 300)}"
                 rows = [(line, FONT_BOLD, 9.0, 12.5, ink, indent)
                         for line in wrap(label, width - indent, FONT_BOLD, 9.0)]
