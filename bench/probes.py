@@ -271,7 +271,7 @@ def bare_table(db: str, out_pdf: str, repeat: int, chunk: int) -> None:
     from reportlab.lib.pagesizes import A4
     from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
 
-    from tracker.briefing.build import FONT, register_fonts
+    from tracker.briefing.pdf.fonts import FONT, register_fonts
     from tracker.model import get_kind
 
     repo = open_session(db)

@@ -11,8 +11,8 @@ repository: plain data) -> ``sections`` (pure functions: data -> a renderer-neut
 safely. Importing this package is cheap: reportlab is loaded only when a PDF is rendered.
 """
 
-from tracker.briefing.build import BriefingResult, build_briefing
 from tracker.briefing.errors import BriefingCancelled, BriefingError, BriefingOptionsError
+from tracker.briefing.job import BriefingResult, build_briefing
 from tracker.briefing.options import (
     LEVELS,
     MAX_PREPARED_BY,
