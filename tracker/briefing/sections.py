@@ -87,7 +87,8 @@ def compose(data: BriefingData, options: BriefingOptions, progress: Progress | N
             body += kind_section(get_kind(section), data, options)
         else:
             body += make(data, options)
-            if section != "chart" or data.figures[total_key(DEADLINES_KIND.name)]:
+            # Units as the build has always counted them: a chart with no bars adds none.
+            if make is not chart or data.figures[total_key(DEADLINES_KIND.name)]:
                 progress.advance(SECTION_WORK)
     if options.include_sources:
         body += appendix(data, options)
