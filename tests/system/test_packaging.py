@@ -91,7 +91,7 @@ def test_bundle_holds_both_programs_and_not_the_unused_qt(bundle):
     assert os.access(bundle / "bilateral-tracker-cli", os.X_OK)
     internal = bundle / "_internal"
     for data in ("resources/article.txt", "resources/fonts/DejaVuSans.ttf",
-                 "resources/icons/bilateral-tracker.svg", "tracker/schema_0001.sql",
+                 "resources/icons/bilateral-tracker.svg", "tracker/store/sqlite/schema_0001.sql",
                  "PySide6/Qt/translations/qtbase_ru.qm"):
         assert (internal / data).is_file(), data
     for po in (ROOT / "resources" / "translations").glob("*/LC_MESSAGES/tracker.po"):
