@@ -12,15 +12,25 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
-from typing import Any
+from typing import Any, Protocol
 
+from tracker.briefing.blocks import Document
 from tracker.briefing.errors import BriefingError, BriefingOptionsError
 from tracker.briefing.gather import gather
 from tracker.briefing.options import BriefingOptions
 from tracker.briefing.progress import Progress
 from tracker.briefing.sections import compose
 from tracker.i18n import _, language
+
+
+class Renderer(Protocol):
+    """What a renderer offers the job (a module will do: ``tracker.briefing.pdf.render``)."""
+
+    def prepare(self) -> None:
+        """Ready to render (e.g. fonts registered): called before any data is read."""
+
+    def write(self, document: Document, filename: str, progress: Progress) -> int:
+        """Lay ``document`` out into ``filename``; the number of pages."""
 
 
 @dataclass
@@ -66,9 +76,8 @@ def build_briefing(repo, options: BriefingOptions, out_path: str | os.PathLike, 
 
 
 def _write(repo, options: BriefingOptions, out: Path, folder: Path, today: _dt.date,
-           progress: Progress, renderer: ModuleType) -> BriefingResult:
-    """Gather, compose and render into a temporary file, then put it in place. ``renderer``
-    has ``prepare()`` and ``write(document, filename, progress) -> pages``."""
+           progress: Progress, renderer: Renderer) -> BriefingResult:
+    """Gather, compose and render into a temporary file, then put it in place."""
     tmp_name = None
     try:
         renderer.prepare()
