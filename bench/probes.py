@@ -249,7 +249,7 @@ def table(db: str, kind: str, word: str, mode: str = "all") -> None:
 
 def briefing(db: str, out_pdf: str, repeat: int) -> None:
     """Build the default briefing (every level) ``repeat`` times; seconds, progress, peak memory."""
-    from tracker.briefing.build import BriefingOptions, build_briefing
+    from tracker.briefing import BriefingOptions, build_briefing
 
     repo = open_session(db)
     times, reports = [], []
@@ -271,7 +271,7 @@ def bare_table(db: str, out_pdf: str, repeat: int, chunk: int) -> None:
     from reportlab.lib.pagesizes import A4
     from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
 
-    from tracker.briefing.build import FONT, register_fonts
+    from tracker.briefing.pdf.fonts import FONT, register_fonts
     from tracker.model import get_kind
 
     repo = open_session(db)

@@ -355,7 +355,7 @@ def test_cli_errors_in_russian(db_path):
 def _briefing_text(repo, tmp_path, language: str) -> str:
     from pypdf import PdfReader
 
-    from tracker.briefing import build as briefing
+    from tracker import briefing
 
     options = briefing.BriefingOptions(language=language)
     out = tmp_path / f"briefing-{language}.pdf"

@@ -14,15 +14,14 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from tracker import __version__
-from tracker.briefing import build as briefing
-from tracker.briefing.build import (
-    SECTIONS,
+from tracker.briefing import (
     BriefingCancelled,
     BriefingError,
     BriefingOptions,
-    BriefingOptionsError,
     build_briefing,
 )
+from tracker.briefing.pdf import render
+from tracker.briefing.text import NOTES_LIMIT
 from tracker.i18n import current_language
 from tracker.model import KIND_ORDER
 from tracker.store.repository import Repository, ValidationError
@@ -285,20 +284,9 @@ def test_hostile_notes_print_literally_and_are_capped(repo, tmp_path):
     assert "\nline8\nline9 line10 line11" in body and "line599" not in body
     assert "w10 w11" in body and "w2999" not in body and "…" in body
     printed = body.split("w0 ", 1)[1].split("…", 1)[0]
-    assert 800 < len(" ".join(printed.split())) < briefing.NOTES_LIMIT
+    assert 800 < len(" ".join(printed.split())) < NOTES_LIMIT
     for annot in link_annotations(reader):
         assert annot.get("/Dest") is not None  # no link made from a note
-
-
-def test_a_footnote_mark_never_starts_a_line_alone():
-    briefing.register_fonts()
-    wrapper = briefing._Wrapper()
-    width = wrapper.width("Single Economic Space", briefing.FONT, 8) + 1
-    assert wrapper.lines("Single Economic Space ⁴", width, briefing.FONT, 8) == [
-        "Single Economic", "Space ⁴"]
-    # Ordinary words still wrap one by one.
-    assert wrapper.lines("Single Economic Space four", width, briefing.FONT, 8) == [
-        "Single Economic Space", "four"]
 
 
 def test_long_notes_lists_start_pages_at_a_record(repo, tmp_path):
@@ -436,7 +424,7 @@ def test_a_failing_build_leaves_the_older_pdf_intact(repo, tmp_path, monkeypatch
     def boom(*_a, **_k):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(briefing, "_status_chart", boom)
+    monkeypatch.setattr(render, "status_chart", boom)
     with pytest.raises(RuntimeError):
         build_briefing(repo, BriefingOptions(title="New"), out, today=TODAY)
     assert out.read_bytes() == before
@@ -491,78 +479,7 @@ def test_bad_destination_is_a_clear_error(repo, tmp_path):
         build_briefing(repo, BriefingOptions(), tmp_path, today=TODAY)
 
 
-# --- options --------------------------------------------------------------------------------------
-
-def test_options_defaults_and_round_trip():
-    o = BriefingOptions()
-    assert o.max_classification == "internal"
-    assert o.sections == SECTIONS and o.include_sources and o.paper == "a4"
-    assert o.include_notes is True and o.purpose == ""
-    o2 = BriefingOptions(sections=("roadmap", "summary"), statuses={"roadmap": ["planned"]},
-                         date_from="2017-01-01", date_to=dt.date(2017, 12, 31),
-                         max_classification="public", paper="letter", title=" Talks  in Astana ",
-                         prepared_by="Me", include_sources=False, language="ru",
-                         purpose="  Talking points\nfor the  visit ", include_notes=False)
-    data = o2.to_dict()
-    assert data["sections"] == ["summary", "roadmap"]  # document order
-    assert data["date_to"] == "2017-12-31" and data["title"] == "Talks in Astana"
-    assert data["purpose"] == "Talking points for the visit"  # one paragraph
-    assert data["include_notes"] is False
-    assert BriefingOptions.from_dict(data) == o2
-    assert BriefingOptions.from_dict(data).to_dict() == data
-
-
-@pytest.mark.parametrize(("data", "option"), [
-    ({"max_classification": "secret"}, "max_classification"),
-    ({"paper": "a3"}, "paper"),
-    ({"language": "de"}, "language"),
-    ({"sections": ["summary", "gossip"]}, "sections"),
-    ({"statuses": {"roadmap": ["held"]}}, "statuses"),
-    ({"statuses": {"treaties": ["planned"]}}, "statuses"),
-    ({"statuses": ["nonsense"]}, "statuses"),
-    ({"date_from": "2017-02-30"}, "date_from"),
-    ({"date_to": "yesterday"}, "date_to"),
-    ({"date_from": "2018-01-01", "date_to": "2017-01-01"}, "date_to"),
-    ({"title": "x" * 301}, "title"),
-    ({"title": 42}, "title"),
-    ({"include_sources": "maybe"}, "include_sources"),
-    ({"include_notes": "yes"}, "include_notes"),
-    ({"include_notes": None}, "include_notes"),
-    ({"purpose": "x" * 2001}, "purpose"),
-    ({"purpose": ["a", "b"]}, "purpose"),
-    ({"colour": "blue"}, "colour"),
-])
-def test_bad_options_name_the_option(data, option):
-    with pytest.raises(BriefingOptionsError) as info:
-        BriefingOptions.from_dict(data)
-    assert info.value.option == option
-    assert option in str(info.value)
-    assert "\n" not in str(info.value)
-
-
-def test_presets_round_trip(repo):
-    o = BriefingOptions(sections=("summary", "roadmap"), statuses={"*": ["planned"]},
-                        max_classification="public", title="Weekly", language="en",
-                        purpose="Talking points for the Minister's visit to Astana",
-                        include_notes=False)
-    repo.save_preset("weekly", o.to_dict())
-    assert BriefingOptions.from_dict(repo.presets()["weekly"]) == o
-    # A preset saved before these options existed still loads: notes on, no purpose.
-    old = o.to_dict()
-    del old["purpose"], old["include_notes"]
-    repo.save_preset("old", old)
-    loaded = BriefingOptions.from_dict(repo.presets()["old"])
-    assert loaded.include_notes is True and loaded.purpose == ""
-
-
-def test_purpose_limit_is_about_two_thousand_characters():
-    assert len(BriefingOptions(purpose="x" * 2000).purpose) == 2000
-    with pytest.raises(BriefingOptionsError, match=r"purpose: too long \(2001 characters; at "
-                                                   r"most 2000\)"):
-        BriefingOptions(purpose="x" * 2001)
-    # Whitespace is folded before counting: a paragraph pasted with line breaks is not refused.
-    assert BriefingOptions(purpose=("word \n\n  " * 400)).purpose == " ".join(["word"] * 400)
-
+# --- filters and language --------------------------------------------------------------------
 
 def test_status_and_date_filters(repo, tmp_path):
     repo.create("roadmap", {"title": "Finished tractor project", "status": "done",
@@ -715,7 +632,7 @@ def test_briefing_import_is_lazy():
     import subprocess
     import sys
 
-    code = ("import sys, tracker.briefing.build, tracker.cli.briefing, tracker.cli.main; "
+    code = ("import sys, tracker.briefing, tracker.cli.briefing, tracker.cli.main; "
             "print(any(m.startswith('reportlab') for m in sys.modules))")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)

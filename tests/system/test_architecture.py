@@ -74,6 +74,7 @@ def _imported(tree) -> set[str]:
 ENGINE_LIBRARIES = {
     "sqlite3": "tracker/store/sqlite/",
     "sqlite_utils": "tracker/store/sqlite/",
+    "reportlab": "tracker/briefing/pdf/",
 }
 
 

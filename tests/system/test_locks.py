@@ -80,7 +80,7 @@ def _importing_the_database_by_mistake(path: Path, repo: Repository) -> None:
 
 
 def _briefing_worker(path: Path, repo: Repository) -> None:
-    from tracker.briefing.build import BriefingOptions, build_briefing
+    from tracker.briefing import BriefingOptions, build_briefing
 
     other = Repository(path, read_only=True)  # ui.dialogs.briefing.BriefingWorker
     try:

@@ -20,7 +20,7 @@ import pytest
 from clirun import run_cli
 
 from tracker import outputs
-from tracker.briefing.build import BriefingError, BriefingOptions, build_briefing
+from tracker.briefing import BriefingError, BriefingOptions, build_briefing
 from tracker.cli.main import error_message
 from tracker.exchange import io as tio
 
@@ -162,7 +162,7 @@ BRIEFING_KILLED = r"""
 import os, signal, sys
 sys.path.insert(0, {root!r})
 from tracker.store.repository import Repository
-from tracker.briefing.build import BriefingOptions, build_briefing
+from tracker.briefing import BriefingOptions, build_briefing
 repo = Repository({db!r}, read_only=True)
 def progress(done, total):
     if any(n.endswith(".tmp") for n in os.listdir({folder!r})):

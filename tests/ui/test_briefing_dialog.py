@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QMessageBox
 
-from tracker.briefing import build as core
+from tracker import briefing as core
 from tracker.store.repository import Repository
 from ui.dialogs import briefing as briefing_dialog
 from ui.dialogs.briefing import BriefingDialog

@@ -1,0 +1,43 @@
+"""Briefings: a printable briefing pack built from the repository.
+
+The public API (the CLI, the GUI, presets and tests use only these names)::
+
+    from tracker.briefing import BriefingOptions, build_briefing
+    result = build_briefing(repo, BriefingOptions(title="Talks"), "talks.pdf")
+
+The package is a pipeline: ``options`` (what goes in) -> ``gather`` (the only reader of the
+repository: plain data) -> ``sections`` (pure functions: data -> a renderer-neutral
+``blocks.Document``) -> a renderer (``pdf``: reportlab). ``job`` runs it and writes the file
+safely. Importing this package is cheap: reportlab is loaded only when a PDF is rendered.
+"""
+
+from tracker.briefing.errors import BriefingCancelled, BriefingError, BriefingOptionsError
+from tracker.briefing.job import BriefingResult, build_briefing
+from tracker.briefing.options import (
+    LEVELS,
+    MAX_PREPARED_BY,
+    MAX_PURPOSE,
+    MAX_TITLE,
+    PAPERS,
+    SECTIONS,
+    BriefingOptions,
+    parse_status_args,
+    section_label,
+)
+
+__all__ = [
+    "LEVELS",
+    "MAX_PREPARED_BY",
+    "MAX_PURPOSE",
+    "MAX_TITLE",
+    "PAPERS",
+    "SECTIONS",
+    "BriefingCancelled",
+    "BriefingError",
+    "BriefingOptions",
+    "BriefingOptionsError",
+    "BriefingResult",
+    "build_briefing",
+    "parse_status_args",
+    "section_label",
+]

@@ -1,4 +1,4 @@
-"""The ``briefing`` CLI command: write a PDF briefing (see :mod:`tracker.briefing.build`).
+"""The ``briefing`` CLI command: write a PDF briefing (see :mod:`tracker.briefing`).
 
 ``tracker.cli.main`` adds every command in :data:`commands` to its group; the group's context object
 carries the database path (``ctx.obj.db_path``) and opens the repository (``ctx.obj.repo()``).
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from tracker.briefing.build import (  # cheap: reportlab loads only for a build
+from tracker.briefing import (  # cheap: reportlab loads only for a build
     LEVELS,
     PAPERS,
     SECTIONS,
@@ -98,7 +98,7 @@ def briefing(obj, output, max_classification, preset, save_preset, title, prepar
           --section roadmap --status roadmap:planned --from 2017-01-01 --save-preset talks
       bilateral-tracker-cli briefing -o talks.pdf --preset talks
     """
-    from tracker.briefing.build import (
+    from tracker.briefing import (
         BriefingError,
         BriefingOptions,
         BriefingOptionsError,

@@ -1,7 +1,7 @@
 """The Briefing dialog (Ctrl+E): options and presets, export off the GUI thread with progress and
 Cancel, then a preview, "Open in system viewer" and Print... (Ctrl+P).
 
-The options are one :class:`tracker.briefing.build.BriefingOptions`, the same object the CLI and the
+The options are one :class:`tracker.briefing.BriefingOptions`, the same object the CLI and the
 saved presets use. The build runs in a :class:`QThread` on its own read-only
 :class:`Repository` connection (SQLite connections belong to the thread that made them).
 """
@@ -49,7 +49,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker.briefing import build as core
+from tracker import briefing as core
 from tracker.i18n import LANGUAGES, _, current_language
 from tracker.model import CLASSIFICATIONS, KINDS
 from tracker.session import open_session

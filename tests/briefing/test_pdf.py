@@ -1,0 +1,84 @@
+"""The PDF renderer on its own: it needs only a Document (the seam a second renderer shares)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pypdf import PdfReader
+
+from tracker.briefing.blocks import (
+    Bar,
+    BarChart,
+    Citation,
+    Cover,
+    Document,
+    Footnote,
+    Heading,
+    KeyValue,
+    KeyValueTable,
+    Meta,
+    Paragraph,
+    RecordTable,
+    Source,
+    SourceList,
+)
+from tracker.briefing.pdf import render
+from tracker.briefing.pdf.fonts import FONT, register_fonts
+from tracker.briefing.pdf.tables import LineWrapper
+
+TODAY = dt.date(2026, 11, 27)
+
+
+def test_a_footnote_mark_never_starts_a_line_alone():
+    register_fonts()
+    wrapper = LineWrapper()
+    width = wrapper.width("Single Economic Space", FONT, 8) + 1
+    assert wrapper.lines("Single Economic Space ⁴", width, FONT, 8) == [
+        "Single Economic", "Space ⁴"]
+    # Ordinary words still wrap one by one.
+    assert wrapper.lines("Single Economic Space four", width, FONT, 8) == [
+        "Single Economic Space", "four"]
+
+
+def hand_made(title: str = "Talks <b>&</b> more") -> Document:
+    meta = Meta(title=title, sides="Here – There", author="Desk officer", subject="Subject",
+                marking="RESTRICTED", level="restricted", date="27 November 2026", today=TODAY,
+                language="en", paper="letter")
+    cover = Cover(marking="RESTRICTED", title=title, sides="Here\nThere",
+                  facts=("As of 27 November 2026",), notes=("A note on the cover.",))
+    body = (
+        Heading("First <i>section</i>"),
+        Paragraph("Body text a<b & c", "body"),
+        KeyValueTable((KeyValue("Figure", "3 of 4"), KeyValue("Alert", "7", alert=True))),
+        Heading("A part", 2),
+        RecordTable(("Title", "Due date", "Count"),
+                    (("Row <one> ¹", "1 May 2026", "5"), ("Row two", "", "12")),
+                    ("text", "date", "int"), alert_cells=((0, 1),), notes_label="Notes",
+                    notes=(Footnote("¹", "Row <one>", "A note & more"),)),
+        BarChart((Bar("Planned", 3, "#7f8ea3"), Bar("Overdue", 1, "#b3261e"))),
+        Heading("Appendix"),
+        SourceList((Source("A source", ("Publisher: Press",),
+                           (Citation("Agreement: Row <one>", ("quoted <words>",)),)),)),
+    )
+    return Document(meta=meta, cover=cover, contents_title="Contents", body=body)
+
+
+def test_a_document_renders_every_block_with_its_text_literal(tmp_path):
+    out = tmp_path / "doc.pdf"
+    pages = render.write(hand_made(), str(out))
+    reader = PdfReader(out)
+    assert pages == len(reader.pages) >= 3  # cover, contents, body
+    texts = [page.extract_text() for page in reader.pages]
+    whole = "\n".join(texts)
+    assert "Talks <b>&</b> more" in texts[0] and "Here\nThere" in texts[0]
+    assert all(t.count("RESTRICTED") >= 2 for t in texts)  # top and bottom of every page
+    assert all(f"Page {i} of {pages}" in t for i, t in enumerate(texts, 1))
+    for text in ("First <i>section</i>", "Body text a<b & c", "3 of 4", "Row <one> ¹",
+                 "A note & more", "Planned", "Overdue", "Publisher: Press",
+                 "Agreement: Row <one>", "“quoted <words>”"):
+        assert text in whole, text
+    assert [item.title for item in reader.outline if not isinstance(item, list)] == [
+        "First <i>section</i>", "Appendix"]
+    assert abs(float(reader.pages[0].mediabox.width) - 612) < 1  # the meta's paper: Letter
+    assert reader.metadata.title == "Talks <b>&</b> more"
+    assert reader.metadata["/CreationDate"].startswith("D:20261127")

@@ -1,0 +1,209 @@
+"""Reading the repository for one briefing: the only part of the briefing that does. The result
+is plain data (:class:`BriefingData`) that :mod:`tracker.briefing.sections` lays out."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from tracker.briefing.options import LEVELS, BriefingOptions
+from tracker.briefing.progress import Progress
+from tracker.model import CLASSIFICATION_RANK, KIND_ORDER, SOURCE_KIND, Kind, get_kind
+from tracker.model.figures import DEADLINES_KIND, MEETINGS_KIND, feeding_kinds
+from tracker.store.errors import NotFound
+
+FETCH_ROWS = 1000
+UPCOMING_MEETINGS = 20  # meetings listed under "Upcoming" in the contacts section
+RECENT_MEETINGS = 10  # ... and under "Recent"
+SECTION_UNITS = 20  # progress units of composing and laying out one section (an estimate)
+
+#: The kinds whose figures and lists a section shows (the page marking counts them).
+SECTION_FEEDS: dict[str, tuple[str, ...]] = {
+    "summary": (*feeding_kinds(), MEETINGS_KIND.name),
+    "chart": (DEADLINES_KIND.name,),
+    "deadlines": (DEADLINES_KIND.name,),
+    "contacts": (MEETINGS_KIND.name,),
+}
+
+
+@dataclass
+class Contact:
+    """A meeting and the participants the briefing may show."""
+    record: dict[str, Any]
+    people: list[dict[str, Any]]
+
+
+@dataclass
+class ContactGroup:
+    """Meetings listed under one heading; ``more``: how many were left off the list."""
+    items: list[Contact] = field(default_factory=list)
+    more: int = 0
+
+
+@dataclass
+class SourceEntry:
+    """A source and, per printed record citing it ((kind, id), in order), the record's title
+    and the quotes."""
+    source: dict[str, Any]
+    records: dict[tuple[str, int], tuple[str, list[str]]] = field(default_factory=dict)
+
+
+@dataclass
+class BriefingData:
+    """Everything a briefing shows, read from the repository once."""
+    today: _dt.date
+    settings: dict[str, str]
+    figures: dict[str, Any]
+    rows: dict[str, list[dict[str, Any]]]  # per kind section, in the kind's order
+    contacts: dict[str, ContactGroup]  # "upcoming", "recent" (when the section is on)
+    appendix: list[SourceEntry]  # sources cited by the printed records (when included)
+    level: str  # the highest classification included: the page marking
+    record_count: int  # records printed in the per-kind sections
+
+
+class _Reader:
+    def __init__(self, repo, options: BriefingOptions, today: _dt.date, progress: Progress):
+        self.repo, self.o, self.today, self.progress = repo, options, today, progress
+        self.levels: set[str] = set()
+
+    def allowed(self) -> list[str]:
+        rank = CLASSIFICATION_RANK[self.o.max_classification]
+        return [c for c in LEVELS if CLASSIFICATION_RANK[c] <= rank]
+
+    def highest_level(self, kind_name: str) -> str | None:
+        """The highest classification among the live records of a kind the briefing may show."""
+        counts = [self.repo.count(kind_name, max_classification=c) for c in self.allowed()]
+        best = None
+        previous = 0
+        for level, n in zip(self.allowed(), counts, strict=True):
+            if n > previous:
+                best = level
+            previous = n
+        return best
+
+    def fetch(self, kind: Kind) -> list[dict]:
+        o = self.o
+        date_field = kind.main_date
+        columns = [f.name for f in kind.columns] + ["classification"]
+        if date_field is not None and date_field.name not in columns:
+            columns.append(date_field.name)
+        if kind.deadline is not None and kind.deadline.field not in columns:
+            columns.append(kind.deadline.field)
+        if o.include_notes:
+            columns.append("notes")
+        rows: list[dict] = []
+        offset = 0
+        while True:
+            self.progress.check_cancel()
+            page = self.repo.list(kind.name, status=o.statuses_for(kind.name),
+                                  max_classification=o.max_classification, columns=columns,
+                                  limit=FETCH_ROWS, offset=offset)
+            for row in page:
+                if date_field is not None and (o.date_from or o.date_to):
+                    value = row.get(date_field.name)
+                    if not value:
+                        continue
+                    if o.date_from and value < o.date_from:
+                        continue
+                    if o.date_to and value > o.date_to:
+                        continue
+                rows.append(row)
+                self.levels.add(row.get("classification") or "internal")
+            self.progress.advance(len(page))
+            if len(page) < FETCH_ROWS:
+                break
+            offset += FETCH_ROWS
+        return rows
+
+    def visible(self, kind_name: str, record_id: int) -> dict | None:
+        try:
+            rec = self.repo.get(kind_name, record_id)
+        except NotFound:
+            return None
+        if rec.get("deleted_at"):
+            return None
+        cls = rec.get("classification") or "internal"
+        if CLASSIFICATION_RANK.get(cls, 2) > CLASSIFICATION_RANK[self.o.max_classification]:
+            return None
+        return rec
+
+    def contacts(self, figures: dict[str, Any]) -> dict[str, ContactGroup]:
+        participants = MEETINGS_KIND.field(MEETINGS_KIND.occasion.participants)
+        groups = {}
+        for group, items, limit in (
+                ("upcoming", figures.get("upcoming_meetings") or [], UPCOMING_MEETINGS),
+                ("recent", figures.get("recent_meetings") or [], RECENT_MEETINGS)):
+            out = []
+            for item in items[:limit]:
+                self.progress.check_cancel()
+                rec = self.visible(MEETINGS_KIND.name, item["id"])
+                if rec is None:
+                    continue
+                people = []
+                for pid in rec.get(participants.name) or []:
+                    person = self.visible(participants.target, pid)
+                    if person is not None:
+                        people.append(person)
+                        self.levels.add(person.get("classification") or "internal")
+                out.append(Contact(rec, people))
+            groups[group] = ContactGroup(out, max(0, len(items) - limit))
+        self.progress.advance(5)
+        return groups
+
+    def appendix(self, rows: dict[str, list[dict]]) -> list[SourceEntry]:
+        """Sources with the quotes behind each printed record, grouped by source."""
+        by_source: dict[int, SourceEntry | None] = {}
+        for kind_name in KIND_ORDER:
+            for row in rows.get(kind_name, []):
+                self.progress.check_cancel()
+                for c in self.repo.citations(kind_name, row["id"]):
+                    if c["source_id"] not in by_source:
+                        src = self.visible(SOURCE_KIND.name, c["source_id"])
+                        by_source[c["source_id"]] = SourceEntry(src) if src is not None else None
+                    entry = by_source[c["source_id"]]
+                    if entry is None:
+                        continue
+                    key = (kind_name, row["id"])
+                    if key not in entry.records:
+                        entry.records[key] = (row["title"], [])
+                    entry.records[key][1].append(c["quote"])
+        appendix = [e for _sid, e in sorted(by_source.items()) if e is not None]
+        for e in appendix:
+            self.levels.add(e.source.get("classification") or "internal")
+        self.progress.advance(5)
+        return appendix
+
+
+def gather(repo, options: BriefingOptions, today: _dt.date, progress: Progress | None = None
+           ) -> BriefingData:
+    """Read what the briefing shows. Progress counts one unit per fetched row and estimates the
+    rest of the build (one unit per printed row and appendix entry, a few per section)."""
+    progress = progress or Progress()
+    o = options
+    reader = _Reader(repo, o, today, progress)
+    kinds = [k for k in KIND_ORDER if k in o.sections]
+    estimates = {k: repo.count(k, status=o.statuses_for(k),
+                               max_classification=o.max_classification) for k in kinds}
+    per_row = 3 if o.include_sources else 2
+    progress.estimate(per_row * sum(estimates.values()) + SECTION_UNITS * (len(o.sections) + 2))
+    progress.check_cancel()
+    figures = repo.figures(today, max_classification=o.max_classification)
+    for section, feeding in SECTION_FEEDS.items():
+        if section in o.sections:
+            for kind_name in feeding:
+                level = reader.highest_level(kind_name)
+                if level:
+                    reader.levels.add(level)
+    progress.advance(10)
+    rows = {kind_name: reader.fetch(get_kind(kind_name)) for kind_name in kinds}
+    contacts = reader.contacts(figures) if "contacts" in o.sections else {}
+    appendix = reader.appendix(rows) if o.include_sources else []
+    levels = reader.levels
+    printed = sum(len(r) for r in rows.values())
+    progress.estimate(progress.done + printed + SECTION_UNITS * (len(o.sections) + 2))
+    return BriefingData(
+        today=today, settings=repo.settings(), figures=figures, rows=rows, contacts=contacts,
+        appendix=appendix,
+        level=max(levels, key=CLASSIFICATION_RANK.get) if levels else "public",
+        record_count=printed)
