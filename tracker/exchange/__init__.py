@@ -13,7 +13,7 @@ from tracker.exchange.io import (
     import_file,
     list_csv,
     neutralise,
-    read_file,
+    read_records,
     record_json,
     record_text,
     unneutralise,
@@ -24,6 +24,6 @@ from tracker.exchange.io import (
 
 __all__ = [
     "FileProblem", "ImportConflict", "ImportProblem", "ImportResult", "csv_text", "export_data",
-    "import_data", "import_file", "list_csv", "neutralise", "read_file", "record_json",
+    "import_data", "import_file", "list_csv", "neutralise", "read_records", "record_json",
     "record_text", "unneutralise", "write_csv", "write_json", "write_list_csv",
 ]
