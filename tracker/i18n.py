@@ -12,6 +12,7 @@ import datetime as _dt
 import gettext as _gettext
 import locale
 import os
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -168,18 +169,30 @@ def language(lang: str | None) -> Iterator[str]:
         _local.lang, _local.translation = saved
 
 
-_EN_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
-_RU_MONTHS_GENITIVE = (
-    "января", "февраля", "марта", "апреля", "мая", "июня",
-    "июля", "августа", "сентября", "октября", "ноября", "декабря",
-)
+#: The Babel locale each interface language writes dates in (British English: day first).
+DATE_LOCALES = {"en": "en_GB", "ru": "ru"}
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Day first with dots, as written in Russia, Belarus and Kazakhstan (and in Britain): never
+# slashes, which read 3 May in London and March 5 in Washington.
+_NUMERIC_DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}")
+
+
+def _date_locale(lang: str | None):
+    from babel import Locale  # ~50 ms with its data: paid when the first date is written
+
+    code = DATE_LOCALES.get(lang or current_language(), "en_GB")
+    loc = _date_locales.get(code)
+    if loc is None:
+        loc = _date_locales[code] = Locale.parse(code)
+    return loc
+
+
+_date_locales: dict = {}
 
 
 def format_date(value: _dt.date | str | None, lang: str | None = None) -> str:
-    """A date written the way the language writes it: '27 November 2026' / '27 ноября 2026 г.'"""
+    """A date written the way the language writes it (Babel's long form): '27 November 2026' /
+    '27 ноября 2026 г.'. Text that is not an ISO date is returned as it is."""
     if value in (None, ""):
         return ""
     if isinstance(value, str):
@@ -187,7 +200,30 @@ def format_date(value: _dt.date | str | None, lang: str | None = None) -> str:
             value = _dt.date.fromisoformat(value[:10])
         except ValueError:
             return value
-    lang = lang or current_language()
-    if lang == "ru":
-        return f"{value.day} {_RU_MONTHS_GENITIVE[value.month - 1]} {value.year} г."
-    return f"{value.day} {_EN_MONTHS[value.month - 1]} {value.year}"
+    from babel.dates import format_date as babel_format_date
+
+    # CLDR puts a narrow no-break space before "г."; the briefings, tables and messages have
+    # always used a plain space there (and their PDFs stay byte for byte the same).
+    return babel_format_date(value, "long", locale=_date_locale(lang)).replace("\u202f", " ")
+
+
+def parse_date(text: str, lang: str | None = None) -> _dt.date:
+    """A date a person typed: ISO (2026-03-31), or day first with dots (31.03.2026) as desks in
+    Russia, Belarus and Kazakhstan write it, read with Babel in the language's locale (slashes are
+    refused: 03/05/2027 is 3 May to some and March 5 to others). ``ValueError`` with a message
+    saying what is wrong: "no such day" for 2024-02-30, else how to write a date."""
+    text = str(text).strip()
+    iso = _ISO_DATE.fullmatch(text)
+    numeric = _NUMERIC_DATE.fullmatch(text)
+    if not iso and not numeric:
+        raise ValueError(_("{value!r} is not a date; write it as YYYY-MM-DD or DD.MM.YYYY")
+                         .format(value=text if len(text) <= 40 else text[:39] + "…"))
+    try:
+        if iso:
+            return _dt.date.fromisoformat(text)
+        from babel.dates import parse_date as babel_parse_date
+
+        # the locale's own order of day, month and year (both write the day first)
+        return babel_parse_date(text, locale=_date_locale(lang))
+    except ValueError:  # (Babel's ParseError is one): the numbers name no day
+        raise ValueError(_("{value!r}: no such day").format(value=text)) from None

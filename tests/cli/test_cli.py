@@ -233,14 +233,26 @@ def test_add_validation_names_the_record_and_the_field(seeded):
     before = audit_count(seeded)
     message = fails(cli(seeded, "add", "roadmap", "title=Too much", "progress=150"))
     assert "roadmap" in message and "Too much" in message and "progress" in message
-    message = fails(cli(seeded, "add", "roadmap", "title=Bad date", "due_date=31.12.2026"))
-    assert "due_date" in message and "YYYY-MM-DD" in message
+    message = fails(cli(seeded, "add", "roadmap", "title=Bad date", "due_date=12/31/2026"))
+    assert "due_date" in message and "YYYY-MM-DD" in message  # slashes are ambiguous
+    message = fails(cli(seeded, "add", "roadmap", "title=Bad date", "due_date=31.02.2026"))
+    assert "due_date" in message and "no such day" in message
     message = fails(cli(seeded, "add", "roadmap", "title=X", "colour=red"))
     assert "colour" in message
     assert "title" in fails(cli(seeded, "add", "roadmap", "status=planned"))
     fails(cli(seeded, "add", "roadmap", "title"), code=2)
     assert "--cite" in fails(cli(seeded, "add", "roadmap", "title=X", "--cite", "77=quote"))
     assert audit_count(seeded) == before
+
+
+def test_dates_are_accepted_as_desks_write_them(seeded):
+    """ISO, or day first with dots (31.12.2026) as desks in Russia, Belarus and Kazakhstan write
+    dates; stored as ISO either way."""
+    out = cli(seeded, "add", "roadmap", "title=Dotted date", "due_date=31.12.2026")
+    assert out.exit_code == 0, out.output
+    rid = int(out.stdout.split()[0])
+    with Repository(seeded) as repo:
+        assert repo.get("roadmap", rid)["due_date"] == "2026-12-31"
 
 
 def test_edit_changes_fields_and_refuses_a_stale_version(seeded):

@@ -4,13 +4,12 @@ presets), their validation and (de)serialisation, and the CLI/GUI status helper.
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from tracker.briefing.errors import BriefingOptionsError
 from tracker.briefing.text import CONTROL_RE
-from tracker.i18n import LANGUAGES, N_, _, current_language
+from tracker.i18n import LANGUAGES, N_, _, current_language, parse_date
 from tracker.model import CLASSIFICATIONS, KIND_ORDER, KINDS, get_kind
 
 #: Sections a briefing may hold, in document order (the cover and contents are always there; the
@@ -173,14 +172,10 @@ def _check_date(option: str, value: Any) -> str | None:
         value = value.date()
     if isinstance(value, _dt.date):
         return value.isoformat()
-    text = str(value).strip()
     try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            raise ValueError
-        return _dt.date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise BriefingOptionsError(option, _("{value!r} is not a date; write it as YYYY-MM-DD")
-                                   .format(value=value)) from None
+        return parse_date(str(value)).isoformat()
+    except ValueError as exc:
+        raise BriefingOptionsError(option, str(exc)) from None
 
 
 def _check_statuses(value: Any) -> dict[str, tuple[str, ...]]:

@@ -7,7 +7,6 @@ Used on its own (no group), the command opens ``$TRACKER_DB`` or the default dat
 
 from __future__ import annotations
 
-import datetime as _dt
 from pathlib import Path
 
 import click
@@ -18,7 +17,7 @@ from tracker.briefing import (  # cheap: reportlab loads only for a build
     SECTIONS,
 )
 from tracker.cli.help import TranslatedCommand
-from tracker.i18n import LANGUAGES, _, current_language
+from tracker.i18n import LANGUAGES, _, current_language, parse_date
 from tracker.session import open_session
 
 _FLAGS = {
@@ -144,10 +143,9 @@ def briefing(obj, output, max_classification, preset, save_preset, title, prepar
         day = None
         if today:
             try:
-                day = _dt.date.fromisoformat(today)
-            except ValueError:
-                raise click.BadParameter(_("{value!r} is not a date; write it as YYYY-MM-DD")
-                                         .format(value=today), param_hint="'--today'") from None
+                day = parse_date(today)
+            except ValueError as exc:
+                raise click.BadParameter(str(exc), param_hint="'--today'") from None
         try:
             result = build_briefing(repo, options, output, today=day)
         except BriefingError as exc:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from tracker.i18n import N_, _
+from tracker.i18n import N_, _, parse_date
 from tracker.model.text import fold
 
 # Field types
@@ -98,15 +98,15 @@ def clean_text(value: Any, multiline: bool) -> str:
     return text
 
 
-def parse_date(value: Any) -> str | None:
+def iso_date(value: Any) -> str:
+    """The stored (ISO) form of a date given as a date or as text a person typed
+    (``tracker.i18n.parse_date``: 2026-03-31 or 31.03.2026); ``ValueError`` says what is
+    wrong."""
     if isinstance(value, _dt.datetime):
         return value.date().isoformat()
     if isinstance(value, _dt.date):
         return value.isoformat()
-    text = str(value).strip()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise ValueError
-    return _dt.date.fromisoformat(text).isoformat()
+    return parse_date(str(value)).isoformat()
 
 
 def empty(raw: Any) -> bool:
@@ -134,11 +134,7 @@ def coerce(f: Field, raw: Any) -> Any:
             raise ValueError(_("expected text"))
         return clean_text(raw, f.type == MULTILINE) or None
     if f.type == DATE:
-        try:
-            return parse_date(raw)
-        except ValueError:
-            raise ValueError(_("{value!r} is not a date; write it as YYYY-MM-DD").format(
-                value=short(raw))) from None
+        return iso_date(raw)
     if f.type == CHOICE:
         text = str(raw).strip()
         for value, label in f.choices:
