@@ -1,0 +1,157 @@
+"""What the repository needs from a storage engine: the narrow protocol every engine implements.
+
+An engine is a session on one database (:class:`Backend`) and, inside a write transaction, a
+:class:`Writer`. Reads take a :class:`~tracker.store.query.Filter` (a kind's records, filtered)
+and return plain dicts keyed by field name; writes are told what to store, already validated and
+stamped by :mod:`tracker.store.batch`. Engines raise the store's own errors
+(:mod:`tracker.store.errors`), never their driver's.
+
+Engines: :mod:`tracker.store.sqlite` (one file; the default) and, for several desks sharing one
+record, a server engine. Both pass the same repository test suite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
+
+from tracker.model import Kind
+from tracker.store.query import Filter
+
+
+class Writer(Protocol):
+    """One open write transaction."""
+
+    def insert(self, kind: Kind, row: dict) -> int:
+        """A new record's row (stored fields and system fields); returns its id."""
+
+    def update(self, kind: Kind, record_id: int, sets: dict, version: int) -> bool:
+        """Write ``sets`` and bump the version, if the record is still at ``version``."""
+
+    def touch(self, kind: Kind, record_id: int, at: str, by: str) -> None:
+        """A new version of a record whose fields did not change (its citations did)."""
+
+    def set_links(self, kind: Kind, field: str, record_id: int, ids: list[int]) -> None: ...
+
+    def set_citations(self, kind: Kind, record_id: int,
+                      citations: list[tuple[int, str]]) -> None:
+        """Replace the record's (source id, quote) pairs, in this order."""
+
+    def index(self, kind: Kind, record_id: int, body: str | None, *, new: bool = False) -> None:
+        """The record's folded search text (None: out of search)."""
+
+    def audit(self, entry: dict) -> None:
+        """One audit row: at, user, kind, record_id, record_uid, action, label, before, after
+        (the last two as JSON text)."""
+
+    def put_setting(self, key: str, value: str, *, keep: bool = False) -> None: ...
+
+    def settings(self) -> dict[str, str | None]: ...
+
+    def save_preset(self, name: str, options: str, at: str) -> None: ...
+
+    def delete_preset(self, name: str) -> None: ...
+
+    # bulk (generated data)
+    def next_id(self, kind: Kind) -> int: ...
+
+    def insert_many(self, kind: Kind, columns: list[str], rows: list[tuple],
+                    bodies: list[tuple[int, str]]) -> None: ...
+
+    def link_many(self, kind: Kind, field: str, pairs: list[tuple[int, int]]) -> None: ...
+
+    def cite_many(self, rows: list[tuple[str, int, int, str, int]]) -> None: ...
+
+    def growing(self, wanted: dict[str, int]) -> AbstractContextManager[None]: ...
+
+
+class Backend(Protocol):
+    """A session on one database."""
+
+    engine: str  # "sqlite", ...
+    path: Any  # where the data lives, for messages and titles (a file's Path)
+    target: str  # what was opened (a path or a server address, without secrets)
+    is_new: bool  # created empty by this session
+    read_only: bool
+    read_only_reason: str | None
+    warnings: list[str]
+    damage: str | None
+    closed: bool
+    on_wait: Callable[[str], None] | None  # told when a write waits for another's long write
+    user: str  # who a long write's note names
+
+    def verify(self, timeout: float | None = None) -> Exception | None: ...
+
+    def check_pending(self) -> bool: ...
+
+    def close(self) -> None: ...
+
+    def file_gone(self) -> bool: ...
+
+    def transaction(self, *, activity: str | None = None) -> AbstractContextManager[Writer]:
+        """One write transaction: committed whole when the block ends, rolled back on any
+        error."""
+
+    def data_version(self) -> int:
+        """Changes when another session commits."""
+
+    def last_audit_id(self) -> int: ...
+
+    # reads of a filter
+    def select(self, f: Filter, *, sort: str, descending: bool = False,
+               limit: int | None = None, offset: int = 0,
+               columns: list[str] | None = None) -> list[dict]:
+        """Sorted by ``sort`` with empty values last in either direction, id breaking ties."""
+
+    def count(self, f: Filter) -> int: ...
+
+    def total(self, f: Filter, field: str) -> int: ...
+
+    def count_by(self, f: Filter, field: str) -> dict[Any, int]: ...
+
+    def first(self, f: Filter, *, order: list[tuple[str, bool]], columns: list[str],
+              limit: int | None = None) -> list[dict]: ...
+
+    def position(self, f: Filter, record_id: int, *, sort: str, descending: bool = False
+                 ) -> int | None: ...
+
+    # reads of records
+    def row(self, kind: Kind, record_id: int, columns: list[str] | None = None
+            ) -> dict | None: ...
+
+    def id_of_uid(self, kind: Kind, uid: str) -> int | None: ...
+
+    def uids(self, kind: Kind) -> dict[int, str]: ...
+
+    def exists(self, kind: Kind, record_id: Any) -> bool: ...
+
+    def link_ids(self, kind: Kind, field: str, record_id: int) -> list[int]: ...
+
+    def linking(self, kind: Kind, field: str, target_id: int) -> list[tuple[int, str]]: ...
+
+    def citations(self, kind: Kind, record_id: int) -> list[dict]: ...
+
+    def citing(self, source_id: int) -> list[tuple[str, int]]: ...
+
+    def titles(self, kind: Kind, ids: list[int]) -> dict[int, str]: ...
+
+    def titled(self, kind: Kind, title: str, limit: int) -> list[tuple[int, str]]: ...
+
+    def matching_titles(self, kind: Kind, words: list[str]) -> Iterator[tuple[int, str]]: ...
+
+    def search(self, words: list[str], kinds: list[str] | None, limit: int
+               ) -> list[tuple[str, int]]:
+        """(kind, record id) of the best matches, best first; every word as a prefix."""
+
+    # settings, presets, audit
+    def settings(self) -> dict[str, str | None]: ...
+
+    def setting(self, key: str) -> str | None: ...
+
+    def presets(self) -> dict[str, str]: ...
+
+    def audit(self, kind: str | None, record_id: int | None, *, limit: int, offset: int
+              ) -> list[dict]: ...
+
+    def audit_count(self, kind: str | None, record_id: int | None) -> int: ...
