@@ -1,7 +1,8 @@
 """One briefing build: options -> :func:`~tracker.briefing.gather.gather` (the repository) ->
-:func:`~tracker.briefing.sections.compose` (a renderer-neutral document) -> a renderer -> the
-file, written to a temporary file in the same folder and renamed at the end (a failure or a
-cancel never leaves a broken file over an older one)."""
+:func:`~tracker.briefing.sections.compose` (a renderer-neutral document) -> a renderer (PDF or
+Word, by the file's suffix or ``format``) -> the file, written to a temporary file in the same
+folder and renamed at the end (a failure or a cancel never leaves a broken file over an older
+one)."""
 
 from __future__ import annotations
 
@@ -21,36 +22,47 @@ from tracker.briefing.progress import Progress
 from tracker.briefing.sections import compose
 from tracker.i18n import _, language
 
+#: The formats a briefing is written in: the suffix of a file's name says which.
+FORMATS = ("pdf", "docx")
+
 
 class Renderer(Protocol):
     """What a renderer offers the job (a module will do: ``tracker.briefing.pdf.render``)."""
 
     def prepare(self) -> None:
-        """Ready to render (e.g. fonts registered): called before any data is read."""
+        """Ready to render (e.g. fonts registered, a letterhead checked): called before any
+        data is read."""
 
-    def write(self, document: Document, filename: str, progress: Progress) -> int:
-        """Lay ``document`` out into ``filename``; the number of pages."""
+    def write(self, document: Document, filename: str, progress: Progress) -> int | None:
+        """Lay ``document`` out into ``filename``; the number of pages (None: the reader
+        paginates, as Word does)."""
 
 
 @dataclass
 class BriefingResult:
     path: Path
-    pages: int
+    pages: int | None  # None for a Word file: Word lays the pages out when it opens it
     classification: str  # the highest level actually included (the page marking)
     records: int  # records printed in the per-kind sections
     seconds: float = 0.0
 
 
 def build_briefing(repo, options: BriefingOptions, out_path: str | os.PathLike, *,
+                   format: str | None = None,  # noqa: A002 - the CLI's --format
+                   docx_template: str | os.PathLike | None = None,
                    progress: Callable[[int, int], Any] | None = None,
                    cancel: Callable[[], bool] | None = None,
                    today: _dt.date | None = None) -> BriefingResult:
-    """Write the briefing PDF to ``out_path`` (via a temporary file in the same folder, renamed
-    at the end: a failure or a cancel never leaves a broken PDF over an older one).
+    """Write the briefing to ``out_path`` (via a temporary file in the same folder, renamed
+    at the end: a failure or a cancel never leaves a broken file over an older one).
+
+    The file's suffix says the format (``.pdf``, ``.docx``); ``format`` ("pdf" or "docx")
+    names it for a file whose suffix says neither (a PDF when neither says). ``docx_template``:
+    a letterhead (.docx or .dotx) a Word briefing is written into.
 
     ``progress(done, total)`` is called as the build advances; ``cancel()`` returning True stops
     it with :class:`BriefingCancelled`. ``today`` fixes the date the briefing is "as of" (and the
-    PDF's creation date), so the same data and options give byte-identical output.
+    file's creation date), so the same data and options give byte-identical output.
     """
     started = time.perf_counter()
     if not isinstance(options, BriefingOptions):
@@ -59,19 +71,50 @@ def build_briefing(repo, options: BriefingOptions, out_path: str | os.PathLike, 
     today = today or _dt.date.today()
     out = Path(out_path).expanduser()
     if out.is_dir():
-        raise BriefingError(_("{path} is a folder; give a file name ending in .pdf").format(
-            path=out))
+        raise BriefingError(_("{path} is a folder; give a file name ending in .pdf or .docx")
+                            .format(path=out))
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
         raise BriefingError(_("the folder {path} does not exist").format(path=folder))
-
-    from tracker.briefing.pdf import render  # reportlab loads here, not at import
+    renderer = _renderer(output_format(out, format), docx_template)
 
     # The briefing's language in this thread only: a GUI worker leaves the interface alone.
     with language(options.language):
-        result = _write(repo, options, out, folder, today, Progress(progress, cancel), render)
+        result = _write(repo, options, out, folder, today, Progress(progress, cancel), renderer)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def output_format(out: str | os.PathLike, format: str | None = None) -> str:  # noqa: A002
+    """The format of the file ``out``: its suffix's, else ``format``'s, else "pdf". A suffix
+    and a ``format`` that disagree are an error."""
+    suffix = Path(out).suffix.lower().lstrip(".")
+    if format is not None:
+        chosen = str(format).strip().lower()
+        if chosen not in FORMATS:
+            raise BriefingOptionsError("format", _("{value!r} is not one of: {choices}").format(
+                value=format, choices=", ".join(FORMATS)))
+        if suffix in FORMATS and suffix != chosen:
+            raise BriefingOptionsError("format", _(
+                "{name} ends in .{suffix}, not .{format}").format(
+                    name=Path(out).name, suffix=suffix, format=chosen))
+        return chosen
+    return suffix if suffix in FORMATS else "pdf"
+
+
+def _renderer(fmt: str, docx_template: str | os.PathLike | None) -> Renderer:
+    """The renderer of ``fmt``; its library (reportlab, python-docx) loads here, not at
+    import."""
+    if fmt == "docx":
+        from tracker.briefing.docx.render import DocxRenderer
+
+        return DocxRenderer(letterhead=docx_template)
+    if docx_template is not None:
+        raise BriefingOptionsError("docx_template", _("a letterhead is used by Word (.docx) "
+                                                      "briefings only"))
+    from tracker.briefing.pdf import render
+
+    return render
 
 
 def _write(repo, options: BriefingOptions, out: Path, folder: Path, today: _dt.date,
