@@ -75,6 +75,7 @@ ENGINE_LIBRARIES = {
     "sqlite3": "tracker/store/sqlite/",
     "sqlite_utils": "tracker/store/sqlite/",
     "reportlab": "tracker/briefing/pdf/",
+    "docx": "tracker/briefing/docx/",
 }
 
 
