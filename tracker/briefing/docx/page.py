@@ -91,7 +91,7 @@ def decorate(section, meta: Meta, ids: dict[str, str], *, own: bool,
         _drop_own_lines(foot, ids)
         _drop_empty_start(head)
         _drop_empty_start(foot)
-        cover = is_first and own  # our cover: no running title, sides
+        cover = is_first  # the cover (a letterhead's first page): no running title, sides
         top = []
         if layout.every_page or is_first:
             top.append(_marking(meta, ids, layout.align))
