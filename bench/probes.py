@@ -296,6 +296,44 @@ def bare_table(db: str, out_pdf: str, repeat: int, chunk: int) -> None:
     emit({"seconds": times, "rows": len(rows), "peak_mb": peak_mb()})
 
 
+def docx_annex(db: str, out_docx: str, repeat: int) -> None:
+    """A Word annex of the road map (build_briefing to .docx: cover, contents, the table with
+    its notes) and the floor, a bare python-docx document holding the same rows in one table
+    (``add_row`` and ``cell.text``, as its documentation shows), both read from the database,
+    built in turns ``repeat`` times in this one process."""
+    import docx
+
+    from tracker.briefing import BriefingOptions, build_briefing
+    from tracker.model import get_kind
+
+    repo = open_session(db)
+    kind = get_kind("roadmap")
+    columns = [f.name for f in kind.columns]
+    options = BriefingOptions(sections=("roadmap",), include_sources=False,
+                              max_classification="restricted")
+    bare_out = out_docx.replace(".docx", "-bare.docx")
+    ours, bare = [], []
+    result = rows = None
+    for _i in range(repeat):
+        t = time.perf_counter()
+        result = build_briefing(repo, options, out_docx)
+        ours.append(time.perf_counter() - t)
+
+        t = time.perf_counter()
+        rows = repo.list("roadmap", columns=columns, max_classification="restricted")
+        document = docx.Document()
+        table = document.add_table(rows=1, cols=len(columns))
+        for cell, f in zip(table.rows[0].cells, kind.columns, strict=True):
+            cell.text = f.label
+        for r in rows:
+            for cell, c in zip(table.add_row().cells, columns, strict=True):
+                cell.text = str(r[c]) if r[c] is not None else ""
+        document.save(bare_out)
+        bare.append(time.perf_counter() - t)
+    emit({"seconds": ours, "bare_seconds": bare, "records": result.records, "rows": len(rows),
+          "bytes": os.path.getsize(out_docx), "bare_bytes": os.path.getsize(bare_out)})
+
+
 def imports(modules: str) -> None:
     """Peak memory of a process that only imports ``modules`` (the floor for memory figures)."""
     import importlib
@@ -326,6 +364,7 @@ PROBES = {
     "table": table,
     "briefing": lambda db, out, repeat: briefing(db, out, int(repeat)),
     "bare_table": lambda db, out, repeat, chunk: bare_table(db, out, int(repeat), int(chunk)),
+    "docx_annex": lambda db, out, repeat: docx_annex(db, out, int(repeat)),
     "imports": imports,
 }
 

@@ -18,6 +18,9 @@ Generates synthetic databases (``tracker.seed.synthetic``) in a temporary folder
                   INSERT in raw sqlite3, same file and pragmas)
   briefing_1000   build_briefing with 1,000 road-map items vs a bare reportlab document holding
                   the same rows in one Table with the same TTF font: ratio <= 2.5
+  docx_1000       build_briefing to .docx (the Road map section: cover, contents, 1,000 items and
+                  their notes) vs a bare python-docx document holding the same rows in one table
+                  (add_row, cell.text), in turns in one process: ratio <= 2.5
   briefing_10000  10,000 road-map items: finishes with progress reports, peak memory <= 400 MB
                   (floor: the same rows in 500-row reportlab Tables); skipped by --quick
 
@@ -341,6 +344,18 @@ def measure_briefing_1000(figs: Figures, db: Path, work: Path, runs: int) -> Non
                   f"{bare['rows']} rows")
 
 
+def measure_docx_1000(figs: Figures, db: Path, work: Path, runs: int) -> None:
+    """Ours and the floor in turns in one process (the same machine state for both)."""
+    runs = max(runs, 5)
+    result = probe("docx_annex", str(db), str(work / "annex1000.docx"), str(runs + 1))
+    value = statistics.median(result["seconds"][1:])
+    floor = statistics.median(result["bare_seconds"][1:])
+    figs.add("docx_1000", value, "s", floor, target="ratio <= 2.5", ok=value <= 2.5 * floor,
+             note=f"{result['records']} records, {result['bytes'] // 1024} KB; bare python-docx "
+                  f"table of {result['rows']} rows, {result['bare_bytes'] // 1024} KB; "
+                  f"median of {runs} interleaved runs")
+
+
 def measure_briefing_10000(figs: Figures, db: Path, work: Path) -> None:
     brief = probe("briefing", str(db), str(work / "b10000.pdf"), "1", timeout=1200)
     bare = probe("bare_table", str(db), str(work / "bare10000.pdf"), "1", "500", timeout=1200)
@@ -370,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
                         "measurements (default 5, --quick 3)")
     parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep the databases")
     parser.add_argument("--only", help="comma-separated figure groups: startup, table, search, "
-                        "save, briefing")
+                        "save, briefing, docx")
     args = parser.parse_args(argv)
     runs = args.runs or (3 if args.quick else 5)
     only = set(args.only.split(",")) if args.only else None
@@ -415,6 +430,8 @@ def main(argv: list[str] | None = None) -> int:
             ("startup", ("startup", "startup_dashboard"), lambda: measure_startup(
                 figs, big, ready(work / "seeded.db", 0, {}), home, runs)),
             ("briefing", ("briefing_1000",), lambda: measure_briefing_1000(
+                figs, ready(work / "briefing1000.db", 20, {"roadmap": 1000}), work, runs)),
+            ("docx", ("docx_1000",), lambda: measure_docx_1000(
                 figs, ready(work / "briefing1000.db", 20, {"roadmap": 1000}), work, runs)),
         ]
         if not args.quick:
