@@ -308,6 +308,12 @@ def test_the_format_follows_the_suffix_or_the_argument(repo, tmp_path):
         build_briefing(repo, BriefingOptions(), tmp_path / "x.pdf", today=TODAY,
                        docx_template=tmp_path / "letterhead.docx")
     assert not (tmp_path / "x.docx").exists() and not (tmp_path / "x.pdf").exists()
+    docx_files.letterhead(tmp_path / "letterhead.docx")
+    before = (tmp_path / "letterhead.docx").read_bytes()
+    with pytest.raises(BriefingError, match="would be replaced by the briefing"):
+        build_briefing(repo, BriefingOptions(), tmp_path / "letterhead.docx", today=TODAY,
+                       docx_template=tmp_path / "letterhead.docx")
+    assert (tmp_path / "letterhead.docx").read_bytes() == before
 
 
 def test_a_cancelled_or_failing_build_leaves_the_older_file(repo, tmp_path, monkeypatch):
@@ -323,6 +329,19 @@ def test_a_cancelled_or_failing_build_leaves_the_older_file(repo, tmp_path, monk
     assert out.read_bytes() == b"older"
     assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("tracker.db")] == [
         "b.docx"]
+
+    def boom(*_args, **_kwargs):
+        raise RuntimeError("disk on fire")
+
+    from tracker.briefing.pdf import chart
+
+    monkeypatch.setattr(chart, "chart_png", boom)
+    with pytest.raises(RuntimeError):
+        build_briefing(repo, BriefingOptions(), out, today=TODAY)
+    assert out.read_bytes() == b"older"
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("tracker.db")] == [
+        "b.docx"]
+    monkeypatch.undo()
     calls.clear()
     build_briefing(repo, BriefingOptions(), out, today=TODAY,
                    progress=lambda d, t: calls.append((d, t)))

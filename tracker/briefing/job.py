@@ -76,6 +76,10 @@ def build_briefing(repo, options: BriefingOptions, out_path: str | os.PathLike, 
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
         raise BriefingError(_("the folder {path} does not exist").format(path=folder))
+    if docx_template is not None and _same_file(out, Path(docx_template).expanduser()):
+        raise BriefingOptionsError("docx_template", _(
+            "the letterhead {path} would be replaced by the briefing; choose another file "
+            "name").format(path=docx_template))
     renderer = _renderer(output_format(out, format), docx_template)
 
     # The briefing's language in this thread only: a GUI worker leaves the interface alone.
@@ -100,6 +104,13 @@ def output_format(out: str | os.PathLike, format: str | None = None) -> str:  # 
                     name=Path(out).name, suffix=suffix, format=chosen))
         return chosen
     return suffix if suffix in FORMATS else "pdf"
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
 
 
 def _renderer(fmt: str, docx_template: str | os.PathLike | None) -> Renderer:
