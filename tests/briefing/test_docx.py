@@ -378,6 +378,20 @@ def test_a_letterhead_keeps_its_page_headers_and_look(repo, tmp_path):
         assert docx_files.LETTERHEAD_BODY not in all_text(doc)
 
 
+def test_a_letterhead_with_even_page_headers_gets_the_marking_there_too(repo, tmp_path):
+    docx_files.letterhead(tmp_path / "plain.docx")
+    doc = docx.Document(str(tmp_path / "plain.docx"))
+    doc.settings.odd_and_even_pages_header_footer = True
+    doc.sections[0].even_page_header.paragraphs[0].add_run("Even page letterhead")
+    doc.save(tmp_path / "even.docx")
+    _r, doc, document = build(repo, tmp_path / "b.docx", docx_template=tmp_path / "even.docx")
+    section = doc.sections[0]
+    even = story_text(section.even_page_header).split("\n")
+    assert even[0] == document.meta.marking and even[-1] == "Even page letterhead"
+    assert instructions(section.even_page_footer) == ["PAGE", "NUMPAGES"]
+    assert story_text(section.even_page_footer).endswith(document.meta.marking)
+
+
 def test_an_older_briefing_as_letterhead_loses_its_marking_and_title(repo, tmp_path):
     repo.create("roadmap", {"title": "Restricted item", "classification": "restricted"})
     build(repo, tmp_path / "old.docx", title="Old secret title")

@@ -72,15 +72,18 @@ def text_width(section) -> int:
     return round((section.page_width - section.left_margin - section.right_margin) / 635)
 
 
-def decorate(section, meta: Meta, ids: dict[str, str], *, own: bool,
+def decorate(section, meta: Meta, ids: dict[str, str], *, own: bool, even_pages: bool = False,
              layout: MarkingLayout = BANNER) -> None:
     """Write the marking, the running lines and the page numbers into the section's headers
     and footers. ``own``: our document (the cover page gets a header and footer of its own);
-    a letterhead's first page has its own only when the letterhead has one."""
+    a letterhead's first page has its own only when the letterhead has one, its even pages
+    only when it has them (``even_pages``)."""
     if own:
         section.different_first_page_header_footer = True
     first_page = section.different_first_page_header_footer
     stories = [(False, section.header, section.footer)]
+    if even_pages:
+        stories.append((False, section.even_page_header, section.even_page_footer))
     if first_page:
         stories.append((True, section.first_page_header, section.first_page_footer))
     for is_first, header, footer in stories:

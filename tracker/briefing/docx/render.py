@@ -113,7 +113,8 @@ class _Writer:
             page.setup_page(section, meta.paper)
         self.frame = page.text_width(section)
         self.ids = styles.install(doc.styles.element, self.frame, own, meta.language)
-        page.decorate(section, meta, self.ids, own=own, layout=layout)
+        page.decorate(section, meta, self.ids, own=own, layout=layout,
+                      even_pages=doc.settings.odd_and_even_pages_header_footer)
         self.end = doc.element.body.sectPr
         self.last = None
         cell = SimpleNamespace(fontSize=styles.TABLE_TEXT_SIZE,
