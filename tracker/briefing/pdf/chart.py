@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-from PIL import Image, ImageDraw, ImageFont
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.renderbase import Renderer, getStateDelta
 from reportlab.graphics.shapes import Drawing
@@ -78,6 +77,8 @@ def chart_png(bars: Sequence[Bar], frame_width: float, dpi: int = 200) -> bytes:
     """The chart :func:`status_chart` draws, as a PNG of ``frame_width`` points at ``dpi``
     (reportlab's own bitmap renderer needs pycairo; this paints the same drawing with Pillow,
     reportlab's own dependency). The same bars give the same bytes."""
+    from PIL import Image, ImageDraw  # only a Word briefing needs Pillow
+
     register_fonts()
     drawing = status_chart(bars, frame_width)
     supersample = 3  # antialiasing: drawn three times larger, then scaled down
@@ -113,9 +114,9 @@ class PillowPainter(Renderer):
     """Paints the shapes a bar chart is made of (rectangles, lines, polygons, unrotated
     strings) with Pillow, following reportlab's graphics state."""
 
-    def __init__(self, draw: ImageDraw.ImageDraw, scale: float, height: float):
+    def __init__(self, draw, scale: float, height: float):
         self.canvas_draw, self.scale, self.height = draw, scale, height
-        self.fonts: dict[tuple[str, int], ImageFont.FreeTypeFont] = {}
+        self.fonts: dict[tuple[str, int], object] = {}
 
     def initState(self, x, y):
         self._tracker.push({"transform": (1, 0, 0, 1, x, y)})
@@ -172,6 +173,8 @@ class PillowPainter(Renderer):
         key = (state["fontName"], size)
         font = self.fonts.get(key)
         if font is None:
+            from PIL import ImageFont
+
             path = pdfmetrics.getFont(state["fontName"]).face.filename
             font = self.fonts[key] = ImageFont.truetype(path, size)
         anchor = {"middle": "ms", "end": "rs", "numeric": "rs"}.get(state["textAnchor"], "ls")
