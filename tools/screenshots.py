@@ -105,7 +105,7 @@ def take(outdir: Path, language: str = "en") -> list[Path]:
     shot(window, "history")
 
     window.find_action.trigger()
-    dialog = window._search_dialog
+    dialog = window.search_dialog
     dialog.edit.setText("exhibition")
     dialog.run_search()
     shot(dialog, "search")

@@ -504,7 +504,7 @@ HOLDER_PROBE = ("import sys; sys.path.insert(0, {root!r}); "
                 "print(backup.in_use_elsewhere({path!r}))")
 
 
-def test_the_daily_backup_keeps_the_windows_hold_on_its_file(tmp_path):
+def test_the_daily_backup_keeps_the_windows_hold_on_its_file(tmp_path, make_window, qtbot):
     """The backup thread reads the file the window has open: it must not drop the window's
     SQLite locks (closing any other descriptor of the file would), or another program could
     think the file unused (a restore, or a checkpoint deleting the window's -wal)."""
@@ -515,24 +515,27 @@ def test_the_daily_backup_keeps_the_windows_hold_on_its_file(tmp_path):
     with open_session(path, seed=True) as repo:
         repo.count("roadmap")
         assert subprocess.run(probe, capture_output=True, text=True).stdout.strip() == "True"
-        thread = app_module.start_auto_backup(repo)
-        assert thread is not None
-        thread.join()
+        window = make_window(repo)
+        task = app_module.start_auto_backup(window)  # a task of the window: ui.tasks
+        assert task is not None
+        qtbot.waitUntil(lambda: not window.busy)
         assert backup.list_backups(path), repo.warnings
         repo.count("roadmap")
         assert subprocess.run(probe, capture_output=True, text=True).stdout.strip() == "True"
 
 
-def test_a_backup_dated_in_the_future_does_not_stop_the_daily_backup(tmp_path):
+def test_a_backup_dated_in_the_future_does_not_stop_the_daily_backup(tmp_path, make_window,
+                                                                    qtbot):
     from tracker.store.sqlite import backup
     path = tmp_path / "work.db"
     with open_session(path, seed=True) as repo:
         backup.create_backup(repo, now=backup._utcnow() + backup.AUTO_INTERVAL * 400)
-        thread = app_module.start_auto_backup(repo)
-        assert thread is not None
-        thread.join()
+        window = make_window(repo)
+        task = app_module.start_auto_backup(window)
+        assert task is not None
+        qtbot.waitUntil(lambda: not window.busy)
         assert len(backup.list_backups(path)) == 2
-        assert app_module.start_auto_backup(repo) is None  # one a day
+        assert app_module.start_auto_backup(window) is None  # one a day
 
 
 def test_opening_after_an_interrupted_restore_says_what_happened(no_event_loop, tmp_path,

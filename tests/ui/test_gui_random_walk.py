@@ -78,7 +78,7 @@ def test_random_walk(main_window, repo, db_path, dialogs, seed):
                 w.poll()
             elif action == "search":
                 w.find_action.trigger()
-                dialog = w._search_dialog
+                dialog = w.search_dialog
                 dialog.edit.setText(rnd.choice(WORDS))
                 dialog.run_search()
                 if not dialog.open_current():
