@@ -23,11 +23,12 @@ from PySide6.QtWidgets import (
 from tracker.errors import TrackerError
 from tracker.i18n import gettext as _
 from tracker.i18n import ngettext
-from tracker.model import KIND_ORDER, KINDS, get_kind
+from tracker.model import KIND_ORDER, KINDS
 from tracker.session import open_session
 from tracker.store.errors import ConflictError, NothingToUndo, StorageError
 from tracker.store.repository import Repository
 from ui import menus, messages
+from ui.pages import PAGES, Pages, make_page, page_title
 from ui.tasks import Tasks, stop_tasks
 
 if TYPE_CHECKING:
@@ -35,20 +36,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PAGES = ("dashboard", *KIND_ORDER, "trash", "history")
 POLL_MS = 2000
 FIRST_PAINT_FALLBACK_MS = 1000
 SETTLE_MS = 300  # after the first frame: the start page first, then the rest
-
-
-def page_title(name: str) -> str:
-    if name == "dashboard":
-        return _("Dashboard")
-    if name == "trash":
-        return _("Trash")
-    if name == "history":
-        return _("History")
-    return _(get_kind(name).plural)
 
 
 def automatic_backup(make, repo) -> None:
@@ -205,7 +195,7 @@ class MainWindow(QMainWindow):
             stop_timers(old)  # its pages' pending searches must not reach the closed file
             old.setParent(None)
             old.deleteLater()
-        self.pages = _Pages(self._make_page)
+        self.pages = Pages(lambda name: make_page(self, name))
         self._stale = set()
         for name in PAGES:
             self.nav.addItem(QListWidgetItem(page_title(name)))  # row i is PAGES[i]
@@ -221,7 +211,7 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.pages[self._current])
         self.nav.blockSignals(False)
         self._apply_read_only()
-        self._update_status()
+        self.update_status()
         self.update_actions()
 
     def _show_start_page(self) -> None:
@@ -229,44 +219,8 @@ class MainWindow(QMainWindow):
         if hasattr(page, "ensure_loaded"):  # shown complete, not with placeholders first
             page.ensure_loaded()
         self.stack.setCurrentWidget(page)
-        self._update_status(total_now=True)
+        self.update_status(total_now=True)
         self.update_actions()
-
-    def _make_page(self, name: str) -> QWidget:
-        """Pages are built the first time they are needed (a fast first paint)."""
-        # Page modules are imported here, when first needed: startup imports only the dashboard.
-        if name == "dashboard":
-            from ui.pages.dashboard import DashboardPage
-
-            page = DashboardPage(self.repo)
-            page.openRecord.connect(self.open_record)
-            page.openList.connect(self.open_list)
-        elif name == "trash":
-            from ui.pages.trash import TrashPage
-
-            page = TrashPage(self.repo)
-            page.changed.connect(self.apply_change)
-        elif name == "history":
-            from ui.pages.history import HistoryPage
-
-            page = HistoryPage(self.repo)
-            page.openRecord.connect(self.open_record)
-        else:
-            from ui.pages.record_page import RecordPage
-
-            page = RecordPage(self.repo, name)
-            page.changed.connect(self.apply_change)
-            page.openRecord.connect(self.open_record)
-            page.countChanged.connect(self._update_status)
-            page.dirtyChanged.connect(lambda _d: self.update_actions())
-            page.currentChanged.connect(self.update_actions)
-        page.setObjectName(f"page_{name}")
-        self.stack.addWidget(page)
-        if hasattr(page, "set_read_only"):
-            page.set_read_only(self.repo.read_only)
-        if hasattr(page, "restore_state"):
-            page.restore_state(QSettings())
-        return page
 
     # -- pages --------------------------------------------------------------------------------
 
@@ -304,7 +258,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.pages[name])
         if name in self._stale:
             self._refresh_page(name)
-        self._update_status()
+        self.update_status()
         self.update_actions()
         return True
 
@@ -363,7 +317,7 @@ class MainWindow(QMainWindow):
         self._data_version = self.repo.data_version()
         if change.label:
             self.statusBar().showMessage(change.label, 5000)
-        self._update_status()
+        self.update_status()
         self.update_actions()
 
     def task_wrote(self, change) -> None:
@@ -439,7 +393,7 @@ class MainWindow(QMainWindow):
         """True while an import, an export or the daily backup runs (``self.tasks``)."""
         return bool(self.tasks)
 
-    def _update_status(self, *, total_now: bool = False) -> None:
+    def update_status(self, *, total_now: bool = False) -> None:
         """Path, record count and state in the status bar. Counting every kind for the total
         waits for the next loop pass unless ``total_now`` (the start page, just built)."""
         self.path_label.setText(str(self.repo.path))
@@ -503,7 +457,7 @@ class MainWindow(QMainWindow):
             return
         if repo.verify() is not None:
             self._apply_read_only()
-            self._update_status()
+            self.update_status()
             self.update_actions()
             messages.critical(self, _("Bilateral Tracker"), repo.damage or "")
 
@@ -518,7 +472,7 @@ class MainWindow(QMainWindow):
         self._data_version = version
         self._stale.update(self.pages)
         self._refresh_page(self._current)
-        self._update_status()
+        self.update_status()
         self.update_actions()
 
     # -- other sessions -----------------------------------------------------------------------
@@ -618,18 +572,3 @@ def stop_timers(root) -> None:
     never outlive the repository its slot reads."""
     for timer in root.findChildren(QTimer):
         timer.stop()
-
-
-class _Pages(dict):
-    """name -> page widget, each built by ``make(name)`` on first use."""
-
-    def __init__(self, make):
-        super().__init__()
-        self._make = make
-
-    def __missing__(self, name: str):
-        if name not in PAGES:
-            raise KeyError(name)
-        page = self._make(name)
-        self[name] = page
-        return page

@@ -2,26 +2,18 @@
 Cancel, then a preview, "Open in system viewer" and Print... (Ctrl+P).
 
 The options are one :class:`tracker.briefing.BriefingOptions`, the same object the CLI and the
-saved presets use. The build runs in a :class:`QThread` on its own read-only
-:class:`Repository` connection (SQLite connections belong to the thread that made them).
+saved presets use. The build runs as a task (``ui.tasks``) on a read-only session of its own
+(SQLite connections belong to the thread that made them); closing the dialog cancels it.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import json
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QRectF, QSettings, QSize, QSizeF, Qt, QThread, QUrl, Signal
-from PySide6.QtGui import (
-    QDesktopServices,
-    QKeySequence,
-    QPageLayout,
-    QPageSize,
-    QPainter,
-    QShortcut,
-)
+from PySide6.QtCore import QDate, QSettings, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -50,65 +42,35 @@ from PySide6.QtWidgets import (
 )
 
 from tracker import briefing as core
-from tracker.i18n import LANGUAGES, _, current_language
+from tracker.errors import TrackerError
+from tracker.i18n import LANGUAGES, current_language
+from tracker.i18n import gettext as _
 from tracker.model import CLASSIFICATIONS, KINDS
-from tracker.session import open_session
-from tracker.store.repository import Repository, TrackerError
+from tracker.store.repository import Repository
 from ui import messages
+from ui.tasks import Cancelled, Task, Tasks, one_line
+from ui.widgets import pdf_printing
 
 SETTINGS_KEY = "briefing"
-PRINT_DPI = 300
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
 
 
-class BriefingWorker(QThread):
-    """Builds one briefing on its own read-only connection; never touches the GUI's."""
+def build(session, task: Task, options: core.BriefingOptions, out_path: Path,
+          today: _dt.date | None):
+    """The task's work: the briefing, with the task's progress and cancel."""
+    try:
+        return core.build_briefing(session, options, out_path, progress=task.progress,
+                                   cancel=task.is_cancelled, today=today)
+    except core.BriefingCancelled:
+        raise Cancelled from None
 
-    progressed = Signal(int, int)
-    succeeded = Signal(object)  # BriefingResult
-    failed = Signal(str)
-    cancelled = Signal()
 
-    def __init__(self, db_path: Path, options: core.BriefingOptions, out_path: Path,
-                 parent=None, today: _dt.date | None = None):
-        super().__init__(parent)
-        self.db_path, self.options, self.out_path, self.today = db_path, options, out_path, today
-        self._cancel = threading.Event()
-        self._last = -1
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def is_cancelled(self) -> bool:
-        return self._cancel.is_set()
-
-    def _progress(self, done: int, total: int) -> None:
-        step = done * 1000 // max(total, 1)  # at most ~1000 signals per build
-        if step != self._last:
-            self._last = step
-            self.progressed.emit(done, total)
-
-    def run(self) -> None:
-        try:
-            repo = open_session(self.db_path, read_only=True)
-        except Exception as exc:  # noqa: BLE001 - shown to the user, never raised in a thread
-            self.failed.emit(" ".join(str(exc).split()) or type(exc).__name__)
-            return
-        try:
-            result = core.build_briefing(repo, self.options, self.out_path,
-                                         progress=self._progress, cancel=self.is_cancelled,
-                                         today=self.today)
-        except core.BriefingCancelled:
-            self.cancelled.emit()
-        except (core.BriefingError, TrackerError, OSError, ValueError) as exc:
-            self.failed.emit(" ".join(str(exc).split()))
-        except Exception as exc:  # noqa: BLE001 - a bug must not kill the app from a thread
-            self.failed.emit(_("the briefing could not be made: {error}").format(
-                error=f"{type(exc).__name__}: {exc}"))
-        else:
-            self.succeeded.emit(result)
-        finally:
-            repo.close()
+def describe_failure(exc: BaseException) -> str:
+    """Why the briefing was not made, in one line."""
+    if isinstance(exc, (core.BriefingError, TrackerError, OSError, ValueError)):
+        return one_line(exc)
+    return _("the briefing could not be made: {error}").format(  # a bug: named, never raised
+        error=f"{type(exc).__name__}: {exc}")
 
 
 class BriefingDialog(QDialog):
@@ -117,7 +79,8 @@ class BriefingDialog(QDialog):
     def __init__(self, repo: Repository, parent: QWidget | None = None):
         super().__init__(parent)
         self.repo = repo
-        self.worker: BriefingWorker | None = None
+        self.tasks = Tasks(self, lambda: self.repo)  # the build (ui.tasks)
+        self.task: Task | None = None
         self.pdf_path: Path | None = None
         self.last_result: core.BriefingResult | None = None
         self.today: _dt.date | None = None  # tests pin the date; None: today
@@ -498,7 +461,7 @@ class BriefingDialog(QDialog):
     def export_to(self, path: Path) -> bool:
         """Start building the briefing into ``path`` in a worker thread (False if it did not
         start: a build is running or the options are bad)."""
-        if self.worker is not None:
+        if self.task is not None:
             return False
         try:
             options = self.options()
@@ -506,30 +469,27 @@ class BriefingDialog(QDialog):
             self._options_error(exc)
             return False
         self._save_settings(options, Path(path).parent)
-        worker = BriefingWorker(self.repo.path, options, Path(path), self, today=self.today)
-        worker.progressed.connect(self._on_progress)
-        worker.succeeded.connect(self._on_done)
-        worker.failed.connect(self._on_failed)
-        worker.cancelled.connect(self._on_cancelled)
-        worker.finished.connect(self._on_finished)
-        self.worker = worker
+        out, today = Path(path), self.today
+        self.task = self.tasks.run(
+            lambda session, task: build(session, task, options, out, today),
+            done=self._on_done, failed=self._on_failed, cancelled=self._on_cancelled,
+            progress=self._on_progress, ended=self._on_finished, describe=describe_failure)
         self.progress.setValue(0)
         self.progress.setVisible(True)
         self.export_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.close_button.setEnabled(False)
         self._show_status(_("Building the briefing…"))
-        worker.start()
         return True
 
     def cancel_export(self) -> None:
-        if self.worker is not None:
-            self.worker.cancel()
+        if self.task is not None:
+            self.task.cancel()
             self.cancel_button.setEnabled(False)
             self._show_status(_("Cancelling…"))
 
     def is_busy(self) -> bool:
-        return self.worker is not None
+        return self.task is not None
 
     def _on_progress(self, done: int, total: int) -> None:
         self.progress.setValue(done * 1000 // max(total, 1))
@@ -549,10 +509,7 @@ class BriefingDialog(QDialog):
         self._show_status(_("Cancelled; no file was written."))
 
     def _on_finished(self) -> None:
-        worker, self.worker = self.worker, None
-        if worker is not None:
-            worker.wait()
-            worker.deleteLater()
+        self.task = None
         self.progress.setVisible(False)
         self.export_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
@@ -585,17 +542,9 @@ class BriefingDialog(QDialog):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.pdf_path)))
 
     def make_printer(self) -> QPrinter:
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setResolution(PRINT_DPI)
-        printer.setFullPage(True)  # the PDF carries its own margins: print it at true size
-        printer.setDocName(self.pdf_path.stem if self.pdf_path else _("Briefing"))
-        if self.pdf_document.pageCount() > 0:
-            # The paper the briefing was laid out for (A4 or Letter); the dialog may change it.
-            points = self.pdf_document.pagePointSize(0)
-            printer.setPageSize(QPageSize(QSizeF(points), QPageSize.Unit.Point, "",
-                                          QPageSize.SizeMatchPolicy.FuzzyMatch))
-            printer.setPageOrientation(QPageLayout.Orientation.Portrait)
-        return printer
+        """A printer at 300 dpi for the paper the briefing was laid out for."""
+        return pdf_printing.make_printer(self.pdf_document, self.pdf_path.stem if self.pdf_path
+                                         else _("Briefing"))
 
     def print_briefing(self) -> None:
         if self.pdf_path is None or self.pdf_document.pageCount() == 0:
@@ -611,38 +560,10 @@ class BriefingDialog(QDialog):
 
     def print_to(self, printer: QPrinter) -> int:
         """Render each page (in order, at least 300 dpi) onto ``printer``; returns the count."""
-        count = self.pdf_document.pageCount()
-        first, last = 1, count
-        if printer.printRange() == QPrinter.PrintRange.PageRange and printer.fromPage() > 0:
-            first = max(1, printer.fromPage())
-            last = min(count, printer.toPage() or count)
-        painter = QPainter()
-        if not painter.begin(printer):
+        printed = pdf_printing.print_document(self.pdf_document, printer)
+        if printed is None:
             self._show_error(_("The printer could not be started."))
             return 0
-        printed = 0
-        try:
-            dpi = printer.resolution()
-            scale_up = max(1.0, PRINT_DPI / max(dpi, 1))
-            target = printer.pageLayout().fullRectPixels(dpi)
-            if not printer.fullPage():
-                target = printer.pageLayout().paintRectPixels(dpi)
-            for index in range(first - 1, last):
-                if printed:
-                    printer.newPage()
-                points = self.pdf_document.pagePointSize(index)
-                w_px = points.width() / 72 * dpi
-                h_px = points.height() / 72 * dpi
-                fit = min(target.width() / w_px, target.height() / h_px, 1.0)
-                w, h = int(w_px * fit), int(h_px * fit)
-                image = self.pdf_document.render(
-                    index, QSize(int(w * scale_up), int(h * scale_up)))
-                x = (target.width() - w) // 2
-                y = (target.height() - h) // 2
-                painter.drawImage(QRectF(x, y, w, h), image)
-                printed += 1
-        finally:
-            painter.end()
         return printed
 
     # -- messages, settings, closing --------------------------------------------------------------
@@ -689,9 +610,8 @@ class BriefingDialog(QDialog):
 
     def done(self, result: int) -> None:
         """Closing while a build runs cancels it and waits (the temporary file is removed)."""
-        if self.worker is not None:
-            self.worker.cancel()
-            self.worker.wait()
+        if self.task is not None:
+            self.tasks.stop()
             self._on_finished()
         try:
             self._save_settings(self.options())

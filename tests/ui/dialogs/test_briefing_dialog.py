@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from tracker import briefing as core
 from tracker.store.repository import Repository
-from ui.dialogs import briefing as briefing_dialog
+from ui import tasks
 from ui.dialogs.briefing import BriefingDialog
 
 TODAY = dt.date(2026, 11, 27)
@@ -58,13 +58,13 @@ def test_export_reports_progress_and_shows_the_preview(qtbot, dialog, tmp_path):
 
 def test_the_worker_uses_its_own_read_only_connection(qtbot, dialog, tmp_path, monkeypatch):
     opened = []
-    real = briefing_dialog.open_session
+    real = tasks.open_session  # the build runs as a task (ui.tasks), on a session of its own
 
     def spy(path, **kwargs):
         opened.append((path, kwargs, threading.get_ident()))
         return real(path, **kwargs)
 
-    monkeypatch.setattr(briefing_dialog, "open_session", spy)
+    monkeypatch.setattr(tasks, "open_session", spy)
     assert dialog.export_to(tmp_path / "b.pdf")
     wait_done(qtbot, dialog)
     assert len(opened) == 1
@@ -77,13 +77,13 @@ def test_the_worker_uses_its_own_read_only_connection(qtbot, dialog, tmp_path, m
 def test_cancel_stops_the_export_and_writes_nothing(qtbot, dialog, tmp_path, monkeypatch):
     for i in range(300):
         dialog.repo.create("roadmap", {"title": f"Row {i}", "due_date": "2027-01-01"})
-    real = briefing_dialog.BriefingWorker._progress
+    real = tasks.Task.progress
 
     def slow(self, done, total):  # a slow machine: every progress report takes a while
         time.sleep(0.01)
         real(self, done, total)
 
-    monkeypatch.setattr(briefing_dialog.BriefingWorker, "_progress", slow)
+    monkeypatch.setattr(tasks.Task, "progress", slow)
     out = tmp_path / "briefing.pdf"
     out.write_bytes(b"%PDF-older")
     assert dialog.export_to(out)
@@ -99,8 +99,8 @@ def test_cancel_stops_the_export_and_writes_nothing(qtbot, dialog, tmp_path, mon
 
 
 def test_closing_during_an_export_cancels_it(qtbot, repo, tmp_path, monkeypatch):
-    real = briefing_dialog.BriefingWorker._progress
-    monkeypatch.setattr(briefing_dialog.BriefingWorker, "_progress",
+    real = tasks.Task.progress
+    monkeypatch.setattr(tasks.Task, "progress",
                         lambda self, d, t: (time.sleep(0.02), real(self, d, t)))
     d = BriefingDialog(repo)
     qtbot.addWidget(d)
