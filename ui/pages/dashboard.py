@@ -25,7 +25,7 @@ from tracker.i18n import _, format_date
 from tracker.model import KINDS, OVERDUE
 from tracker.model.figures import DEADLINES_KIND, KEY_FIGURES, MEETINGS_KIND
 from tracker.store.errors import DatabaseClosed
-from ui.widgets.table_models import OVERDUE_COLOR, _utc_to_local, kind_label, record_caption
+from ui.widgets.table_models import OVERDUE_COLOR, kind_label, record_caption, utc_to_local
 
 STATUS_COLORS = {
     "done": QColor("#2e7d32"),
@@ -347,7 +347,7 @@ class DashboardPage(QWidget):
         for entry in self.repo.history(limit=10):
             caption = record_caption(entry)
             kind = kind_label(entry.get("kind"))
-            row = QTreeWidgetItem([_utc_to_local(entry["at"]), entry.get("user") or "",
+            row = QTreeWidgetItem([utc_to_local(entry["at"]), entry.get("user") or "",
                                    entry.get("label") or "",
                                    f"{kind}: {caption}" if caption and kind else caption or kind])
             row.setToolTip(3, row.text(3))

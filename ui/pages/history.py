@@ -27,8 +27,8 @@ from tracker.model import KIND_ORDER, LINK, LINKS, get_kind
 from ui.widgets.table_models import (
     HistoryModel,
     RecordRole,
-    _utc_to_local,
     field_label,
+    utc_to_local,
     visible_changes,
 )
 
@@ -57,7 +57,7 @@ def _show(kind_name: str | None, field: str, value, titles=None) -> str:
     if f is not None and f.choices:
         return f.choice_label(value)
     if field in ("deleted_at", "created_at", "updated_at") and isinstance(value, str):
-        return _utc_to_local(value)
+        return utc_to_local(value)
     return str(value)
 
 

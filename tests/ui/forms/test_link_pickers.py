@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from tracker.seed.synthetic import generate
-from ui.forms.record_form import LinkEditor, LinksEditor
+from ui.forms.links import LinkEditor, LinksEditor
 
 pytestmark = pytest.mark.gui
 
