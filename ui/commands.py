@@ -175,7 +175,7 @@ def choose_columns(window) -> None:
     page = window.record_page()
     if page is not None:
         header = page.table.horizontalHeader()
-        page.column_menu().popup(header.mapToGlobal(header.rect().bottomLeft()))
+        page.table.column_menu().popup(header.mapToGlobal(header.rect().bottomLeft()))
 
 
 def show_record_history(window) -> None:

@@ -156,7 +156,7 @@ def ask_export_list(window) -> Task | None:
         return None
     query = {"search": model.search or None, "status": model.status,
              "sort": model.sort_field, "descending": model.descending,
-             "columns": page.shown_columns()}  # the columns the table shows, in its order
+             "columns": page.table.shown_columns()}  # the columns shown, in their order
 
     def done(result: tuple[str, int]) -> None:
         path_written, n = result

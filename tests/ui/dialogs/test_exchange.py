@@ -292,7 +292,7 @@ def test_hidden_columns_stay_hidden_and_out_of_the_list_export(main_window, repo
     page = main_window.pages["roadmap"]
     assert main_window.go_to("roadmap")
     area = page.model.column_of("area")
-    menu = page.column_menu()
+    menu = page.table.column_menu()
     toggles = {a.text(): a for a in menu.actions() if a.isCheckable()}
     assert not toggles["Title"].isEnabled()  # the title is always shown
     toggles["Area"].trigger()
@@ -334,8 +334,9 @@ def test_a_saved_header_of_another_release_or_language_keeps_the_title(make_wind
     assert header.count() == len(page.model.fields)
     assert not header.isSectionHidden(page.model.column_of("title"))
     assert header.isSectionHidden(page.model.column_of("area"))
-    assert page.shown_columns()[0] == "title" and "area" not in page.shown_columns()
-    page.show_column(page.model.column_of("area"), True)
+    shown = page.table.shown_columns()
+    assert shown[0] == "title" and "area" not in shown
+    page.table.show_column(page.model.column_of("area"), True)
     page.save_state(settings)
     i18n.set_language("ru")
     try:
