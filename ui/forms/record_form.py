@@ -94,12 +94,21 @@ class RecordForm(QWidget):
         self.form_problem.hide()
         outer.addWidget(self.form_problem)
 
+        outer.addLayout(self._fields())
+        hint = QLabel(_("* required"))
+        hint.setStyleSheet("color: palette(mid);")
+        outer.addWidget(hint)
+        outer.addStretch(1)
+        self.load(None)
+
+    def _fields(self) -> QFormLayout:
+        """One row per field: its label, its editor (``EDITORS``) and a problem line under it."""
         layout = QFormLayout()
         layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         layout.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         for f in self.kind.fields:
-            editor = make_editor(f, repo)
+            editor = make_editor(f, self.repo)
             editor.changed.connect(self._on_edit)
             editor.openRecord.connect(self.openRecord)
             error = QLabel()
@@ -128,12 +137,7 @@ class RecordForm(QWidget):
             self.editors[f.name] = editor
             self.error_labels[f.name] = error
             self.field_labels[f.name] = label
-        outer.addLayout(layout)
-        hint = QLabel(_("* required"))
-        hint.setStyleSheet("color: palette(mid);")
-        outer.addWidget(hint)
-        outer.addStretch(1)
-        self.load(None)
+        return layout
 
     # -- loading ------------------------------------------------------------------------------
 

@@ -218,6 +218,26 @@ class DashboardPage(QWidget):
             grid.setColumnStretch(i, 1)  # tiles of one width
         outer.addLayout(grid)
 
+        self._add_lists(outer)
+
+        for tree in (self.overdue, self.deadlines, self.meetings, self.recent):
+            tree.itemActivated.connect(self._activated)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+        self.loaded = False
+        self._scheduled = False
+        for w in self.figure_widgets.values():
+            w.number.setText("…")
+
+    def _add_lists(self, outer: QVBoxLayout) -> None:
+        """The chart and the lists under the figures: overdue items, deadlines, meetings and
+        the latest changes."""
         middle = QHBoxLayout()
         chart_box = QGroupBox(_("Road map by status"))
         chart_layout = QVBoxLayout(chart_box)
@@ -256,21 +276,6 @@ class DashboardPage(QWidget):
         self.recent.setHeaderLabels([_("When"), _("Who"), _("What"), _("Record")])
         rl.addWidget(self.recent)
         outer.addWidget(recent_box, 1)  # takes the height left: no page scroll bar at 1280x800
-
-        for tree in (self.overdue, self.deadlines, self.meetings, self.recent):
-            tree.itemActivated.connect(self._activated)
-
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(content)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
-        self.loaded = False
-        self._scheduled = False
-        for w in self.figure_widgets.values():
-            w.number.setText("…")
 
     def paintEvent(self, event) -> None:  # noqa: N802
         super().paintEvent(event)

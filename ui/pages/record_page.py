@@ -44,7 +44,38 @@ class RecordPage(QWidget):
         self._guard = False
         self._split_pending = False  # restore_state: no saved split, share it out when shown
 
-        # filter bar
+        bar = self._filter_bar()
+        # table
+        self.model = RecordTableModel(repo, kind_name, self)
+        self.table = RecordTable(self.model)
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._sort_changed)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        # Enter on a row goes to the form, to edit it from the keyboard
+        self.table.activated.connect(lambda _index: self.form.editors["title"].setFocus())
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(bar)
+        left_layout.addWidget(self.table, 1)
+        right = self._form_side()
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.splitter)
+        self.setTabOrder(self.filter_edit, self.status_combo)
+        self.setTabOrder(self.status_combo, self.table)
+        self._update_count()
+        self._update_buttons()
+        self.provenance.show_record(self.kind.name, None)
+
+    def _filter_bar(self) -> QHBoxLayout:
+        """The filter box, the status list and the count above the table."""
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText(_("Filter {kinds}…").format(
             kinds=_(self.kind.plural).lower()))
@@ -71,22 +102,11 @@ class RecordPage(QWidget):
         bar.addWidget(self.filter_edit, 1)
         bar.addWidget(self.status_combo)
         bar.addWidget(self.count_label)
+        return bar
 
-        # table
-        self.model = RecordTableModel(repo, kind_name, self)
-        self.table = RecordTable(self.model)
-        self.table.horizontalHeader().sortIndicatorChanged.connect(self._sort_changed)
-        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
-        # Enter on a row goes to the form, to edit it from the keyboard
-        self.table.activated.connect(lambda _index: self.form.editors["title"].setFocus())
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addLayout(bar)
-        left_layout.addWidget(self.table, 1)
-
-        # form + buttons + provenance
-        self.form = RecordForm(repo, kind_name)
+    def _form_side(self) -> QSplitter:
+        """The form (scrolling) with its buttons, above the record's sources."""
+        self.form = RecordForm(self.repo, self.kind.name)
         self.form.dirtyChanged.connect(self._dirty_changed)
         self.form.openRecord.connect(self.openRecord)
         self.scroll = QScrollArea()
@@ -121,7 +141,7 @@ class RecordPage(QWidget):
         form_layout.setContentsMargins(0, 0, 0, 4)
         form_layout.addWidget(self.scroll, 1)
         form_layout.addLayout(buttons)
-        self.provenance = ProvenancePanel(repo)
+        self.provenance = ProvenancePanel(self.repo)
         self.provenance.openQuote.connect(self.show_quote)
         self.provenance.openRecord.connect(self.openRecord)
         self.provenance.addQuote.connect(self.add_quote)
@@ -132,21 +152,7 @@ class RecordPage(QWidget):
         self.right_splitter.setStretchFactor(0, 4)
         self.right_splitter.setStretchFactor(1, 1)
         self.right_splitter.setChildrenCollapsible(False)
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(self.right_splitter)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.splitter)
-        self.setTabOrder(self.filter_edit, self.status_combo)
-        self.setTabOrder(self.status_combo, self.table)
-        self._update_count()
-        self._update_buttons()
-        self.provenance.show_record(self.kind.name, None)
+        return self.right_splitter
 
     # -- layout -------------------------------------------------------------------------------
 
