@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -529,7 +530,7 @@ def test_a_backup_dated_in_the_future_does_not_stop_the_daily_backup(tmp_path, m
     from tracker.store.sqlite import backup
     path = tmp_path / "work.db"
     with open_session(path, seed=True) as repo:
-        backup.create_backup(repo, now=backup._utcnow() + backup.AUTO_INTERVAL * 400)
+        backup.create_backup(repo, now=dt.datetime.now(dt.UTC) + backup.AUTO_INTERVAL * 400)
         window = make_window(repo)
         task = app_module.start_auto_backup(window)
         assert task is not None

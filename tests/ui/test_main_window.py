@@ -406,7 +406,7 @@ def test_search_results_mark_the_matched_words(main_window, repo, qtbot):
     dialog = main_window.search_dialog
     dialog.edit.setText("трактор ЕЛОЧ")
     dialog.run_search()
-    item = next(i for i in dialog._hit_items() if "МТЗ" in i.text(0))
+    item = next(i for i in dialog.hit_items() if "МТЗ" in i.text(0))
     title = dialog.highlighter.segments(item.text(0))
     assert "".join(part for part, _m in title) == item.text(0)  # literal: the tags stay text
     assert [part for part, matched in title if matched] == ["трактор"]
@@ -483,7 +483,7 @@ def test_dashboard_figures_equal_the_core_queries(make_window, repo, qtbot):
     assert dash.recent.topLevelItem(0).text(2) == "New meeting"
     # a figure follows a change made in the window
     dash.overdue.setCurrentItem(dash.overdue.topLevelItem(0))
-    dash._activated(dash.overdue.topLevelItem(0), 0)
+    dash.overdue.itemActivated.emit(dash.overdue.topLevelItem(0), 0)
     page = window.pages["roadmap"]
     assert window.current_name() == "roadmap"
     page.form.editors["status"].combo.setCurrentIndex(

@@ -58,10 +58,10 @@ class LinkEditor(Editor):
         edit.setCompleter(self.completer)
         # after the line edit's own handler, which puts the title in the field
         self.completer.activated[QModelIndex].connect(self._match_chosen)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(150)
-        self._search_timer.timeout.connect(self.search_now)
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(150)
+        self.search_timer.timeout.connect(self.search_now)
         edit.textEdited.connect(self._edited)
         edit.editingFinished.connect(self.commit_text)
         self.combo.currentIndexChanged.connect(self._changed)
@@ -105,12 +105,12 @@ class LinkEditor(Editor):
 
     def _edited(self, text: str) -> None:
         if not text.strip():  # emptied (or the clear button): no link, at once
-            self._search_timer.stop()
+            self.search_timer.stop()
             self.matches.clear()
             if self.value() is not None:
                 self.choose(None)
             return
-        self._search_timer.start()
+        self.search_timer.start()
         if not self._loading:
             self.changed.emit()  # typing may name another record: Save becomes possible
 
@@ -124,7 +124,7 @@ class LinkEditor(Editor):
 
     def search_now(self) -> list[tuple[int, str]]:
         """Offer the records matching the typed text (any text is safe)."""
-        self._search_timer.stop()
+        self.search_timer.stop()
         text = self.combo.lineEdit().text().strip()
         found = self.repo.choices_for_link(self.field.target, search=text,
                                            limit=self.MATCH_LIMIT) if text else []

@@ -109,7 +109,7 @@ class RecordForm(QWidget):
         layout.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         for f in self.kind.fields:
             editor = make_editor(f, self.repo)
-            editor.changed.connect(self._on_edit)
+            editor.changed.connect(self.check_changes)
             editor.openRecord.connect(self.openRecord)
             error = QLabel()
             error.setStyleSheet(ERROR_STYLE)
@@ -165,7 +165,7 @@ class RecordForm(QWidget):
                 self.editors[f.name].set_value(values.get(f.name))
         self.clear_problems()
         self._baseline = self.values()
-        self._set_dirty(False)
+        self.set_dirty(False)
         self._update_heading()
         self.set_read_only(self._read_only)
 
@@ -200,11 +200,14 @@ class RecordForm(QWidget):
     def is_dirty(self) -> bool:
         return self._dirty
 
-    def _on_edit(self) -> None:
-        self._set_dirty(self.values() != self._baseline or any(
+    def check_changes(self) -> None:
+        """Compare the editors with the record as loaded: the form is dirty when they differ
+        (or a link field holds typing that names no record yet)."""
+        self.set_dirty(self.values() != self._baseline or any(
             e.has_pending_text() for e in self.editors.values()))
 
-    def _set_dirty(self, dirty: bool) -> None:
+    def set_dirty(self, dirty: bool) -> None:
+        """Mark the form as holding unsaved changes or not (``dirtyChanged`` says so)."""
         if dirty != self._dirty:
             self._dirty = dirty
             self.dirtyChanged.emit(dirty)
@@ -278,7 +281,7 @@ class RecordForm(QWidget):
             return None
         for editor in self.editors.values():  # a title typed but not yet confirmed counts
             editor.commit_text()
-        self._on_edit()  # text that named no record went back to the linked title
+        self.check_changes()  # text that named no record went back to the linked title
         if self.record_id is not None and not self._dirty:
             return None  # nothing changed: no empty edit in the history and the undo list
         values = self.values()

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker.i18n import _, format_date
+from tracker.i18n import format_date
+from tracker.i18n import gettext as _
 from tracker.model import KINDS, OVERDUE
 from tracker.model.figures import DEADLINES_KIND, KEY_FIGURES, MEETINGS_KIND
 from tracker.store.errors import DatabaseClosed

@@ -14,7 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker.i18n import _, ngettext
+from tracker.i18n import gettext as _
+from tracker.i18n import ngettext
 from tracker.model import KIND_ORDER, get_kind
 from tracker.store.repository import TrackerError
 from ui import messages

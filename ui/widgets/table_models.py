@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 
-from tracker.i18n import _
+from tracker.i18n import gettext as _
 from tracker.model import INTEGER, KIND_ORDER, get_kind
 
 # Roles shared by every model here (Vorta-style: one place names them).
