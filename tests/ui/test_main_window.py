@@ -677,7 +677,7 @@ def test_a_linked_record_opens_from_the_form(main_window, repo, qtbot):
 
 
 def test_dashboard_lists_stay_short_on_a_big_database(make_window, repo, qtbot):
-    from test_models import add_roadmap_rows
+    from bulk_rows import add_roadmap_rows
 
     from ui.pages.dashboard import MAX_ROWS
 
