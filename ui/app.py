@@ -248,7 +248,6 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
 
     from ui.main_window import MainWindow, automatic_backup
-    from ui.tasks import stop_tasks
 
     window = MainWindow(repo)
     if icon is not None:
@@ -266,6 +265,8 @@ def main(argv: list[str] | None = None) -> int:
         code = app.exec()
     finally:
         window.close()
+        from ui.tasks import stop_tasks
+
         stop_tasks(window)  # (closing did, unless an unsaved edit kept it open)
         repo = window.repo  # the user may have opened another file
         from tracker.store.sqlite import backup

@@ -29,10 +29,10 @@ from tracker.store.errors import ConflictError, NothingToUndo, StorageError
 from tracker.store.repository import Repository
 from ui import menus, messages
 from ui.pages import PAGES, Pages, make_page, page_title
-from ui.tasks import Tasks, stop_tasks
 
 if TYPE_CHECKING:
     from ui.pages.record_page import RecordPage
+    from ui.tasks import Tasks
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +76,7 @@ class MainWindow(QMainWindow):
         self.repo = repo
         self.painted = False
         self._after_paint: list = []
-        # imports, exports, the daily backup: each on a session of its own (ui.tasks)
-        self.tasks = Tasks(self, lambda: self.repo, route=self.task_wrote)
+        self._tasks: Tasks | None = None  # made on first use (not before the first frame)
         self.search_dialog = None  # the last Find… dialog (Ctrl+F)
         self.installEventFilter(self)
         QTimer.singleShot(FIRST_PAINT_FALLBACK_MS, self._first_paint_done)
@@ -88,7 +87,6 @@ class MainWindow(QMainWindow):
         self._current = "dashboard"
 
         menus.build(self, PAGES, page_title)
-        self.tasks.changed.connect(self.update_actions)
 
         # central: read-only banner above (navigation | pages)
         self.banner = QLabel()
@@ -389,9 +387,20 @@ class MainWindow(QMainWindow):
                             + "[*]")
 
     @property
+    def tasks(self) -> Tasks:
+        """The work this window runs off the GUI thread (imports, exports, the daily backup),
+        each on a session of its own: ``ui.tasks``."""
+        if self._tasks is None:
+            from ui.tasks import Tasks
+
+            self._tasks = Tasks(self, lambda: self.repo, route=self.task_wrote)
+            self._tasks.changed.connect(self.update_actions)
+        return self._tasks
+
+    @property
     def busy(self) -> bool:
         """True while an import, an export or the daily backup runs (``self.tasks``)."""
-        return bool(self.tasks)
+        return self._tasks is not None and bool(self._tasks)
 
     def update_status(self, *, total_now: bool = False) -> None:
         """Path, record count and state in the status bar. Counting every kind for the total
@@ -561,6 +570,8 @@ class MainWindow(QMainWindow):
         if page is not None and not page.maybe_leave():
             event.ignore()
             return
+        from ui.tasks import stop_tasks
+
         stop_tasks(self)  # cancelled, then waited for: an import finishes (or fails) first
         stop_timers(self)  # the poll, pending searches and filters: the file closes next
         self._save_settings()

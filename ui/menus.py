@@ -13,7 +13,6 @@ enum properties through ``set_enum_property``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QSettings
@@ -29,30 +28,43 @@ SEPARATOR = "-"
 RECENT = "recent"  # the Open Recent submenu's place in the File menu
 
 
-@dataclass(frozen=True)
+# (plain classes, not dataclasses: this module is imported before the first frame, and making a
+# dataclass costs more than the rest of the module)
+
 class State:
     """What the actions' rules look at (made by :func:`update_actions`)."""
 
-    read_only: bool
-    busy: bool  # an import or export is running
-    on_record: bool  # a record page is shown
-    record: bool  # its form shows a stored record
-    dirty: bool  # its form has unsaved changes
-    undo: bool  # there is a step to undo
-    redo: bool
+    __slots__ = ("busy", "dirty", "on_record", "read_only", "record", "redo", "undo")
+
+    def __init__(self, *, read_only: bool, busy: bool, on_record: bool, record: bool,
+                 dirty: bool, undo: bool, redo: bool):
+        self.read_only = read_only
+        self.busy = busy  # an import, an export or the daily backup is running
+        self.on_record = on_record  # a record page is shown
+        self.record = record  # its form shows a stored record
+        self.dirty = dirty  # its form has unsaved changes
+        self.undo = undo  # there is a step to undo
+        self.redo = redo
 
 
-@dataclass(frozen=True)
 class Command:
-    name: str  # the action's object name
-    text: str  # N_(): translated when the action is made
-    run: str | Callable[[Any], Any]  # a window method's name, or a function of the window
-    keys: str | None = None  # a key sequence ("Ctrl+E"), or the fallback for ``standard_key``
-    standard_key: str | None = None  # QKeySequence.StandardKey's name; ``keys`` if unbound
-    icon: str | None = None  # QStyle.StandardPixmap's name
-    tip: str = ""  # N_()
-    enabled: Callable[[State], bool] | None = None  # None: always
-    attr: str = ""  # window.<attr>_action (default: name)
+    """One command: its action's object name and text (``N_()``: translated when the action is
+    made), what it runs (a window method's name, or a function of the window), its key sequence
+    (``keys``, e.g. "Ctrl+E"; or ``standard_key``, QKeySequence.StandardKey's name, with
+    ``keys`` as the fallback where the platform binds no key to it), its icon
+    (QStyle.StandardPixmap's name), tooltip (``N_()``), the rule that enables it (None: always),
+    and the window attribute it becomes (``<attr>_action``, default: the name)."""
+
+    __slots__ = ("attr", "enabled", "icon", "keys", "name", "run", "standard_key", "text",
+                 "tip")
+
+    def __init__(self, name: str, text: str, run: str | Callable[[Any], Any], *,
+                 keys: str | None = None, standard_key: str | None = None,
+                 icon: str | None = None, tip: str = "",
+                 enabled: Callable[[State], bool] | None = None, attr: str = ""):
+        self.name, self.text, self.run = name, text, run
+        self.keys, self.standard_key, self.icon, self.tip = keys, standard_key, icon, tip
+        self.enabled, self.attr = enabled, attr or name
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -150,7 +162,7 @@ def build(window, pages: tuple[str, ...], page_title: Callable[[str], str]) -> N
                              command.icon, command.name)
         if command.tip:
             action.setToolTip(_(command.tip))
-        setattr(window, f"{command.attr or command.name}_action", action)
+        setattr(window, f"{command.attr}_action", action)
         window.actions_by_name[command.name] = action
     bar = window.menuBar()
     for title, entries in MENUS:

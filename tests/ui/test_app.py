@@ -257,6 +257,33 @@ def test_the_first_frame_is_painted_before_the_qt_namespace_is_built(tmp_path, l
     assert "QT-BUILT False" in out.stdout, out.stdout + out.stderr
 
 
+def test_the_first_frame_imports_no_module_it_does_not_need(tmp_path):
+    """Before the first frame: no dialog, no page and no worker thread class (``ui.tasks``:
+    QThread's enums) is imported; they come when first used."""
+    code = (
+        "import os, sys\n"
+        "from PySide6.QtCore import QEvent, QObject\n"
+        "import ui.app as a, ui.main_window as mw\n"
+        "class Paint(QObject):\n"
+        "    def eventFilter(self, obj, ev):\n"
+        "        if ev.type() == QEvent.Type.Paint:\n"
+        "            print('MODULES', *sorted(m for m in sys.modules if m.startswith('ui.')),\n"
+        "                  flush=True); os._exit(0)\n"
+        "        return False\n"
+        "show = mw.MainWindow.show\n"
+        "def shown(self):\n"
+        "    self._p = Paint(); self.installEventFilter(self._p); show(self)\n"
+        "mw.MainWindow.show = shown\n"
+        "sys.exit(a.main(sys.argv[1:]))\n")
+    out = run_app(code, tmp_path, tmp_path / "m.db")
+    line = next(x for x in out.stdout.splitlines() if x.startswith("MODULES"))
+    loaded = set(line.split()[1:])
+    assert "ui.main_window" in loaded and "ui.menus" in loaded
+    assert not {m for m in loaded if m.startswith(("ui.dialogs.", "ui.pages.", "ui.forms.",
+                                                   "ui.widgets."))}, loaded
+    assert "ui.tasks" not in loaded
+
+
 def test_set_enum_property_sets_by_name_and_refuses_unknown_names(qapp):
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QLabel
