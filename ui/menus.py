@@ -2,8 +2,9 @@
 
 Each :class:`Command` becomes ``window.<attr>_action`` (a ``QAction`` named ``name``) with its
 text, shortcut, icon, tooltip, and the rule that enables it; :data:`MENUS` and :data:`TOOLBAR`
-place them. A command's ``run`` is the name of a window method, or a function of the window
-(``ui.commands``). :func:`update_actions` sets what is enabled from the window's state.
+place them. A command's ``run`` is the name of a window method, or ``"commands.<name>"``: a
+function of the window in ``ui.commands``, imported when a command first runs (not before the
+first frame). :func:`update_actions` sets what is enabled from the window's state.
 
 Start-up: everything here runs before the first frame, so nothing may touch PySide6's ``Qt``
 namespace (DEVELOPERS.md, "Start-up"): shortcuts go through ``setShortcuts([QKeySequence])``,
@@ -21,7 +22,6 @@ from PySide6.QtWidgets import QStyle, QToolBar
 
 from tracker.i18n import N_
 from tracker.i18n import gettext as _
-from ui import commands
 
 MAX_RECENT = 8
 SEPARATOR = "-"
@@ -49,7 +49,8 @@ class State:
 
 class Command:
     """One command: its action's object name and text (``N_()``: translated when the action is
-    made), what it runs (a window method's name, or a function of the window), its key sequence
+    made), what it runs (a window method's name, or "commands.<name>": a function of the window
+    in ``ui.commands``), its key sequence
     (``keys``, e.g. "Ctrl+E"; or ``standard_key``, QKeySequence.StandardKey's name, with
     ``keys`` as the fallback where the platform binds no key to it), its icon
     (QStyle.StandardPixmap's name), tooltip (``N_()``), the rule that enables it (None: always),
@@ -58,7 +59,7 @@ class Command:
     __slots__ = ("attr", "enabled", "icon", "keys", "name", "run", "standard_key", "text",
                  "tip")
 
-    def __init__(self, name: str, text: str, run: str | Callable[[Any], Any], *,
+    def __init__(self, name: str, text: str, run: str, *,
                  keys: str | None = None, standard_key: str | None = None,
                  icon: str | None = None, tip: str = "",
                  enabled: Callable[[State], bool] | None = None, attr: str = ""):
@@ -68,20 +69,20 @@ class Command:
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("new_db", N_("New database…"), commands.new_database),
-    Command("open_db", N_("Open database…"), commands.open_database_dialog,
+    Command("new_db", N_("New database…"), "commands.new_database"),
+    Command("open_db", N_("Open database…"), "commands.open_database_dialog",
             standard_key="Open", icon="SP_DialogOpenButton"),
-    Command("backups", N_("Backups…"), commands.show_backups),
-    Command("import", N_("Import…"), commands.import_records,
+    Command("backups", N_("Backups…"), "commands.show_backups"),
+    Command("import", N_("Import…"), "commands.import_records",
             enabled=lambda s: not s.read_only and not s.busy),  # one exchange at a time
-    Command("export", N_("Export…"), commands.export_records, enabled=lambda s: not s.busy),
-    Command("export_list", N_("Export this list…"), commands.export_list,
+    Command("export", N_("Export…"), "commands.export_records", enabled=lambda s: not s.busy),
+    Command("export_list", N_("Export this list…"), "commands.export_list",
             tip=N_("The records this page lists, as filtered and sorted, to a CSV file for a "
                    "spreadsheet"),
             enabled=lambda s: s.on_record and not s.busy),
-    Command("briefing", N_("Briefing…"), commands.show_briefing, keys="Ctrl+E",
+    Command("briefing", N_("Briefing…"), "commands.show_briefing", keys="Ctrl+E",
             icon="SP_FileDialogDetailedView"),
-    Command("preferences", N_("Preferences…"), commands.show_preferences, attr="prefs"),
+    Command("preferences", N_("Preferences…"), "commands.show_preferences", attr="prefs"),
     # Ctrl+Q where the platform names no Quit key (Windows, a desktop without a theme)
     Command("quit", N_("Quit"), "close", keys="Ctrl+Q", standard_key="Quit"),
     Command("undo", N_("Undo"), "undo", keys="Ctrl+Z", icon="SP_ArrowBack",
@@ -98,20 +99,20 @@ COMMANDS: tuple[Command, ...] = (
             enabled=lambda s: s.on_record and not s.read_only and s.record),
     Command("revert", N_("Revert"), "revert_record", icon="SP_BrowserReload",
             enabled=lambda s: s.on_record and s.dirty),
-    Command("find", N_("Find…"), commands.show_search, keys="Ctrl+F",
+    Command("find", N_("Find…"), "commands.show_search", keys="Ctrl+F",
             icon="SP_FileDialogContentsView", tip=N_("Search every record (Ctrl+F)")),
-    Command("filter", N_("Filter this list"), commands.focus_filter, keys="Ctrl+L",
+    Command("filter", N_("Filter this list"), "commands.focus_filter", keys="Ctrl+L",
             enabled=lambda s: s.on_record),
-    Command("columns", N_("Columns…"), commands.choose_columns,
+    Command("columns", N_("Columns…"), "commands.choose_columns",
             tip=N_("Which columns this list shows (also: right-click a column header)"),
             enabled=lambda s: s.on_record),
-    Command("copy_text", N_("Copy as text"), commands.copy_record_text, keys="Ctrl+Shift+C",
+    Command("copy_text", N_("Copy as text"), "commands.copy_record_text", keys="Ctrl+Shift+C",
             tip=N_("Copy the record, with its sources, as text for a message or a note "
                    "(Ctrl+Shift+C)"),
             enabled=lambda s: s.on_record and s.record),
-    Command("record_history", N_("History of this record"), commands.show_record_history,
+    Command("record_history", N_("History of this record"), "commands.show_record_history",
             keys="Ctrl+H", enabled=lambda s: s.on_record and s.record),
-    Command("about", N_("About Bilateral Tracker"), commands.show_about),
+    Command("about", N_("About Bilateral Tracker"), "commands.show_about"),
 )
 
 #: (title, command names): SEPARATOR, RECENT and GO (the pages) are places, not commands
@@ -151,14 +152,26 @@ def make_action(window, text: str, slot: Callable[[], Any], shortcut: QKeySequen
     return action
 
 
+def slot(window, run: str) -> Callable[[], Any]:
+    """What triggering the command ``run`` calls (see :class:`Command`)."""
+    module, _dot, name = run.rpartition(".")
+    if module != "commands":
+        return getattr(window, run)
+
+    def call():
+        from ui import commands
+
+        return getattr(commands, name)(window)
+
+    return call
+
+
 def build(window, pages: tuple[str, ...], page_title: Callable[[str], str]) -> None:
     """The window's actions (``window.<attr>_action``), menus and toolbar."""
     window.actions_by_name = {}
     for command in COMMANDS:
-        run = command.run
-        slot = getattr(window, run) if isinstance(run, str) else (
-            lambda run=run: run(window))
-        action = make_action(window, _(command.text), slot, _key_sequence(command),
+        action = make_action(window, _(command.text), slot(window, command.run),
+                             _key_sequence(command),
                              command.icon, command.name)
         if command.tip:
             action.setToolTip(_(command.tip))

@@ -281,7 +281,7 @@ def test_the_first_frame_imports_no_module_it_does_not_need(tmp_path):
     assert "ui.main_window" in loaded and "ui.menus" in loaded
     assert not {m for m in loaded if m.startswith(("ui.dialogs.", "ui.pages.", "ui.forms.",
                                                    "ui.widgets."))}, loaded
-    assert "ui.tasks" not in loaded
+    assert "ui.tasks" not in loaded and "ui.commands" not in loaded
 
 
 def test_set_enum_property_sets_by_name_and_refuses_unknown_names(qapp):

@@ -858,3 +858,14 @@ def test_the_list_opened_from_a_figure_shows_one_of_its_records(main_window, rep
     qtbot.mouseClick(main_window.pages["dashboard"].figure_widgets["roadmap_overdue"],
                      Qt.MouseButton.LeftButton)
     assert page.model.rowCount() == 1 and page.form.record_id == late
+
+
+def test_every_command_in_the_table_runs_something(main_window):
+    """Each command of ui.menus names a window method or a function of ui.commands."""
+    from ui import commands, menus
+
+    for command in menus.COMMANDS:
+        module, _dot, name = command.run.rpartition(".")
+        target = commands if module == "commands" else main_window
+        assert callable(getattr(target, name, None)), command.name
+        assert getattr(main_window, f"{command.attr}_action").objectName() == command.name
