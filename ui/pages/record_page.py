@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker.errors import TrackerError
 from tracker.i18n import gettext as _
 from tracker.i18n import ngettext
 from tracker.model import OVERDUE, get_kind
-from tracker.store.repository import ConflictError, NotFound, TrackerError
+from tracker.store.errors import ConflictError, NotFound
 from ui import messages
 from ui.forms.record_form import CANCEL, DISCARD, SAVE, RecordForm, ask_unsaved
 from ui.widgets.provenance import ProvenancePanel, QuoteDialog, SourceViewer
