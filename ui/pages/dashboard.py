@@ -24,7 +24,13 @@ from PySide6.QtWidgets import (
 from tracker.i18n import format_date
 from tracker.i18n import gettext as _
 from tracker.model import KINDS, OVERDUE
-from tracker.model.figures import DEADLINES_KIND, KEY_FIGURES, MEETINGS_KIND
+from tracker.model.figures import (
+    DEADLINES_KIND,
+    KEY_FIGURES,
+    MEETINGS_KIND,
+    by_status_key,
+    figure_for,
+)
 from tracker.store.errors import DatabaseClosed
 from ui.widgets.table_models import OVERDUE_COLOR, kind_label, record_caption, utc_to_local
 
@@ -37,6 +43,11 @@ STATUS_COLORS = {
 }
 
 MAX_ROWS = 50  # rows per list; the pages hold the rest
+
+
+def overdue_key() -> str:
+    """The figure counting the deadlines kind's overdue records (all of them, not just listed)."""
+    return figure_for(DEADLINES_KIND.name, OVERDUE).key
 
 
 
@@ -52,10 +63,10 @@ class StatusChart(QWidget):
 
     def set_figures(self, figures: dict) -> None:
         kind = DEADLINES_KIND
-        by_status = figures.get(f"{kind.name}_by_status") or {}
+        by_status = figures.get(by_status_key(kind.name)) or {}
         self.bars = [(value, _(label), int(by_status.get(value, 0)))
                      for value, label in kind.statuses]
-        self.bars.append((OVERDUE, _("Overdue"), int(figures.get(f"{kind.name}_overdue", 0))))
+        self.bars.append((OVERDUE, _("Overdue"), int(figures.get(overdue_key(), 0))))
         self.setToolTip("\n".join(f"{label}: {n}" for _k, label, n in self.bars))
         self.setAccessibleDescription(self.toolTip())
         self.update()
@@ -314,10 +325,11 @@ class DashboardPage(QWidget):
             widget.setToolTip(tip)
         self.chart.set_figures(f)
 
+        deadline = DEADLINES_KIND.deadline
         self.overdue.clear()
         for item in f.get("overdue", [])[:MAX_ROWS]:
-            row = QTreeWidgetItem([format_date(item["due_date"]), item["title"],
-                                   str(item.get("progress") or 0)])
+            row = QTreeWidgetItem([format_date(item[deadline.field]), item["title"],
+                                   str(item.get(deadline.progress) or 0)])
             for c in range(3):
                 row.setForeground(c, OVERDUE_COLOR)
             row.setToolTip(1, item["title"])
@@ -325,12 +337,12 @@ class DashboardPage(QWidget):
             self.overdue.addTopLevelItem(row)
         if not f.get("overdue"):
             self._placeholder(self.overdue, _("Nothing is overdue."))
-        self._more(self.overdue, f.get("roadmap_overdue", len(f.get("overdue", []))))
+        self._more(self.overdue, f.get(overdue_key(), len(f.get("overdue", []))))
 
         self.deadlines.clear()
         for item in f.get("deadlines", [])[:MAX_ROWS]:
-            row = QTreeWidgetItem([format_date(item["due_date"]), item["title"],
-                                   str(item.get("progress") or 0)])
+            row = QTreeWidgetItem([format_date(item[deadline.field]), item["title"],
+                                   str(item.get(deadline.progress) or 0)])
             row.setToolTip(1, item["title"])
             row.setData(0, Qt.ItemDataRole.UserRole, (DEADLINES_KIND.name, item["id"]))
             self.deadlines.addTopLevelItem(row)
@@ -340,7 +352,8 @@ class DashboardPage(QWidget):
 
         self.meetings.clear()
         for item in f.get("upcoming_meetings", [])[:MAX_ROWS]:
-            row = QTreeWidgetItem([format_date(item.get("start_date")), item["title"],
+            start = item.get(MEETINGS_KIND.occasion.start)
+            row = QTreeWidgetItem([format_date(start), item["title"],
                                    item.get("place") or ""])
             row.setToolTip(1, item["title"])
             row.setData(0, Qt.ItemDataRole.UserRole, (MEETINGS_KIND.name, item["id"]))
