@@ -25,10 +25,10 @@ def _settle(app, rounds: int = 5) -> None:
         app.processEvents()
 
 
-def take(outdir: Path, language: str = "en") -> list[Path]:
+def _start(language: str):
+    """The application (settings in a temporary folder) and a seeded database there."""
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    outdir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="bt-shots-"))
     os.environ["TRACKER_DB"] = str(tmp / "tracker.db")
 
@@ -40,10 +40,28 @@ def take(outdir: Path, language: str = "en") -> list[Path]:
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp / "conf"))
     setup_language(app, language)
+    return app, open_session(tmp / "tracker.db", seed=True, user="official")
 
+
+def _show_window(app, repo):
+    """The main window at 1280x800, once its start page is built (after the first frame)."""
     from ui.main_window import MainWindow
 
-    repo = open_session(tmp / "tracker.db", seed=True, user="official")
+    window = MainWindow(repo, poll_ms=0)
+    window.resize(*SIZE)
+    window.show()
+    for _i in range(200):
+        if window.painted:
+            break
+        app.processEvents()
+        time.sleep(0.005)
+    _settle(app)
+    return window
+
+
+def take(outdir: Path, language: str = "en") -> list[Path]:
+    outdir.mkdir(parents=True, exist_ok=True)
+    app, repo = _start(language)
     suffix = "" if language == "en" else f"-{language}"
     saved: list[Path] = []
 
@@ -53,15 +71,7 @@ def take(outdir: Path, language: str = "en") -> list[Path]:
         widget.grab().save(str(path))
         saved.append(path)
 
-    window = MainWindow(repo, poll_ms=0)
-    window.resize(*SIZE)
-    window.show()
-    for _i in range(200):  # the start page is built after the first frame
-        if window.painted:
-            break
-        app.processEvents()
-        time.sleep(0.005)
-    _settle(app)
+    window = _show_window(app, repo)
 
     window.go_to("dashboard")
     shot(window, "dashboard")
@@ -105,7 +115,7 @@ def take(outdir: Path, language: str = "en") -> list[Path]:
     shot(window, "history")
 
     window.find_action.trigger()
-    dialog = window._search_dialog
+    dialog = window.search_dialog
     dialog.edit.setText("exhibition")
     dialog.run_search()
     shot(dialog, "search")

@@ -45,6 +45,10 @@ def _(message: str) -> str:
     return _active().gettext(message)
 
 
+#: ``_`` under a public name, for code outside the core: ``from tracker.i18n import gettext as _``
+gettext = _
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or (one of the language's) plural forms for ``n``."""
     return _active().ngettext(singular, plural, n)

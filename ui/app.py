@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import threading
 from pathlib import Path
 
 from tracker.session import open_session
@@ -44,7 +43,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     argv = list(sys.argv[1:] if argv is None else argv)
     if "-h" in argv or "--help" in argv:
         _help_language(argv)
-    from tracker.i18n import _
+    from tracker.i18n import gettext as _
 
     class Formatter(argparse.HelpFormatter):
         def add_usage(self, usage, actions, groups, prefix=None):  # argparse's own is English
@@ -54,12 +53,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bilateral-tracker", add_help=False,
                                      description=_("Bilateral Tracker desktop app"),
                                      formatter_class=Formatter)
-    parser._optionals.title = _("options")
-    parser.add_argument("-h", "--help", action="help", help=_("show this help and exit"))
-    parser.add_argument("--db", metavar="PATH", help=_(
+    # argparse's own group is titled in English: ours, in the interface language, holds them all
+    options = parser.add_argument_group(_("options"))
+    options.add_argument("-h", "--help", action="help", help=_("show this help and exit"))
+    options.add_argument("--db", metavar="PATH", help=_(
         "database file (default: TRACKER_DB or the user data folder); created and seeded on "
         "first use"))
-    parser.add_argument("--language", choices=("en", "ru", "system"), help=_(
+    options.add_argument("--language", choices=("en", "ru", "system"), help=_(
         "interface language (default: the saved preference, else system)"))
     args, _qt_args = parser.parse_known_args(argv)
     return args
@@ -89,63 +89,48 @@ def set_application_version(app) -> None:
         pass
 
 
-def start_auto_backup(repo) -> threading.Thread | None:
-    """The daily backup on opening, off the GUI thread: it reads the file through its own
-    read-only connection (SQLite's online backup API), so the window paints at once even for a
-    large file. Returns the thread to join before the database is closed."""
+def start_auto_backup(window):
+    """The daily backup on opening, as a task of the window (``ui.tasks``): it reads the file
+    through a read-only session of its own (SQLite's online backup API), so the window paints at
+    once even for a large file, and the window waits for it before it closes. Returns the task
+    (None when no backup is due, or the file is read-only)."""
+    from tracker.store.sqlite import backup
+
+    repo = window.repo
     if repo.read_only:
-        return None
-    try:
-        from tracker.store.sqlite import backup
-    except ImportError:
         return None
     if not backup.backup_due(repo.path):
         backup.clean_partials(repo.path)  # what killed backups left, even with no backup due
         return None
-    path = repo.path
 
-    def work() -> None:
-        try:  # live: the window has the file open in this process (see create_backup)
-            backup.create_backup(path, live=True)
-        except Exception as exc:  # noqa: BLE001 - a failed backup is a warning, never a crash
-            log.warning("automatic backup failed: %s", exc)
-            repo.warnings.append(str(exc))
+    def failed(message: str) -> None:  # a failed backup is a warning, never a crash
+        log.warning("automatic backup failed: %s", message)
+        repo.warnings.append(message)
 
-    thread = threading.Thread(target=work, name="auto-backup")
-    thread.start()
-    return thread
+    return window.tasks.run(lambda session, _task: backup.create_backup(session),
+                            failed=failed, describe=backup_failure)
+
+
+def backup_failure(exc: BaseException) -> str:
+    """Why the daily backup was not made (a file that cannot be opened says so as the backup
+    module does)."""
+    from tracker.i18n import gettext as _
+    from tracker.store.sqlite.backup import BackupError
+
+    if isinstance(exc, BackupError):
+        return str(exc)
+    return _("No backup made: {error}").format(error=exc)
 
 
 def setup_language(app, option: str | None) -> str:
     """Set the core's language (from the option, else QSettings "language", else system) and
-    install Qt's own translation for standard buttons and dialogs."""
-    try:  # ui.language owns the language setting (the Preferences dialog stores it)
-        from ui.language import install_language
-    except ImportError:
-        install_language = None
-    if install_language is not None:
-        try:
-            return install_language(app, option or None)
-        except ValueError:
-            return install_language(app, "system")
+    install Qt's own translation for standard buttons and dialogs (``ui.language``)."""
+    from ui.language import install_language
 
-    from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
-
-    from tracker.i18n import set_language
-
-    wanted = option or QSettings().value("language") or "system"
     try:
-        lang = set_language(str(wanted))
+        return install_language(app, option or None)
     except ValueError:
-        lang = set_language("system")
-    if lang != "en":
-        translator = QTranslator(app)
-        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-        if translator.load(f"qtbase_{lang}", folder):
-            app.installTranslator(translator)
-            app._qt_translator = translator  # keep it alive
-        QLocale.setDefault(QLocale(lang))
-    return lang
+        return install_language(app, "system")
 
 
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
@@ -213,7 +198,7 @@ def settle_interrupted_restore(path: Path, parent=None) -> None:
 
     note = backup.recover_interrupted_restore(path)
     if note:
-        from tracker.i18n import _
+        from tracker.i18n import gettext as _
         from ui import messages
 
         messages.information(parent, _("Restore backup"), note)
@@ -222,10 +207,8 @@ def settle_interrupted_restore(path: Path, parent=None) -> None:
 def offer_backup(path: Path, message: str) -> bool:
     """A damaged file: offer its newest good backup (the Backups dialog's module does it; the
     damaged file is kept aside). True when one was restored."""
-    try:
-        from ui.dialogs.backups import offer_newest_good_backup
-    except ImportError:
-        return False
+    from ui.dialogs.backups import offer_newest_good_backup
+
     try:
         return bool(offer_newest_good_backup(path, message))
     except Exception:  # noqa: BLE001 - the error dialog follows; never a traceback
@@ -233,7 +216,7 @@ def offer_backup(path: Path, message: str) -> bool:
 
 
 def show_open_error(path: Path, message: str) -> None:
-    from tracker.i18n import _
+    from tracker.i18n import gettext as _
     from ui import messages
 
     messages.critical(None, _("Cannot open the database"), _(
@@ -264,20 +247,17 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtCore import QTimer
 
-    from ui.main_window import MainWindow, run_safety_hook
+    from ui.main_window import MainWindow, automatic_backup
 
     window = MainWindow(repo)
     if icon is not None:
         window.setWindowIcon(icon)
     window.show()
-    # What the user does not need in order to see the window and its start page comes after.
-    backup_threads: list[threading.Thread] = []
 
+    # What the user does not need in order to see the window and its start page comes after.
     def when_settled() -> None:
         window.watch_integrity()
-        thread = start_auto_backup(repo)
-        if thread is not None:
-            backup_threads.append(thread)
+        start_auto_backup(window)
         QTimer.singleShot(0, lambda: set_application_version(app))
 
     window.when_settled(when_settled)
@@ -285,10 +265,13 @@ def main(argv: list[str] | None = None) -> int:
         code = app.exec()
     finally:
         window.close()
-        for thread in backup_threads:
-            thread.join()
+        from ui.tasks import stop_tasks
+
+        stop_tasks(window)  # (closing did, unless an unsaved edit kept it open)
         repo = window.repo  # the user may have opened another file
-        run_safety_hook("backup_on_exit", repo)
+        from tracker.store.sqlite import backup
+
+        automatic_backup(backup.backup_on_exit, repo)
         repo.close()
     return code
 

@@ -79,7 +79,7 @@ def _icon_provider():
         from PySide6.QtCore import QFileInfo
         from PySide6.QtWidgets import QFileIconProvider
 
-        from tracker.i18n import _
+        from tracker.i18n import gettext as _
 
         class NamesOnly(QFileIconProvider):
             def icon(self, what):

@@ -96,7 +96,7 @@ def make_window(qtbot, _isolated_settings):
     for window in windows:  # closed here, not by qtbot: a test may leave an unsaved edit
         for page in list(window.pages.values()):
             if isinstance(page, RecordPage) and page.form.is_dirty():
-                page.form._set_dirty(False)  # closing must not ask (the repository may be shut)
+                page.form.set_dirty(False)  # closing must not ask (the repository may be shut)
         opened_here = window.repo
         window.close()
         window.deleteLater()

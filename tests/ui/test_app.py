@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -256,6 +257,33 @@ def test_the_first_frame_is_painted_before_the_qt_namespace_is_built(tmp_path, l
     assert "QT-BUILT False" in out.stdout, out.stdout + out.stderr
 
 
+def test_the_first_frame_imports_no_module_it_does_not_need(tmp_path):
+    """Before the first frame: no dialog, no page and no worker thread class (``ui.tasks``:
+    QThread's enums) is imported; they come when first used."""
+    code = (
+        "import os, sys\n"
+        "from PySide6.QtCore import QEvent, QObject\n"
+        "import ui.app as a, ui.main_window as mw\n"
+        "class Paint(QObject):\n"
+        "    def eventFilter(self, obj, ev):\n"
+        "        if ev.type() == QEvent.Type.Paint:\n"
+        "            print('MODULES', *sorted(m for m in sys.modules if m.startswith('ui.')),\n"
+        "                  flush=True); os._exit(0)\n"
+        "        return False\n"
+        "show = mw.MainWindow.show\n"
+        "def shown(self):\n"
+        "    self._p = Paint(); self.installEventFilter(self._p); show(self)\n"
+        "mw.MainWindow.show = shown\n"
+        "sys.exit(a.main(sys.argv[1:]))\n")
+    out = run_app(code, tmp_path, tmp_path / "m.db")
+    line = next(x for x in out.stdout.splitlines() if x.startswith("MODULES"))
+    loaded = set(line.split()[1:])
+    assert "ui.main_window" in loaded and "ui.menus" in loaded
+    assert not {m for m in loaded if m.startswith(("ui.dialogs.", "ui.pages.", "ui.forms.",
+                                                   "ui.widgets."))}, loaded
+    assert "ui.tasks" not in loaded and "ui.commands" not in loaded
+
+
 def test_set_enum_property_sets_by_name_and_refuses_unknown_names(qapp):
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QLabel
@@ -504,7 +532,7 @@ HOLDER_PROBE = ("import sys; sys.path.insert(0, {root!r}); "
                 "print(backup.in_use_elsewhere({path!r}))")
 
 
-def test_the_daily_backup_keeps_the_windows_hold_on_its_file(tmp_path):
+def test_the_daily_backup_keeps_the_windows_hold_on_its_file(tmp_path, make_window, qtbot):
     """The backup thread reads the file the window has open: it must not drop the window's
     SQLite locks (closing any other descriptor of the file would), or another program could
     think the file unused (a restore, or a checkpoint deleting the window's -wal)."""
@@ -515,24 +543,27 @@ def test_the_daily_backup_keeps_the_windows_hold_on_its_file(tmp_path):
     with open_session(path, seed=True) as repo:
         repo.count("roadmap")
         assert subprocess.run(probe, capture_output=True, text=True).stdout.strip() == "True"
-        thread = app_module.start_auto_backup(repo)
-        assert thread is not None
-        thread.join()
+        window = make_window(repo)
+        task = app_module.start_auto_backup(window)  # a task of the window: ui.tasks
+        assert task is not None
+        qtbot.waitUntil(lambda: not window.busy)
         assert backup.list_backups(path), repo.warnings
         repo.count("roadmap")
         assert subprocess.run(probe, capture_output=True, text=True).stdout.strip() == "True"
 
 
-def test_a_backup_dated_in_the_future_does_not_stop_the_daily_backup(tmp_path):
+def test_a_backup_dated_in_the_future_does_not_stop_the_daily_backup(tmp_path, make_window,
+                                                                    qtbot):
     from tracker.store.sqlite import backup
     path = tmp_path / "work.db"
     with open_session(path, seed=True) as repo:
-        backup.create_backup(repo, now=backup._utcnow() + backup.AUTO_INTERVAL * 400)
-        thread = app_module.start_auto_backup(repo)
-        assert thread is not None
-        thread.join()
+        backup.create_backup(repo, now=dt.datetime.now(dt.UTC) + backup.AUTO_INTERVAL * 400)
+        window = make_window(repo)
+        task = app_module.start_auto_backup(window)
+        assert task is not None
+        qtbot.waitUntil(lambda: not window.busy)
         assert len(backup.list_backups(path)) == 2
-        assert app_module.start_auto_backup(repo) is None  # one a day
+        assert app_module.start_auto_backup(window) is None  # one a day
 
 
 def test_opening_after_an_interrupted_restore_says_what_happened(no_event_loop, tmp_path,

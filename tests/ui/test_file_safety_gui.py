@@ -63,7 +63,7 @@ def test_a_save_after_the_folder_was_deleted_is_refused_and_the_form_keeps_the_t
         assert page.form.editors["title"].value() == "Typed after the folder went"
         assert page.form.is_dirty() and page.form.record_id is None
         assert page.model.rowCount() == before
-        page.form._set_dirty(False)
+        page.form.set_dirty(False)
     finally:
         repo.close()
 

@@ -36,11 +36,11 @@ def test_random_walk(main_window, repo, db_path, dialogs, seed):
             elif action == "new" and page:
                 w.new_action.trigger()
                 page.form.editors["title"].edit.setText(f"Walk {seed} {_step} {rnd.choice(WORDS)}")
-                page.form._on_edit()
+                page.form.check_changes()
             elif action == "edit" and page:
                 name = rnd.choice([f.name for f in page.kind.fields if f.type == "text"])
                 page.form.editors[name].edit.setText(rnd.choice(WORDS) * rnd.randint(0, 3))
-                page.form._on_edit()
+                page.form.check_changes()
             elif action == "save":
                 w.save_action.trigger()
             elif action == "delete":
@@ -78,7 +78,7 @@ def test_random_walk(main_window, repo, db_path, dialogs, seed):
                 w.poll()
             elif action == "search":
                 w.find_action.trigger()
-                dialog = w._search_dialog
+                dialog = w.search_dialog
                 dialog.edit.setText(rnd.choice(WORDS))
                 dialog.run_search()
                 if not dialog.open_current():

@@ -154,19 +154,6 @@ def test_a_failing_step_after_the_first_frame_does_not_stop_the_others(make_wind
         window.close()
         window.deleteLater()
 
-
-def test_every_command_has_its_shortcut(main_window):
-    from PySide6.QtGui import QKeySequence
-
-    shortcuts = {name: getattr(main_window, f"{name}_action").shortcut().toString(
-        QKeySequence.SequenceFormat.PortableText) for name in
-        ("undo", "redo", "new", "save", "find", "briefing", "record_history", "quit")}
-    assert shortcuts == {"undo": "Ctrl+Z", "redo": "Ctrl+Shift+Z", "new": "Ctrl+N",
-                         "save": "Ctrl+S", "find": "Ctrl+F", "briefing": "Ctrl+E",
-                         "record_history": "Ctrl+H", "quit": "Ctrl+Q"}
-    assert main_window.delete_action.shortcut().toString() == "Del"
-
-
 def test_status_bar_shows_path_count_and_state(main_window, repo):
     assert main_window.current_name() == "dashboard"
     assert main_window.count_label.text() == records(sum(repo.count(k) for k in KIND_ORDER))
@@ -379,55 +366,6 @@ def test_unsaved_changes_ask_save_discard_or_cancel(main_window, repo, qtbot, di
     assert repo.get("people", 2)["position"] == "Consul"
     assert len(dialogs.calls) == 5
 
-
-# --- search ---------------------------------------------------------------------------------------
-
-def test_global_search_as_you_type_and_enter_opens(main_window, repo, qtbot):
-    qtbot.keyClick(main_window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    dialog = main_window._search_dialog
-    assert dialog.isVisible()
-    qtbot.keyClicks(dialog.edit, "expo")
-    qtbot.waitUntil(lambda: len(dialog.hits) > 0, timeout=2000)
-    hits = repo.search("expo")
-    assert [(h.kind, h.record_id) for h in dialog.hits] == [(h.kind, h.record_id) for h in hits]
-    groups = [dialog.results.topLevelItem(i).text(0)
-              for i in range(dialog.results.topLevelItemCount())]
-    assert groups and all("(" in g for g in groups)  # grouped by kind with counts
-    qtbot.keyClick(dialog.edit, Qt.Key.Key_Return)
-    first = hits[0]
-    assert main_window.current_name() == first.kind
-    assert main_window.pages[first.kind].form.record_id == first.record_id
-
-
-def test_search_results_mark_the_matched_words(main_window, repo, qtbot):
-    repo.create("roadmap", {"title": "Поставка <b>тракторов</b> & «МТЗ» =cmd",
-                            "notes": "Ёлочная выставка тракторов в Астане"})
-    main_window.find_action.trigger()
-    dialog = main_window._search_dialog
-    dialog.edit.setText("трактор ЕЛОЧ")
-    dialog.run_search()
-    item = next(i for i in dialog._hit_items() if "МТЗ" in i.text(0))
-    title = dialog.highlighter.segments(item.text(0))
-    assert "".join(part for part, _m in title) == item.text(0)  # literal: the tags stay text
-    assert [part for part, matched in title if matched] == ["трактор"]
-    found = [part for part, matched in dialog.highlighter.segments(item.text(2)) if matched]
-    assert found == ["Ёлоч", "трактор"]
-    dialog.resize(500, 300)  # narrow: matched words elided with the rest
-    assert not dialog.grab().isNull()
-    dialog.reject()
-
-
-@pytest.mark.parametrize("text", ['"', "NEAR(", "a AND", "-x", "*", "col:word", "<b>",
-                                  "'; DROP TABLE roadmap; --", "🎉", "Ёлка"])
-def test_search_accepts_any_text(main_window, qtbot, text):
-    main_window.find_action.trigger()
-    dialog = main_window._search_dialog
-    dialog.edit.setText(text)
-    dialog.run_search()
-    assert dialog.status.text()
-    dialog.reject()
-
-
 # --- hostile text ---------------------------------------------------------------------------------
 
 def test_hostile_text_is_stored_and_shown_literally(main_window, repo, qtbot):
@@ -483,7 +421,7 @@ def test_dashboard_figures_equal_the_core_queries(make_window, repo, qtbot):
     assert dash.recent.topLevelItem(0).text(2) == "New meeting"
     # a figure follows a change made in the window
     dash.overdue.setCurrentItem(dash.overdue.topLevelItem(0))
-    dash._activated(dash.overdue.topLevelItem(0), 0)
+    dash.overdue.itemActivated.emit(dash.overdue.topLevelItem(0), 0)
     page = window.pages["roadmap"]
     assert window.current_name() == "roadmap"
     page.form.editors["status"].combo.setCurrentIndex(
@@ -566,7 +504,7 @@ def test_about_names_version_database_and_licences(main_window, repo, dialogs):
     assert kind == "about"
     assert tracker.__version__ in text
     assert str(repo.path) in text
-    from ui.main_window import bundled_licences
+    from ui.commands import bundled_licences
 
     for path in bundled_licences():  # e.g. fonts/DejaVu-LICENSE.txt
         assert path.name in text
@@ -577,7 +515,7 @@ def test_recent_databases_and_open(main_window, repo, tmp_path):
     assert main_window.open_database(str(other_path), seed=True)
     assert main_window.repo.path == other_path
     assert main_window.path_label.text() == str(other_path)
-    from ui.main_window import recent_files
+    from ui.menus import recent_files
 
     assert recent_files()[:2] == [str(other_path), str(repo.path)]
     assert main_window.pages["dashboard"].isVisible()  # the new pages are shown
@@ -612,27 +550,6 @@ def test_pages_are_built_when_first_needed(main_window):
     assert main_window.pages["sources"] is main_window.pages["sources"]
 
 
-@pytest.mark.parametrize(("action", "module", "cls"), [
-    ("backups_action", "ui.dialogs.backups", "BackupsDialog"),
-    ("briefing_action", "ui.dialogs.briefing", "BriefingDialog"),
-    ("prefs_action", "ui.dialogs.preferences", "PreferencesDialog"),
-])
-def test_optional_dialogs_open_from_the_file_menu(main_window, monkeypatch, action, module,
-                                                  cls):
-    import importlib.util
-
-    from PySide6.QtWidgets import QDialog
-
-    present = importlib.util.find_spec(module) is not None
-    assert getattr(main_window, action).isVisible() == present
-    if not present:
-        pytest.skip(f"{module} is not written yet; its menu entry is hidden")
-    opened = []
-    monkeypatch.setattr(QDialog, "exec", lambda self: opened.append(type(self).__name__) or 0)
-    getattr(main_window, action).trigger()
-    assert opened == [cls]
-
-
 def test_overdue_items_are_marked_in_the_form_and_in_search(main_window, repo, qtbot):
     late = (_dt.date.today() - _dt.timedelta(days=5)).isoformat()
     rid = repo.create("roadmap", {"title": "Quarterly fisheries report", "due_date": late,
@@ -643,7 +560,7 @@ def test_overdue_items_are_marked_in_the_form_and_in_search(main_window, repo, q
     main_window.open_record("roadmap", 1)
     assert not form.overdue_label.isVisible()
     main_window.find_action.trigger()
-    dialog = main_window._search_dialog
+    dialog = main_window.search_dialog
     dialog.edit.setText("fisheries")
     dialog.run_search()
     item = dialog.results.topLevelItem(0).child(0)
@@ -679,7 +596,7 @@ def test_a_linked_record_opens_from_the_form(main_window, repo, qtbot):
 
 
 def test_dashboard_lists_stay_short_on_a_big_database(make_window, repo, qtbot):
-    from test_models import add_roadmap_rows
+    from bulk_rows import add_roadmap_rows
 
     from ui.pages.dashboard import MAX_ROWS
 

@@ -242,13 +242,13 @@ def test_a_date_typed_day_first_is_understood(main_window, repo, qtbot):
 
 
 def test_the_form_shows_when_a_record_changed_in_local_time(main_window, repo):
-    from ui.widgets.table_models import _utc_to_local
+    from ui.widgets.table_models import utc_to_local
 
     assert main_window.go_to("roadmap")
     page = main_window.pages["roadmap"]
     page.select_record(1)
     stamp = repo.get("roadmap", 1)["updated_at"]
-    assert _utc_to_local(stamp) in page.form.meta.text()
+    assert utc_to_local(stamp) in page.form.meta.text()
     assert "UTC" not in page.form.meta.text()
 
 

@@ -60,7 +60,7 @@ def test_a_full_disk_keeps_the_edit_and_retrying_works(main_window, repo, dialog
     repo.backend.conn.execute(f"PRAGMA max_page_count = {pages}")
     big = "Long notes. " * 5_000  # within the field limit, beyond the free pages
     page.form.editors["notes"].set_value(big)
-    page.form._on_edit()
+    page.form.check_changes()
     version = repo.get("roadmap", 1)["version"]
     dialogs.answers = [QMessageBox.StandardButton.Ok]
     assert main_window.save_record() is None
@@ -92,7 +92,7 @@ def test_history_page_filters_by_record_and_shows_what_changed(main_window, repo
     history.set_filter(None, None)
     assert history.model.rowCount() == repo.history_count()
     history.table.selectRow(0)
-    history._open_current()
+    history.open_current()
     assert main_window.current_name() == "roadmap"
     assert page.form.record_id == 2
 

@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker.i18n import _, format_date
+from tracker.i18n import format_date
+from tracker.i18n import gettext as _
 from tracker.model import KIND_ORDER, KINDS
 from tracker.store.sqlite import backup
 from ui import messages

@@ -2,113 +2,65 @@
 Cancel, then a preview, "Open in system viewer" and Print... (Ctrl+P).
 
 The options are one :class:`tracker.briefing.BriefingOptions`, the same object the CLI and the
-saved presets use. The build runs in a :class:`QThread` on its own read-only
-:class:`Repository` connection (SQLite connections belong to the thread that made them).
+saved presets use. The build runs as a task (``ui.tasks``) on a read-only session of its own
+(SQLite connections belong to the thread that made them); closing the dialog cancels it.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import json
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QRectF, QSettings, QSize, QSizeF, Qt, QThread, QUrl, Signal
-from PySide6.QtGui import (
-    QDesktopServices,
-    QKeySequence,
-    QPageLayout,
-    QPageSize,
-    QPainter,
-    QShortcut,
-)
+from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDateEdit,
     QDialog,
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QSplitter,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from tracker import briefing as core
-from tracker.i18n import LANGUAGES, _, current_language
-from tracker.model import CLASSIFICATIONS, KINDS
-from tracker.session import open_session
-from tracker.store.repository import Repository, TrackerError
+from tracker.errors import TrackerError
+from tracker.i18n import current_language
+from tracker.i18n import gettext as _
+from tracker.model import CLASSIFICATIONS
+from tracker.store.repository import Repository
 from ui import messages
+from ui.dialogs.briefing_options import OptionsPanel
+from ui.tasks import Cancelled, Task, Tasks, one_line
+from ui.widgets import pdf_printing
 
 SETTINGS_KEY = "briefing"
-PRINT_DPI = 300
-LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
 
 
-class BriefingWorker(QThread):
-    """Builds one briefing on its own read-only connection; never touches the GUI's."""
+def build(session, task: Task, options: core.BriefingOptions, out_path: Path,
+          today: _dt.date | None):
+    """The task's work: the briefing, with the task's progress and cancel."""
+    try:
+        return core.build_briefing(session, options, out_path, progress=task.progress,
+                                   cancel=task.is_cancelled, today=today)
+    except core.BriefingCancelled:
+        raise Cancelled from None
 
-    progressed = Signal(int, int)
-    succeeded = Signal(object)  # BriefingResult
-    failed = Signal(str)
-    cancelled = Signal()
 
-    def __init__(self, db_path: Path, options: core.BriefingOptions, out_path: Path,
-                 parent=None, today: _dt.date | None = None):
-        super().__init__(parent)
-        self.db_path, self.options, self.out_path, self.today = db_path, options, out_path, today
-        self._cancel = threading.Event()
-        self._last = -1
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def is_cancelled(self) -> bool:
-        return self._cancel.is_set()
-
-    def _progress(self, done: int, total: int) -> None:
-        step = done * 1000 // max(total, 1)  # at most ~1000 signals per build
-        if step != self._last:
-            self._last = step
-            self.progressed.emit(done, total)
-
-    def run(self) -> None:
-        try:
-            repo = open_session(self.db_path, read_only=True)
-        except Exception as exc:  # noqa: BLE001 - shown to the user, never raised in a thread
-            self.failed.emit(" ".join(str(exc).split()) or type(exc).__name__)
-            return
-        try:
-            result = core.build_briefing(repo, self.options, self.out_path,
-                                         progress=self._progress, cancel=self.is_cancelled,
-                                         today=self.today)
-        except core.BriefingCancelled:
-            self.cancelled.emit()
-        except (core.BriefingError, TrackerError, OSError, ValueError) as exc:
-            self.failed.emit(" ".join(str(exc).split()))
-        except Exception as exc:  # noqa: BLE001 - a bug must not kill the app from a thread
-            self.failed.emit(_("the briefing could not be made: {error}").format(
-                error=f"{type(exc).__name__}: {exc}"))
-        else:
-            self.succeeded.emit(result)
-        finally:
-            repo.close()
+def describe_failure(exc: BaseException) -> str:
+    """Why the briefing was not made, in one line."""
+    if isinstance(exc, (core.BriefingError, TrackerError, OSError, ValueError)):
+        return one_line(exc)
+    return _("the briefing could not be made: {error}").format(  # a bug: named, never raised
+        error=f"{type(exc).__name__}: {exc}")
 
 
 class BriefingDialog(QDialog):
@@ -117,7 +69,8 @@ class BriefingDialog(QDialog):
     def __init__(self, repo: Repository, parent: QWidget | None = None):
         super().__init__(parent)
         self.repo = repo
-        self.worker: BriefingWorker | None = None
+        self.tasks = Tasks(self, lambda: self.repo)  # the build (ui.tasks)
+        self.task: Task | None = None
         self.pdf_path: Path | None = None
         self.last_result: core.BriefingResult | None = None
         self.today: _dt.date | None = None  # tests pin the date; None: today
@@ -135,132 +88,14 @@ class BriefingDialog(QDialog):
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         outer.addWidget(self.splitter, 1)
 
-        # options panel
-        panel = QWidget()
-        form_box = QVBoxLayout(panel)
-        form_box.setContentsMargins(0, 0, 6, 0)
-
-        presets = QGroupBox(_("Presets"))
-        row = QHBoxLayout(presets)
-        self.preset_combo = QComboBox()
-        self.preset_combo.setObjectName("preset_combo")
-        self.preset_combo.setMinimumContentsLength(14)
-        self.preset_combo.activated.connect(self._preset_chosen)
-        self.save_preset_button = QPushButton(_("Save as…"))
-        self.save_preset_button.clicked.connect(self.save_preset_dialog)
-        self.delete_preset_button = QPushButton(_("Delete"))
-        self.delete_preset_button.clicked.connect(self.delete_preset)
-        row.addWidget(self.preset_combo, 1)
-        row.addWidget(self.save_preset_button)
-        row.addWidget(self.delete_preset_button)
-        form_box.addWidget(presets)
-
-        general = QGroupBox(_("Document"))
-        form = QFormLayout(general)
-        self.title_edit = QLineEdit()
-        self.title_edit.setPlaceholderText(_("Briefing"))
-        self.title_edit.setMaxLength(core.MAX_TITLE)
-        self.prepared_edit = QLineEdit()
-        self.prepared_edit.setMaxLength(core.MAX_PREPARED_BY)
-        self.purpose_edit = QPlainTextEdit()
-        self.purpose_edit.setObjectName("purpose_edit")
-        self.purpose_edit.setPlaceholderText(_(
-            "One paragraph printed before the executive summary (optional)"))
-        self.purpose_edit.setTabChangesFocus(True)  # Tab moves on, as in the other fields
-        lines = self.purpose_edit.fontMetrics().lineSpacing()
-        self.purpose_edit.setFixedHeight(lines * 3 + 12)
-        self.classification_combo = QComboBox()
-        for value, label in CLASSIFICATIONS:
-            self.classification_combo.addItem(_(label), value)
-        self.classification_combo.setToolTip(_(
-            "Records classified above this level are left out; every page is marked with the "
-            "highest level the briefing actually includes."))
-        self.paper_combo = QComboBox()
-        self.paper_combo.addItem("A4", "a4")
-        self.paper_combo.addItem(_("Letter"), "letter")
-        self.language_combo = QComboBox()
-        for code in LANGUAGES:
-            self.language_combo.addItem(LANGUAGE_NAMES.get(code, code), code)
-        form.addRow(_("Title:"), self.title_edit)
-        form.addRow(_("Prepared by:"), self.prepared_edit)
-        form.addRow(_("Purpose:"), self.purpose_edit)
-        form.addRow(_("Highest classification:"), self.classification_combo)
-        # Paper and language share a row (two short lists), so the panel fits without scrolling.
-        paper_row = QWidget()
-        prow = QHBoxLayout(paper_row)
-        prow.setContentsMargins(0, 0, 0, 0)
-        prow.addWidget(self.paper_combo, 1)
-        language_label = QLabel(_("Language:"))
-        language_label.setBuddy(self.language_combo)
-        prow.addSpacing(6)
-        prow.addWidget(language_label)
-        prow.addWidget(self.language_combo, 1)
-        form.addRow(_("Paper:"), paper_row)
-        form_box.addWidget(general)
-
-        dates = QGroupBox(_("Dates"))
-        dform = QFormLayout(dates)
-        self.from_check, self.from_edit = self._date_row()
-        self.to_check, self.to_edit = self._date_row()
-        # From and To share a row, so the panel fits 760 px without scrolling.
-        both = QWidget()
-        brow = QHBoxLayout(both)
-        brow.setContentsMargins(0, 0, 0, 0)
-        brow.addWidget(self._pair(self.from_check, self.from_edit, _("From:")), 1)
-        brow.addSpacing(8)
-        brow.addWidget(self._pair(self.to_check, self.to_edit, _("To:")), 1)
-        dform.addRow(both)
-        hint = QLabel(_("Applied to each kind's main date (signed, started, due, start). "
-                        "Unticked: no limit."))
-        hint.setWordWrap(True)
-        hint.setStyleSheet("color: palette(mid);")
-        dform.addRow(hint)
-        form_box.addWidget(dates)
-
-        sections = QGroupBox(_("Sections and statuses"))
-        sbox = QVBoxLayout(sections)
-        self.section_tree = QTreeWidget()
-        self.section_tree.setObjectName("section_tree")
-        self.section_tree.setHeaderHidden(True)
-        self.section_tree.setMinimumHeight(160)
-        # The tree takes the height left over (its default size hint, 192 px, would make the
-        # panel scroll in Russian, whose hints wrap to more lines).
-        self.section_tree.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
-        self.section_items: dict[str, QTreeWidgetItem] = {}
-        self.status_items: dict[str, dict[str, QTreeWidgetItem]] = {}
-        for section in core.SECTIONS:
-            item = QTreeWidgetItem([core.section_label(section)])
-            item.setData(0, Qt.ItemDataRole.UserRole, section)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(0, Qt.CheckState.Checked)
-            self.section_tree.addTopLevelItem(item)
-            self.section_items[section] = item
-            if section in KINDS:
-                self.status_items[section] = {}
-                for value, label in KINDS[section].statuses:
-                    child = QTreeWidgetItem([_(label)])
-                    child.setData(0, Qt.ItemDataRole.UserRole, value)
-                    child.setFlags(child.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                    child.setCheckState(0, Qt.CheckState.Checked)
-                    item.addChild(child)
-                    self.status_items[section][value] = child
-        self.sources_check = QCheckBox(_("Appendix of sources with their quotes"))
-        self.sources_check.setChecked(True)
-        self.notes_check = QCheckBox(_("Notes of the records under each table"))
-        self.notes_check.setObjectName("notes_check")
-        self.notes_check.setChecked(True)
-        tree_hint = QLabel(_("Expand a kind to choose the statuses it includes."))
-        tree_hint.setWordWrap(True)
-        tree_hint.setStyleSheet("color: palette(mid);")
-        sbox.addWidget(self.section_tree, 1)
-        sbox.addWidget(tree_hint)
-        sbox.addWidget(self.notes_check)
-        sbox.addWidget(self.sources_check)
-        form_box.addWidget(sections, 1)
-
+        # options
+        self.panel = OptionsPanel()
+        self.panel.preset_combo.activated.connect(self._preset_chosen)
+        self.panel.save_preset_button.clicked.connect(self.save_preset_dialog)
+        self.panel.delete_preset_button.clicked.connect(self.delete_preset)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
-        scroll.setWidget(panel)
+        scroll.setWidget(self.panel)
         scroll.setMinimumWidth(360)
         self.splitter.addWidget(scroll)
 
@@ -321,112 +156,40 @@ class BriefingDialog(QDialog):
         self.print_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self)
         self.print_shortcut.activated.connect(self.print_briefing)
         self._set_preview_actions()
-        read_only = bool(getattr(self.repo, "read_only", False))
-        self.save_preset_button.setEnabled(not read_only)
-        self.delete_preset_button.setEnabled(not read_only)
+        read_only = self.repo.read_only
+        self.panel.save_preset_button.setEnabled(not read_only)
+        self.panel.delete_preset_button.setEnabled(not read_only)
 
-    def _date_row(self) -> tuple[QCheckBox, QDateEdit]:
-        check = QCheckBox()
-        edit = QDateEdit()
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
-        edit.setDate(QDate.currentDate())
-        edit.setEnabled(False)
-        check.toggled.connect(edit.setEnabled)
-        return check, edit
-
-    def _pair(self, check: QCheckBox, edit: QDateEdit, text: str) -> QWidget:
-        w = QWidget()
-        row = QHBoxLayout(w)
-        row.setContentsMargins(0, 0, 0, 0)
-        check.setText(text)
-        row.addWidget(check)
-        row.addWidget(edit, 1)
-        return w
-
-    # -- options <-> widgets --------------------------------------------------------------------
+    # -- options -------------------------------------------------------------------------------
 
     def options(self) -> core.BriefingOptions:
-        """The options the widgets show (raises BriefingOptionsError for a bad combination)."""
-        sections = [s for s, item in self.section_items.items()
-                    if item.checkState(0) == Qt.CheckState.Checked]
-        statuses: dict[str, list[str]] = {}
-        for kind_name, children in self.status_items.items():
-            ticked = [v for v, child in children.items()
-                      if child.checkState(0) == Qt.CheckState.Checked]
-            if kind_name in sections and not ticked:
-                raise core.BriefingOptionsError("statuses", _(
-                    "tick at least one status for {kind}, or leave the section out").format(
-                        kind=core.section_label(kind_name)))
-            if len(ticked) < len(children):
-                statuses[kind_name] = ticked
-        return core.BriefingOptions(
-            sections=tuple(sections), statuses=statuses,
-            date_from=self._date_value(self.from_check, self.from_edit),
-            date_to=self._date_value(self.to_check, self.to_edit),
-            max_classification=self.classification_combo.currentData(),
-            paper=self.paper_combo.currentData(), title=self.title_edit.text(),
-            prepared_by=self.prepared_edit.text(), purpose=self.purpose_edit.toPlainText(),
-            include_sources=self.sources_check.isChecked(),
-            include_notes=self.notes_check.isChecked(),
-            language=self.language_combo.currentData())
-
-    @staticmethod
-    def _date_value(check: QCheckBox, edit: QDateEdit) -> str | None:
-        if not check.isChecked():
-            return None
-        return edit.date().toString("yyyy-MM-dd")
+        """The options the panel shows (raises BriefingOptionsError for a bad combination)."""
+        return self.panel.options()
 
     def set_options(self, options: core.BriefingOptions) -> None:
-        for section, item in self.section_items.items():
-            item.setCheckState(0, Qt.CheckState.Checked if section in options.sections
-                               else Qt.CheckState.Unchecked)
-        for kind_name, children in self.status_items.items():
-            wanted = options.statuses_for(kind_name)
-            for value, child in children.items():
-                on = wanted is None or value in wanted
-                child.setCheckState(0, Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
-        for check, edit, value in ((self.from_check, self.from_edit, options.date_from),
-                                   (self.to_check, self.to_edit, options.date_to)):
-            check.setChecked(bool(value))
-            if value:
-                edit.setDate(QDate.fromString(value, "yyyy-MM-dd"))
-        self._select(self.classification_combo, options.max_classification)
-        self._select(self.paper_combo, options.paper)
-        self._select(self.language_combo, options.language)
-        self.title_edit.setText(options.title)
-        self.prepared_edit.setText(options.prepared_by)
-        self.purpose_edit.setPlainText(options.purpose)
-        self.sources_check.setChecked(options.include_sources)
-        self.notes_check.setChecked(options.include_notes)
-
-    @staticmethod
-    def _select(combo: QComboBox, value) -> None:
-        index = combo.findData(value)
-        if index >= 0:
-            combo.setCurrentIndex(index)
+        self.panel.set_options(options)
 
     # -- presets --------------------------------------------------------------------------------
 
     def _load_presets(self, select: str | None = None) -> None:
-        self.preset_combo.blockSignals(True)
-        self.preset_combo.clear()
-        self.preset_combo.addItem(_("(current options)"), None)
+        self.panel.preset_combo.blockSignals(True)
+        self.panel.preset_combo.clear()
+        self.panel.preset_combo.addItem(_("(current options)"), None)
         try:
             self._presets = self.repo.presets()
         except Exception:  # noqa: BLE001 - an old file without presets still exports
             self._presets = {}
         for name in self._presets:
-            self.preset_combo.addItem(name, name)
+            self.panel.preset_combo.addItem(name, name)
         if select is not None:
-            self._select(self.preset_combo, select)
-        self.preset_combo.blockSignals(False)
-        self.delete_preset_button.setEnabled(
-            self.preset_combo.currentData() is not None and not self.repo.read_only)
+            self.panel.select(self.panel.preset_combo, select)
+        self.panel.preset_combo.blockSignals(False)
+        self.panel.delete_preset_button.setEnabled(
+            self.panel.preset_combo.currentData() is not None and not self.repo.read_only)
 
     def _preset_chosen(self, _index: int = 0) -> None:
-        name = self.preset_combo.currentData()
-        self.delete_preset_button.setEnabled(name is not None and not self.repo.read_only)
+        name = self.panel.preset_combo.currentData()
+        self.panel.delete_preset_button.setEnabled(name is not None and not self.repo.read_only)
         if name is None:
             return
         self.apply_preset(name)
@@ -439,12 +202,12 @@ class BriefingDialog(QDialog):
                 name=name, error=exc))
             return False
         self.set_options(options)
-        self._select(self.preset_combo, name)
+        self.panel.select(self.panel.preset_combo, name)
         self._show_status(_("Preset {name!r} loaded.").format(name=name))
         return True
 
     def save_preset_dialog(self) -> None:
-        current = self.preset_combo.currentData() or ""
+        current = self.panel.preset_combo.currentData() or ""
         name, ok = QInputDialog.getText(self, _("Save preset"), _("Preset name:"), text=current)
         if ok and name.strip():
             self.save_preset(name)
@@ -462,7 +225,7 @@ class BriefingDialog(QDialog):
         return True
 
     def delete_preset(self) -> None:
-        name = self.preset_combo.currentData()
+        name = self.panel.preset_combo.currentData()
         if name is None:
             return
         answer = messages.question(self, _("Delete preset"), _(
@@ -498,7 +261,7 @@ class BriefingDialog(QDialog):
     def export_to(self, path: Path) -> bool:
         """Start building the briefing into ``path`` in a worker thread (False if it did not
         start: a build is running or the options are bad)."""
-        if self.worker is not None:
+        if self.task is not None:
             return False
         try:
             options = self.options()
@@ -506,30 +269,27 @@ class BriefingDialog(QDialog):
             self._options_error(exc)
             return False
         self._save_settings(options, Path(path).parent)
-        worker = BriefingWorker(self.repo.path, options, Path(path), self, today=self.today)
-        worker.progressed.connect(self._on_progress)
-        worker.succeeded.connect(self._on_done)
-        worker.failed.connect(self._on_failed)
-        worker.cancelled.connect(self._on_cancelled)
-        worker.finished.connect(self._on_finished)
-        self.worker = worker
+        out, today = Path(path), self.today
+        self.task = self.tasks.run(
+            lambda session, task: build(session, task, options, out, today),
+            done=self._on_done, failed=self._on_failed, cancelled=self._on_cancelled,
+            progress=self._on_progress, ended=self._on_finished, describe=describe_failure)
         self.progress.setValue(0)
         self.progress.setVisible(True)
         self.export_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.close_button.setEnabled(False)
         self._show_status(_("Building the briefing…"))
-        worker.start()
         return True
 
     def cancel_export(self) -> None:
-        if self.worker is not None:
-            self.worker.cancel()
+        if self.task is not None:
+            self.task.cancel()
             self.cancel_button.setEnabled(False)
             self._show_status(_("Cancelling…"))
 
     def is_busy(self) -> bool:
-        return self.worker is not None
+        return self.task is not None
 
     def _on_progress(self, done: int, total: int) -> None:
         self.progress.setValue(done * 1000 // max(total, 1))
@@ -549,10 +309,7 @@ class BriefingDialog(QDialog):
         self._show_status(_("Cancelled; no file was written."))
 
     def _on_finished(self) -> None:
-        worker, self.worker = self.worker, None
-        if worker is not None:
-            worker.wait()
-            worker.deleteLater()
+        self.task = None
         self.progress.setVisible(False)
         self.export_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
@@ -585,17 +342,9 @@ class BriefingDialog(QDialog):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.pdf_path)))
 
     def make_printer(self) -> QPrinter:
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setResolution(PRINT_DPI)
-        printer.setFullPage(True)  # the PDF carries its own margins: print it at true size
-        printer.setDocName(self.pdf_path.stem if self.pdf_path else _("Briefing"))
-        if self.pdf_document.pageCount() > 0:
-            # The paper the briefing was laid out for (A4 or Letter); the dialog may change it.
-            points = self.pdf_document.pagePointSize(0)
-            printer.setPageSize(QPageSize(QSizeF(points), QPageSize.Unit.Point, "",
-                                          QPageSize.SizeMatchPolicy.FuzzyMatch))
-            printer.setPageOrientation(QPageLayout.Orientation.Portrait)
-        return printer
+        """A printer at 300 dpi for the paper the briefing was laid out for."""
+        return pdf_printing.make_printer(self.pdf_document, self.pdf_path.stem if self.pdf_path
+                                         else _("Briefing"))
 
     def print_briefing(self) -> None:
         if self.pdf_path is None or self.pdf_document.pageCount() == 0:
@@ -611,38 +360,10 @@ class BriefingDialog(QDialog):
 
     def print_to(self, printer: QPrinter) -> int:
         """Render each page (in order, at least 300 dpi) onto ``printer``; returns the count."""
-        count = self.pdf_document.pageCount()
-        first, last = 1, count
-        if printer.printRange() == QPrinter.PrintRange.PageRange and printer.fromPage() > 0:
-            first = max(1, printer.fromPage())
-            last = min(count, printer.toPage() or count)
-        painter = QPainter()
-        if not painter.begin(printer):
+        printed = pdf_printing.print_document(self.pdf_document, printer)
+        if printed is None:
             self._show_error(_("The printer could not be started."))
             return 0
-        printed = 0
-        try:
-            dpi = printer.resolution()
-            scale_up = max(1.0, PRINT_DPI / max(dpi, 1))
-            target = printer.pageLayout().fullRectPixels(dpi)
-            if not printer.fullPage():
-                target = printer.pageLayout().paintRectPixels(dpi)
-            for index in range(first - 1, last):
-                if printed:
-                    printer.newPage()
-                points = self.pdf_document.pagePointSize(index)
-                w_px = points.width() / 72 * dpi
-                h_px = points.height() / 72 * dpi
-                fit = min(target.width() / w_px, target.height() / h_px, 1.0)
-                w, h = int(w_px * fit), int(h_px * fit)
-                image = self.pdf_document.render(
-                    index, QSize(int(w * scale_up), int(h * scale_up)))
-                x = (target.width() - w) // 2
-                y = (target.height() - h) // 2
-                painter.drawImage(QRectF(x, y, w, h), image)
-                printed += 1
-        finally:
-            painter.end()
         return printed
 
     # -- messages, settings, closing --------------------------------------------------------------
@@ -655,7 +376,7 @@ class BriefingDialog(QDialog):
         """A bad option, named as the form labels it; the cursor goes to the field."""
         if exc.option == "purpose":
             self._show_error(_("Purpose:") + " " + exc.detail)
-            self.purpose_edit.setFocus()
+            self.panel.purpose_edit.setFocus()
             return
         self._show_error(str(exc))
 
@@ -689,9 +410,8 @@ class BriefingDialog(QDialog):
 
     def done(self, result: int) -> None:
         """Closing while a build runs cancels it and waits (the temporary file is removed)."""
-        if self.worker is not None:
-            self.worker.cancel()
-            self.worker.wait()
+        if self.task is not None:
+            self.tasks.stop()
             self._on_finished()
         try:
             self._save_settings(self.options())

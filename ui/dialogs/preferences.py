@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker import i18n
-from tracker.i18n import _
+from tracker.i18n import gettext as _
 from ui.language import (  # noqa: F401 - the language functions, for callers of this module
     LANGUAGE_CHOICES,
     SETTINGS_KEY,

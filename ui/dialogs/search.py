@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from tracker.i18n import _
+from tracker.i18n import gettext as _
 from tracker.model import get_kind
 from tracker.model.text import highlight_spans
 from ui.widgets.table_models import OVERDUE_COLOR
@@ -149,7 +149,7 @@ class SearchDialog(QDialog):
         return super().eventFilter(obj, event)
 
     def _move(self, step: int) -> None:
-        items = self._hit_items()
+        items = self.hit_items()
         if not items:
             return
         current = self.results.currentItem()
@@ -157,7 +157,7 @@ class SearchDialog(QDialog):
         i = max(0, min(len(items) - 1, i + step))
         self.results.setCurrentItem(items[i])
 
-    def _hit_items(self) -> list[QTreeWidgetItem]:
+    def hit_items(self) -> list[QTreeWidgetItem]:
         out = []
         for g in range(self.results.topLevelItemCount()):
             group = self.results.topLevelItem(g)
@@ -198,7 +198,7 @@ class SearchDialog(QDialog):
         for group in groups.values():
             group.setText(0, f"{group.text(0)} ({group.childCount()})")
             group.setExpanded(True)
-        items = self._hit_items()
+        items = self.hit_items()
         if items:
             self.results.setCurrentItem(items[0])
             self.status.setText(_("{n} found — Enter opens the selected record").format(
@@ -211,7 +211,7 @@ class SearchDialog(QDialog):
     def open_current(self) -> bool:
         item = self.results.currentItem()
         if item is None or item.data(0, HIT_ROLE) is None:
-            items = self._hit_items()
+            items = self.hit_items()
             if not items:
                 return False
             item = items[0]

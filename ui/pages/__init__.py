@@ -1,0 +1,75 @@
+"""The window's pages: the dashboard, one page per kind, the trash and the history.
+
+Each page is built the first time it is needed (a fast first frame): its module is imported then,
+not at start-up. :func:`make_page` builds one and connects it to the window."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+
+from tracker.i18n import gettext as _
+from tracker.model import KIND_ORDER, get_kind
+
+PAGES = ("dashboard", *KIND_ORDER, "trash", "history")
+
+
+def page_title(name: str) -> str:
+    if name == "dashboard":
+        return _("Dashboard")
+    if name == "trash":
+        return _("Trash")
+    if name == "history":
+        return _("History")
+    return _(get_kind(name).plural)
+
+
+def make_page(window, name: str):
+    """The page ``name`` on the window's session, its signals connected to the window, added to
+    its stack, set read-only as the session is, and laid out as last time."""
+    if name == "dashboard":
+        from ui.pages.dashboard import DashboardPage
+
+        page = DashboardPage(window.repo)
+        page.openRecord.connect(window.open_record)
+        page.openList.connect(window.open_list)
+    elif name == "trash":
+        from ui.pages.trash import TrashPage
+
+        page = TrashPage(window.repo)
+        page.changed.connect(window.apply_change)
+    elif name == "history":
+        from ui.pages.history import HistoryPage
+
+        page = HistoryPage(window.repo)
+        page.openRecord.connect(window.open_record)
+    else:
+        from ui.pages.record_page import RecordPage
+
+        page = RecordPage(window.repo, name)
+        page.changed.connect(window.apply_change)
+        page.openRecord.connect(window.open_record)
+        page.countChanged.connect(window.update_status)
+        page.dirtyChanged.connect(lambda _d: window.update_actions())
+        page.currentChanged.connect(window.update_actions)
+    page.setObjectName(f"page_{name}")
+    window.stack.addWidget(page)
+    if hasattr(page, "set_read_only"):
+        page.set_read_only(window.repo.read_only)
+    if hasattr(page, "restore_state"):
+        page.restore_state(QSettings())
+    return page
+
+
+class Pages(dict):
+    """name -> page widget, each built by ``make(name)`` on first use."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, name: str):
+        if name not in PAGES:
+            raise KeyError(name)
+        page = self.make(name)
+        self[name] = page
+        return page

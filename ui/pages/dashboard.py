@@ -21,11 +21,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker.i18n import _, format_date
+from tracker.i18n import format_date
+from tracker.i18n import gettext as _
 from tracker.model import KINDS, OVERDUE
-from tracker.model.figures import DEADLINES_KIND, KEY_FIGURES, MEETINGS_KIND
+from tracker.model.figures import (
+    DEADLINES_KIND,
+    KEY_FIGURES,
+    MEETINGS_KIND,
+    by_status_key,
+    figure_for,
+)
 from tracker.store.errors import DatabaseClosed
-from ui.widgets.table_models import OVERDUE_COLOR, _utc_to_local, kind_label, record_caption
+from ui.widgets.table_models import OVERDUE_COLOR, kind_label, record_caption, utc_to_local
 
 STATUS_COLORS = {
     "done": QColor("#2e7d32"),
@@ -36,6 +43,11 @@ STATUS_COLORS = {
 }
 
 MAX_ROWS = 50  # rows per list; the pages hold the rest
+
+
+def overdue_key() -> str:
+    """The figure counting the deadlines kind's overdue records (all of them, not just listed)."""
+    return figure_for(DEADLINES_KIND.name, OVERDUE).key
 
 
 
@@ -51,10 +63,10 @@ class StatusChart(QWidget):
 
     def set_figures(self, figures: dict) -> None:
         kind = DEADLINES_KIND
-        by_status = figures.get(f"{kind.name}_by_status") or {}
+        by_status = figures.get(by_status_key(kind.name)) or {}
         self.bars = [(value, _(label), int(by_status.get(value, 0)))
                      for value, label in kind.statuses]
-        self.bars.append((OVERDUE, _("Overdue"), int(figures.get(f"{kind.name}_overdue", 0))))
+        self.bars.append((OVERDUE, _("Overdue"), int(figures.get(overdue_key(), 0))))
         self.setToolTip("\n".join(f"{label}: {n}" for _k, label, n in self.bars))
         self.setAccessibleDescription(self.toolTip())
         self.update()
@@ -218,6 +230,26 @@ class DashboardPage(QWidget):
             grid.setColumnStretch(i, 1)  # tiles of one width
         outer.addLayout(grid)
 
+        self._add_lists(outer)
+
+        for tree in (self.overdue, self.deadlines, self.meetings, self.recent):
+            tree.itemActivated.connect(self._activated)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+        self.loaded = False
+        self._scheduled = False
+        for w in self.figure_widgets.values():
+            w.number.setText("…")
+
+    def _add_lists(self, outer: QVBoxLayout) -> None:
+        """The chart and the lists under the figures: overdue items, deadlines, meetings and
+        the latest changes."""
         middle = QHBoxLayout()
         chart_box = QGroupBox(_("Road map by status"))
         chart_layout = QVBoxLayout(chart_box)
@@ -257,21 +289,6 @@ class DashboardPage(QWidget):
         rl.addWidget(self.recent)
         outer.addWidget(recent_box, 1)  # takes the height left: no page scroll bar at 1280x800
 
-        for tree in (self.overdue, self.deadlines, self.meetings, self.recent):
-            tree.itemActivated.connect(self._activated)
-
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(content)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
-        self.loaded = False
-        self._scheduled = False
-        for w in self.figure_widgets.values():
-            w.number.setText("…")
-
     def paintEvent(self, event) -> None:  # noqa: N802
         super().paintEvent(event)
         if not self.loaded and not self._scheduled:
@@ -308,10 +325,11 @@ class DashboardPage(QWidget):
             widget.setToolTip(tip)
         self.chart.set_figures(f)
 
+        deadline = DEADLINES_KIND.deadline
         self.overdue.clear()
         for item in f.get("overdue", [])[:MAX_ROWS]:
-            row = QTreeWidgetItem([format_date(item["due_date"]), item["title"],
-                                   str(item.get("progress") or 0)])
+            row = QTreeWidgetItem([format_date(item[deadline.field]), item["title"],
+                                   str(item.get(deadline.progress) or 0)])
             for c in range(3):
                 row.setForeground(c, OVERDUE_COLOR)
             row.setToolTip(1, item["title"])
@@ -319,12 +337,12 @@ class DashboardPage(QWidget):
             self.overdue.addTopLevelItem(row)
         if not f.get("overdue"):
             self._placeholder(self.overdue, _("Nothing is overdue."))
-        self._more(self.overdue, f.get("roadmap_overdue", len(f.get("overdue", []))))
+        self._more(self.overdue, f.get(overdue_key(), len(f.get("overdue", []))))
 
         self.deadlines.clear()
         for item in f.get("deadlines", [])[:MAX_ROWS]:
-            row = QTreeWidgetItem([format_date(item["due_date"]), item["title"],
-                                   str(item.get("progress") or 0)])
+            row = QTreeWidgetItem([format_date(item[deadline.field]), item["title"],
+                                   str(item.get(deadline.progress) or 0)])
             row.setToolTip(1, item["title"])
             row.setData(0, Qt.ItemDataRole.UserRole, (DEADLINES_KIND.name, item["id"]))
             self.deadlines.addTopLevelItem(row)
@@ -334,7 +352,8 @@ class DashboardPage(QWidget):
 
         self.meetings.clear()
         for item in f.get("upcoming_meetings", [])[:MAX_ROWS]:
-            row = QTreeWidgetItem([format_date(item.get("start_date")), item["title"],
+            start = item.get(MEETINGS_KIND.occasion.start)
+            row = QTreeWidgetItem([format_date(start), item["title"],
                                    item.get("place") or ""])
             row.setToolTip(1, item["title"])
             row.setData(0, Qt.ItemDataRole.UserRole, (MEETINGS_KIND.name, item["id"]))
@@ -347,7 +366,7 @@ class DashboardPage(QWidget):
         for entry in self.repo.history(limit=10):
             caption = record_caption(entry)
             kind = kind_label(entry.get("kind"))
-            row = QTreeWidgetItem([_utc_to_local(entry["at"]), entry.get("user") or "",
+            row = QTreeWidgetItem([utc_to_local(entry["at"]), entry.get("user") or "",
                                    entry.get("label") or "",
                                    f"{kind}: {caption}" if caption and kind else caption or kind])
             row.setToolTip(3, row.text(3))

@@ -22,13 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker.i18n import _, ngettext
+from tracker.i18n import gettext as _
+from tracker.i18n import ngettext
 from tracker.model import KIND_ORDER, LINK, LINKS, get_kind
 from ui.widgets.table_models import (
     HistoryModel,
     RecordRole,
-    _utc_to_local,
     field_label,
+    utc_to_local,
     visible_changes,
 )
 
@@ -57,7 +58,7 @@ def _show(kind_name: str | None, field: str, value, titles=None) -> str:
     if f is not None and f.choices:
         return f.choice_label(value)
     if field in ("deleted_at", "created_at", "updated_at") and isinstance(value, str):
-        return _utc_to_local(value)
+        return utc_to_local(value)
     return str(value)
 
 
@@ -83,7 +84,7 @@ class HistoryPage(QWidget):
         self.clear_button = QPushButton(_("Show all"))
         self.clear_button.clicked.connect(lambda: self.set_filter(None, None))
         self.open_button = QPushButton(_("Open record"))
-        self.open_button.clicked.connect(self._open_current)
+        self.open_button.clicked.connect(self.open_current)
         for button in (self.clear_button, self.open_button):
             button.setAutoDefault(True)  # Enter on a focused button presses it
         self.info = QLabel()
@@ -121,7 +122,7 @@ class HistoryPage(QWidget):
         # the record's title takes the width left; the other columns keep theirs
         header.setSectionResizeMode(HistoryModel.COL_RECORD, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
-        self.table.activated.connect(lambda _i: self._open_current())
+        self.table.activated.connect(lambda _i: self.open_current())
 
         self.details = QTreeWidget()
         self.details.setAccessibleName(_("What changed"))
@@ -195,7 +196,7 @@ class HistoryPage(QWidget):
         index = self.table.selectionModel().currentIndex()
         return self.model.data(index, RecordRole) if index.isValid() else None
 
-    def _open_current(self) -> None:
+    def open_current(self) -> None:
         entry = self.current_entry()
         if entry and entry.get("record_id") is not None and entry.get("kind") in KIND_ORDER:
             self.openRecord.emit(entry["kind"], int(entry["record_id"]))

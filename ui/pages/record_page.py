@@ -2,53 +2,32 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QMenu,
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from tracker.i18n import _, current_language, ngettext
-from tracker.model import CHOICE, DATE, INTEGER, OVERDUE, get_kind
-from tracker.store.repository import ConflictError, NotFound, TrackerError
+from tracker.errors import TrackerError
+from tracker.i18n import gettext as _
+from tracker.i18n import ngettext
+from tracker.model import OVERDUE, get_kind
+from tracker.store.errors import ConflictError, NotFound
 from ui import messages
 from ui.forms.record_form import CANCEL, DISCARD, SAVE, RecordForm, ask_unsaved
 from ui.widgets.provenance import ProvenancePanel, QuoteDialog, SourceViewer
+from ui.widgets.record_table import RecordTable
 from ui.widgets.table_models import RecordTableModel
-
-
-def column_widths(fields, fm) -> list[int | None]:
-    """Default width of each column for ``fields`` (None: the column that stretches)."""
-    em = fm.horizontalAdvance("M")
-    pad = em + 26  # cell margins and the sort arrow
-    widths: list[int | None] = []
-    for f in fields:
-        header = fm.horizontalAdvance(_(f.label)) + pad
-        if f.name == "title":
-            widths.append(None)
-        elif f.type == INTEGER:
-            widths.append(max(header, fm.horizontalAdvance("0000") + pad))
-        elif f.type == DATE:
-            widths.append(max(header, fm.horizontalAdvance("0000-00-00") + pad))
-        elif f.type == CHOICE:
-            longest = max((fm.horizontalAdvance(_(label)) for _v, label in f.choices), default=0)
-            widths.append(max(header, min(em * 9, longest + em)))
-        else:
-            widths.append(max(header, em * 9))
-    return widths
 
 
 class RecordPage(QWidget):
@@ -65,8 +44,40 @@ class RecordPage(QWidget):
         self.repo = repo
         self.kind = get_kind(kind_name)
         self._guard = False
+        self._split_pending = False  # restore_state: no saved split, share it out when shown
 
-        # filter bar
+        bar = self._filter_bar()
+        # table
+        self.model = RecordTableModel(repo, kind_name, self)
+        self.table = RecordTable(self.model)
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._sort_changed)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        # Enter on a row goes to the form, to edit it from the keyboard
+        self.table.activated.connect(lambda _index: self.form.editors["title"].setFocus())
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(bar)
+        left_layout.addWidget(self.table, 1)
+        right = self._form_side()
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.splitter)
+        self.setTabOrder(self.filter_edit, self.status_combo)
+        self.setTabOrder(self.status_combo, self.table)
+        self._update_count()
+        self._update_buttons()
+        self.provenance.show_record(self.kind.name, None)
+
+    def _filter_bar(self) -> QHBoxLayout:
+        """The filter box, the status list and the count above the table."""
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText(_("Filter {kinds}…").format(
             kinds=_(self.kind.plural).lower()))
@@ -93,45 +104,11 @@ class RecordPage(QWidget):
         bar.addWidget(self.filter_edit, 1)
         bar.addWidget(self.status_combo)
         bar.addWidget(self.count_label)
+        return bar
 
-        # table
-        self.model = RecordTableModel(repo, kind_name, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName(_(self.kind.plural))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setSortingEnabled(False)
-        self.table.setWordWrap(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(
-            self.table.fontMetrics().height() + 8)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        header = self.table.horizontalHeader()
-        header.setSectionsClickable(True)
-        header.setSortIndicatorShown(True)
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self._default_widths()
-        sort_col = self.model.sort_column()
-        if sort_col >= 0:
-            header.setSortIndicator(sort_col, Qt.SortOrder.AscendingOrder)
-        header.sortIndicatorChanged.connect(self._sort_changed)
-        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        header.customContextMenuRequested.connect(
-            lambda pos: self.column_menu().exec(header.mapToGlobal(pos)))
-        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
-        # Enter on a row goes to the form, to edit it from the keyboard
-        self.table.activated.connect(lambda _index: self.form.editors["title"].setFocus())
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addLayout(bar)
-        left_layout.addWidget(self.table, 1)
-
-        # form + buttons + provenance
-        self.form = RecordForm(repo, kind_name)
+    def _form_side(self) -> QSplitter:
+        """The form (scrolling) with its buttons, above the record's sources."""
+        self.form = RecordForm(self.repo, self.kind.name)
         self.form.dirtyChanged.connect(self._dirty_changed)
         self.form.openRecord.connect(self.openRecord)
         self.scroll = QScrollArea()
@@ -166,7 +143,7 @@ class RecordPage(QWidget):
         form_layout.setContentsMargins(0, 0, 0, 4)
         form_layout.addWidget(self.scroll, 1)
         form_layout.addLayout(buttons)
-        self.provenance = ProvenancePanel(repo)
+        self.provenance = ProvenancePanel(self.repo)
         self.provenance.openQuote.connect(self.show_quote)
         self.provenance.openRecord.connect(self.openRecord)
         self.provenance.addQuote.connect(self.add_quote)
@@ -177,106 +154,9 @@ class RecordPage(QWidget):
         self.right_splitter.setStretchFactor(0, 4)
         self.right_splitter.setStretchFactor(1, 1)
         self.right_splitter.setChildrenCollapsible(False)
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(self.right_splitter)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.splitter)
-        self.setTabOrder(self.filter_edit, self.status_combo)
-        self.setTabOrder(self.status_combo, self.table)
-        self._update_count()
-        self._update_buttons()
-        self.provenance.show_record(self.kind.name, None)
+        return self.right_splitter
 
     # -- layout -------------------------------------------------------------------------------
-
-    def _default_widths(self) -> None:
-        """Widths by field type: every header readable (in any language, with the sort arrow),
-        dates and numbers narrow, choices as wide as their labels; the title fills the rest."""
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
-        widths = column_widths(self.model.fields, self.table.fontMetrics())
-        self._title_col = widths.index(None) if None in widths else -1
-        self._title_min = self.table.fontMetrics().horizontalAdvance("M") * 13
-        for col, width in enumerate(widths):
-            if width is not None:
-                header.resizeSection(col, width)
-        self._fitting = False
-        self.table.viewport().installEventFilter(self)
-        header.sectionResized.connect(self._section_resized)
-        self._fit_title()
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
-        if obj is self.table.viewport() and event.type() == QEvent.Type.Resize:
-            self._fit_title()
-        return super().eventFilter(obj, event)
-
-    def _section_resized(self, col: int, _old: int, _new: int) -> None:
-        if col != self._title_col:
-            self._fit_title()
-
-    def column_menu(self) -> QMenu:
-        """The header's right-click menu: which columns the table shows (the title always);
-        remembered with the column widths."""
-        header = self.table.horizontalHeader()
-        menu = QMenu(self)
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        for col, f in enumerate(self.model.fields):
-            action = menu.addAction(_(f.label))
-            action.setCheckable(True)
-            action.setChecked(not header.isSectionHidden(col))
-            action.setEnabled(col != self._title_col)
-            action.toggled.connect(lambda on, c=col: self.show_column(c, on))
-        menu.addSeparator()
-        menu.addAction(_("Show every column"), lambda: [
-            self.show_column(c, True) for c in range(len(self.model.fields))])
-        return menu
-
-    def show_column(self, col: int, shown: bool) -> None:
-        if col == self._title_col and not shown:
-            return  # the title is always shown
-        self.table.horizontalHeader().setSectionHidden(col, not shown)
-        self._fit_title()
-
-    def hidden_columns(self) -> list[str]:
-        header = self.table.horizontalHeader()
-        return [f.name for col, f in enumerate(self.model.fields) if header.isSectionHidden(col)]
-
-    def _apply_hidden(self, names) -> None:
-        """Hide the columns named ``names`` (field names: they survive a language change and a
-        release that adds a column), show the others and always the title."""
-        header = self.table.horizontalHeader()
-        for col, f in enumerate(self.model.fields):
-            header.setSectionHidden(col, f.name in names and col != self._title_col)
-
-    def shown_columns(self) -> list[str]:
-        """The field names of the columns the table shows, in their on-screen order."""
-        header = self.table.horizontalHeader()
-        cols = sorted((header.visualIndex(c), c) for c in range(header.count())
-                      if not header.isSectionHidden(c))
-        return [self.model.fields[c].name for _v, c in cols]
-
-    def _fit_title(self) -> None:
-        """The title column takes the width the other columns leave (at least ~13 letters:
-        the table scrolls sideways before titles become unreadable)."""
-        col = self._title_col
-        if col < 0 or self._fitting:
-            return
-        header = self.table.horizontalHeader()
-        others = sum(header.sectionSize(c) for c in range(header.count())
-                     if c != col and not header.isSectionHidden(c))
-        width = max(self._title_min, self.table.viewport().width() - others)
-        if header.sectionSize(col) != width:
-            self._fitting = True
-            try:
-                header.resizeSection(col, width)
-            finally:
-                self._fitting = False
 
     def _initial_split(self) -> None:
         """First time shown: the form gets what its labels and fields need (between 44 and 55
@@ -290,18 +170,11 @@ class RecordPage(QWidget):
         form = min(max(int(total * 0.44), need), int(total * 0.55))
         self.splitter.setSizes([total - form, form])
 
-    @staticmethod
-    def _columns_key() -> str:
-        """Column widths are kept per language (headers differ in length); the title column
-        fills the table since "columns" replaced "header"."""
-        return f"columns-{current_language()}"
-
     def save_state(self, settings: QSettings) -> None:
         prefix = f"pages/{self.kind.name}/"
         settings.setValue(prefix + "splitter", self.splitter.saveState())
         settings.setValue(prefix + "right_splitter", self.right_splitter.saveState())
-        settings.setValue(prefix + self._columns_key(), self.table.horizontalHeader().saveState())
-        settings.setValue(prefix + "hidden_columns", self.hidden_columns())
+        self.table.save_state(settings, prefix)
 
     def restore_state(self, settings: QSettings) -> None:
         prefix = f"pages/{self.kind.name}/"
@@ -313,37 +186,7 @@ class RecordPage(QWidget):
                 self._split_pending = True
             elif widget is self.right_splitter:  # the sources get a useful share at first
                 widget.setSizes([560, 160])
-        state = settings.value(prefix + self._columns_key())
-        header = self.table.horizontalHeader()
-        if isinstance(state, (QByteArray, bytes)):
-            header.blockSignals(True)
-            restored = header.restoreState(state)
-            header.blockSignals(False)
-            if not restored or header.count() != len(self.model.fields):
-                # saved by a release with other columns (or damaged): start from the defaults
-                header.reset()
-                self._default_widths()
-                state = None
-        else:
-            state = None
-        key = prefix + "hidden_columns"
-        if settings.contains(key):
-            hidden = settings.value(key)
-            # QSettings gives a one-item list back as a string, an empty one as None
-            names = ([hidden] if isinstance(hidden, str) and hidden else
-                     list(hidden) if isinstance(hidden, (list, tuple)) else [])
-        else:  # settings of an earlier release: as the header state had them
-            names = self.hidden_columns()
-        self._apply_hidden(set(names))
-        if state is not None:
-            # the sort order comes from the model, not from the saved header
-            col = self.model.sort_column()
-            if col >= 0:
-                header.blockSignals(True)
-                header.setSortIndicator(col, Qt.SortOrder.DescendingOrder if self.model.descending
-                                        else Qt.SortOrder.AscendingOrder)
-                header.blockSignals(False)
-            self._fit_title()
+        self.table.restore_state(settings, prefix)
 
     # -- filter and sort ----------------------------------------------------------------------
 
@@ -434,9 +277,9 @@ class RecordPage(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
-        if getattr(self, "_split_pending", False):
+        if self._split_pending:
             QTimer.singleShot(0, self, self._initial_split)
-        QTimer.singleShot(0, self, self._fit_title)  # after the scroll bars have settled
+        QTimer.singleShot(0, self.table, self.table.fit_title)  # after the scroll bars have settled
         # A page opens on its first record rather than on an empty form.
         if self.form.record_id is None and not self.form.is_dirty() and self.model.rowCount():
             self._load(self.model.id_at(0))

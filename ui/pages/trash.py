@@ -14,9 +14,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker.i18n import _, ngettext
+from tracker.errors import TrackerError
+from tracker.i18n import gettext as _
+from tracker.i18n import ngettext
 from tracker.model import KIND_ORDER, get_kind
-from tracker.store.repository import TrackerError
 from ui import messages
 from ui.widgets.table_models import IdRole, KindRole, TrashModel
 

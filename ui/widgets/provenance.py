@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker.i18n import _
+from tracker.i18n import gettext as _
 from tracker.model import SOURCE_KIND, get_kind
 from tracker.model.text import find_quote, quote_in
-from tracker.store.repository import NotFound
+from tracker.store.errors import NotFound
 
 HIGHLIGHT = QColor("#ffe082")
 

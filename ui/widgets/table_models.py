@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 
-from tracker.i18n import _
+from tracker.i18n import gettext as _
 from tracker.model import INTEGER, KIND_ORDER, get_kind
 
 # Roles shared by every model here (Vorta-style: one place names them).
@@ -346,7 +346,7 @@ class TrashModel(_PagedModel):
                 return row.get("title") or ""
             if col == self.COL_STATUS:
                 return kind.status_label(row.get("status"))
-            return _utc_to_local(row.get("deleted_at"))
+            return utc_to_local(row.get("deleted_at"))
         if role == IdRole:
             return row["id"]
         if role == KindRole:
@@ -402,7 +402,7 @@ class HistoryModel(_PagedModel):
         col = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if col == self.COL_AT:
-                return _utc_to_local(entry.get("at"))
+                return utc_to_local(entry.get("at"))
             if col == self.COL_USER:
                 return entry.get("user") or ""
             if col == self.COL_ACTION:
@@ -470,7 +470,7 @@ def record_caption(entry: dict) -> str:
     return f"#{rid}" if rid is not None else str(entry.get("record_uid") or "")
 
 
-def _utc_to_local(stamp: str | None) -> str:
+def utc_to_local(stamp: str | None) -> str:
     """'2026-11-27T03:59:30Z' as local time 'YYYY-MM-DD HH:MM'."""
     if not stamp:
         return ""

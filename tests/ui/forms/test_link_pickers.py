@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from tracker.seed.synthetic import generate
-from ui.forms.record_form import LinkEditor, LinksEditor
+from ui.forms.links import LinkEditor, LinksEditor
 
 pytestmark = pytest.mark.gui
 
@@ -247,9 +247,9 @@ def test_a_search_pending_when_the_window_closes_never_reaches_the_closed_databa
     or opening another file does) stops it: the search never runs on a closed database."""
     window = make_window(big_repo)
     _page, editor, _edit = type_into_agreement(qtbot, window, "zzyz")
-    assert editor._search_timer.isActive()  # the search is pending
+    assert editor.search_timer.isActive()  # the search is pending
     dialogs.answers = [QMessageBox.StandardButton.Discard]  # the typing is not kept
     assert window.close()
     big_repo.close()
-    qtbot.wait(editor._search_timer.interval() + 150)  # an exception in a slot fails the test
-    assert not editor._search_timer.isActive()
+    qtbot.wait(editor.search_timer.interval() + 150)  # an exception in a slot fails the test
+    assert not editor.search_timer.isActive()

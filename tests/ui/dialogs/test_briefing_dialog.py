@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from tracker import briefing as core
 from tracker.store.repository import Repository
-from ui.dialogs import briefing as briefing_dialog
+from ui import tasks
 from ui.dialogs.briefing import BriefingDialog
 
 TODAY = dt.date(2026, 11, 27)
@@ -39,7 +39,7 @@ def wait_done(qtbot, d, timeout=60000):
 def test_export_reports_progress_and_shows_the_preview(qtbot, dialog, tmp_path):
     values = []
     dialog.progress.valueChanged.connect(values.append)
-    dialog.title_edit.setText("Talks in Astana")
+    dialog.panel.title_edit.setText("Talks in Astana")
     out = tmp_path / "briefing.pdf"
     assert dialog.export_to(out)
     assert dialog.is_busy() and not dialog.export_button.isEnabled()
@@ -58,13 +58,13 @@ def test_export_reports_progress_and_shows_the_preview(qtbot, dialog, tmp_path):
 
 def test_the_worker_uses_its_own_read_only_connection(qtbot, dialog, tmp_path, monkeypatch):
     opened = []
-    real = briefing_dialog.open_session
+    real = tasks.open_session  # the build runs as a task (ui.tasks), on a session of its own
 
     def spy(path, **kwargs):
         opened.append((path, kwargs, threading.get_ident()))
         return real(path, **kwargs)
 
-    monkeypatch.setattr(briefing_dialog, "open_session", spy)
+    monkeypatch.setattr(tasks, "open_session", spy)
     assert dialog.export_to(tmp_path / "b.pdf")
     wait_done(qtbot, dialog)
     assert len(opened) == 1
@@ -77,13 +77,13 @@ def test_the_worker_uses_its_own_read_only_connection(qtbot, dialog, tmp_path, m
 def test_cancel_stops_the_export_and_writes_nothing(qtbot, dialog, tmp_path, monkeypatch):
     for i in range(300):
         dialog.repo.create("roadmap", {"title": f"Row {i}", "due_date": "2027-01-01"})
-    real = briefing_dialog.BriefingWorker._progress
+    real = tasks.Task.progress
 
     def slow(self, done, total):  # a slow machine: every progress report takes a while
         time.sleep(0.01)
         real(self, done, total)
 
-    monkeypatch.setattr(briefing_dialog.BriefingWorker, "_progress", slow)
+    monkeypatch.setattr(tasks.Task, "progress", slow)
     out = tmp_path / "briefing.pdf"
     out.write_bytes(b"%PDF-older")
     assert dialog.export_to(out)
@@ -99,8 +99,8 @@ def test_cancel_stops_the_export_and_writes_nothing(qtbot, dialog, tmp_path, mon
 
 
 def test_closing_during_an_export_cancels_it(qtbot, repo, tmp_path, monkeypatch):
-    real = briefing_dialog.BriefingWorker._progress
-    monkeypatch.setattr(briefing_dialog.BriefingWorker, "_progress",
+    real = tasks.Task.progress
+    monkeypatch.setattr(tasks.Task, "progress",
                         lambda self, d, t: (time.sleep(0.02), real(self, d, t)))
     d = BriefingDialog(repo)
     qtbot.addWidget(d)
@@ -129,7 +129,7 @@ def test_print_renders_every_page_in_order_at_300_dpi(qtbot, dialog, tmp_path):
 
 
 def test_bad_options_are_reported_not_exported(qtbot, dialog, tmp_path):
-    for child in dialog.status_items["roadmap"].values():
+    for child in dialog.panel.status_items["roadmap"].values():
         child.setCheckState(0, Qt.CheckState.Unchecked)
     assert not dialog.export_to(tmp_path / "b.pdf")
     assert "Road map" in dialog.status_label.text()
@@ -145,19 +145,19 @@ def test_options_round_trip_through_the_widgets(dialog):
         include_notes=False)
     dialog.set_options(options)
     assert dialog.options() == options
-    assert not dialog.notes_check.isChecked()
-    assert dialog.purpose_edit.toPlainText() == options.purpose
+    assert not dialog.panel.notes_check.isChecked()
+    assert dialog.panel.purpose_edit.toPlainText() == options.purpose
     dialog.set_options(core.BriefingOptions(language="en"))
     assert dialog.options() == core.BriefingOptions(language="en")
-    assert not dialog.from_edit.isEnabled()
+    assert not dialog.panel.from_edit.isEnabled()
 
 
 def test_purpose_and_notes_controls_reach_the_pdf(qtbot, dialog, tmp_path):
-    assert dialog.notes_check.isChecked() and not dialog.purpose_edit.toPlainText()
-    dialog.purpose_edit.setFocus()
-    qtbot.keyClicks(dialog.purpose_edit, "Talking points <b>for</b> the visit")
-    qtbot.keyClick(dialog.purpose_edit, Qt.Key.Key_Tab)  # Tab leaves the field, types nothing
-    assert dialog.purpose_edit.toPlainText() == "Talking points <b>for</b> the visit"
+    assert dialog.panel.notes_check.isChecked() and not dialog.panel.purpose_edit.toPlainText()
+    dialog.panel.purpose_edit.setFocus()
+    qtbot.keyClicks(dialog.panel.purpose_edit, "Talking points <b>for</b> the visit")
+    qtbot.keyClick(dialog.panel.purpose_edit, Qt.Key.Key_Tab)  # Tab leaves the field, types nothing
+    assert dialog.panel.purpose_edit.toPlainText() == "Talking points <b>for</b> the visit"
     assert dialog.options().purpose == "Talking points <b>for</b> the visit"
     out = tmp_path / "with.pdf"
     assert dialog.export_to(out)
@@ -166,7 +166,7 @@ def test_purpose_and_notes_controls_reach_the_pdf(qtbot, dialog, tmp_path):
     assert "Purpose Talking points <b>for</b> the visit" in text
     assert "The year 2017 is inferred" in text
 
-    qtbot.mouseClick(dialog.notes_check, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.panel.notes_check, Qt.MouseButton.LeftButton)
     assert dialog.options().include_notes is False
     out = tmp_path / "without.pdf"
     assert dialog.export_to(out)
@@ -184,64 +184,66 @@ def test_the_options_fit_the_default_size_without_scrolling(qtbot, repo, languag
     qtbot.addWidget(d)
     d.resize(1180, 760)
     d.show()
-    d.section_items["roadmap"].setExpanded(True)
+    d.panel.section_items["roadmap"].setExpanded(True)
     qtbot.waitExposed(d)
     scroll = d.splitter.widget(0)
     qtbot.waitUntil(lambda: scroll.widget().height() > 0)
     assert scroll.verticalScrollBar().maximum() == 0  # every option in view, nothing cut
-    for widget in (d.purpose_edit, d.notes_check, d.sources_check, d.section_tree):
+    panel = d.panel
+    for widget in (panel.purpose_edit, panel.notes_check, panel.sources_check,
+                   panel.section_tree):
         assert widget.isVisible() and widget.visibleRegion().boundingRect().height() == \
             widget.height(), widget.objectName()
-    assert d.section_tree.height() >= 160
+    assert d.panel.section_tree.height() >= 160
 
 
 def test_a_too_long_purpose_is_reported_not_exported(qtbot, dialog, tmp_path):
-    dialog.purpose_edit.setPlainText("x" * 2001)
-    dialog.title_edit.setFocus()
+    dialog.panel.purpose_edit.setPlainText("x" * 2001)
+    dialog.panel.title_edit.setFocus()
     assert not dialog.export_to(tmp_path / "b.pdf")
     # Named as the form labels it, with the limit; the cursor goes to the field to shorten it.
     assert dialog.status_label.text() == \
         "Purpose: too long (2001 characters; at most 2000)"
-    qtbot.waitUntil(dialog.purpose_edit.hasFocus)
+    qtbot.waitUntil(dialog.panel.purpose_edit.hasFocus)
     assert not (tmp_path / "b.pdf").exists()
-    dialog.purpose_edit.setPlainText("x" * 2000)
+    dialog.panel.purpose_edit.setPlainText("x" * 2000)
     assert dialog.export_to(tmp_path / "b.pdf")
     wait_done(qtbot, dialog)
     assert (tmp_path / "b.pdf").exists()
 
 
 def test_presets_save_load_and_delete(qtbot, dialog, dialogs):
-    dialog.title_edit.setText("Weekly pack")
-    dialog.purpose_edit.setPlainText("Weekly round-up")
-    dialog.notes_check.setChecked(False)
-    dialog.section_items["people"].setCheckState(0, Qt.CheckState.Unchecked)
+    dialog.panel.title_edit.setText("Weekly pack")
+    dialog.panel.purpose_edit.setPlainText("Weekly round-up")
+    dialog.panel.notes_check.setChecked(False)
+    dialog.panel.section_items["people"].setCheckState(0, Qt.CheckState.Unchecked)
     assert dialog.save_preset("  weekly  ")
     assert "weekly" in dialog.repo.presets()
-    assert dialog.preset_combo.currentData() == "weekly"
+    assert dialog.panel.preset_combo.currentData() == "weekly"
     saved = dialog.options()
 
     dialog.set_options(core.BriefingOptions(language="en"))
     assert dialog.options() != saved
     assert dialog.apply_preset("weekly")
     assert dialog.options() == saved
-    assert dialog.purpose_edit.toPlainText() == "Weekly round-up"
-    assert not dialog.notes_check.isChecked()
+    assert dialog.panel.purpose_edit.toPlainText() == "Weekly round-up"
+    assert not dialog.panel.notes_check.isChecked()
 
     dialogs.answers = [QMessageBox.StandardButton.Yes]
     dialog.delete_preset()
     assert "weekly" not in dialog.repo.presets()
-    assert dialog.preset_combo.findData("weekly") == -1
+    assert dialog.panel.preset_combo.findData("weekly") == -1
 
 
 def test_options_are_remembered_between_sessions(qtbot, repo, tmp_path):
     d = BriefingDialog(repo)
     qtbot.addWidget(d)
-    d.prepared_edit.setText("Desk officer")
-    d.paper_combo.setCurrentIndex(d.paper_combo.findData("letter"))
+    d.panel.prepared_edit.setText("Desk officer")
+    d.panel.paper_combo.setCurrentIndex(d.panel.paper_combo.findData("letter"))
     d.accept()
     again = BriefingDialog(repo)
     qtbot.addWidget(again)
-    assert again.prepared_edit.text() == "Desk officer"
+    assert again.panel.prepared_edit.text() == "Desk officer"
     assert again.options().paper == "letter"
 
 
@@ -250,7 +252,7 @@ def test_a_read_only_database_still_exports(qtbot, repo, tmp_path):
     try:
         d = BriefingDialog(ro)
         qtbot.addWidget(d)
-        assert not d.save_preset_button.isEnabled()
+        assert not d.panel.save_preset_button.isEnabled()
         assert d.export_to(tmp_path / "ro.pdf")
         wait_done(qtbot, d)
         assert d.pdf_document.pageCount() > 0

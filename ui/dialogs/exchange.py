@@ -1,38 +1,34 @@
-"""File › Export… and Import…: the core's JSON / CSV exchange (``tracker.exchange``) in the window.
+"""File › Export…, Export this list… and Import…: the core's JSON / CSV exchange
+(``tracker.exchange``) in the window: the file dialogs, the import's preview, the outcome.
 
-Both run in a :class:`QThread` on a connection of their own (16,000 records take ~2 s to check and
-~2 s to import), behind a window-modal busy indicator, so the window never freezes and nothing else
+The work runs as tasks (``ui.tasks``: a session of its own, 16,000 records take ~2 s to check and
+~2 s to import) behind a window-modal busy indicator, so the window never freezes and nothing else
 is started meanwhile; closing the window waits for them. Export writes temp-then-rename, as the CLI
 does. Import first does a dry run (every check and write, rolled back) so the official sees exactly
 what the file would change, then backs the database up and imports in one audited transaction; the
-window then refreshes what it touched.
+window then refreshes what it touched (the task's change).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThread, Signal
-from PySide6.QtWidgets import QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QMessageBox
 
-from tracker.i18n import _, ngettext
-from tracker.session import open_session
-from tracker.store.repository import Repository
+from tracker.i18n import gettext as _
+from tracker.i18n import ngettext
 from ui import messages
+from ui.tasks import Task, one_line
 
 JSON, CSV_ZIP = "json", "csv"
 SHOWN_PROBLEMS = 10  # problems listed when a file is refused
 
 
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__
-
-
 def problem_text(path: Path, exc: BaseException) -> str:
     """Why the file was refused: the first problems, each naming the kind, record and field."""
-    from tracker.exchange.io import ImportConflict, ImportProblem
+    from tracker.exchange import ImportConflict, ImportProblem
 
-    text = _("{name} cannot be imported: {error}").format(name=path.name, error=_one_line(exc))
+    text = _("{name} cannot be imported: {error}").format(name=path.name, error=one_line(exc))
     if isinstance(exc, ImportConflict):  # older records appeared after the preview
         lines = [c.describe() for c in exc.conflicts[:SHOWN_PROBLEMS]]
         if exc.count > len(lines):
@@ -48,106 +44,36 @@ def problem_text(path: Path, exc: BaseException) -> str:
     return text
 
 
-class _Worker(QThread):
-    """One job on a connection of its own; never touches the GUI's connection."""
+# --- the work (on the task's own session; tests put their own in) -------------------------------
 
-    succeeded = Signal(object)
-    failed = Signal(str)
+def export_work(session, _task, out_path: Path, fmt: str) -> tuple[str, int]:
+    """Every record (the trash included) to ``out_path``: (the file written, records)."""
+    from tracker.exchange import export_data, write_csv, write_json
 
-    def job(self):
-        raise NotImplementedError
-
-    def describe(self, exc: BaseException) -> str:
-        return _one_line(exc)
-
-    def run(self) -> None:
-        try:
-            result = self.job()
-        except Exception as exc:  # noqa: BLE001 - shown to the user, never raised in a thread
-            self.failed.emit(self.describe(exc))
-        else:
-            self.succeeded.emit(result)
+    data = export_data(session)
+    write = write_csv if fmt == CSV_ZIP else write_json
+    return str(write(out_path, data)), sum(len(v) for v in data.values())
 
 
-class ExportWorker(_Worker):
-    """Every record (the trash included) to ``out_path``; succeeds with (path, records)."""
+def list_export_work(session, _task, out_path: Path, kind: str, query: dict
+                     ) -> tuple[str, int]:
+    """The list a record page shows (its filter and order) as CSV: (the file written, rows)."""
+    from tracker.exchange import list_csv, write_list_csv
 
-    def __init__(self, db_path: Path, out_path: Path, fmt: str, parent=None):
-        super().__init__(parent)
-        self.db_path, self.out_path, self.fmt = db_path, out_path, fmt
-
-    def job(self) -> tuple[str, int]:
-        from tracker.exchange.io import export_data, write_csv, write_json
-
-        with open_session(self.db_path, create=False, read_only=True) as repo:
-            data = export_data(repo)
-        write = write_csv if self.fmt == CSV_ZIP else write_json
-        return str(write(self.out_path, data)), sum(len(v) for v in data.values())
+    text, n = list_csv(session, kind, **query)
+    return str(write_list_csv(out_path, text)), n
 
 
-class ImportWorker(_Worker):
-    """The dry run (``write`` False), or the backup and then the import; succeeds with the
-    ImportResult."""
+def import_work(session, _task, file: Path, *, write: bool, skip_older: bool = False):
+    """The dry run (``write`` False), or the backup and then the import: the ImportResult.
+    ``skip_older``: leave alone the records older in the file than here."""
+    from tracker.exchange import import_file
 
-    def __init__(self, db_path: Path, file: Path, *, write: bool, user: str,
-                 written_to: Repository | None = None, skip_older: bool = False, parent=None):
-        super().__init__(parent)
-        self.db_path, self.file, self.write, self.user = db_path, file, write, user
-        self.written_to = written_to  # the window's repository: told that its file changed
-        self.skip_older = skip_older  # leave alone the records older in the file than here
+    if write:
+        from tracker.store.sqlite.backup import create_backup
 
-    def describe(self, exc: BaseException) -> str:
-        return problem_text(self.file, exc)
-
-    def job(self):
-        from tracker.exchange.io import import_file
-
-        # create=False: a file that went away meanwhile is an error, not a new empty database
-        with open_session(self.db_path, create=False, user=self.user) as repo:
-            if self.write:
-                from tracker.store.sqlite.backup import create_backup
-
-                create_backup(repo)  # the state before the import, to go back to
-            result = import_file(repo, self.file, dry_run=not self.write,
-                                 skip_older=self.skip_older)
-        if self.write and self.written_to is not None and result.change is not None:
-            self.written_to.changed = True  # the backup on exit counts this session's import
-        return result
-
-
-def run_in_background(window, worker: _Worker, title: str, label: str, done,
-                      failed_title: str) -> _Worker:
-    """Run ``worker`` behind a window-modal busy indicator (Import and Export disabled until it
-    ends); then ``done(result)``, or a message box titled ``failed_title``."""
-    progress = QProgressDialog(label, None, 0, 0, window)
-    progress.setWindowTitle(title)
-    progress.setWindowModality(Qt.WindowModality.WindowModal)
-    progress.setMinimumDuration(300)
-    progress.setValue(0)  # starts the 300 ms count (a 0..0 bar otherwise waits 4 s)
-
-    def succeeded(result) -> None:
-        progress.close()
-        if window.isVisible():  # not after the window was closed meanwhile
-            done(result)
-
-    def failed(message: str) -> None:
-        progress.close()
-        if window.isVisible():
-            messages.critical(window, failed_title, message)
-
-    def finished() -> None:
-        window.busy.discard(worker)
-        window._update_actions()
-        progress.deleteLater()
-        worker.deleteLater()
-
-    worker.succeeded.connect(succeeded)
-    worker.failed.connect(failed)
-    worker.finished.connect(finished)
-    window.busy.add(worker)
-    window._update_actions()
-    worker.start()
-    return worker
+        create_backup(session)  # the state before the import, to go back to
+    return import_file(session, file, dry_run=not write, skip_older=skip_older)
 
 
 # --- export ---------------------------------------------------------------------------------------
@@ -175,22 +101,22 @@ def export_path(path: str, chosen_filter: str, csv_filter: str) -> tuple[Path, s
     return out, fmt
 
 
-def start_export(window, out_path: Path, fmt: str) -> _Worker:
+def start_export(window, out_path: Path, fmt: str) -> Task:
     def done(result: tuple[str, int]) -> None:
         path, n = result
         window.statusBar().showMessage(ngettext(
             "Exported {n} record to {path}", "Exported {n} records to {path}", n).format(
                 n=n, path=path), 15000)
 
-    worker = ExportWorker(window.repo.path, out_path, fmt, window)
-    worker.describe = lambda exc: _(  # type: ignore[method-assign]
-        "The records were not exported: {error}\n\nNothing was written to {path}.").format(
-            error=_one_line(exc), path=out_path)
-    return run_in_background(window, worker, _("Export"), _(
-        "Exporting every record to {name}…").format(name=out_path.name), done, _("Not exported"))
+    return window.tasks.run(
+        lambda session, task: export_work(session, task, out_path, fmt), done=done,
+        busy=(_("Export"), _("Exporting every record to {name}…").format(name=out_path.name)),
+        failed_title=_("Not exported"), describe=lambda exc: _(
+            "The records were not exported: {error}\n\nNothing was written to {path}.").format(
+                error=one_line(exc), path=out_path))
 
 
-def ask_export(window) -> _Worker | None:
+def ask_export(window) -> Task | None:
     json_filter = _("JSON file (*.json)")
     csv_filter = _("CSV files in a zip (*.zip)")
     start = str(Path(window.repo.path).with_name(Path(window.repo.path).stem + "-export.json"))
@@ -206,22 +132,7 @@ def ask_export(window) -> _Worker | None:
 
 # --- one list as a spreadsheet --------------------------------------------------------------------
 
-class ListExportWorker(_Worker):
-    """The list a record page shows (its filter and order) as CSV; succeeds with (path, rows)."""
-
-    def __init__(self, db_path: Path, out_path: Path, kind: str, query: dict, parent=None):
-        super().__init__(parent)
-        self.db_path, self.out_path, self.kind, self.query = db_path, out_path, kind, query
-
-    def job(self) -> tuple[str, int]:
-        from tracker.exchange.io import list_csv, write_list_csv
-
-        with open_session(self.db_path, create=False, read_only=True) as repo:
-            text, n = list_csv(repo, self.kind, **self.query)
-        return str(write_list_csv(self.out_path, text)), n
-
-
-def ask_export_list(window) -> _Worker | None:
+def ask_export_list(window) -> Task | None:
     """File › Export this list…: the current page's rows, as filtered and sorted, to CSV."""
     import datetime as _dt
 
@@ -245,7 +156,7 @@ def ask_export_list(window) -> _Worker | None:
         return None
     query = {"search": model.search or None, "status": model.status,
              "sort": model.sort_field, "descending": model.descending,
-             "columns": page.shown_columns()}  # the columns the table shows, in its order
+             "columns": page.table.shown_columns()}  # the columns shown, in their order
 
     def done(result: tuple[str, int]) -> None:
         path_written, n = result
@@ -253,12 +164,12 @@ def ask_export_list(window) -> _Worker | None:
             "Exported {n} row to {path}", "Exported {n} rows to {path}", n).format(
                 n=n, path=path_written), 15000)
 
-    worker = ListExportWorker(window.repo.path, out, kind.name, query, window)
-    worker.describe = lambda exc: _(  # type: ignore[method-assign]
-        "The list was not exported: {error}\n\nNothing was written to {path}.").format(
-            error=_one_line(exc), path=out)
-    return run_in_background(window, worker, _("Export"), _(
-        "Exporting the list to {name}…").format(name=out.name), done, _("Not exported"))
+    return window.tasks.run(
+        lambda session, task: list_export_work(session, task, out, kind.name, query), done=done,
+        busy=(_("Export"), _("Exporting the list to {name}…").format(name=out.name)),
+        failed_title=_("Not exported"), describe=lambda exc: _(
+            "The list was not exported: {error}\n\nNothing was written to {path}.").format(
+                error=one_line(exc), path=out))
 
 
 # --- import ---------------------------------------------------------------------------------------
@@ -282,7 +193,7 @@ def _older(preview) -> str:
     return "\n".join(lines)
 
 
-def import_from(window, path: Path) -> _Worker:
+def import_from(window, path: Path) -> Task:
     """Preview ``path`` (a dry run of the real import), ask, then back up and import. Records
     the file holds in an older version than this database (changed here since the export) are
     listed, and the choice is to skip them or to import nothing: never to overwrite them."""
@@ -322,15 +233,11 @@ def import_from(window, path: Path) -> _Worker:
                 "History. Import?"), buttons.Yes | buttons.No, buttons.No)
         if answer != buttons.Yes or window.repo is not repo:
             return
-        run_in_background(
-            window, ImportWorker(repo.path, path, write=True, user=repo.user, written_to=repo,
-                                 skip_older=bool(older), parent=window),
-            _("Import"), _("Backing up, then importing {name}…").format(name=path.name),
-            imported, _("Not imported"))
+        start_import(window, path, write=True, skip_older=bool(older), done=imported,
+                     label=_("Backing up, then importing {name}…").format(name=path.name))
 
     def imported(result) -> None:
-        if result.change is not None and window.repo is repo:
-            window.apply_change(result.change)
+        # (its change has refreshed the window, if it still shows this database: ui.tasks)
         message = _("Imported {name}: {created} created, {updated} updated, {same} unchanged"
                     ).format(name=path.name, **_counts(result))
         if result.older_total:
@@ -338,12 +245,24 @@ def import_from(window, path: Path) -> _Worker:
                                        result.older_total).format(n=result.older_total)
         window.statusBar().showMessage(message, 15000)
 
-    return run_in_background(
-        window, ImportWorker(repo.path, path, write=False, user=repo.user, parent=window),
-        _("Import"), _("Checking {name}…").format(name=path.name), previewed, _("Not imported"))
+    return start_import(window, path, write=False, done=previewed,
+                        label=_("Checking {name}…").format(name=path.name))
 
 
-def ask_import(window) -> _Worker | None:
+def start_import(window, path: Path, *, write: bool, done, label: str,
+                 skip_older: bool = False) -> Task:
+    """The dry run of importing ``path`` (``write`` False), or the backup and the import, as a
+    task; a refusal lists the file's problems (``problem_text``). Both open the session the
+    import writes through (as the window's user), so the preview sees the file as the import
+    will; the dry run's result carries no change."""
+    return window.tasks.run(
+        lambda session, task: import_work(session, task, path, write=write,
+                                          skip_older=skip_older),
+        done=done, writes=True, busy=(_("Import"), label), failed_title=_("Not imported"),
+        describe=lambda exc: problem_text(path, exc))
+
+
+def ask_import(window) -> Task | None:
     path, _chosen = messages.get_open_file_name(
         window, _("Import records"), str(Path(window.repo.path).parent),
         _("Exports (*.json *.zip);;All files (*)"))

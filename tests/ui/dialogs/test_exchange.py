@@ -11,11 +11,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from tracker.exchange import io as tio
+from tracker.exchange import export_data, write_json
 from tracker.model import KIND_ORDER
 from tracker.session import open_session
 from tracker.store.repository import Repository
-from ui import exchange
+from ui.dialogs import exchange
 
 pytestmark = pytest.mark.gui
 
@@ -63,7 +63,8 @@ def test_export_writes_every_record_as_json(main_window, repo, qtbot, monkeypatc
     exported(qtbot, main_window, dialogs)
     out = tmp_path / "desk.json"
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert comparable(data) == comparable(json.loads(tio.json_text(tio.export_data(repo))))
+    expected = write_json(tmp_path / "expected.json", export_data(repo))  # what the core writes
+    assert comparable(data) == comparable(json.loads(Path(expected).read_text(encoding="utf-8")))
     assert str(out) in main_window.statusBar().currentMessage()
 
 
@@ -101,10 +102,10 @@ def test_import_previews_backs_up_and_shows_the_new_records(make_window, repo, q
     other_path = tmp_path / "other.db"
     with open_session(other_path, seed=True) as other:
         other.create("roadmap", {"title": "From the other office"})
-        data = tio.export_data(other)
+        data = export_data(other)
     data["roadmap"][0]["notes"] = "Updated by the other office"
     file = tmp_path / "from-other.json"
-    tio.write_json(file, data)
+    write_json(file, data)
     repo = Repository(repo.path, user="tester")  # a session that has written nothing yet
     window = make_window(repo)
     assert not repo.changed
@@ -134,17 +135,17 @@ def test_declining_the_import_writes_nothing(main_window, repo, qtbot, monkeypat
                                              dialogs):
     with open_session(tmp_path / "o.db", seed=True) as other:
         other.create("people", {"title": "Someone new"})
-        tio.write_json(tmp_path / "o.json", tio.export_data(other))
+        write_json(tmp_path / "o.json", export_data(other))
     open_file(monkeypatch, tmp_path / "o.json")
     entries = repo.history_count()
     writes = []
-    original = exchange.ImportWorker.__init__
+    original = exchange.import_work
 
-    def counted(self, *args, **kwargs):
+    def counted(*args, **kwargs):
         writes.append(kwargs["write"])
-        original(self, *args, **kwargs)
+        return original(*args, **kwargs)
 
-    monkeypatch.setattr(exchange.ImportWorker, "__init__", counted)
+    monkeypatch.setattr(exchange, "import_work", counted)
     dialogs.answers.append(No)
     main_window.import_action.trigger()
     outcome(qtbot, main_window, dialogs)
@@ -187,7 +188,7 @@ def test_a_file_that_is_no_export_is_refused(main_window, repo, qtbot, monkeypat
 
 def test_importing_what_is_already_here_says_so(main_window, repo, qtbot, monkeypatch,
                                                 tmp_path, dialogs):
-    tio.write_json(tmp_path / "same.json", tio.export_data(repo))
+    write_json(tmp_path / "same.json", export_data(repo))
     open_file(monkeypatch, tmp_path / "same.json")
     dialogs.answers.append(None)
     entries = repo.history_count()
@@ -219,11 +220,11 @@ def test_a_long_job_shows_a_busy_indicator_and_blocks_a_second_one(main_window, 
 
     release = threading.Event()
 
-    def slow_job(self):
+    def slow_job(*_args, **_kwargs):
         release.wait(10)
         raise OSError("stopped")
 
-    monkeypatch.setattr(exchange.ImportWorker, "job", slow_job)
+    monkeypatch.setattr(exchange, "import_work", slow_job)
     open_file(monkeypatch, tmp_path / "slow.json")
     main_window.import_action.trigger()
     assert main_window.busy
@@ -291,7 +292,7 @@ def test_hidden_columns_stay_hidden_and_out_of_the_list_export(main_window, repo
     page = main_window.pages["roadmap"]
     assert main_window.go_to("roadmap")
     area = page.model.column_of("area")
-    menu = page.column_menu()
+    menu = page.table.column_menu()
     toggles = {a.text(): a for a in menu.actions() if a.isCheckable()}
     assert not toggles["Title"].isEnabled()  # the title is always shown
     toggles["Area"].trigger()
@@ -333,8 +334,9 @@ def test_a_saved_header_of_another_release_or_language_keeps_the_title(make_wind
     assert header.count() == len(page.model.fields)
     assert not header.isSectionHidden(page.model.column_of("title"))
     assert header.isSectionHidden(page.model.column_of("area"))
-    assert page.shown_columns()[0] == "title" and "area" not in page.shown_columns()
-    page.show_column(page.model.column_of("area"), True)
+    shown = page.table.shown_columns()
+    assert shown[0] == "title" and "area" not in shown
+    page.table.show_column(page.model.column_of("area"), True)
     page.save_state(settings)
     i18n.set_language("ru")
     try:
@@ -352,13 +354,13 @@ def test_older_records_are_listed_and_only_skipped_never_overwritten(
     from ui import messages
 
     old = tmp_path / "old.json"
-    tio.write_json(old, tio.export_data(repo))
+    write_json(old, export_data(repo))
     repo.update("people", 1, {"position": "Edited here"}, expected_version=1)
     repo.delete("plants", 1)
     data = json.loads(old.read_text(encoding="utf-8"))
     data["people"][0]["position"] = "From the old file"
     data["people"].append({"title": "A new contact"})
-    tio.write_json(old, data)
+    write_json(old, data)
     asked = []
 
     def question(parent, title, text, buttons=None, default=None, labels=None):

@@ -1,0 +1,261 @@
+"""The main window's commands: its actions, menus and toolbar, built from the tables below.
+
+Each :class:`Command` becomes ``window.<attr>_action`` (a ``QAction`` named ``name``) with its
+text, shortcut, icon, tooltip, and the rule that enables it; :data:`MENUS` and :data:`TOOLBAR`
+place them. A command's ``run`` is the name of a window method, or ``"commands.<name>"``: a
+function of the window in ``ui.commands``, imported when a command first runs (not before the
+first frame). :func:`update_actions` sets what is enabled from the window's state.
+
+Start-up: everything here runs before the first frame, so nothing may touch PySide6's ``Qt``
+namespace (DEVELOPERS.md, "Start-up"): shortcuts go through ``setShortcuts([QKeySequence])``,
+enum properties through ``set_enum_property``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QStyle, QToolBar
+
+from tracker.i18n import N_
+from tracker.i18n import gettext as _
+
+MAX_RECENT = 8
+SEPARATOR = "-"
+RECENT = "recent"  # the Open Recent submenu's place in the File menu
+
+
+# (plain classes, not dataclasses: this module is imported before the first frame, and making a
+# dataclass costs more than the rest of the module)
+
+class State:
+    """What the actions' rules look at (made by :func:`update_actions`)."""
+
+    __slots__ = ("busy", "dirty", "on_record", "read_only", "record", "redo", "undo")
+
+    def __init__(self, *, read_only: bool, busy: bool, on_record: bool, record: bool,
+                 dirty: bool, undo: bool, redo: bool):
+        self.read_only = read_only
+        self.busy = busy  # an import, an export or the daily backup is running
+        self.on_record = on_record  # a record page is shown
+        self.record = record  # its form shows a stored record
+        self.dirty = dirty  # its form has unsaved changes
+        self.undo = undo  # there is a step to undo
+        self.redo = redo
+
+
+class Command:
+    """One command: its action's object name and text (``N_()``: translated when the action is
+    made), what it runs (a window method's name, or "commands.<name>": a function of the window
+    in ``ui.commands``), its key sequence
+    (``keys``, e.g. "Ctrl+E"; or ``standard_key``, QKeySequence.StandardKey's name, with
+    ``keys`` as the fallback where the platform binds no key to it), its icon
+    (QStyle.StandardPixmap's name), tooltip (``N_()``), the rule that enables it (None: always),
+    and the window attribute it becomes (``<attr>_action``, default: the name)."""
+
+    __slots__ = ("attr", "enabled", "icon", "keys", "name", "run", "standard_key", "text",
+                 "tip")
+
+    def __init__(self, name: str, text: str, run: str, *,
+                 keys: str | None = None, standard_key: str | None = None,
+                 icon: str | None = None, tip: str = "",
+                 enabled: Callable[[State], bool] | None = None, attr: str = ""):
+        self.name, self.text, self.run = name, text, run
+        self.keys, self.standard_key, self.icon, self.tip = keys, standard_key, icon, tip
+        self.enabled, self.attr = enabled, attr or name
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("new_db", N_("New database…"), "commands.new_database"),
+    Command("open_db", N_("Open database…"), "commands.open_database_dialog",
+            standard_key="Open", icon="SP_DialogOpenButton"),
+    Command("backups", N_("Backups…"), "commands.show_backups"),
+    Command("import", N_("Import…"), "commands.import_records",
+            enabled=lambda s: not s.read_only and not s.busy),  # one exchange at a time
+    Command("export", N_("Export…"), "commands.export_records", enabled=lambda s: not s.busy),
+    Command("export_list", N_("Export this list…"), "commands.export_list",
+            tip=N_("The records this page lists, as filtered and sorted, to a CSV file for a "
+                   "spreadsheet"),
+            enabled=lambda s: s.on_record and not s.busy),
+    Command("briefing", N_("Briefing…"), "commands.show_briefing", keys="Ctrl+E",
+            icon="SP_FileDialogDetailedView"),
+    Command("preferences", N_("Preferences…"), "commands.show_preferences", attr="prefs"),
+    # Ctrl+Q where the platform names no Quit key (Windows, a desktop without a theme)
+    Command("quit", N_("Quit"), "close", keys="Ctrl+Q", standard_key="Quit"),
+    Command("undo", N_("Undo"), "undo", keys="Ctrl+Z", icon="SP_ArrowBack",
+            enabled=lambda s: s.undo and not s.read_only),
+    Command("redo", N_("Redo"), "redo", keys="Ctrl+Shift+Z", icon="SP_ArrowForward",
+            enabled=lambda s: s.redo and not s.read_only),
+    Command("new", N_("New"), "new_record", keys="Ctrl+N", icon="SP_FileIcon",
+            tip=N_("New record (Ctrl+N)"), enabled=lambda s: not s.read_only),
+    Command("save", N_("Save"), "save_record", keys="Ctrl+S", icon="SP_DialogSaveButton",
+            tip=N_("Save the record (Ctrl+S)"),
+            enabled=lambda s: s.on_record and not s.read_only and (not s.record or s.dirty)),
+    Command("delete", N_("Delete"), "delete_record", standard_key="Delete", icon="SP_TrashIcon",
+            tip=N_("Move the record to the trash (Del)"),
+            enabled=lambda s: s.on_record and not s.read_only and s.record),
+    Command("revert", N_("Revert"), "revert_record", icon="SP_BrowserReload",
+            enabled=lambda s: s.on_record and s.dirty),
+    Command("find", N_("Find…"), "commands.show_search", keys="Ctrl+F",
+            icon="SP_FileDialogContentsView", tip=N_("Search every record (Ctrl+F)")),
+    Command("filter", N_("Filter this list"), "commands.focus_filter", keys="Ctrl+L",
+            enabled=lambda s: s.on_record),
+    Command("columns", N_("Columns…"), "commands.choose_columns",
+            tip=N_("Which columns this list shows (also: right-click a column header)"),
+            enabled=lambda s: s.on_record),
+    Command("copy_text", N_("Copy as text"), "commands.copy_record_text", keys="Ctrl+Shift+C",
+            tip=N_("Copy the record, with its sources, as text for a message or a note "
+                   "(Ctrl+Shift+C)"),
+            enabled=lambda s: s.on_record and s.record),
+    Command("record_history", N_("History of this record"), "commands.show_record_history",
+            keys="Ctrl+H", enabled=lambda s: s.on_record and s.record),
+    Command("about", N_("About Bilateral Tracker"), "commands.show_about"),
+)
+
+#: (title, command names): SEPARATOR, RECENT and GO (the pages) are places, not commands
+GO = "go"
+MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (N_("&File"), ("new_db", "open_db", RECENT, SEPARATOR, "backups", "import", "export",
+                   "export_list", "briefing", SEPARATOR, "preferences", SEPARATOR, "quit")),
+    (N_("&Edit"), ("undo", "redo", SEPARATOR, "new", "save", "delete", "revert", SEPARATOR,
+                   "find", "filter", "columns", "record_history", "copy_text")),
+    (N_("&Go"), (GO,)),
+    (N_("&Help"), ("about",)),
+)
+
+TOOLBAR: tuple[str, ...] = ("new", "save", "delete", "revert", SEPARATOR, "undo", "redo",
+                            SEPARATOR, "find", "briefing")
+
+
+def _key_sequence(command: Command) -> QKeySequence | None:
+    if command.standard_key is not None:
+        key = getattr(QKeySequence.StandardKey, command.standard_key)
+        if command.keys is None or QKeySequence.keyBindings(key):
+            return QKeySequence(key)
+    return QKeySequence(command.keys) if command.keys is not None else None
+
+
+def make_action(window, text: str, slot: Callable[[], Any], shortcut: QKeySequence | None = None,
+                icon: str | None = None, name: str = "") -> QAction:
+    action = QAction(text, window)
+    if shortcut is not None:
+        # the list overload: setShortcut()'s overloads create the whole Qt namespace
+        action.setShortcuts([shortcut])
+    if icon is not None:
+        action.setIcon(window.style().standardIcon(getattr(QStyle.StandardPixmap, icon)))
+    action.triggered.connect(lambda _checked=False: slot())
+    if name:
+        action.setObjectName(name)
+    return action
+
+
+def slot(window, run: str) -> Callable[[], Any]:
+    """What triggering the command ``run`` calls (see :class:`Command`)."""
+    module, _dot, name = run.rpartition(".")
+    if module != "commands":
+        return getattr(window, run)
+
+    def call():
+        from ui import commands
+
+        return getattr(commands, name)(window)
+
+    return call
+
+
+def build(window, pages: tuple[str, ...], page_title: Callable[[str], str]) -> None:
+    """The window's actions (``window.<attr>_action``), menus and toolbar."""
+    window.actions_by_name = {}
+    for command in COMMANDS:
+        action = make_action(window, _(command.text), slot(window, command.run),
+                             _key_sequence(command),
+                             command.icon, command.name)
+        if command.tip:
+            action.setToolTip(_(command.tip))
+        setattr(window, f"{command.attr}_action", action)
+        window.actions_by_name[command.name] = action
+    bar = window.menuBar()
+    for title, entries in MENUS:
+        menu = bar.addMenu(_(title))
+        for entry in entries:
+            if entry == SEPARATOR:
+                menu.addSeparator()
+            elif entry == RECENT:
+                window.recent_menu = menu.addMenu(_("Open &Recent"))
+                window.recent_menu.aboutToShow.connect(lambda: fill_recent(window))
+            elif entry == GO:
+                window.go_menu = menu
+                window.go_actions = [
+                    make_action(window, page_title(name), lambda n=name: window.go_to(n),
+                                QKeySequence(f"Ctrl+{(i + 1) % 10}") if i < 10 else None,
+                                name=f"go_{name}") for i, name in enumerate(pages)]
+                menu.addActions(window.go_actions)
+            else:
+                menu.addAction(window.actions_by_name[entry])
+    window.toolbar = toolbar(window)
+    window.addToolBar(window.toolbar)
+
+
+def toolbar(window) -> QToolBar:
+    from ui.main_window import set_enum_property
+
+    tb = QToolBar(_("Main toolbar"))
+    tb.setObjectName("main_toolbar")
+    tb.setMovable(False)
+    set_enum_property(tb, "toolButtonStyle", "ToolButtonTextBesideIcon")
+    for entry in TOOLBAR:
+        if entry == SEPARATOR:
+            tb.addSeparator()
+        else:
+            tb.addAction(window.actions_by_name[entry])
+    return tb
+
+
+def update_actions(window) -> None:
+    """Enable the actions for the window's state; Undo and Redo name their step."""
+    repo = window.repo
+    undo_label, redo_label = repo.undo_label(), repo.redo_label()
+    page = window.record_page()
+    now = State(read_only=repo.read_only, busy=window.busy, on_record=page is not None,
+                record=page is not None and page.current_id() is not None,
+                dirty=page is not None and page.form.is_dirty(),
+                undo=bool(undo_label), redo=bool(redo_label))
+    undo, redo = window.undo_action, window.redo_action
+    undo.setText(_("Undo {label}").format(label=undo_label) if undo_label else _("Undo"))
+    redo.setText(_("Redo {label}").format(label=redo_label) if redo_label else _("Redo"))
+    # the toolbar keeps short, steady buttons; the menu and the tooltip name the step
+    undo.setIconText(_("Undo"))
+    redo.setIconText(_("Redo"))
+    undo.setToolTip(undo.text() + " (Ctrl+Z)")
+    redo.setToolTip(redo.text() + " (Ctrl+Shift+Z)")
+    for command in COMMANDS:
+        if command.enabled is not None:
+            window.actions_by_name[command.name].setEnabled(bool(command.enabled(now)))
+
+
+# --- File › Open Recent -------------------------------------------------------------------------
+
+def recent_files() -> list[str]:
+    value = QSettings().value("recent_files") or []
+    if isinstance(value, str):
+        value = [value]
+    return [str(v) for v in value][:MAX_RECENT]
+
+
+def add_recent(path: str) -> None:
+    files = [path, *[f for f in recent_files() if f != path]][:MAX_RECENT]
+    QSettings().setValue("recent_files", files)
+
+
+def fill_recent(window) -> None:
+    menu = window.recent_menu
+    menu.clear()
+    files = [f for f in recent_files() if f != str(window.repo.path)]
+    if not files:
+        menu.addAction(_("No recent databases")).setEnabled(False)
+        return
+    for f in files:
+        menu.addAction(f).triggered.connect(lambda _c=False, p=f: window.open_database(p))

@@ -1,0 +1,198 @@
+"""The table of a kind's records (the record page's left half): columns sized by field type, the
+title filling what the others leave, columns hidden and shown from the header's menu (never the
+title), and the header's layout kept between sessions (per language)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView
+
+from tracker.i18n import current_language
+from tracker.i18n import gettext as _
+from tracker.model import CHOICE, DATE, INTEGER
+from ui.widgets.table_models import RecordTableModel
+
+
+def column_widths(fields, fm) -> list[int | None]:
+    """Default width of each column for ``fields`` (None: the column that stretches)."""
+    em = fm.horizontalAdvance("M")
+    pad = em + 26  # cell margins and the sort arrow
+    widths: list[int | None] = []
+    for f in fields:
+        header = fm.horizontalAdvance(_(f.label)) + pad
+        if f.name == "title":
+            widths.append(None)
+        elif f.type == INTEGER:
+            widths.append(max(header, fm.horizontalAdvance("0000") + pad))
+        elif f.type == DATE:
+            widths.append(max(header, fm.horizontalAdvance("0000-00-00") + pad))
+        elif f.type == CHOICE:
+            longest = max((fm.horizontalAdvance(_(label)) for _v, label in f.choices), default=0)
+            widths.append(max(header, min(em * 9, longest + em)))
+        else:
+            widths.append(max(header, em * 9))
+    return widths
+
+
+class RecordTable(QTableView):
+    """A view of a :class:`RecordTableModel`: one row per record, one column per listed field."""
+
+    def __init__(self, model: RecordTableModel, parent=None):
+        super().__init__(parent)
+        self.setModel(model)
+        self.fields = model.fields
+        self.setAccessibleName(_(model.kind.plural))
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setSortingEnabled(False)
+        self.setWordWrap(False)
+        self.setAlternatingRowColors(True)
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.horizontalHeader()
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.fitting = False
+        self.default_widths()
+        self.viewport().installEventFilter(self)
+        header.sectionResized.connect(self._section_resized)
+        self.fit_title()
+        sort_col = model.sort_column()
+        if sort_col >= 0:
+            header.setSortIndicator(sort_col, Qt.SortOrder.AscendingOrder)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(
+            lambda pos: self.column_menu().exec(header.mapToGlobal(pos)))
+
+    # -- widths ---------------------------------------------------------------------------------
+
+    def default_widths(self) -> None:
+        """Widths by field type: every header readable (in any language, with the sort arrow),
+        dates and numbers narrow, choices as wide as their labels; the title fills the rest."""
+        header = self.horizontalHeader()
+        header.setStretchLastSection(False)
+        widths = column_widths(self.fields, self.fontMetrics())
+        self.title_col = widths.index(None) if None in widths else -1
+        self.title_min = self.fontMetrics().horizontalAdvance("M") * 13
+        for col, width in enumerate(widths):
+            if width is not None:
+                header.resizeSection(col, width)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+        if obj is self.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit_title()
+        return super().eventFilter(obj, event)
+
+    def _section_resized(self, col: int, _old: int, _new: int) -> None:
+        if col != self.title_col:
+            self.fit_title()
+
+    def fit_title(self) -> None:
+        """The title column takes the width the other columns leave (at least ~13 letters:
+        the table scrolls sideways before titles become unreadable)."""
+        col = self.title_col
+        if col < 0 or self.fitting:
+            return
+        header = self.horizontalHeader()
+        others = sum(header.sectionSize(c) for c in range(header.count())
+                     if c != col and not header.isSectionHidden(c))
+        width = max(self.title_min, self.viewport().width() - others)
+        if header.sectionSize(col) != width:
+            self.fitting = True
+            try:
+                header.resizeSection(col, width)
+            finally:
+                self.fitting = False
+
+    # -- which columns ----------------------------------------------------------------------------
+
+    def column_menu(self) -> QMenu:
+        """The header's right-click menu: which columns the table shows (the title always);
+        remembered with the column widths."""
+        header = self.horizontalHeader()
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        for col, f in enumerate(self.fields):
+            action = menu.addAction(_(f.label))
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(col))
+            action.setEnabled(col != self.title_col)
+            action.toggled.connect(lambda on, c=col: self.show_column(c, on))
+        menu.addSeparator()
+        menu.addAction(_("Show every column"), lambda: [
+            self.show_column(c, True) for c in range(len(self.fields))])
+        return menu
+
+    def show_column(self, col: int, shown: bool) -> None:
+        if col == self.title_col and not shown:
+            return  # the title is always shown
+        self.horizontalHeader().setSectionHidden(col, not shown)
+        self.fit_title()
+
+    def hidden_columns(self) -> list[str]:
+        header = self.horizontalHeader()
+        return [f.name for col, f in enumerate(self.fields) if header.isSectionHidden(col)]
+
+    def hide_columns(self, names) -> None:
+        """Hide the columns named ``names`` (field names: they survive a language change and a
+        release that adds a column), show the others and always the title."""
+        header = self.horizontalHeader()
+        for col, f in enumerate(self.fields):
+            header.setSectionHidden(col, f.name in names and col != self.title_col)
+
+    def shown_columns(self) -> list[str]:
+        """The field names of the columns the table shows, in their on-screen order."""
+        header = self.horizontalHeader()
+        cols = sorted((header.visualIndex(c), c) for c in range(header.count())
+                      if not header.isSectionHidden(c))
+        return [self.fields[c].name for _v, c in cols]
+
+    # -- kept between sessions --------------------------------------------------------------------
+
+    @staticmethod
+    def columns_key() -> str:
+        """Column widths are kept per language (headers differ in length); the title column
+        fills the table since "columns" replaced "header"."""
+        return f"columns-{current_language()}"
+
+    def save_state(self, settings: QSettings, prefix: str) -> None:
+        settings.setValue(prefix + self.columns_key(), self.horizontalHeader().saveState())
+        settings.setValue(prefix + "hidden_columns", self.hidden_columns())
+
+    def restore_state(self, settings: QSettings, prefix: str) -> None:
+        model = self.model()
+        state = settings.value(prefix + self.columns_key())
+        header = self.horizontalHeader()
+        if isinstance(state, (QByteArray, bytes)):
+            header.blockSignals(True)
+            restored = header.restoreState(state)
+            header.blockSignals(False)
+            if not restored or header.count() != len(self.fields):
+                # saved by a release with other columns (or damaged): start from the defaults
+                header.reset()
+                self.default_widths()
+                self.fit_title()
+                state = None
+        else:
+            state = None
+        key = prefix + "hidden_columns"
+        if settings.contains(key):
+            hidden = settings.value(key)
+            # QSettings gives a one-item list back as a string, an empty one as None
+            names = ([hidden] if isinstance(hidden, str) and hidden else
+                     list(hidden) if isinstance(hidden, (list, tuple)) else [])
+        else:  # settings of an earlier release: as the header state had them
+            names = self.hidden_columns()
+        self.hide_columns(set(names))
+        if state is not None:
+            # the sort order comes from the model, not from the saved header
+            col = model.sort_column()
+            if col >= 0:
+                header.blockSignals(True)
+                header.setSortIndicator(col, Qt.SortOrder.DescendingOrder if model.descending
+                                        else Qt.SortOrder.AscendingOrder)
+                header.blockSignals(False)
+            self.fit_title()
