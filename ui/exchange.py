@@ -30,7 +30,7 @@ def _one_line(exc: BaseException) -> str:
 
 def problem_text(path: Path, exc: BaseException) -> str:
     """Why the file was refused: the first problems, each naming the kind, record and field."""
-    from tracker.exchange.io import ImportConflict, ImportProblem
+    from tracker.exchange import ImportConflict, ImportProblem
 
     text = _("{name} cannot be imported: {error}").format(name=path.name, error=_one_line(exc))
     if isinstance(exc, ImportConflict):  # older records appeared after the preview
@@ -77,7 +77,7 @@ class ExportWorker(_Worker):
         self.db_path, self.out_path, self.fmt = db_path, out_path, fmt
 
     def job(self) -> tuple[str, int]:
-        from tracker.exchange.io import export_data, write_csv, write_json
+        from tracker.exchange import export_data, write_csv, write_json
 
         with open_session(self.db_path, create=False, read_only=True) as repo:
             data = export_data(repo)
@@ -100,7 +100,7 @@ class ImportWorker(_Worker):
         return problem_text(self.file, exc)
 
     def job(self):
-        from tracker.exchange.io import import_file
+        from tracker.exchange import import_file
 
         # create=False: a file that went away meanwhile is an error, not a new empty database
         with open_session(self.db_path, create=False, user=self.user) as repo:
@@ -214,7 +214,7 @@ class ListExportWorker(_Worker):
         self.db_path, self.out_path, self.kind, self.query = db_path, out_path, kind, query
 
     def job(self) -> tuple[str, int]:
-        from tracker.exchange.io import list_csv, write_list_csv
+        from tracker.exchange import list_csv, write_list_csv
 
         with open_session(self.db_path, create=False, read_only=True) as repo:
             text, n = list_csv(repo, self.kind, **self.query)

@@ -782,7 +782,7 @@ class MainWindow(QMainWindow):
             return None
         from PySide6.QtGui import QGuiApplication
 
-        from tracker.exchange.io import record_text
+        from tracker.exchange import record_text
 
         record = self.repo.get(self._current, record_id)
         text = record_text(self.repo, self._current, record, for_mail=True)

@@ -25,10 +25,15 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tracker import exchange as tio
 from tracker.cli.main import main
-from tracker.exchange import io as tio
+from tracker.exchange import importer, json_format, reading
+from tracker.exchange.csv_format import FORMULA_START, is_formula
+from tracker.exchange.json_format import json_text
+from tracker.exchange.planner import Planner
 from tracker.model.catalogue import KIND_ORDER
 from tracker.store.repository import Repository
+from tracker.store.sqlite.stage import Stage
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -124,7 +129,7 @@ def test_limits_on_members_total_and_entries(empty_repo, tmp_path, monkeypatch):
     many = make_zip(tmp_path / "many.zip", {f"x{i}.txt": b"" for i in range(2000)})
     with pytest.raises(tio.FileProblem, match="2000 entries"):
         tio.import_file(empty_repo, many)
-    monkeypatch.setattr(tio, "MAX_TOTAL_BYTES", 300_000)
+    monkeypatch.setattr(reading, "MAX_TOTAL_BYTES", 300_000)
     rows = b"title\n" + b"Someone\n" * 25_000  # 200 KB each: one fits, two do not
     two = make_zip(tmp_path / "two.zip", {"people.csv": rows, "sources.csv": rows},
                    zipfile.ZIP_STORED)
@@ -133,7 +138,7 @@ def test_limits_on_members_total_and_entries(empty_repo, tmp_path, monkeypatch):
     folder = tmp_path / "folder"
     folder.mkdir()
     (folder / "people.csv").write_bytes(rows)
-    monkeypatch.setattr(tio, "MAX_MEMBER_BYTES", 100_000)
+    monkeypatch.setattr(reading, "MAX_MEMBER_BYTES", 100_000)
     with pytest.raises(tio.FileProblem, match="people.csv is too large"):
         tio.import_file(empty_repo, folder)
     assert empty_repo.count("people") == 0 and empty_repo.count("sources") == 0
@@ -167,7 +172,7 @@ def _peak(repo, path: Path, **kwargs) -> int:
 def test_json_import_memory_does_not_grow_with_the_file(tmp_path, monkeypatch):
     """Python's peak memory for importing 4 times as many records stays about the same (it grew
     44x the file size when the whole file and all its records were held)."""
-    monkeypatch.setattr(tio._Stage, "BATCH", 50)  # what is held at once: a batch of records
+    monkeypatch.setattr(Stage, "BATCH", 50)  # what is held at once: a batch of records
     small, large = _people_json(tmp_path / "s.json", 300), _people_json(tmp_path / "l.json", 1200)
     with Repository(tmp_path / "a.db") as a, Repository(tmp_path / "b.db") as b:
         peak_small, peak_large = _peak(a, small, dry_run=True), _peak(b, large, dry_run=True)
@@ -178,7 +183,7 @@ def test_json_import_memory_does_not_grow_with_the_file(tmp_path, monkeypatch):
 
 
 def test_json_records_too_large_or_too_deep_are_refused(empty_repo, tmp_path, monkeypatch):
-    monkeypatch.setattr(tio, "MAX_RECORD_CHARS", 1000)
+    monkeypatch.setattr(json_format, "MAX_RECORD_CHARS", 1000)
     big = tmp_path / "big.json"
     big.write_text(json.dumps({"people": [{"title": "A"}, {"title": "B", "notes": "x" * 2000}]}))
     with pytest.raises(tio.FileProblem, match="people record #2 is too large"):
@@ -347,7 +352,7 @@ def test_formulas_are_neutralised_for_semicolon_spreadsheets_too(empty_repo, tmp
     for delimiter in (",", ";"):  # however the spreadsheet splits the line
         for row in csv.reader(io.StringIO(text), delimiter=delimiter):
             for cell in row:
-                assert not cell.lstrip(" ")[:1] or cell.lstrip(" ")[0] not in tio.FORMULA_START
+                assert not cell.lstrip(" ")[:1] or cell.lstrip(" ")[0] not in FORMULA_START
     with Repository(tmp_path / "back.db") as back:
         tio.import_file(back, tmp_path / "out.zip")
         titles = {p["title"]: p["position"] for p in back.list("people")}
@@ -357,7 +362,7 @@ def test_formulas_are_neutralised_for_semicolon_spreadsheets_too(empty_repo, tmp
 @given(st.text(alphabet=st.sampled_from("'=+-@;, ab\t"), max_size=16))
 def test_neutralising_every_part_is_reversible(text):
     cell = tio.neutralise(text)
-    assert all(not tio._formula(part) or part.startswith("'") for part in cell.split(";"))
+    assert all(not is_formula(part) or part.startswith("'") for part in cell.split(";"))
     assert tio.unneutralise(cell) == text
 
 
@@ -486,9 +491,9 @@ def seeded_db(tmp_path):
 def test_a_write_between_the_check_and_the_import_is_not_overwritten(repo, monkeypatch):
     """The plan is made without the write lock; if another program writes meanwhile, it is made
     again inside the transaction, so the newer edit is seen (here: as older-than-ours)."""
-    data = json.loads(tio.json_text(tio.export_data(repo, ["people"])))
+    data = json.loads(json_text(tio.export_data(repo, ["people"])))
     data["people"][0]["position"] = "From the file"
-    real = tio._Planner.run
+    real = Planner.run
     calls = []
 
     def run_then_another_program_writes(self):
@@ -498,7 +503,7 @@ def test_a_write_between_the_check_and_the_import_is_not_overwritten(repo, monke
             with Repository(repo.path, user="colleague") as other:
                 other.update("people", 1, {"position": "Edited meanwhile"}, expected_version=1)
 
-    monkeypatch.setattr(tio._Planner, "run", run_then_another_program_writes)
+    monkeypatch.setattr(Planner, "run", run_then_another_program_writes)
     with pytest.raises(tio.ImportConflict):
         tio.import_data(repo, data)
     assert repo.get("people", 1)["position"] == "Edited meanwhile"
@@ -506,7 +511,7 @@ def test_a_write_between_the_check_and_the_import_is_not_overwritten(repo, monke
 
 def test_a_record_created_meanwhile_with_a_uid_of_the_file_is_updated_not_doubled(
         empty_repo, monkeypatch):
-    real = tio._Planner.run
+    real = Planner.run
     calls = []
 
     def run_then_another_program_creates(self):
@@ -516,7 +521,7 @@ def test_a_record_created_meanwhile_with_a_uid_of_the_file_is_updated_not_double
             with Repository(empty_repo.path, user="colleague") as other:
                 tio.import_data(other, {"people": [{"uid": "p-1", "title": "Envoy"}]})
 
-    monkeypatch.setattr(tio._Planner, "run", run_then_another_program_creates)
+    monkeypatch.setattr(Planner, "run", run_then_another_program_creates)
     result = tio.import_data(empty_repo, {"people": [{"uid": "p-1", "title": "Envoy",
                                                       "position": "Ambassador"}]})
     assert (result.created, result.updated) == ({}, {"people": 1})
@@ -554,7 +559,7 @@ def test_valid_system_fields_are_kept_in_the_apps_form(empty_repo):
 # --- quotes: an import is held to the rule the repository keeps ----------------------------------
 
 def test_an_import_refuses_a_quote_that_is_not_in_its_source(repo, other_repo):
-    data = json.loads(tio.json_text(tio.export_data(repo)))
+    data = json.loads(json_text(tio.export_data(repo)))
     data["people"][0]["sources"][0]["quote"] = "The President said something else"
     with pytest.raises(tio.ImportProblem) as info:
         tio.import_data(other_repo, data)
@@ -583,7 +588,7 @@ def other_repo(tmp_path):
 def test_a_real_import_leaves_its_note_only_while_it_writes(repo, tmp_path, monkeypatch):
     data = {"people": [{"title": f"Person {i}"} for i in range(5)]}
     seen = []
-    real = tio._write
+    real = importer.write_plans
 
     def write(*args, **kwargs):
         from tracker.store.sqlite.notes import read_note
@@ -591,7 +596,7 @@ def test_a_real_import_leaves_its_note_only_while_it_writes(repo, tmp_path, monk
         seen.append(read_note(repo.path))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(tio, "_write", write)
+    monkeypatch.setattr(importer, "write_plans", write)
     tio.import_data(repo, data)
     assert seen[0]["activity"] == "importing the data (5 records)"
     assert seen[0]["pid"] == os.getpid()
@@ -601,7 +606,7 @@ def test_a_real_import_leaves_its_note_only_while_it_writes(repo, tmp_path, monk
 def test_a_dry_run_takes_no_write_lock(repo, tmp_path, monkeypatch):
     from tracker.store.sqlite import connect as dbmod
 
-    data = json.loads(tio.json_text(tio.export_data(repo)))
+    data = json.loads(json_text(tio.export_data(repo)))
     monkeypatch.setattr(dbmod, "BUSY_TIMEOUT_MS", 200)
     other = sqlite3.connect(repo.path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another program is writing

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sqlite3
 import string
 import tempfile
@@ -16,8 +17,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tracker import exchange as tio
 from tracker.cli.main import main
-from tracker.exchange import io as tio
+from tracker.errors import TrackerError
+from tracker.exchange.csv_format import FORMULA_START
+from tracker.exchange.json_format import json_text
 from tracker.model import KIND_ORDER, KINDS
 from tracker.session import open_session
 from tracker.store.repository import Repository
@@ -56,7 +60,7 @@ def other(tmp_path):
 def test_json_round_trip_keeps_records_and_uids(repo, other):
     repo.delete("plants", 1)  # the trash travels too
     data = tio.export_data(repo)
-    result = tio.import_data(other, json.loads(tio.json_text(data)))
+    result = tio.import_data(other, json.loads(json_text(data)))
     assert sum(result.created.values()) == sum(len(v) for v in data.values())
     again = tio.export_data(other)
     assert comparable(again) == comparable(data)
@@ -95,7 +99,7 @@ def test_csv_round_trip_through_zip_and_folder(repo, tmp_path):
 
 
 def test_import_twice_changes_nothing_the_second_time(repo, other):
-    data = json.loads(tio.json_text(tio.export_data(repo)))
+    data = json.loads(json_text(tio.export_data(repo)))
     tio.import_data(other, data)
     entries, before = audit_count(other), snapshot(other)
     result = tio.import_data(other, data)
@@ -107,7 +111,7 @@ def test_import_twice_changes_nothing_the_second_time(repo, other):
 # --- updates by uid -------------------------------------------------------------------------------
 
 def test_import_updates_records_by_uid(repo):
-    data = json.loads(tio.json_text(tio.export_data(repo)))
+    data = json.loads(json_text(tio.export_data(repo)))
     record = data["roadmap"][0]
     old = repo.get_by_uid("roadmap", record["uid"])
     record["progress"] = 60
@@ -129,7 +133,7 @@ def test_import_updates_records_by_uid(repo):
 
 
 def test_a_dry_run_counts_exactly_what_the_import_does_and_writes_nothing(repo, other):
-    data = json.loads(tio.json_text(tio.export_data(repo)))
+    data = json.loads(json_text(tio.export_data(repo)))
     tio.import_data(other, data)
     data["agreements"][0]["notes"] = "changed in the other office"
     data["people"].append({"title": "A new contact"})
@@ -148,7 +152,7 @@ def test_a_dry_run_counts_exactly_what_the_import_does_and_writes_nothing(repo, 
         preview.created, preview.updated, preview.unchanged)
     with pytest.raises(tio.ImportProblem):  # a bad file fails the dry run the same way
         tio.import_data(other, {"roadmap": [{"title": ""}]}, dry_run=True)
-    again = json.loads(tio.json_text(tio.export_data(other)))
+    again = json.loads(json_text(tio.export_data(other)))
     assert tio.import_data(other, again, dry_run=True).total == 0  # nothing left to do
 
 
@@ -162,7 +166,7 @@ def test_a_partial_record_updates_only_the_fields_it_names(repo):
 
 
 def test_citation_only_change_is_a_new_version(repo):
-    data = json.loads(tio.json_text(tio.export_data(repo, ["people"])))
+    data = json.loads(json_text(tio.export_data(repo, ["people"])))
     person = data["people"][0]
     before = repo.get_by_uid("people", person["uid"])
     person["sources"] = [{"source": before["citations"][0]["source"], "quote": "Lukashenko"}]
@@ -279,7 +283,7 @@ def test_files_are_written_privately_and_atomically(repo, tmp_path, monkeypatch)
     def disk_full(_fd):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(tio.os, "fsync", disk_full)  # fails after the bytes went to the temp file
+    monkeypatch.setattr(os, "fsync", disk_full)  # fails after the bytes went to the temp file
     with pytest.raises(OSError):
         tio.write_json(target, data)
     monkeypatch.undo()
@@ -302,7 +306,7 @@ def test_damaged_or_foreign_zips(other, tmp_path, name, content):
             zf.writestr("planets.csv", "title\nMars\n")
     else:
         path.write_bytes(content)
-    with pytest.raises(tio.TrackerError):
+    with pytest.raises(TrackerError):
         tio.import_file(other, path)
     assert other.count("people") == 0
 
@@ -312,7 +316,7 @@ def test_damaged_or_foreign_zips(other, tmp_path, name, content):
 @given(st.text(alphabet=st.sampled_from("'=+-@\t\rab1 ,\""), max_size=12))
 def test_neutralising_is_reversible_and_safe(text):
     cell = tio.neutralise(text)
-    assert not cell[:1] or cell[0] not in tio.FORMULA_START
+    assert not cell[:1] or cell[0] not in FORMULA_START
     assert tio.unneutralise(cell) == text
 
 
@@ -324,7 +328,7 @@ def test_csv_export_neutralises_formula_cells(repo, tmp_path):
         text = zf.read("people.csv").decode("utf-8-sig")
     for row in csv.reader(io.StringIO(text)):
         for cell in row:
-            assert not cell[:1] or cell[0] not in tio.FORMULA_START, cell
+            assert not cell[:1] or cell[0] not in FORMULA_START, cell
     assert "'=cmd|' /C calc'!A0" in text and "''=quoted" in text
 
 
@@ -387,7 +391,7 @@ def test_hostile_text_through_json_and_csv_import(values):
             tio.write_csv(tmp_path / "x.zip", data)
             with zipfile.ZipFile(tmp_path / "x.zip") as zf:
                 rows = list(csv.reader(io.StringIO(zf.read("people.csv").decode("utf-8-sig"))))
-            assert all(not c[:1] or c[0] not in tio.FORMULA_START for row in rows for c in row)
+            assert all(not c[:1] or c[0] not in FORMULA_START for row in rows for c in row)
             with open_session(tmp_path / "b.db", seed=False) as fresh:
                 tio.import_file(fresh, tmp_path / "x.zip")
                 assert comparable(tio.export_data(fresh)) == comparable(data)
@@ -431,13 +435,13 @@ def test_every_kind_survives_a_round_trip_with_every_field_filled(repo, other):
             else:
                 values[f.name] = f"{f.name} of {name} <&> =1"
         repo.create(name, values, citations=[{"source_id": 1, "quote": "q"}])
-    data = json.loads(tio.json_text(tio.export_data(repo)))
+    data = json.loads(json_text(tio.export_data(repo)))
     tio.import_data(other, data)
     assert comparable(tio.export_data(other)) == comparable(data)
 
 
 def test_import_follows_the_files_trash_state(repo):
-    data = json.loads(tio.json_text(tio.export_data(repo, ["plants"])))
+    data = json.loads(json_text(tio.export_data(repo, ["plants"])))
     repo.delete("plants", 1)
     # a file that knows the deletion (made from this version on) and says the plant is live
     data["plants"][0]["version"] = repo.get("plants", 1)["version"]

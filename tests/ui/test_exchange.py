@@ -11,7 +11,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from tracker.exchange import io as tio
+from tracker import exchange as tio
+from tracker.exchange.json_format import json_text
 from tracker.model import KIND_ORDER
 from tracker.session import open_session
 from tracker.store.repository import Repository
@@ -63,7 +64,7 @@ def test_export_writes_every_record_as_json(main_window, repo, qtbot, monkeypatc
     exported(qtbot, main_window, dialogs)
     out = tmp_path / "desk.json"
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert comparable(data) == comparable(json.loads(tio.json_text(tio.export_data(repo))))
+    assert comparable(data) == comparable(json.loads(json_text(tio.export_data(repo))))
     assert str(out) in main_window.statusBar().currentMessage()
 
 

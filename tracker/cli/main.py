@@ -304,7 +304,7 @@ def list_(env: Env, kind_name: str, status: str | None, text: str | None, sort: 
       bilateral-tracker-cli list roadmap --status planned --sort due_date --json
       bilateral-tracker-cli list roadmap --status overdue --sort due_date --csv
     """
-    from tracker.exchange.io import list_csv, record_json, write_list_csv
+    from tracker.exchange import list_csv, record_json, write_list_csv
 
     kind = _kind(kind_name)
     repo = env.repo()
@@ -360,7 +360,7 @@ def show(env: Env, kind_name: str, record_id: int, as_json: bool):
     Example:
       bilateral-tracker-cli show agreements 1 --json
     """
-    from tracker.exchange.io import record_json, record_text
+    from tracker.exchange import record_json, record_text
 
     kind = _kind(kind_name)
     repo = env.repo()
@@ -580,7 +580,7 @@ def export(env: Env, output: Path, fmt: str | None):
       bilateral-tracker-cli export -o records.json
       bilateral-tracker-cli export --format csv -o records.zip
     """
-    from tracker.exchange.io import export_data, write_csv, write_json
+    from tracker.exchange import export_data, write_csv, write_json
 
     if fmt is None:
         fmt = "csv" if output.suffix.lower() in (".zip", ".csv") else "json"
@@ -617,7 +617,7 @@ def import_(env: Env, file: Path, dry_run: bool, skip_older: bool):
       bilateral-tracker-cli --db new.db import records.json
       bilateral-tracker-cli --db new.db import --skip-older records.json
     """
-    from tracker.exchange.io import ImportConflict, import_file
+    from tracker.exchange import ImportConflict, import_file
 
     repo = env.repo()
     try:
