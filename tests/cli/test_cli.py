@@ -488,6 +488,15 @@ def test_list_overdue_road_map_items(tmp_path):
     assert bad.exit_code == 2
 
 
+def test_cli_briefing_uses_tracker_db(tmp_path, monkeypatch):
+    """Without --db, the briefing (like every command) reads $TRACKER_DB."""
+    monkeypatch.setenv("TRACKER_DB", str(tmp_path / "env.db"))
+    out = tmp_path / "s.pdf"
+    res = CliRunner().invoke(main, ["briefing", "-o", str(out), "--today", "2026-11-27"])
+    assert res.exit_code == 0, res.output
+    assert out.read_bytes().startswith(b"%PDF")
+
+
 # --- help in the interface language ---------------------------------------------------------------
 
 def _help(*args):
