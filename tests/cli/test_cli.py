@@ -497,40 +497,6 @@ def test_cli_briefing_uses_tracker_db(tmp_path, monkeypatch):
     assert out.read_bytes().startswith(b"%PDF")
 
 
-# --- help in the interface language ---------------------------------------------------------------
-
-def _help(*args):
-    return ok(CliRunner().invoke(main, [*args, "--help"], prog_name="bilateral-tracker-cli")).stdout
-
-
-def test_help_is_shown_in_the_chosen_language_and_english_stays_english():
-    russian = _help("--language", "ru")
-    assert russian.startswith("Использование: bilateral-tracker-cli")
-    assert "Параметры:" in russian and "Команды:" in russian
-    assert "Показать эту справку и выйти." in russian
-    assert "Импортировать экспорт" in russian  # a command's short help in the list
-    listing = _help("--language", "ru", "list")
-    assert "Показать записи одного вида таблицей" in listing
-    assert "Сортировать по убыванию." in listing
-    assert "bilateral-tracker-cli list roadmap --status planned" in listing  # examples as written
-    english = _help("--language", "en", "list")  # the English texts were put back
-    assert english.startswith("Usage: bilateral-tracker-cli list")
-    assert "List the records of one kind as a table" in english
-    assert "Sort in descending order." in english and "Options:" in english
-
-
-def test_every_command_shows_its_help_translated():
-    """Every command (those other modules contribute too) renders its help through the
-    catalogue, so a new command cannot slip in with English-only help."""
-    from tracker.cli.help import TranslatedCommand
-
-    for name, cmd in main.commands.items():
-        assert isinstance(cmd, TranslatedCommand), name
-        page = _help("--language", "ru", name)
-        assert "Использование:" in page and "Параметры:" in page, name
-        assert "Пример:" in page, name  # the docstring's translation (with its example)
-
-
 def test_add_says_when_the_title_is_already_there(seeded):
     title = json.loads(ok(cli(seeded, "show", "roadmap", "1", "--json")).stdout)["title"]
     result = ok(cli(seeded, "add", "roadmap", f"title={title.lower()}"))

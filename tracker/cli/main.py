@@ -27,7 +27,7 @@ import click
 from tracker import __version__
 from tracker.cli import admin, briefing, exchange, generate, records, safety
 from tracker.cli.common import one_line
-from tracker.cli.help import TranslatedGroup
+from tracker.cli.help import TranslatedGroup, speak
 from tracker.i18n import LANGUAGES, _, set_language
 from tracker.session import open_session
 from tracker.store.errors import DatabaseError
@@ -106,9 +106,10 @@ def _default_path() -> Path:
 
 
 def _language_option(ctx, _param, value):
-    """--language, else the system's language (LANGUAGE, LC_ALL, LC_MESSAGES, LANG)."""
+    """--language, else the system's language (LANGUAGE, LC_ALL, LC_MESSAGES, LANG): ours and
+    click's messages."""
     if not ctx.resilient_parsing:
-        set_language(value or None)
+        speak(set_language(value or None))
     return value
 
 
