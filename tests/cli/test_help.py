@@ -8,6 +8,7 @@ import os
 import shutil
 import tempfile
 
+from cli_helpers import ok
 from click.testing import CliRunner
 from clirun import run_cli
 
@@ -16,12 +17,6 @@ from tracker.cli import help as cli_help
 from tracker.cli.main import main
 
 PROG = "bilateral-tracker-cli"
-
-
-def ok(result):
-    assert result.exit_code == 0, (result.exit_code, result.stdout, result.stderr,
-                                   result.exception)
-    return result
 
 
 def _help(*args):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sqlite3
 import string
 import tempfile
@@ -14,24 +13,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from exchange_helpers import comparable
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tracker import exchange as tio
 from tracker.cli.main import main
-from tracker.errors import TrackerError
 from tracker.exchange.csv_format import FORMULA_START
 from tracker.exchange.json_format import json_text
 from tracker.model import KIND_ORDER, KINDS
 from tracker.session import open_session
 from tracker.store.repository import Repository
-
-LOCAL = {"id", "updated_at", "updated_by", "version"}
-
-
-def comparable(data):
-    return {kind: [{k: v for k, v in r.items() if k not in LOCAL} for r in records]
-            for kind, records in data.items()}
 
 
 def audit_count(repo):
@@ -46,13 +38,6 @@ def snapshot(repo):
         rows = repo.backend.conn.execute(f"SELECT * FROM [{name}]").fetchall()
         out[name] = sorted(rows, key=repr)
     return out
-
-
-@pytest.fixture
-def other(tmp_path):
-    r = open_session(tmp_path / "other.db", seed=False, user="importer")
-    yield r
-    r.close()
 
 
 # --- round trips ----------------------------------------------------------------------------------
@@ -70,32 +55,6 @@ def test_json_round_trip_keeps_records_and_uids(repo, other):
     item = next(r for r in again["roadmap"] if r["agreement_id"])
     target = other.get_by_uid("agreements", item["agreement_id"])
     assert target is not None
-
-
-def test_export_shape_is_the_list_json_shape_with_portable_links(repo):
-    data = tio.export_data(repo)
-    assert list(data) == list(KIND_ORDER)
-    uid_of = {(k, r["id"]): r["uid"] for k in KIND_ORDER for r in tio.export_data(repo)[k]}
-    listed = {r["id"]: r for r in (tio.record_json(repo, "meetings", m)
-                                   for m in repo.list("meetings", with_links=True))}
-    for record in data["meetings"]:
-        local = listed[record["id"]]
-        assert set(record) == set(local)
-        assert record["participants"] == [uid_of[("people", i)] for i in local["participants"]]
-        for portable, cited in zip(record["sources"], local["sources"]):
-            assert portable["source_uid"] == uid_of[("sources", cited["source_id"])]
-            assert portable["quote"] == cited["quote"]
-
-
-def test_csv_round_trip_through_zip_and_folder(repo, tmp_path):
-    repo.create("roadmap", {"title": "=HYPERLINK(\"http://x\")", "notes": "-2+3\nsecond line",
-                            "due_date": "2027-01-31", "progress": 10})
-    data = tio.export_data(repo)
-    for target in (tmp_path / "all.zip", tmp_path / "folder"):
-        tio.write_csv(target, data)
-        with open_session(tmp_path / f"{target.stem}.db", seed=False) as fresh:
-            tio.import_file(fresh, target)
-            assert comparable(tio.export_data(fresh)) == comparable(data)
 
 
 def test_import_twice_changes_nothing_the_second_time(repo, other):
@@ -271,67 +230,6 @@ def test_wrong_shapes_are_file_problems(other):
             tio.import_data(other, data)
 
 
-# --- files ----------------------------------------------------------------------------------------
-
-def test_files_are_written_privately_and_atomically(repo, tmp_path, monkeypatch):
-    folder = tmp_path / "exports"
-    folder.mkdir()
-    target = folder / "out.json"
-    target.write_text("previous export")
-    data = tio.export_data(repo)
-
-    def disk_full(_fd):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(os, "fsync", disk_full)  # fails after the bytes went to the temp file
-    with pytest.raises(OSError):
-        tio.write_json(target, data)
-    monkeypatch.undo()
-    assert target.read_text() == "previous export"
-    assert [p.name for p in folder.iterdir()] == ["out.json"]  # no temporary left behind
-    tio.write_json(target, data)
-    assert json.loads(target.read_text(encoding="utf-8"))["people"]
-    assert target.stat().st_mode & 0o077 == 0
-    assert [p.name for p in folder.iterdir()] == ["out.json"]
-
-
-@pytest.mark.parametrize("name, content", [
-    ("garbage.zip", b"PK\x03\x04" + b"\x00" * 40),
-    ("people.csv.zip", None),
-])
-def test_damaged_or_foreign_zips(other, tmp_path, name, content):
-    path = tmp_path / name
-    if content is None:
-        with zipfile.ZipFile(path, "w") as zf:
-            zf.writestr("planets.csv", "title\nMars\n")
-    else:
-        path.write_bytes(content)
-    with pytest.raises(TrackerError):
-        tio.import_file(other, path)
-    assert other.count("people") == 0
-
-
-# --- CSV formulas ---------------------------------------------------------------------------------
-
-@given(st.text(alphabet=st.sampled_from("'=+-@\t\rab1 ,\""), max_size=12))
-def test_neutralising_is_reversible_and_safe(text):
-    cell = tio.neutralise(text)
-    assert not cell[:1] or cell[0] not in FORMULA_START
-    assert tio.unneutralise(cell) == text
-
-
-def test_csv_export_neutralises_formula_cells(repo, tmp_path):
-    for title in ("=cmd|' /C calc'!A0", "+1+1", "-2", "@SUM(A1)", "'=quoted"):
-        repo.create("people", {"title": title, "position": "=1+1"})
-    tio.write_csv(tmp_path / "x.zip", tio.export_data(repo, ["people"]))
-    with zipfile.ZipFile(tmp_path / "x.zip") as zf:
-        text = zf.read("people.csv").decode("utf-8-sig")
-    for row in csv.reader(io.StringIO(text)):
-        for cell in row:
-            assert not cell[:1] or cell[0] not in FORMULA_START, cell
-    assert "'=cmd|' /C calc'!A0" in text and "''=quoted" in text
-
-
 # --- hostile text, property-based -----------------------------------------------------------------
 
 HOSTILE = st.one_of(
@@ -453,77 +351,3 @@ def test_import_follows_the_files_trash_state(repo):
     tio.import_data(repo, data)
     assert repo.get("plants", 1)["deleted_at"] == "2026-01-01T00:00:00Z"
     assert repo.count("plants") == 0 and repo.count("plants", trash=True) == 1
-
-
-def test_csv_with_an_unknown_column_names_it(other, tmp_path):
-    folder = tmp_path / "csv"
-    folder.mkdir()
-    (folder / "people.csv").write_text("title,favourite_colour\nEnvoy,=red\n", encoding="utf-8")
-    with pytest.raises(tio.ImportProblem) as info:
-        tio.import_file(other, folder)
-    assert info.value.problems[0][:3] == ("people", "#1 'Envoy'", "favourite_colour")
-    (folder / "people.csv").write_text("title,position\nEnvoy,'=red\n", encoding="utf-8")
-    tio.import_file(other, folder)
-    assert other.list("people")[0]["position"] == "=red"
-
-
-# --- one list as a spreadsheet --------------------------------------------------------------------
-
-def _rows(text):
-    return list(csv.reader(io.StringIO(text)))
-
-
-def test_list_csv_is_the_list_as_filtered_and_sorted_with_labels(repo):
-    import datetime as dt
-
-    repo.create("roadmap", {"title": "=HYPERLINK(\"http://x\")", "status": "in_progress",
-                            "due_date": "2020-01-01", "progress": 10})
-    repo.create("roadmap", {"title": "Late exhibition", "due_date": "2021-05-01"})
-    text, n = tio.list_csv(repo, "roadmap", status="overdue", sort="due_date", descending=True)
-    rows = _rows(text)
-    assert rows[0] == ["#", "Title", "Status", "Area", "Due date", "Progress, %", "Overdue"]
-    assert n == len(rows) - 1 == 2
-    assert [r[1] for r in rows[1:]] == ["Late exhibition", "'=HYPERLINK(\"http://x\")"]
-    assert rows[2][2] == "In progress" and rows[2][6] == "overdue"  # labels, not stored values
-    assert dt.date.fromisoformat(rows[1][4]) > dt.date.fromisoformat(rows[2][4])
-    searched, m = tio.list_csv(repo, "roadmap", search="exhibition")
-    assert m == repo.count("roadmap", search="exhibition")
-    assert all("xhibition" in r[1] for r in _rows(searched)[1:])
-
-
-def test_list_csv_speaks_the_interface_language_and_keeps_cyrillic(repo, tmp_path):
-    from tracker.i18n import language
-
-    repo.create("people", {"title": "Нурсултан Назарбаев", "position": "Президент"})
-    with language("ru"):
-        text, _n = tio.list_csv(repo, "people", search="назарбаев")
-    rows = _rows(text)
-    assert rows[0][:3] == ["#", "Ф. И. О.", "Статус"]  # headers in the interface language
-    assert rows[1][1] == "Нурсултан Назарбаев"
-    path = tio.write_list_csv(tmp_path / "people.csv", text)
-    raw = path.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 with this mark
-    assert "Нурсултан Назарбаев" in raw.decode("utf-8-sig")
-
-
-def test_record_text_for_a_message_has_filled_fields_titles_and_quotes(repo):
-    from tracker.i18n import language
-
-    change = repo.create("roadmap", {"title": "<b>Fair</b> & =SUM(A1)", "due_date": "2020-02-03",
-                                     "agreement_id": 1, "notes": "line one\nline two"})
-    record = repo.get("roadmap", change.record_id)
-    text = tio.record_text(repo, "roadmap", record, for_mail=True)
-    lines = text.splitlines()
-    assert lines[0] == "Road-map item: <b>Fair</b> & =SUM(A1)"  # literal, as typed
-    assert "Due date: 3 February 2020" in lines
-    assert f"Agreement: {repo.get('agreements', 1)['title']}" in lines
-    assert "Overdue: the due date has passed" in lines
-    assert not any(line.startswith(("Completed on", "Home-side lead")) for line in lines)
-    assert "Sources:" not in lines  # none cited
-    person = tio.record_text(repo, "people", repo.get("people", 1), for_mail=True)
-    assert person.startswith(f"Person: {repo.get('people', 1)['title']}\n")
-    assert not any(line.startswith("Name:") for line in person.splitlines())  # not twice
-    with language("ru"):
-        russian = tio.record_text(repo, "roadmap", record, for_mail=True)
-    assert russian.splitlines()[0].startswith("Пункт дорожной карты: ")
-    assert "Срок исполнения: 3 февраля 2020 г." in russian
