@@ -18,11 +18,12 @@ caller as :class:`~tracker.store.errors.StorageError`.
 
 from __future__ import annotations
 
+import functools
 import pickle
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -52,13 +53,28 @@ class UnstorableValue(ValueError):
     """A value the stage cannot keep (not plain data)."""
 
 
+def _storage_error(exc: sqlite3.Error) -> StorageError:
+    return StorageError(_("the import's working copy cannot be written: {error}").format(
+        error=exc))
+
+
 @contextmanager
 def _storage_errors() -> Iterator[None]:
     try:
         yield
     except sqlite3.Error as exc:
-        raise StorageError(_("the import's working copy cannot be written: {error}").format(
-            error=exc)) from None
+        raise _storage_error(exc) from None
+
+
+def _store_errors(method: Callable) -> Callable:
+    """SQLite's errors in ``method`` raised as StorageError (a plain try: no cost per call)."""
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.Error as exc:
+            raise _storage_error(exc) from None
+    return wrapper
 
 
 class Stage:
@@ -119,39 +135,39 @@ class Stage:
         except (pickle.PicklingError, TypeError, ValueError, AttributeError) as exc:
             raise UnstorableValue(str(exc)) from None
 
+    @_store_errors
     def add(self, kind: str, label: str, uid: str | None, existing_id: int | None,
             packed: bytes) -> int:
         """Keep a record (``pack``-ed) in file order; returns its sequence number."""
-        with _storage_errors():
-            seq = self._db.execute("INSERT INTO r (kind, name, uid, existing_id, raw) "
-                                   "VALUES (?, ?, ?, ?, ?)",
-                                   (kind, label, uid, existing_id, packed)).lastrowid
-            if uid:
-                self._db.execute("INSERT INTO u (kind, uid, seq, existing_id) VALUES (?, ?, ?, ?)",
-                                 (kind, uid, seq, existing_id))
+        seq = self._db.execute("INSERT INTO r (kind, name, uid, existing_id, raw) "
+                               "VALUES (?, ?, ?, ?, ?)",
+                               (kind, label, uid, existing_id, packed)).lastrowid
+        if uid:
+            self._db.execute("INSERT INTO u (kind, uid, seq, existing_id) VALUES (?, ?, ?, ?)",
+                             (kind, uid, seq, existing_id))
         return seq
 
+    @_store_errors
     def has_uid(self, kind: str, uid: str) -> bool:
-        with _storage_errors():
-            return self._db.execute("SELECT 1 FROM u WHERE kind = ? AND uid = ?",
-                                    (kind, uid)).fetchone() is not None
+        return self._db.execute("SELECT 1 FROM u WHERE kind = ? AND uid = ?",
+                                (kind, uid)).fetchone() is not None
 
+    @_store_errors
     def by_uid(self, kind: str, uid: str) -> tuple[int, int | None] | None:
         """(seq, the database's id of the record or None) of the file's record with ``uid``."""
-        with _storage_errors():
-            return self._db.execute("SELECT seq, existing_id FROM u WHERE kind = ? AND uid = ?",
-                                    (kind, uid)).fetchone()
+        return self._db.execute("SELECT seq, existing_id FROM u WHERE kind = ? AND uid = ?",
+                                (kind, uid)).fetchone()
 
+    @_store_errors
     def record(self, seq: int) -> Any:
-        with _storage_errors():
-            return pickle.loads(self._db.execute("SELECT raw FROM r WHERE seq = ?",
-                                                 (seq,)).fetchone()[0])
+        return pickle.loads(self._db.execute("SELECT raw FROM r WHERE seq = ?",
+                                             (seq,)).fetchone()[0])
 
+    @_store_errors
     def seq_of(self, kind: str, existing_id: int) -> int | None:
         """The file's record that updates the database's record ``existing_id``, if any."""
-        with _storage_errors():
-            row = self._db.execute("SELECT seq FROM r WHERE kind = ? AND existing_id = ?",
-                                   (kind, existing_id)).fetchone()
+        row = self._db.execute("SELECT seq FROM r WHERE kind = ? AND existing_id = ?",
+                               (kind, existing_id)).fetchone()
         return row[0] if row else None
 
     def records(self, kind: str) -> Iterator[tuple[int, str, Any, int | None]]:
@@ -163,25 +179,25 @@ class Stage:
         """(seq, uid, existing_id) of one kind's records that have a uid, in file order."""
         yield from self._rows("r", kind, "uid, existing_id", "AND uid IS NOT NULL")
 
+    @_store_errors
     def set_existing(self, kind: str, seq: int, uid: str, existing_id: int | None) -> None:
         """The database holds (or no longer holds) the record with ``uid`` as ``existing_id``
         (another program wrote since the file was read)."""
-        with _storage_errors():
-            self._db.execute("UPDATE u SET existing_id = ? WHERE kind = ? AND uid = ?",
-                             (existing_id, kind, uid))
-            self._db.execute("UPDATE r SET existing_id = ? WHERE seq = ?", (existing_id, seq))
-            if existing_id is not None:
-                self._db.execute("DELETE FROM t WHERE seq = ?", (seq,))
+        self._db.execute("UPDATE u SET existing_id = ? WHERE kind = ? AND uid = ?",
+                         (existing_id, kind, uid))
+        self._db.execute("UPDATE r SET existing_id = ? WHERE seq = ?", (existing_id, seq))
+        if existing_id is not None:
+            self._db.execute("DELETE FROM t WHERE seq = ?", (seq,))
 
+    @_store_errors
     def last_seq(self) -> int:
-        with _storage_errors():
-            return self._db.execute("SELECT max(seq) FROM r").fetchone()[0] or 0
+        return self._db.execute("SELECT max(seq) FROM r").fetchone()[0] or 0
 
     # -- titles of the sources the file creates --
 
+    @_store_errors
     def add_title(self, title_key: str, seq: int) -> None:
-        with _storage_errors():
-            self._db.execute("INSERT INTO t (title_key, seq) VALUES (?, ?)", (title_key, seq))
+        self._db.execute("INSERT INTO t (title_key, seq) VALUES (?, ?)", (title_key, seq))
 
     def titles(self) -> Iterator[tuple[int, str]]:
         """(seq, title_key) in file order."""
@@ -191,21 +207,21 @@ class Stage:
 
     # -- plans --
 
+    @_store_errors
     def clear_plans(self) -> None:
-        with _storage_errors():
-            self._db.execute("DELETE FROM p")
+        self._db.execute("DELETE FROM p")
 
+    @_store_errors
     def add_plan(self, seq: int, kind: str, action: str, uid: str | None,
                  existing_id: int | None, plan: Any) -> None:
-        with _storage_errors():
-            self._db.execute("INSERT INTO p (seq, kind, action, uid, existing_id, plan) "
-                             "VALUES (?, ?, ?, ?, ?, ?)",
-                             (seq, kind, action, uid, existing_id, pickle.dumps(plan, _DUMP)))
+        self._db.execute("INSERT INTO p (seq, kind, action, uid, existing_id, plan) "
+                         "VALUES (?, ?, ?, ?, ?, ?)",
+                         (seq, kind, action, uid, existing_id, pickle.dumps(plan, _DUMP)))
 
+    @_store_errors
     def plan(self, seq: int) -> tuple[str, Any] | None:
         """(action, plan) of the file's record ``seq``, None if it has none (yet)."""
-        with _storage_errors():
-            row = self._db.execute("SELECT action, plan FROM p WHERE seq = ?", (seq,)).fetchone()
+        row = self._db.execute("SELECT action, plan FROM p WHERE seq = ?", (seq,)).fetchone()
         return None if row is None else (row[0], pickle.loads(row[1]))
 
     def plans(self, kind: str, actions: tuple[str, ...]
@@ -219,15 +235,15 @@ class Stage:
 
     # -- the records as they were before the write --
 
+    @_store_errors
     def add_befores(self, befores: Iterable[tuple[int, dict]]) -> None:
-        with _storage_errors():
-            self._db.executemany("INSERT INTO b (seq, before) VALUES (?, ?)",
-                                 [(seq, pickle.dumps(before, _DUMP)) for seq, before in befores])
+        self._db.executemany("INSERT INTO b (seq, before) VALUES (?, ?)",
+                             [(seq, pickle.dumps(before, _DUMP)) for seq, before in befores])
 
+    @_store_errors
     def before(self, seq: int) -> dict:
-        with _storage_errors():
-            return pickle.loads(self._db.execute("SELECT before FROM b WHERE seq = ?",
-                                                 (seq,)).fetchone()[0])
+        return pickle.loads(self._db.execute("SELECT before FROM b WHERE seq = ?",
+                                             (seq,)).fetchone()[0])
 
     def _rows(self, table: str, kind: str, columns: str, where: str = "",
               params: tuple = ()) -> Iterator[tuple]:
