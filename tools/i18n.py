@@ -5,13 +5,21 @@ the core, the CLI, the briefing and the GUI. Usage::
 
     python -m tools.i18n extract    # rewrite resources/translations/tracker.pot
     python -m tools.i18n update     # extract, then merge new strings into every .po
-    python -m tools.i18n check      # exit 1 if a string is missing, untranslated, fuzzy
-                                            # or loses a {placeholder}
+    python -m tools.i18n check      # exit 1 if a string is missing, untranslated, fuzzy,
+                                            # loses a {placeholder} or fails Babel's checks
     python -m tools.i18n compile    # write the .mo files (build step; .mo is not committed;
                                             # --strict: refuse if check finds a problem)
     python -m tools.i18n untranslated [lang]   # list what still needs a translation
 
-Strings are taken from ``tracker/`` and ``ui/`` with the keywords ``_``, ``N_`` and ``ngettext``.
+Babel does the work: its extractor reads the strings (``_``, ``N_`` and ``ngettext`` in
+``tracker/`` and ``ui/``; ``_`` and ``ngettext`` in click's own source, whose messages the CLI
+shows through our catalogue: ``tracker.cli.help``), its catalogue merges them into each language
+(no fuzzy matching) and its ``compile`` command writes the .mo files. The CLI's help texts are
+plain strings to click (docstrings, ``help=``) and come from the commands themselves
+(``tracker.cli.help.messages``). The catalogues are written without line numbers and dates, so a
+diff shows only real changes. What Babel does not check is checked here: strings missing from a
+catalogue, untranslated or fuzzy entries, ``{placeholder}`` consistency, messages built before
+translation or translated at import.
 """
 
 from __future__ import annotations
@@ -26,7 +34,6 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 from tracker.i18n import DOMAIN, LANGUAGES
@@ -35,6 +42,7 @@ from tracker.paths import resource_path
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIRS = ("tracker", "ui")
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+CLICK_KEYWORDS = {"_": None, "ngettext": (1, 2)}  # click: from gettext import gettext as _
 PROJECT = "Bilateral Tracker"
 # Languages with a catalogue (English is the source language and needs none).
 TRANSLATED = tuple(lang for lang in LANGUAGES if lang != "en")
@@ -65,24 +73,32 @@ def _skip_dir(path: str) -> bool:
     return not (name.startswith(".") or name in ("__pycache__", "_resources"))
 
 
+def _add_python_strings(template: Catalog, base: Path, prefix: str, keywords: dict) -> None:
+    """Every string marked with ``keywords`` in the Python files under ``base`` (locations as
+    ``prefix/<file>``)."""
+    for filename, lineno, message, comments, context in extract_from_dir(
+            base, method_map=[("**.py", "python")], keywords=keywords,
+            comment_tags=("TRANSLATORS:",), strip_comment_tags=True,
+            directory_filter=_skip_dir):
+        if isinstance(message, tuple) and not all(message):
+            continue
+        if not message:
+            continue
+        template.add(message, None, [(f"{prefix}/{filename}", lineno)],
+                     auto_comments=comments, context=context)
+
+
 def extract(root: Path | None = None) -> Catalog:
-    """A template catalogue of every translatable string in ``tracker/`` and ``ui/``."""
+    """A template catalogue of every translatable string in ``tracker/`` and ``ui/``, the CLI's
+    help texts and click's own messages."""
+    import click
+
     root = Path(root or ROOT)
     template = Catalog(project=PROJECT, domain=DOMAIN, fuzzy=False, charset="utf-8")
     for folder in SOURCE_DIRS:
         base = root / folder
-        if not base.is_dir():
-            continue
-        for filename, lineno, message, comments, context in extract_from_dir(
-                base, method_map=[("**.py", "python")], keywords=KEYWORDS,
-                comment_tags=("TRANSLATORS:",), strip_comment_tags=True,
-                directory_filter=_skip_dir):
-            if isinstance(message, tuple) and not all(message):
-                continue
-            if not message:
-                continue
-            template.add(message, None, [(f"{folder}/{filename}", lineno)],
-                         auto_comments=comments, context=context)
+        if base.is_dir():
+            _add_python_strings(template, base, folder, KEYWORDS)
     # The CLI's help texts are plain strings to click (docstrings, help=...), translated when
     # shown (tracker.cli.help): they come from the commands themselves.
     from tracker.cli.help import messages
@@ -90,6 +106,8 @@ def extract(root: Path | None = None) -> Catalog:
 
     for text, file, line in messages(main, PROG):
         template.add(text, None, [(file, line)])
+    # click's own messages ("Usage:", "Missing argument" ...), marked with gettext in its source
+    _add_python_strings(template, Path(click.__file__).parent, "click", CLICK_KEYWORDS)
     return template
 
 
@@ -205,6 +223,8 @@ def check(langs: Iterable[str] = TRANSLATED, template: Catalog | None = None) ->
         problems += [f"{lang}: untranslated: {m.id!r}" for m in untranslated(catalog)]
         problems += [f"{lang}: fuzzy: {m.id!r}" for m in fuzzy(catalog)]
         problems += [f"{lang}: placeholders: {p}" for p in placeholder_problems(catalog)]
+        problems += [f"{lang}: {m.id!r}: {error}" for m, errors in catalog.check()
+                     for error in errors]  # Babel's checks (%-formats, plural forms)
     problems += [f"not translatable: {p}" for p in dynamic_messages()]
     problems += [f"translated too early: {p}" for p in import_time_messages()]
     return problems
@@ -312,7 +332,7 @@ def unwrapped_strings(root: Path | None = None) -> list[str]:
     out = []
     for path in _python_files(root):
         rel = path.relative_to(root)
-        if rel.parts[0] == "tracker" and rel.name not in ("cli.py", "briefing.py"):
+        if rel.parts[0] == "tracker" and rel.parts[1] != "cli":  # the CLI prints, the rest returns
             continue
         try:
             tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
@@ -324,7 +344,9 @@ def unwrapped_strings(root: Path | None = None) -> list[str]:
             candidates = []
             if _call_name(node) in _UI_TEXT_CALLS:
                 candidates += list(node.args)
-            candidates += [k.value for k in node.keywords if k.arg in ("help", "text", "title")]
+            # the CLI's help= texts are translated when shown (tracker.cli.help)
+            shown = ("text", "title") if rel.parts[0] == "tracker" else ("help", "text", "title")
+            candidates += [k.value for k in node.keywords if k.arg in shown]
             for arg in candidates:
                 if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and _is_words(
                         arg.value):
@@ -341,21 +363,27 @@ def unwrapped_strings(root: Path | None = None) -> list[str]:
 
 def compile_catalogues(langs: Iterable[str] = TRANSLATED, out_dir: Path | None = None
                        ) -> list[Path]:
-    """Write ``tracker.mo`` next to each ``tracker.po`` (or under ``out_dir/<lang>/LC_MESSAGES``).
+    """Write ``tracker.mo`` next to each ``tracker.po`` (or under ``out_dir/<lang>/LC_MESSAGES``)
+    with Babel's ``compile`` command.
 
     Fuzzy entries are left out (they would show a guess as if it were checked); untranslated ones
     show in English. ``main`` runs ``check`` first and reports what a build would ship untranslated.
     """
+    from babel.messages.frontend import CompileCatalog
+
     written = []
     for lang in langs:
-        catalog = read_catalogue(lang)
         if out_dir is None:
             target = mo_path(lang)
         else:
             target = Path(out_dir) / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
             target.parent.mkdir(parents=True, exist_ok=True)
-        with open(target, "wb") as fh:
-            write_mo(fh, catalog, use_fuzzy=False)
+        command = CompileCatalog()
+        command.initialize_options()
+        command.domain, command.locale, command.use_fuzzy = DOMAIN, lang, False
+        command.input_file, command.output_file = str(po_path(lang)), str(target)
+        command.finalize_options()
+        command.run()
         written.append(target)
     return written
 

@@ -8,7 +8,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
@@ -616,16 +615,6 @@ def test_cli_presets_and_errors(tmp_path):
         assert needle in res.stderr
         assert "Traceback" not in res.stderr and len(res.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "x.pdf").exists()
-
-
-def test_cli_command_standalone_uses_tracker_db(tmp_path, monkeypatch):
-    from tracker.cli.briefing import briefing as command
-
-    monkeypatch.setenv("TRACKER_DB", str(tmp_path / "env.db"))
-    out = tmp_path / "s.pdf"
-    res = CliRunner().invoke(command, ["-o", str(out), "--today", "2026-11-27"])
-    assert res.exit_code == 0, res.output
-    assert out.read_bytes().startswith(b"%PDF")
 
 
 def test_briefing_import_is_lazy():

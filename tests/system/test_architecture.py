@@ -135,3 +135,21 @@ def test_the_kind_name_check_finds_each_form():
             'get_kind("sources")\nKINDS["farms"]\nrepo.get_kind(name)\n')
     assert _kind_name_tests(ast.parse(code), {"roadmap", "meetings", "people", "sources",
                                               "farms"}) == [1, 2, 3, 4]
+
+
+# --- the CLI and the exchange ---------------------------------------------------------------------
+
+def test_the_cli_and_the_exchange_use_no_private_names():
+    """No module of theirs reaches into another's (or a library's) private names."""
+    result = subprocess.run([_tool("ruff"), "check", "--select", "SLF001,PLC2701", "--preview",
+                             "tracker/cli", "tracker/exchange", "tracker/store/sqlite/stage.py"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_cli_commands_are_added_to_the_group_by_name():
+    """tracker/cli/main.py adds each command explicitly: no module is loaded by name."""
+    found = [path for path, tree in _modules("tracker/cli") if "importlib" in _imported(tree)
+             or any(isinstance(node, ast.Call) and getattr(node.func, "id", "") == "__import__"
+                    for node in ast.walk(tree))]
+    assert found == []

@@ -29,7 +29,7 @@ import random, sys
 sys.path.insert(0, {root!r})
 from tracker.store.repository import Repository
 try:
-    from tracker.exchange.io import import_data
+    from tracker.exchange import import_data
 except ImportError:
     import_data = None
 

@@ -185,7 +185,7 @@ def test_the_nasty_strings_themselves_round_trip_where_they_fit(hrepo):
 
 # --- imports --------------------------------------------------------------------------------------
 
-from tracker.exchange import io  # noqa: E402
+from tracker import exchange as io  # noqa: E402
 
 
 @SETTINGS

@@ -61,7 +61,7 @@ def _backup_of_the_session(path: Path, repo: Repository) -> None:
 
 
 def _export_worker(path: Path, repo: Repository) -> None:
-    from tracker.exchange.io import export_data
+    from tracker.exchange import export_data
 
     with Repository(path, create=False, read_only=True) as other:  # ui.exchange.ExportWorker
         export_data(other)
@@ -73,7 +73,7 @@ def _import_worker(path: Path, repo: Repository) -> None:
 
 
 def _importing_the_database_by_mistake(path: Path, repo: Repository) -> None:
-    from tracker.exchange.io import FileProblem, import_file
+    from tracker.exchange import FileProblem, import_file
 
     with pytest.raises(FileProblem, match="the database itself"):  # File > Import, wrong file
         import_file(repo, path, dry_run=True)

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from clirun import run_cli
 
+from tracker import exchange as tio
 from tracker import outputs
 from tracker.briefing import BriefingError, BriefingOptions, build_briefing
 from tracker.cli.main import error_message
-from tracker.exchange import io as tio
 
 ROOT = Path(__file__).resolve().parents[2]
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0

@@ -17,7 +17,7 @@ from tracker.session import open_session
 from tracker.store.repository import NothingToUndo, ValidationError
 
 try:
-    from tracker.exchange import io as _io
+    from tracker import exchange as _io
 except ImportError:  # pragma: no cover - the import module is optional here
     _io = None
 

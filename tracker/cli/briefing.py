@@ -1,13 +1,9 @@
-"""The ``briefing`` CLI command: write a PDF briefing (see :mod:`tracker.briefing`).
-
-``tracker.cli.main`` adds every command in :data:`commands` to its group; the group's context object
-carries the database path (``ctx.obj.db_path``) and opens the repository (``ctx.obj.repo()``).
-Used on its own (no group), the command opens ``$TRACKER_DB`` or the default database.
-"""
+"""The ``briefing`` command: write a PDF briefing (see :mod:`tracker.briefing`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,7 +14,10 @@ from tracker.briefing import (  # cheap: reportlab loads only for a build
 )
 from tracker.cli.help import TranslatedCommand
 from tracker.i18n import LANGUAGES, _, current_language, parse_date
-from tracker.session import open_session
+
+if TYPE_CHECKING:
+    from tracker.cli.main import Env
+    from tracker.store.repository import Repository
 
 _FLAGS = {
     "sections": "--section", "statuses": "--status", "date_from": "--from", "date_to": "--to",
@@ -26,16 +25,6 @@ _FLAGS = {
     "prepared_by": "--prepared-by", "include_sources": "--sources/--no-sources",
     "include_notes": "--notes/--no-notes", "purpose": "--purpose", "language": "--language",
 }
-
-
-def _repository(obj):
-    opener = getattr(obj, "repo", None)
-    if callable(opener):
-        return opener(), None
-    from tracker.paths import default_db_path
-
-    repo = open_session(default_db_path(), seed=True)
-    return repo, repo
 
 
 def _fail(message: str):
@@ -78,7 +67,7 @@ def _fail(message: str):
 @click.option("--today", metavar="YYYY-MM-DD", hidden=True,
               help="Write the briefing as of this day (tests, reproducible output).")
 @click.pass_obj
-def briefing(obj, output, max_classification, preset, save_preset, title, prepared_by, purpose,
+def briefing(env: Env, output, max_classification, preset, save_preset, title, prepared_by, purpose,
              paper, sections, statuses, date_from, date_to, include_sources, include_notes,
              language, today):
     """Write a PDF briefing: cover, contents, executive summary, road-map chart, deadlines, a
@@ -97,66 +86,61 @@ def briefing(obj, output, max_classification, preset, save_preset, title, prepar
           --section roadmap --status roadmap:planned --from 2017-01-01 --save-preset talks
       bilateral-tracker-cli briefing -o talks.pdf --preset talks
     """
-    from tracker.briefing import (
-        BriefingError,
-        BriefingOptions,
-        BriefingOptionsError,
-        build_briefing,
-        parse_status_args,
-    )
+    from tracker.briefing import BriefingError, build_briefing
 
     if output is None and not save_preset:
         raise click.UsageError(_("give the output file with -o FILE.pdf (or --save-preset "
                                  "NAME to only save the options)"))
-    repo, own = _repository(obj)
+    repo = env.repo()
+    options = _options(repo, preset, sections, statuses, {
+        "max_classification": max_classification, "title": title,
+        "prepared_by": prepared_by, "paper": paper, "date_from": date_from,
+        "date_to": date_to, "include_sources": include_sources,
+        "include_notes": include_notes, "purpose": purpose, "language": language,
+    })
+    if save_preset:
+        repo.save_preset(save_preset, options.to_dict())
+        click.echo(_("saved preset {name!r}").format(name=" ".join(save_preset.split())),
+                   err=True)
+    if output is None:
+        return
+    day = None
+    if today:
+        try:
+            day = parse_date(today)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="'--today'") from None
     try:
-        base: dict = {}
-        if preset:
-            presets = repo.presets()
-            if preset not in presets:
-                _fail(_("no preset named {name!r}; saved presets: {names}").format(
-                    name=preset, names=", ".join(presets) or _("none")))
-            base = dict(presets[preset])
-        else:
-            base = {"language": current_language()}
-        changes = {
-            "max_classification": max_classification, "title": title,
-            "prepared_by": prepared_by, "paper": paper, "date_from": date_from,
-            "date_to": date_to, "include_sources": include_sources,
-            "include_notes": include_notes, "purpose": purpose, "language": language,
-        }
-        base.update({k: v for k, v in changes.items() if v is not None})
-        if sections:
-            base["sections"] = list(sections)
-        if statuses:
-            base["statuses"] = parse_status_args(list(statuses))
-        try:
-            options = BriefingOptions.from_dict(base)
-        except BriefingOptionsError as exc:
-            _fail(f"{_FLAGS.get(exc.option, exc.option)}: {exc.detail}")
-        if save_preset:
-            repo.save_preset(save_preset, options.to_dict())
-            click.echo(_("saved preset {name!r}").format(name=" ".join(save_preset.split())),
-                       err=True)
-        if output is None:
-            return
-        day = None
-        if today:
-            try:
-                day = parse_date(today)
-            except ValueError as exc:
-                raise click.BadParameter(str(exc), param_hint="'--today'") from None
-        try:
-            result = build_briefing(repo, options, output, today=day)
-        except BriefingError as exc:
-            _fail(str(exc))
-        click.echo(str(result.path))
-        click.echo(_("{pages} pages, {records} records, marked {level} ({seconds:.1f} s)").format(
-            pages=result.pages, records=result.records, level=result.classification,
-            seconds=result.seconds), err=True)
-    finally:
-        if own is not None:
-            own.close()
+        result = build_briefing(repo, options, output, today=day)
+    except BriefingError as exc:
+        _fail(str(exc))
+    click.echo(str(result.path))
+    click.echo(_("{pages} pages, {records} records, marked {level} ({seconds:.1f} s)").format(
+        pages=result.pages, records=result.records, level=result.classification,
+        seconds=result.seconds), err=True)
 
 
-commands = [briefing]
+def _options(repo: Repository, preset: str | None, sections: tuple, statuses: tuple,
+             changes: dict):
+    """The briefing's options: a preset's (else the interface language), changed by the options
+    given."""
+    from tracker.briefing import BriefingOptions, BriefingOptionsError, parse_status_args
+
+    if preset:
+        presets = repo.presets()
+        if preset not in presets:
+            _fail(_("no preset named {name!r}; saved presets: {names}").format(
+                name=preset, names=", ".join(presets) or _("none")))
+        base = dict(presets[preset])
+    else:
+        base = {"language": current_language()}
+    base.update({k: v for k, v in changes.items() if v is not None})
+    if sections:
+        base["sections"] = list(sections)
+    if statuses:
+        base["statuses"] = parse_status_args(list(statuses))
+    try:
+        return BriefingOptions.from_dict(base)
+    except BriefingOptionsError as exc:
+        _fail(f"{_FLAGS.get(exc.option, exc.option)}: {exc.detail}")
+

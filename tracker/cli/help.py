@@ -1,21 +1,39 @@
-"""CLI help written in English in the code and shown in the interface language.
+"""The CLI in the interface language: our help texts and click's own messages.
 
-click reads help texts when the commands are declared, at import, before ``--language`` is known.
-These command classes translate them through the gettext catalogue when the help is shown; the
-texts reach the catalogue through :func:`messages` (``python -m tools.i18n update``).
-``--language`` is eager, so ``bilateral-tracker-cli --language ru list --help`` is Russian.
+Our help texts (docstrings, ``help=``) are written in English in the code; click reads them when
+the commands are declared, at import, before ``--language`` is known. The command classes below
+translate them through the catalogue when the help is shown; they reach the catalogue through
+:func:`messages` (``python -m tools.i18n update``).
+
+click's own messages ("Usage:", "Options", "Show this message and exit.", "Missing argument",
+"No such command" ...) are marked in click's source with the standard library's classic gettext
+API (``from gettext import gettext as _``): they are looked up in the current text domain, in the
+language the environment names (``LANGUAGE``). ``python -m tools.i18n`` extracts them into our
+catalogue with ours; for one run of the CLI (:meth:`TranslatedGroup.main`), :func:`speak` makes
+our catalogue that text domain and the interface language the environment's, and everything is
+put back afterwards. ``--language`` is eager, so ``bilateral-tracker-cli --language ru list
+--help`` is Russian throughout.
 """
 
 from __future__ import annotations
 
+import gettext
 import inspect
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from tracker.i18n import _
+from tracker.i18n import DOMAIN, _
+from tracker.paths import resource_path
+
+#: The standard library's text domain before we make ours the current one (it has no catalogue
+#: of ours: click's messages in English).
+_DEFAULT_DOMAIN = gettext.textdomain()
 
 
 def text_key(text: str) -> str:
@@ -44,6 +62,78 @@ def translated(cmd: click.Command, ctx: click.Context | None = None) -> Iterator
                 param.help = text
 
 
+# --- click's own messages -------------------------------------------------------------------------
+
+class _Run:
+    """What one run of the CLI changed in the gettext module's global state, to put it back."""
+
+    def __init__(self):
+        self.domain = gettext.textdomain()
+        self.language = os.environ.get("LANGUAGE")
+        self.folder: Path | None = None  # compiled catalogues of this run, if it needed any
+
+    def restore(self) -> None:
+        gettext.textdomain(self.domain)
+        if self.language is None:
+            os.environ.pop("LANGUAGE", None)
+        else:
+            os.environ["LANGUAGE"] = self.language
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def catalogues(self, lang: str) -> Path | None:
+        """The folder holding ``<lang>/LC_MESSAGES/tracker.mo`` up to date with its .po: the
+        resources' (a build compiles it there), else this run's own compiled copy (a checkout
+        reads the .po directly, as tracker.i18n does); None if there is no catalogue."""
+        base = resource_path("translations")
+        po = base / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+        mo = po.with_suffix(".mo")
+        if mo.exists() and not (po.exists() and mo.stat().st_mtime < po.stat().st_mtime):
+            return base
+        if not po.exists():
+            return None
+        if self.folder is None:
+            self.folder = Path(tempfile.mkdtemp(prefix="bilateral-tracker-messages-"))
+        target = self.folder / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+        if not target.exists():
+            from babel.messages.mofile import write_mo
+            from babel.messages.pofile import read_po
+
+            target.parent.mkdir(parents=True)
+            with open(po, "rb") as source, open(target, "wb") as out:
+                write_mo(out, read_po(source), use_fuzzy=False)
+        return self.folder
+
+
+_runs: list[_Run] = []  # the runs under way (a test runs the CLI inside another run's process)
+
+
+def speak(lang: str) -> None:
+    """click's own messages in ``lang`` for the rest of this run of the CLI."""
+    if not _runs:
+        return
+    folder = _runs[-1].catalogues(lang) if lang != "en" else None
+    if folder is None:
+        gettext.textdomain(_DEFAULT_DOMAIN)
+        return
+    gettext.bindtextdomain(DOMAIN, str(folder))
+    gettext.textdomain(DOMAIN)
+    os.environ["LANGUAGE"] = lang
+
+
+@contextmanager
+def _english() -> Iterator[None]:
+    """click's messages in English inside the block."""
+    domain = gettext.textdomain()
+    gettext.textdomain(_DEFAULT_DOMAIN)
+    try:
+        yield
+    finally:
+        gettext.textdomain(domain)
+
+
+# --- the command classes --------------------------------------------------------------------------
+
 class _Translated:
     """Mixed into click's Command and Group: the help page in the current language."""
 
@@ -55,27 +145,12 @@ class _Translated:
         with translated(self):
             return super().get_short_help_str(limit)
 
-    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)),
-                              prefix=_("Usage:") + " ")
-
-    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [row for param in self.get_params(ctx) if not isinstance(param, click.Argument)
-                and (row := param.get_help_record(ctx)) is not None]
-        if rows:
-            with formatter.section(_("Options")):
-                formatter.write_dl(rows)
-        if isinstance(self, click.Group):
-            self.format_commands(ctx, formatter)
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        commands = [(name, cmd) for name in self.list_commands(ctx)
-                    if (cmd := self.get_command(ctx, name)) is not None and not cmd.hidden]
-        if not commands:
-            return
-        limit = formatter.width - 6 - max(len(name) for name, _cmd in commands)
-        with formatter.section(_("Commands")):
-            formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in commands])
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        # click makes the help option once per command and keeps it: made in English (its text
+        # is then translated when shown, like every option's), whatever language the run that
+        # first needed it spoke.
+        with _english():
+            return super().get_help_option(ctx)
 
 
 class TranslatedCommand(_Translated, click.Command):
@@ -85,6 +160,17 @@ class TranslatedCommand(_Translated, click.Command):
 class TranslatedGroup(_Translated, click.Group):
     command_class = TranslatedCommand
 
+    def main(self, *args, **kwargs):
+        """One run of the CLI; click's messages are in the language :func:`speak` chose (its
+        error messages too: they are printed before this returns)."""
+        run = _Run()
+        _runs.append(run)
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            _runs.remove(run)
+            run.restore()
+
 
 def messages(group: click.Group, prog: str) -> list[tuple[str, str, int]]:
     """(text, file, line) of every help text of ``group`` and its commands, for the catalogue."""
@@ -93,8 +179,9 @@ def messages(group: click.Group, prog: str) -> list[tuple[str, str, int]]:
 
     def where(cmd: click.Command) -> tuple[str, int]:
         try:
-            path = Path(inspect.getsourcefile(cmd.callback)).resolve()
-            return path.relative_to(root).as_posix(), cmd.callback.__code__.co_firstlineno
+            function = inspect.unwrap(cmd.callback)  # not click's pass_obj wrapper
+            path = Path(inspect.getsourcefile(function)).resolve()
+            return path.relative_to(root).as_posix(), function.__code__.co_firstlineno
         except (TypeError, ValueError, AttributeError):
             return "tracker/cli/main.py", 0
 

@@ -1,13 +1,10 @@
-"""CLI commands for the safety of the data: ``backup``, ``backups``, ``restore FILE``, ``check``.
-
-``tracker.cli.main`` adds every command in :data:`commands` to its group; the group's context object
-carries the database path (``ctx.obj.db_path``) and opens the repository on demand.
-"""
+"""Commands for the safety of the data: ``backup``, ``backups``, ``restore FILE``, ``check``."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,14 +13,8 @@ from tracker.i18n import _
 from tracker.model import KIND_ORDER
 from tracker.store.sqlite import backup as _backup
 
-
-def _db_path(obj) -> Path:
-    path = getattr(obj, "db_path", None)
-    if path is None:
-        from tracker.paths import default_db_path
-
-        path = default_db_path()
-    return Path(path).expanduser()
+if TYPE_CHECKING:
+    from tracker.cli.main import Env
 
 
 def _settle(db_path: Path) -> None:
@@ -37,13 +28,6 @@ def _settle(db_path: Path) -> None:
         click.echo(" ".join(note.split()), err=True)
 
 
-def _close_repo(obj) -> None:
-    """Restoring replaces the file: no connection of ours may stay open on it."""
-    close = getattr(obj, "close", None)
-    if callable(close):
-        close()
-
-
 def _size(n: int) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if n < 1024 or unit == "GB":
@@ -54,7 +38,7 @@ def _size(n: int) -> str:
 
 @click.command("backup", cls=TranslatedCommand)
 @click.pass_obj
-def backup_cmd(obj):
+def backup_cmd(env: Env):
     """Back up the database now (SQLite's online backup) and print the new file's path.
 
     Backups go to the backups/ folder beside the database; the newest 10 and one a day for
@@ -64,8 +48,8 @@ def backup_cmd(obj):
     Example:
       bilateral-tracker-cli backup
     """
-    db_path = _db_path(obj)
-    repo = getattr(obj, "_repo", None)  # an already open session backs up through its connection
+    db_path = env.db_path
+    repo = env.opened  # an already open session backs up through its connection
     if repo is None:
         _settle(db_path)
     try:
@@ -78,14 +62,14 @@ def backup_cmd(obj):
 @click.command("backups", cls=TranslatedCommand)
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 @click.pass_obj
-def backups_cmd(obj, as_json: bool):
+def backups_cmd(env: Env, as_json: bool):
     """List the backups of the database, newest first, with date, size and record counts.
 
     \b
     Example:
       bilateral-tracker-cli backups
     """
-    db_path = _db_path(obj)
+    db_path = env.db_path
     _settle(db_path)
     infos = _backup.list_backups(db_path)
     if as_json:
@@ -114,8 +98,8 @@ def backups_cmd(obj, as_json: bool):
 
 @click.command("restore", cls=TranslatedCommand)
 @click.argument("file", metavar="FILE")
-@click.pass_context
-def restore_cmd(ctx: click.Context, file: str):
+@click.pass_obj
+def restore_cmd(env: Env, file: str):
     """Replace the database with the backup FILE (a path, or a name from 'backups').
 
     The current file is first set aside as <name>.before-restore-<time> (never deleted) and the
@@ -126,12 +110,11 @@ def restore_cmd(ctx: click.Context, file: str):
     Example:
       bilateral-tracker-cli restore tracker-20250101T120000.000000Z.db
     """
-    obj = ctx.obj
-    db_path = _db_path(obj)
+    db_path = env.db_path
     source = Path(file).expanduser()
     if not source.exists() and (_backup.backup_dir(db_path) / file).exists():
         source = _backup.backup_dir(db_path) / file
-    _close_repo(obj)
+    env.close()  # restoring replaces the file: no connection of ours may stay open on it
     _settle(db_path)
     try:
         aside = _backup.restore(db_path, source)
@@ -153,7 +136,7 @@ def check_cmd(ctx: click.Context):
     Example:
       bilateral-tracker-cli check
     """
-    db_path = _db_path(ctx.obj)
+    db_path = ctx.obj.db_path
     _settle(db_path)
     report = _backup.check(db_path)
     for line in report.lines():
@@ -165,5 +148,3 @@ def check_cmd(ctx: click.Context):
                        .format(path=good, name=good.name), err=True)
         ctx.exit(1)
 
-
-commands = [backup_cmd, backups_cmd, restore_cmd, check_cmd]

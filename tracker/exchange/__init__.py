@@ -1,26 +1,22 @@
 """Records in and out: JSON and CSV exports and imports, the CSV of a list, a record as text.
 
-The public API; callers import from here (the modules behind it may move)."""
+The public API; callers import from here (the modules behind it may move):
 
-from tracker.exchange.io import (
-    FileProblem,
-    ImportConflict,
-    ImportProblem,
-    ImportResult,
-    csv_text,
-    export_data,
-    import_data,
-    import_file,
-    list_csv,
-    neutralise,
-    read_records,
-    record_json,
-    record_text,
-    unneutralise,
-    write_csv,
-    write_json,
-    write_list_csv,
-)
+* records.py     a record as JSON (``list --json``), as text (``show``), as exported;
+* exporter.py    every record in a portable shape, written as JSON or CSV (a zip or a folder);
+* importer.py    an export applied to a database, all of it or nothing: load -> plan -> write
+                 (checks.py: the first checks as the file is read; planner.py: the plan);
+* reading.py     an export read as a stream of records, within limits (files.py), from JSON
+                 (json_format.py) or CSV (csv_format.py, which also writes CSV);
+* errors.py      what an import or export refuses.
+"""
+
+from tracker.exchange.csv_format import csv_text, list_csv, neutralise, unneutralise
+from tracker.exchange.errors import FileProblem, ImportConflict, ImportProblem
+from tracker.exchange.exporter import export_data, write_csv, write_json, write_list_csv
+from tracker.exchange.importer import ImportResult, import_data, import_file
+from tracker.exchange.reading import read_records
+from tracker.exchange.records import record_json, record_text
 
 __all__ = [
     "FileProblem", "ImportConflict", "ImportProblem", "ImportResult", "csv_text", "export_data",

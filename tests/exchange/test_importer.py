@@ -13,21 +13,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from exchange_helpers import comparable
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tracker import exchange as tio
 from tracker.cli.main import main
-from tracker.exchange import io as tio
+from tracker.exchange.csv_format import FORMULA_START
+from tracker.exchange.json_format import json_text
 from tracker.model import KIND_ORDER, KINDS
 from tracker.session import open_session
 from tracker.store.repository import Repository
-
-LOCAL = {"id", "updated_at", "updated_by", "version"}
-
-
-def comparable(data):
-    return {kind: [{k: v for k, v in r.items() if k not in LOCAL} for r in records]
-            for kind, records in data.items()}
 
 
 def audit_count(repo):
@@ -44,19 +40,12 @@ def snapshot(repo):
     return out
 
 
-@pytest.fixture
-def other(tmp_path):
-    r = open_session(tmp_path / "other.db", seed=False, user="importer")
-    yield r
-    r.close()
-
-
 # --- round trips ----------------------------------------------------------------------------------
 
 def test_json_round_trip_keeps_records_and_uids(repo, other):
     repo.delete("plants", 1)  # the trash travels too
     data = tio.export_data(repo)
-    result = tio.import_data(other, json.loads(tio.json_text(data)))
+    result = tio.import_data(other, json.loads(json_text(data)))
     assert sum(result.created.values()) == sum(len(v) for v in data.values())
     again = tio.export_data(other)
     assert comparable(again) == comparable(data)
@@ -68,34 +57,8 @@ def test_json_round_trip_keeps_records_and_uids(repo, other):
     assert target is not None
 
 
-def test_export_shape_is_the_list_json_shape_with_portable_links(repo):
-    data = tio.export_data(repo)
-    assert list(data) == list(KIND_ORDER)
-    uid_of = {(k, r["id"]): r["uid"] for k in KIND_ORDER for r in tio.export_data(repo)[k]}
-    listed = {r["id"]: r for r in (tio.record_json(repo, "meetings", m)
-                                   for m in repo.list("meetings", with_links=True))}
-    for record in data["meetings"]:
-        local = listed[record["id"]]
-        assert set(record) == set(local)
-        assert record["participants"] == [uid_of[("people", i)] for i in local["participants"]]
-        for portable, cited in zip(record["sources"], local["sources"]):
-            assert portable["source_uid"] == uid_of[("sources", cited["source_id"])]
-            assert portable["quote"] == cited["quote"]
-
-
-def test_csv_round_trip_through_zip_and_folder(repo, tmp_path):
-    repo.create("roadmap", {"title": "=HYPERLINK(\"http://x\")", "notes": "-2+3\nsecond line",
-                            "due_date": "2027-01-31", "progress": 10})
-    data = tio.export_data(repo)
-    for target in (tmp_path / "all.zip", tmp_path / "folder"):
-        tio.write_csv(target, data)
-        with open_session(tmp_path / f"{target.stem}.db", seed=False) as fresh:
-            tio.import_file(fresh, target)
-            assert comparable(tio.export_data(fresh)) == comparable(data)
-
-
 def test_import_twice_changes_nothing_the_second_time(repo, other):
-    data = json.loads(tio.json_text(tio.export_data(repo)))
+    data = json.loads(json_text(tio.export_data(repo)))
     tio.import_data(other, data)
     entries, before = audit_count(other), snapshot(other)
     result = tio.import_data(other, data)
@@ -107,7 +70,7 @@ def test_import_twice_changes_nothing_the_second_time(repo, other):
 # --- updates by uid -------------------------------------------------------------------------------
 
 def test_import_updates_records_by_uid(repo):
-    data = json.loads(tio.json_text(tio.export_data(repo)))
+    data = json.loads(json_text(tio.export_data(repo)))
     record = data["roadmap"][0]
     old = repo.get_by_uid("roadmap", record["uid"])
     record["progress"] = 60
@@ -129,7 +92,7 @@ def test_import_updates_records_by_uid(repo):
 
 
 def test_a_dry_run_counts_exactly_what_the_import_does_and_writes_nothing(repo, other):
-    data = json.loads(tio.json_text(tio.export_data(repo)))
+    data = json.loads(json_text(tio.export_data(repo)))
     tio.import_data(other, data)
     data["agreements"][0]["notes"] = "changed in the other office"
     data["people"].append({"title": "A new contact"})
@@ -148,7 +111,7 @@ def test_a_dry_run_counts_exactly_what_the_import_does_and_writes_nothing(repo, 
         preview.created, preview.updated, preview.unchanged)
     with pytest.raises(tio.ImportProblem):  # a bad file fails the dry run the same way
         tio.import_data(other, {"roadmap": [{"title": ""}]}, dry_run=True)
-    again = json.loads(tio.json_text(tio.export_data(other)))
+    again = json.loads(json_text(tio.export_data(other)))
     assert tio.import_data(other, again, dry_run=True).total == 0  # nothing left to do
 
 
@@ -162,7 +125,7 @@ def test_a_partial_record_updates_only_the_fields_it_names(repo):
 
 
 def test_citation_only_change_is_a_new_version(repo):
-    data = json.loads(tio.json_text(tio.export_data(repo, ["people"])))
+    data = json.loads(json_text(tio.export_data(repo, ["people"])))
     person = data["people"][0]
     before = repo.get_by_uid("people", person["uid"])
     person["sources"] = [{"source": before["citations"][0]["source"], "quote": "Lukashenko"}]
@@ -267,67 +230,6 @@ def test_wrong_shapes_are_file_problems(other):
             tio.import_data(other, data)
 
 
-# --- files ----------------------------------------------------------------------------------------
-
-def test_files_are_written_privately_and_atomically(repo, tmp_path, monkeypatch):
-    folder = tmp_path / "exports"
-    folder.mkdir()
-    target = folder / "out.json"
-    target.write_text("previous export")
-    data = tio.export_data(repo)
-
-    def disk_full(_fd):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(tio.os, "fsync", disk_full)  # fails after the bytes went to the temp file
-    with pytest.raises(OSError):
-        tio.write_json(target, data)
-    monkeypatch.undo()
-    assert target.read_text() == "previous export"
-    assert [p.name for p in folder.iterdir()] == ["out.json"]  # no temporary left behind
-    tio.write_json(target, data)
-    assert json.loads(target.read_text(encoding="utf-8"))["people"]
-    assert target.stat().st_mode & 0o077 == 0
-    assert [p.name for p in folder.iterdir()] == ["out.json"]
-
-
-@pytest.mark.parametrize("name, content", [
-    ("garbage.zip", b"PK\x03\x04" + b"\x00" * 40),
-    ("people.csv.zip", None),
-])
-def test_damaged_or_foreign_zips(other, tmp_path, name, content):
-    path = tmp_path / name
-    if content is None:
-        with zipfile.ZipFile(path, "w") as zf:
-            zf.writestr("planets.csv", "title\nMars\n")
-    else:
-        path.write_bytes(content)
-    with pytest.raises(tio.TrackerError):
-        tio.import_file(other, path)
-    assert other.count("people") == 0
-
-
-# --- CSV formulas ---------------------------------------------------------------------------------
-
-@given(st.text(alphabet=st.sampled_from("'=+-@\t\rab1 ,\""), max_size=12))
-def test_neutralising_is_reversible_and_safe(text):
-    cell = tio.neutralise(text)
-    assert not cell[:1] or cell[0] not in tio.FORMULA_START
-    assert tio.unneutralise(cell) == text
-
-
-def test_csv_export_neutralises_formula_cells(repo, tmp_path):
-    for title in ("=cmd|' /C calc'!A0", "+1+1", "-2", "@SUM(A1)", "'=quoted"):
-        repo.create("people", {"title": title, "position": "=1+1"})
-    tio.write_csv(tmp_path / "x.zip", tio.export_data(repo, ["people"]))
-    with zipfile.ZipFile(tmp_path / "x.zip") as zf:
-        text = zf.read("people.csv").decode("utf-8-sig")
-    for row in csv.reader(io.StringIO(text)):
-        for cell in row:
-            assert not cell[:1] or cell[0] not in tio.FORMULA_START, cell
-    assert "'=cmd|' /C calc'!A0" in text and "''=quoted" in text
-
-
 # --- hostile text, property-based -----------------------------------------------------------------
 
 HOSTILE = st.one_of(
@@ -387,7 +289,7 @@ def test_hostile_text_through_json_and_csv_import(values):
             tio.write_csv(tmp_path / "x.zip", data)
             with zipfile.ZipFile(tmp_path / "x.zip") as zf:
                 rows = list(csv.reader(io.StringIO(zf.read("people.csv").decode("utf-8-sig"))))
-            assert all(not c[:1] or c[0] not in tio.FORMULA_START for row in rows for c in row)
+            assert all(not c[:1] or c[0] not in FORMULA_START for row in rows for c in row)
             with open_session(tmp_path / "b.db", seed=False) as fresh:
                 tio.import_file(fresh, tmp_path / "x.zip")
                 assert comparable(tio.export_data(fresh)) == comparable(data)
@@ -431,13 +333,13 @@ def test_every_kind_survives_a_round_trip_with_every_field_filled(repo, other):
             else:
                 values[f.name] = f"{f.name} of {name} <&> =1"
         repo.create(name, values, citations=[{"source_id": 1, "quote": "q"}])
-    data = json.loads(tio.json_text(tio.export_data(repo)))
+    data = json.loads(json_text(tio.export_data(repo)))
     tio.import_data(other, data)
     assert comparable(tio.export_data(other)) == comparable(data)
 
 
 def test_import_follows_the_files_trash_state(repo):
-    data = json.loads(tio.json_text(tio.export_data(repo, ["plants"])))
+    data = json.loads(json_text(tio.export_data(repo, ["plants"])))
     repo.delete("plants", 1)
     # a file that knows the deletion (made from this version on) and says the plant is live
     data["plants"][0]["version"] = repo.get("plants", 1)["version"]
@@ -449,77 +351,3 @@ def test_import_follows_the_files_trash_state(repo):
     tio.import_data(repo, data)
     assert repo.get("plants", 1)["deleted_at"] == "2026-01-01T00:00:00Z"
     assert repo.count("plants") == 0 and repo.count("plants", trash=True) == 1
-
-
-def test_csv_with_an_unknown_column_names_it(other, tmp_path):
-    folder = tmp_path / "csv"
-    folder.mkdir()
-    (folder / "people.csv").write_text("title,favourite_colour\nEnvoy,=red\n", encoding="utf-8")
-    with pytest.raises(tio.ImportProblem) as info:
-        tio.import_file(other, folder)
-    assert info.value.problems[0][:3] == ("people", "#1 'Envoy'", "favourite_colour")
-    (folder / "people.csv").write_text("title,position\nEnvoy,'=red\n", encoding="utf-8")
-    tio.import_file(other, folder)
-    assert other.list("people")[0]["position"] == "=red"
-
-
-# --- one list as a spreadsheet --------------------------------------------------------------------
-
-def _rows(text):
-    return list(csv.reader(io.StringIO(text)))
-
-
-def test_list_csv_is_the_list_as_filtered_and_sorted_with_labels(repo):
-    import datetime as dt
-
-    repo.create("roadmap", {"title": "=HYPERLINK(\"http://x\")", "status": "in_progress",
-                            "due_date": "2020-01-01", "progress": 10})
-    repo.create("roadmap", {"title": "Late exhibition", "due_date": "2021-05-01"})
-    text, n = tio.list_csv(repo, "roadmap", status="overdue", sort="due_date", descending=True)
-    rows = _rows(text)
-    assert rows[0] == ["#", "Title", "Status", "Area", "Due date", "Progress, %", "Overdue"]
-    assert n == len(rows) - 1 == 2
-    assert [r[1] for r in rows[1:]] == ["Late exhibition", "'=HYPERLINK(\"http://x\")"]
-    assert rows[2][2] == "In progress" and rows[2][6] == "overdue"  # labels, not stored values
-    assert dt.date.fromisoformat(rows[1][4]) > dt.date.fromisoformat(rows[2][4])
-    searched, m = tio.list_csv(repo, "roadmap", search="exhibition")
-    assert m == repo.count("roadmap", search="exhibition")
-    assert all("xhibition" in r[1] for r in _rows(searched)[1:])
-
-
-def test_list_csv_speaks_the_interface_language_and_keeps_cyrillic(repo, tmp_path):
-    from tracker.i18n import language
-
-    repo.create("people", {"title": "Нурсултан Назарбаев", "position": "Президент"})
-    with language("ru"):
-        text, _n = tio.list_csv(repo, "people", search="назарбаев")
-    rows = _rows(text)
-    assert rows[0][:3] == ["#", "Ф. И. О.", "Статус"]  # headers in the interface language
-    assert rows[1][1] == "Нурсултан Назарбаев"
-    path = tio.write_list_csv(tmp_path / "people.csv", text)
-    raw = path.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 with this mark
-    assert "Нурсултан Назарбаев" in raw.decode("utf-8-sig")
-
-
-def test_record_text_for_a_message_has_filled_fields_titles_and_quotes(repo):
-    from tracker.i18n import language
-
-    change = repo.create("roadmap", {"title": "<b>Fair</b> & =SUM(A1)", "due_date": "2020-02-03",
-                                     "agreement_id": 1, "notes": "line one\nline two"})
-    record = repo.get("roadmap", change.record_id)
-    text = tio.record_text(repo, "roadmap", record, for_mail=True)
-    lines = text.splitlines()
-    assert lines[0] == "Road-map item: <b>Fair</b> & =SUM(A1)"  # literal, as typed
-    assert "Due date: 3 February 2020" in lines
-    assert f"Agreement: {repo.get('agreements', 1)['title']}" in lines
-    assert "Overdue: the due date has passed" in lines
-    assert not any(line.startswith(("Completed on", "Home-side lead")) for line in lines)
-    assert "Sources:" not in lines  # none cited
-    person = tio.record_text(repo, "people", repo.get("people", 1), for_mail=True)
-    assert person.startswith(f"Person: {repo.get('people', 1)['title']}\n")
-    assert not any(line.startswith("Name:") for line in person.splitlines())  # not twice
-    with language("ru"):
-        russian = tio.record_text(repo, "roadmap", record, for_mail=True)
-    assert russian.splitlines()[0].startswith("Пункт дорожной карты: ")
-    assert "Срок исполнения: 3 февраля 2020 г." in russian

@@ -1,0 +1,261 @@
+"""Commands over records: list, show, search, history, fields; add, edit, delete, undelete."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from cli_helpers import audit_count, cli, fails, ok
+from click.testing import CliRunner
+
+from tracker.cli.main import main
+from tracker.model import KIND_ORDER, KINDS, SYSTEM_FIELDS
+
+
+def test_fields_lists_the_declared_fields(seeded):
+    rows = json.loads(ok(cli(seeded, "fields", "roadmap", "--json")).stdout)
+    assert [r["name"] for r in rows] == list(KINDS["roadmap"].field_names)
+    text = ok(cli(seeded, "fields", "agreements")).stdout
+    assert "in_force" in text and "signed_on" in text
+
+
+# --- list and show --------------------------------------------------------------------------------
+
+def test_list_table_uses_translated_column_labels(seeded):
+    english = ok(cli(seeded, "list", "roadmap")).stdout
+    header = english.splitlines()[0]
+    for f in KINDS["roadmap"].columns:
+        assert f.label in header
+    assert "Present 45 scientific" in english
+    russian = ok(cli(seeded, "list", "roadmap", language="ru")).stdout
+    assert "Срок исполнения" in russian.splitlines()[0]
+
+
+@pytest.mark.parametrize("kind", KIND_ORDER)
+def test_list_json_has_every_field_and_the_sources(seeded, kind):
+    records = json.loads(ok(cli(seeded, "list", kind, "--json")).stdout)
+    assert records, kind
+    expected = {*SYSTEM_FIELDS, *KINDS[kind].field_names, "sources"}
+    if kind == "roadmap":
+        expected.add("overdue")
+    for record in records:
+        assert expected <= set(record), expected - set(record)
+        if kind != "sources":
+            assert record["sources"], record["title"]
+        for source in record["sources"]:
+            assert set(source) >= {"source", "quote"}
+            assert source["source"].startswith("Presidents of Belarus")
+    if kind == "roadmap":
+        assert all(r["overdue"] is False for r in records)  # the seed has no due dates
+
+
+def test_list_json_marks_overdue_items(seeded):
+    rid = ok(cli(seeded, "add", "roadmap", "title=Late item", "due_date=2000-01-01")
+             ).stdout.strip()
+    ok(cli(seeded, "add", "roadmap", "title=Finished late", "due_date=2000-01-01",
+           "status=done"))
+    records = {r["title"]: r for r in json.loads(ok(cli(seeded, "list", "roadmap",
+                                                        "--json")).stdout)}
+    assert records["Late item"]["overdue"] is True
+    assert records["Late item"]["id"] == int(rid)
+    assert records["Finished late"]["overdue"] is False
+    table = ok(cli(seeded, "list", "roadmap")).stdout
+    late_line = next(line for line in table.splitlines() if "Late item" in line)
+    assert late_line.rstrip().endswith("overdue")
+
+
+def test_list_filters_sorts_and_limits(seeded):
+    for title, status, due in (("Alpha", "in_progress", "2030-01-01"),
+                               ("Beta", "in_progress", "2031-01-01"),
+                               ("Gamma", "done", "2029-01-01")):
+        ok(cli(seeded, "add", "roadmap", f"title={title}", f"status={status}", f"due_date={due}"))
+    by_status = json.loads(ok(cli(seeded, "list", "roadmap", "--status", "in_progress",
+                                  "--json")).stdout)
+    assert [r["title"] for r in by_status] == ["Alpha", "Beta"]
+    by_label = json.loads(ok(cli(seeded, "list", "roadmap", "--status", "In progress",
+                                 "--json")).stdout)
+    assert by_label == by_status
+    desc = json.loads(ok(cli(seeded, "list", "roadmap", "--sort", "due_date", "--desc",
+                             "--limit", "2", "--json")).stdout)
+    assert [r["title"] for r in desc] == ["Beta", "Alpha"]
+    found = json.loads(ok(cli(seeded, "list", "roadmap", "--search", "gamm", "--json")).stdout)
+    assert [r["title"] for r in found] == ["Gamma"]
+
+
+def test_list_bad_options_are_clean_errors(seeded):
+    message = fails(cli(seeded, "list", "treaties"))
+    for kind in KIND_ORDER:
+        assert kind in message
+    fails(cli(seeded, "list", "roadmap", "--status", "finished"), code=2)
+    assert "due_date" not in fails(cli(seeded, "list", "roadmap", "--sort", "nonsense"))
+
+
+def test_show_json_matches_list_json(seeded):
+    listed = json.loads(ok(cli(seeded, "list", "meetings", "--json")).stdout)
+    for record in listed:
+        shown = json.loads(ok(cli(seeded, "show", "meetings", str(record["id"]),
+                                  "--json")).stdout)
+        assert shown == record
+
+
+def test_show_text_names_links_and_sources(seeded):
+    text = ok(cli(seeded, "show", "roadmap", "1")).stdout
+    assert "Belarus–Kazakhstan cooperation road map [2]" in text
+    assert "Source [1]" in text and "exhibition cent" in text
+
+
+def test_show_unknown_record(seeded):
+    assert "roadmap 999: no such record" in fails(cli(seeded, "show", "roadmap", "999"))
+    fails(cli(seeded, "show", "roadmap", "abc"), code=2)
+
+
+def test_search_finds_across_kinds(seeded):
+    hits = json.loads(ok(cli(seeded, "search", "Shumilin", "--json")).stdout)
+    kinds = {h["kind"] for h in hits}
+    assert "people" in kinds
+    assert all(set(h) == {"kind", "id", "title", "status", "snippet"} for h in hits)
+    assert ok(cli(seeded, "search", 'NEAR( "x AND col:')).exit_code == 0
+
+
+# --- writes ---------------------------------------------------------------------------------------
+
+def test_add_creates_a_record_and_prints_its_id(seeded):
+    result = ok(cli(seeded, "add", "plants", "title=Tractor assembly", "count=3",
+                    "status=Operating", "--cite", "1=joint assembly plants"))
+    rid = int(result.stdout.strip())
+    record = json.loads(ok(cli(seeded, "show", "plants", str(rid), "--json")).stdout)
+    assert record["title"] == "Tractor assembly"
+    assert record["count"] == 3 and record["status"] == "operating"
+    assert record["sources"][0]["quote"] == "joint assembly plants"
+    entry = json.loads(ok(cli(seeded, "history", "plants", str(rid), "--json")).stdout)[0]
+    assert entry["action"] == "create"
+
+
+def test_add_links_by_id(seeded):
+    rid = ok(cli(seeded, "add", "meetings", "title=Commission", "participants=1,3")
+             ).stdout.strip()
+    record = json.loads(ok(cli(seeded, "show", "meetings", rid, "--json")).stdout)
+    assert record["participants"] == [1, 3]
+    message = fails(cli(seeded, "add", "meetings", "title=Ghosts", "participants=1,99"))
+    assert "participants" in message and "99" in message
+
+
+def test_add_validation_names_the_record_and_the_field(seeded):
+    before = audit_count(seeded)
+    message = fails(cli(seeded, "add", "roadmap", "title=Too much", "progress=150"))
+    assert "roadmap" in message and "Too much" in message and "progress" in message
+    message = fails(cli(seeded, "add", "roadmap", "title=Bad date", "due_date=12/31/2026"))
+    assert "due_date" in message and "YYYY-MM-DD" in message  # slashes are ambiguous
+    message = fails(cli(seeded, "add", "roadmap", "title=Bad date", "due_date=31.02.2026"))
+    assert "due_date" in message and "no such day" in message
+    message = fails(cli(seeded, "add", "roadmap", "title=X", "colour=red"))
+    assert "colour" in message
+    assert "title" in fails(cli(seeded, "add", "roadmap", "status=planned"))
+    fails(cli(seeded, "add", "roadmap", "title"), code=2)
+    assert "--cite" in fails(cli(seeded, "add", "roadmap", "title=X", "--cite", "77=quote"))
+    assert audit_count(seeded) == before
+
+
+def test_dates_are_accepted_as_desks_write_them(seeded):
+    """ISO, or day first with dots (31.12.2026) as desks in Russia, Belarus and Kazakhstan write
+    dates; stored as ISO either way."""
+    rid = int(ok(cli(seeded, "add", "roadmap", "title=Dotted date", "due_date=31.12.2026")
+                 ).stdout.split()[0])
+    record = json.loads(ok(cli(seeded, "show", "roadmap", str(rid), "--json")).stdout)
+    assert record["due_date"] == "2026-12-31"
+
+
+def test_edit_changes_fields_and_refuses_a_stale_version(seeded):
+    ok(cli(seeded, "edit", "roadmap", "3", "progress=40", "status=in_progress",
+           "--version", "1"))
+    record = json.loads(ok(cli(seeded, "show", "roadmap", "3", "--json")).stdout)
+    assert (record["progress"], record["status"], record["version"]) == (40, "in_progress", 2)
+    message = fails(cli(seeded, "edit", "roadmap", "3", "progress=90", "--version", "1"))
+    assert "reload" in message
+    again = json.loads(ok(cli(seeded, "show", "roadmap", "3", "--json")).stdout)
+    assert again["progress"] == 40
+    ok(cli(seeded, "edit", "roadmap", "3", "notes="))
+    assert json.loads(ok(cli(seeded, "show", "roadmap", "3", "--json")).stdout)["notes"] is None
+    fails(cli(seeded, "edit", "roadmap", "3"), code=2)
+    assert "progress" in fails(cli(seeded, "edit", "roadmap", "3", "progress=-1"))
+
+
+def test_edit_replaces_citations(seeded):
+    ok(cli(seeded, "edit", "people", "3", "--cite", "1=Alexander Shumilin"))
+    record = json.loads(ok(cli(seeded, "show", "people", "3", "--json")).stdout)
+    assert [s["quote"] for s in record["sources"]] == ["Alexander Shumilin"]
+
+
+def test_delete_and_undelete(seeded):
+    ok(cli(seeded, "delete", "plants", "1"))
+    assert json.loads(ok(cli(seeded, "list", "plants", "--json")).stdout) == []
+    trash = json.loads(ok(cli(seeded, "list", "plants", "--trash", "--json")).stdout)
+    assert [r["id"] for r in trash] == [1] and trash[0]["deleted_at"]
+    table = ok(cli(seeded, "list", "plants", "--trash")).stdout
+    assert "Deleted" in table.splitlines()[0] and trash[0]["deleted_at"] in table
+    assert "already in the trash" in fails(cli(seeded, "delete", "plants", "1"))
+    ok(cli(seeded, "undelete", "plants", "1"))
+    assert len(json.loads(ok(cli(seeded, "list", "plants", "--json")).stdout)) == 1
+    assert "not in the trash" in fails(cli(seeded, "undelete", "plants", "1"))
+    actions = [e["action"] for e in json.loads(ok(cli(seeded, "history", "plants", "1",
+                                                      "--json")).stdout)]
+    assert actions[:2] == ["restore", "delete"]
+
+
+def test_history_lists_changes_newest_first(seeded):
+    ok(cli(seeded, "edit", "farms", "1", "region=Kostanay region"))
+    text = ok(cli(seeded, "history", "farms", "1")).stdout
+    first = text.splitlines()[0]
+    assert "update" in first and "farms 1" in first
+    assert "region: ∅ → Kostanay region" in text
+    everything = json.loads(ok(cli(seeded, "history", "--limit", "3", "--json")).stdout)
+    assert len(everything) == 3 and everything[0]["kind"] == "farms"
+    assert "farms 999" in fails(cli(seeded, "history", "farms", "999"))
+
+
+def test_list_csv_through_the_cli(seeded):
+    import csv
+    import io
+
+    out = ok(cli(seeded, "list", "roadmap", "--csv", "--sort", "title")).stdout
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0][:3] == ["#", "Title", "Status"]
+    assert [r[1] for r in rows[1:]] == sorted(r[1] for r in rows[1:])
+    assert len(rows) - 1 == 5
+    russian = ok(cli(seeded, "list", "roadmap", "--csv", language="ru")).stdout
+    assert russian.splitlines()[0].startswith("#,Наименование")
+    assert "--csv" in fails(cli(seeded, "list", "roadmap", "--csv", "--limit", "2"), code=2)
+
+
+def test_list_csv_to_a_file_for_a_spreadsheet(seeded, tmp_path):
+    out = tmp_path / "people.csv"
+    result = ok(cli(seeded, "list", "people", "--csv", "-o", str(out), language="ru"))
+    assert result.stdout.strip() == str(out) and "3 строки" in result.stderr
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf#,") and b"\r\n" in raw  # BOM, RFC 4180 line ends
+    assert "--csv" in fails(cli(seeded, "list", "people", "-o", str(out)), code=2)
+
+
+def test_list_overdue_road_map_items(tmp_path):
+
+
+    db = str(tmp_path / "od.db")
+    runner = CliRunner()
+    assert runner.invoke(main, ["--db", db, "add", "roadmap", "title=Late one",
+                                "due_date=2020-02-02"]).exit_code == 0
+    result = runner.invoke(main, ["--db", db, "list", "roadmap", "--status", "overdue", "--json"])
+    assert result.exit_code == 0, result.output
+    import json
+
+    rows = json.loads(result.stdout)
+    assert [r["title"] for r in rows] == ["Late one"] and rows[0]["overdue"] is True
+    bad = runner.invoke(main, ["--db", db, "list", "people", "--status", "overdue"])
+    assert bad.exit_code == 2
+
+
+def test_add_says_when_the_title_is_already_there(seeded):
+    title = json.loads(ok(cli(seeded, "show", "roadmap", "1", "--json")).stdout)["title"]
+    result = ok(cli(seeded, "add", "roadmap", f"title={title.lower()}"))
+    assert int(result.stdout.strip()) > 1  # added all the same
+    assert "roadmap 1 has the same title" in result.stderr
+    assert "same title" not in ok(cli(seeded, "add", "roadmap", "title=Brand new")).stderr

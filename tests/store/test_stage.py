@@ -1,0 +1,58 @@
+"""The stage of an import: records kept in file order in a private temporary database, read back a
+batch at a time, deleted when closed; SQLite's errors reach the importer as the store's own."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker.store.errors import StorageError
+from tracker.store.sqlite.stage import Stage, UnstorableValue
+
+
+def test_records_plans_and_befores_come_back_in_file_order(tmp_path, monkeypatch):
+    monkeypatch.setattr(Stage, "BATCH", 2)  # several batches
+    with Stage(tmp_path) as stage:
+        with stage.transaction():
+            seqs = [stage.add("people", f"#{i}", f"p-{i}" if i % 2 else None,
+                              10 + i if i == 3 else None, stage.pack(({"title": f"P{i}"}, {})))
+                    for i in range(1, 6)]
+            stage.add("sources", "#1", "s-1", None, stage.pack(({"title": "S"}, {})))
+            stage.add_title("s", 6)
+        assert [(seq, label, value[0]["title"]) for seq, label, value, _e in
+                stage.records("people")] == [(s, f"#{i}", f"P{i}") for i, s in
+                                             zip(range(1, 6), seqs)]
+        assert [uid for _seq, uid, _e in stage.uids("people")] == ["p-1", "p-3", "p-5"]
+        assert stage.has_uid("people", "p-3") and not stage.has_uid("sources", "p-3")
+        assert stage.by_uid("people", "p-3") == (seqs[2], 13)
+        assert stage.seq_of("people", 13) == seqs[2] and stage.seq_of("people", 14) is None
+        assert list(stage.titles()) == [(6, "s")] and stage.last_seq() == 6
+        stage.set_existing("sources", 6, "s-1", 99)  # the database has it now: not a new title
+        assert list(stage.titles()) == [] and stage.by_uid("sources", "s-1") == (6, 99)
+
+        for seq in seqs:
+            stage.add_plan(seq, "people", "create" if seq % 2 else "same", None, None, {"n": seq})
+        assert [(seq, plan["n"]) for seq, _u, _a, plan, _e in
+                stage.plans("people", ("create",))] == [(s, s) for s in seqs if s % 2]
+        assert stage.plan(seqs[1]) == ("same", {"n": seqs[1]}) and stage.plan(6) is None
+        stage.add_befores([(seqs[0], {"version": 1})])
+        assert stage.before(seqs[0]) == {"version": 1}
+        stage.clear_plans()
+        assert stage.plan(seqs[0]) is None
+        folder = stage.folder
+        assert folder.parent == tmp_path and folder.is_dir()
+    assert not folder.exists()
+
+
+def test_values_that_are_not_plain_data_are_refused():
+    with pytest.raises(UnstorableValue):
+        Stage.pack({"title": lambda: None})
+    deep: list = []
+    for _ in range(100_000):
+        deep = [deep]
+    with pytest.raises(RecursionError):
+        Stage.pack(deep)
+
+
+def test_sqlite_errors_reach_the_caller_as_storage_errors(tmp_path):
+    with Stage(tmp_path) as stage, pytest.raises(StorageError, match="working copy"):
+        stage.has_uid("people", object())  # SQLite cannot hold it

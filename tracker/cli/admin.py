@@ -1,0 +1,72 @@
+"""Commands about the database file itself: ``init`` (create it) and ``settings`` (the
+relationship's settings)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from tracker.cli.common import echo_json, one_line, parse_pairs
+from tracker.cli.help import TranslatedCommand
+from tracker.i18n import _
+from tracker.model import KIND_ORDER
+from tracker.store.repository import SETTING_KEYS
+
+if TYPE_CHECKING:
+    from tracker.cli.main import Env
+
+
+@click.command("init", cls=TranslatedCommand)
+@click.option("--empty", is_flag=True, help="Create the file without the article's records.")
+@click.pass_obj
+def init(env: Env, empty: bool):
+    """Create the database (seeded from the article unless --empty) and print its path.
+
+    Running it again on an existing file changes nothing.
+
+    \b
+    Example:
+      bilateral-tracker-cli --db desk.db init --empty
+    """
+    existed = env.db_path.exists()
+    repo = env.repo(seed=not empty)
+    counts = repo.totals()
+    click.echo(str(repo.path))
+    summary = ", ".join(f"{name} {counts[name]}" for name in KIND_ORDER)
+    if existed:
+        click.echo(_("already there: {summary}").format(summary=summary), err=True)
+    else:
+        click.echo(_("created: {summary}").format(summary=summary), err=True)
+
+
+@click.command("settings", cls=TranslatedCommand)
+@click.argument("pairs", nargs=-1, metavar="[KEY=VALUE]...")
+@click.option("--json", "as_json", is_flag=True, help="Print the settings as JSON.")
+@click.pass_obj
+def settings(env: Env, pairs: tuple[str, ...], as_json: bool):
+    """Show the relationship's settings, or set some (home_country, partner_country,
+    relationship_title).
+
+    \b
+    Example:
+      bilateral-tracker-cli settings partner_country=Uzbekistan
+    """
+    repo = env.repo()
+    values = parse_pairs(pairs)
+    if values:
+        for key, value in values.items():
+            if key not in SETTING_KEYS:
+                raise click.UsageError(_("unknown setting {key!r}; choose one of: {keys}").format(
+                    key=key[:60], keys=", ".join(SETTING_KEYS)))
+            if len(value) > 300:
+                raise click.ClickException(_("{key} is too long ({n} characters; at most "
+                                             "{limit})").format(key=key, n=len(value),
+                                                                limit=300))
+        repo.set_settings({k: one_line(v) for k, v in values.items()})
+    current = repo.settings()
+    if as_json:
+        echo_json(current)
+        return
+    for key in SETTING_KEYS:
+        click.echo(f"{key}: {current.get(key, '')}")

@@ -1,0 +1,149 @@
+"""JSON exports: the text written (one object keyed by kind) and a streaming reader of it.
+
+The reader parses the file as a stream of events (ijson) and builds one record at a time, refusing
+a record beyond the size and depth limits (:mod:`tracker.exchange.files`) and a file that names a
+kind or a record's field twice.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from tracker.exchange.errors import FileProblem
+from tracker.exchange.files import MAX_DEPTH, MAX_RECORD_CHARS, MAX_RECORD_VALUES, FileInfo
+from tracker.i18n import _
+from tracker.model import KIND_ORDER, KINDS
+
+
+def json_text(data: dict[str, list[dict]]) -> str:
+    """An export as JSON text (``write_json`` writes it)."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _ijson():
+    """ijson's C backend (yajl2_c), else its pure-Python one. Imported by name so that a frozen
+    build (PyInstaller) bundles it: ijson otherwise picks its backend at run time."""
+    try:
+        from ijson.backends import yajl2_c as backend
+    except ImportError:  # pragma: no cover - a platform without the compiled wheel
+        from ijson.backends import python as backend
+    return backend
+
+
+def _json_problem(path: Path, exc: Exception) -> FileProblem:
+    text = exc.args[0] if exc.args else ""
+    text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    error = lines[0] if lines else type(exc).__name__
+    if len(lines) > 1 and "right here" not in lines[1]:
+        error += f": {lines[1][:60]}"
+    return FileProblem(_("{path} is not valid JSON ({error})").format(path=path, error=error))
+
+
+def json_records(path: Path, files: list[FileInfo]) -> Iterator[tuple[str, Any]]:
+    from ijson.common import JSONError
+
+    info = FileInfo(path.name)
+    files.append(info)
+    with open(path, "rb") as fh:
+        if fh.read(3) != b"\xef\xbb\xbf":
+            fh.seek(0)
+        events = _ijson().basic_parse(fh, use_float=True)
+        try:
+            yield from _json_export(iter(events), path, info)
+        except JSONError as exc:
+            raise _json_problem(path, exc) from None
+        except UnicodeDecodeError:
+            raise FileProblem(_("{path} is not a JSON export (not UTF-8 text)").format(
+                path=path)) from None
+
+
+def _json_export(events: Iterator, path: Path, info: FileInfo) -> Iterator[tuple[str, Any]]:
+    first = next(events, None)
+    if first is None or first[0] != "start_map":
+        raise FileProblem(_("{path} is not an export: expected an object keyed by kind "
+                            "({kinds})").format(path=path, kinds=", ".join(KIND_ORDER)))
+    seen: set[str] = set()
+    for key_event, key in events:
+        if key_event == "end_map":
+            break
+        start, start_value = next(events)
+        if key in seen:
+            raise FileProblem(_("{path}: {kind} is in the file twice; keep one list").format(
+                path=path, kind=key))
+        seen.add(key)
+        if key not in KINDS:
+            if key.startswith("_"):  # room for metadata such as "_format"
+                _json_value(events, start, start_value, path, key, 0)
+                continue
+            raise FileProblem(_("unknown kind {name!r} in the file; choose one of: {kinds}")
+                              .format(name=key, kinds=", ".join(KIND_ORDER)))
+        if start == "null":
+            continue
+        if start != "start_array":
+            raise FileProblem(_("{kind}: expected a list of records").format(kind=key))
+        index = 0
+        for event, value in events:
+            if event == "end_array":
+                break
+            index += 1
+            record = _json_value(events, event, value, path, key, index)
+            info.records += 1
+            yield key, record
+    for _rest in events:  # the parser reports anything after the export
+        pass
+
+
+def _json_value(events: Iterator, first: str, first_value: Any, path: Path, kind: str,
+                index: int) -> Any:
+    """One value (a record) built from its events, refused beyond the size and depth limits
+    and when it names a field twice."""
+    if first == "start_map":
+        root: Any = {}
+    elif first == "start_array":
+        root = []
+    else:
+        return first_value
+    stack: list = [root]
+    keys: list = [None]
+    chars = values = 0
+    top = root
+    for event, value in events:
+        if event == "map_key":
+            if len(stack) == 1 and value in top:
+                raise FileProblem(_("{path}: {kind} record #{n} gives {field} twice").format(
+                    path=path, kind=kind, n=index, field=str(value)[:40]))
+            keys[-1] = value
+            continue
+        if event in ("end_map", "end_array"):
+            stack.pop()
+            keys.pop()
+            if not stack:
+                return root
+            continue
+        if event in ("start_map", "start_array"):
+            item: Any = {} if event == "start_map" else []
+            if len(stack) >= MAX_DEPTH:
+                raise FileProblem(_("{path}: {kind} record #{n} is nested too deeply").format(
+                    path=path, kind=kind, n=index))
+        else:
+            item = value
+            if type(value) is str:
+                chars += len(value)
+        values += 1
+        if chars > MAX_RECORD_CHARS or values > MAX_RECORD_VALUES:
+            raise FileProblem(_("{path}: {kind} record #{n} is too large to import").format(
+                path=path, kind=kind, n=index))
+        container = stack[-1]
+        if type(container) is dict:
+            container[keys[-1]] = item
+        else:
+            container.append(item)
+        if event in ("start_map", "start_array"):
+            stack.append(item)
+            keys.append(None)
+    raise FileProblem(_("{path} ends inside a record").format(path=path))  # pragma: no cover
+

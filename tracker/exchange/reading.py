@@ -1,0 +1,186 @@
+"""Reading an export: a JSON file, a zip of CSV files or a folder of them, as a stream of records
+within the limits of :mod:`tracker.exchange.files` (a zip's members are counted as they are read,
+whatever the zip declares)."""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from tracker.exchange.csv_format import csv_records
+from tracker.exchange.errors import FileProblem
+from tracker.exchange.files import (
+    MAX_IMPORT_BYTES,
+    MAX_MEMBER_BYTES,
+    MAX_RATIO,
+    MAX_TOTAL_BYTES,
+    MAX_ZIP_ENTRIES,
+    RATIO_FREE_BYTES,
+    FileInfo,
+    member_kind,
+)
+from tracker.exchange.json_format import json_records
+from tracker.i18n import _
+
+
+def read_records(path: str | os.PathLike, files: list[FileInfo] | None = None
+                 ) -> Iterator[tuple[str, Any]]:
+    """The records of an export, one at a time, as (kind, record as given): a JSON file, a zip of
+    CSV files or a folder of them. ``files`` receives what was understood of each file. A file
+    that cannot be read raises :class:`FileProblem` naming the file (and the line, for CSV)."""
+    path = Path(path)
+    files = [] if files is None else files
+    if not path.exists():
+        raise FileProblem(_("{path}: no such file").format(path=path))
+    from tracker.outputs import is_open_database
+
+    if is_open_database(path):  # reading it here would drop SQLite's locks on it
+        raise FileProblem(_("{path} is the database itself; give another file name").format(
+            path=path))
+    if path.is_dir():
+        yield from _folder_records(path, files)
+        return
+    size = path.stat().st_size
+    if size > MAX_IMPORT_BYTES:
+        raise FileProblem(_("{path} is too large to import ({size} MB; at most {limit} MB)").format(
+            path=path, size=size // 1024**2, limit=MAX_IMPORT_BYTES // 1024**2))
+    if zipfile.is_zipfile(path):
+        yield from _zip_records(path, files)
+    else:
+        yield from json_records(path, files)
+
+
+class _Meter:
+    """What is read from one zip or folder: refused beyond the limits, whatever it declares."""
+
+    def __init__(self, where: Path):
+        self.where = where
+        self.total = 0
+
+    def too_large(self, name: str) -> FileProblem:
+        return FileProblem(_("{path}: {name} is too large to import (more than {limit} MB)")
+                           .format(path=self.where, name=name, limit=MAX_MEMBER_BYTES // 1024**2))
+
+    def bomb(self, name: str) -> FileProblem:
+        return FileProblem(_("{path}: {name} expands more than {ratio} times; it is not an "
+                             "export (a zip bomb?)").format(path=self.where, name=name,
+                                                            ratio=MAX_RATIO))
+
+    def check(self, name: str, size: int, compressed: int | None) -> None:
+        if size > MAX_MEMBER_BYTES:
+            raise self.too_large(name)
+        if compressed is not None and size > RATIO_FREE_BYTES and size > compressed * MAX_RATIO:
+            raise self.bomb(name)
+
+    def add(self, n: int) -> None:
+        self.total += n
+        if self.total > MAX_TOTAL_BYTES:
+            raise FileProblem(_("{path} is too large to import (more than {limit} MB of CSV)")
+                              .format(path=self.where, limit=MAX_TOTAL_BYTES // 1024**2))
+
+
+class _Counted(io.RawIOBase):
+    """A member's bytes, counted as they are read: refused beyond the meter's limits."""
+
+    def __init__(self, raw, meter: _Meter, name: str, compressed: int | None, first: bool):
+        super().__init__()
+        self.raw, self.meter, self.name = raw, meter, name
+        self.compressed, self.first, self.count = compressed, first, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self.raw.readinto(buffer)
+        if n:
+            self.count += n
+            self.meter.check(self.name, self.count, self.compressed)
+            if self.first:
+                self.meter.add(n)
+        return n
+
+    def close(self) -> None:
+        try:
+            self.raw.close()
+        finally:
+            super().close()
+
+
+_ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
+
+
+def _zip_entries(path: Path) -> int | None:
+    """The number of entries the zip's end record declares (read before building the whole
+    directory: a zip of a million empty entries is refused without reading them)."""
+    try:
+        with open(path, "rb") as fh:
+            end = zipfile._EndRecData(fh)  # noqa: SLF001 - the stdlib's own reader of that record
+    except (OSError, AttributeError, zipfile.BadZipFile, ValueError):
+        return None
+    return None if not end else end[zipfile._ECD_ENTRIES_TOTAL]  # noqa: SLF001
+
+
+def _zip_records(path: Path, files: list[FileInfo]) -> Iterator[tuple[str, Any]]:
+    entries = _zip_entries(path)
+    if entries is not None and entries > MAX_ZIP_ENTRIES:
+        raise FileProblem(_("{path} holds {n} entries; an export holds a few (at most {limit})")
+                          .format(path=path, n=entries, limit=MAX_ZIP_ENTRIES))
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
+        raise FileProblem(_("{path} is a damaged zip file ({error})").format(
+            path=path, error=exc)) from None
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_ZIP_ENTRIES:
+            raise FileProblem(_("{path} holds {n} entries; an export holds a few (at most "
+                                "{limit})").format(path=path, n=len(infos),
+                                                   limit=MAX_ZIP_ENTRIES))
+        chosen: dict[str, zipfile.ZipInfo] = {}
+        for info in infos:
+            name = info.filename.replace("\\", "/").rsplit("/", 1)[-1]
+            if info.is_dir() or not name.lower().endswith(".csv"):
+                continue  # nested zips and other files are not read, let alone expanded
+            if name in chosen:
+                raise FileProblem(_("{path}: {name} is in the zip twice ({first} and {second}); "
+                                    "keep one").format(path=path, name=name,
+                                                       first=chosen[name].filename,
+                                                       second=info.filename))
+            member_kind(name)
+            if info.flag_bits & 0x1:
+                raise FileProblem(_("{path}: {name} is encrypted; make the zip again without a "
+                                    "password").format(path=path, name=name))
+            if info.compress_type not in _ZIP_METHODS:
+                raise FileProblem(_("{path}: {name} is compressed in a way this program cannot "
+                                    "read (method {method}); make the zip again with ordinary "
+                                    "(deflate) compression").format(
+                                        path=path, name=name, method=info.compress_type))
+            meter = _Meter(path)
+            meter.check(name, info.file_size, info.compress_size)
+            chosen[name] = info
+        if not chosen:
+            raise FileProblem(_("{path} holds no CSV files to import").format(path=path))
+        meter = _Meter(path)
+        for name, info in chosen.items():
+            def opener(first: bool, info=info, name=name):
+                return _Counted(zf.open(info), meter, name, info.compress_size, first)
+            yield from csv_records(path, name, opener, files)
+
+
+def _folder_records(path: Path, files: list[FileInfo]) -> Iterator[tuple[str, Any]]:
+    members = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
+    if not members:
+        raise FileProblem(_("{path} is a folder with no CSV files to import").format(path=path))
+    for p in members:
+        member_kind(p.name)
+    meter = _Meter(path)
+    for p in members:
+        meter.check(p.name, p.stat().st_size, None)
+
+        def opener(first: bool, p=p):
+            return _Counted(open(p, "rb"), meter, p.name, None, first)
+        yield from csv_records(path, p.name, opener, files)
