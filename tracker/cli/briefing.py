@@ -1,4 +1,4 @@
-"""The ``briefing`` command: write a PDF briefing (see :mod:`tracker.briefing`)."""
+"""The ``briefing`` command: write a briefing as PDF or Word (see :mod:`tracker.briefing`)."""
 
 from __future__ import annotations
 
@@ -33,8 +33,14 @@ def _fail(message: str):
 
 @click.command("briefing", cls=TranslatedCommand)
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
-              metavar="FILE.pdf", help="Where to write the PDF (written to a temporary file "
-              "first, then renamed).")
+              metavar="FILE.pdf|FILE.docx", help="Where to write the briefing: a PDF, or a Word "
+              "document for a name ending in .docx (written to a temporary file first, then "
+              "renamed).")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "docx"]), default=None,
+              help="pdf or docx, for a file name whose suffix says neither.")
+@click.option("--docx-template", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="FILE.docx", help="A Word letterhead (.docx or .dotx) to write the Word "
+              "briefing on: its page setup, headers, footers and styles are kept.")
 @click.option("--max-classification", type=click.Choice(LEVELS), default=None,
               help="Leave out records classified above this level (default: internal).")
 @click.option("--preset", metavar="NAME", help="Start from a saved preset's options.")
@@ -67,12 +73,13 @@ def _fail(message: str):
 @click.option("--today", metavar="YYYY-MM-DD", hidden=True,
               help="Write the briefing as of this day (tests, reproducible output).")
 @click.pass_obj
-def briefing(env: Env, output, max_classification, preset, save_preset, title, prepared_by, purpose,
-             paper, sections, statuses, date_from, date_to, include_sources, include_notes,
-             language, today):
-    """Write a PDF briefing: cover, contents, executive summary, road-map chart, deadlines, a
-    table per kind with its records' notes, high-level contacts and an appendix of sources with
-    their quotes (and, when given, a purpose paragraph before the summary).
+def briefing(env: Env, output, fmt, docx_template, max_classification, preset, save_preset, title,
+             prepared_by, purpose, paper, sections, statuses, date_from, date_to,
+             include_sources, include_notes, language, today):
+    """Write a briefing, as a PDF or a Word document: cover, contents, executive summary,
+    road-map chart, deadlines, a table per kind with its records' notes, high-level contacts and
+    an appendix of sources with their quotes (and, when given, a purpose paragraph before the
+    summary).
 
     Every page is marked with the highest classification the briefing actually includes.
     The same data and options give a byte-identical file.
@@ -85,6 +92,7 @@ def briefing(env: Env, output, max_classification, preset, save_preset, title, p
           --purpose "Talking points for the Minister's visit to Astana" \\
           --section roadmap --status roadmap:planned --from 2017-01-01 --save-preset talks
       bilateral-tracker-cli briefing -o talks.pdf --preset talks
+      bilateral-tracker-cli briefing -o talks.docx --preset talks --docx-template letterhead.docx
     """
     from tracker.briefing import BriefingError, build_briefing
 
@@ -111,10 +119,16 @@ def briefing(env: Env, output, max_classification, preset, save_preset, title, p
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="'--today'") from None
     try:
-        result = build_briefing(repo, options, output, today=day)
+        result = build_briefing(repo, options, output, format=fmt, docx_template=docx_template,
+                                today=day)
     except BriefingError as exc:
         _fail(str(exc))
     click.echo(str(result.path))
+    if result.pages is None:  # a Word file: Word lays out its pages itself
+        click.echo(_("{records} records, marked {level} ({seconds:.1f} s)").format(
+            records=result.records, level=result.classification, seconds=result.seconds),
+            err=True)
+        return
     click.echo(_("{pages} pages, {records} records, marked {level} ({seconds:.1f} s)").format(
         pages=result.pages, records=result.records, level=result.classification,
         seconds=result.seconds), err=True)
