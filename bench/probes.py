@@ -78,8 +78,8 @@ def _exit_after_first_paint(window) -> None:
                 QTimer.singleShot(0, _painted)
             return False
 
-    window._bench_watcher = Watcher()
-    window.installEventFilter(window._bench_watcher)
+    window.bench_watcher = Watcher()
+    window.installEventFilter(window.bench_watcher)
 
 
 def bare_window() -> None:

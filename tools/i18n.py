@@ -167,7 +167,7 @@ def fields(text: str) -> set[str]:
     return {f"{{{m}}}" for m in _FIELD_RE.findall(text or "")}
 
 
-def _messages(catalog: Catalog):
+def messages(catalog: Catalog):
     for message in catalog:
         if message.id:
             yield message
@@ -175,7 +175,7 @@ def _messages(catalog: Catalog):
 
 def untranslated(catalog: Catalog) -> list:
     out = []
-    for m in _messages(catalog):
+    for m in messages(catalog):
         strings = m.string if isinstance(m.string, (tuple, list)) else (m.string,)
         if not all(strings):
             out.append(m)
@@ -183,13 +183,13 @@ def untranslated(catalog: Catalog) -> list:
 
 
 def fuzzy(catalog: Catalog) -> list:
-    return [m for m in _messages(catalog) if m.fuzzy]
+    return [m for m in messages(catalog) if m.fuzzy]
 
 
 def placeholder_problems(catalog: Catalog) -> list[str]:
     """Entries whose translation drops or invents a ``{placeholder}``."""
     problems = []
-    for m in _messages(catalog):
+    for m in messages(catalog):
         ids = m.id if isinstance(m.id, (tuple, list)) else (m.id,)
         strings = m.string if isinstance(m.string, (tuple, list)) else (m.string,)
         wanted = fields(ids[-1]) | fields(ids[0])
@@ -207,7 +207,7 @@ def placeholder_problems(catalog: Catalog) -> list[str]:
 def missing(catalog: Catalog, template: Catalog | None = None) -> list[str]:
     """Strings in the source code that the catalogue does not have."""
     template = template or extract()
-    return [str(m.id) for m in _messages(template) if catalog.get(m.id, m.context) is None]
+    return [str(m.id) for m in messages(template) if catalog.get(m.id, m.context) is None]
 
 
 def check(langs: Iterable[str] = TRANSLATED, template: Catalog | None = None) -> list[str]:
@@ -398,7 +398,7 @@ class Stats:
 
 def stats(lang: str) -> Stats:
     catalog = read_catalogue(lang)
-    total = sum(1 for _m in _messages(catalog))
+    total = sum(1 for _m in messages(catalog))
     return Stats(lang, total, total - len(untranslated(catalog)), len(fuzzy(catalog)))
 
 
@@ -407,7 +407,7 @@ def main(argv: list[str] | None = None) -> int:
     command = args[0] if args else "check"
     if command == "extract":
         template = write_template()
-        print(f"{template_path()}: {sum(1 for _m in _messages(template))} strings")
+        print(f"{template_path()}: {sum(1 for _m in messages(template))} strings")
         return 0
     if command == "update":
         for lang, left in update().items():

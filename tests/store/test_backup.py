@@ -143,11 +143,11 @@ def test_retention_keeps_the_last_ten_and_one_a_day_for_a_month(repo, db_path):
     horizon = now - dt.timedelta(days=30)
     for day in range(31):  # the newest of each of the last 30 days
         date = (now - dt.timedelta(days=day)).date()
-        of_day = [p for p in newest_first if backup._parse(db_path, p.name).date() == date
-                  and backup._parse(db_path, p.name) >= horizon]
+        of_day = [p for p in newest_first if backup.backup_time(db_path, p.name).date() == date
+                  and backup.backup_time(db_path, p.name) >= horizon]
         if of_day:
             assert of_day[0] in kept
-    assert all(backup._parse(db_path, p.name) >= horizon for p in kept)  # nothing older
+    assert all(backup.backup_time(db_path, p.name) >= horizon for p in kept)  # nothing older
     # the window starts May 31 12:00: days 0-29 (June 30 back to June 1) have a backup in it;
     # the last ten cover days 0-3, so one more for each of days 4-29
     assert len(kept) == 10 + 26
@@ -310,7 +310,7 @@ def test_desk_db_and_desk_sqlite_keep_their_own_backups(tmp_path):
 
 def _old_style(made: Path, stem: str, when: dt.datetime) -> Path:
     """A backup named the way older versions named them: <stem>-<time>.db."""
-    old = made.with_name(f"{stem}-{backup._stamp(when)}.db")
+    old = made.with_name(f"{stem}-{backup.stamp(when)}.db")
     made.rename(old)
     return old
 
@@ -327,7 +327,7 @@ def test_old_style_backup_names_stay_with_the_file_they_belong_to(tmp_path):
     with open_session(desk_sqlite, seed=True, user="tester") as repo:
         old_sqlite = _old_style(backup.create_backup(repo, now=day, prune=False), "desk",
                                 day + dt.timedelta(days=5))
-    unknown = (tmp_path / "backups" / f"desk-{backup._stamp(day + dt.timedelta(days=9))}.db")
+    unknown = (tmp_path / "backups" / f"desk-{backup.stamp(day + dt.timedelta(days=9))}.db")
     unknown.write_bytes(b"SQLite format 3\x00" + b"\x00" * 4000)  # cannot be told apart
     # with a rival in the folder each keeps its own (the birth certificate decides), and the
     # one that cannot be attributed is shown to both and deleted by neither
@@ -347,7 +347,7 @@ def test_a_backup_dated_in_the_future_does_not_stop_automatic_backups(repo, db_p
     now = dt.datetime(2026, 3, 1, 8, tzinfo=UTC)
     backup.create_backup(repo, now=dt.datetime(2099, 1, 1, tzinfo=UTC))  # a clock gone wrong
     made = backup.auto_backup_on_open(repo, now=now)
-    assert made is not None and backup._parse(db_path, made.name) == now
+    assert made is not None and backup.backup_time(db_path, made.name) == now
     assert not backup.backup_due(db_path, now=now)
     assert backup.auto_backup_on_open(repo, now=now + dt.timedelta(hours=2)) is None
     assert backup.auto_backup_on_open(repo, now=now + dt.timedelta(days=2)) is not None
@@ -396,7 +396,7 @@ def test_the_next_backup_removes_what_killed_backups_left_and_only_that(tmp_path
     assert partials  # left behind: database-sized, hidden
     mine = folder / "notes.partial"  # not ours: a name no backup has
     mine.write_text("keep me")
-    busy = folder / f".tracker.db-{backup._stamp(backup._utcnow())}.db.partial"
+    busy = folder / f".tracker.db-{backup.stamp(backup.utcnow())}.db.partial"
     holder = subprocess.Popen(  # a backup another process is writing right now
         [sys.executable, "-c", "import fcntl, os, sys\n"
          f"fd = os.open({str(busy)!r}, os.O_CREAT | os.O_RDWR, 0o600)\n"

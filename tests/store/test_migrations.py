@@ -49,5 +49,5 @@ def test_migrating_twice_is_a_no_op(tmp_path):
 
 def test_initial_schema_is_frozen():
     """0001 reads a committed SQL file, so editing records.py can never change the first schema."""
-    sql = schema._INITIAL_SQL.read_text(encoding="utf-8")
+    sql = schema.INITIAL_SQL.read_text(encoding="utf-8")
     assert "CREATE TABLE [roadmap]" in sql and "CREATE TABLE audit" in sql

@@ -153,3 +153,29 @@ def test_cli_commands_are_added_to_the_group_by_name():
              or any(isinstance(node, ast.Call) and getattr(node.func, "id", "") == "__import__"
                     for node in ast.walk(tree))]
     assert found == []
+
+
+# --- sizes ----------------------------------------------------------------------------------------
+
+MAX_MODULE_LINES = 600
+MAX_FUNCTION_LINES = 80
+#: Declarative tables (the catalogue of kinds, the seed's records) read as data, not as code.
+DECLARATIVE = ("tracker/model/catalogue.py", "tracker/seed/article.py")
+
+
+def test_modules_and_functions_stay_small():
+    """A module that grows past ~600 lines, or a function past ~80, is doing several jobs."""
+    big_modules, big_functions = [], []
+    for path, tree in _modules("tracker", "ui", "tools"):
+        if path in DECLARATIVE:
+            continue
+        lines = (ROOT / path).read_text(encoding="utf-8").count("\n")
+        if lines > MAX_MODULE_LINES:
+            big_modules.append((path, lines))
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                length = node.end_lineno - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    big_functions.append((path, node.name, length))
+    assert big_modules == []
+    assert big_functions == []

@@ -55,7 +55,7 @@ def test_backups_and_set_aside_files_are_private(tmp_path):
     path = tmp_path / "tracker.db"
     repo = open_session(path, seed=True, user="tester")
     made = backup.create_backup(repo)
-    auto = backup.auto_backup_on_open(repo, now=backup._utcnow() + backup.AUTO_INTERVAL * 2)
+    auto = backup.auto_backup_on_open(repo, now=backup.utcnow() + backup.AUTO_INTERVAL * 2)
     repo.create("roadmap", {"title": "x"})
     on_exit = backup.backup_on_exit(repo)
     repo.close()

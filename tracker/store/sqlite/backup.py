@@ -127,11 +127,11 @@ def backup_dir(db_path: str | os.PathLike) -> Path:
     return Path(db_path).expanduser().parent / BACKUP_DIR
 
 
-def _utcnow() -> _dt.datetime:
+def utcnow() -> _dt.datetime:
     return _dt.datetime.now(_dt.UTC)
 
 
-def _stamp(when: _dt.datetime) -> str:
+def stamp(when: _dt.datetime) -> str:
     when = when.astimezone(_dt.UTC)
     return f"{when.strftime(_STAMP)}.{when.microsecond:06d}Z"
 
@@ -142,10 +142,10 @@ def _when(match: re.Match) -> _dt.datetime:
 
 
 def _backup_name(db_path: Path, when: _dt.datetime) -> str:
-    return f"{db_path.name}-{_stamp(when)}.db"
+    return f"{db_path.name}-{stamp(when)}.db"
 
 
-def _parse(db_path: Path, name: str) -> _dt.datetime | None:
+def backup_time(db_path: Path, name: str) -> _dt.datetime | None:
     """The time in ``name`` if it is a backup name of ``db_path`` (new or old style), else None."""
     m = _BACKUP_NAME.match(name)
     if not m or m.group("key") not in (db_path.name, db_path.stem):
@@ -175,9 +175,9 @@ def _peek(path: Path) -> sqlite3.Connection:
     in WAL mode: read it normally. Without one nobody has it open in WAL mode: read it
     ``immutable``, which creates nothing beside it."""
     if Path(f"{path}-wal").exists():
-        uri = _db._uri(path, mode="ro")
+        uri = _db.file_uri(path, mode="ro")
     else:
-        uri = _db._uri(path, mode="ro", immutable="1")
+        uri = _db.file_uri(path, mode="ro", immutable="1")
     return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
 
 
@@ -322,7 +322,7 @@ def create_backup(source, *, now: _dt.datetime | None = None, prune: bool = True
             if live or Path(f"{db_path}-wal").exists():  # open somewhere, maybe here
                 conn = _db.open_read_only(db_path)
             else:  # read-only; a file no one has open is read as it is, creating no -wal/-shm
-                _db._check_header(db_path)
+                _db.check_header(db_path)
                 conn = _db.open_read_only(db_path, snapshot=True)
         except _db.DatabaseError as exc:
             raise BackupError(_("No backup made: {error}").format(error=exc)) from None
@@ -335,7 +335,7 @@ def create_backup(source, *, now: _dt.datetime | None = None, prune: bool = True
             conn.close()
             raise BackupError(_("No backup made: {error}").format(error=exc)) from None
     try:
-        return _write_backup(conn, db_path, now or _utcnow(), prune)
+        return _write_backup(conn, db_path, now or utcnow(), prune)
     finally:
         if own:
             conn.close()
@@ -435,7 +435,7 @@ def prune_backups(db_path: str | os.PathLike, *, now: _dt.datetime | None = None
     Only backups that surely belong to ``db_path`` are candidates (:func:`_attributed`); those
     dated in the future (beyond :data:`FUTURE_SLACK`) are kept and do not count."""
     db_path = Path(db_path).expanduser()
-    now = now or _utcnow()
+    now = now or utcnow()
     latest = now + FUTURE_SLACK
     files = [(when, p) for when, p, prunable in _attributed(db_path)
              if prunable and when <= latest]  # newest first
@@ -458,7 +458,7 @@ def newest_backup_time(db_path: str | os.PathLike, *,
                        now: _dt.datetime | None = None) -> _dt.datetime | None:
     """The time of the newest backup of ``db_path``, leaving out backups dated in the future (a
     clock that was wrong must not stop automatic backups until that date)."""
-    latest = (now or _utcnow()) + FUTURE_SLACK
+    latest = (now or utcnow()) + FUTURE_SLACK
     for when, _p, prunable in _attributed(Path(db_path).expanduser()):
         if prunable and when <= latest:
             return when
@@ -467,7 +467,7 @@ def newest_backup_time(db_path: str | os.PathLike, *,
 
 def backup_due(db_path: str | os.PathLike, *, now: _dt.datetime | None = None) -> bool:
     """True when the newest backup (:func:`newest_backup_time`) is over a day old, or none."""
-    now = now or _utcnow()
+    now = now or utcnow()
     newest = newest_backup_time(db_path, now=now)
     return newest is None or now - newest > AUTO_INTERVAL
 
@@ -487,7 +487,7 @@ def auto_backup_on_open(repo, *, now: _dt.datetime | None = None) -> Path | None
     backed up (nothing can change them)."""
     if repo.read_only:
         return None
-    now = now or _utcnow()
+    now = now or utcnow()
     clean_partials(repo.path)
     if not backup_due(repo.path, now=now):
         return None
@@ -555,7 +555,7 @@ def check(db_path: str | os.PathLike) -> CheckReport:
     if not path.is_file():
         return CheckReport(path, [], [], _("{path}: no such database file").format(path=path))
     try:
-        _db._check_header(path)
+        _db.check_header(path)
         conn = _db.open_read_only(path, snapshot=True)
     except _db.DatabaseError as exc:
         return CheckReport(path, [], [], str(exc))
@@ -583,7 +583,7 @@ def _check_conn(conn: sqlite3.Connection, path: Path) -> CheckReport:
 def check_backup(backup_file: str | os.PathLike) -> CheckReport:
     path = Path(backup_file).expanduser()
     try:
-        _db._check_header(path)
+        _db.check_header(path)
         conn = _open_backup(path)
     except (_db.DatabaseError, OSError) as exc:
         return CheckReport(path, [], [], str(exc))
@@ -645,13 +645,13 @@ def _user_version(path: Path, *, recover: bool) -> int | None:
     an unfinished copy back first; never for a damaged file, which nothing may write to. Without
     a ``-wal`` or ``-journal`` nothing is pending: the file is read ``immutable``."""
     if os.path.lexists(f"{path}-wal"):
-        uris = [_db._uri(path, mode="ro")]
+        uris = [_db.file_uri(path, mode="ro")]
     elif os.path.lexists(f"{path}-journal"):
-        uris = [] if recover else [_db._uri(path, mode="ro")]
+        uris = [] if recover else [_db.file_uri(path, mode="ro")]
     else:
-        uris = [_db._uri(path, mode="ro", immutable="1")]
+        uris = [_db.file_uri(path, mode="ro", immutable="1")]
     if recover:
-        uris.append(_db._uri(path, mode="rw"))
+        uris.append(_db.file_uri(path, mode="rw"))
     for uri in uris:
         try:
             conn = sqlite3.connect(uri, uri=True, isolation_level=None,
@@ -703,7 +703,7 @@ def _aside_path(db_path: Path, when: _dt.datetime) -> Path:
     """``<name>.before-restore-<time>``, a name no earlier restore used (times to the
     microsecond, one microsecond later while taken)."""
     while True:
-        aside = db_path.with_name(f"{db_path.name}.before-restore-{_stamp(when)}")
+        aside = db_path.with_name(f"{db_path.name}.before-restore-{stamp(when)}")
         taken = [Path(f"{aside}{s}") for s in ("", *_db.COMPANIONS)]
         taken.append(aside.with_name(f".{aside.name}.partial"))
         if not any(os.path.lexists(p) for p in taken):
@@ -722,7 +722,7 @@ def _live_state(db_path: Path) -> tuple[str, int | None]:
     if db_path.stat().st_size == 0:
         return "unusable", None
     try:
-        _db._check_header(db_path)
+        _db.check_header(db_path)
         conn = _db.open_read_only(db_path, snapshot=True)
     except _db.NotADatabase:
         return "unusable", None
@@ -854,11 +854,11 @@ def restore(db_path: str | os.PathLike, backup_file: str | os.PathLike, *,
         token = secrets.randbelow(2**31 - 1) + 1
     journal = _journal_path(db_path)
     temp = db_path.with_name(f".{db_path.name}.restore-{token}.tmp")
-    aside = None if state == "missing" else _aside_path(db_path, now or _utcnow())
+    aside = None if state == "missing" else _aside_path(db_path, now or utcnow())
     entry = {"database": db_path.name, "backup": str(backup_file.resolve()),
              "mode": "copy" if state == "sound" else "rename", "temp": temp.name,
              "aside": aside.name if aside else None, "token": token,
-             "user_version": backup_version, "started": _stamp(_utcnow())}
+             "user_version": backup_version, "started": stamp(utcnow())}
     fd = _open_journal(journal, entry)
     try:
         try:

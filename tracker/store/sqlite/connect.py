@@ -104,17 +104,17 @@ def _release(key: tuple[int, int] | None) -> None:
 class TrackedConnection(sqlite3.Connection):
     """A connection that counts as "open in this process" until it is closed."""
 
-    _held: tuple[int, int] | None = None
+    held_key: tuple[int, int] | None = None
 
     def close(self) -> None:
         try:
             super().close()
         finally:
-            key, self._held = self._held, None
+            key, self.held_key = self.held_key, None
             _release(key)
 
     def __del__(self) -> None:  # a connection dropped without close() stops counting too
-        key, self._held = self._held, None
+        key, self.held_key = self.held_key, None
         if key is not None:
             try:
                 super().close()
@@ -137,7 +137,7 @@ def sqlite_connect(path: str | os.PathLike, target: str | None = None, *, uri: b
         except BaseException:
             _release(key)
             raise
-        conn._held = key
+        conn.held_key = key
     return conn
 
 
@@ -261,7 +261,7 @@ def network_share_warning(path: Path, fstype: str) -> str:
 
 # --- opening --------------------------------------------------------------------------------------
 
-def _uri(path: Path, **params: str) -> str:
+def file_uri(path: Path, **params: str) -> str:
     query = "&".join(f"{k}={v}" for k, v in params.items())
     return path.resolve().as_uri() + ("?" + query if query else "")
 
@@ -270,7 +270,7 @@ def _connect_to(path: Path, **params: str) -> sqlite3.Connection:
     """A connection to ``path`` (URI parameters such as ``mode="ro"`` when given), registered as
     open in this process, with the busy timeout set."""
     if params:
-        conn = sqlite_connect(path, _uri(path, **params), uri=True)
+        conn = sqlite_connect(path, file_uri(path, **params), uri=True)
     else:
         conn = sqlite_connect(path, str(path))
     try:
@@ -515,7 +515,7 @@ def connect(path: str | os.PathLike, *, create: bool = True, read_only: bool = F
     elif not stat.S_ISREG(st.st_mode):  # a FIFO would block, a device is not ours to change
         raise _not_regular(path, st.st_mode)
     else:
-        _check_header(path)
+        check_header(path)
         # A zero-byte file holds nothing to lose (we created it and never got to fill it, or a
         # "new file" dialog did): it becomes a new database, as the repository seeds it.
         exists = st.st_size > 0
@@ -642,7 +642,7 @@ def _cannot_check_read_only(exc: BaseException) -> bool:
         s in text for s in ("readonly", "read-only", "unable to open", "locked"))
 
 
-def _check_header(path: Path) -> None:
+def check_header(path: Path) -> None:
     """:class:`NotADatabase` unless the file starts with SQLite's header (or is empty). While a
     connection of this process has the file open its header is not read (that would drop the
     connection's locks): SQLite itself then says whether it is a database."""

@@ -49,12 +49,12 @@ class _Steps:
 
 migrations = _Steps(MIGRATION_SET)
 
-_INITIAL_SQL = Path(__file__).with_name("schema_0001.sql")
+INITIAL_SQL = Path(__file__).with_name("schema_0001.sql")
 
 
 @migrations(name="0001_initial")
 def initial(db: Database) -> None:
-    sql = _INITIAL_SQL.read_text(encoding="utf-8")
+    sql = INITIAL_SQL.read_text(encoding="utf-8")
     for statement in _statements(sql):
         db.execute(statement)
 
