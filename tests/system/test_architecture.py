@@ -74,6 +74,7 @@ def _imported(tree) -> set[str]:
 ENGINE_LIBRARIES = {
     "sqlite3": "tracker/store/sqlite/",
     "sqlite_utils": "tracker/store/sqlite/",
+    "psycopg": "tracker/store/postgres/",
     "reportlab": "tracker/briefing/pdf/",
 }
 
