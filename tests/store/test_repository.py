@@ -12,11 +12,12 @@ from tracker.store.repository import (
     ConflictError,
     NotFound,
     NothingToUndo,
-    Repository,
     StorageError,
     TrackerError,
     ValidationError,
 )
+
+BOTH_ENGINES = True  # every test using repo/empty_repo/engine runs on SQLite and PostgreSQL
 
 
 def last_audit(repo):
@@ -111,10 +112,10 @@ def test_update_changes_fields_bumps_version_and_audits_diff(repo):
     assert changed == {"progress": (0, 40), "status": ("planned", "in_progress")}
 
 
-def test_stale_version_is_a_conflict_and_overwrites_nothing(repo, db_path):
+def test_stale_version_is_a_conflict_and_overwrites_nothing(repo, engine):
     rid = repo.list("agreements")[0]["id"]
     loaded = repo.get("agreements", rid)
-    other = Repository(db_path, user="colleague")
+    other = engine.open(user="colleague")
     other.update("agreements", rid, {"reference": "THEIRS"}, expected_version=loaded["version"])
     other.close()
     with pytest.raises(ConflictError) as err:
@@ -189,11 +190,11 @@ def test_new_write_clears_redo(empty_repo):
     assert empty_repo.redo_label() is None
 
 
-def test_undo_refuses_when_someone_else_changed_the_record(repo, db_path):
+def test_undo_refuses_when_someone_else_changed_the_record(repo, engine):
     rid = repo.list("roadmap")[0]["id"]
     v = repo.get("roadmap", rid)["version"]
     repo.update("roadmap", rid, {"progress": 20}, expected_version=v)
-    other = Repository(db_path, user="colleague")
+    other = engine.open(user="colleague")
     other.update("roadmap", rid, {"progress": 30}, expected_version=v + 1)
     other.close()
     with pytest.raises(ConflictError):
@@ -305,16 +306,15 @@ def test_settings_and_presets_are_audited(repo):
         repo.save_preset("  ", {})
 
 
-def test_every_write_is_one_audited_transaction(repo, db_path):
+def test_every_write_is_one_audited_transaction(repo, engine):
     """A failure inside a write leaves neither the change nor its audit entry."""
     rid = repo.list("roadmap")[0]["id"]
     before = repo.get("roadmap", rid)
     n_audit = repo.history_count()
-    repo.backend.conn.execute("CREATE TEMP TRIGGER fail BEFORE INSERT ON audit "
-                              "BEGIN SELECT RAISE(ABORT, 'boom'); END")
+    engine.break_audit(repo, "boom")  # the audit INSERT fails inside the engine
     with pytest.raises(StorageError, match="boom"):  # the engine's error, as the store's own
         repo.update("roadmap", rid, {"progress": 77}, expected_version=before["version"])
-    repo.backend.conn.execute("DROP TRIGGER fail")
+    engine.mend_audit(repo)
     assert repo.get("roadmap", rid) == before
     assert repo.history_count() == n_audit
 
@@ -328,6 +328,7 @@ def test_history_filters_by_record(repo):
     assert json.dumps(entries, default=str)
 
 
+@pytest.mark.sqlite_only
 def test_connection_pragmas(repo):
     c = repo.backend.conn
     assert c.execute("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -336,10 +337,10 @@ def test_connection_pragmas(repo):
     assert c.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
 
 
-def test_read_only_repository_refuses_writes(repo, db_path):
+def test_read_only_repository_refuses_writes(repo, engine):
     from tracker.store.repository import ReadOnlyError
 
-    ro = Repository(db_path, read_only=True)
+    ro = engine.open(read_only=True)
     assert ro.read_only and ro.count("roadmap") == 5
     with pytest.raises(ReadOnlyError):
         ro.create("people", {"title": "X"})
