@@ -29,7 +29,7 @@ from tracker.i18n import _
 from tracker.model import LINK, MULTILINE, Kind
 from tracker.store.errors import ConnectionLost, DatabaseError, ReadOnlyError, StorageError
 from tracker.store.postgres import schema
-from tracker.store.postgres.connect import Link, describe, first_line, lost
+from tracker.store.postgres.connect import Link, ServerAddress, describe, first_line, lost
 from tracker.store.postgres.search import tsquery_literal
 from tracker.store.postgres.writer import PostgresWriter
 from tracker.store.query import Condition, Filter
@@ -74,7 +74,8 @@ class PostgresBackend:
                  background_check: bool = False):
         self.link = Link(url)
         self.target = describe(url)
-        self.path = self.target  # for titles and messages
+        self.path = ServerAddress(self.target)  # for titles and messages
+        self.url = url  # what opens this database again (a worker's own session)
         self.is_new = False  # a server database is created by `init`, never by opening it
         self.warnings: list[str] = []
         self.damage: str | None = None

@@ -47,6 +47,20 @@ def describe(url: str) -> str:
     return f"postgresql://{user + '@' if user else ''}{host}{port}/{dbname}"
 
 
+class ServerAddress(str):
+    """Where a server's data lives, as titles and messages show it (no password). Like a file's
+    path it has a ``name`` (the database's); unlike it, no folder: ``parent`` is None, so files
+    made "beside the database" (an import's staging) go to the system's temporary folder."""
+
+    @property
+    def name(self) -> str:
+        return self.rsplit("/", 1)[-1] or self
+
+    @property
+    def parent(self) -> None:
+        return None
+
+
 def conninfo(url: str) -> str:
     """The URL with our defaults for what it does not say."""
     try:
