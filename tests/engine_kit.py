@@ -63,7 +63,12 @@ class PostgresEngine:
         return self.dbname
 
     def target(self, user: str = "tester", *, seed: bool = False) -> str:
-        self.cluster.ensure_login(user)
+        """The address a desk opens as ``user`` (a login made with restricted clearance when
+        missing; an existing one keeps its own)."""
+        self.cluster.ensure_login(user, if_missing=True)
+        return self.url_for(user, seed=seed)
+
+    def url_for(self, user: str, *, seed: bool = False) -> str:
         return self.cluster.url(self._database(seed), user)
 
     def open(self, *, user: str = "tester", seed: bool = False, read_only: bool = False):
@@ -71,6 +76,11 @@ class PostgresEngine:
 
     def sql(self, query: str, params: tuple = ()) -> list[tuple]:
         """Rows of a query (``?`` placeholders) run as the superuser (every row, no policy)."""
+        if self._side is not None and not (self._side.closed or self._side.broken):
+            try:
+                self._side.execute("SELECT 1")
+            except Exception:  # noqa: BLE001 - the server was restarted: connect again
+                self._side.close()
         if self._side is None or self._side.closed or self._side.broken:
             self._side = self.cluster.connect(self._database(False))
         if params:

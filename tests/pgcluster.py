@@ -98,6 +98,12 @@ class Cluster:
 
     def admin(self):
         """One superuser connection to ``postgres`` (made again after a restart)."""
+        if self._admin is not None and not (self._admin.closed or self._admin.broken):
+            try:
+                self._admin.execute("SELECT 1")
+            except Exception:  # noqa: BLE001 - the server was restarted: connect again
+                self._admin.close()
+                self._admin = None
         if self._admin is None or self._admin.closed or self._admin.broken:
             self._admin = self.connect()
         return self._admin
@@ -136,19 +142,26 @@ class Cluster:
         with self._lock:
             self.admin().execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
-    def ensure_login(self, login: str, clearance: str | None = "restricted") -> None:
-        """A login role with ``clearance`` (None: none at all). Roles are cluster-wide."""
+    def ensure_login(self, login: str, clearance: str | None = "restricted", *,
+                     if_missing: bool = False) -> None:
+        """A login role with ``clearance`` (None: none at all); ``if_missing``: an existing one
+        keeps what it has. Roles are cluster-wide."""
         from psycopg import sql
 
         from tracker.session import grant_clearance
 
+        admin = self.admin()
+        exists = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s",
+                               (login,)).fetchone() is not None
+        if exists and if_missing:
+            return
         if clearance is not None:
             grant_clearance(self.url("postgres", SUPERUSER), login, clearance)
-            return
-        admin = self.admin()
-        if admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (login,)).fetchone():
-            return
-        admin.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(login)))
+        elif not exists:
+            admin.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(login)))
+        else:
+            admin.execute(sql.SQL("REVOKE tracker_public, tracker_internal, tracker_restricted "
+                                  "FROM {}").format(sql.Identifier(login)))
 
     def stop(self) -> None:
         if self._admin is not None:

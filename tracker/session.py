@@ -10,8 +10,14 @@ from pathlib import Path
 from tracker.store.repository import Repository
 
 
-def default_target() -> Path:
-    """``TRACKER_DB`` if set, else ``tracker.db`` in the user data folder."""
+def default_target() -> Path | str:
+    """``TRACKER_DB`` if set (a file's path, or a server's ``postgresql://`` address), else
+    ``tracker.db`` in the user data folder."""
+    from tracker.store.engines import is_server
+
+    env = os.environ.get("TRACKER_DB", "")
+    if is_server(env):
+        return env.strip()  # an address, not a path (a Path would fold its "//")
     from tracker.paths import default_db_path
 
     return default_db_path()

@@ -135,3 +135,35 @@ def test_the_kind_name_check_finds_each_form():
             'get_kind("sources")\nKINDS["farms"]\nrepo.get_kind(name)\n')
     assert _kind_name_tests(ast.parse(code), {"roadmap", "meetings", "people", "sources",
                                               "farms"}) == [1, 2, 3, 4]
+
+
+def test_a_desk_on_a_file_never_loads_the_server_driver(tmp_path):
+    """psycopg costs ~0.1 s to import: opening, reading, searching and writing a file, and the
+    CLI's start, leave it unloaded."""
+    code = (
+        "import sys\n"
+        "from tracker.session import open_session\n"
+        "import tracker.cli.main\n"
+        f"r = open_session({str(tmp_path / 't.db')!r}, seed=True, user='x')\n"
+        "r.search('belarus'); r.list('roadmap', sort='due_date'); r.figures()\n"
+        "r.create('people', {'title': 'Someone'}); r.close()\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('psycopg', 'psycopg_binary')\n"
+        "       or m.startswith('tracker.store.postgres')]\n"
+        "print(bad); sys.exit(1 if bad else 0)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_engine_is_chosen_by_the_address(tmp_path, monkeypatch):
+    from tracker.session import default_target
+    from tracker.store.engines import is_server
+
+    assert is_server("postgresql://alice@db.example/tracker")
+    assert is_server("postgres://db.example/tracker") and is_server(" POSTGRESQL://x/y")
+    assert not is_server(str(tmp_path / "postgresql.db")) and not is_server(tmp_path / "x")
+    monkeypatch.setenv("TRACKER_DB", "postgresql://alice@db.example:5433/tracker")
+    assert default_target() == "postgresql://alice@db.example:5433/tracker"
+    monkeypatch.setenv("TRACKER_DB", str(tmp_path / "desk.db"))
+    assert default_target() == tmp_path / "desk.db"

@@ -91,23 +91,26 @@ class PostgresBackend:
 
     def _open(self, read_only: bool) -> None:
         conn = self.link.connection()
-        have = schema.applied(conn)
         init = _("ask the database administrator to run: bilateral-tracker-cli --db URL init")
-        if have is None:
-            raise DatabaseError(_("{server} holds no Bilateral Tracker database; {init}").format(
-                server=self.target, init=init))
+        try:
+            if not schema.initialised(conn):
+                raise DatabaseError(_("{server} holds no Bilateral Tracker database; {init}")
+                                    .format(server=self.target, init=init))
+            self.login, clearances, can_write = conn.execute(
+                "SELECT session_user, tracker_clearances(), "
+                "has_table_privilege('audit', 'INSERT')").fetchone()
+            self.user = self.login
+            self.clearances = tuple(clearances)
+            if not self.clearances:
+                raise DatabaseError(_(
+                    "{server}: the login {login} has no clearance for this database; ask the "
+                    "database administrator to grant one (bilateral-tracker-cli --db URL grant "
+                    "{login} --clearance internal)").format(server=self.target, login=self.login))
+            have = schema.applied(conn) or []
+        except psycopg.Error as exc:
+            raise self.link.error(exc) from None
         unknown = [n for n in have if n not in schema.names()]
         pending = [n for n in schema.names() if n not in have]
-        self.login, clearances, can_write = conn.execute(
-            "SELECT session_user, tracker_clearances(), has_table_privilege('audit', 'INSERT')"
-        ).fetchone()
-        self.user = self.login
-        self.clearances = tuple(clearances)
-        if not self.clearances:
-            raise DatabaseError(_(
-                "{server}: the login {login} has no clearance for this database; ask the database "
-                "administrator to grant one (bilateral-tracker-cli --db URL grant {login} "
-                "--clearance internal)").format(server=self.target, login=self.login))
         self.read_only = read_only
         self.read_only_reason: str | None = None
         if unknown:
@@ -219,8 +222,16 @@ class PostgresBackend:
             "({error}); try again when it is back").format(server=self.target, error=detail))
 
     def _xact_status(self, xid: str) -> str | None:
+        """What became of transaction ``xid``: committed, aborted or in progress. After a crash
+        a transaction that left no trace in the log is "in the future" of the restarted server:
+        it was not saved (said as aborted)."""
         conn = self.link.connection()
-        return conn.execute("SELECT pg_xact_status(%s::xid8)", (xid,)).fetchone()[0]
+        try:
+            return conn.execute("SELECT pg_xact_status(%s::xid8)", (xid,)).fetchone()[0]
+        except psycopg.errors.InvalidParameterValue as exc:
+            if "in the future" in str(exc):
+                return "aborted"
+            raise
 
     def _learn_fate(self, xid: str, exc: BaseException) -> None:
         """The answer to COMMIT was lost: return if the write was saved, else raise. Asks the

@@ -27,10 +27,15 @@ def names() -> list[str]:
     return [name for name, _file in MIGRATIONS]
 
 
+def initialised(conn: psycopg.Connection) -> bool:
+    """The database has our schema (any login may ask, whatever its privileges)."""
+    return conn.execute("SELECT to_regclass('public._tracker_migrations')").fetchone()[0] \
+        is not None
+
+
 def applied(conn: psycopg.Connection) -> list[str] | None:
     """The migrations this database has had, in order; None when it has no schema of ours."""
-    found = conn.execute("SELECT to_regclass('public._tracker_migrations')").fetchone()[0]
-    if found is None:
+    if not initialised(conn):
         return None
     return [name for (name,) in conn.execute(
         "SELECT name FROM _tracker_migrations WHERE migration_set = %s ORDER BY applied_at, name",
