@@ -32,6 +32,10 @@ REQUIRE = "TRACKER_REQUIRE_POSTGRES"  # set (CI): a missing server fails the tes
 
 
 def bindir() -> str | None:
+    """Where the server's programs are (TRACKER_PG_BIN, else Debian's newest, else PATH)."""
+    forced = os.environ.get("TRACKER_PG_BIN")
+    if forced is not None:
+        return forced if os.path.exists(os.path.join(forced, "initdb")) else None
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
                    key=lambda p: int(p.split("/")[-3]) if p.split("/")[-3].isdigit() else 0)
     if found:
