@@ -104,3 +104,19 @@ def test_data_version_changes_when_another_session_commits_not_for_ones_own(serv
         assert alice.data_version() != v
         v = alice.data_version()
         assert alice.data_version() == v
+
+
+def test_stamps_come_from_the_servers_clock_and_are_one_per_write(server, monkeypatch):
+    """Desks' clocks differ: on a server every stamp of a write is the server's time (the same
+    for the record and its audit entry), whatever this machine's clock says."""
+    from tracker.store import results
+
+    monkeypatch.setattr(results, "now", lambda: "1999-01-01T00:00:00Z")
+    with Repository(server.target("alice")) as alice:
+        rid = alice.create("roadmap", {"title": "Stamped"}).record_id
+        record = alice.get("roadmap", rid)
+        entry = alice.history("roadmap", rid)[0]
+    (server_now,) = server.sql("SELECT to_char(now() AT TIME ZONE 'UTC', "
+                               "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")[0]
+    assert record["created_at"] == record["updated_at"] == entry["at"]
+    assert record["created_at"][:4] == server_now[:4] != "1999"

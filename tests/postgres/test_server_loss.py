@@ -156,19 +156,21 @@ class CuttingProxy:
                 return
             upstream = socket.socket(socket.AF_UNIX)
             upstream.connect(self.server_socket)
-            threading.Thread(target=self._pump, args=(upstream, client, False),
+            this_line = threading.Event()  # set when this connection is the one cut
+            threading.Thread(target=self._pump, args=(upstream, client, False, this_line),
                              daemon=True).start()
-            threading.Thread(target=self._pump, args=(client, upstream, True),
+            threading.Thread(target=self._pump, args=(client, upstream, True, this_line),
                              daemon=True).start()
 
-    def _pump(self, src, dst, from_client: bool) -> None:
+    def _pump(self, src, dst, from_client: bool, this_line: threading.Event) -> None:
         try:
             while True:
                 data = src.recv(65536)
-                if not data:
-                    break
+                if not data or (not from_client and this_line.is_set()):
+                    break  # once cut, the server's answers go nowhere
                 if from_client and not self.cut.is_set() and self.marker in data:
                     self.cut.set()
+                    this_line.set()
                     if self.forward:
                         dst.sendall(data)
                         time.sleep(0.3)  # the server commits; its answer goes nowhere

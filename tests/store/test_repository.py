@@ -381,3 +381,14 @@ def test_same_title_is_found_among_many_records_sharing_its_words(repo):
     talks = repo.create("meetings", {"title": "Talks"}).record_id
     assert repo.same_title("meetings", "TALKS") == [(talks, "Talks")]
     assert repo.same_title("meetings", "  talks ") == [(talks, "Talks")]
+
+
+def test_settings_and_presets_keep_no_nul_characters(repo):
+    """A server's text cannot hold NUL: both engines take it out of settings and presets alike
+    (on PostgreSQL the write failed; on SQLite it was stored)."""
+    repo.set_settings({"partner_country": "Uzbek\x00istan"})
+    assert repo.settings()["partner_country"] == "Uzbekistan"
+    repo.save_preset("Week\x00ly", {"title": "Brief\x00ing", "sections": ["sum\x00mary"],
+                                   "x\x00": 1})
+    assert repo.presets() == {"Weekly": {"title": "Briefing", "sections": ["summary"], "x": 1}}
+    assert "\x00" not in json.dumps(repo.history(limit=2))
