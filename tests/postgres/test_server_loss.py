@@ -53,7 +53,10 @@ def test_a_restart_between_two_actions_goes_unnoticed(server, own_cluster):
         assert repo.get("roadmap", rid)["title"] == "Before the restart"  # read again, once
         repo.update("roadmap", rid, {"progress": 30}, expected_version=1)
         assert repo.get("roadmap", rid)["progress"] == 30
-        assert repo.backend.link.reconnects >= 1
+        own_cluster.pg_ctl("restart", "-m", "fast")
+        repo.create("roadmap", {"title": "A write first"})  # nothing sent yet: begun again
+        assert repo.count("roadmap") == 2
+        assert repo.backend.link.reconnects >= 2
 
 
 def test_while_the_server_is_down_every_action_says_so_in_one_line(server, own_cluster):
@@ -218,3 +221,24 @@ def test_a_save_cut_before_its_commit_is_said_not_saved_and_leaves_nothing(serve
     finally:
         proxy.close()
     assert server.sql("SELECT title FROM roadmap") == [("Lost on the way",)]
+
+
+def test_a_listener_survives_a_restart_and_asks_for_a_full_refresh(server, own_cluster):
+    """After a restart the listener's socket turns readable with nothing to read: it connects
+    again, listens again and says that anything may have changed (notifications sent meanwhile
+    are lost); later saves are heard again."""
+    import select
+
+    with Repository(server.target("tester")) as repo:
+        listener = repo.backend.listener()
+        try:
+            own_cluster.pg_ctl("restart", "-m", "fast")
+            ready, _w, _x = select.select([listener.fileno()], [], [], 5.0)
+            assert ready  # the dead connection wakes the window up
+            assert [s.kinds for s in listener.changes()] == [None]  # refresh everything
+            repo.create("people", {"title": "Heard after the restart"})
+            ready, _w, _x = select.select([listener.fileno()], [], [], 2.0)
+            assert ready
+            assert [s.kinds for s in listener.changes()] == [{"people"}]
+        finally:
+            listener.close()

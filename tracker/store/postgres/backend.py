@@ -182,12 +182,10 @@ class PostgresBackend:
         if self.read_only:
             raise ReadOnlyError(self.target, self.read_only_reason)
         self._resolve_unknown()
-        conn = self.link.connection()
+        conn, xid, at = self._begin()
         self.link.in_transaction = True
         try:
             try:
-                conn.execute("BEGIN")
-                xid, at = conn.execute(STAMP).fetchone()
                 yield PostgresWriter(self, conn, at)
             except BaseException as exc:
                 self._rollback(conn)
@@ -205,6 +203,22 @@ class PostgresBackend:
                 self._learn_fate(xid, exc)
         finally:
             self.link.in_transaction = False
+
+    def _begin(self) -> tuple[psycopg.Connection, str, str]:
+        """BEGIN, and the transaction's id and time; a connection found dropped here (nothing
+        sent yet) is made again and the BEGIN tried once more."""
+        for attempt in (0, 1):
+            conn = self.link.connection()
+            try:
+                conn.execute("BEGIN")
+                xid, at = conn.execute(STAMP).fetchone()
+                return conn, xid, at
+            except psycopg.Error as exc:
+                self._rollback(conn)
+                if lost(conn) and attempt == 0:
+                    continue
+                raise self.link.error(exc, writing=True) from None
+        raise AssertionError("unreachable")
 
     @staticmethod
     def _rollback(conn: psycopg.Connection) -> None:
