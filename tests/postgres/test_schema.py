@@ -185,6 +185,13 @@ def test_a_login_that_may_read_but_not_write_opens_read_only(pg_cluster):
     try:
         engine.target("tester")
         pg_cluster.ensure_login("reader", "internal")
+        with Repository(engine.url_for("reader")) as writer:  # writable when opened...
+            engine.sql("REVOKE INSERT ON roadmap FROM tracker_public")
+            from tracker.store.errors import ReadOnlyError
+
+            with pytest.raises(ReadOnlyError, match="permission denied"):  # ...then no longer
+                writer.create("roadmap", {"title": "X"})
+            assert writer.count("roadmap") == 0
         engine.sql("REVOKE INSERT ON audit FROM tracker_public")
         with Repository(engine.url_for("reader")) as repo:
             assert repo.read_only and "may read but not change" in repo.read_only_reason
