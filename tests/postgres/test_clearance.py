@@ -168,3 +168,19 @@ def test_a_grant_takes_effect_on_the_next_statement_of_open_sessions(desks, pg_c
                                                       max_classification="public")
     with pytest.raises(StorageError, match="unknown clearance"):
         grant_clearance(pg_cluster.url("postgres", "postgres"), login, "secret")
+
+
+def test_a_leaky_function_of_the_login_sees_only_rows_it_may_read(desks, pg_cluster):
+    """Policies filter before a login's own (non-leakproof) function runs: a function that
+    reports every value it is given hears nothing of a restricted row."""
+    engine, _secret, _shared = desks
+    heard: list[str] = []
+    with pg_cluster.connect(engine.dbname, user="alice") as conn:
+        conn.add_notice_handler(lambda diag: heard.append(diag.message_primary or ""))
+        conn.execute("CREATE FUNCTION pg_temp.leak(t text) RETURNS boolean LANGUAGE plpgsql "
+                     "COST 0.0000001 AS $$ BEGIN RAISE NOTICE '%', t; RETURN true; END $$")
+        conn.execute("SELECT id FROM agreements WHERE pg_temp.leak(title)").fetchall()
+        conn.execute("SELECT id FROM agreements WHERE pg_temp.leak(notes) "
+                     "AND classification = 'restricted'").fetchall()
+    assert heard and "Zvezda open treaty" in heard
+    assert SECRET not in heard and "zvezda" not in heard
