@@ -76,9 +76,11 @@ def pg_cluster():
     finally:
         cluster.stop()
         if cluster.create_times:
-            times = sorted(cluster.create_times)
-            print(f"\nPostgreSQL: {len(times)} test databases, CREATE DATABASE median "
-                  f"{times[len(times) // 2] * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms")
+            made, waited = sorted(cluster.create_times), sorted(cluster.wait_times)
+            print(f"\nPostgreSQL: {len(waited)} test databases; CREATE DATABASE median "
+                  f"{made[len(made) // 2] * 1000:.0f} ms (max {made[-1] * 1000:.0f}); a test "
+                  f"waited median {waited[len(waited) // 2] * 1000:.0f} ms "
+                  f"(max {waited[-1] * 1000:.0f})")
 
 
 @pytest.fixture

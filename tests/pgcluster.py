@@ -12,6 +12,7 @@ from __future__ import annotations
 import glob
 import itertools
 import os
+import queue
 import shutil
 import subprocess
 import tempfile
@@ -50,8 +51,13 @@ class Cluster:
         self.data, self.sock, self.log = f"{base}/data", f"{base}/sock", f"{base}/log"
         self._numbers = itertools.count()
         self._lock = threading.Lock()
-        self.create_times: list[float] = []
+        self.create_times: list[float] = []  # CREATE DATABASE itself
+        self.wait_times: list[float] = []  # what a test waited for its database
         self._admin = None
+        self._ready: dict[str, list[str]] = {}  # template -> databases made ahead
+        self._tasks: queue.Queue = queue.Queue()
+        self._worker = threading.Thread(target=self._work, name="pg-databases", daemon=True)
+        self._worker.start()
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         cmd = [f"{self.bin}/{args[0]}", *args[1:]]
@@ -134,17 +140,50 @@ class Cluster:
             admin.execute(f"ALTER DATABASE {name} IS_TEMPLATE true ALLOW_CONNECTIONS false")
 
     def new_database(self, template: str = "tracker_empty") -> str:
+        """A database of its own for a test, copied from ``template``. One is kept ready per
+        template by a background thread (made while the previous test runs), and dropped ones
+        are dropped there too: a test waits only when none is ready."""
+        started = time.perf_counter()
+        with self._lock:
+            ready = self._ready.setdefault(template, [])
+            name = ready.pop() if ready else None
+        if name is None:
+            name = self._create(template, self.admin())
+        self.wait_times.append(time.perf_counter() - started)
+        self._tasks.put(("create", template))
+        return name
+
+    def _create(self, template: str, conn) -> str:
         with self._lock:
             name = f"t{os.getpid()}_{next(self._numbers)}"
-            started = time.perf_counter()
-            self.admin().execute(f"CREATE DATABASE {name} TEMPLATE {template} "
-                                 f"STRATEGY {STRATEGY} OWNER tracker_owner")
-            self.create_times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE {template} "
+                     f"STRATEGY {STRATEGY} OWNER tracker_owner")
+        self.create_times.append(time.perf_counter() - started)
         return name
 
     def drop_database(self, name: str) -> None:
-        with self._lock:
-            self.admin().execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        self._tasks.put(("drop", name))
+
+    def _work(self) -> None:
+        """The background thread: make databases ahead, drop used ones."""
+        conn = None
+        while True:
+            task = self._tasks.get()
+            if task is None:
+                return
+            action, what = task
+            try:
+                if conn is None or conn.closed or conn.broken:
+                    conn = self.connect()
+                if action == "drop":
+                    conn.execute(f"DROP DATABASE IF EXISTS {what} WITH (FORCE)")
+                elif len(self._ready.get(what, [])) < 1:
+                    name = self._create(what, conn)
+                    with self._lock:
+                        self._ready.setdefault(what, []).append(name)
+            except Exception:  # noqa: BLE001 - a restarted server: the test makes its own
+                conn = None
 
     def ensure_login(self, login: str, clearance: str | None = "restricted", *,
                      if_missing: bool = False) -> None:
@@ -168,6 +207,8 @@ class Cluster:
                                   "FROM {}").format(sql.Identifier(login)))
 
     def stop(self) -> None:
+        self._tasks.put(None)
+        self._worker.join(30)
         if self._admin is not None:
             self._admin.close()
         try:
