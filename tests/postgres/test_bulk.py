@@ -42,3 +42,30 @@ def test_generated_rows_are_stored_linked_searchable_and_counted_once(engine_nam
         assert set(GENERATION_ORDER) == set(KINDS)
     finally:
         engine.close()
+
+
+def test_deep_pages_read_through_the_index_are_the_same_rows(engine_name, pg_cluster,
+                                                           monkeypatch):
+    """Pages far down a list are found through the sort index alone, then read: the same rows in
+    the same order as reading them directly."""
+    from engine_kit import PostgresEngine
+
+    from tracker.store.postgres import backend
+
+    engine = PostgresEngine(pg_cluster)
+    try:
+        with engine.open() as repo:
+            generate(repo, 5, seed=2, sizes={"roadmap": 150})
+            pages = {}
+            for deep in (10**9, 10):  # direct first, then every page past 10 rows "deep"
+                monkeypatch.setattr(backend, "DEEP_OFFSET", deep)
+                pages[deep] = [[row["id"] for row in repo.list(
+                    "roadmap", sort=sort, descending=desc, limit=25, offset=offset)]
+                    for sort in ("due_date", "notes", "title") for desc in (False, True)
+                    for offset in (0, 30, 100, 140)]
+            assert pages[10] == pages[10**9]
+            live = repo.count("roadmap")
+            assert live > 140
+            assert sum(len(p) for p in pages[10]) == 6 * (25 * 3 + live - 140)
+    finally:
+        engine.close()

@@ -392,3 +392,26 @@ def test_settings_and_presets_keep_no_nul_characters(repo):
                                    "x\x00": 1})
     assert repo.presets() == {"Weekly": {"title": "Briefing", "sections": ["summary"], "x": 1}}
     assert "\x00" not in json.dumps(repo.history(limit=2))
+
+
+def test_position_is_the_row_in_the_list_for_every_sort_and_direction(empty_repo):
+    """Sorted lists (empty values last either way, id breaking ties) and each record's position
+    in them agree, paged or not, on every kind of column (a date, a long text, a number)."""
+    r = empty_repo
+    for i in range(14):
+        r.create("roadmap", {"title": f"Item {i % 5}", "due_date": None if i % 4 == 0 else
+                             f"2026-0{1 + i % 3}-1{i % 2}", "progress": (i * 7) % 3 * 10,
+                             "notes": None if i % 3 == 0 else "Ё" * (i % 4) + "x" * 250})
+    ids = set(r.ids("roadmap"))
+    for sort in ("due_date", "notes", "title", "progress", "id"):
+        for descending in (False, True):
+            rows = r.list("roadmap", sort=sort, descending=descending)
+            assert {row["id"] for row in rows} == ids
+            filled = [row[sort] for row in rows if row[sort] is not None]
+            assert filled == sorted(filled, reverse=descending)
+            assert all(row[sort] is None for row in rows[len(filled):])  # empty ones last
+            paged = [row for start in range(0, 14, 4) for row in r.list(
+                "roadmap", sort=sort, descending=descending, limit=4, offset=start)]
+            assert [row["id"] for row in paged] == [row["id"] for row in rows]
+            for at, row in enumerate(rows):
+                assert r.position("roadmap", row["id"], sort=sort, descending=descending) == at
