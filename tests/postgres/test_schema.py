@@ -7,7 +7,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from tracker.store.errors import DatabaseError
+from tracker.store.errors import DatabaseError, StorageError
 from tracker.store.repository import Repository
 
 pytestmark = pytest.mark.postgres
@@ -222,3 +222,25 @@ def test_driver_errors_never_leave_the_engine(pg_cluster):
             assert "no_such_column" in str(info.value) and "\n" not in str(info.value)
     finally:
         engine.close()
+
+
+def test_a_dba_who_is_not_a_superuser_can_init_and_grant(pg_cluster):
+    """The administrator needs CREATEROLE and a database of their own, not superuser rights."""
+    from tracker.session import grant_clearance, init_database
+
+    admin = pg_cluster.admin()
+    if not admin.execute("SELECT 1 FROM pg_roles WHERE rolname = 'dba'").fetchone():
+        admin.execute("CREATE ROLE dba LOGIN CREATEROLE CREATEDB")
+    with pg_cluster.connect(user="dba") as dba:
+        dba.execute("CREATE DATABASE dba_desks")
+    try:
+        url = pg_cluster.url("dba_desks", "dba")
+        assert init_database(url, empty=True) is True
+        grant_clearance(url, "desk_of_dba", "internal")
+        with Repository(pg_cluster.url("dba_desks", "desk_of_dba")) as desk:
+            assert desk.user == "desk_of_dba"
+            desk.create("people", {"title": "Made by a desk", "classification": "internal"})
+            with pytest.raises(StorageError, match="clearance"):
+                desk.create("people", {"title": "Too secret", "classification": "restricted"})
+    finally:
+        pg_cluster.drop_database("dba_desks")
