@@ -91,6 +91,9 @@ def test_engine_and_renderer_libraries_are_imported_only_in_their_package():
 def test_the_library_check_sees_an_import_where_it_does_not_belong(tmp_path):
     tree = ast.parse("import sqlite3\nfrom sqlite_utils import Database\n")
     assert _imported(tree) >= {"sqlite3", "sqlite_utils"}
+    tree = ast.parse("from psycopg import sql\nimport psycopg.errors\n")
+    assert _imported(tree) == {"psycopg"}
+    assert ENGINE_LIBRARIES["psycopg"] == "tracker/store/postgres/"
 
 
 def _kind_name_tests(tree, kind_names: set[str]) -> list[int]:
