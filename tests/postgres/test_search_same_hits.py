@@ -4,6 +4,8 @@ hostile strings. Full hit sets are compared (ranking differs by design: bm25 aga
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,7 +16,7 @@ from tracker.store.query import Filter
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
-EXAMPLES = 200
+EXAMPLES = int(os.environ.get("TRACKER_SEARCH_EXAMPLES", "200"))  # more: a longer hunt
 ALL = 10**6  # above any number of hits: the whole set is compared
 WORDS = [
     "café", "cafe", "Straße", "strasse", "ёлка", "елка", "Ёлкин", "ЁЖ", "Минск", "минске",
