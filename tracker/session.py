@@ -10,8 +10,14 @@ from pathlib import Path
 from tracker.store.repository import Repository
 
 
-def default_target() -> Path:
-    """``TRACKER_DB`` if set, else ``tracker.db`` in the user data folder."""
+def default_target() -> Path | str:
+    """``TRACKER_DB`` if set (a file's path, or a server's ``postgresql://`` address), else
+    ``tracker.db`` in the user data folder."""
+    from tracker.store.engines import is_server
+
+    env = os.environ.get("TRACKER_DB", "")
+    if is_server(env):
+        return env.strip()  # an address, not a path (a Path would fold its "//")
     from tracker.paths import default_db_path
 
     return default_db_path()
@@ -33,3 +39,27 @@ def open_session(target: str | os.PathLike | None = None, *, seed: bool = False,
             repo.close()
             raise
     return repo
+
+
+def init_database(target: str | os.PathLike, *, empty: bool = False) -> bool:
+    """Create (or upgrade) the database ``target`` names and, unless ``empty``, fill a new one from
+    the article. On a server this is the database administrator's set-up: the clearance roles,
+    the schema and its grants (``bilateral-tracker-cli --db URL init``); the seed is written as
+    the administrator's login. Returns True when this call created the database."""
+    from tracker.store.engines import init_database as create
+
+    def seed(where) -> None:
+        from tracker.seed.article import seed as seed_from_article
+
+        with Repository(where) as repo:
+            seed_from_article(repo)
+
+    return create(target, empty=empty, seed=seed)
+
+
+def grant_clearance(target: str, login: str, clearance: str) -> None:
+    """Give a server login its clearance: public, internal or restricted (a database
+    administrator's command: ``bilateral-tracker-cli --db URL grant LOGIN --clearance LEVEL``)."""
+    from tracker.store.engines import grant
+
+    grant(target, login, clearance)

@@ -51,3 +51,32 @@ def test_initial_schema_is_frozen():
     """0001 reads a committed SQL file, so editing records.py can never change the first schema."""
     sql = schema.INITIAL_SQL.read_text(encoding="utf-8")
     assert "CREATE TABLE [roadmap]" in sql and "CREATE TABLE audit" in sql
+
+
+def test_audit_entries_get_their_level_when_upgraded_and_when_written(tmp_path):
+    """Migration 0007: each audit entry carries the higher level of its two snapshots (public
+    when neither has one), for old entries and new; the server engine computes the same."""
+    import json
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    schema.migrations.apply(Database(conn), stop_before="0007_audit_classification")
+    rows = [(None, {"classification": "internal"}), ({"classification": "internal"},
+                                                      {"classification": "restricted"}),
+            (None, {"home_country": "Belarus"}), ({"classification": "public"}, None),
+            (None, {"classification": "top secret"})]
+    conn.executemany("INSERT INTO audit (at, user, kind, action, before, after) VALUES "
+                     "('2020-01-01T00:00:00Z', 'u', 'k', 'a', ?, ?)",
+                     [(None if b is None else json.dumps(b), None if a is None else json.dumps(a))
+                      for b, a in rows])
+    conn.commit()
+    conn.close()
+    repo = Repository(path, user="tester")
+    levels = [r[0] for r in repo.backend.conn.execute(
+        "SELECT classification FROM audit ORDER BY id")]
+    assert levels == ["internal", "restricted", "public", "public", "restricted"]
+    repo.create("people", {"title": "Secret", "classification": "restricted"})
+    repo.set_settings({"partner_country": "Kazakhstan"})
+    assert [r[0] for r in repo.backend.conn.execute(
+        "SELECT classification FROM audit ORDER BY id DESC LIMIT 2")] == ["public", "restricted"]
+    repo.close()

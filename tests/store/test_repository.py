@@ -12,11 +12,12 @@ from tracker.store.repository import (
     ConflictError,
     NotFound,
     NothingToUndo,
-    Repository,
     StorageError,
     TrackerError,
     ValidationError,
 )
+
+BOTH_ENGINES = True  # every test using repo/empty_repo/engine runs on SQLite and PostgreSQL
 
 
 def last_audit(repo):
@@ -111,10 +112,10 @@ def test_update_changes_fields_bumps_version_and_audits_diff(repo):
     assert changed == {"progress": (0, 40), "status": ("planned", "in_progress")}
 
 
-def test_stale_version_is_a_conflict_and_overwrites_nothing(repo, db_path):
+def test_stale_version_is_a_conflict_and_overwrites_nothing(repo, engine):
     rid = repo.list("agreements")[0]["id"]
     loaded = repo.get("agreements", rid)
-    other = Repository(db_path, user="colleague")
+    other = engine.open(user="colleague")
     other.update("agreements", rid, {"reference": "THEIRS"}, expected_version=loaded["version"])
     other.close()
     with pytest.raises(ConflictError) as err:
@@ -189,11 +190,11 @@ def test_new_write_clears_redo(empty_repo):
     assert empty_repo.redo_label() is None
 
 
-def test_undo_refuses_when_someone_else_changed_the_record(repo, db_path):
+def test_undo_refuses_when_someone_else_changed_the_record(repo, engine):
     rid = repo.list("roadmap")[0]["id"]
     v = repo.get("roadmap", rid)["version"]
     repo.update("roadmap", rid, {"progress": 20}, expected_version=v)
-    other = Repository(db_path, user="colleague")
+    other = engine.open(user="colleague")
     other.update("roadmap", rid, {"progress": 30}, expected_version=v + 1)
     other.close()
     with pytest.raises(ConflictError):
@@ -305,16 +306,15 @@ def test_settings_and_presets_are_audited(repo):
         repo.save_preset("  ", {})
 
 
-def test_every_write_is_one_audited_transaction(repo, db_path):
+def test_every_write_is_one_audited_transaction(repo, engine):
     """A failure inside a write leaves neither the change nor its audit entry."""
     rid = repo.list("roadmap")[0]["id"]
     before = repo.get("roadmap", rid)
     n_audit = repo.history_count()
-    repo.backend.conn.execute("CREATE TEMP TRIGGER fail BEFORE INSERT ON audit "
-                              "BEGIN SELECT RAISE(ABORT, 'boom'); END")
+    engine.break_audit(repo, "boom")  # the audit INSERT fails inside the engine
     with pytest.raises(StorageError, match="boom"):  # the engine's error, as the store's own
         repo.update("roadmap", rid, {"progress": 77}, expected_version=before["version"])
-    repo.backend.conn.execute("DROP TRIGGER fail")
+    engine.mend_audit(repo)
     assert repo.get("roadmap", rid) == before
     assert repo.history_count() == n_audit
 
@@ -328,6 +328,7 @@ def test_history_filters_by_record(repo):
     assert json.dumps(entries, default=str)
 
 
+@pytest.mark.sqlite_only
 def test_connection_pragmas(repo):
     c = repo.backend.conn
     assert c.execute("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -336,10 +337,10 @@ def test_connection_pragmas(repo):
     assert c.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
 
 
-def test_read_only_repository_refuses_writes(repo, db_path):
+def test_read_only_repository_refuses_writes(repo, engine):
     from tracker.store.repository import ReadOnlyError
 
-    ro = Repository(db_path, read_only=True)
+    ro = engine.open(read_only=True)
     assert ro.read_only and ro.count("roadmap") == 5
     with pytest.raises(ReadOnlyError):
         ro.create("people", {"title": "X"})
@@ -380,3 +381,37 @@ def test_same_title_is_found_among_many_records_sharing_its_words(repo):
     talks = repo.create("meetings", {"title": "Talks"}).record_id
     assert repo.same_title("meetings", "TALKS") == [(talks, "Talks")]
     assert repo.same_title("meetings", "  talks ") == [(talks, "Talks")]
+
+
+def test_settings_and_presets_keep_no_nul_characters(repo):
+    """A server's text cannot hold NUL: both engines take it out of settings and presets alike
+    (on PostgreSQL the write failed; on SQLite it was stored)."""
+    repo.set_settings({"partner_country": "Uzbek\x00istan"})
+    assert repo.settings()["partner_country"] == "Uzbekistan"
+    repo.save_preset("Week\x00ly", {"title": "Brief\x00ing", "sections": ["sum\x00mary"],
+                                   "x\x00": 1})
+    assert repo.presets() == {"Weekly": {"title": "Briefing", "sections": ["summary"], "x": 1}}
+    assert "\x00" not in json.dumps(repo.history(limit=2))
+
+
+def test_position_is_the_row_in_the_list_for_every_sort_and_direction(empty_repo):
+    """Sorted lists (empty values last either way, id breaking ties) and each record's position
+    in them agree, paged or not, on every kind of column (a date, a long text, a number)."""
+    r = empty_repo
+    for i in range(14):
+        r.create("roadmap", {"title": f"Item {i % 5}", "due_date": None if i % 4 == 0 else
+                             f"2026-0{1 + i % 3}-1{i % 2}", "progress": (i * 7) % 3 * 10,
+                             "notes": None if i % 3 == 0 else "Ё" * (i % 4) + "x" * 250})
+    ids = set(r.ids("roadmap"))
+    for sort in ("due_date", "notes", "title", "progress", "id"):
+        for descending in (False, True):
+            rows = r.list("roadmap", sort=sort, descending=descending)
+            assert {row["id"] for row in rows} == ids
+            filled = [row[sort] for row in rows if row[sort] is not None]
+            assert filled == sorted(filled, reverse=descending)
+            assert all(row[sort] is None for row in rows[len(filled):])  # empty ones last
+            paged = [row for start in range(0, 14, 4) for row in r.list(
+                "roadmap", sort=sort, descending=descending, limit=4, offset=start)]
+            assert [row["id"] for row in paged] == [row["id"] for row in rows]
+            for at, row in enumerate(rows):
+                assert r.position("roadmap", row["id"], sort=sort, descending=descending) == at

@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 from tracker.model.text import fold, highlight_spans, terms
 from tracker.store.sqlite.search import match_expression
 
+BOTH_ENGINES = True  # every test using repo/empty_repo runs on SQLite and PostgreSQL
+
 HOSTILE = ['"', '"x', "x AND", "AND", "NEAR(", "NEAR(a b", "title:x", "body : word", "-x", "*",
            "x*", "OPS-306", "(", ")", "^", "'", "''", "%", "_", "\\", "\x00", "😀", "=cmd",
            "<b>x</b>", "a OR b NOT c", "{title body}: x", "\ud800", "ё", " ", ""]

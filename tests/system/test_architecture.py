@@ -74,6 +74,7 @@ def _imported(tree) -> set[str]:
 ENGINE_LIBRARIES = {
     "sqlite3": "tracker/store/sqlite/",
     "sqlite_utils": "tracker/store/sqlite/",
+    "psycopg": "tracker/store/postgres/",
     "reportlab": "tracker/briefing/pdf/",
     "docx": "tracker/briefing/docx/",
 }
@@ -91,6 +92,9 @@ def test_engine_and_renderer_libraries_are_imported_only_in_their_package():
 def test_the_library_check_sees_an_import_where_it_does_not_belong(tmp_path):
     tree = ast.parse("import sqlite3\nfrom sqlite_utils import Database\n")
     assert _imported(tree) >= {"sqlite3", "sqlite_utils"}
+    tree = ast.parse("from psycopg import sql\nimport psycopg.errors\n")
+    assert _imported(tree) == {"psycopg"}
+    assert ENGINE_LIBRARIES["psycopg"] == "tracker/store/postgres/"
 
 
 def _kind_name_tests(tree, kind_names: set[str]) -> list[int]:
@@ -179,3 +183,35 @@ def test_modules_and_functions_stay_small():
                     big_functions.append((path, node.name, length))
     assert big_modules == []
     assert big_functions == []
+
+
+def test_a_desk_on_a_file_never_loads_the_server_driver(tmp_path):
+    """psycopg costs ~0.1 s to import: opening, reading, searching and writing a file, and the
+    CLI's start, leave it unloaded."""
+    code = (
+        "import sys\n"
+        "from tracker.session import open_session\n"
+        "import tracker.cli.main\n"
+        f"r = open_session({str(tmp_path / 't.db')!r}, seed=True, user='x')\n"
+        "r.search('belarus'); r.list('roadmap', sort='due_date'); r.figures()\n"
+        "r.create('people', {'title': 'Someone'}); r.close()\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('psycopg', 'psycopg_binary')\n"
+        "       or m.startswith('tracker.store.postgres')]\n"
+        "print(bad); sys.exit(1 if bad else 0)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_engine_is_chosen_by_the_address(tmp_path, monkeypatch):
+    from tracker.session import default_target
+    from tracker.store.engines import is_server
+
+    assert is_server("postgresql://alice@db.example/tracker")
+    assert is_server("postgres://db.example/tracker") and is_server(" POSTGRESQL://x/y")
+    assert not is_server(str(tmp_path / "postgresql.db")) and not is_server(tmp_path / "x")
+    monkeypatch.setenv("TRACKER_DB", "postgresql://alice@db.example:5433/tracker")
+    assert default_target() == "postgresql://alice@db.example:5433/tracker"
+    monkeypatch.setenv("TRACKER_DB", str(tmp_path / "desk.db"))
+    assert default_target() == tmp_path / "desk.db"

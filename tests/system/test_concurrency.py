@@ -25,8 +25,8 @@ import json, sys, time
 sys.path.insert(0, {root!r})
 from tracker.store.repository import ConflictError, Repository
 
-path, name, counter_id, start_at, seconds = sys.argv[1:6]
-repo = Repository(path, user=name)
+target, name, counter_id, start_at, seconds = sys.argv[1:6]
+repo = Repository(target, user=name)
 counter_id, start_at, seconds = int(counter_id), float(start_at), float(seconds)
 while time.time() < start_at:
     time.sleep(0.001)
@@ -50,20 +50,22 @@ print(json.dumps({{"created": created, "appended": appended, "conflicts": confli
 """
 
 
+BOTH_ENGINES = True  # the tests using ``shared`` run on an SQLite file and on a server
+
+
 @pytest.fixture
-def shared(tmp_path):
-    path = tmp_path / "tracker.db"
-    with Repository(path, user="setup") as repo:
+def shared(engine):
+    with engine.open(user="setup") as repo:
         counter = repo.create("roadmap", {"title": "Shared counter"}).record_id
-    return path, counter
+    return engine, counter
 
 
-def _check_final(path, counter, results):
-    with Repository(path, user="check") as repo:
+def _check_final(engine, counter, results):
+    with engine.open(user="check") as repo:
         titles = {r["title"] for r in repo.list("roadmap", columns=["title"])}
         notes = repo.get("roadmap", counter)["notes"] or ""
-        audit = repo.backend.conn.execute("SELECT count(*) FROM audit").fetchone()[0]
-        assert repo.backend.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        audit = engine.sql("SELECT count(*) FROM audit")[0][0]
+        assert engine.integrity_ok()
     made = sum(len(r["created"]) for r in results.values())
     appended = sum(r["appended"] for r in results.values())
     assert made > 20 and appended > 20
@@ -76,10 +78,11 @@ def _check_final(path, counter, results):
 
 
 def test_two_processes_writing_in_tight_loops(shared):
-    path, counter = shared
+    engine, counter = shared
+    targets = {name: str(engine.target(name)) for name in ("Alpha", "Beta")}
     start = time.time() + 1.5  # both start writing at the same moment
     procs = {name: subprocess.Popen(
-        [sys.executable, "-c", WORKER.format(root=str(ROOT)), str(path), name, str(counter),
+        [sys.executable, "-c", WORKER.format(root=str(ROOT)), targets[name], name, str(counter),
          str(start), "2.5"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for name in ("Alpha", "Beta")}
     results = {}
@@ -87,16 +90,17 @@ def test_two_processes_writing_in_tight_loops(shared):
         out, err = proc.communicate(timeout=90)
         assert "locked" not in err and proc.returncode == 0, err
         results[name] = json.loads(out)
-    _check_final(path, counter, results)
+    _check_final(engine, counter, results)
 
 
 def test_two_windows_in_threads_writing_in_tight_loops(shared):
-    path, counter = shared
+    engine, counter = shared
     results, errors = {}, []
+    targets = {name: engine.target(name) for name in ("Alpha", "Beta")}
 
     def work(name: str) -> None:
         try:
-            repo = Repository(path, user=name)
+            repo = Repository(targets[name], user=name)
             created, appended, conflicts = [], 0, 0
             end = time.time() + 2.0
             i = 0
@@ -123,12 +127,12 @@ def test_two_windows_in_threads_writing_in_tight_loops(shared):
     for t in threads:
         t.join(60)
     assert errors == []
-    _check_final(path, counter, results)
+    _check_final(engine, counter, results)
 
 
 def test_a_save_based_on_an_old_version_is_refused(shared):
-    path, counter = shared
-    first, second = Repository(path, user="first"), Repository(path, user="second")
+    engine, counter = shared
+    first, second = engine.open(user="first"), engine.open(user="second")
     try:
         a = first.get("roadmap", counter)
         b = second.get("roadmap", counter)
@@ -146,9 +150,11 @@ def test_a_save_based_on_an_old_version_is_refused(shared):
         second.close()
 
 
+@pytest.mark.sqlite_only
 def test_a_writer_holding_the_lock_makes_the_other_wait_not_fail(shared):
     """A save that meets another process's open transaction waits (busy timeout)."""
-    path, _counter = shared
+    engine, _counter = shared
+    path = engine.path
     blocker = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     blocker.execute("BEGIN IMMEDIATE")
     threading.Timer(1.0, lambda: blocker.execute("COMMIT")).start()

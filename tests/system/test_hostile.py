@@ -13,7 +13,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tracker.model import KIND_ORDER, KINDS, LINK, LINKS
-from tracker.session import open_session
 from tracker.store.repository import ValidationError
 
 NASTY = [
@@ -57,20 +56,32 @@ def record_input(draw):
     return kind, data
 
 
+BOTH_ENGINES = True  # the module's database is an SQLite file, then a server's
+
+
 @pytest.fixture(scope="module")
-def hrepo(tmp_path_factory):
-    path = tmp_path_factory.mktemp("hostile") / "tracker.db"
-    repo = open_session(path, seed=True, user="tester")
+def hengine(engine_name, tmp_path_factory, request):
+    from engine_kit import make_engine
+
+    engine = make_engine(engine_name, tmp_path_factory.mktemp("hostile"), request)
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="module")
+def hrepo(hengine):
+    repo = hengine.open(seed=True, user="tester")
     yield repo
     repo.close()
 
 
-def state(repo) -> tuple:
-    conn = repo.backend.conn
-    counts = tuple(conn.execute(f"SELECT count(*), max(version), max(updated_at) FROM [{k}]")
-                   .fetchone() for k in KIND_ORDER)
-    audit = repo.backend.conn.execute("SELECT count(*) FROM audit").fetchone()[0]
-    search = repo.backend.conn.execute("SELECT count(*) FROM search").fetchone()[0]
+def state(engine) -> tuple:
+    """What is stored, read around the repository: per kind (rows, highest version, latest
+    change), audit entries, search entries."""
+    counts = tuple(tuple(engine.sql(f'SELECT count(*), max(version), max(updated_at) FROM "{k}"')
+                         [0]) for k in KIND_ORDER)
+    audit = engine.sql("SELECT count(*) FROM audit")[0][0]
+    search = engine.sql("SELECT count(*) FROM search")[0][0]
     return counts, audit, search
 
 
@@ -102,25 +113,25 @@ SETTINGS = settings(max_examples=120, deadline=None,
 
 @SETTINGS
 @given(record_input())
-def test_check_never_raises_and_writes_nothing(hrepo, case):
+def test_check_never_raises_and_writes_nothing(hrepo, hengine, case):
     kind, data = case
-    before = state(hrepo)
+    before = state(hengine)
     record, problems = hrepo.check(kind, data)
     assert isinstance(problems, dict)
     assert all(isinstance(m, str) and m for m in problems.values())
-    assert state(hrepo) == before
+    assert state(hengine) == before
 
 
 @SETTINGS
 @given(record_input())
-def test_create_either_saves_a_clean_record_or_refuses_it_whole(hrepo, case):
+def test_create_either_saves_a_clean_record_or_refuses_it_whole(hrepo, hengine, case):
     kind, data = case
-    before = state(hrepo)
+    before = state(hengine)
     try:
         change = hrepo.create(kind, data)
     except ValidationError as exc:
         assert_names_kind_record_field(exc, kind)
-        assert state(hrepo) == before  # nothing partly written
+        assert state(hengine) == before  # nothing partly written
         return
     saved = hrepo.get(kind, change.record_id)
     assert_storable(saved)
@@ -134,18 +145,18 @@ def test_create_either_saves_a_clean_record_or_refuses_it_whole(hrepo, case):
 
 @SETTINGS
 @given(record_input(), st.data())
-def test_update_either_saves_or_changes_nothing(hrepo, case, data):
+def test_update_either_saves_or_changes_nothing(hrepo, hengine, case, data):
     kind, values = case
     ids = hrepo.ids(kind)
     record_id = data.draw(st.one_of(st.sampled_from(ids), st.sampled_from(ids),
                                     st.sampled_from([10**30, -1, 0])))
-    before = state(hrepo)
+    before = state(hengine)
     if record_id not in ids:
         from tracker.store.repository import NotFound
 
         with pytest.raises(NotFound):
             hrepo.update(kind, record_id, values, expected_version=None)
-        assert state(hrepo) == before
+        assert state(hengine) == before
         return
     current = hrepo.get(kind, record_id)
     try:
@@ -153,7 +164,7 @@ def test_update_either_saves_or_changes_nothing(hrepo, case, data):
     except ValidationError as exc:
         assert_names_kind_record_field(exc, kind)
         assert str(record_id) in exc.record.split()[0]
-        assert state(hrepo) == before
+        assert state(hengine) == before
         assert hrepo.get(kind, record_id) == current
         return
     assert_storable(change.record)
@@ -162,7 +173,7 @@ def test_update_either_saves_or_changes_nothing(hrepo, case, data):
 
 @SETTINGS
 @given(texts, st.sampled_from(KIND_ORDER))
-def test_search_takes_any_text(hrepo, text, kind):
+def test_search_takes_any_text(hrepo, hengine, text, kind):
     hits = hrepo.search(text)
     assert isinstance(hits, list)
     rows = hrepo.list(kind, search=text, limit=5)
@@ -190,28 +201,28 @@ from tracker import exchange as io  # noqa: E402
 
 @SETTINGS
 @given(st.lists(record_input(), min_size=1, max_size=4))
-def test_import_either_applies_all_or_nothing(hrepo, cases):
+def test_import_either_applies_all_or_nothing(hrepo, hengine, cases):
     data: dict = {}
     for kind, values in cases:
         data.setdefault(kind, []).append(values)
-    before = state(hrepo)
+    before = state(hengine)
     try:
         io.import_data(hrepo, data)
     except (io.ImportProblem, io.FileProblem) as exc:
         message = str(exc)
         assert any(kind in message for kind in data)
-        assert state(hrepo) == before
+        assert state(hengine) == before
         return
-    assert state(hrepo) != before or all(not v for v in data.values())
+    assert state(hengine) != before or all(not v for v in data.values())
 
 
 @SETTINGS
 @given(st.one_of(values, st.dictionaries(st.sampled_from([*KIND_ORDER, "x", "_f"]), values,
                                         max_size=3)))
-def test_import_of_any_shape_is_refused_cleanly(hrepo, data):
-    before = state(hrepo)
+def test_import_of_any_shape_is_refused_cleanly(hrepo, hengine, data):
+    before = state(hengine)
     try:
         io.import_data(hrepo, data)
     except (io.ImportProblem, io.FileProblem) as exc:
         assert str(exc)
-        assert state(hrepo) == before
+        assert state(hengine) == before

@@ -11,9 +11,14 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
-from tracker.session import open_session
 from tracker.store.repository import NothingToUndo, ValidationError
 
 try:
@@ -30,10 +35,13 @@ def _norm(title: str) -> str:
 
 
 class TrackerModel(RuleBasedStateMachine):
+    make_engine = None  # set per engine below: () -> an engine_kit engine
+
     def __init__(self):
         super().__init__()
         self.folder = Path(tempfile.mkdtemp(prefix="tracker-model-"))
-        self.repo = open_session(self.folder / "tracker.db", seed=False, user="model")
+        self.engine = type(self).make_engine(self.folder)
+        self.repo = self.engine.open(seed=False, user="model")
         self.records: dict[int, dict] = {}  # id -> {title, progress, deleted}
         self.undo_stack: list[tuple[int, dict | None, dict]] = []
         self.redo_stack: list[tuple[int, dict | None, dict]] = []
@@ -42,6 +50,7 @@ class TrackerModel(RuleBasedStateMachine):
 
     def teardown(self):
         self.repo.close()
+        self.engine.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
     # -- helpers ------------------------------------------------------------------------------
@@ -162,26 +171,25 @@ class TrackerModel(RuleBasedStateMachine):
 
     @invariant()
     def database_equals_model(self):
-        conn = self.repo.backend.conn
         rows = {rid: {"title": t, "progress": p, "deleted": d is not None} for rid, t, p, d in
-                conn.execute("SELECT id, title, progress, deleted_at FROM roadmap")}
+                self.engine.sql("SELECT id, title, progress, deleted_at FROM roadmap")}
         assert rows == self.records
 
     @invariant()
     def file_is_sound(self):
-        assert self.repo.backend.conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        if self.engine.name == "sqlite":  # a server has no file of ours to check
+            assert self.repo.backend.conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
 
     @invariant()
     def one_audit_entry_per_change(self):
-        conn = self.repo.backend.conn
-        assert conn.execute("SELECT count(*) FROM audit").fetchone()[0] == self.changes
+        assert self.engine.sql("SELECT count(*) FROM audit")[0][0] == self.changes
 
     @invariant()
     def search_index_matches(self):
         live = {t for t, d in ((v["title"], v["deleted"]) for v in self.records.values())
                 if not d}
-        indexed = self.repo.backend.conn.execute(
-            "SELECT count(*) FROM search WHERE kind = 'roadmap'").fetchone()[0]
+        indexed = self.engine.sql(
+            "SELECT count(*) FROM search WHERE kind = 'roadmap'")[0][0]
         assert indexed == len(self.records)
         assert {h.title for h in self.repo.search("Imported")} <= live
         for rid, rec in self.records.items():  # each record is found by its current title
@@ -190,7 +198,47 @@ class TrackerModel(RuleBasedStateMachine):
                 assert rid in found, (rid, rec)
 
 
-TrackerModel.TestCase.settings = settings(
-    max_examples=25, stateful_step_count=30, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-test_tracker_model = TrackerModel.TestCase
+SETTINGS = settings(max_examples=25, stateful_step_count=30, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+
+
+def test_tracker_model():
+    """The model test on an SQLite file."""
+    from engine_kit import SqliteEngine
+
+    machine = type("SqliteModel", (TrackerModel,), {"make_engine": SqliteEngine})
+    run_state_machine_as_test(machine, settings=SETTINGS)
+
+
+class _EmptiedEachTime:
+    """One server database for every example, emptied before each (closing keeps it)."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.name = engine.name
+        self.sql = engine.sql
+
+    def __call__(self, _folder):
+        self.engine.empty()
+        return self
+
+    def open(self, **kw):
+        return self.engine.open(**kw)
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_tracker_model_on_postgres(pg_cluster):
+    """The same model test on a PostgreSQL server."""
+    from engine_kit import PostgresEngine
+
+    engine = PostgresEngine(pg_cluster)
+    try:
+        machine = type("PostgresModel", (TrackerModel,),
+                       {"make_engine": staticmethod(_EmptiedEachTime(engine))})
+        run_state_machine_as_test(machine, settings=SETTINGS)
+    finally:
+        engine.close()

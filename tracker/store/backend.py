@@ -7,7 +7,7 @@ stamped by :mod:`tracker.store.batch`. Engines raise the store's own errors
 (:mod:`tracker.store.errors`), never their driver's.
 
 Engines: :mod:`tracker.store.sqlite` (one file; the default) and, for several desks sharing one
-record, a server engine. Both pass the same repository test suite.
+record, :mod:`tracker.store.postgres` (a server). Both pass the same repository test suite.
 """
 
 from __future__ import annotations
@@ -22,6 +22,10 @@ from tracker.store.query import Filter
 
 class Writer(Protocol):
     """One open write transaction."""
+
+    def now(self) -> str:
+        """The time the write is stamped with (``YYYY-MM-DDTHH:MM:SSZ``, UTC), on the engine's
+        clock: a server's is shared by every desk."""
 
     def insert(self, kind: Kind, row: dict) -> int:
         """A new record's row (stored fields and system fields); returns its id."""
@@ -80,6 +84,7 @@ class Backend(Protocol):
     closed: bool
     on_wait: Callable[[str], None] | None  # told when a write waits for another's long write
     user: str  # who a long write's note names
+    login: str | None  # a server's login: who the audit names there (None: a file's session)
 
     def verify(self, timeout: float | None = None) -> Exception | None: ...
 

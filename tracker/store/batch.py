@@ -17,7 +17,7 @@ from tracker.i18n import _
 from tracker.model import SOURCE_KIND, Kind
 from tracker.model.text import index_body
 from tracker.store.errors import ConflictError, ValidationError
-from tracker.store.results import new_uid, now
+from tracker.store.results import new_uid
 
 
 class Batch:
@@ -31,13 +31,18 @@ class Batch:
     def user(self) -> str:
         return self.repo.user
 
+    def now(self) -> str:
+        """The time this write is stamped with, on the engine's clock (a server's, shared by
+        every desk; the same for every stamp of one transaction there)."""
+        return self.writer.now()
+
     # -- records ------------------------------------------------------------------------------
 
     def insert(self, kind: Kind, record: dict, *, uid: str | None = None,
                stamps: dict | None = None, citations: list[dict] | None = None) -> int:
         """A new record from a normalised, valid ``record``; ``stamps`` may carry an imported
         record's ``created_at``/``created_by``/``deleted_at``. Returns its id."""
-        at = now()
+        at = self.now()
         row = {f.name: record.get(f.name) for f in kind.stored_fields}
         row.update({
             "uid": uid or new_uid(),
@@ -75,7 +80,7 @@ class Batch:
         """Write stored fields, link lists and citations from ``state`` over ``before`` (the
         record as read in this transaction); bump the version. Returns the record after."""
         sets = {f.name: state.get(f.name) for f in kind.stored_fields}
-        sets["updated_at"] = now()
+        sets["updated_at"] = self.now()
         sets["updated_by"] = self.user
         if deleted_at is not ...:
             sets["deleted_at"] = deleted_at
@@ -89,12 +94,13 @@ class Batch:
 
     def touch(self, kind: Kind, rid: int) -> None:
         """A new version of a record whose fields did not change (its sources did)."""
-        self.writer.touch(kind, rid, now(), self.user)
+        self.writer.touch(kind, rid, self.now(), self.user)
 
     def audit(self, kind: str, record_id: int | None, uid: str | None, action: str, label: str,
               before: Any, after: Any) -> None:
         self.writer.audit({
-            "at": now(), "user": self.user, "kind": kind, "record_id": record_id,
+            "classification": audit_level(before, after),
+            "at": self.now(), "user": self.user, "kind": kind, "record_id": record_id,
             "record_uid": uid, "action": action, "label": label,
             "before": None if before is None else json.dumps(before, ensure_ascii=False,
                                                              sort_keys=True),
@@ -133,3 +139,15 @@ class Batch:
         indexes once at the end instead of growing them row by row)."""
         with self.writer.growing(wanted):
             yield
+
+
+def audit_level(before: Any, after: Any) -> str:
+    """How secret an audit entry is: the higher classification of its two snapshots (public
+    when neither has one, as for settings; a level we do not know counts as the highest). A
+    server computes the same from the stored JSON itself (schema_0001.sql, ``audit_stamp``)."""
+    def rank(snapshot: Any) -> int:
+        level = snapshot.get("classification") if isinstance(snapshot, dict) else None
+        return {None: 0, "": 0, "public": 0, "internal": 1}.get(level, 2) \
+            if isinstance(level, (str, type(None))) else 2
+
+    return ("public", "internal", "restricted")[max(rank(before), rank(after))]

@@ -56,6 +56,12 @@ class NothingToUndo(TrackerError):
     pass
 
 
+class ConnectionLost(StorageError):
+    """A database server could not be reached, or dropped the connection: nothing is lost, the
+    session connects again on its next action (a write in flight was either saved whole or not
+    at all; the message says which when it cannot be known)."""
+
+
 class DatabaseClosed(StorageError):
     """The session was closed (the window closed, another file was opened)."""
 

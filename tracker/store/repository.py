@@ -34,7 +34,7 @@ from tracker.store.errors import (
     ValidationError,
 )
 from tracker.store.query import make_filter
-from tracker.store.results import Change, SearchHit, diff, now, os_user, record_name
+from tracker.store.results import Change, SearchHit, diff, os_user, record_name
 from tracker.store.undo import UndoStack, UndoStep
 
 SETTING_KEYS = ("home_country", "partner_country", "relationship_title")
@@ -48,7 +48,7 @@ __all__ = ["SETTING_KEYS", "Change", "ConflictError", "NotFound", "NothingToUndo
 
 
 class Repository:
-    """A session on one database: a file (SQLite) today, a server later."""
+    """A session on one database: a file (SQLite) or a server's (PostgreSQL)."""
 
     def __init__(self, target, *, create: bool = True, read_only: bool = False,
                  user: str | None = None, background_check: bool = False):
@@ -123,7 +123,11 @@ class Repository:
 
     @property
     def user(self) -> str:
-        """Who the audit names: the ``user`` given, else the operating-system user."""
+        """Who the audit names: on a server the database login (the server enforces it); on a
+        file the ``user`` given, else the operating-system user."""
+        login = getattr(self.backend, "login", None)
+        if login:
+            return login
         if self._user is None:
             self._user = os_user()
         return self._user
@@ -175,7 +179,7 @@ class Repository:
         before = self.settings()
         with self.batch() as b:
             for key, value in values.items():
-                b.put_setting(key, "" if value is None else str(value))
+                b.put_setting(key, without_nul("" if value is None else str(value)))
             b.audit("settings", None, None, "settings", _("Change settings"), before,
                     b.settings())
         return Change("settings", None, "settings", _("Change settings"))
@@ -485,7 +489,8 @@ class Repository:
             if before["deleted_at"]:
                 raise TrackerError(_("{kind} {id} is already in the trash").format(
                     kind=kind.name, id=record_id))
-            return before, b.write_state(kind, record_id, before, before, deleted_at=now())
+            return before, b.write_state(kind, record_id, before, before,
+                                         deleted_at=b.now())
 
         return self._write(kind, record_id, "delete", label, _same, write)
 
@@ -540,7 +545,7 @@ class Repository:
                 raise ConflictError(kind.name, step.record_id, expected_version, current)
             if target is None:  # undoing a create: the record goes to the trash, never lost
                 after = b.write_state(kind, step.record_id, current, current,
-                                      deleted_at=now())
+                                      deleted_at=b.now())
             else:
                 after = b.write_state(kind, step.record_id, target, current,
                                       deleted_at=target.get("deleted_at"))
@@ -569,14 +574,15 @@ class Repository:
         return {name: json.loads(options) for name, options in self.backend.presets().items()}
 
     def save_preset(self, name: str, options: dict) -> Change:
-        name = " ".join(str(name).split())
+        name = " ".join(without_nul(str(name)).split())
+        options = without_nul(options)
         if not name or len(name) > 100:
             raise ValidationError("presets", repr(name), {"name": _(
                 "a preset needs a name of 1 to 100 characters")})
         before = self.presets().get(name)
         with self.batch() as b:
             b.writer.save_preset(name, json.dumps(options, ensure_ascii=False, sort_keys=True),
-                                 now())
+                                 b.now())
             b.audit("presets", None, name, "preset", _("Save preset {name}").format(name=name),
                     before, options)
         return Change("presets", None, "preset")
@@ -599,6 +605,18 @@ class Repository:
         these. ``limit`` caps the lists; their full lengths are counted either way."""
         return _figures.compute(self.backend, today, max_classification=max_classification,
                                 horizon_days=horizon_days, limit=limit)
+
+
+def without_nul(value: Any) -> Any:
+    """``value`` with NUL characters taken out of its text (in lists and dicts too): a server's
+    text cannot hold them, and a file's keeps the same rule so both engines store the same."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {without_nul(k): without_nul(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [without_nul(v) for v in value]
+    return value
 
 
 def _same(before):

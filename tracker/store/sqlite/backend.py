@@ -24,6 +24,7 @@ from tracker.store.errors import (
     StorageError,
 )
 from tracker.store.query import Condition, Filter
+from tracker.store.results import now
 from tracker.store.sqlite import connect as _db
 from tracker.store.sqlite.notes import read_note, write_note
 from tracker.store.sqlite.search import match_expression, search_rowid
@@ -48,6 +49,7 @@ class SqliteBackend:
     """A session on one SQLite file."""
 
     engine = "sqlite"
+    login = None  # the audit names the user the repository is given (or the OS user)
 
     def __init__(self, path, *, create: bool = True, read_only: bool = False,
                  background_check: bool = False):
@@ -542,6 +544,11 @@ class SqliteWriter:
         self.backend = backend
         self.conn = backend.conn
 
+    @staticmethod
+    def now() -> str:
+        """The time a write is stamped with (this machine's clock)."""
+        return now()
+
     def insert(self, kind: Kind, row: dict) -> int:
         """A new record's row (stored fields and system fields); returns its id."""
         cols = list(row)
@@ -595,9 +602,11 @@ class SqliteWriter:
                 (rowid, kind.name, record_id, body))
 
     def audit(self, entry: dict) -> None:
-        cols = [c for c in AUDIT_COLUMNS if c != "id"]
+        """One audit row, with its level (:func:`tracker.store.batch.audit_level`)."""
+        cols = [c for c in AUDIT_COLUMNS if c != "id"] + ["classification"]
         self.conn.execute(f"INSERT INTO audit({', '.join(cols)}) VALUES "
-                          f"({', '.join('?' for _c in cols)})", [entry.get(c) for c in cols])
+                          f"({', '.join('?' for _c in cols)})",
+                          [entry.get(c) for c in cols[:-1]] + [entry["classification"]])
 
     def put_setting(self, key: str, value: str, *, keep: bool = False) -> None:
         """Set a setting (``keep``: only when it is not set yet)."""

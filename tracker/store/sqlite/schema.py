@@ -145,5 +145,19 @@ def drop_live_rows_index(db: Database) -> None:
         db.execute(f"DROP INDEX IF EXISTS [{kind.name}_live]")
 
 
+@migrations(name="0007_audit_classification")
+def audit_classification(db: Database) -> None:
+    """Each audit entry says how secret it is: the higher level of its two snapshots (public when
+    neither has one, as for settings). The server engine computes and enforces the same column,
+    so both engines end in the same schema and history carries the level on both."""
+    db.execute("ALTER TABLE audit ADD COLUMN classification TEXT NOT NULL DEFAULT 'public'")
+    level = ("CASE coalesce(CASE WHEN json_valid({col}) AND json_type({col}) = 'object' "
+             "THEN json_extract({col}, '$.classification') END, '') "
+             "WHEN '' THEN 0 WHEN 'public' THEN 0 WHEN 'internal' THEN 1 ELSE 2 END")
+    db.execute(f"UPDATE audit SET classification = CASE max({level.format(col='before')}, "
+               f"{level.format(col='after')}) WHEN 0 THEN 'public' WHEN 1 THEN 'internal' "
+               "ELSE 'restricted' END")
+
+
 def names() -> list[str]:
     return [name for name, _fn, _transactional in migrations.steps]
