@@ -204,7 +204,7 @@ def test_a_record_created_meanwhile_with_a_uid_of_the_file_is_updated_not_double
     ("created_at", "zzz"), ("created_at", "2026-13-45T99:00:00Z"), ("updated_at", 12),
     ("deleted_at", "yes"), ("deleted_at", ""), ("created_by", "two\nlines"),
     ("created_by", "x" * 101), ("created_by", ""), ("created_by", 42),
-    ("version", 0), ("version", "many"), ("version", True),
+    ("version", 0), ("version", "many"), ("version", True), ("version", "²"), ("version", "٣"),
 ])
 def test_forged_system_fields_are_problems_naming_the_field(empty_repo, field, value):
     before = state(empty_repo)

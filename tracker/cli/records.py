@@ -238,7 +238,8 @@ def _citations(pairs: tuple[str, ...]) -> list[dict]:
     for pair in pairs:
         sid, sep, quote = pair.partition("=")
         sid = sid.strip()
-        if not sep or not sid.isdigit() or len(sid) > 19 or int(sid) > MAX_INTEGER:
+        if not sep or not (sid.isascii() and sid.isdigit()) or len(sid) > 19 \
+                or int(sid) > MAX_INTEGER:
             raise click.UsageError(_("--cite expects SOURCE_ID=QUOTE, got {pair!r}").format(
                 pair=pair[:60]))
         out.append({"source_id": int(sid), "quote": quote})

@@ -87,7 +87,8 @@ def system_values(raw: dict) -> tuple[dict, dict[str, str]]:
             values[key] = " ".join(value.split())
     version = raw.get("version")
     if version is not None:
-        if isinstance(version, str) and version.strip().isdigit() and len(version.strip()) < 12:
+        if isinstance(version, str) and version.strip().isascii() and version.strip().isdigit() \
+                and len(version.strip()) < 12:
             version = int(version.strip())
         if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version < 2**62:
             problems["version"] = _("expected a whole number of at least 1")

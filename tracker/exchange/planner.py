@@ -128,7 +128,7 @@ class Planner:
             found = None
         if found is not None:
             return found, None
-        if ref.isdigit() and len(ref) < 19 and self.exists(target, int(ref)):
+        if ref.isascii() and ref.isdigit() and len(ref) < 19 and self.exists(target, int(ref)):
             return int(ref), None
         short = ref if len(ref) <= 40 else ref[:39] + "…"
         return None, _("no {kind} with uid {uid} in the file or the database").format(
