@@ -95,7 +95,6 @@ def start_auto_backup(window):
     once even for a large file, and the window waits for it before it closes. Returns the task
     (None when no backup is due, or the file is read-only)."""
     from tracker.store.sqlite import backup
-
     repo = window.repo
     if repo.read_only:
         return None
@@ -188,15 +187,15 @@ def open_repository(path: Path):
 
 
 def settle_interrupted_restore(path: Path, parent=None) -> None:
-    """``recover_interrupted_restore`` (tracker.store.sqlite.backup) with its note shown in a
+    """``recover_interrupted_restore`` (tracker.store.sqlite.restore) with its note shown in a
     message box; raises its ``BackupError`` while a restore runs."""
     from tracker.paths import restore_journal_path
 
-    if not restore_journal_path(path).exists():  # nearly always: no backup module to import
+    if not restore_journal_path(path).exists():  # nearly always: no restore module to import
         return
-    from tracker.store.sqlite import backup
+    from tracker.store.sqlite import restore as restoring
 
-    note = backup.recover_interrupted_restore(path)
+    note = restoring.recover_interrupted_restore(path)
     if note:
         from tracker.i18n import gettext as _
         from ui import messages

@@ -20,7 +20,8 @@ from clirun import run_cli
 from tracker.model import KIND_ORDER
 from tracker.session import open_session
 from tracker.store.repository import Repository
-from tracker.store.sqlite import backup
+from tracker.store.sqlite import backup, files
+from tracker.store.sqlite import restore as restoring
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -167,13 +168,13 @@ def test_restore_sets_the_current_file_aside_and_brings_the_backup_back(repo, db
     target = backup.create_backup(repo)
     repo.create("roadmap", {"title": "After the backup"})
     repo.close()
-    aside = backup.restore(db_path, target)
+    aside = restoring.restore(db_path, target)
     assert aside is not None and aside.name.startswith("tracker.db.before-restore-")
     assert titles(db_path) >= {"Before the backup"}
     assert "After the backup" not in titles(db_path)
     # nothing is destroyed: the file as it was, with its WAL, still has the later save
     assert "After the backup" in titles(aside)
-    assert backup.set_aside_files(db_path) == [aside]
+    assert restoring.set_aside_files(db_path) == [aside]
     assert mode(db_path) == 0o600
     reopened = Repository(db_path, user="x")
     try:
@@ -191,9 +192,9 @@ def test_restore_refuses_a_damaged_backup_and_changes_nothing(repo, db_path):
     target.write_bytes(bytes(data))
     before = db_path.read_bytes()
     with pytest.raises(backup.BackupError, match="not a sound backup"):
-        backup.restore(db_path, target)
+        restoring.restore(db_path, target)
     assert db_path.read_bytes() == before
-    assert backup.set_aside_files(db_path) == []
+    assert restoring.set_aside_files(db_path) == []
 
 
 def test_newest_good_backup_skips_damaged_ones(repo, db_path):
@@ -224,7 +225,7 @@ def test_cli_backup_backups_restore(repo, db_path):
     assert restored.returncode == 0, restored.stderr
     assert "before-restore" in restored.stdout
     assert "Saved before the backup" in titles(db_path)
-    assert len(backup.set_aside_files(db_path)) == 1
+    assert len(restoring.set_aside_files(db_path)) == 1
 
 
 def test_cli_restore_of_a_file_that_is_no_backup_fails_cleanly(repo, db_path, tmp_path):
@@ -277,15 +278,15 @@ def test_restore_refuses_while_another_program_has_the_file_open(repo, db_path):
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "open"
-        assert backup.in_use_elsewhere(db_path)
+        assert files.in_use_elsewhere(db_path)
         with pytest.raises(backup.BackupError, match="open in another window"):
-            backup.restore(db_path, target)
-        assert backup.set_aside_files(db_path) == []
+            restoring.restore(db_path, target)
+        assert restoring.set_aside_files(db_path) == []
         assert "After the backup" in titles(db_path)
     finally:
         holder.communicate("\n", timeout=30)
-    assert not backup.in_use_elsewhere(db_path)
-    backup.restore(db_path, target)
+    assert not files.in_use_elsewhere(db_path)
+    restoring.restore(db_path, target)
     assert "After the backup" not in titles(db_path)
 
 

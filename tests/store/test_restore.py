@@ -22,6 +22,7 @@ from tracker.seed.synthetic import generate
 from tracker.session import open_session
 from tracker.store.repository import Repository
 from tracker.store.sqlite import backup
+from tracker.store.sqlite import restore as restoring
 
 ROOT = Path(__file__).resolve().parents[2]
 UTC = dt.UTC
@@ -90,7 +91,7 @@ def test_a_restore_killed_at_any_step_is_settled_by_the_next_command(two_states,
     stop_at(db, made, point)
     seen, said = listed_titles(db)
     assert seen == (in_backup if restored else before)
-    aside = backup.set_aside_files(db)
+    aside = restoring.set_aside_files(db)
     if restored:
         assert len(aside) == 1 and titles(aside[0]) == before  # nothing lost
         if point == "copied":  # the next command says so, and where the file as it was is
@@ -126,11 +127,11 @@ def test_a_restore_over_a_damaged_file_killed_midway_gives_it_back_or_finishes(d
         assert result.returncode == 0, result.stderr
         assert titles(db) == in_backup
         assert "restore is complete" in result.stderr
-        (aside,) = backup.set_aside_files(db)
+        (aside,) = restoring.set_aside_files(db)
         assert aside.read_bytes() == damaged and str(aside) in result.stderr
     else:  # given back exactly as it was (never an empty new database in its place)
         assert db.read_bytes() == damaged
-        assert backup.set_aside_files(db) == []
+        assert restoring.set_aside_files(db) == []
         if point == "aside":
             assert "was put back as it was" in result.stderr
     assert leftovers(db.parent) == []
@@ -167,7 +168,7 @@ def test_a_restore_killed_at_random_moments_never_leaves_a_broken_database(tmp_p
     assert run_cli("restore", str(a), env={"TRACKER_DB": str(db)}).returncode == 0
     duration = time.monotonic() - t0
     current = content[a]
-    for aside in backup.set_aside_files(db):
+    for aside in restoring.set_aside_files(db):
         aside.unlink()
     notes = []
     for n in range(8):
@@ -179,7 +180,7 @@ def test_a_restore_killed_at_random_moments_never_leaves_a_broken_database(tmp_p
         seen, said = listed_titles(db)
         assert seen in (current, content[target]), f"kill {n}: a mixed or empty database"
         notes.append(said)
-        for aside in backup.set_aside_files(db):
+        for aside in restoring.set_aside_files(db):
             assert titles(aside) == current  # the file as it was, whole
             aside.unlink()
         current = seen
@@ -196,9 +197,9 @@ def test_restoring_the_database_onto_itself_is_refused(two_states, tmp_path):
     symlink.symlink_to(db)
     for same in (db, link, symlink):
         with pytest.raises(backup.BackupError, match="is the database itself"):
-            backup.restore(db, same)
+            restoring.restore(db, same)
         assert titles(db) == before
-    assert backup.set_aside_files(db) == []
+    assert restoring.set_aside_files(db) == []
     result = run_cli("restore", str(symlink), env={"TRACKER_DB": str(db)})
     assert result.returncode == 1 and "is the database itself" in result.stderr
     assert titles(db) == before
@@ -213,18 +214,18 @@ def test_a_foreign_sqlite_file_is_not_accepted_as_a_backup(two_states, tmp_path)
     conn.commit()
     conn.close()
     with pytest.raises(backup.BackupError, match="not a backup of a Bilateral Tracker database"):
-        backup.restore(db, foreign)
+        restoring.restore(db, foreign)
     assert titles(db) == before
-    assert backup.set_aside_files(db) == [] and leftovers(db.parent) == []
+    assert restoring.set_aside_files(db) == [] and leftovers(db.parent) == []
 
 
 def test_restores_in_the_same_instant_keep_every_set_aside_file(two_states):
     db, made, before, in_backup = two_states
     now = dt.datetime(2026, 5, 1, 12, 0, 0, tzinfo=UTC)
-    first = backup.restore(db, made, now=now)
+    first = restoring.restore(db, made, now=now)
     with Repository(db, user="tester") as repo:
         repo.create("roadmap", {"title": "Between the restores"})
-    second = backup.restore(db, made, now=now)
+    second = restoring.restore(db, made, now=now)
     assert first != second and first.exists() and second.exists()
     assert titles(first) == before
     assert titles(second) == in_backup | {"Between the restores"}
@@ -255,8 +256,8 @@ def test_a_save_made_while_a_restore_runs_waits_and_is_kept(two_states, monkeypa
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
         time.sleep(1.0)  # long enough for it to save, were it not kept waiting
 
-    monkeypatch.setattr(backup, "_pause_point", other_program_saves)
-    aside = backup.restore(db, made)
+    monkeypatch.setattr(restoring, "_pause_point", other_program_saves)
+    aside = restoring.restore(db, made)
     assert writers, "the restore passed its in-use check"
     out, err = writers[0].communicate(timeout=60)
     assert writers[0].returncode == 0 and out.strip() == "saved", err
@@ -271,7 +272,7 @@ def test_a_backup_with_another_page_size_is_restored(two_states, tmp_path):
     conn.execute("PRAGMA page_size = 8192")
     conn.execute(f"VACUUM INTO '{other}'")
     conn.close()
-    backup.restore(db, other)
+    restoring.restore(db, other)
     assert titles(db) == in_backup and backup.check(db).ok
     with Repository(db, user="tester") as repo:  # and it opens as usual (WAL again)
         assert repo.backend.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -297,4 +298,4 @@ def test_a_restore_with_another_page_size_killed_mid_copy_is_rolled_back(two_sta
         proc.communicate(timeout=30)
     seen, said = listed_titles(db)
     assert seen == before and "before it changed anything" in said
-    assert backup.set_aside_files(db) == [] and leftovers(db.parent) == []
+    assert restoring.set_aside_files(db) == [] and leftovers(db.parent) == []

@@ -22,6 +22,7 @@ import pytest
 from tracker.store.repository import Repository
 from tracker.store.sqlite import backup
 from tracker.store.sqlite import connect as dbmod
+from tracker.store.sqlite import restore as restoring
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,7 +30,7 @@ CHILD = r"""
 import json, sqlite3, sys
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from tracker.store.sqlite.backup import in_use_elsewhere
+from tracker.store.sqlite.files import in_use_elsewhere
 path = {path!r}
 held = in_use_elsewhere(path)
 # a program that opens, reads and closes the file (as `bilateral-tracker-cli show` does): the
@@ -103,7 +104,7 @@ def _background_check(path: Path, repo: Repository) -> None:
 def _restore_refused(path: Path, repo: Repository) -> None:
     made = backup.create_backup(repo)
     with pytest.raises(backup.BackupError, match="open in another window"):
-        backup.restore(path, made)
+        restoring.restore(path, made)
 
 
 WORK = {

@@ -12,6 +12,7 @@ import pytest
 from tracker.session import open_session
 from tracker.store.repository import Repository
 from tracker.store.sqlite import backup
+from tracker.store.sqlite import restore as restoring
 
 
 def mode(path) -> int:
@@ -63,7 +64,7 @@ def test_backups_and_set_aside_files_are_private(tmp_path):
     assert mode(folder) == 0o700
     for p in (made, auto, on_exit):
         assert p is not None and mode(p) == 0o600
-    aside = backup.restore(path, made)
+    aside = restoring.restore(path, made)
     assert mode(aside) == 0o600
     assert mode(path) == 0o600
     for p in tmp_path.rglob("*"):

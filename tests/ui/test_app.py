@@ -528,8 +528,8 @@ def test_saves_from_the_cli_beside_the_running_app_are_all_kept(tmp_path):
 
 
 HOLDER_PROBE = ("import sys; sys.path.insert(0, {root!r}); "
-                "from tracker.store.sqlite import backup; "
-                "print(backup.in_use_elsewhere({path!r}))")
+                "from tracker.store.sqlite import files as restoring; "
+                "print(restoring.in_use_elsewhere({path!r}))")
 
 
 def test_the_daily_backup_keeps_the_windows_hold_on_its_file(tmp_path, make_window, qtbot):
@@ -569,6 +569,8 @@ def test_a_backup_dated_in_the_future_does_not_stop_the_daily_backup(tmp_path, m
 def test_opening_after_an_interrupted_restore_says_what_happened(no_event_loop, tmp_path,
                                                                  dialogs):
     from tracker.store.sqlite import backup
+    from tracker.store.sqlite import restore as restoring
+
     path = tmp_path / "work.db"
     with open_session(path, seed=True) as repo:
         made = backup.create_backup(repo)
@@ -587,7 +589,7 @@ def test_opening_after_an_interrupted_restore_says_what_happened(no_event_loop, 
     no_event_loop.while_running.append(lambda w: seen.update(
         titles={r["title"] for r in w.repo.list("roadmap", columns=["title"])}))
     assert app_module.main(["--db", str(path)]) == 0
-    (aside,) = backup.set_aside_files(path)
+    (aside,) = restoring.set_aside_files(path)
     kind, _title, text = dialogs.calls[0]
     assert kind == "information" and "restore is complete" in text and str(aside) in text
     assert "After the backup" not in seen["titles"]

@@ -72,7 +72,7 @@ def _child_sees_the_file_held(path) -> bool:
     import subprocess
     import sys
 
-    code = ("from tracker.store.sqlite.backup import in_use_elsewhere; "
+    code = ("from tracker.store.sqlite.files import in_use_elsewhere; "
             f"print(in_use_elsewhere({str(path)!r}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60)

@@ -80,7 +80,8 @@ class Env:
     def repo(self, *, seed: bool = True) -> Repository:
         """The repository, opened (and created, seeded unless ``seed`` is False) on first use."""
         if self._repo is None:
-            from tracker.store.sqlite.backup import BackupError, recover_interrupted_restore
+            from tracker.store.sqlite.backup import BackupError
+            from tracker.store.sqlite.restore import recover_interrupted_restore
 
             try:  # a restore of the file killed midway: finished or undone before it opens
                 note = recover_interrupted_restore(self.db_path)

@@ -12,6 +12,7 @@ from tracker.cli.help import TranslatedCommand
 from tracker.i18n import _
 from tracker.model import KIND_ORDER
 from tracker.store.sqlite import backup as _backup
+from tracker.store.sqlite import restore as restoring
 
 if TYPE_CHECKING:
     from tracker.cli.main import Env
@@ -21,7 +22,7 @@ def _settle(db_path: Path) -> None:
     """An earlier restore of the file that was killed midway: finish or undo it first, and say
     what happened (on stderr)."""
     try:
-        note = _backup.recover_interrupted_restore(db_path)
+        note = restoring.recover_interrupted_restore(db_path)
     except _backup.BackupError as exc:
         raise click.ClickException(" ".join(str(exc).split())) from None
     if note:
@@ -117,7 +118,7 @@ def restore_cmd(env: Env, file: str):
     env.close()  # restoring replaces the file: no connection of ours may stay open on it
     _settle(db_path)
     try:
-        aside = _backup.restore(db_path, source)
+        aside = restoring.restore(db_path, source)
     except _backup.BackupError as exc:
         raise click.ClickException(" ".join(str(exc).split())) from None
     click.echo(_("Restored {path} from {backup}.").format(path=db_path, backup=source))

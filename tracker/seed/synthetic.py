@@ -180,99 +180,139 @@ def _choice_values(kind_name: str, field: str) -> tuple[str, ...]:
 
 # --- per-kind columns -----------------------------------------------------------------------------
 
+def _people_columns(rng: random.Random, n: int, dates: _Dates, ids: dict[str, range],
+                    cols: dict[str, list]) -> None:
+    cols["title"] = _people_names(rng, n)
+    cols["position"] = _optional(rng, _pick(rng, _RU["position"] + _EN["position"], n), 0.1)
+    cols["organisation"] = _optional(
+        rng, _pick(rng, _RU["organisation"] + _EN["organisation"], n), 0.2)
+    cols["country"] = _pick(rng, _COUNTRIES, n)
+    cols["side"] = _pick(rng, _choice_values("people", "side"), n, (5, 5, 1))
+    cols["status"] = _pick(rng, _statuses("people"), n, (4, 1))
+
+
+def _sources_columns(rng: random.Random, n: int, dates: _Dates, ids: dict[str, range],
+                     cols: dict[str, list]) -> None:
+    iso = dates.iso
+    langs = _pick(rng, (_RU, _EN), n)
+    pubs = rng.choices(range(5), k=n)
+    cols["title"] = _titles(rng, n, "sources")
+    cols["publisher"] = [lang["publisher"][p] for lang, p in zip(langs, pubs, strict=True)]
+    cols["published_on"] = [iso[d] for d in dates.days(rng, n)]
+    cols["url"] = [f"https://news.example.org/{d}/{i}"
+                   for i, d in enumerate(rng.choices(range(2012, 2035), k=n))]
+    cols["text"] = _paragraphs(rng, n, 4)
+    cols["status"] = _pick(rng, _statuses("sources"), n, (1, 2))
+
+
+def _agreements_columns(rng: random.Random, n: int, dates: _Dates, ids: dict[str, range],
+                        cols: dict[str, list]) -> None:
+    iso = dates.iso
+    cols["title"] = _titles(rng, n, "agreements")
+    cols["type"] = _pick(rng, _choice_values("agreements", "type"), n)
+    cols["parties"] = _pick(rng, ("Belarus, Kazakhstan", "Беларусь, Казахстан",
+                                  "Belarus, Kazakhstan, Russia"), n)
+    cols["subject"] = _paragraphs(rng, n, 2, blank_share=0.3)
+    signed = dates.days(rng, n)
+    cols["signed_on"] = _optional(rng, [iso[d] for d in signed], 0.15)
+    cols["signed_place"] = _optional(rng, _pick(rng, _RU["place"] + _EN["place"], n), 0.3)
+    cols["in_force_on"] = _optional(rng, [iso[d] for d in dates.after(rng, signed, 200)], 0.4)
+    expires = dates.after(rng, signed, 3650)
+    cols["expires_on"] = [iso[e] if e > s else None
+                          for s, e in zip(signed, expires, strict=True)]
+    cols["depositary"] = _optional(rng, _pick(rng, _COUNTRIES, n), 0.7)
+    cols["reference"] = [f"BY-KZ/{1990 + i % 40}/{i}" for i in range(n)]
+    cols["status"] = _pick(rng, _statuses("agreements"), n, (1, 2, 2, 6, 1, 1))
+
+
+def _meetings_columns(rng: random.Random, n: int, dates: _Dates, ids: dict[str, range],
+                      cols: dict[str, list]) -> None:
+    iso = dates.iso
+    cols["title"] = _titles(rng, n, "meetings")
+    cols["type"] = _pick(rng, _choice_values("meetings", "type"), n)
+    start = dates.days(rng, n)
+    cols["start_date"] = [iso[d] for d in start]
+    cols["end_date"] = [iso[d] for d in dates.after(rng, start, 3)]
+    cols["place"] = _pick(rng, _RU["place"] + _EN["place"], n)
+    cols["level"] = _pick(rng, _choice_values("meetings", "level"), n)
+    cols["outcomes"] = _paragraphs(rng, n, 2, blank_share=0.3)
+    cols["status"] = _pick(rng, _statuses("meetings"), n, (3, 6, 1))
+
+
+def _plants_columns(rng: random.Random, n: int, dates: _Dates, ids: dict[str, range],
+                    cols: dict[str, list]) -> None:
+    iso = dates.iso
+    cols["title"] = _titles(rng, n, "plants")
+    cols["products"] = _pick(rng, _PRODUCTS, n)
+    cols["location"] = _pick(rng, _RU["place"] + _EN["place"], n)
+    cols["home_enterprise"] = _optional(rng, _pick(rng, ("MTZ", "BelAZ", "МАЗ", "Гомсельмаш",
+                                                          "Amkodor"), n), 0.2)
+    cols["partner_enterprise"] = _optional(rng, _pick(rng, ("KazAgro", "Агромашхолдинг",
+                                                             "SemAZ", "Allur"), n), 0.2)
+    cols["count"] = _pick(rng, (1, 1, 1, 2, 3, 5, 12), n)
+    cols["capacity"] = _optional(rng, [f"{c} units/year" for c in
+                                       rng.choices(range(100, 5000, 100), k=n)], 0.3)
+    cols["started_on"] = _optional(rng, [iso[d] for d in dates.days(rng, n)], 0.2)
+    cols["status"] = _pick(rng, _statuses("plants"), n, (2, 2, 4, 1, 1))
+
+
+def _farms_columns(rng: random.Random, n: int, dates: _Dates, ids: dict[str, range],
+                   cols: dict[str, list]) -> None:
+    iso = dates.iso
+    cols["title"] = _titles(rng, n, "farms")
+    cols["products"] = _pick(rng, _PRODUCTS, n)
+    cols["region"] = _pick(rng, _REGIONS, n)
+    cols["capacity"] = _optional(rng, [f"{c} head" for c in
+                                       rng.choices(range(200, 5000, 100), k=n)], 0.3)
+    cols["practices"] = _paragraphs(rng, n, 1, blank_share=0.5)
+    start = dates.days(rng, n)
+    cols["started_on"] = [iso[d] for d in start]
+    cols["due_on"] = _optional(rng, [iso[d] for d in dates.after(rng, start, 1500)], 0.2)
+    cols["status"] = _pick(rng, _statuses("farms"), n, (3, 2, 3, 1, 1))
+
+
+def _roadmap_columns(rng: random.Random, n: int, dates: _Dates, ids: dict[str, range],
+                     cols: dict[str, list]) -> None:
+    iso = dates.iso
+    cols["title"] = _titles(rng, n, "roadmap")
+    cols["area"] = _pick(rng, _choice_values("roadmap", "area"), n)
+    cols["home_lead"] = _optional(rng, _pick(rng, _RU["organisation"] + _EN["organisation"],
+                                             n), 0.2)
+    cols["partner_lead"] = _optional(rng, _pick(rng, _RU["organisation"] +
+                                                _EN["organisation"], n), 0.3)
+    cols["agreement_id"] = _optional(rng, _pick(rng, ids["agreements"], n), 0.2)
+    cols["meeting_id"] = _optional(rng, _pick(rng, ids["meetings"], n), 0.5)
+    start = dates.days(rng, n)
+    due = dates.after(rng, start, 900)
+    cols["planned_start"] = _optional(rng, [iso[d] for d in start], 0.3)
+    cols["due_date"] = _optional(rng, [iso[d] for d in due], 0.05)
+    status = _pick(rng, _statuses("roadmap"), n, (4, 3, 3, 1))
+    cols["status"] = status
+    progress = rng.choices(range(0, 100, 5), k=n)
+    cols["progress"] = [100 if s == "done" else 0 if s == "planned" else p
+                        for s, p in zip(status, progress, strict=True)]
+    cols["completed_on"] = [iso[d] if s == "done" else None
+                            for s, d in zip(status, due, strict=True)]
+
+
+_KIND_COLUMNS = {
+    "people": _people_columns,
+    "sources": _sources_columns,
+    "agreements": _agreements_columns,
+    "meetings": _meetings_columns,
+    "plants": _plants_columns,
+    "farms": _farms_columns,
+    "roadmap": _roadmap_columns,
+}
+
+
 def _columns(kind_name: str, rng: random.Random, n: int, dates: _Dates, ids: dict[str, range]
              ) -> dict[str, list]:
     """Values of the kind's stored user fields, a column at a time (validation rules hold)."""
-    iso = dates.iso
     cols: dict[str, list] = {}
-    if kind_name == "people":
-        cols["title"] = _people_names(rng, n)
-        cols["position"] = _optional(rng, _pick(rng, _RU["position"] + _EN["position"], n), 0.1)
-        cols["organisation"] = _optional(
-            rng, _pick(rng, _RU["organisation"] + _EN["organisation"], n), 0.2)
-        cols["country"] = _pick(rng, _COUNTRIES, n)
-        cols["side"] = _pick(rng, _choice_values("people", "side"), n, (5, 5, 1))
-        cols["status"] = _pick(rng, _statuses("people"), n, (4, 1))
-    elif kind_name == "sources":
-        langs = _pick(rng, (_RU, _EN), n)
-        pubs = rng.choices(range(5), k=n)
-        cols["title"] = _titles(rng, n, "sources")
-        cols["publisher"] = [lang["publisher"][p] for lang, p in zip(langs, pubs, strict=True)]
-        cols["published_on"] = [iso[d] for d in dates.days(rng, n)]
-        cols["url"] = [f"https://news.example.org/{d}/{i}"
-                       for i, d in enumerate(rng.choices(range(2012, 2035), k=n))]
-        cols["text"] = _paragraphs(rng, n, 4)
-        cols["status"] = _pick(rng, _statuses("sources"), n, (1, 2))
-    elif kind_name == "agreements":
-        cols["title"] = _titles(rng, n, "agreements")
-        cols["type"] = _pick(rng, _choice_values("agreements", "type"), n)
-        cols["parties"] = _pick(rng, ("Belarus, Kazakhstan", "Беларусь, Казахстан",
-                                      "Belarus, Kazakhstan, Russia"), n)
-        cols["subject"] = _paragraphs(rng, n, 2, blank_share=0.3)
-        signed = dates.days(rng, n)
-        cols["signed_on"] = _optional(rng, [iso[d] for d in signed], 0.15)
-        cols["signed_place"] = _optional(rng, _pick(rng, _RU["place"] + _EN["place"], n), 0.3)
-        cols["in_force_on"] = _optional(rng, [iso[d] for d in dates.after(rng, signed, 200)], 0.4)
-        expires = dates.after(rng, signed, 3650)
-        cols["expires_on"] = [iso[e] if e > s else None
-                              for s, e in zip(signed, expires, strict=True)]
-        cols["depositary"] = _optional(rng, _pick(rng, _COUNTRIES, n), 0.7)
-        cols["reference"] = [f"BY-KZ/{1990 + i % 40}/{i}" for i in range(n)]
-        cols["status"] = _pick(rng, _statuses("agreements"), n, (1, 2, 2, 6, 1, 1))
-    elif kind_name == "meetings":
-        cols["title"] = _titles(rng, n, "meetings")
-        cols["type"] = _pick(rng, _choice_values("meetings", "type"), n)
-        start = dates.days(rng, n)
-        cols["start_date"] = [iso[d] for d in start]
-        cols["end_date"] = [iso[d] for d in dates.after(rng, start, 3)]
-        cols["place"] = _pick(rng, _RU["place"] + _EN["place"], n)
-        cols["level"] = _pick(rng, _choice_values("meetings", "level"), n)
-        cols["outcomes"] = _paragraphs(rng, n, 2, blank_share=0.3)
-        cols["status"] = _pick(rng, _statuses("meetings"), n, (3, 6, 1))
-    elif kind_name == "plants":
-        cols["title"] = _titles(rng, n, "plants")
-        cols["products"] = _pick(rng, _PRODUCTS, n)
-        cols["location"] = _pick(rng, _RU["place"] + _EN["place"], n)
-        cols["home_enterprise"] = _optional(rng, _pick(rng, ("MTZ", "BelAZ", "МАЗ", "Гомсельмаш",
-                                                              "Amkodor"), n), 0.2)
-        cols["partner_enterprise"] = _optional(rng, _pick(rng, ("KazAgro", "Агромашхолдинг",
-                                                                 "SemAZ", "Allur"), n), 0.2)
-        cols["count"] = _pick(rng, (1, 1, 1, 2, 3, 5, 12), n)
-        cols["capacity"] = _optional(rng, [f"{c} units/year" for c in
-                                           rng.choices(range(100, 5000, 100), k=n)], 0.3)
-        cols["started_on"] = _optional(rng, [iso[d] for d in dates.days(rng, n)], 0.2)
-        cols["status"] = _pick(rng, _statuses("plants"), n, (2, 2, 4, 1, 1))
-    elif kind_name == "farms":
-        cols["title"] = _titles(rng, n, "farms")
-        cols["products"] = _pick(rng, _PRODUCTS, n)
-        cols["region"] = _pick(rng, _REGIONS, n)
-        cols["capacity"] = _optional(rng, [f"{c} head" for c in
-                                           rng.choices(range(200, 5000, 100), k=n)], 0.3)
-        cols["practices"] = _paragraphs(rng, n, 1, blank_share=0.5)
-        start = dates.days(rng, n)
-        cols["started_on"] = [iso[d] for d in start]
-        cols["due_on"] = _optional(rng, [iso[d] for d in dates.after(rng, start, 1500)], 0.2)
-        cols["status"] = _pick(rng, _statuses("farms"), n, (3, 2, 3, 1, 1))
-    elif kind_name == "roadmap":
-        cols["title"] = _titles(rng, n, "roadmap")
-        cols["area"] = _pick(rng, _choice_values("roadmap", "area"), n)
-        cols["home_lead"] = _optional(rng, _pick(rng, _RU["organisation"] + _EN["organisation"],
-                                                 n), 0.2)
-        cols["partner_lead"] = _optional(rng, _pick(rng, _RU["organisation"] +
-                                                    _EN["organisation"], n), 0.3)
-        cols["agreement_id"] = _optional(rng, _pick(rng, ids["agreements"], n), 0.2)
-        cols["meeting_id"] = _optional(rng, _pick(rng, ids["meetings"], n), 0.5)
-        start = dates.days(rng, n)
-        due = dates.after(rng, start, 900)
-        cols["planned_start"] = _optional(rng, [iso[d] for d in start], 0.3)
-        cols["due_date"] = _optional(rng, [iso[d] for d in due], 0.05)
-        status = _pick(rng, _statuses("roadmap"), n, (4, 3, 3, 1))
-        cols["status"] = status
-        progress = rng.choices(range(0, 100, 5), k=n)
-        cols["progress"] = [100 if s == "done" else 0 if s == "planned" else p
-                            for s, p in zip(status, progress, strict=True)]
-        cols["completed_on"] = [iso[d] if s == "done" else None
-                                for s, d in zip(status, due, strict=True)]
+    fill = _KIND_COLUMNS.get(kind_name)
+    if fill is not None:
+        fill(rng, n, dates, ids, cols)
     else:  # a kind added later: titles and defaults are enough to be valid
         cols["title"] = _titles(rng, n, kind_name)
     kind = get_kind(kind_name)

@@ -70,18 +70,7 @@ def compute(backend, today: _dt.date | None = None, *, max_classification: str |
         live(kind).also(Condition(due, ">=", t), Condition(due, "<=", horizon),
                         Condition("status", "not in", closed)), item, by)
 
-    meetings, occasion = MEETINGS_KIND, MEETINGS_KIND.occasion
-    start = occasion.start
-    meeting = ["id", "title", start, "place", "status"]
-    upcoming, n_upcoming = listed(
-        live(meetings, statuses=(occasion.planned,)).also(Condition(start, ">=", t)), meeting,
-        [(start, False), ("id", False)])
-    held = live(meetings, statuses=(occasion.held,))
-    recent = backend.first(held.also(Condition(start, "not null")), columns=meeting,
-                           order=[(start, True), ("id", True)], limit=RECENT_MEETINGS)
-    if len(recent) < RECENT_MEETINGS:  # then those held without a date, newest first
-        recent += backend.first(held.also(Condition(start, "is null")), columns=meeting,
-                                order=[("id", True)], limit=RECENT_MEETINGS - len(recent))
+    upcoming, n_upcoming, recent = _meetings(backend, live, listed, t)
 
     for fig in KEY_FIGURES:
         fkind = get_kind(fig.kind)
@@ -107,6 +96,24 @@ def compute(backend, today: _dt.date | None = None, *, max_classification: str |
         "recent_meetings": recent,
     })
     return out
+
+
+def _meetings(backend, live, listed, t: str) -> tuple[list[dict], int, list[dict]]:
+    """Meetings planned from ``t`` on (soonest first, and how many in all) and the newest held
+    ones (those held without a date after the dated ones)."""
+    meetings, occasion = MEETINGS_KIND, MEETINGS_KIND.occasion
+    start = occasion.start
+    meeting = ["id", "title", start, "place", "status"]
+    upcoming, n_upcoming = listed(
+        live(meetings, statuses=(occasion.planned,)).also(Condition(start, ">=", t)), meeting,
+        [(start, False), ("id", False)])
+    held = live(meetings, statuses=(occasion.held,))
+    recent = backend.first(held.also(Condition(start, "not null")), columns=meeting,
+                           order=[(start, True), ("id", True)], limit=RECENT_MEETINGS)
+    if len(recent) < RECENT_MEETINGS:  # then those held without a date, newest first
+        recent += backend.first(held.also(Condition(start, "is null")), columns=meeting,
+                                order=[("id", True)], limit=RECENT_MEETINGS - len(recent))
+    return upcoming, n_upcoming, recent
 
 
 def _statuses(status: str | None) -> tuple[str, ...] | None:

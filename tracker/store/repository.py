@@ -12,7 +12,6 @@ The repository holds no SQL: it says what to read and write in terms of the decl
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,9 +34,9 @@ from tracker.store.errors import (
 )
 from tracker.store.query import make_filter
 from tracker.store.results import Change, SearchHit, diff, os_user, record_name
+from tracker.store.settings import SETTING_KEYS, SettingsAndHistory
 from tracker.store.undo import UndoStack, UndoStep
 
-SETTING_KEYS = ("home_country", "partner_country", "relationship_title")
 # Keys a caller may hand in with a record that are not fields the user edits.
 IGNORED_INPUT = frozenset({"id", "uid", "created_at", "updated_at", "created_by", "updated_by",
                            "version", "deleted_at", "citations", "sources", "overdue"})
@@ -47,7 +46,7 @@ __all__ = ["SETTING_KEYS", "Change", "ConflictError", "NotFound", "NothingToUndo
            "ValidationError", "diff"]
 
 
-class Repository:
+class Repository(SettingsAndHistory):
     """A session on one database: a file (SQLite) or a server's (PostgreSQL)."""
 
     def __init__(self, target, *, create: bool = True, read_only: bool = False,
@@ -162,31 +161,6 @@ class Repository:
 
     def last_audit_id(self) -> int:
         return self.backend.last_audit_id()
-
-    # -- settings -----------------------------------------------------------------------------
-
-    def settings(self) -> dict[str, str]:
-        values = {k: "" for k in SETTING_KEYS}
-        for key, value in self.backend.settings().items():
-            values[key] = value or ""
-        return values
-
-    def setting(self, key: str, default: str = "") -> str:
-        value = self.backend.setting(key)
-        return value if value is not None else default
-
-    def set_settings(self, values: dict[str, str]) -> Change:
-        before = self.settings()
-        with self.batch() as b:
-            for key, value in values.items():
-                b.put_setting(key, without_nul("" if value is None else str(value)))
-            b.audit("settings", None, None, "settings", _("Change settings"), before,
-                    b.settings())
-        return Change("settings", None, "settings", _("Change settings"))
-
-    def sides(self) -> tuple[str, str]:
-        s = self.settings()
-        return s.get("home_country", ""), s.get("partner_country", "")
 
     # -- reads --------------------------------------------------------------------------------
 
@@ -552,51 +526,6 @@ class Repository:
             b.audit(kind.name, step.record_id, current["uid"], action, label, current, after)
         return Change(kind.name, step.record_id, action, label, after, frozenset({kind.name}))
 
-    # -- audit --------------------------------------------------------------------------------
-
-    def history(self, kind_name: str | None = None, record_id: int | None = None, *,
-                limit: int = 200, offset: int = 0) -> list[dict]:
-        """Audit entries, newest first, each with ``changes``: [(field, before, after)]."""
-        out = []
-        for entry in self.backend.audit(kind_name, record_id, limit=limit, offset=offset):
-            entry["before"] = json.loads(entry["before"]) if entry["before"] else None
-            entry["after"] = json.loads(entry["after"]) if entry["after"] else None
-            entry["changes"] = diff(entry["before"], entry["after"])
-            out.append(entry)
-        return out
-
-    def history_count(self, kind_name: str | None = None, record_id: int | None = None) -> int:
-        return self.backend.audit_count(kind_name, record_id)
-
-    # -- presets (briefing options) -----------------------------------------------------------
-
-    def presets(self) -> dict[str, dict]:
-        return {name: json.loads(options) for name, options in self.backend.presets().items()}
-
-    def save_preset(self, name: str, options: dict) -> Change:
-        name = " ".join(without_nul(str(name)).split())
-        options = without_nul(options)
-        if not name or len(name) > 100:
-            raise ValidationError("presets", repr(name), {"name": _(
-                "a preset needs a name of 1 to 100 characters")})
-        before = self.presets().get(name)
-        with self.batch() as b:
-            b.writer.save_preset(name, json.dumps(options, ensure_ascii=False, sort_keys=True),
-                                 b.now())
-            b.audit("presets", None, name, "preset", _("Save preset {name}").format(name=name),
-                    before, options)
-        return Change("presets", None, "preset")
-
-    def delete_preset(self, name: str) -> Change:
-        before = self.presets().get(name)
-        if before is None:
-            raise NotFound("presets", name)
-        with self.batch() as b:
-            b.writer.delete_preset(name)
-            b.audit("presets", None, name, "preset", _("Delete preset {name}").format(name=name),
-                    before, None)
-        return Change("presets", None, "preset")
-
     # -- figures (dashboard and briefing summary) ---------------------------------------------
 
     def figures(self, today: _dt.date | None = None, *, max_classification: str | None = None,
@@ -605,18 +534,6 @@ class Repository:
         these. ``limit`` caps the lists; their full lengths are counted either way."""
         return _figures.compute(self.backend, today, max_classification=max_classification,
                                 horizon_days=horizon_days, limit=limit)
-
-
-def without_nul(value: Any) -> Any:
-    """``value`` with NUL characters taken out of its text (in lists and dicts too): a server's
-    text cannot hold them, and a file's keeps the same rule so both engines store the same."""
-    if isinstance(value, str):
-        return value.replace("\x00", "")
-    if isinstance(value, dict):
-        return {without_nul(k): without_nul(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [without_nul(v) for v in value]
-    return value
 
 
 def _same(before):

@@ -35,6 +35,7 @@ from tracker.i18n import format_date
 from tracker.i18n import gettext as _
 from tracker.model import KIND_ORDER, KINDS
 from tracker.store.sqlite import backup
+from tracker.store.sqlite import restore as restoring
 from ui import messages
 
 PathRole = Qt.ItemDataRole.UserRole + 1
@@ -201,7 +202,7 @@ class BackupsDialog(QDialog):
             return False
         self.repo.close()  # the file is about to be replaced: no connection may stay on it
         try:
-            self.set_aside = backup.restore(self.db_path, info.path)
+            self.set_aside = restoring.restore(self.db_path, info.path)
         except backup.BackupError as exc:
             messages.critical(self, _("Restore backup"), str(exc))
         else:
@@ -232,7 +233,7 @@ def offer_newest_good_backup(db_path, error: str, parent: QWidget | None = None)
     if answer != QMessageBox.StandardButton.Yes:
         return False
     try:
-        backup.restore(db_path, good)
+        restoring.restore(db_path, good)
     except backup.BackupError as exc:
         messages.critical(parent, _("Restore backup"), str(exc))
         return False

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 from tracker.model import KIND_ORDER, KINDS
 from tracker.store.repository import Repository
 from tracker.store.sqlite import backup
+from tracker.store.sqlite import restore as restoring
 from ui.dialogs.backups import BackupsDialog, offer_newest_good_backup
 
 pytestmark = pytest.mark.gui
@@ -66,7 +67,7 @@ def test_restore_asks_and_declining_changes_nothing(qtbot, repo, with_backups, d
     assert dialog.restore_selected() is False
     assert dialogs.calls[0][0] == "question" and "before-restore" in dialogs.calls[0][2]
     assert repo.count("roadmap") > 0  # still open, nothing replaced
-    assert backup.set_aside_files(repo.path) == []
+    assert restoring.set_aside_files(repo.path) == []
     assert dialog.result() != BackupsDialog.Reopen
 
 
@@ -138,7 +139,7 @@ def test_a_damaged_database_is_offered_the_newest_good_backup(qtbot, repo, db_pa
     assert "newest good backup" in dialogs.calls[0][2]
     with Repository(db_path, user="tester") as reopened:
         assert reopened.count("roadmap") == backup.list_backups(db_path)[0].counts["roadmap"]
-    kept = backup.set_aside_files(db_path)
+    kept = restoring.set_aside_files(db_path)
     assert len(kept) == 1 and kept[0].read_bytes() == damaged  # the damaged file is kept
 
 
@@ -158,4 +159,4 @@ def test_the_window_can_keep_an_unsaved_edit_from_a_restore(qtbot, repo, with_ba
     assert dialog.restore_selected() is False
     assert asked == [True]
     assert repo.count("roadmap") > 0  # still open
-    assert backup.set_aside_files(repo.path) == []
+    assert restoring.set_aside_files(repo.path) == []

@@ -24,25 +24,12 @@ from tracker.store.errors import (
     StorageError,
 )
 from tracker.store.query import Condition, Filter
-from tracker.store.results import now
 from tracker.store.sqlite import connect as _db
+from tracker.store.sqlite import files
 from tracker.store.sqlite.notes import read_note, write_note
-from tracker.store.sqlite.search import match_expression, search_rowid
-
-#: Sort columns that never hold NULL: one index-ordered segment serves them.
-NOT_NULL = frozenset({"id", "title", "status", "classification", "created_at", "updated_at"})
-AUDIT_COLUMNS = ("id", "at", "user", "kind", "record_id", "record_uid", "action", "label",
-                 "before", "after")
-
-
-def q(name: str) -> str:
-    """A quoted identifier (names come from the declarations, never from users)."""
-    return f"[{name}]"
-
-
-def sql_list(values) -> str:
-    """Declared constants (statuses) as an SQL list of string literals: ('done', 'cancelled')."""
-    return "(" + ", ".join("'" + str(v).replace("'", "''") + "'" for v in values) + ")"
+from tracker.store.sqlite.search import match_expression
+from tracker.store.sqlite.sql import AUDIT_COLUMNS, NOT_NULL, q, sql_list
+from tracker.store.sqlite.writer import SqliteWriter
 
 
 class SqliteBackend:
@@ -79,7 +66,7 @@ class SqliteBackend:
             self.warnings[0] if self.read_only and not read_only and self.warnings else None)
         # The file the connection has open: a write is acknowledged only while the path still
         # names it (a deleted or moved folder leaves the connection writing an unlinked file).
-        self._identity = _db.file_identity(self.path)
+        self._identity = files.file_identity(self.path)
         if deferred and not self.read_only:
             try:
                 check_now = _db.needs_migration(self.conn)  # a migration writes: check first
@@ -260,7 +247,7 @@ class SqliteBackend:
 
     def file_gone(self) -> bool:
         """True when the path no longer names the file this session has open."""
-        return _db.file_identity(self.path) != self._identity
+        return files.file_identity(self.path) != self._identity
 
     def data_version(self) -> int:
         """Changes when another connection commits (cheap; poll it to notice outside writes)."""
@@ -535,144 +522,3 @@ class SqliteBackend:
             clauses.append("record_id = ?")
             params.append(record_id)
         return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
-
-
-class SqliteWriter:
-    """What one write transaction may do. Made by :meth:`SqliteBackend.transaction` only."""
-
-    def __init__(self, backend: SqliteBackend):
-        self.backend = backend
-        self.conn = backend.conn
-
-    @staticmethod
-    def now() -> str:
-        """The time a write is stamped with (this machine's clock)."""
-        return now()
-
-    def insert(self, kind: Kind, row: dict) -> int:
-        """A new record's row (stored fields and system fields); returns its id."""
-        cols = list(row)
-        cur = self.conn.execute(
-            f"INSERT INTO {q(kind.name)} ({', '.join(q(c) for c in cols)}) VALUES "
-            f"({', '.join('?' for _c in cols)})", [row[c] for c in cols])
-        return cur.lastrowid
-
-    def update(self, kind: Kind, record_id: int, sets: dict, version: int) -> bool:
-        """Write ``sets`` and bump the version, if the record is still at ``version``."""
-        cur = self.conn.execute(
-            f"UPDATE {q(kind.name)} SET {', '.join(f'{q(c)} = ?' for c in sets)}, "
-            "version = version + 1 WHERE id = ? AND version = ?",
-            [*sets.values(), record_id, version])
-        return cur.rowcount == 1
-
-    def touch(self, kind: Kind, record_id: int, at: str, by: str) -> None:
-        """A new version of a record whose fields did not change (its citations did)."""
-        self.conn.execute(f"UPDATE {q(kind.name)} SET version = version + 1, updated_at = ?, "
-                          "updated_by = ? WHERE id = ?", (at, by, record_id))
-
-    def set_links(self, kind: Kind, field: str, record_id: int, ids: list[int]) -> None:
-        target = kind.field(field).target
-        table = f"[{kind.name}_{field}]"
-        self.conn.execute(f"DELETE FROM {table} WHERE [{kind.name}_id] = ?", (record_id,))
-        self.conn.executemany(
-            f"INSERT INTO {table} ([{kind.name}_id], [{target}_id]) VALUES (?, ?)",
-            [(record_id, t) for t in sorted(set(ids))])
-
-    def set_citations(self, kind: Kind, record_id: int, citations: list[tuple[int, str]]
-                      ) -> None:
-        self.conn.execute("DELETE FROM citations WHERE kind = ? AND record_id = ?",
-                          (kind.name, record_id))
-        self.conn.executemany(
-            "INSERT INTO citations(kind, record_id, source_id, quote, position) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [(kind.name, record_id, sid, quote, pos)
-             for pos, (sid, quote) in enumerate(citations)])
-
-    def index(self, kind: Kind, record_id: int, body: str | None, *, new: bool = False) -> None:
-        """The record's search text (None: remove it from search)."""
-        rowid = search_rowid(kind.name, record_id)  # found at once (migration 0003)
-        if rowid is not None:
-            self.conn.execute("DELETE FROM search WHERE rowid = ?", (rowid,))
-        elif not new:  # this DELETE scans the whole FTS table (record_id is UNINDEXED)
-            self.conn.execute("DELETE FROM search WHERE kind = ? AND record_id = ?",
-                              (kind.name, record_id))
-        if body is not None:
-            self.conn.execute(
-                "INSERT INTO search(rowid, kind, record_id, body) VALUES (?, ?, ?, ?)",
-                (rowid, kind.name, record_id, body))
-
-    def audit(self, entry: dict) -> None:
-        """One audit row, with its level (:func:`tracker.store.batch.audit_level`)."""
-        cols = [c for c in AUDIT_COLUMNS if c != "id"] + ["classification"]
-        self.conn.execute(f"INSERT INTO audit({', '.join(cols)}) VALUES "
-                          f"({', '.join('?' for _c in cols)})",
-                          [entry.get(c) for c in cols[:-1]] + [entry["classification"]])
-
-    def put_setting(self, key: str, value: str, *, keep: bool = False) -> None:
-        """Set a setting (``keep``: only when it is not set yet)."""
-        action = "NOTHING" if keep else "UPDATE SET value = excluded.value"
-        self.conn.execute(f"INSERT INTO settings(key, value) VALUES (?, ?) "
-                          f"ON CONFLICT(key) DO {action}", (key, value))
-
-    def settings(self) -> dict[str, str | None]:
-        return dict(self.conn.execute("SELECT key, value FROM settings").fetchall())
-
-    def save_preset(self, name: str, options: str, at: str) -> None:
-        self.conn.execute("INSERT INTO presets(name, options, updated_at) VALUES (?, ?, ?) "
-                          "ON CONFLICT(name) DO UPDATE SET options = excluded.options, "
-                          "updated_at = excluded.updated_at", (name, options, at))
-
-    def delete_preset(self, name: str) -> None:
-        self.conn.execute("DELETE FROM presets WHERE name = ?", (name,))
-
-    # -- bulk (generated data) ----------------------------------------------------------------
-
-    def next_id(self, kind: Kind) -> int:
-        return (self.conn.execute(f"SELECT max(id) FROM {q(kind.name)}").fetchone()[0] or 0) + 1
-
-    def insert_many(self, kind: Kind, columns: list[str], rows: list[tuple],
-                    bodies: list[tuple[int, str]]) -> None:
-        """Rows of one kind with their ids and system fields; ``bodies``: (id, search text)."""
-        self.conn.executemany(
-            f"INSERT INTO {q(kind.name)} ({', '.join(q(c) for c in columns)}) VALUES "
-            f"({', '.join('?' for _c in columns)})", rows)
-        self.conn.executemany(
-            "INSERT INTO search(rowid, kind, record_id, body) VALUES (?, ?, ?, ?)",
-            [(search_rowid(kind.name, rid), kind.name, rid, body) for rid, body in bodies])
-
-    def link_many(self, kind: Kind, field: str, pairs: list[tuple[int, int]]) -> None:
-        target = kind.field(field).target
-        self.conn.executemany(f"INSERT INTO [{kind.name}_{field}] ([{kind.name}_id], "
-                              f"[{target}_id]) VALUES (?, ?)", pairs)
-
-    def cite_many(self, rows: list[tuple[str, int, int, str, int]]) -> None:
-        """(kind, record id, source id, quote, position) rows."""
-        self.conn.executemany("INSERT INTO citations (kind, record_id, source_id, quote, "
-                              "position) VALUES (?, ?, ?, ?, ?)", rows)
-
-    @contextmanager
-    def growing(self, wanted: dict[str, int]) -> Iterator[None]:
-        """Around a bulk insert of ``wanted`` rows per table: a bigger cache while the indexes
-        grow, and a table's indexes dropped and built again once at the end when it gets more
-        new rows than it had (faster than growing them row by row)."""
-        old_cache = self.conn.execute("PRAGMA cache_size").fetchone()[0]
-        self.conn.execute("PRAGMA cache_size = -262144")  # 256 MB while the indexes grow
-        try:
-            rebuild = [sql for table, n in wanted.items()
-                       if self.conn.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0] < n
-                       for sql in self._drop_indexes(table)]
-            yield
-            for sql in rebuild:
-                self.conn.execute(sql)
-        finally:
-            self.conn.execute(f"PRAGMA cache_size = {old_cache}")
-
-    def _drop_indexes(self, table: str) -> list[str]:
-        """Drop the table's explicit indexes; returns the statements that create them again."""
-        found = self.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
-                                  "tbl_name = ? AND sql IS NOT NULL ORDER BY name",
-                                  (table,)).fetchall()
-        for name, _sql in found:
-            self.conn.execute(f"DROP INDEX [{name}]")
-        return [sql for _name, sql in found]
-

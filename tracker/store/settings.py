@@ -1,0 +1,100 @@
+"""The repository's settings of the relationship, its saved briefing presets and its history (the
+audit log as the GUI and CLI read it): mixed into :class:`~tracker.store.repository.Repository`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tracker.i18n import _
+from tracker.store.errors import NotFound, ValidationError
+from tracker.store.results import Change, diff
+
+SETTING_KEYS = ("home_country", "partner_country", "relationship_title")
+
+
+class SettingsAndHistory:
+    """Needs ``self.backend`` and ``self.batch()`` (the repository's)."""
+
+    # -- settings -----------------------------------------------------------------------------
+
+    def settings(self) -> dict[str, str]:
+        values = {k: "" for k in SETTING_KEYS}
+        for key, value in self.backend.settings().items():
+            values[key] = value or ""
+        return values
+
+    def setting(self, key: str, default: str = "") -> str:
+        value = self.backend.setting(key)
+        return value if value is not None else default
+
+    def set_settings(self, values: dict[str, str]) -> Change:
+        before = self.settings()
+        with self.batch() as b:
+            for key, value in values.items():
+                b.put_setting(key, without_nul("" if value is None else str(value)))
+            b.audit("settings", None, None, "settings", _("Change settings"), before,
+                    b.settings())
+        return Change("settings", None, "settings", _("Change settings"))
+
+    def sides(self) -> tuple[str, str]:
+        s = self.settings()
+        return s.get("home_country", ""), s.get("partner_country", "")
+
+    # -- audit --------------------------------------------------------------------------------
+
+    def history(self, kind_name: str | None = None, record_id: int | None = None, *,
+                limit: int = 200, offset: int = 0) -> list[dict]:
+        """Audit entries, newest first, each with ``changes``: [(field, before, after)]."""
+        out = []
+        for entry in self.backend.audit(kind_name, record_id, limit=limit, offset=offset):
+            entry["before"] = json.loads(entry["before"]) if entry["before"] else None
+            entry["after"] = json.loads(entry["after"]) if entry["after"] else None
+            entry["changes"] = diff(entry["before"], entry["after"])
+            out.append(entry)
+        return out
+
+    def history_count(self, kind_name: str | None = None, record_id: int | None = None) -> int:
+        return self.backend.audit_count(kind_name, record_id)
+
+    # -- presets (briefing options) -----------------------------------------------------------
+
+    def presets(self) -> dict[str, dict]:
+        return {name: json.loads(options) for name, options in self.backend.presets().items()}
+
+    def save_preset(self, name: str, options: dict) -> Change:
+        name = " ".join(without_nul(str(name)).split())
+        options = without_nul(options)
+        if not name or len(name) > 100:
+            raise ValidationError("presets", repr(name), {"name": _(
+                "a preset needs a name of 1 to 100 characters")})
+        before = self.presets().get(name)
+        with self.batch() as b:
+            b.writer.save_preset(name, json.dumps(options, ensure_ascii=False, sort_keys=True),
+                                 b.now())
+            b.audit("presets", None, name, "preset", _("Save preset {name}").format(name=name),
+                    before, options)
+        return Change("presets", None, "preset")
+
+    def delete_preset(self, name: str) -> Change:
+        before = self.presets().get(name)
+        if before is None:
+            raise NotFound("presets", name)
+        with self.batch() as b:
+            b.writer.delete_preset(name)
+            b.audit("presets", None, name, "preset", _("Delete preset {name}").format(name=name),
+                    before, None)
+        return Change("presets", None, "preset")
+
+
+def without_nul(value: Any) -> Any:
+    """``value`` with NUL characters taken out of its text (in lists and dicts too): a server's
+    text cannot hold them, and a file's keeps the same rule so both engines store the same."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {without_nul(k): without_nul(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [without_nul(v) for v in value]
+    return value
