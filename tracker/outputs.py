@@ -131,8 +131,9 @@ class replacing:  # noqa: N801 - used as a context manager, like open()
     ``keep_mode=True`` a file written over keeps its permissions. Left-over temp files of
     earlier killed runs are removed first.
 
-    A refusal raises ``error(message)``; an ``OSError`` (a full disk, say) is raised again naming
-    the user's ``path``, not our temp file."""
+    A refusal raises ``error(message)``; an ``OSError`` writing the file (a full disk, say) is
+    raised again naming the user's ``path``, not our temp file; one about another file is left
+    as it is."""
 
     def __init__(self, path: str | os.PathLike, error=OutputError, *, keep_mode: bool = False):
         self.path, self.error, self.keep_mode = Path(path).expanduser(), error, keep_mode
@@ -143,6 +144,13 @@ class replacing:  # noqa: N801 - used as a context manager, like open()
         if exc.errno is None:
             return OSError(str(exc))
         return OSError(exc.errno, exc.strerror or str(exc), str(self.path))
+
+    def _about_the_output(self, exc: OSError) -> bool:
+        """Whether ``exc`` is about the file being written (no file named, or our temp file),
+        not about another file the writer read (a template, a font): that one keeps its name."""
+        named = getattr(exc, "filename", None)
+        return named is None or os.fspath(named) in (str(self.tmp), str(self.path),
+                                                     str(self.target))
 
     def __enter__(self) -> Path:
         import tempfile
@@ -177,7 +185,7 @@ class replacing:  # noqa: N801 - used as a context manager, like open()
                     self.tmp = None
                 except OSError as new:
                     raise self._fail(new) from None
-            elif issubclass(exc_type, OSError):
+            elif issubclass(exc_type, OSError) and self._about_the_output(exc):
                 raise self._fail(exc) from None
             return False
         finally:

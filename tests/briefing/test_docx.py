@@ -349,6 +349,27 @@ def test_a_cancelled_or_failing_build_leaves_the_older_file(repo, tmp_path, monk
     assert [d / t for d, t in calls] == sorted(d / t for d, t in calls)
 
 
+def test_a_file_the_build_cannot_read_is_named_not_blamed_on_the_output(repo, tmp_path,
+                                                                          monkeypatch):
+    """A missing template of the Word library (as in a bundle that lacked it) is named as the
+    file that could not be read; the output is not said to be unwritable, and nothing is left."""
+    from tracker.briefing.pdf import chart
+
+    missing = tmp_path / "templates" / "default-header.xml"
+
+    def unreadable(*_args, **_kwargs):
+        return missing.read_bytes()
+
+    monkeypatch.setattr(chart, "chart_png", unreadable)
+    out = tmp_path / "b.docx"
+    with pytest.raises(BriefingError) as refused:
+        build_briefing(repo, BriefingOptions(), out, today=TODAY)
+    assert str(missing) in str(refused.value)
+    assert "cannot write" not in str(refused.value)
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("tracker.db")] == []
+
+
 # --- letterheads ----------------------------------------------------------------------------------
 
 def test_a_letterhead_keeps_its_page_headers_and_look(repo, tmp_path):

@@ -174,6 +174,24 @@ def test_bundled_cli_prints_a_briefing(bundle, tmp_path):
     assert "Страница 1 из" in ru_text, ru_text[:500]
 
 
+def test_bundled_cli_writes_a_word_briefing(bundle, tmp_path):
+    """python-docx reads its header and footer templates from files beside its modules."""
+    from docx import Document
+
+    home = tmp_path / "home"
+    home.mkdir()
+    env = _clean_env(home)
+    cli = bundle / "bilateral-tracker-cli"
+    db, out = tmp_path / "tmp.db", tmp_path / "briefing.docx"
+    result = _run([cli, "--db", db, "briefing", "-o", out], cwd=tmp_path, env=env, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    document = Document(str(out))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Kazakhstan" in text, text[:500]
+    header = "\n".join(p.text for p in document.sections[0].header.paragraphs)
+    assert header.splitlines()[0] == "PUBLIC", header  # the marking, top of every page
+
+
 def test_bundled_cli_imports_json_and_csv_exports(bundle, tmp_path):
     """The streaming JSON parser's compiled backend (ijson, picked by name at run time) and the
     CSV reading are in the bundle."""

@@ -146,5 +146,15 @@ def _write(repo, options: BriefingOptions, out: Path, folder: Path, today: _dt.d
         progress.report(final=True)
         return BriefingResult(out, pages, data.level, data.record_count)
     except OSError as exc:
-        raise BriefingError(_("cannot write {path}: {error}").format(
-            path=out, error=exc.strerror or exc)) from None
+        raise BriefingError(_os_error_message(exc, out)) from None
+
+
+def _os_error_message(exc: OSError, out: Path) -> str:
+    """The briefing's file could not be written, or another file (a letterhead, a font, a
+    template of the Word library) could not be read: the message names the file concerned."""
+    error = exc.strerror or exc
+    named = getattr(exc, "filename", None)
+    if named is not None and Path(os.fspath(named)) != Path(out):
+        return _("cannot build the briefing: cannot read {path}: {error}").format(
+            path=os.fspath(named), error=error)
+    return _("cannot write {path}: {error}").format(path=out, error=error)
