@@ -5,7 +5,6 @@ their editors in :mod:`ui.forms.links`."""
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.i18n import gettext as _
+from tracker.i18n import parse_date
 from tracker.model import CHOICE, DATE, INTEGER, LINK, LINKS, MULTILINE, TEXT, Field
 from ui.forms.base import NONE_TEXT, Editor
 from ui.forms.links import LinkEditor, LinksEditor
@@ -82,7 +82,7 @@ class MultilineEditor(Editor):
 
 
 class DateEditor(Editor):
-    """A date as YYYY-MM-DD text with a calendar button; empty means "no date"."""
+    """A date typed (2026-03-31 or 31.03.2026) or picked from a calendar; empty means "no date"."""
 
     def __init__(self, field: Field, repo=None, parent=None):
         super().__init__(field, repo, parent)
@@ -163,22 +163,15 @@ class DateEditor(Editor):
         self.button.setEnabled(not read_only)
 
 
-_DAY_FIRST = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
-
-
 def normalise_date(text: str) -> str:
-    """ISO text for a date typed DD.MM.YYYY (as written in Russia, Belarus and Kazakhstan; dots
-    are day-first wherever they are used, unlike slashes); anything else is returned stripped,
-    for the core to accept or explain."""
+    """ISO text for a date typed as the core reads dates (2026-03-31, or 31.03.2026 as written in
+    Russia, Belarus and Kazakhstan: ``tracker.i18n.parse_date``); anything else is returned
+    stripped, for the core to explain."""
     text = text.strip()
-    m = _DAY_FIRST.match(text)
-    if m:
-        day, month, year = (int(g) for g in m.groups())
-        try:
-            return _dt.date(year, month, day).isoformat()
-        except ValueError:
-            return text
-    return text
+    try:
+        return parse_date(text).isoformat()
+    except ValueError:
+        return text
 
 
 class ChoiceEditor(Editor):
