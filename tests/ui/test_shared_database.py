@@ -282,3 +282,36 @@ def test_a_server_restart_shows_a_banner_refuses_the_save_keeps_the_form_and_rec
         other.update("roadmap", 3, {"title": "After the restart"},
                      expected_version=other.get("roadmap", 3)["version"])
         qtbot.waitUntil(lambda: "After the restart" in titles(page), timeout=1000)
+
+
+def test_file_dialogs_start_in_the_home_folder_and_an_export_reads_the_server(
+        qtbot, server, make_window, tmp_path, monkeypatch):
+    """A server has no folder beside it: File › New database…, Open database…, Export… and
+    Import… start in the home folder; the export runs off the GUI thread on the server."""
+    import json
+
+    from PySide6.QtWidgets import QFileDialog
+
+    starts = []
+    out = tmp_path / "from-the-server.json"
+
+    def save_as(_parent, title, start, *_rest):
+        starts.append(start)
+        return (str(out), "JSON file (*.json)") if title == "Export every record" else ("", "")
+
+    def open_one(_parent, _title, start, *_rest):
+        starts.append(start)
+        return "", ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_as))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(open_one))
+    with Repository(server.target("tester")) as repo:
+        window = make_window(repo)
+        for action in (window.new_db_action, window.open_db_action, window.import_action,
+                       window.export_action):
+            action.trigger()
+        qtbot.waitUntil(lambda: not window.busy and out.exists(), timeout=20_000)
+    home = str(Path.home())
+    assert len(starts) == 4 and all(start.startswith(home) for start in starts), starts
+    exported = json.loads(out.read_text(encoding="utf-8"))
+    assert len(exported["roadmap"]) == 5
