@@ -386,7 +386,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep the databases")
     parser.add_argument("--only", help="comma-separated figure groups: startup, table, search, "
                         "save, briefing, docx")
+    parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite",
+                        help="postgres: the table, save, search and visible figures on a "
+                             "throwaway PostgreSQL server (bench/postgres_bench.py)")
     args = parser.parse_args(argv)
+    if args.backend == "postgres":
+        from postgres_bench import main as on_a_server
+
+        return on_a_server(args)
     runs = args.runs or (3 if args.quick else 5)
     only = set(args.only.split(",")) if args.only else None
 

@@ -1,4 +1,5 @@
-"""Starting the desktop app: ``bilateral-tracker [--db PATH] [--language en|ru|system]``."""
+"""Starting the desktop app: ``bilateral-tracker [--db PATH|URL] [--language en|ru|system]``
+(``--db postgresql://[user@]host[:port]/dbname``: a database on a server that desks share)."""
 
 from __future__ import annotations
 
@@ -56,9 +57,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     # argparse's own group is titled in English: ours, in the interface language, holds them all
     options = parser.add_argument_group(_("options"))
     options.add_argument("-h", "--help", action="help", help=_("show this help and exit"))
-    options.add_argument("--db", metavar="PATH", help=_(
-        "database file (default: TRACKER_DB or the user data folder); created and seeded on "
-        "first use"))
+    options.add_argument("--db", metavar="PATH|URL", help=_(
+        "database file (default: TRACKER_DB or the user data folder), created and seeded on "
+        "first use; or a shared database on a server: postgresql://[user@]host[:port]/dbname"))
     options.add_argument("--language", choices=("en", "ru", "system"), help=_(
         "interface language (default: the saved preference, else system)"))
     args, _qt_args = parser.parse_known_args(argv)
@@ -96,7 +97,7 @@ def start_auto_backup(window):
     (None when no backup is due, or the file is read-only)."""
     from tracker.store.sqlite import backup
     repo = window.repo
-    if repo.read_only:
+    if repo.read_only or repo.backend.engine != "sqlite":  # a server's: its administrator's
         return None
     if not backup.backup_due(repo.path):
         backup.clean_partials(repo.path)  # what killed backups left, even with no backup due
@@ -160,16 +161,18 @@ class OpenError(str):
     damaged = False
 
 
-def open_repository(path: Path):
+def open_repository(path: Path | str):
     """Open (creating and seeding on first run); returns (repo, None) or (None, OpenError).
 
     A restore of the file that was killed midway is settled first (finished or undone) and the
-    user told what happened."""
+    user told what happened. ``path`` may be a server's address (nothing to settle there)."""
     from tracker.errors import TrackerError
+    from tracker.store.engines import is_server
     from tracker.store.errors import DatabaseError, DiskFull, ForeignDatabase, NotARegularFile
 
     try:
-        settle_interrupted_restore(path)
+        if not is_server(path):
+            settle_interrupted_restore(path)
     except Exception as exc:  # noqa: BLE001 - BackupError: a restore of it is running now
         return None, OpenError(str(exc))
     try:
@@ -214,10 +217,17 @@ def offer_backup(path: Path, message: str) -> bool:
         return False
 
 
-def show_open_error(path: Path, message: str) -> None:
+def show_open_error(path: Path | str, message: str) -> None:
     from tracker.i18n import gettext as _
+    from tracker.store.engines import is_server, without_password
     from ui import messages
 
+    if is_server(path):
+        messages.critical(None, _("Cannot open the database"), _(
+            "The shared database {server} cannot be opened:\n\n{error}\n\nAsk its "
+            "administrator, or open another one: bilateral-tracker --db ADDRESS").format(
+                server=without_password(path), error=message))
+        return
     messages.critical(None, _("Cannot open the database"), _(
         "The database {path} cannot be opened:\n\n{error}\n\nThe file was not changed. "
         "If it is damaged, restore a backup (bilateral-tracker-cli backups / restore) or "
@@ -234,11 +244,16 @@ def main(argv: list[str] | None = None) -> int:
     if icon is not None:
         app.setWindowIcon(icon)
 
-    from tracker.paths import default_db_path
+    from tracker.session import default_target
+    from tracker.store.engines import is_server
 
-    path = Path(args.db).expanduser() if args.db else default_db_path()
+    if is_server(args.db):  # an address stays a string (a Path folds its "//")
+        path = args.db.strip()
+    else:
+        path = Path(args.db).expanduser() if args.db else default_target()
     repo, error = open_repository(path)
-    if repo is None and error.damaged and path.exists() and offer_backup(path, error):
+    if repo is None and error.damaged and not is_server(path) and path.exists() \
+            and offer_backup(path, error):
         repo, error = open_repository(path)  # the newest good backup was restored
     if repo is None:
         show_open_error(path, error)

@@ -15,9 +15,15 @@ from ui import messages
 # --- databases ------------------------------------------------------------------------------------
 
 
+def files_folder(window) -> Path:
+    """Where file dialogs start: beside the database file; the home folder on a server."""
+    parent = getattr(window.repo.path, "parent", None)
+    return Path(parent) if parent is not None else Path.home()
+
+
 def new_database(window) -> None:
     path, _filter = messages.get_save_file_name(
-        window, _("New database"), str(window.repo.path.parent / "tracker-new.db"),
+        window, _("New database"), str(files_folder(window) / "tracker-new.db"),
         _("Tracker databases (*.db);;All files (*)"))
     if path:
         if Path(path).exists():
@@ -29,10 +35,19 @@ def new_database(window) -> None:
 
 def open_database_dialog(window) -> None:
     path, _filter = messages.get_open_file_name(
-        window, _("Open database"), str(window.repo.path.parent),
+        window, _("Open database"), str(files_folder(window)),
         _("Tracker databases (*.db);;All files (*)"))
     if path:
         window.open_database(path)
+
+
+def open_shared_database(window) -> bool:
+    """File › Open shared database…: a server's address, database and login (the password is
+    used for this connection only); the last shared database opened is offered."""
+    from ui.dialogs.open_shared import ask_shared_database
+
+    url = ask_shared_database(window)
+    return bool(url) and window.open_database(url)
 
 
 # --- dialogs --------------------------------------------------------------------------------------
@@ -158,6 +173,35 @@ def import_records(window):
     from ui.dialogs import exchange
 
     return exchange.ask_import(window)
+
+
+# --- Edit › Undo / Redo ---------------------------------------------------------------------------
+
+def undo_or_redo(window, *, redo: bool):
+    """Undo (or redo) the session's last step, once the form's unsaved edit is settled; the
+    record it changed is shown."""
+    from tracker.errors import TrackerError
+    from tracker.model import KINDS
+    from tracker.store.errors import ConflictError, NothingToUndo
+
+    page = window.record_page()
+    if page is not None and not page.maybe_leave():
+        return None
+    try:
+        change = window.repo.redo() if redo else window.repo.undo()
+    except NothingToUndo:
+        return None
+    except ConflictError as exc:
+        messages.warning(window, _("Cannot undo") if not redo else _("Cannot redo"), str(exc))
+        return None
+    except TrackerError as exc:
+        messages.critical(window, _("Cannot undo") if not redo else _("Cannot redo"), str(exc))
+        return None
+    window.apply_change(change)
+    record = change.record or {}
+    if change.kind in KINDS and change.record_id is not None and not record.get("deleted_at"):
+        window.open_record(change.kind, change.record_id)
+    return change
 
 
 # --- the record shown -----------------------------------------------------------------------------

@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker.errors import TrackerError
 from tracker.i18n import gettext as _
 from tracker.i18n import ngettext
 from tracker.model import KIND_ORDER, KINDS
 from tracker.session import open_session
-from tracker.store.errors import ConflictError, NothingToUndo, StorageError
+from tracker.store.engines import is_server
+from tracker.store.errors import ConnectionLost, StorageError
 from tracker.store.repository import Repository
 from ui import menus, messages
 from ui.pages import PAGES, Pages, make_page, page_title
@@ -44,7 +44,9 @@ SETTLE_MS = 300  # after the first frame: the start page first, then the rest
 def automatic_backup(make, repo) -> None:
     """``make(repo)``: ``backup_on_exit`` or ``auto_backup_on_open`` of the backup module. A
     failed automatic backup is logged (and in ``repo.warnings``), never raised: it must not stop
-    the app."""
+    the app. A shared database on a server is backed up by its administrator, not here."""
+    if menus.is_shared(repo):
+        return
     try:
         make(repo)
     except Exception:  # noqa: BLE001 - never stops the app
@@ -128,12 +130,14 @@ class MainWindow(QMainWindow):
         self._build_pages()
         self.nav.currentRowChanged.connect(self._nav_changed)
         self._restore_settings()
-        self._data_version = self.repo.data_version()
+        self._data_version = self._version()
         self.poll_timer = QTimer(self)
         self.poll_timer.setInterval(poll_ms)
         self.poll_timer.timeout.connect(self.poll)
-        if poll_ms > 0:
+        if poll_ms > 0 and not menus.is_shared(repo):  # a server tells (self.link): never polled
             self.poll_timer.start()
+        self.link = None  # ui.widgets.server_link.ServerLink, on a server
+        self.after_first_paint(self.link_server)
 
     # -- construction -------------------------------------------------------------------------
 
@@ -290,33 +294,54 @@ class MainWindow(QMainWindow):
     def _refresh_page(self, name: str, record_id: int | None = None) -> None:
         self._stale.discard(name)
         page = self.pages[name]
-        if name in KINDS:
-            page.refresh(record_id)
-        else:
-            page.refresh()
+        try:
+            page.refresh(record_id) if name in KINDS else page.refresh()
+        except ConnectionLost:  # the server went away: shown again once it is back
+            self._stale.add(name)
 
     # -- writes -------------------------------------------------------------------------------
 
     def apply_change(self, change) -> None:
         """After a write: refresh what it touched now if shown, else when next shown."""
         kinds = set(change.kinds or ()) | ({change.kind} if change.kind in KINDS else set())
-        touched = set(kinds) | {"dashboard", "history"}
-        if change.action in ("delete", "restore", "undo", "redo", "create", "import"):
-            touched.add("trash")
-        for kind in KINDS.values():  # pages whose link pickers list the changed kinds
-            if any(f.target in kinds for f in kind.fields):
-                touched.add(kind.name)
-        for name in touched:
-            if name == self._current:
-                rid = change.record_id if name == change.kind else None
-                self._refresh_page(name, rid)
-            else:
-                self._stale.add(name)
-        self._data_version = self.repo.data_version()
+        self._refresh_touched(kinds, change.action, change.kind, change.record_id)
+        self._data_version = self._version()
         if change.label:
             self.statusBar().showMessage(change.label, 5000)
         self.update_status()
         self.update_actions()
+
+    def _refresh_touched(self, kinds, action: str, kind=None, record_id=None) -> None:
+        touched = set(kinds) | {"dashboard", "history"}
+        if action in ("delete", "restore", "undo", "redo", "create", "import"):
+            touched.add("trash")
+        for k in KINDS.values():  # pages whose link pickers list the changed kinds
+            if any(f.target in kinds for f in k.fields):
+                touched.add(k.name)
+        for name in touched:
+            if name == self._current:
+                self._refresh_page(name, record_id if name == kind else None)
+            else:
+                self._stale.add(name)
+
+    def apply_remote(self, kinds) -> None:
+        """Another desk saved on the server (``self.link``): the pages showing ``kinds`` are read
+        again (None: anything may have changed)."""
+        if kinds is None:
+            self._stale.update(self.pages)
+            kinds = {self._current}
+        self._refresh_touched({k for k in kinds if k in KINDS or k == self._current}, "import")
+        self.update_status()
+        self.update_actions()
+
+    def link_server(self) -> None:
+        """On a server: hear other desks' saves, say when it is away (ui.widgets.server_link)."""
+        from ui.widgets.server_link import relink  # (after the first frame)
+
+        self.link = relink(self, self.link)
+
+    def _version(self) -> int:  # a file's is polled; a server's listener tells (self.link)
+        return 0 if menus.is_shared(self.repo) else self.repo.data_version()
 
     def task_wrote(self, change) -> None:
         """A task wrote on a session of its own (an import): this session counts it (the backup
@@ -349,32 +374,14 @@ class MainWindow(QMainWindow):
             page.revert()
 
     def undo(self):
-        return self._undo_redo(redo=False)
+        from ui.commands import undo_or_redo
+
+        return undo_or_redo(self, redo=False)
 
     def redo(self):
-        return self._undo_redo(redo=True)
+        from ui.commands import undo_or_redo
 
-    def _undo_redo(self, *, redo: bool):
-        page = self.record_page()
-        if page is not None and not page.maybe_leave():
-            return None
-        try:
-            change = self.repo.redo() if redo else self.repo.undo()
-        except NothingToUndo:
-            return None
-        except ConflictError as exc:
-            messages.warning(self, _("Cannot undo") if not redo else _("Cannot redo"),
-                                str(exc))
-            return None
-        except TrackerError as exc:
-            messages.critical(self, _("Cannot undo") if not redo else _("Cannot redo"),
-                                 str(exc))
-            return None
-        self.apply_change(change)
-        record = change.record or {}
-        if change.kind in KINDS and change.record_id is not None and not record.get("deleted_at"):
-            self.open_record(change.kind, change.record_id)
-        return change
+        return undo_or_redo(self, redo=True)
 
     # -- state --------------------------------------------------------------------------------
 
@@ -383,8 +390,8 @@ class MainWindow(QMainWindow):
         menus.update_actions(self)
         page = self.record_page()
         self.setWindowModified(page is not None and page.form.is_dirty())
-        self.setWindowTitle(_("Bilateral Tracker — {name}").format(name=self.repo.path.name)
-                            + "[*]")
+        self.setWindowTitle(_("Bilateral Tracker — {name}").format(
+            name=menus.shown_where(self.repo, short=True)) + "[*]")
 
     @property
     def tasks(self) -> Tasks:
@@ -405,8 +412,8 @@ class MainWindow(QMainWindow):
     def update_status(self, *, total_now: bool = False) -> None:
         """Path, record count and state in the status bar. Counting every kind for the total
         waits for the next loop pass unless ``total_now`` (the start page, just built)."""
-        self.path_label.setText(str(self.repo.path))
-        self.path_label.setToolTip(str(self.repo.path))
+        self.path_label.setText(menus.shown_where(self.repo))
+        self.path_label.setToolTip(menus.shown_where(self.repo))
         page = self.record_page()
         if not self.painted:
             pass  # the start page, built after the first frame, sets the count (_show_start_page)
@@ -500,7 +507,7 @@ class MainWindow(QMainWindow):
         self._build_pages()
         self._restore_page_states()
         self.go_to(current)
-        self._data_version = self.repo.data_version()
+        self._data_version = self._version()
         return True
 
     def open_database(self, path, *, seed: bool = False) -> bool:
@@ -508,11 +515,16 @@ class MainWindow(QMainWindow):
         if page is not None and not page.maybe_leave():
             return False
         try:
-            from ui.app import settle_interrupted_restore  # a restore of it killed midway
+            if not is_server(path):
+                from ui.app import settle_interrupted_restore  # a restore of it killed midway
 
-            settle_interrupted_restore(Path(path), self)
+                settle_interrupted_restore(Path(path), self)
             repo = open_session(path, seed=seed)
         except Exception as exc:  # noqa: BLE001 - a file the user chose: a message, never a traceback
+            if is_server(path):  # the address (no password) and the reason, to try again
+                from ui.dialogs.open_shared import open_failed
+
+                return open_failed(self, path, exc)
             messages.critical(self, _("Cannot open database"), _(
                 "{path} cannot be opened:\n{error}").format(path=path, error=exc))
             return False
@@ -527,8 +539,9 @@ class MainWindow(QMainWindow):
         self._current = "dashboard"
         self._build_pages()
         self._restore_page_states()
-        self._data_version = self.repo.data_version()
-        menus.add_recent(str(repo.path))
+        self._data_version = self._version()
+        self.link_server()
+        menus.add_recent(menus.shown_where(repo))
         return True
 
     # -- settings -----------------------------------------------------------------------------
@@ -547,7 +560,7 @@ class MainWindow(QMainWindow):
         last = s.value("window/page")
         if isinstance(last, str) and last in PAGES:
             self.go_to(last)
-        menus.add_recent(str(self.repo.path))
+        menus.add_recent(menus.shown_where(self.repo))
 
     def _restore_page_states(self) -> None:
         s = QSettings()
@@ -574,6 +587,8 @@ class MainWindow(QMainWindow):
 
         stop_tasks(self)  # cancelled, then waited for: an import finishes (or fails) first
         stop_timers(self)  # the poll, pending searches and filters: the file closes next
+        if self.link is not None:
+            self.link.stop()  # the listener's own connection
         self._save_settings()
         event.accept()
 

@@ -34,10 +34,10 @@ RECENT = "recent"  # the Open Recent submenu's place in the File menu
 class State:
     """What the actions' rules look at (made by :func:`update_actions`)."""
 
-    __slots__ = ("busy", "dirty", "on_record", "read_only", "record", "redo", "undo")
+    __slots__ = ("busy", "dirty", "on_record", "read_only", "record", "redo", "server", "undo")
 
     def __init__(self, *, read_only: bool, busy: bool, on_record: bool, record: bool,
-                 dirty: bool, undo: bool, redo: bool):
+                 dirty: bool, undo: bool, redo: bool, server: bool = False):
         self.read_only = read_only
         self.busy = busy  # an import, an export or the daily backup is running
         self.on_record = on_record  # a record page is shown
@@ -45,6 +45,7 @@ class State:
         self.dirty = dirty  # its form has unsaved changes
         self.undo = undo  # there is a step to undo
         self.redo = redo
+        self.server = server  # a shared database on a server (not a file)
 
 
 class Command:
@@ -72,7 +73,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("new_db", N_("New database…"), "commands.new_database"),
     Command("open_db", N_("Open database…"), "commands.open_database_dialog",
             standard_key="Open", icon="SP_DialogOpenButton"),
-    Command("backups", N_("Backups…"), "commands.show_backups"),
+    Command("open_shared", N_("Open shared database…"), "commands.open_shared_database",
+            tip=N_("A database on a server that several desks share (PostgreSQL)")),
+    Command("backups", N_("Backups…"), "commands.show_backups",
+            enabled=lambda s: not s.server),  # a server's are its administrator's (pg_dump)
     Command("import", N_("Import…"), "commands.import_records",
             enabled=lambda s: not s.read_only and not s.busy),  # one exchange at a time
     Command("export", N_("Export…"), "commands.export_records", enabled=lambda s: not s.busy),
@@ -118,8 +122,9 @@ COMMANDS: tuple[Command, ...] = (
 #: (title, command names): SEPARATOR, RECENT and GO (the pages) are places, not commands
 GO = "go"
 MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (N_("&File"), ("new_db", "open_db", RECENT, SEPARATOR, "backups", "import", "export",
-                   "export_list", "briefing", SEPARATOR, "preferences", SEPARATOR, "quit")),
+    (N_("&File"), ("new_db", "open_db", "open_shared", RECENT, SEPARATOR, "backups", "import",
+                   "export", "export_list", "briefing", SEPARATOR, "preferences", SEPARATOR,
+                   "quit")),
     (N_("&Edit"), ("undo", "redo", SEPARATOR, "new", "save", "delete", "revert", SEPARATOR,
                    "find", "filter", "columns", "record_history", "copy_text")),
     (N_("&Go"), (GO,)),
@@ -180,6 +185,7 @@ def build(window, pages: tuple[str, ...], page_title: Callable[[str], str]) -> N
     bar = window.menuBar()
     for title, entries in MENUS:
         menu = bar.addMenu(_(title))
+        menu.setToolTipsVisible(True)  # why a command is disabled (Backups… on a server)
         for entry in entries:
             if entry == SEPARATOR:
                 menu.addSeparator()
@@ -219,10 +225,11 @@ def update_actions(window) -> None:
     repo = window.repo
     undo_label, redo_label = repo.undo_label(), repo.redo_label()
     page = window.record_page()
+    server = is_shared(repo)
     now = State(read_only=repo.read_only, busy=window.busy, on_record=page is not None,
                 record=page is not None and page.current_id() is not None,
                 dirty=page is not None and page.form.is_dirty(),
-                undo=bool(undo_label), redo=bool(redo_label))
+                undo=bool(undo_label), redo=bool(redo_label), server=server)
     undo, redo = window.undo_action, window.redo_action
     undo.setText(_("Undo {label}").format(label=undo_label) if undo_label else _("Undo"))
     redo.setText(_("Redo {label}").format(label=redo_label) if redo_label else _("Redo"))
@@ -234,6 +241,31 @@ def update_actions(window) -> None:
     for command in COMMANDS:
         if command.enabled is not None:
             window.actions_by_name[command.name].setEnabled(bool(command.enabled(now)))
+    window.backups_action.setToolTip(_(
+        "A shared database on a server is backed up by its administrator (pg_dump); File › "
+        "Export… makes a copy of its records") if server else _("Backups of this database file"))
+
+
+# --- where the data lives -------------------------------------------------------------------------
+
+def is_shared(repo) -> bool:
+    """The repository is a database on a server, shared by several desks (not a file)."""
+    return getattr(repo.backend, "engine", "sqlite") != "sqlite"
+
+
+def address(repo) -> str:
+    """Where the data lives, as the window shows it and the recent list keeps it: a file's path,
+    or a server's address without its password (``tracker.store.engines.without_password``)."""
+    if not is_shared(repo):
+        return str(repo.path)
+    from tracker.store.engines import without_password
+
+    return without_password(repo.backend.url)
+
+
+def shown_where(repo, *, short: bool = False) -> str:
+    """The database as titles show it: :func:`address` (``short``: a file's name only)."""
+    return repo.path.name if short and not is_shared(repo) else address(repo)
 
 
 # --- File › Open Recent -------------------------------------------------------------------------
@@ -246,6 +278,7 @@ def recent_files() -> list[str]:
 
 
 def add_recent(path: str) -> None:
+    """``path``: a file's, or a server's address without its password (never stored)."""
     files = [path, *[f for f in recent_files() if f != path]][:MAX_RECENT]
     QSettings().setValue("recent_files", files)
 
@@ -253,7 +286,7 @@ def add_recent(path: str) -> None:
 def fill_recent(window) -> None:
     menu = window.recent_menu
     menu.clear()
-    files = [f for f in recent_files() if f != str(window.repo.path)]
+    files = [f for f in recent_files() if f != address(window.repo)]
     if not files:
         menu.addAction(_("No recent databases")).setEnabled(False)
         return

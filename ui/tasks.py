@@ -7,8 +7,9 @@ A window (or a dialog) owns a :class:`Tasks` registry and runs work through it::
                      failed_title=_("Not exported"))
 
 - ``work(session, task)`` runs in a thread of its own, on a session of its own: the task opens it
-  on the owner's database target (``tracker.session.open_session(path, read_only=not writes)``)
-  and closes it when the work returns. SQLite connections belong to the thread that made them,
+  on the owner's database target (``tracker.session.open_session(target, read_only=not
+  writes)``; a server's address with its credentials, :func:`target_of`) and closes it when the
+  work returns. SQLite connections belong to the thread that made them,
   and the GUI's own session is never touched from another thread.
 - ``task.progress(done, total)`` reports progress (at most ~1000 reports reach the GUI);
   ``task.is_cancelled()`` says the user (or the owner closing) asked it to stop; work that stops
@@ -49,6 +50,13 @@ class Cancelled(Exception):  # noqa: N818 - a state, not an error
 def one_line(exc: BaseException) -> str:
     """An exception as one line of text (the default ``describe``)."""
     return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def target_of(session) -> Any:
+    """What opens the session's database again: a file's path, or a server's address with its
+    credentials (``backend.url``; ``session.path`` is the address as shown, without them)."""
+    url = getattr(session.backend, "url", None)
+    return url if isinstance(url, str) else session.path
 
 
 def change_of(result: Any) -> Change | None:
@@ -199,7 +207,7 @@ class Tasks(QObject):
 
         callbacks = {"done": done, "failed": failed, "cancelled": cancelled,
                      "progress": progress, "ended": ended}
-        task = Task(self, work, target=session.path, writes=writes,
+        task = Task(self, work, target=target_of(session), writes=writes,
                     user=session.user if writes else None, describe=describe,
                     callbacks=callbacks)
         task.session_at_start = session

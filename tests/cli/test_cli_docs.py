@@ -46,7 +46,8 @@ def examples(command: click.Command) -> list[str]:
     return out
 
 
-OTHERS = ("briefing", "backup", "backups", "restore", "check", "generate")
+OTHERS = ("briefing", "backup", "backups", "restore", "check", "generate",
+          "grant")  # grant: a server's (tests/cli/test_cli_server.py runs it)
 
 
 def test_the_group_and_every_own_command_are_registered():

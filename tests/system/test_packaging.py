@@ -211,6 +211,42 @@ def test_bundled_cli_imports_json_and_csv_exports(bundle, tmp_path):
         assert f"19 {created}" in result.stdout, result.stdout
 
 
+def test_bundled_programs_open_a_shared_database_on_a_server(bundle, tmp_path, pg_cluster):
+    """The server's driver is in the bundle, with its compiled implementation and the libpq it
+    brings (a desk on Windows or macOS has no libpq), and the server's schema files: the CLI
+    sets a database up, grants a login its clearance, and the login lists its records."""
+    internal = bundle / "_internal"
+    assert (internal / "tracker/store/postgres/schema_0001.sql").is_file()
+    assert list((internal / "psycopg_binary").glob("_psycopg*"))
+    assert list((internal / "psycopg_binary.libs").glob("libpq*"))
+    home = tmp_path / "home"
+    home.mkdir()
+    env = _clean_env(home, PSYCOPG_IMPL="binary")  # the bundled one, never a system libpq
+    cli = bundle / "bilateral-tracker-cli"
+    name = f"bundle_{os.getpid()}"
+    pg_cluster.admin().execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    pg_cluster.admin().execute(f"CREATE DATABASE {name}")
+    try:
+        for args in (["init"], ["grant", "desk_dan", "--clearance", "internal"]):
+            done = _run([cli, "--db", pg_cluster.url(name, "postgres"), *args], cwd=tmp_path,
+                        env=env)
+            assert done.returncode == 0, done.stdout + done.stderr
+        listed = _run([cli, "--db", pg_cluster.url(name, "desk_dan"), "list", "roadmap",
+                       "--json"], cwd=tmp_path, env=env)
+        assert listed.returncode == 0, listed.stderr
+        assert len(json.loads(listed.stdout)) == 5
+        assert list(tmp_path.iterdir()) == [home]  # the address made no file
+        # the GUI's own archive has the driver too: it opens the server and comes up
+        report = tmp_path / "smoke.json"
+        gui = _run([bundle / "bilateral-tracker", "--db", pg_cluster.url(name, "desk_dan")],
+                   cwd=tmp_path, env={**env, "BILATERAL_TRACKER_SMOKE_REPORT": str(report)})
+        assert gui.returncode == 0 and report.exists(), gui.stdout + gui.stderr
+        assert "Traceback" not in gui.stderr and "No module named" not in gui.stderr
+        assert "desk_dan@" in json.loads(report.read_text(encoding="utf-8"))["window_title"]
+    finally:
+        pg_cluster.drop_database(name)
+
+
 def test_install_script_lays_out_a_valid_desktop_install(bundle, tmp_path):
     # build.sh puts install.sh and share/ in the folder; install from a copy as IT would
     shipped = tmp_path / "shipped" / "bilateral-tracker"

@@ -22,8 +22,11 @@ if TYPE_CHECKING:
               help="Where to write: a .json file, a .zip of CSV files, or a folder for CSV.")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default=None,
               help="json (default) or csv; a FILE ending in .csv/.zip implies csv.")
+@click.option("--with-history", "with_history", is_flag=True,
+              help="JSON only: add the records' history (who changed what, when), for an "
+                   "import --with-history elsewhere.")
 @click.pass_obj
-def export(env: Env, output: Path, fmt: str | None):
+def export(env: Env, output: Path, fmt: str | None, with_history: bool):
     """Export every record (the trash included) to JSON or CSV.
 
     JSON: one object keyed by kind, records shaped as in `list --json` with links given by uid.
@@ -34,18 +37,26 @@ def export(env: Env, output: Path, fmt: str | None):
     Example:
       bilateral-tracker-cli export -o records.json
       bilateral-tracker-cli export --format csv -o records.zip
+      bilateral-tracker-cli export --with-history -o desk.json
     """
     from tracker.exchange import export_data, write_csv, write_json
 
     if fmt is None:
         fmt = "csv" if output.suffix.lower() in (".zip", ".csv") else "json"
+    if with_history and fmt != "json":
+        raise click.UsageError(_("--with-history needs a JSON export (FILE ending in .json)"))
     if fmt == "csv" and output.suffix.lower() == ".csv":
         output = output.with_suffix("")  # a folder of CSV files named after the export
     repo = env.repo()
     data = export_data(repo)
+    n = sum(len(v) for v in data.values())
+    if with_history:
+        from tracker.exchange.history import HISTORY_KEY, export_history
+
+        data[HISTORY_KEY] = export_history(repo)
     path = write_json(output, data) if fmt == "json" else write_csv(output, data)
     click.echo(str(path))
-    click.echo(_("exported {n} records").format(n=sum(len(v) for v in data.values())), err=True)
+    click.echo(_("exported {n} records").format(n=n), err=True)
 
 
 @click.command("import", cls=TranslatedCommand)
@@ -56,8 +67,11 @@ def export(env: Env, output: Path, fmt: str | None):
 @click.option("--skip-older", is_flag=True,
               help="Leave alone the records changed here since the file was exported (older in "
                    "the file) and import the rest; without it such a file is refused.")
+@click.option("--with-history", "with_history", is_flag=True,
+              help="Also write the history a JSON export carries (export --with-history) of the "
+                   "records this import creates.")
 @click.pass_obj
-def import_(env: Env, file: Path, dry_run: bool, skip_older: bool):
+def import_(env: Env, file: Path, dry_run: bool, skip_older: bool, with_history: bool):
     """Import an export (JSON, or CSV in a zip or a folder): records with a known uid are updated,
     the others created. Everything is checked first; if any record is invalid nothing is written.
 
@@ -65,6 +79,15 @@ def import_(env: Env, file: Path, dry_run: bool, skip_older: bool):
     as spreadsheets save them. A record the file holds in an older version than this database
     (edited, deleted or restored here since the export) is never overwritten: the import is
     refused, or with --skip-older that record is left as it is.
+
+    New records keep the file's uid, version and stamps: a desk's file moves to a server with
+    export, then import there (--with-history brings the records' history along; on a server
+    each entry names the importing login, with the original author in its label).
+
+    \b
+    A desk's file to a server:
+      bilateral-tracker-cli --db desk.db export --with-history -o desk.json
+      bilateral-tracker-cli --db postgresql://alice@srv/tracker import --with-history desk.json
 
     \b
     Example:
@@ -76,7 +99,8 @@ def import_(env: Env, file: Path, dry_run: bool, skip_older: bool):
 
     repo = env.repo()
     try:
-        result = import_file(repo, file, dry_run=dry_run, skip_older=skip_older)
+        result = import_file(repo, file, dry_run=dry_run, skip_older=skip_older,
+                             with_history=with_history)
     except ImportConflict as exc:
         raise click.ClickException(one_line(str(exc)) + " " + _(
             "Import the rest with --skip-older; --dry-run lists them all.")) from None
@@ -105,4 +129,12 @@ def import_(env: Env, file: Path, dry_run: bool, skip_older: bool):
             click.echo(ngettext("{older} record older than ours was skipped",
                                 "{older} records older than ours were skipped",
                                 result.older_total).format(**counts))
+    if with_history and dry_run:
+        click.echo(_("history: {carried} entries would be carried over; {left} of records that "
+                     "are already here would be left out").format(carried=result.history,
+                                                                 left=result.history_left))
+    elif with_history:
+        click.echo(_("history: {carried} entries carried over; {left} of records that were "
+                     "already here left out").format(carried=result.history,
+                                                     left=result.history_left))
 

@@ -3,7 +3,7 @@
 ``bilateral-tracker-cli [--db PATH] [--language en|ru] COMMAND`` (also ``python -m tracker``).
 The commands live in modules by subject and are added to the group below:
 
-* admin.py      init, settings
+* admin.py      init, settings, grant (a server's clearances)
 * records.py    list, show, search, history, fields; add, edit, delete, undelete
 * exchange.py   export, import
 * briefing.py   briefing
@@ -29,7 +29,8 @@ from tracker.cli import admin, briefing, exchange, generate, records, safety
 from tracker.cli.common import one_line
 from tracker.cli.help import TranslatedGroup, speak
 from tracker.i18n import LANGUAGES, _, set_language
-from tracker.session import open_session
+from tracker.session import default_target, open_session
+from tracker.store.engines import is_server, without_password
 from tracker.store.errors import DatabaseError
 from tracker.store.repository import Repository, TrackerError
 
@@ -66,11 +67,29 @@ class TrackerGroup(TranslatedGroup):
 
 
 class Env:
-    """What the commands share: the database path and, once opened, the repository."""
+    """What the commands share: the database (a file's path, or a server's address kept as the
+    string it was given: a ``Path`` would fold its ``//``) and, once opened, the repository."""
 
     def __init__(self, db: str | None):
-        self.db_path = Path(db).expanduser() if db else _default_path()
+        if is_server(db):
+            self.target: Path | str = db.strip()
+        else:
+            self.target = Path(db).expanduser() if db else default_target()
+        self.server = is_server(self.target)
         self._repo: Repository | None = None
+
+    @property
+    def db_path(self) -> Path:
+        """The database file (commands that work on the file itself, not on a server)."""
+        if self.server:
+            raise click.ClickException(server_refusal(self.target))
+        return self.target
+
+    @property
+    def shown(self) -> str:
+        """The database as messages name it: a file's path, a server's address without its
+        password."""
+        return shown_address(self.target)
 
     @property
     def opened(self) -> Repository | None:
@@ -80,19 +99,23 @@ class Env:
     def repo(self, *, seed: bool = True) -> Repository:
         """The repository, opened (and created, seeded unless ``seed`` is False) on first use."""
         if self._repo is None:
-            from tracker.store.sqlite.backup import BackupError
-            from tracker.store.sqlite.restore import recover_interrupted_restore
-
-            try:  # a restore of the file killed midway: finished or undone before it opens
-                note = recover_interrupted_restore(self.db_path)
-            except BackupError as exc:
-                raise click.ClickException(one_line(str(exc))) from None
-            if note:
-                click.echo(one_line(note), err=True)
-            self._repo = open_session(self.db_path, seed=seed)
+            if not self.server:
+                self._settle_restore()
+            self._repo = open_session(self.target, seed=seed)
             # a write that waits for another program's import says so, and waits for it
             self._repo.on_wait = lambda message: click.echo(message, err=True)
         return self._repo
+
+    def _settle_restore(self) -> None:
+        from tracker.store.sqlite.backup import BackupError
+        from tracker.store.sqlite.restore import recover_interrupted_restore
+
+        try:  # a restore of the file killed midway: finished or undone before it opens
+            note = recover_interrupted_restore(self.target)
+        except BackupError as exc:
+            raise click.ClickException(one_line(str(exc))) from None
+        if note:
+            click.echo(one_line(note), err=True)
 
     def close(self) -> None:
         if self._repo is not None:
@@ -100,10 +123,16 @@ class Env:
             self._repo = None
 
 
-def _default_path() -> Path:
-    from tracker.paths import default_db_path
+def shown_address(target) -> str:
+    """A database as messages name it (a server's address never shows its password)."""
+    return without_password(target) if is_server(target) else str(target)
 
-    return default_db_path()
+
+def server_refusal(target) -> str:
+    """Why a command about a database file does nothing on a server."""
+    return _("{server} is a database on a server: backing it up, restoring and checking it are "
+             "its administrator's work (pg_dump, pg_restore); export makes a portable copy of the "
+             "records").format(server=shown_address(target))
 
 
 def _language_option(ctx, _param, value):
@@ -115,9 +144,10 @@ def _language_option(ctx, _param, value):
 
 
 @click.group(cls=TrackerGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db", metavar="PATH", envvar="TRACKER_DB",
-              help="The database file (default: $TRACKER_DB, else tracker.db in the user data "
-                   "folder).")
+@click.option("--db", "db", metavar="PATH|URL", envvar="TRACKER_DB",
+              help="The database file, or a shared database on a server: "
+                   "postgresql://[user@]host[:port]/dbname (default: $TRACKER_DB, else tracker.db "
+                   "in the user data folder).")
 @click.option("--language", type=click.Choice(LANGUAGES), callback=_language_option,
               is_eager=True, expose_value=False,
               help="Language of messages and labels (default: the system's).")
@@ -133,6 +163,7 @@ def main(ctx: click.Context, db: str | None):
     \b
     Example:
       bilateral-tracker-cli --db ~/desk.db list roadmap --status planned
+      bilateral-tracker-cli --db postgresql://alice@db.example/tracker list roadmap
     """
     env = Env(db)
     ctx.obj = env
@@ -140,7 +171,7 @@ def main(ctx: click.Context, db: str | None):
 
 
 for _command in (
-    admin.init, admin.settings,
+    admin.init, admin.settings, admin.grant,
     records.list_, records.show, records.search, records.history, records.fields,
     records.add, records.edit, records.delete, records.undelete,
     exchange.export, exchange.import_,

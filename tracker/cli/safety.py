@@ -1,4 +1,7 @@
-"""Commands for the safety of the data: ``backup``, ``backups``, ``restore FILE``, ``check``."""
+"""Commands for the safety of the data: ``backup``, ``backups``, ``restore FILE``, ``check``.
+
+They work on a database file; on a server (``--db postgresql://...``) each says in one line that
+this is the database administrator's work (``Env.db_path`` refuses a server's address)."""
 
 from __future__ import annotations
 
@@ -43,7 +46,7 @@ def backup_cmd(env: Env):
     """Back up the database now (SQLite's online backup) and print the new file's path.
 
     Backups go to the backups/ folder beside the database; the newest 10 and one a day for
-    30 days are kept.
+    30 days are kept. A database on a server is backed up by its administrator (pg_dump).
 
     \b
     Example:

@@ -23,6 +23,7 @@ the file:
 
 from __future__ import annotations
 
+import itertools
 import os
 from array import array
 from collections.abc import Iterator
@@ -33,6 +34,14 @@ from typing import Any
 from tracker.exchange.checks import Problems, as_uid, record_label, system_values
 from tracker.exchange.errors import FileProblem, ImportConflict
 from tracker.exchange.files import FileInfo
+from tracker.exchange.history import (
+    HISTORY_KEY,
+    STAGE_PREFIX,
+    carried_label,
+    check_entry,
+    history_records,
+    restore_snapshot,
+)
 from tracker.exchange.planner import Conflict, Plan, Planner, kind_order
 from tracker.exchange.reading import read_records
 from tracker.i18n import _, ngettext
@@ -52,6 +61,8 @@ class ImportResult:
     older: dict[str, int] = field(default_factory=dict)  # older than ours: skipped, or refused
     conflicts: list[Conflict] = field(default_factory=list)  # the first MAX_LISTED of them
     files: list[FileInfo] = field(default_factory=list)  # what was understood of each file
+    history: int = 0  # history entries carried over (--with-history; or that would be)
+    history_left: int = 0  # entries of records that were already here (left out)
 
     @property
     def total(self) -> int:
@@ -63,7 +74,8 @@ class ImportResult:
 
 
 def import_data(repo: Repository, data: Any, *, label: str | None = None,
-                dry_run: bool = False, skip_older: bool = False) -> ImportResult:
+                dry_run: bool = False, skip_older: bool = False,
+                with_history: bool = False) -> ImportResult:
     """Apply an export (``{kind: [records]}``) to ``repo``: all of it, or nothing.
 
     ``dry_run``: check everything and count what the import would do; nothing is written and
@@ -81,19 +93,22 @@ def import_data(repo: Repository, data: Any, *, label: str | None = None,
                               .format(name=key, kinds=", ".join(KIND_ORDER)))
         if value is not None and not isinstance(value, list):
             raise FileProblem(_("{kind}: expected a list of records").format(kind=key))
-    records = ((name, raw) for name, items in data.items() if name in KINDS
-               for raw in items or [])
+    records = itertools.chain(((name, raw) for name, items in data.items() if name in KINDS
+                               for raw in items or []),
+                              history_records(data) if with_history else ())
     return _import(repo, records, [], label=label, dry_run=dry_run, skip_older=skip_older,
                    what=_("the data"))
 
 
 def import_file(repo: Repository, path: str | os.PathLike, *, dry_run: bool = False,
-                skip_older: bool = False, label: str | None = None) -> ImportResult:
+                skip_older: bool = False, label: str | None = None,
+                with_history: bool = False) -> ImportResult:
     """Import a JSON export, a zip of CSV files or a folder of them (see :func:`import_data`),
-    read as a stream."""
+    read as a stream. ``with_history``: a JSON export's history entries of the records this
+    import creates are carried over too (:mod:`tracker.exchange.history`)."""
     files: list[FileInfo] = []
-    return _import(repo, read_records(path, files), files, label=label, dry_run=dry_run,
-                   skip_older=skip_older, what=Path(path).name)
+    return _import(repo, read_records(path, files, history=with_history), files, label=label,
+                   dry_run=dry_run, skip_older=skip_older, what=Path(path).name)
 
 
 def _import(repo: Repository, records: Iterator[tuple[str, Any]], files: list[FileInfo], *,
@@ -114,8 +129,9 @@ def _import(repo: Repository, records: Iterator[tuple[str, Any]], files: list[Fi
         problems.raise_any()
 
         def result(change: Change | None = None) -> ImportResult:
+            carried, left = carried_history(stage)
             return ImportResult(planner.created, planner.updated, planner.unchanged, change,
-                                planner.older, planner.conflicts, files)
+                                planner.older, planner.conflicts, files, carried, left)
 
         if planner.older and not skip_older and not dry_run:
             raise ImportConflict(planner.conflicts, sum(planner.older.values()))
@@ -143,11 +159,52 @@ def _import(repo: Repository, records: Iterator[tuple[str, Any]], files: list[Fi
 def load(repo: Repository, stage: Stage, records: Iterator[tuple[str, Any]],
          problems: Problems) -> None:
     """The file's records into the stage, their shapes, uids and system fields checked."""
-    counters = dict.fromkeys(KINDS, 0)
+    counters = dict.fromkeys([*KINDS, HISTORY_KEY], 0)
     with stage.transaction():
         for name, raw in records:
             counters[name] += 1
-            _load_one(repo, stage, problems, name, raw, counters[name])
+            if name == HISTORY_KEY:
+                _load_entry(stage, problems, raw, counters[name])
+            else:
+                _load_one(repo, stage, problems, name, raw, counters[name])
+
+
+def _load_entry(stage: Stage, problems: Problems, raw: Any, index: int) -> None:
+    """A history entry into the stage, beside (not among) the records of its kind."""
+    entry, problem = check_entry(raw)
+    where = _("#{n}").format(n=index)
+    if problem is not None:
+        problems.add(HISTORY_KEY, where, _("(entry)"), problem)
+        return
+    if problems.count:
+        return
+    try:
+        packed = stage.pack(entry)
+    except (RecursionError, UnstorableValue):
+        problems.add(HISTORY_KEY, where, _("(entry)"), _("not a history entry"))
+        return
+    stage.add(STAGE_PREFIX + entry["kind"], where, None, None, packed)
+
+
+def _created_seq(stage: Stage, kind: str, uid: str) -> int | None:
+    """The file's record with ``uid`` if the import creates it, else None."""
+    staged = stage.by_uid(kind, uid)
+    if staged is None:
+        return None
+    planned = stage.plan(staged[0])
+    return staged[0] if planned is not None and planned[0] == "create" else None
+
+
+def carried_history(stage: Stage) -> tuple[int, int]:
+    """(entries carried over: of records the import creates, entries left out)."""
+    carried = left = 0
+    for name in KINDS:
+        for _seq, _where, entry, _existing in stage.records(STAGE_PREFIX + name):
+            if _created_seq(stage, name, entry["record_uid"]) is None:
+                left += 1
+            else:
+                carried += 1
+    return carried, left
 
 
 def _load_one(repo: Repository, stage: Stage, problems: Problems, name: str, raw: Any,
@@ -213,6 +270,7 @@ def refresh_existing(repo: Repository, stage: Stage) -> None:
 # --- 3. write -----------------------------------------------------------------------------------
 
 _WRITES = ("create", "update")
+KEPT_STAMPS = ("created_at", "created_by", "updated_at", "updated_by", "version", "deleted_at")
 
 
 class _Writer:
@@ -238,7 +296,9 @@ class _Writer:
                 else:
                     record[fname] = self.ident(target)
             if action == "create":
-                stamps = {k: plan.system[k] for k in ("created_at", "created_by", "deleted_at")
+                # the record as the file has it: its version and last change too (a record
+                # moved from another database is the same record, a later export of it older)
+                stamps = {k: plan.system[k] for k in KEPT_STAMPS
                           if plan.system.get(k) is not None}
                 self.ids[seq] = self.batch.insert(kind, record, uid=uid, stamps=stamps)
                 continue
@@ -259,6 +319,32 @@ class _Writer:
                 deleted = before["deleted_at"]
             self.batch.write_state(KINDS[name], existing_id, record, before, deleted_at=deleted)
         return before
+
+    def resolve(self, kind: str, uid: Any) -> int | None:
+        """This database's id of the record ``uid`` names (the file's, once written)."""
+        if not isinstance(uid, str) or not uid:
+            return None
+        staged = self.stage.by_uid(kind, uid)
+        if staged is not None:
+            return self.ids[staged[0]] or staged[1]
+        try:
+            return self.repo.id_of_uid(kind, uid)
+        except (ValueError, StorageError):
+            return None
+
+    def carry_history(self, name: str) -> None:
+        """The history entries of the kind's records this import creates, oldest first."""
+        login = getattr(self.repo.backend, "login", None)
+        for _seq, _where, entry, _existing in self.stage.records(STAGE_PREFIX + name):
+            seq = _created_seq(self.stage, name, entry["record_uid"])
+            if seq is None:
+                continue
+            rid = self.ids[seq]
+            self.batch.carry_audit(
+                name, rid, entry["record_uid"], entry["action"], carried_label(entry, login),
+                at=entry["at"], user=entry["user"],
+                before=restore_snapshot(name, entry["before"], rid, self.resolve),
+                after=restore_snapshot(name, entry["after"], rid, self.resolve))
 
     def cite_and_audit(self, name: str) -> bool:
         """One kind's citations (every record and every source exists now), then its audit
@@ -284,8 +370,12 @@ def write_plans(repo: Repository, stage: Stage, batch: Batch, label: str) -> set
     """Carry out the plans inside the write; returns the kinds it changed."""
     writer = _Writer(repo, stage, batch, label)
     touched: set[str] = set()
-    for name in kind_order():
+    order = kind_order()
+    for name in order:  # every record first: carried history may link to any of them
         writer.write_records(name)
+    for name in order:
+        writer.carry_history(name)  # before the import's own entry of each record
+    for name in order:
         if writer.cite_and_audit(name):
             touched.add(name)
     return touched

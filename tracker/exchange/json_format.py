@@ -17,6 +17,8 @@ from tracker.exchange.files import MAX_DEPTH, MAX_RECORD_CHARS, MAX_RECORD_VALUE
 from tracker.i18n import _
 from tracker.model import KIND_ORDER, KINDS
 
+HISTORY_KEY = "_history"  # an export's history entries (tracker.exchange.history)
+
 
 def json_text(data: dict[str, list[dict]]) -> str:
     """An export as JSON text (``write_json`` writes it)."""
@@ -43,7 +45,10 @@ def _json_problem(path: Path, exc: Exception) -> FileProblem:
     return FileProblem(_("{path} is not valid JSON ({error})").format(path=path, error=error))
 
 
-def json_records(path: Path, files: list[FileInfo]) -> Iterator[tuple[str, Any]]:
+def json_records(path: Path, files: list[FileInfo], *, history: bool = False
+                 ) -> Iterator[tuple[str, Any]]:
+    """The records of a JSON export as (kind, record); ``history``: its history entries too, as
+    (HISTORY_KEY, entry), each within a record's limits."""
     from ijson.common import JSONError
 
     info = FileInfo(path.name)
@@ -53,7 +58,7 @@ def json_records(path: Path, files: list[FileInfo]) -> Iterator[tuple[str, Any]]
             fh.seek(0)
         events = _ijson().basic_parse(fh, use_float=True)
         try:
-            yield from _json_export(iter(events), path, info)
+            yield from _json_export(iter(events), path, info, history)
         except JSONError as exc:
             raise _json_problem(path, exc) from None
         except UnicodeDecodeError:
@@ -61,7 +66,8 @@ def json_records(path: Path, files: list[FileInfo]) -> Iterator[tuple[str, Any]]
                 path=path)) from None
 
 
-def _json_export(events: Iterator, path: Path, info: FileInfo) -> Iterator[tuple[str, Any]]:
+def _json_export(events: Iterator, path: Path, info: FileInfo, history: bool = False
+                 ) -> Iterator[tuple[str, Any]]:
     first = next(events, None)
     if first is None or first[0] != "start_map":
         raise FileProblem(_("{path} is not an export: expected an object keyed by kind "
@@ -76,6 +82,9 @@ def _json_export(events: Iterator, path: Path, info: FileInfo) -> Iterator[tuple
                 path=path, kind=key))
         seen.add(key)
         if key not in KINDS:
+            if history and key == HISTORY_KEY and start == "start_array":
+                yield from _json_history(events, path)
+                continue
             if key.startswith("_"):  # room for metadata such as "_format"
                 _json_value(events, start, start_value, path, key, 0)
                 continue
@@ -95,6 +104,15 @@ def _json_export(events: Iterator, path: Path, info: FileInfo) -> Iterator[tuple
             yield key, record
     for _rest in events:  # the parser reports anything after the export
         pass
+
+
+def _json_history(events: Iterator, path: Path) -> Iterator[tuple[str, Any]]:
+    index = 0
+    for event, value in events:
+        if event == "end_array":
+            return
+        index += 1
+        yield HISTORY_KEY, _json_value(events, event, value, path, HISTORY_KEY, index)
 
 
 def _json_value(events: Iterator, first: str, first_value: Any, path: Path, kind: str,

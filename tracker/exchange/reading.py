@@ -27,11 +27,13 @@ from tracker.exchange.json_format import json_records
 from tracker.i18n import _
 
 
-def read_records(path: str | os.PathLike, files: list[FileInfo] | None = None
-                 ) -> Iterator[tuple[str, Any]]:
+def read_records(path: str | os.PathLike, files: list[FileInfo] | None = None, *,
+                 history: bool = False) -> Iterator[tuple[str, Any]]:
     """The records of an export, one at a time, as (kind, record as given): a JSON file, a zip of
     CSV files or a folder of them. ``files`` receives what was understood of each file. A file
-    that cannot be read raises :class:`FileProblem` naming the file (and the line, for CSV)."""
+    that cannot be read raises :class:`FileProblem` naming the file (and the line, for CSV).
+    ``history``: a JSON export's history entries come too, as ``("_history", entry)``
+    (:mod:`tracker.exchange.history`)."""
     path = Path(path)
     files = [] if files is None else files
     if not path.exists():
@@ -51,7 +53,7 @@ def read_records(path: str | os.PathLike, files: list[FileInfo] | None = None
     if zipfile.is_zipfile(path):
         yield from _zip_records(path, files)
     else:
-        yield from json_records(path, files)
+        yield from json_records(path, files, history=history)
 
 
 class _Meter:

@@ -41,7 +41,8 @@ class Batch:
     def insert(self, kind: Kind, record: dict, *, uid: str | None = None,
                stamps: dict | None = None, citations: list[dict] | None = None) -> int:
         """A new record from a normalised, valid ``record``; ``stamps`` may carry an imported
-        record's ``created_at``/``created_by``/``deleted_at``. Returns its id."""
+        record's ``created_at``/``created_by``/``updated_at``/``updated_by``/``version``/
+        ``deleted_at``. Returns its id."""
         at = self.now()
         row = {f.name: record.get(f.name) for f in kind.stored_fields}
         row.update({
@@ -102,6 +103,20 @@ class Batch:
             "classification": audit_level(before, after),
             "at": self.now(), "user": self.user, "kind": kind, "record_id": record_id,
             "record_uid": uid, "action": action, "label": label,
+            "before": None if before is None else json.dumps(before, ensure_ascii=False,
+                                                             sort_keys=True),
+            "after": None if after is None else json.dumps(after, ensure_ascii=False,
+                                                           sort_keys=True)})
+
+    def carry_audit(self, kind: str, record_id: int, uid: str, action: str, label: str, *,
+                    at: str, user: str, before: Any, after: Any) -> None:
+        """An audit entry carried over from another database (an import with its history),
+        with its time and author as recorded there. A server names the login that writes it
+        instead (it enforces that for every entry)."""
+        self.writer.audit({
+            "classification": audit_level(before, after),
+            "at": at or self.now(), "user": user or self.user, "kind": kind,
+            "record_id": record_id, "record_uid": uid, "action": action, "label": label,
             "before": None if before is None else json.dumps(before, ensure_ascii=False,
                                                              sort_keys=True),
             "after": None if after is None else json.dumps(after, ensure_ascii=False,

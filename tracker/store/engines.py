@@ -15,6 +15,24 @@ def is_server(target) -> bool:
     return isinstance(target, str) and target.strip().lower().startswith(SERVER_SCHEMES)
 
 
+def without_password(address: str) -> str:
+    """A server's address as it may be shown and kept (window titles, the recent list, messages):
+    the same address with any password left out, in the user part or as a ``password=``
+    parameter. Opening it again finds the password where libpq looks (``~/.pgpass``,
+    ``PGPASSWORD``) or asks for it."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(address.strip())
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, _at, hostport = netloc.rpartition("@")
+        netloc = userinfo.split(":", 1)[0] + "@" + hostport
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if k.lower() != "password"]
+    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query, safe="/:"),
+                       parts.fragment))
+
+
 def open_backend(target: str | os.PathLike, *, create: bool = True, read_only: bool = False,
                  background_check: bool = False):
     """An engine session on ``target`` (a file path or a server address)."""

@@ -119,7 +119,9 @@ def start_export(window, out_path: Path, fmt: str) -> Task:
 def ask_export(window) -> Task | None:
     json_filter = _("JSON file (*.json)")
     csv_filter = _("CSV files in a zip (*.zip)")
-    start = str(Path(window.repo.path).with_name(Path(window.repo.path).stem + "-export.json"))
+    from ui.commands import files_folder  # beside the file; the home folder on a server
+
+    start = str(files_folder(window) / (Path(window.repo.path.name).stem + "-export.json"))
     path, chosen = messages.get_save_file_name(window, _("Export every record"), start,
                                                 f"{json_filter};;{csv_filter}")
     if not path:
@@ -143,8 +145,9 @@ def ask_export_list(window) -> Task | None:
         return None
     model = page.model
     kind = get_kind(model.kind.name)
-    start = Path(window.repo.path).parent / (
-        f"{_(kind.plural)} {_dt.date.today().isoformat()}.csv")
+    from ui.commands import files_folder
+
+    start = files_folder(window) / f"{_(kind.plural)} {_dt.date.today().isoformat()}.csv"
     path, _chosen = messages.get_save_file_name(window, _("Export this list"), str(start),
                                                  _("CSV file (*.csv)"))
     if not path:
@@ -263,8 +266,10 @@ def start_import(window, path: Path, *, write: bool, done, label: str,
 
 
 def ask_import(window) -> Task | None:
+    from ui.commands import files_folder
+
     path, _chosen = messages.get_open_file_name(
-        window, _("Import records"), str(Path(window.repo.path).parent),
+        window, _("Import records"), str(files_folder(window)),
         _("Exports (*.json *.zip);;All files (*)"))
     if not path:
         return None

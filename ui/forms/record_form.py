@@ -285,14 +285,17 @@ class RecordForm(QWidget):
         if self.record_id is not None and not self._dirty:
             return None  # nothing changed: no empty edit in the history and the undo list
         values = self.values()
-        try:
+        try:  # checking reads too: a server away (or a file gone) is said here as well
             problems = self.validate()
+            if not problems and self.record_id is None \
+                    and not self._confirm_not_a_duplicate(values):
+                return None
         except NotFound:
             problems = {}
+        except (StorageError, TrackerError) as exc:
+            return self._not_saved(exc)
         if problems:
             self.show_problems(problems)
-            return None
-        if self.record_id is None and not self._confirm_not_a_duplicate(values):
             return None
         try:
             if self.record_id is None:
@@ -307,14 +310,16 @@ class RecordForm(QWidget):
             self._conflict(exc)
             return None
         except (StorageError, TrackerError) as exc:
-            messages.critical(self, _("Not saved"), _(
-                "{what} was not saved: {error}\n\nYour edit is still in the form; "
-                "try again when the problem is solved.").format(what=self.describe(),
-                                                                 error=str(exc)))
-            return None
+            return self._not_saved(exc)
         self._show(change.record, change.record)
         self.saved.emit(change)
         return change
+
+    def _not_saved(self, exc: Exception) -> None:
+        messages.critical(self, _("Not saved"), _(
+            "{what} was not saved: {error}\n\nYour edit is still in the form; "
+            "try again when the problem is solved.").format(what=self.describe(),
+                                                             error=str(exc)))
 
     def _confirm_not_a_duplicate(self, values: dict[str, Any]) -> bool:
         """A new record titled like one that exists: ask before saving a second (the official

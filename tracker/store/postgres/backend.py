@@ -308,6 +308,11 @@ class PostgresBackend:
 
         return Listener(self.link.url)
 
+    def session_pid(self) -> int | None:
+        """The server process of this session's connection (None while it is down): the
+        notifications of this session's own saves carry it."""
+        return None if lost(self.link.conn) else self.link.conn.info.backend_pid
+
     def last_audit_id(self) -> int:
         return self._scalar("SELECT max(id) FROM audit") or 0
 

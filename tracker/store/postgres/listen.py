@@ -53,10 +53,11 @@ class Listener:
     def closed(self) -> bool:
         return self.link.closed
 
-    def changes(self, *, probe: bool = False) -> list[Saved]:
+    def changes(self, *, probe: bool = False, reconnect: bool = True) -> list[Saved]:
         """What other sessions committed since the last call (never blocks). ``probe``: ask the
         server first, so that everything committed before this call is seen (one round trip).
-        Raises :class:`ConnectionLost` while the server cannot be reached."""
+        Raises :class:`ConnectionLost` while the server cannot be reached; ``reconnect`` False:
+        at once, without trying to connect again (a window does that off its thread)."""
         conn = self.link.conn
         try:
             got = [] if lost(conn) else list(conn.notifies(timeout=0))
@@ -65,6 +66,8 @@ class Listener:
                 got += list(conn.notifies(timeout=0))
         except psycopg.Error:
             got = None
+        if (got is None or lost(conn)) and not reconnect:
+            raise self.link.lost_error()
         if got is None or lost(conn):
             self.link.connection()  # raises ConnectionLost while the server is away
             try:
