@@ -357,7 +357,15 @@ def generate(db: str, per_kind: str, sizes: str, seed: str, article: str) -> Non
     emit({"seconds": time.perf_counter() - t, "peak_mb": peak_mb()})
 
 
+def exchange(what: str, *args: str) -> None:
+    """One export or import, ours or its floor (bench/exchange.py): seconds, peak memory."""
+    from bench.exchange import EXCHANGE
+
+    emit({**EXCHANGE[what](*args), "peak_mb": peak_mb()})
+
+
 PROBES = {
+    "exchange": exchange,
     "generate": generate,
     "bare_window": bare_window,
     "app_window": app_window,

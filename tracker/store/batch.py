@@ -98,14 +98,23 @@ class Batch:
 
     def audit(self, kind: str, record_id: int | None, uid: str | None, action: str, label: str,
               before: Any, after: Any) -> None:
-        self.writer.audit({
+        self.writer.audit(self.audit_entry(kind, record_id, uid, action, label, before, after))
+
+    def audit_rows(self, entries: list[dict]) -> None:
+        """Many audit entries (``audit_entry`` each) at once."""
+        self.writer.audit_many(entries)
+
+    def audit_entry(self, kind: str, record_id: int | None, uid: str | None, action: str,
+                    label: str, before: Any, after: Any) -> dict:
+        """The audit row ``audit`` writes."""
+        return {
             "classification": audit_level(before, after),
             "at": self.now(), "user": self.user, "kind": kind, "record_id": record_id,
             "record_uid": uid, "action": action, "label": label,
             "before": None if before is None else json.dumps(before, ensure_ascii=False,
                                                              sort_keys=True),
             "after": None if after is None else json.dumps(after, ensure_ascii=False,
-                                                           sort_keys=True)})
+                                                           sort_keys=True)}
 
     # -- settings -----------------------------------------------------------------------------
 

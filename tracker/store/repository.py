@@ -231,6 +231,31 @@ class Repository(SettingsAndHistory):
         """id -> uid of every record of a kind (the trash included)."""
         return self.backend.uids(get_kind(kind_name))
 
+    def records_after(self, kind_name: str, after_id: int = 0, limit: int = 1000) -> list[dict]:
+        """Up to ``limit`` records of a kind (the trash included) with ids above ``after_id``, in
+        id order, each as ``get`` gives it (links and citations attached): a whole table read a
+        page at a time, a few queries per page (exports, an import's audit)."""
+        kind = get_kind(kind_name)
+        rows = self.backend.rows_after(kind, int(after_id), int(limit))
+        if rows:
+            first, last = rows[0]["id"], rows[-1]["id"]
+            lists = {f.name: self.backend.links_between(kind, f.name, first, last)
+                     for f in kind.link_lists}
+            cited = self.backend.citations_between(kind, first, last)
+            for row in rows:
+                for name, found in lists.items():
+                    row[name] = found.get(row["id"], [])
+                row["citations"] = cited.get(row["id"], [])
+        return rows
+
+    def uids_of(self, kind_name: str, ids: list[int]) -> dict[int, str]:
+        """id -> uid of the records of a kind with these ids (missing ones left out)."""
+        return self.backend.uids_of(get_kind(kind_name), list(ids)) if ids else {}
+
+    def ids_of_uids(self, kind_name: str, uids: list[str]) -> dict[str, int]:
+        """uid -> id of the records of a kind with these uids (unknown ones left out)."""
+        return self.backend.ids_of_uids(get_kind(kind_name), list(uids)) if uids else {}
+
     def exists(self, kind_name: str, record_id: Any) -> bool:
         """A record of the kind with this id exists (in the trash or not)."""
         return self.backend.exists(get_kind(kind_name), record_id)

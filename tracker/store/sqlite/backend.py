@@ -462,6 +462,49 @@ class SqliteBackend:
                 f"({', '.join('?' for _x in chunk)})", chunk).fetchall())
         return out
 
+    def rows_after(self, kind: Kind, after_id: int, limit: int) -> list[dict]:
+        return self._rows(f"SELECT * FROM {q(kind.name)} WHERE id > ? ORDER BY id LIMIT ?",
+                          [after_id, int(limit)])
+
+    def links_between(self, kind: Kind, field: str, first_id: int, last_id: int
+                      ) -> dict[int, list[int]]:
+        target = kind.field(field).target
+        out: dict[int, list[int]] = {}
+        for rid, tid in self._execute(
+                f"SELECT [{kind.name}_id], [{target}_id] FROM [{kind.name}_{field}] "
+                f"WHERE [{kind.name}_id] BETWEEN ? AND ? ORDER BY 1, 2", (first_id, last_id)):
+            out.setdefault(rid, []).append(tid)
+        return out
+
+    def citations_between(self, kind: Kind, first_id: int, last_id: int
+                          ) -> dict[int, list[dict]]:
+        out: dict[int, list[dict]] = {}
+        for rid, sid, title, quote in self._execute(
+                "SELECT c.record_id, c.source_id, s.title, c.quote FROM citations c "
+                "JOIN sources s ON s.id = c.source_id WHERE c.kind = ? AND c.record_id "
+                "BETWEEN ? AND ? ORDER BY c.record_id, c.position, c.id",
+                (kind.name, first_id, last_id)):
+            out.setdefault(rid, []).append({"source_id": sid, "source": title, "quote": quote})
+        return out
+
+    def uids_of(self, kind: Kind, ids: list[int]) -> dict[int, str]:
+        out: dict[int, str] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            out.update(self._execute(
+                f"SELECT id, uid FROM {q(kind.name)} WHERE id IN "
+                f"({', '.join('?' for _x in chunk)})", chunk).fetchall())
+        return out
+
+    def ids_of_uids(self, kind: Kind, uids: list[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for i in range(0, len(uids), 500):
+            chunk = uids[i:i + 500]
+            out.update(self._execute(
+                f"SELECT uid, id FROM {q(kind.name)} WHERE uid IN "
+                f"({', '.join('?' for _x in chunk)})", chunk).fetchall())
+        return out
+
     def titled(self, kind: Kind, title: str, limit: int) -> list[tuple[int, str]]:
         """Live records titled exactly ``title`` (through the title index)."""
         return self._execute(

@@ -84,6 +84,14 @@ class SqliteWriter:
                           f"({', '.join('?' for _c in cols)})",
                           [entry.get(c) for c in cols[:-1]] + [entry["classification"]])
 
+    def audit_many(self, entries: list[dict]) -> None:
+        """Audit rows (an import's), as ``audit`` writes each."""
+        cols = [c for c in AUDIT_COLUMNS if c != "id"] + ["classification"]
+        self.conn.executemany(f"INSERT INTO audit({', '.join(cols)}) VALUES "
+                              f"({', '.join('?' for _c in cols)})",
+                              [[e.get(c) for c in cols[:-1]] + [e["classification"]]
+                               for e in entries])
+
     def put_setting(self, key: str, value: str, *, keep: bool = False) -> None:
         """Set a setting (``keep``: only when it is not set yet)."""
         action = "NOTHING" if keep else "UPDATE SET value = excluded.value"
