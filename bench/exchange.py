@@ -145,7 +145,7 @@ def ours_import(src: str, db: str) -> dict:
     t = time.perf_counter()
     repo = open_session(db, user="bench")
     calls = []
-    result = import_file(repo, src, progress=lambda done, total: calls.append(done))
+    result = import_file(repo, src, progress=lambda done, total, stage: calls.append(done))
     repo.close()
     return {"seconds": time.perf_counter() - t, "records": result.total,
             "progress_reports": len(calls)}

@@ -1,7 +1,8 @@
 """Measurements that need a process of their own (Qt, startup, peak memory).
 
 Run by ``bench/run.py`` as ``python bench/probes.py NAME ARGS...``; each prints one JSON object on
-its last stdout line. Not part of the test run.
+its last stdout line. Not part of the test run. Nothing of ours is imported at the top: the bare
+window (the start-up floor) must not pay for importing the app's modules.
 """
 
 from __future__ import annotations
@@ -13,11 +14,16 @@ import sys
 import time
 from pathlib import Path
 
-from tracker.session import open_session
-
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+
+def open_session(*args, **kwargs):
+    """``tracker.session.open_session``, imported when first used (see the module's text)."""
+    from tracker.session import open_session as opener
+
+    return opener(*args, **kwargs)
 
 
 def rss_mb() -> float:
@@ -265,6 +271,20 @@ def briefing(db: str, out_pdf: str, repeat: int) -> None:
           "records": result.records, "peak_mb": peak_mb()})
 
 
+def annex(db: str, out_pdf: str) -> None:
+    """The road map's annex (the road-map section alone, every item) as a PDF briefing:
+    seconds, pages, peak memory."""
+    from tracker.briefing import BriefingOptions, build_briefing
+
+    repo = open_session(db)
+    options = BriefingOptions(sections=("roadmap",), include_sources=False,
+                              max_classification="restricted")
+    t = time.perf_counter()
+    result = build_briefing(repo, options, out_pdf)
+    emit({"seconds": time.perf_counter() - t, "pages": result.pages, "records": result.records,
+          "peak_mb": peak_mb()})
+
+
 def bare_table(db: str, out_pdf: str, repeat: int, chunk: int) -> None:
     """The floor: the same road-map rows (the briefing's columns, as shown) in one reportlab
     Table (``chunk`` = 0) or in tables of ``chunk`` rows, with the same TTF font."""
@@ -366,6 +386,7 @@ def exchange(what: str, *args: str) -> None:
 
 PROBES = {
     "exchange": exchange,
+    "annex": annex,
     "generate": generate,
     "bare_window": bare_window,
     "app_window": app_window,
