@@ -142,8 +142,10 @@ def _import(repo: Repository, records: Iterator[tuple[str, Any]], files: list[Fi
                 if planner.older and not skip_older:
                     raise ImportConflict(planner.conflicts, sum(planner.older.values()))
             created = dict(planner.created)
-            # a table getting more new rows than it holds builds its indexes once at the end
-            with batch.growing({**created, "citations": sum(created.values())}):
+            # a table getting more new rows than it holds builds its indexes once at the end;
+            # SQLite's cache is kept small enough for the import's memory to stay flat
+            with batch.growing({**created, "citations": sum(created.values())},
+                               cache_mb=IMPORT_CACHE_MB):
                 touched = write_plans(repo, stage, batch, label, steps.writing)
         change = Change("", None, "import", label, None, frozenset(touched)) if touched else None
         return result(change)
@@ -181,6 +183,7 @@ class Steps:
 
 
 LOAD_CHUNK = 500  # records read before their uids are looked up (at once)
+IMPORT_CACHE_MB = 64  # SQLite's cache while an import writes (a million records: < 300 MB in all)
 
 
 def load(repo: Repository, stage: Stage, records: Iterator[tuple[str, Any]],

@@ -70,7 +70,8 @@ class Writer(Protocol):
 
     def cite_many(self, rows: list[tuple[str, int, int, str, int]]) -> None: ...
 
-    def growing(self, wanted: dict[str, int]) -> AbstractContextManager[None]: ...
+    def growing(self, wanted: dict[str, int], *, cache_mb: int = 256
+                ) -> AbstractContextManager[None]: ...
 
 
 class Backend(Protocol):

@@ -143,10 +143,11 @@ class Batch:
         self.writer.cite_many(rows)
 
     @contextmanager
-    def growing(self, wanted: dict[str, int]) -> Iterator[None]:
+    def growing(self, wanted: dict[str, int], *, cache_mb: int = 256) -> Iterator[None]:
         """Around a bulk insert of ``wanted`` new rows per table (the engine may rebuild its
-        indexes once at the end instead of growing them row by row)."""
-        with self.writer.growing(wanted):
+        indexes once at the end instead of growing them row by row, and keep up to
+        ``cache_mb`` of the file in memory meanwhile)."""
+        with self.writer.growing(wanted, cache_mb=cache_mb):
             yield
 
 

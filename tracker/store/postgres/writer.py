@@ -160,6 +160,6 @@ class PostgresWriter:
                                 "position) VALUES (%s, %s, %s, %s, %s)", rows)
 
     @contextmanager
-    def growing(self, wanted: dict[str, int]) -> Iterator[None]:
+    def growing(self, wanted: dict[str, int], *, cache_mb: int = 256) -> Iterator[None]:
         """The server grows its indexes as rows arrive; nothing to prepare."""
         yield

@@ -135,12 +135,12 @@ class SqliteWriter:
                               "position) VALUES (?, ?, ?, ?, ?)", rows)
 
     @contextmanager
-    def growing(self, wanted: dict[str, int]) -> Iterator[None]:
-        """Around a bulk insert of ``wanted`` rows per table: a bigger cache while the indexes
-        grow, and a table's indexes dropped and built again once at the end when it gets more
-        new rows than it had (faster than growing them row by row)."""
+    def growing(self, wanted: dict[str, int], *, cache_mb: int = 256) -> Iterator[None]:
+        """Around a bulk insert of ``wanted`` rows per table: a bigger cache (``cache_mb``) while
+        the indexes grow, and a table's indexes dropped and built again once at the end when it
+        gets more new rows than it had (faster than growing them row by row)."""
         old_cache = self.conn.execute("PRAGMA cache_size").fetchone()[0]
-        self.conn.execute("PRAGMA cache_size = -262144")  # 256 MB while the indexes grow
+        self.conn.execute(f"PRAGMA cache_size = {-1024 * int(cache_mb)}")
         try:
             rebuild = [sql for table, n in wanted.items()
                        if self.conn.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0] < n
