@@ -155,8 +155,8 @@ def _import(repo: Repository, records: Iterator[tuple[str, Any]], files: list[Fi
 
 class Steps:
     """An import's progress, told to ``progress(done, total, stage)``: "reading" (records read
-    so far; ``total`` 0, not known yet), then "checking" and "writing" (records of the file
-    done out of ``total``); a few hundred reports in all."""
+    so far; ``total`` 0, not known yet, until the last report), then "checking" and "writing"
+    (records of the file done out of ``total``); a few hundred reports in all."""
 
     EVERY = 2000  # records read between two reports
 
@@ -165,9 +165,10 @@ class Steps:
         self.total = 0
         self._last = -1
 
-    def reading(self, done: int) -> None:
-        if self.progress is not None and done % self.EVERY == 0:
-            self.progress(done, 0, "reading")
+    def reading(self, done: int, *, last: bool = False) -> None:
+        """``done`` records read; ``last``: the file is read (its total is known now)."""
+        if self.progress is not None and (last or done % self.EVERY == 0):
+            self.progress(done, done if last else 0, "reading")
 
     def _tell(self, stage: str, done: int) -> None:
         step = done * 200 // max(self.total, 1)
@@ -204,6 +205,7 @@ def load(repo: Repository, stage: Stage, records: Iterator[tuple[str, Any]],
             steps.reading(read)
         _load_chunk(repo, stage, problems, chunk)
     steps.total = read
+    steps.reading(read, last=True)
 
 
 class _Uids:
