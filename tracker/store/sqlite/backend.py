@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracker.i18n import _
 from tracker.model import LINK, Kind
@@ -23,13 +23,15 @@ from tracker.store.errors import (
     ReadOnlyError,
     StorageError,
 )
-from tracker.store.query import Condition, Filter
 from tracker.store.sqlite import connect as _db
 from tracker.store.sqlite import files
 from tracker.store.sqlite.notes import read_note, write_note
 from tracker.store.sqlite.search import match_expression
 from tracker.store.sqlite.sql import AUDIT_COLUMNS, NOT_NULL, q, sql_list
 from tracker.store.sqlite.writer import SqliteWriter
+
+if TYPE_CHECKING:  # (the filters arrive made: their module loads with the first read of records)
+    from tracker.store.query import Condition, Filter
 
 
 class SqliteBackend:
