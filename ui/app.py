@@ -8,8 +8,6 @@ import logging
 import sys
 from pathlib import Path
 
-from tracker.session import open_session
-
 log = logging.getLogger(__name__)
 
 ORGANIZATION = "BilateralTracker"
@@ -176,6 +174,8 @@ def open_repository(path: Path | str):
     except Exception as exc:  # noqa: BLE001 - BackupError: a restore of it is running now
         return None, OpenError(str(exc))
     try:
+        from tracker.session import open_session
+
         return open_session(path, seed=True, background_check=True), None
     except (DatabaseError, TrackerError, OSError) as exc:
         error = OpenError(str(exc))
@@ -236,6 +236,23 @@ def show_open_error(path: Path | str, message: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Start-up makes long-lived objects (modules, widgets, the window): a garbage collection
+    before the window is settled frees nothing and cost ~13 ms of CPU on the way to the first
+    frame. Collecting resumes once the window is settled, or when the app ends."""
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _main(argv, collecting)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _main(argv: list[str] | None, collecting: bool) -> int:
+    import gc
+
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)
     app = make_application([sys.argv[0], *argv])
@@ -270,6 +287,8 @@ def main(argv: list[str] | None = None) -> int:
 
     # What the user does not need in order to see the window and its start page comes after.
     def when_settled() -> None:
+        if collecting:
+            gc.enable()
         window.watch_integrity()
         start_auto_backup(window)
         QTimer.singleShot(0, lambda: set_application_version(app))

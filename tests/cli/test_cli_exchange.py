@@ -89,3 +89,22 @@ def test_import_error_names_kind_record_and_field(seeded, tmp_path):
     assert "nothing was imported" in message
     titles = [r["title"] for r in json.loads(ok(cli(seeded, "list", "roadmap", "--json")).stdout)]
     assert "Fine" not in titles
+
+
+def test_export_and_import_show_their_progress_when_asked(seeded, tmp_path):
+    """--progress: each stage on stderr up to all the records (a terminal gets it by default,
+    on one line rewritten in place); stdout keeps only the result."""
+    out = tmp_path / "all.json"
+    exported = ok(cli(seeded, "export", "--progress", "-o", str(out)))
+    assert exported.stdout.strip() == str(out)
+    assert "exporting: 19 of 19 records (100%)" in exported.stderr
+    fresh = tmp_path / "fresh.db"
+    ok(cli(fresh, "init", "--empty"))
+    imported = ok(cli(fresh, "import", "--progress", str(out)))
+    lines = imported.stderr.splitlines()
+    assert "reading the file: 19 of 19 records (100%)" in lines
+    assert "checking: 19 of 19 records (100%)" in lines
+    assert lines[-1] == "writing: 19 of 19 records (100%)"
+    assert "19 created" in imported.stdout
+    quiet = ok(cli(fresh, "import", "--dry-run", str(out)))
+    assert "records (" not in quiet.stderr  # not a terminal: no progress unless asked

@@ -209,7 +209,7 @@ def test_a_failure_while_writing_rolls_the_whole_import_back(repo, monkeypatch):
     calls = {"n": 0}
     from tracker.store.batch import Batch
 
-    real = Batch.audit
+    real = Batch.audit_entry  # each record's audit entry (written a chunk at a time)
 
     def failing_audit(self, *args, **kwargs):
         calls["n"] += 1
@@ -217,7 +217,7 @@ def test_a_failure_while_writing_rolls_the_whole_import_back(repo, monkeypatch):
             raise OSError("disk unplugged")
         return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(Batch, "audit", failing_audit)
+    monkeypatch.setattr(Batch, "audit_entry", failing_audit)
     with pytest.raises(OSError):
         tio.import_data(repo, {"people": records})
     monkeypatch.undo()

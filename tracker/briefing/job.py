@@ -138,13 +138,15 @@ def _write(repo, options: BriefingOptions, out: Path, folder: Path, today: _dt.d
         renderer.prepare()
         data = gather(repo, options, today, progress)
         document = compose(data, options, progress)
+        level, records = data.level, data.record_count
+        del data  # the document holds what is printed: the rows need not wait for the layout
         # Written to a temp file beside the file, renamed over it at the end: a new briefing is
         # private to its owner (0600, like the database); one written over an older file keeps
         # that file's permissions; a symlink is written through, a device never replaced.
         with replacing(out, error=BriefingError, keep_mode=True) as tmp:
             pages = renderer.write(document, str(tmp), progress)
         progress.report(final=True)
-        return BriefingResult(out, pages, data.level, data.record_count)
+        return BriefingResult(out, pages, level, records)
     except OSError as exc:
         raise BriefingError(_os_error_message(exc, out)) from None
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,47 @@ if TYPE_CHECKING:
     from tracker.cli.main import Env
 
 
+class Progress:
+    """Progress of a long export or import on stderr: one line rewritten in place on a terminal
+    (cleared at the end), else (``--progress`` into a file or a pipe) a line every tenth."""
+
+    def __init__(self, shown: bool | None):
+        self.tty = sys.stderr.isatty()
+        self.shown = self.tty if shown is None else shown
+        self.last: tuple | None = None
+        self.width = 0
+
+    def __call__(self, done: int, total: int, stage: str = "exporting") -> None:
+        if not self.shown:
+            return
+        words = {"exporting": _("exporting"), "reading": _("reading the file"),
+                 "checking": _("checking"), "writing": _("writing")}
+        if total:
+            percent = done * 100 // total
+            key = (stage, percent if self.tty else percent // 10)
+            text = _("{stage}: {done} of {total} records ({percent}%)").format(
+                stage=words.get(stage, stage), done=done, total=total, percent=percent)
+        else:
+            key = (stage, done // (10_000 if self.tty else 100_000))
+            text = _("{stage}: {done} records").format(stage=words.get(stage, stage), done=done)
+        if key == self.last:
+            return
+        self.last = key
+        if self.tty:
+            click.echo("\r" + text.ljust(self.width), err=True, nl=False)
+            self.width = len(text)
+        else:
+            click.echo(text, err=True)
+
+    def end(self) -> None:
+        if self.shown and self.tty and self.last is not None:
+            click.echo("\r" + " " * self.width + "\r", err=True, nl=False)
+
+
+PROGRESS_HELP = ("Show progress on stderr (default: when stderr is a terminal); "
+                 "--no-progress never.")
+
+
 @click.command("export", cls=TranslatedCommand)
 @click.option("-o", "--output", "output", required=True, metavar="FILE",
               type=click.Path(dir_okay=True, path_type=Path),
@@ -25,8 +67,10 @@ if TYPE_CHECKING:
 @click.option("--with-history", "with_history", is_flag=True,
               help="JSON only: add the records' history (who changed what, when), for an "
                    "import --with-history elsewhere.")
+@click.option("--progress/--no-progress", "show_progress", default=None, help=PROGRESS_HELP)
 @click.pass_obj
-def export(env: Env, output: Path, fmt: str | None, with_history: bool):
+def export(env: Env, output: Path, fmt: str | None, with_history: bool,
+           show_progress: bool | None):
     """Export every record (the trash included) to JSON or CSV.
 
     JSON: one object keyed by kind, records shaped as in `list --json` with links given by uid.
@@ -39,7 +83,7 @@ def export(env: Env, output: Path, fmt: str | None, with_history: bool):
       bilateral-tracker-cli export --format csv -o records.zip
       bilateral-tracker-cli export --with-history -o desk.json
     """
-    from tracker.exchange import export_data, write_csv, write_json
+    from tracker.exchange import export_file
 
     if fmt is None:
         fmt = "csv" if output.suffix.lower() in (".zip", ".csv") else "json"
@@ -48,13 +92,11 @@ def export(env: Env, output: Path, fmt: str | None, with_history: bool):
     if fmt == "csv" and output.suffix.lower() == ".csv":
         output = output.with_suffix("")  # a folder of CSV files named after the export
     repo = env.repo()
-    data = export_data(repo)
-    n = sum(len(v) for v in data.values())
-    if with_history:
-        from tracker.exchange.history import HISTORY_KEY, export_history
-
-        data[HISTORY_KEY] = export_history(repo)
-    path = write_json(output, data) if fmt == "json" else write_csv(output, data)
+    progress = Progress(show_progress)
+    try:
+        path, n = export_file(repo, output, fmt, progress=progress, with_history=with_history)
+    finally:
+        progress.end()
     click.echo(str(path))
     click.echo(_("exported {n} records").format(n=n), err=True)
 
@@ -70,8 +112,10 @@ def export(env: Env, output: Path, fmt: str | None, with_history: bool):
 @click.option("--with-history", "with_history", is_flag=True,
               help="Also write the history a JSON export carries (export --with-history) of the "
                    "records this import creates.")
+@click.option("--progress/--no-progress", "show_progress", default=None, help=PROGRESS_HELP)
 @click.pass_obj
-def import_(env: Env, file: Path, dry_run: bool, skip_older: bool, with_history: bool):
+def import_(env: Env, file: Path, dry_run: bool, skip_older: bool, with_history: bool,
+            show_progress: bool | None):
     """Import an export (JSON, or CSV in a zip or a folder): records with a known uid are updated,
     the others created. Everything is checked first; if any record is invalid nothing is written.
 
@@ -98,12 +142,15 @@ def import_(env: Env, file: Path, dry_run: bool, skip_older: bool, with_history:
     from tracker.exchange import ImportConflict, import_file
 
     repo = env.repo()
+    progress = Progress(show_progress)
     try:
         result = import_file(repo, file, dry_run=dry_run, skip_older=skip_older,
-                             with_history=with_history)
+                             with_history=with_history, progress=progress)
     except ImportConflict as exc:
         raise click.ClickException(one_line(str(exc)) + " " + _(
             "Import the rest with --skip-older; --dry-run lists them all.")) from None
+    finally:
+        progress.end()
     counts = {"created": sum(result.created.values()), "updated": sum(result.updated.values()),
               "same": sum(result.unchanged.values()), "older": result.older_total}
     if dry_run:

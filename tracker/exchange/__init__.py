@@ -13,13 +13,21 @@ The public API; callers import from here (the modules behind it may move):
 
 from tracker.exchange.csv_format import csv_text, list_csv, neutralise, unneutralise
 from tracker.exchange.errors import FileProblem, ImportConflict, ImportProblem
-from tracker.exchange.exporter import export_data, write_csv, write_json, write_list_csv
+from tracker.exchange.exporter import (
+    export_data,
+    export_file,
+    export_pages,
+    write_csv,
+    write_json,
+    write_list_csv,
+)
 from tracker.exchange.importer import ImportResult, import_data, import_file
 from tracker.exchange.reading import read_records
 from tracker.exchange.records import record_json, record_text
 
 __all__ = [
     "FileProblem", "ImportConflict", "ImportProblem", "ImportResult", "csv_text", "export_data",
+    "export_file", "export_pages",
     "import_data", "import_file", "list_csv", "neutralise", "read_records", "record_json",
     "record_text", "unneutralise", "write_csv", "write_json", "write_list_csv",
 ]

@@ -16,7 +16,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -85,14 +85,41 @@ def csv_cell(value: Any) -> str:
 
 def csv_text(kind_name: str, records: list[dict]) -> str:
     """One kind's records (in the export shape) as CSV text, formulas neutralised."""
+    return "".join(csv_lines(kind_name, [records]))
+
+
+# a text cell needs a closer look (``neutralise``) only when it holds ";" or starts with one of
+# these (a formula character, or an apostrophe or space a formula may hide behind)
+_LOOK_CLOSER = frozenset(FORMULA_START) | {"'", " "}
+
+
+def _safe_cell(value: Any) -> str:
+    """``neutralise(csv_cell(value))``, the common cases first."""
+    if type(value) is str:
+        if value and (value[0] in _LOOK_CLOSER or ";" in value):
+            return neutralise(value)
+        return value
+    if value is None:
+        return ""
+    if type(value) is int:
+        return "'" + str(value) if value < 0 else str(value)  # "-5" would start a formula
+    return neutralise(csv_cell(value))
+
+
+def csv_lines(kind_name: str, pages: Iterable[list[dict]]) -> Iterator[str]:
+    """One kind's records (in the export shape), given a page at a time, as CSV text (the header
+    first, then a page of rows at a time), formulas neutralised."""
     kind = get_kind(kind_name)
     header = csv_header(kind)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(header)
-    for record in records:
-        writer.writerow([neutralise(csv_cell(record.get(name))) for name in header])
-    return buf.getvalue()
+    for page in pages:
+        writer.writerows([[_safe_cell(record.get(name)) for name in header] for record in page])
+        yield buf.getvalue()
+        buf.seek(0)
+        buf.truncate()
+    yield buf.getvalue()
 
 
 def list_csv(repo: Repository, kind_name: str, *, search: str | None = None,

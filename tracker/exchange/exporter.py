@@ -3,73 +3,147 @@ and the CSV of a list.
 
 ``export_data(repo)`` gives every record of every kind (the trash included, with ``deleted_at``):
 a link field holds the target's ``uid``, a link list a list of ``uid`` s, and a source reference
-``{source_uid, source, quote}``. The writers save through a temporary name and a rename
-(``tracker.outputs.replacing``), so a crash never leaves half a file under the real name.
+``{source_uid, source, quote}``. ``export_file(repo, path)`` writes the same as a stream: the
+records are read a page at a time (``PAGE``) and written as they come, so memory does not grow
+with the database, and ``progress(done, total)`` is told after each page. The writers save
+through a temporary name and a rename (``tracker.outputs.replacing``), so a crash never leaves
+half a file under the real name. The same data gives the same bytes however it is written.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import io
+import itertools
 import os
+import time
 import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from tracker.exchange.csv_format import csv_text
+from tracker.exchange.csv_format import csv_lines
 from tracker.exchange.errors import FileProblem
-from tracker.exchange.json_format import json_text
-from tracker.exchange.records import UidMap, portable_record
+from tracker.exchange.json_format import json_chunks
+from tracker.exchange.records import UidMap, portable_page
 from tracker.i18n import _
 from tracker.model import KIND_ORDER, get_kind
 from tracker.store.repository import Repository
+
+PAGE = 2000  # records read (and converted) at a time
+Progress = Callable[[int, int], None]
+#: what an export is given: (kind, pages of records in the export shape), kind after kind
+Pages = Iterable[tuple[str, Iterable[list[dict]]]]
+
+
+def export_pages(repo: Repository, kinds: list[str] | None = None,
+                 today: _dt.date | None = None, progress: Progress | None = None) -> Pages:
+    """Every record of the given kinds (default: all, in reading order), the trash included, in
+    id order: (kind, its pages of records in the export shape) kind after kind, read as they
+    are asked for."""
+    names = [get_kind(name).name for name in (kinds or KIND_ORDER)]
+    today = today or _dt.date.today()
+    uids = UidMap(repo)
+    total = sum(repo.count(n) + repo.count(n, trash=True) for n in names) if progress else 0
+    done = [0]
+
+    def pages(name: str) -> Iterator[list[dict]]:
+        kind = get_kind(name)
+        after = 0
+        while rows := repo.records_after(name, after, PAGE):
+            after = rows[-1]["id"]
+            yield portable_page(kind, rows, uids, today)
+            done[0] += len(rows)
+            if progress is not None:
+                progress(done[0], max(total, done[0]))
+
+    for name in names:
+        yield name, pages(name)
 
 
 def export_data(repo: Repository, kinds: list[str] | None = None,
                 today: _dt.date | None = None) -> dict[str, list[dict]]:
     """Every record of the given kinds (default: all, in reading order), the trash included."""
-    uids = UidMap(repo)
-    data: dict[str, list[dict]] = {}
-    for name in kinds or KIND_ORDER:
-        kind = get_kind(name)
-        rows = repo.list(kind.name, sort="id", with_links=True)
-        rows += repo.list(kind.name, sort="id", with_links=True, trash=True)
-        rows.sort(key=lambda r: r["id"])
-        data[kind.name] = [portable_record(repo, kind.name, r, uids, today) for r in rows]
-    return data
+    return {name: [r for page in pages for r in page]
+            for name, pages in export_pages(repo, kinds, today)}
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """``data`` to ``path`` through a private temp file beside it, renamed over it at the end
+def _given(data: dict[str, list[dict]]) -> Pages:
+    return ((name, [records]) for name, records in data.items())
+
+
+def export_file(repo: Repository, path: str | os.PathLike, fmt: str = "json", *,
+                kinds: list[str] | None = None, progress: Progress | None = None,
+                with_history: bool = False) -> tuple[Path, int]:
+    """Every record (``export_pages``) written to ``path`` as it is read: JSON (``fmt``
+    "json"), or CSV ("csv": a zip if ``path`` ends in ``.zip``, else a folder). Returns (the
+    file or folder written, records). ``with_history`` (JSON): the records' history after them
+    (:mod:`tracker.exchange.history`), for an ``import --with-history`` elsewhere."""
+    counted = [0]
+
+    def counting(pages: Iterable[list[dict]]) -> Iterator[list[dict]]:
+        for page in pages:
+            counted[0] += len(page)
+            yield page
+
+    source: Iterable = ((name, counting(pages)) for name, pages in
+                        export_pages(repo, kinds, progress=progress))
+    if with_history and fmt == "json":
+        from tracker.exchange.history import HISTORY_KEY, export_history
+
+        source = itertools.chain(source, [(HISTORY_KEY, iter([export_history(repo)]))])
+    written = write_json(path, source) if fmt == "json" else write_csv(path, source)
+    return written, counted[0]
+
+
+def _open_atomic(path: Path):
+    """A private temp file beside ``path``, renamed over it at the end
     (``tracker.outputs.replacing``: a symlink is written through, a device or FIFO refused)."""
     from tracker.outputs import replacing
 
-    with replacing(path, error=FileProblem) as tmp, open(tmp, "wb") as fh:
-        fh.write(data)
+    return replacing(path, error=FileProblem)
 
 
-def write_json(path: str | os.PathLike, data: dict[str, list[dict]]) -> Path:
-    """An export (``export_data``) to ``path`` as JSON (``json_text``)."""
+def write_json(path: str | os.PathLike, data: dict[str, list[dict]] | Pages) -> Path:
+    """An export (``export_data``, or ``export_pages``) to ``path`` as JSON (``json_chunks``)."""
     path = Path(path)
-    _write_atomic(path, json_text(data).encode("utf-8"))
+    pages = _given(data) if isinstance(data, dict) else data
+    with _open_atomic(path) as tmp, open(tmp, "wb") as fh:
+        for chunk in json_chunks(pages):
+            fh.write(chunk.encode("utf-8"))
     return path
 
 
-def write_csv(path: str | os.PathLike, data: dict[str, list[dict]]) -> Path:
+def _zip_member(zf: zipfile.ZipFile, name: str) -> io.TextIOWrapper:
+    """A member written as text (UTF-8 with the byte-order mark spreadsheets look for), stamped
+    as ``ZipFile.writestr`` stamps one."""
+    info = zipfile.ZipInfo(name, date_time=time.localtime(time.time())[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o600 << 16
+    text = io.TextIOWrapper(zf.open(info, "w"), encoding="utf-8", newline="")
+    text.write("\ufeff")
+    return text
+
+
+def write_csv(path: str | os.PathLike, data: dict[str, list[dict]] | Pages) -> Path:
     """A zip of one CSV per kind if ``path`` ends in ``.zip``, else a folder of them."""
     path = Path(path)
-    texts = {name: csv_text(name, records) for name, records in data.items()}
+    pages = _given(data) if isinstance(data, dict) else data
     if path.suffix.lower() == ".zip":
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-            for name, text in texts.items():
-                zf.writestr(f"{name}.csv", ("\ufeff" + text).encode("utf-8"))
-        _write_atomic(path, buf.getvalue())
+        with _open_atomic(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, kind_pages in pages:
+                with _zip_member(zf, f"{name}.csv") as text:
+                    for lines in csv_lines(name, kind_pages):
+                        text.write(lines)
         return path
     if path.exists() and not path.is_dir():
         raise FileProblem(_("{path} exists and is not a folder").format(path=path))
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    for name, text in texts.items():
-        _write_atomic(path / f"{name}.csv", ("\ufeff" + text).encode("utf-8"))
+    for name, kind_pages in pages:
+        with _open_atomic(path / f"{name}.csv") as tmp, open(
+                tmp, "w", encoding="utf-8", newline="") as text:
+            text.write("\ufeff")
+            for lines in csv_lines(name, kind_pages):
+                text.write(lines)
     return path
 
 
@@ -77,6 +151,6 @@ def write_list_csv(path: str | os.PathLike, text: str) -> Path:
     """A list's CSV (``list_csv``) to ``path``, with the byte-order mark spreadsheets look for
     to read UTF-8 (Cyrillic); temp-then-rename."""
     path = Path(path)
-    _write_atomic(path, ("\ufeff" + text).encode("utf-8"))
+    with _open_atomic(path) as tmp, open(tmp, "wb") as fh:
+        fh.write(("\ufeff" + text).encode("utf-8"))
     return path
-

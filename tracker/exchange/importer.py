@@ -26,7 +26,7 @@ from __future__ import annotations
 import itertools
 import os
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,10 +46,14 @@ from tracker.exchange.planner import Conflict, Plan, Planner, kind_order
 from tracker.exchange.reading import read_records
 from tracker.i18n import _, ngettext
 from tracker.model import KIND_ORDER, KINDS, SOURCE_KIND
+from tracker.model.text import index_body
 from tracker.store.batch import Batch
 from tracker.store.errors import StorageError
 from tracker.store.repository import Change, ConflictError, ReadOnlyError, Repository
+from tracker.store.results import new_uid
 from tracker.store.sqlite.stage import Stage, UnstorableValue
+
+Progress = Callable[[int, int, str], None]
 
 
 @dataclass
@@ -75,7 +79,8 @@ class ImportResult:
 
 def import_data(repo: Repository, data: Any, *, label: str | None = None,
                 dry_run: bool = False, skip_older: bool = False,
-                with_history: bool = False) -> ImportResult:
+                with_history: bool = False,
+                progress: Progress | None = None) -> ImportResult:
     """Apply an export (``{kind: [records]}``) to ``repo``: all of it, or nothing.
 
     ``dry_run``: check everything and count what the import would do; nothing is written and
@@ -97,34 +102,39 @@ def import_data(repo: Repository, data: Any, *, label: str | None = None,
                                for raw in items or []),
                               history_records(data) if with_history else ())
     return _import(repo, records, [], label=label, dry_run=dry_run, skip_older=skip_older,
-                   what=_("the data"))
+                   what=_("the data"), progress=progress)
 
 
 def import_file(repo: Repository, path: str | os.PathLike, *, dry_run: bool = False,
                 skip_older: bool = False, label: str | None = None,
-                with_history: bool = False) -> ImportResult:
+                with_history: bool = False,
+                progress: Progress | None = None) -> ImportResult:
     """Import a JSON export, a zip of CSV files or a folder of them (see :func:`import_data`),
     read as a stream. ``with_history``: a JSON export's history entries of the records this
-    import creates are carried over too (:mod:`tracker.exchange.history`)."""
+    import creates are carried over too (:mod:`tracker.exchange.history`).
+    ``progress(done, total, stage)``: see :class:`Steps`."""
     files: list[FileInfo] = []
     return _import(repo, read_records(path, files, history=with_history), files, label=label,
-                   dry_run=dry_run, skip_older=skip_older, what=Path(path).name)
+                   dry_run=dry_run, skip_older=skip_older, what=Path(path).name,
+                   progress=progress)
 
 
 def _import(repo: Repository, records: Iterator[tuple[str, Any]], files: list[FileInfo], *,
-            label: str | None, dry_run: bool, skip_older: bool, what: str) -> ImportResult:
+            label: str | None, dry_run: bool, skip_older: bool, what: str,
+            progress: Progress | None) -> ImportResult:
     if not dry_run and repo.read_only:
         raise ReadOnlyError(repo.path)
     label = label or _("Import")
+    steps = Steps(progress)
     with Stage(repo.path.parent) as stage:
         problems = Problems()
         seen = repo.data_version()  # before the first look at the database
         try:
-            load(repo, stage, records, problems)
+            load(repo, stage, records, problems, steps)
         except MemoryError:
             raise FileProblem(_("{name} is too large to import").format(name=what)) from None
         problems.raise_any()
-        planner = Planner(repo, stage, problems)
+        planner = Planner(repo, stage, problems, steps.checking)
         planner.run()
         problems.raise_any()
 
@@ -149,24 +159,74 @@ def _import(repo: Repository, records: Iterator[tuple[str, Any]], files: list[Fi
                 problems.raise_any()
                 if planner.older and not skip_older:
                     raise ImportConflict(planner.conflicts, sum(planner.older.values()))
-            touched = write_plans(repo, stage, batch, label)
+            created = dict(planner.created)
+            # a table getting more new rows than it holds builds its indexes once at the end;
+            # SQLite's cache is kept small enough for the import's memory to stay flat
+            with batch.growing({**created, "citations": sum(created.values())},
+                               cache_mb=IMPORT_CACHE_MB):
+                touched = write_plans(repo, stage, batch, label, steps.writing)
         change = Change("", None, "import", label, None, frozenset(touched)) if touched else None
         return result(change)
 
 
 # --- 1. load ------------------------------------------------------------------------------------
 
+class Steps:
+    """An import's progress, told to ``progress(done, total, stage)``: "reading" (records read
+    so far; ``total`` 0, not known yet, until the last report), then "checking" and "writing"
+    (records of the file done out of ``total``); a few hundred reports in all."""
+
+    EVERY = 2000  # records read between two reports
+
+    def __init__(self, progress: Progress | None):
+        self.progress = progress
+        self.total = 0
+        self._last = -1
+
+    def reading(self, done: int, *, last: bool = False) -> None:
+        """``done`` records read; ``last``: the file is read (its total is known now)."""
+        if self.progress is not None and (last or done % self.EVERY == 0):
+            self.progress(done, done if last else 0, "reading")
+
+    def _tell(self, stage: str, done: int) -> None:
+        step = done * 200 // max(self.total, 1)
+        if self.progress is not None and (step != self._last or done == self.total):
+            self._last = step
+            self.progress(done, self.total, stage)
+
+    def checking(self, done: int) -> None:
+        self._tell("checking", done)
+
+    def writing(self, done: int) -> None:
+        self._tell("writing", done)
+
+
+LOAD_CHUNK = 500  # records read before their uids are looked up (at once)
+IMPORT_CACHE_MB = 64  # SQLite's cache while an import writes (a million records: < 300 MB in all)
+
+
 def load(repo: Repository, stage: Stage, records: Iterator[tuple[str, Any]],
-         problems: Problems) -> None:
+         problems: Problems, steps: Steps | None = None) -> None:
     """The file's records into the stage, their shapes, uids and system fields checked."""
+    steps = steps or Steps(None)
     counters = dict.fromkeys([*KINDS, HISTORY_KEY], 0)
+    read = 0
     with stage.transaction():
+        chunk: list[tuple[str, Any, int]] = []
         for name, raw in records:
             counters[name] += 1
             if name == HISTORY_KEY:
                 _load_entry(stage, problems, raw, counters[name])
-            else:
-                _load_one(repo, stage, problems, name, raw, counters[name])
+                continue
+            chunk.append((name, raw, counters[name]))
+            if len(chunk) >= LOAD_CHUNK:
+                _load_chunk(repo, stage, problems, chunk)
+                chunk = []
+            read += 1
+            steps.reading(read)
+        _load_chunk(repo, stage, problems, chunk)
+    steps.total = read
+    steps.reading(read, last=True)
 
 
 def _load_entry(stage: Stage, problems: Problems, raw: Any, index: int) -> None:
@@ -207,7 +267,48 @@ def carried_history(stage: Stage) -> tuple[int, int]:
     return carried, left
 
 
-def _load_one(repo: Repository, stage: Stage, problems: Problems, name: str, raw: Any,
+class _Uids:
+    """The uids of a chunk of the file's records, looked up at once: which the database holds
+    (their ids) and which the stage holds already (the file gives them twice). A chunk whose
+    uids cannot all be looked up together is looked up a record at a time."""
+
+    def __init__(self, repo: Repository, stage: Stage, chunk: list[tuple[str, Any, int]]):
+        self.repo, self.stage = repo, stage
+        self.ids: dict[str, dict[str, int]] | None = {}
+        self.staged: dict[str, set[str]] = {}
+        self.added: set[tuple[str, str]] = set()
+        wanted: dict[str, list[str]] = {}
+        for name, raw, _index in chunk:
+            uid = as_uid(raw.get("uid")) if isinstance(raw, dict) else None
+            if uid is not None and len(uid) <= 100:
+                wanted.setdefault(name, []).append(uid)
+        try:
+            for name, uids in wanted.items():
+                self.ids[name] = repo.ids_of_uids(name, uids)
+                self.staged[name] = stage.staged_uids(name, uids)
+        except (ValueError, UnicodeEncodeError, StorageError):  # a uid no database holds
+            self.ids = None
+
+    def existing(self, name: str, uid: str) -> int | None:
+        if self.ids is None:
+            return self.repo.id_of_uid(name, uid)
+        return self.ids.get(name, {}).get(uid)
+
+    def twice(self, name: str, uid: str) -> bool:
+        if self.ids is None:
+            return self.stage.has_uid(name, uid)
+        return uid in self.staged.get(name, ()) or (name, uid) in self.added
+
+
+def _load_chunk(repo: Repository, stage: Stage, problems: Problems,
+                chunk: list[tuple[str, Any, int]]) -> None:
+    if chunk:
+        uids = _Uids(repo, stage, chunk)
+        for name, raw, index in chunk:
+            _load_one(uids, stage, problems, name, raw, index)
+
+
+def _load_one(uids: _Uids, stage: Stage, problems: Problems, name: str, raw: Any,
               index: int) -> None:
     if not isinstance(raw, dict):
         problems.add(name, _("#{n}").format(n=index), _("(record)"),
@@ -229,8 +330,8 @@ def _load_one(repo: Repository, stage: Stage, problems: Problems, name: str, raw
     if found:
         return
     try:
-        existing = repo.id_of_uid(name, uid) if uid else None
-        twice = bool(uid) and stage.has_uid(name, uid)
+        existing = uids.existing(name, uid) if uid else None
+        twice = bool(uid) and uids.twice(name, uid)
     except (ValueError, UnicodeEncodeError, StorageError):  # no database holds it
         problems.add(name, where, "uid", _("expected an identifier of at most 100 characters"))
         return
@@ -248,6 +349,8 @@ def _load_one(repo: Repository, stage: Stage, problems: Problems, name: str, raw
     if problems.count:  # the file is refused: only count the rest of its problems
         return
     seq = stage.add(name, where, uid, existing, packed)
+    if uid:
+        uids.added.add((name, uid))
     title = raw.get("title")
     if name == SOURCE_KIND.name and existing is None and isinstance(title, str):
         try:
@@ -270,44 +373,99 @@ def refresh_existing(repo: Repository, stage: Stage) -> None:
 # --- 3. write -----------------------------------------------------------------------------------
 
 _WRITES = ("create", "update")
-KEPT_STAMPS = ("created_at", "created_by", "updated_at", "updated_by", "version", "deleted_at")
+#: columns of the rows written at once (``Batch.insert_rows``), around a kind's stored fields
+_SYSTEM_BEFORE = ("id", "uid")
+_SYSTEM_AFTER = ("created_at", "updated_at", "created_by", "updated_by", "version", "deleted_at")
 
 
 class _Writer:
-    """The plans carried out inside the write, targets before the records linking to them."""
+    """The plans carried out inside the write, targets before the records linking to them.
 
-    def __init__(self, repo: Repository, stage: Stage, batch: Batch, label: str):
+    New records go in a chunk at a time (``Stage.BATCH``): their ids given out first (the
+    engine's next ids), then their rows, search texts and link lists in one call each
+    (``Batch.insert_rows``, ``link_rows``); their citations and audit entries likewise once every
+    record of the kind is written (a source may cite a later one), each audit entry's snapshot
+    read back as ``get`` reads it (``records_after``). Updates go a record at a time."""
+
+    def __init__(self, repo: Repository, stage: Stage, batch: Batch, label: str,
+                 tell: Callable[[int], None] | None = None):
         self.repo, self.stage, self.batch, self.label = repo, stage, batch, label
         # by seq: the id of the file's record once written (0: not yet); 8 bytes per record
         self.ids = array("q", bytes(8 * (stage.last_seq() + 1)))
+        self.tell = tell
+        self.done = 0
 
     def ident(self, target: Any) -> int | None:
         return (self.ids[target[1]] or None) if isinstance(target, tuple) else target
+
+    def _resolved(self, plan: Plan) -> dict:
+        record = dict(plan.values)
+        for fname, target in plan.links.items():
+            if isinstance(target, list):
+                record[fname] = sorted({i for i in map(self.ident, target) if i is not None})
+            else:
+                record[fname] = self.ident(target)
+        return record
 
     def write_records(self, name: str) -> None:
         """One kind's records created or updated (their citations wait for every record)."""
         kind = KINDS[name]
         befores: list[tuple[int, dict]] = []
+        creates: list[tuple[int, str | None, Plan]] = []
         for seq, uid, action, plan, existing_id in self.stage.plans(name, _WRITES):
-            record = dict(plan.values)
-            for fname, target in plan.links.items():
-                if isinstance(target, list):
-                    record[fname] = sorted({i for i in map(self.ident, target) if i is not None})
-                else:
-                    record[fname] = self.ident(target)
             if action == "create":
-                # the record as the file has it: its version and last change too (a record
-                # moved from another database is the same record, a later export of it older)
-                stamps = {k: plan.system[k] for k in KEPT_STAMPS
-                          if plan.system.get(k) is not None}
-                self.ids[seq] = self.batch.insert(kind, record, uid=uid, stamps=stamps)
+                creates.append((seq, uid, plan))
+                if len(creates) >= self.stage.BATCH:
+                    self._create(kind, creates)
+                    creates = []
                 continue
             self.ids[seq] = existing_id
-            befores.append((seq, self._update(name, existing_id, plan, record)))
+            befores.append((seq, self._update(name, existing_id, plan, self._resolved(plan))))
+            self._advance(1)
             if len(befores) >= self.stage.BATCH:
                 self.stage.add_befores(befores)
                 befores.clear()
+        self._create(kind, creates)
         self.stage.add_befores(befores)
+
+    def _create(self, kind, creates: list[tuple[int, str | None, Plan]]) -> None:
+        """New records of one kind, at once: ids first (so that links between them resolve),
+        then rows, search texts and link lists."""
+        if not creates:
+            return
+        first = self.batch.next_id(kind)
+        for offset, (seq, _uid, _plan) in enumerate(creates):
+            self.ids[seq] = first + offset
+        at, user = self.batch.now(), self.batch.user
+        stored = [f.name for f in kind.stored_fields]
+        rows, bodies = [], []
+        pairs: dict[str, list[tuple[int, int]]] = {f.name: [] for f in kind.link_lists}
+        for offset, (_seq, uid, plan) in enumerate(creates):
+            rid = first + offset
+            record = self._resolved(plan)
+            # the record as the file has it: its version and last change too (a record moved
+            # from another database is the same record, a later export of it older)
+            stamps = plan.system
+            rows.append((rid, uid or new_uid(), *(record.get(c) for c in stored),
+                         stamps.get("created_at") or at, stamps.get("updated_at") or at,
+                         stamps.get("created_by") or user, stamps.get("updated_by") or user,
+                         stamps.get("version") or 1, stamps.get("deleted_at")))
+            body = index_body(kind, record)
+            if body is not None:
+                bodies.append((rid, body))
+            for fname, found in pairs.items():
+                if fname in record:
+                    found.extend((rid, t) for t in sorted(set(record[fname] or [])))
+        self.batch.insert_rows(kind, [*_SYSTEM_BEFORE, *stored, *_SYSTEM_AFTER], rows, bodies)
+        for fname, found in pairs.items():
+            if found:
+                self.batch.link_rows(kind, fname, found)
+        self._advance(len(creates))
+
+    def _advance(self, n: int) -> None:
+        self.done += n
+        if self.tell is not None:
+            self.tell(self.done)
 
     def _update(self, name: str, existing_id: int, plan: Plan, record: dict) -> dict:
         before = self.repo.get(name, existing_id)
@@ -351,24 +509,64 @@ class _Writer:
         entries; True if the kind has any."""
         kind = KINDS[name]
         touched = False
+        chunk: list[tuple[int, str, Plan]] = []
         for seq, _uid, action, plan, _existing in self.stage.plans(name, _WRITES):
-            rid = self.ids[seq]
-            before = self.stage.before(seq) if action == "update" else None
-            if plan.cite:
-                wanted = [{"source_id": self.ident(target), "quote": quote}
-                          for target, quote in plan.citations]
-                self.batch.set_citations(kind, rid, wanted)
-                if before is not None and not plan.rewrite:  # a new version all the same
-                    self.batch.touch(kind, rid)
-            after = self.repo.get(name, rid)
-            self.batch.audit(name, rid, after["uid"], "import", self.label, before, after)
+            chunk.append((seq, action, plan))
             touched = True
+            if len(chunk) >= self.stage.BATCH:
+                self._cite_and_audit(kind, chunk)
+                chunk = []
+        self._cite_and_audit(kind, chunk)
         return touched
 
+    def _cite_and_audit(self, kind, chunk: list[tuple[int, str, Plan]]) -> None:
+        cited = []
+        for seq, action, plan in chunk:
+            if not plan.cite:
+                continue
+            rid = self.ids[seq]
+            if action == "create":  # a new record: its citations at once
+                cited += [(kind.name, rid, self.ident(target), quote, position)
+                          for position, (target, quote) in enumerate(plan.citations)]
+                continue
+            wanted = [{"source_id": self.ident(target), "quote": quote}
+                      for target, quote in plan.citations]
+            self.batch.set_citations(kind, rid, wanted)
+            if not plan.rewrite:  # a new version all the same
+                self.batch.touch(kind, rid)
+        if cited:
+            self.batch.citation_rows(cited)
+        updated = {seq for seq, action, _plan in chunk if action == "update"}
+        entries = []
+        for seq, after in self._afters(kind, chunk):
+            before = self.stage.before(seq) if seq in updated else None
+            entries.append(self.batch.audit_entry(kind.name, after["id"], after["uid"],
+                                                  "import", self.label, before, after))
+        self.batch.audit_rows(entries)
 
-def write_plans(repo: Repository, stage: Stage, batch: Batch, label: str) -> set[str]:
-    """Carry out the plans inside the write; returns the kinds it changed."""
-    writer = _Writer(repo, stage, batch, label)
+    def _afters(self, kind, chunk: list[tuple[int, str, Plan]]) -> list[tuple[int, dict]]:
+        """(seq, the record as ``get`` reads it now) for the chunk's records: runs of
+        consecutive ids read a page at a time."""
+        wanted = sorted((self.ids[seq], seq) for seq, _action, _plan in chunk)
+        out: list[tuple[int, dict]] = []
+        i = 0
+        while i < len(wanted):
+            j = i + 1
+            while j < len(wanted) and wanted[j][0] == wanted[j - 1][0] + 1:
+                j += 1
+            rows = self.repo.records_after(kind.name, wanted[i][0] - 1, j - i)
+            out += [(seq, row) for (_rid, seq), row in zip(wanted[i:j], rows, strict=True)]
+            i = j
+        order = {seq: n for n, (seq, _action, _plan) in enumerate(chunk)}
+        out.sort(key=lambda pair: order[pair[0]])
+        return out
+
+
+def write_plans(repo: Repository, stage: Stage, batch: Batch, label: str,
+                tell: Callable[[int], None] | None = None) -> set[str]:
+    """Carry out the plans inside the write; returns the kinds it changed. ``tell(done)``:
+    records written so far."""
+    writer = _Writer(repo, stage, batch, label, tell)
     touched: set[str] = set()
     order = kind_order()
     for name in order:  # every record first: carried history may link to any of them

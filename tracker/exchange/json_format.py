@@ -8,7 +8,7 @@ kind or a record's field twice.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +21,28 @@ HISTORY_KEY = "_history"  # an export's history entries (tracker.exchange.histor
 
 
 def json_text(data: dict[str, list[dict]]) -> str:
-    """An export as JSON text (``write_json`` writes it)."""
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    """An export as JSON text: what ``write_json`` writes (``json_chunks``)."""
+    return "".join(json_chunks((name, [records]) for name, records in data.items()))
+
+
+def json_chunks(pages: Iterable[tuple[str, Iterable[list[dict]]]]) -> Iterator[str]:
+    """An export given as (kind, pages of records) as JSON text, a page at a time: the text of
+    ``json.dumps(data, ensure_ascii=False, indent=2)`` and a newline, where ``data`` holds every
+    kind's records. A page is encoded in one call and indented two levels deeper (JSON text
+    holds no line break inside a string: each one is the layout's)."""
+    opened = False
+    for name, kind_pages in pages:
+        yield ("{\n  " if not opened else ",\n  ") + json.dumps(name, ensure_ascii=False) + ": ["
+        opened = True
+        first = True
+        for page in kind_pages:
+            if not page:
+                continue
+            text = json.dumps(page, ensure_ascii=False, indent=2)  # "[\n  {...},\n  {...}\n]"
+            yield ("\n  " if first else ",\n  ") + text[2:-2].replace("\n", "\n  ")
+            first = False
+        yield "]" if first else "\n  ]"
+    yield "\n}\n" if opened else "{}\n"
 
 
 def _ijson():

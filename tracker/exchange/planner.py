@@ -7,6 +7,7 @@ when it brings the source). Nothing is written; the plans go into the stage.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,8 +85,10 @@ def _quote(ref: Any) -> str:
 class Planner:
     """Check every staged record and decide what it does; writes nothing."""
 
-    def __init__(self, repo: Repository, stage: Stage, problems: Problems):
+    def __init__(self, repo: Repository, stage: Stage, problems: Problems,
+                 tell: Callable[[int], None] | None = None):
         self.repo, self.stage, self.problems = repo, stage, problems
+        self.tell = tell
         self.source_titles: dict[str, list] | None = None
         self._text_keys: dict[Any, str | None] = {}
         self._text_chars = 0
@@ -326,12 +329,18 @@ class Planner:
         return "update", plan
 
     def run(self) -> None:
-        """Plan every staged record, targets before the records linking to them."""
+        """Plan every staged record, targets before the records linking to them (``tell(done)``:
+        records planned so far)."""
+        tell = self.tell
         counts = {"create": self.created, "update": self.updated, "same": self.unchanged}
         self.stage.clear_plans()
+        done = 0
         with self.stage.transaction():
             for name in kind_order():
                 for seq, label, (raw, system), existing_id in self.stage.records(name):
+                    done += 1
+                    if tell is not None:
+                        tell(done)
                     planned = self.plan(name, label, raw, system, existing_id)
                     if planned is None or self.problems.count:
                         continue  # refused: the rest is only checked

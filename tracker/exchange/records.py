@@ -12,7 +12,16 @@ import datetime as _dt
 from typing import Any
 
 from tracker.i18n import _, format_date
-from tracker.model import DATE, LINK, LINKS, SOURCE_KIND, SYSTEM_FIELDS, display_value, get_kind
+from tracker.model import (
+    DATE,
+    LINK,
+    LINKS,
+    SOURCE_KIND,
+    SYSTEM_FIELDS,
+    Kind,
+    display_value,
+    get_kind,
+)
 from tracker.store.repository import Repository
 
 FORMAT_VERSION = 1
@@ -102,21 +111,37 @@ def record_text(repo: Repository, kind_name: str, record: dict, *,
 
 
 class UidMap:
-    """Cached id -> uid (and back) per kind."""
+    """id -> uid per kind, looked up a page at a time (``need``) and kept up to ``KEEP`` ids."""
+
+    KEEP = 200_000  # ids kept in all (an export of a million records reads their targets' uids)
 
     def __init__(self, repo: Repository):
         self.repo = repo
         self._by_id: dict[str, dict[int, str]] = {}
+        self._kept = 0
 
-    def _load(self, kind: str) -> None:
-        if kind not in self._by_id:
-            self._by_id[kind] = self.repo.uids(kind)
+    def need(self, kind: str, ids) -> None:
+        """Look the uids of these ids up at once (those not known yet)."""
+        known = self._by_id.setdefault(kind, {})
+        missing = sorted({i for i in ids if i is not None and i not in known})
+        if not missing:
+            return
+        if self._kept + len(missing) > self.KEEP:
+            for other in self._by_id.values():
+                other.clear()
+            self._kept = 0
+        found = self.repo.uids_of(kind, missing)
+        known.update(found)
+        self._kept += len(found)
 
     def uid(self, kind: str, record_id: int | None) -> str | None:
         if record_id is None:
             return None
-        self._load(kind)
-        return self._by_id[kind].get(record_id)
+        known = self._by_id.get(kind)
+        if known is None or record_id not in known:
+            self.need(kind, [record_id])
+            known = self._by_id[kind]
+        return known.get(record_id)
 
 
 def portable_record(repo: Repository, kind_name: str, record: dict,
@@ -134,4 +159,35 @@ def portable_record(repo: Repository, kind_name: str, record: dict,
     out[SOURCES_KEY] = [{"source_uid": uids.uid(SOURCE_KIND.name, c["source_id"]),
                          "source": c["source"], "quote": c["quote"]}
                         for c in record.get("citations") or []]
+    return out
+
+
+def portable_page(kind: Kind, records: list[dict], uids: UidMap, today: _dt.date
+                  ) -> list[dict[str, Any]]:
+    """Records of one kind as ``get`` gives them (links and citations attached) as exported:
+    ``portable_record`` of each, the same keys in the same order, with the targets' uids looked
+    up once for the page."""
+    links = [(f.name, f.target) for f in kind.fields if f.type == LINK]
+    lists = [(f.name, f.target) for f in kind.fields if f.type == LINKS]
+    for name, target in links:
+        uids.need(target, (r.get(name) for r in records))
+    for name, target in lists:
+        uids.need(target, (i for r in records for i in r.get(name) or []))
+    uids.need(SOURCE_KIND.name, (c["source_id"] for r in records for c in r["citations"]))
+    names = [*SYSTEM_FIELDS, *(f.name for f in kind.fields)]
+    deadline = kind.deadline is not None
+    source_uid = uids.uid
+    out = []
+    for record in records:
+        row = {name: record.get(name) for name in names}
+        for name, target in links:
+            row[name] = source_uid(target, row[name])
+        for name, target in lists:
+            row[name] = [u for u in (source_uid(target, i) for i in row[name] or []) if u]
+        row[SOURCES_KEY] = [{"source_uid": source_uid(SOURCE_KIND.name, c["source_id"]),
+                             "source": c["source"], "quote": c["quote"]}
+                            for c in record["citations"]]
+        if deadline:
+            row["overdue"] = kind.is_overdue(record, today)
+        out.append(row)
     return out

@@ -49,6 +49,9 @@ class Writer(Protocol):
         """One audit row: at, user, kind, record_id, record_uid, action, label, before, after
         (the last two as JSON text)."""
 
+    def audit_many(self, entries: list[dict]) -> None:
+        """Many audit rows at once (``audit`` of each)."""
+
     def put_setting(self, key: str, value: str, *, keep: bool = False) -> None: ...
 
     def settings(self) -> dict[str, str | None]: ...
@@ -67,7 +70,8 @@ class Writer(Protocol):
 
     def cite_many(self, rows: list[tuple[str, int, int, str, int]]) -> None: ...
 
-    def growing(self, wanted: dict[str, int]) -> AbstractContextManager[None]: ...
+    def growing(self, wanted: dict[str, int], *, cache_mb: int = 256
+                ) -> AbstractContextManager[None]: ...
 
 
 class Backend(Protocol):
@@ -140,6 +144,27 @@ class Backend(Protocol):
     def citing(self, source_id: int) -> list[tuple[str, int]]: ...
 
     def titles(self, kind: Kind, ids: list[int]) -> dict[int, str]: ...
+
+    # reads of many records at once (exports and imports: a page of rows, not a row at a time)
+    def rows_after(self, kind: Kind, after_id: int, limit: int) -> list[dict]:
+        """Up to ``limit`` records (the trash included) with ids above ``after_id``, in id order,
+        with the columns ``row`` gives."""
+
+    def links_between(self, kind: Kind, field: str, first_id: int, last_id: int
+                      ) -> dict[int, list[int]]:
+        """The link list ``field`` of the records with ids ``first_id``..``last_id``: record id ->
+        target ids in ``link_ids`` order (records with none left out)."""
+
+    def citations_between(self, kind: Kind, first_id: int, last_id: int
+                          ) -> dict[int, list[dict]]:
+        """The citations of the records with ids ``first_id``..``last_id``: record id -> what
+        ``citations`` gives (records with none left out)."""
+
+    def uids_of(self, kind: Kind, ids: list[int]) -> dict[int, str]:
+        """id -> uid of the records with these ids (missing ones left out)."""
+
+    def ids_of_uids(self, kind: Kind, uids: list[str]) -> dict[str, int]:
+        """uid -> id of the records with these uids (unknown ones left out)."""
 
     def titled(self, kind: Kind, title: str, limit: int) -> list[tuple[int, str]]: ...
 

@@ -99,14 +99,23 @@ class Batch:
 
     def audit(self, kind: str, record_id: int | None, uid: str | None, action: str, label: str,
               before: Any, after: Any) -> None:
-        self.writer.audit({
+        self.writer.audit(self.audit_entry(kind, record_id, uid, action, label, before, after))
+
+    def audit_rows(self, entries: list[dict]) -> None:
+        """Many audit entries (``audit_entry`` each) at once."""
+        self.writer.audit_many(entries)
+
+    def audit_entry(self, kind: str, record_id: int | None, uid: str | None, action: str,
+                    label: str, before: Any, after: Any) -> dict:
+        """The audit row ``audit`` writes."""
+        return {
             "classification": audit_level(before, after),
             "at": self.now(), "user": self.user, "kind": kind, "record_id": record_id,
             "record_uid": uid, "action": action, "label": label,
             "before": None if before is None else json.dumps(before, ensure_ascii=False,
                                                              sort_keys=True),
             "after": None if after is None else json.dumps(after, ensure_ascii=False,
-                                                           sort_keys=True)})
+                                                           sort_keys=True)}
 
     def carry_audit(self, kind: str, record_id: int, uid: str, action: str, label: str, *,
                     at: str, user: str, before: Any, after: Any) -> None:
@@ -149,10 +158,11 @@ class Batch:
         self.writer.cite_many(rows)
 
     @contextmanager
-    def growing(self, wanted: dict[str, int]) -> Iterator[None]:
+    def growing(self, wanted: dict[str, int], *, cache_mb: int = 256) -> Iterator[None]:
         """Around a bulk insert of ``wanted`` new rows per table (the engine may rebuild its
-        indexes once at the end instead of growing them row by row)."""
-        with self.writer.growing(wanted):
+        indexes once at the end instead of growing them row by row, and keep up to
+        ``cache_mb`` of the file in memory meanwhile)."""
+        with self.writer.growing(wanted, cache_mb=cache_mb):
             yield
 
 

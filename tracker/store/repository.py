@@ -15,15 +15,13 @@ import datetime as _dt
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracker.errors import TrackerError
 from tracker.i18n import _
 from tracker.model import KIND_ORDER, KINDS, LINK, LINKS, SOURCE_KIND, Kind, get_kind, normalize
 from tracker.model import validate as validate_record
 from tracker.model.text import fold, quote_problem, snippet, terms
-from tracker.store import figures as _figures
-from tracker.store.batch import Batch
 from tracker.store.errors import (
     ConflictError,
     NotFound,
@@ -32,10 +30,12 @@ from tracker.store.errors import (
     StorageError,
     ValidationError,
 )
-from tracker.store.query import make_filter
 from tracker.store.results import Change, SearchHit, diff, os_user, record_name
 from tracker.store.settings import SETTING_KEYS, SettingsAndHistory
 from tracker.store.undo import UndoStack, UndoStep
+
+if TYPE_CHECKING:
+    from tracker.store.batch import Batch
 
 # Keys a caller may hand in with a record that are not fields the user edits.
 IGNORED_INPUT = frozenset({"id", "uid", "created_at", "updated_at", "created_by", "updated_by",
@@ -140,6 +140,8 @@ class Repository(SettingsAndHistory):
         """One write transaction for many records (import, the seed, generated data): all of it
         is kept, or none of it. No undo steps; the caller writes its audit entries.
         ``activity``: what a long write is doing, told to other programs' writes that wait."""
+        from tracker.store.batch import Batch  # (writes only: not loaded before the first frame)
+
         self.backend.user = self.user
         with self.backend.transaction(activity=activity) as writer:
             yield Batch(self, writer)
@@ -170,7 +172,7 @@ class Repository(SettingsAndHistory):
              columns: list[str] | None = None, with_links: bool = False) -> list[dict]:
         """Records of one kind, filtered, sorted (empty values last) and paged by the engine."""
         kind = get_kind(kind_name)
-        f = make_filter(kind, search=search, status=status, trash=trash,
+        f = _filter()(kind, search=search, status=status, trash=trash,
                         max_classification=max_classification)
         rows = self.backend.select(f, sort=_sort_field(kind, sort), descending=descending,
                                    limit=limit, offset=offset, columns=columns)
@@ -182,7 +184,7 @@ class Repository(SettingsAndHistory):
     def count(self, kind_name: str, *, search: str | None = None, status: str | None = None,
               trash: bool = False, max_classification: str | None = None) -> int:
         kind = get_kind(kind_name)
-        return self.backend.count(make_filter(kind, search=search, status=status, trash=trash,
+        return self.backend.count(_filter()(kind, search=search, status=status, trash=trash,
                                               max_classification=max_classification))
 
     def position(self, kind_name: str, record_id: int, *, search: str | None = None,
@@ -191,7 +193,7 @@ class Repository(SettingsAndHistory):
         """The 0-based row of ``record_id`` in ``list()`` called with the same arguments, or
         None when the filters leave it out (the GUI keeps a selection visible)."""
         kind = get_kind(kind_name)
-        f = make_filter(kind, search=search, status=status, trash=trash,
+        f = _filter()(kind, search=search, status=status, trash=trash,
                         max_classification=max_classification)
         return self.backend.position(f, record_id, sort=_sort_field(kind, sort),
                                      descending=descending)
@@ -230,6 +232,31 @@ class Repository(SettingsAndHistory):
     def uids(self, kind_name: str) -> dict[int, str]:
         """id -> uid of every record of a kind (the trash included)."""
         return self.backend.uids(get_kind(kind_name))
+
+    def records_after(self, kind_name: str, after_id: int = 0, limit: int = 1000) -> list[dict]:
+        """Up to ``limit`` records of a kind (the trash included) with ids above ``after_id``, in
+        id order, each as ``get`` gives it (links and citations attached): a whole table read a
+        page at a time, a few queries per page (exports, an import's audit)."""
+        kind = get_kind(kind_name)
+        rows = self.backend.rows_after(kind, int(after_id), int(limit))
+        if rows:
+            first, last = rows[0]["id"], rows[-1]["id"]
+            lists = {f.name: self.backend.links_between(kind, f.name, first, last)
+                     for f in kind.link_lists}
+            cited = self.backend.citations_between(kind, first, last)
+            for row in rows:
+                for name, found in lists.items():
+                    row[name] = found.get(row["id"], [])
+                row["citations"] = cited.get(row["id"], [])
+        return rows
+
+    def uids_of(self, kind_name: str, ids: list[int]) -> dict[int, str]:
+        """id -> uid of the records of a kind with these ids (missing ones left out)."""
+        return self.backend.uids_of(get_kind(kind_name), list(ids)) if ids else {}
+
+    def ids_of_uids(self, kind_name: str, uids: list[str]) -> dict[str, int]:
+        """uid -> id of the records of a kind with these uids (unknown ones left out)."""
+        return self.backend.ids_of_uids(get_kind(kind_name), list(uids)) if uids else {}
 
     def exists(self, kind_name: str, record_id: Any) -> bool:
         """A record of the kind with this id exists (in the trash or not)."""
@@ -532,8 +559,18 @@ class Repository(SettingsAndHistory):
                 horizon_days: int = 90, limit: int | None = None) -> dict[str, Any]:
         """The key figures (``tracker.model.figures``); the dashboard and the briefing both show
         these. ``limit`` caps the lists; their full lengths are counted either way."""
+        from tracker.store import figures as _figures
+
         return _figures.compute(self.backend, today, max_classification=max_classification,
                                 horizon_days=horizon_days, limit=limit)
+
+
+def _filter():
+    """``tracker.store.query.make_filter``, loaded by the first read of records (after the
+    window's first frame: reading the settings before it does not need it)."""
+    from tracker.store.query import make_filter
+
+    return make_filter
 
 
 def _same(before):

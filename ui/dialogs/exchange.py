@@ -46,13 +46,14 @@ def problem_text(path: Path, exc: BaseException) -> str:
 
 # --- the work (on the task's own session; tests put their own in) -------------------------------
 
-def export_work(session, _task, out_path: Path, fmt: str) -> tuple[str, int]:
-    """Every record (the trash included) to ``out_path``: (the file written, records)."""
-    from tracker.exchange import export_data, write_csv, write_json
+def export_work(session, task, out_path: Path, fmt: str) -> tuple[str, int]:
+    """Every record (the trash included) to ``out_path``, written as it is read, progress told
+    to the task: (the file written, records)."""
+    from tracker.exchange import export_file
 
-    data = export_data(session)
-    write = write_csv if fmt == CSV_ZIP else write_json
-    return str(write(out_path, data)), sum(len(v) for v in data.values())
+    path, n = export_file(session, out_path, "csv" if fmt == CSV_ZIP else "json",
+                          progress=getattr(task, "progress", None))
+    return str(path), n
 
 
 def list_export_work(session, _task, out_path: Path, kind: str, query: dict
@@ -64,16 +65,42 @@ def list_export_work(session, _task, out_path: Path, kind: str, query: dict
     return str(write_list_csv(out_path, text)), n
 
 
-def import_work(session, _task, file: Path, *, write: bool, skip_older: bool = False):
+#: an import's stages, in order: the task's progress is (stage * 1000 + thousandths, 3000)
+IMPORT_STAGES = ("reading", "checking", "writing")
+
+
+def import_work(session, task, file: Path, *, write: bool, skip_older: bool = False):
     """The dry run (``write`` False), or the backup and then the import: the ImportResult.
-    ``skip_older``: leave alone the records older in the file than here."""
+    ``skip_older``: leave alone the records older in the file than here. Progress goes to the
+    task as thousandths of each stage (``IMPORT_STAGES``; reading has no total: 0)."""
     from tracker.exchange import import_file
 
     if write:
         from tracker.store.sqlite.backup import create_backup
 
         create_backup(session)  # the state before the import, to go back to
-    return import_file(session, file, dry_run=not write, skip_older=skip_older)
+
+    def progress(done: int, total: int, stage: str) -> None:
+        if hasattr(task, "progress"):
+            step = IMPORT_STAGES.index(stage)
+            task.progress(step * 1000 + (done * 1000 // total if total else 0), 3000)
+
+    return import_file(session, file, dry_run=not write, skip_older=skip_older,
+                       progress=progress)
+
+
+def show_progress(task, label: str, stage_labels: tuple[str, ...] = ()):
+    """A progress callback for ``tasks.run`` that turns the task's busy indicator into a bar
+    (and, with ``stage_labels``, says which stage of ``IMPORT_STAGES`` runs)."""
+    def update(done: int, total: int) -> None:
+        indicator = task[0].busy_indicator if task else None
+        if indicator is None or not total:
+            return
+        indicator.setRange(0, 1000)
+        indicator.setValue(min(1000, done * 1000 // total))
+        if stage_labels:
+            indicator.setLabelText(f"{label}\n{stage_labels[min(done // 1000, 2)]}")
+    return update
 
 
 # --- export ---------------------------------------------------------------------------------------
@@ -108,12 +135,15 @@ def start_export(window, out_path: Path, fmt: str) -> Task:
             "Exported {n} record to {path}", "Exported {n} records to {path}", n).format(
                 n=n, path=path), 15000)
 
-    return window.tasks.run(
+    label = _("Exporting every record to {name}…").format(name=out_path.name)
+    task: list = []
+    task.append(window.tasks.run(
         lambda session, task: export_work(session, task, out_path, fmt), done=done,
-        busy=(_("Export"), _("Exporting every record to {name}…").format(name=out_path.name)),
+        busy=(_("Export"), label), progress=show_progress(task, label),
         failed_title=_("Not exported"), describe=lambda exc: _(
             "The records were not exported: {error}\n\nNothing was written to {path}.").format(
-                error=one_line(exc), path=out_path))
+                error=one_line(exc), path=out_path)))
+    return task[0]
 
 
 def ask_export(window) -> Task | None:
@@ -258,11 +288,15 @@ def start_import(window, path: Path, *, write: bool, done, label: str,
     task; a refusal lists the file's problems (``problem_text``). Both open the session the
     import writes through (as the window's user), so the preview sees the file as the import
     will; the dry run's result carries no change."""
-    return window.tasks.run(
+    stages = (_("Reading the file…"), _("Checking every record…"), _("Writing…"))
+    task: list = []
+    task.append(window.tasks.run(
         lambda session, task: import_work(session, task, path, write=write,
                                           skip_older=skip_older),
-        done=done, writes=True, busy=(_("Import"), label), failed_title=_("Not imported"),
-        describe=lambda exc: problem_text(path, exc))
+        done=done, writes=True, busy=(_("Import"), label),
+        progress=show_progress(task, label, stages), failed_title=_("Not imported"),
+        describe=lambda exc: problem_text(path, exc)))
+    return task[0]
 
 
 def ask_import(window) -> Task | None:

@@ -6,6 +6,7 @@ every heading's page are known when they are drawn: one pass is enough."""
 from __future__ import annotations
 
 import datetime as _dt
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -197,7 +198,12 @@ class BriefingCanvas(Canvas):
         self.setDateFormatter(lambda *_now: f"D:{today:%Y%m%d}000000+00'00'")
 
     def showPage(self):
-        self._page_states.append(dict(self.__dict__))
+        # A page waits for the count in a few bytes: its drawing operators joined (the stream
+        # joins them with line breaks anyway) and compressed, instead of a list of thousands of
+        # small strings (a 100,000-row annex: 4,000 pages).
+        state = dict(self.__dict__)
+        state["_code"] = zlib.compress("\n".join(self._code).encode("utf-8"), 1)
+        self._page_states.append(state)
         self._startPage()
 
     # A briefing draws thousands of one-line strings (table cells, appendix lines). For the
@@ -243,8 +249,12 @@ class BriefingCanvas(Canvas):
 
     def save(self):
         pages = len(self._page_states)
-        for state in self._page_states:
+        states, self._page_states = self._page_states, []
+        states.reverse()
+        while states:  # each page's state freed once it is drawn
+            state = states.pop()
             self.__dict__.update(state)
+            self._code = [zlib.decompress(state["_code"]).decode("utf-8")]
             self.decor.on_save(self, self._pageNumber, pages)
             Canvas.showPage(self)
         self.decor.numbers.count = pages

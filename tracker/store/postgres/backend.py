@@ -29,6 +29,7 @@ from tracker.i18n import _
 from tracker.model import LINK, MULTILINE, Kind
 from tracker.store.errors import ConnectionLost, DatabaseError, ReadOnlyError, StorageError
 from tracker.store.postgres import schema
+from tracker.store.postgres.bulk import BulkReads
 from tracker.store.postgres.connect import Link, ServerAddress, describe, first_line, lost
 from tracker.store.postgres.search import tsquery_literal
 from tracker.store.postgres.writer import PostgresWriter
@@ -65,7 +66,7 @@ def sort_keys(kind: Kind, col: str, direction: str) -> str:
     return f"{q(col)} {direction}"
 
 
-class PostgresBackend:
+class PostgresBackend(BulkReads):
     """A session on one database of a PostgreSQL server."""
 
     engine = "postgresql"

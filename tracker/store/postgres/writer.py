@@ -93,6 +93,12 @@ class PostgresWriter:
         """One audit row; the server sets its user (the login) and its level."""
         self.conn.execute(AUDIT_INSERT, [entry.get(k) for k in AUDIT_KEYS])
 
+    def audit_many(self, entries: list[dict]) -> None:
+        """Audit rows in one pipeline (an import's)."""
+        if entries:
+            with self.conn.cursor() as cur:
+                cur.executemany(AUDIT_INSERT, [[e.get(k) for k in AUDIT_KEYS] for e in entries])
+
     def put_setting(self, key: str, value: str, *, keep: bool = False) -> None:
         action = "NOTHING" if keep else "UPDATE SET value = EXCLUDED.value"
         self.conn.execute(f"INSERT INTO settings (key, value) VALUES (%s, %s) "
@@ -154,6 +160,6 @@ class PostgresWriter:
                                 "position) VALUES (%s, %s, %s, %s, %s)", rows)
 
     @contextmanager
-    def growing(self, wanted: dict[str, int]) -> Iterator[None]:
+    def growing(self, wanted: dict[str, int], *, cache_mb: int = 256) -> Iterator[None]:
         """The server grows its indexes as rows arrive; nothing to prepare."""
         yield

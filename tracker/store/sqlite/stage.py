@@ -88,6 +88,12 @@ class Stage:
         except OSError:
             self.folder = Path(tempfile.mkdtemp(prefix="bilateral-tracker-import-"))
         self._db: sqlite3.Connection | None = None
+        # rows not written yet (``BATCH`` at a time, in one ``executemany``): every read writes
+        # them first, and ``has_uid`` looks at them too
+        self._records: list[tuple] = []
+        self._uids: dict[tuple[str, str], tuple] = {}
+        self._plans: list[tuple] = []
+        self._seq = 0
         try:
             with _storage_errors():
                 self._db = sqlite3.connect(self.folder / "stage.db", isolation_level=None)
@@ -100,6 +106,9 @@ class Stage:
             raise
 
     def close(self) -> None:
+        self._records.clear()
+        self._uids.clear()
+        self._plans.clear()
         if self._db is not None:
             self._db.close()
             self._db = None
@@ -120,7 +129,24 @@ class Stage:
             yield
         finally:
             with _storage_errors():
+                if self._db.in_transaction:
+                    self.flush()
                 self._db.execute("COMMIT")
+
+    @_store_errors
+    def flush(self) -> None:
+        """Write the rows kept back (records and plans); every read calls this first."""
+        if self._records:
+            self._db.executemany("INSERT INTO r (seq, kind, name, uid, existing_id, raw) "
+                                 "VALUES (?, ?, ?, ?, ?, ?)", self._records)
+            self._db.executemany("INSERT INTO u (kind, uid, seq, existing_id) "
+                                 "VALUES (?, ?, ?, ?)", list(self._uids.values()))
+            self._records.clear()
+            self._uids.clear()
+        if self._plans:
+            self._db.executemany("INSERT INTO p (seq, kind, action, uid, existing_id, plan) "
+                                 "VALUES (?, ?, ?, ?, ?, ?)", self._plans)
+            self._plans.clear()
 
     # -- records --
 
@@ -135,37 +161,55 @@ class Stage:
         except (pickle.PicklingError, TypeError, ValueError, AttributeError) as exc:
             raise UnstorableValue(str(exc)) from None
 
-    @_store_errors
     def add(self, kind: str, label: str, uid: str | None, existing_id: int | None,
             packed: bytes) -> int:
-        """Keep a record (``pack``-ed) in file order; returns its sequence number."""
-        seq = self._db.execute("INSERT INTO r (kind, name, uid, existing_id, raw) "
-                               "VALUES (?, ?, ?, ?, ?)",
-                               (kind, label, uid, existing_id, packed)).lastrowid
+        """Keep a record (``pack``-ed) in file order; returns its sequence number. (Written
+        ``BATCH`` at a time; reads see it at once.)"""
+        if not self._seq:
+            self._seq = self.last_seq()
+        self._seq += 1
+        self._records.append((self._seq, kind, label, uid, existing_id, packed))
         if uid:
-            self._db.execute("INSERT INTO u (kind, uid, seq, existing_id) VALUES (?, ?, ?, ?)",
-                             (kind, uid, seq, existing_id))
-        return seq
+            self._uids[(kind, uid)] = (kind, uid, self._seq, existing_id)
+        if len(self._records) >= self.BATCH:
+            self.flush()
+        return self._seq
 
     @_store_errors
     def has_uid(self, kind: str, uid: str) -> bool:
+        if (kind, uid) in self._uids:
+            return True
         return self._db.execute("SELECT 1 FROM u WHERE kind = ? AND uid = ?",
                                 (kind, uid)).fetchone() is not None
 
     @_store_errors
+    def staged_uids(self, kind: str, uids: list[str]) -> set[str]:
+        """Those of ``uids`` the stage holds for ``kind`` already."""
+        found = {uid for uid in uids if (kind, uid) in self._uids}
+        for i in range(0, len(uids), self.BATCH):
+            chunk = uids[i:i + self.BATCH]
+            found.update(uid for (uid,) in self._db.execute(
+                f"SELECT uid FROM u WHERE kind = ? AND uid IN ({', '.join('?' * len(chunk))})",
+                (kind, *chunk)))
+        return found
+
+    @_store_errors
     def by_uid(self, kind: str, uid: str) -> tuple[int, int | None] | None:
         """(seq, the database's id of the record or None) of the file's record with ``uid``."""
+        self.flush()
         return self._db.execute("SELECT seq, existing_id FROM u WHERE kind = ? AND uid = ?",
                                 (kind, uid)).fetchone()
 
     @_store_errors
     def record(self, seq: int) -> Any:
+        self.flush()
         return pickle.loads(self._db.execute("SELECT raw FROM r WHERE seq = ?",
                                              (seq,)).fetchone()[0])
 
     @_store_errors
     def seq_of(self, kind: str, existing_id: int) -> int | None:
         """The file's record that updates the database's record ``existing_id``, if any."""
+        self.flush()
         row = self._db.execute("SELECT seq FROM r WHERE kind = ? AND existing_id = ?",
                                (kind, existing_id)).fetchone()
         return row[0] if row else None
@@ -183,6 +227,7 @@ class Stage:
     def set_existing(self, kind: str, seq: int, uid: str, existing_id: int | None) -> None:
         """The database holds (or no longer holds) the record with ``uid`` as ``existing_id``
         (another program wrote since the file was read)."""
+        self.flush()
         self._db.execute("UPDATE u SET existing_id = ? WHERE kind = ? AND uid = ?",
                          (existing_id, kind, uid))
         self._db.execute("UPDATE r SET existing_id = ? WHERE seq = ?", (existing_id, seq))
@@ -191,6 +236,8 @@ class Stage:
 
     @_store_errors
     def last_seq(self) -> int:
+        if self._records:
+            return self._records[-1][0]
         return self._db.execute("SELECT max(seq) FROM r").fetchone()[0] or 0
 
     # -- titles of the sources the file creates --
@@ -202,6 +249,7 @@ class Stage:
     def titles(self) -> Iterator[tuple[int, str]]:
         """(seq, title_key) in file order."""
         with _storage_errors():
+            self.flush()
             rows = self._db.execute("SELECT seq, title_key FROM t ORDER BY seq").fetchall()
         yield from rows
 
@@ -209,18 +257,20 @@ class Stage:
 
     @_store_errors
     def clear_plans(self) -> None:
+        self.flush()
         self._db.execute("DELETE FROM p")
 
     @_store_errors
     def add_plan(self, seq: int, kind: str, action: str, uid: str | None,
                  existing_id: int | None, plan: Any) -> None:
-        self._db.execute("INSERT INTO p (seq, kind, action, uid, existing_id, plan) "
-                         "VALUES (?, ?, ?, ?, ?, ?)",
-                         (seq, kind, action, uid, existing_id, pickle.dumps(plan, _DUMP)))
+        self._plans.append((seq, kind, action, uid, existing_id, pickle.dumps(plan, _DUMP)))
+        if len(self._plans) >= self.BATCH:
+            self.flush()
 
     @_store_errors
     def plan(self, seq: int) -> tuple[str, Any] | None:
         """(action, plan) of the file's record ``seq``, None if it has none (yet)."""
+        self.flush()
         row = self._db.execute("SELECT action, plan FROM p WHERE seq = ?", (seq,)).fetchone()
         return None if row is None else (row[0], pickle.loads(row[1]))
 
@@ -252,6 +302,7 @@ class Stage:
         last = 0
         while True:
             with _storage_errors():
+                self.flush()
                 batch = self._db.execute(
                     f"SELECT seq, {columns} FROM {table} WHERE kind = ? AND seq > ? {where} "
                     f"ORDER BY seq LIMIT {self.BATCH}", (kind, last, *params)).fetchall()

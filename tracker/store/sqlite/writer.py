@@ -84,6 +84,14 @@ class SqliteWriter:
                           f"({', '.join('?' for _c in cols)})",
                           [entry.get(c) for c in cols[:-1]] + [entry["classification"]])
 
+    def audit_many(self, entries: list[dict]) -> None:
+        """Audit rows (an import's), as ``audit`` writes each."""
+        cols = [c for c in AUDIT_COLUMNS if c != "id"] + ["classification"]
+        self.conn.executemany(f"INSERT INTO audit({', '.join(cols)}) VALUES "
+                              f"({', '.join('?' for _c in cols)})",
+                              [[e.get(c) for c in cols[:-1]] + [e["classification"]]
+                               for e in entries])
+
     def put_setting(self, key: str, value: str, *, keep: bool = False) -> None:
         """Set a setting (``keep``: only when it is not set yet)."""
         action = "NOTHING" if keep else "UPDATE SET value = excluded.value"
@@ -127,12 +135,12 @@ class SqliteWriter:
                               "position) VALUES (?, ?, ?, ?, ?)", rows)
 
     @contextmanager
-    def growing(self, wanted: dict[str, int]) -> Iterator[None]:
-        """Around a bulk insert of ``wanted`` rows per table: a bigger cache while the indexes
-        grow, and a table's indexes dropped and built again once at the end when it gets more
-        new rows than it had (faster than growing them row by row)."""
+    def growing(self, wanted: dict[str, int], *, cache_mb: int = 256) -> Iterator[None]:
+        """Around a bulk insert of ``wanted`` rows per table: a bigger cache (``cache_mb``) while
+        the indexes grow, and a table's indexes dropped and built again once at the end when it
+        gets more new rows than it had (faster than growing them row by row)."""
         old_cache = self.conn.execute("PRAGMA cache_size").fetchone()[0]
-        self.conn.execute("PRAGMA cache_size = -262144")  # 256 MB while the indexes grow
+        self.conn.execute(f"PRAGMA cache_size = {-1024 * int(cache_mb)}")
         try:
             rebuild = [sql for table, n in wanted.items()
                        if self.conn.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0] < n

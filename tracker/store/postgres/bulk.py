@@ -1,0 +1,54 @@
+"""Reads of many records at once on a server (exports and imports read a page of rows, not a row
+at a time): the part of :class:`~tracker.store.postgres.backend.PostgresBackend` that
+``tracker.store.backend`` calls ``rows_after``, ``links_between``, ``citations_between``,
+``uids_of`` and ``ids_of_uids``. Row-level security applies as to every read."""
+
+from __future__ import annotations
+
+from tracker.model import Kind
+from tracker.store.postgres.writer import q
+
+
+def _ids(values) -> list[int]:
+    return [v for v in values if isinstance(v, int) and not isinstance(v, bool)
+            and -(2**63) <= v < 2**63]
+
+
+class BulkReads:
+    """Mixed into PostgresBackend (its ``_execute`` and ``_cols``)."""
+
+    def rows_after(self, kind: Kind, after_id: int, limit: int) -> list[dict]:
+        cur = self._execute(f"SELECT {self._cols(kind, None)} FROM {q(kind.name)} WHERE id > %s "
+                            "ORDER BY id LIMIT %s", (after_id, int(limit)))
+        names = [d.name for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+
+    def links_between(self, kind: Kind, field: str, first_id: int, last_id: int
+                      ) -> dict[int, list[int]]:
+        target = kind.field(field).target
+        out: dict[int, list[int]] = {}
+        for rid, tid in self._execute(
+                f"SELECT {q(kind.name + '_id')}, {q(target + '_id')} "
+                f"FROM {q(kind.name + '_' + field)} WHERE {q(kind.name + '_id')} "
+                "BETWEEN %s AND %s ORDER BY 1, 2", (first_id, last_id)).fetchall():
+            out.setdefault(rid, []).append(tid)
+        return out
+
+    def citations_between(self, kind: Kind, first_id: int, last_id: int
+                          ) -> dict[int, list[dict]]:
+        out: dict[int, list[dict]] = {}
+        for rid, sid, title, quote in self._execute(
+                "SELECT c.record_id, c.source_id, s.title, c.quote FROM citations c "
+                "JOIN sources s ON s.id = c.source_id WHERE c.kind = %s AND c.record_id "
+                "BETWEEN %s AND %s ORDER BY c.record_id, c.position, c.id",
+                (kind.name, first_id, last_id)).fetchall():
+            out.setdefault(rid, []).append({"source_id": sid, "source": title, "quote": quote})
+        return out
+
+    def uids_of(self, kind: Kind, ids: list[int]) -> dict[int, str]:
+        return dict(self._execute(f"SELECT id, uid FROM {q(kind.name)} WHERE id = ANY (%s)",
+                                  (_ids(ids),)).fetchall())
+
+    def ids_of_uids(self, kind: Kind, uids: list[str]) -> dict[str, int]:
+        return dict(self._execute(f"SELECT uid, id FROM {q(kind.name)} WHERE uid = ANY (%s)",
+                                  (list(uids),)).fetchall())
