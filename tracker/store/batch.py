@@ -18,6 +18,7 @@ from tracker.model import SOURCE_KIND, Kind
 from tracker.model.text import index_body
 from tracker.store.errors import ConflictError, ValidationError
 from tracker.store.results import new_uid
+from tracker.store.wording import Wording, from_label
 
 
 class Batch:
@@ -54,7 +55,8 @@ class Batch:
             row.update({k: v for k, v in stamps.items() if v is not None})
         rid = self.writer.insert(kind, row)
         self._write_links(kind, rid, record)
-        self.writer.index(kind, rid, index_body(kind, record), new=True)
+        self.writer.index(kind, rid, index_body(kind, record), new=True,
+                          trashed=row["deleted_at"] is not None)
         if citations:
             self.set_citations(kind, rid, citations)
         return rid
@@ -89,19 +91,27 @@ class Batch:
         self._write_links(kind, rid, state)
         if "citations" in state and state["citations"] != before.get("citations"):
             self.set_citations(kind, rid, state["citations"] or [])
-        self.writer.index(kind, rid, index_body(kind, state))
+        trashed = (before.get("deleted_at") if deleted_at is ... else deleted_at) is not None
+        self.writer.index(kind, rid, index_body(kind, state), trashed=trashed)
         return self.repo.get(kind.name, rid)
 
     def touch(self, kind: Kind, rid: int) -> None:
         """A new version of a record whose fields did not change (its sources did)."""
         self.writer.touch(kind, rid, self.now(), self.user)
 
-    def audit(self, kind: str, record_id: int | None, uid: str | None, action: str, label: str,
-              before: Any, after: Any) -> None:
+    def audit(self, kind: str, record_id: int | None, uid: str | None, action: str,
+              label: str | Wording, before: Any, after: Any) -> None:
+        """One audit entry. ``label`` says what happened: a :class:`Wording` (stored as it is,
+        worded in the reader's language when shown), or words (read back to a wording when
+        they are one of ours in any language, e.g. the seed's; else kept as they are). The
+        ``label`` column gets the English words."""
+        wording = label if isinstance(label, Wording) else from_label(label, kind)
         self.writer.audit({
             "classification": audit_level(before, after),
             "at": self.now(), "user": self.user, "kind": kind, "record_id": record_id,
-            "record_uid": uid, "action": action, "label": label,
+            "record_uid": uid, "action": action,
+            "label": wording.english() if wording is not None else label,
+            "wording": wording.to_json() if wording is not None else None,
             "before": None if before is None else json.dumps(before, ensure_ascii=False,
                                                              sort_keys=True),
             "after": None if after is None else json.dumps(after, ensure_ascii=False,
