@@ -258,6 +258,20 @@ def test_history_lists_changes_newest_first(seeded):
     assert "farms 999" in fails(cli(seeded, "history", "farms", "999"))
 
 
+def test_history_is_worded_in_the_readers_language(seeded):
+    """Entries written by an English session read Russian in a Russian one (and back); the
+    JSON says what was stored: a code and its parameters."""
+    ok(cli(seeded, "delete", "agreements", "1"))
+    russian = ok(cli(seeded, "history", "--limit", "2", language="ru")).stdout.splitlines()
+    assert russian[0].endswith("Удаление записи: соглашение")
+    assert "Заполнение по материалам статьи" in ok(cli(seeded, "history", "sources", "1",
+                                                       language="ru")).stdout
+    english = ok(cli(seeded, "history", "--limit", "1")).stdout
+    assert english.splitlines()[0].endswith("Delete agreement")
+    entry = json.loads(ok(cli(seeded, "history", "--limit", "1", "--json")).stdout)[0]
+    assert entry["wording"] == {"code": "delete", "kind": "agreements"}
+
+
 def test_list_csv_through_the_cli(seeded):
     import csv
     import io
