@@ -18,7 +18,7 @@ from tracker.model import SOURCE_KIND, Kind
 from tracker.model.text import index_body
 from tracker.store.errors import ConflictError, ValidationError
 from tracker.store.results import new_uid
-from tracker.store.wording import Wording, from_label
+from tracker.store.wording import Wording, from_label, stored
 
 
 class Batch:
@@ -106,12 +106,11 @@ class Batch:
         they are one of ours in any language, e.g. the seed's; else kept as they are). The
         ``label`` column gets the English words."""
         wording = label if isinstance(label, Wording) else from_label(label, kind)
+        english, code = stored(wording) if wording is not None else (label, None)
         self.writer.audit({
             "classification": audit_level(before, after),
             "at": self.now(), "user": self.user, "kind": kind, "record_id": record_id,
-            "record_uid": uid, "action": action,
-            "label": wording.english() if wording is not None else label,
-            "wording": wording.to_json() if wording is not None else None,
+            "record_uid": uid, "action": action, "label": english, "wording": code,
             "before": None if before is None else json.dumps(before, ensure_ascii=False,
                                                              sort_keys=True),
             "after": None if after is None else json.dumps(after, ensure_ascii=False,

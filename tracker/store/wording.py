@@ -95,6 +95,12 @@ class Wording:
             return None
 
 
+@lru_cache(maxsize=1024)
+def stored(wording: Wording) -> tuple[str, str]:
+    """What the audit table keeps of a wording: its English words and its JSON."""
+    return wording.english(), wording.to_json()
+
+
 def words(text: str) -> Wording:
     """A label given as words: shown as it is, in every language."""
     return Wording(TEXT, text=text)
@@ -114,6 +120,7 @@ def _kind_words(kind: str | None) -> str:
 
 # --- labels stored as words, read back ------------------------------------------------------------
 
+@lru_cache(maxsize=1024)  # an import writes one label for every record
 def from_label(label: str | None, kind: str | None = None) -> Wording | None:
     """The wording of a stored label when it is one of ours, in any language the program speaks
     ("Delete agreement", "Удаление записи: соглашение", "Undo New person" ...); None otherwise.
