@@ -117,6 +117,31 @@ def test_search_finds_across_kinds(seeded):
     assert ok(cli(seeded, "search", 'NEAR( "x AND col:')).exit_code == 0
 
 
+def test_search_says_the_true_count_and_pages_with_offset_or_all(seeded):
+    """'Almaty' in 70 records: the first 50 and "1–50 of 70 found", the rest with --offset,
+    every one with --all (a search stopped at 50 and said "50 found")."""
+    from tracker.model import get_kind
+    from tracker.store.repository import Repository
+
+    with Repository(seeded, user="tester") as repo, repo.batch() as b:
+        kind = get_kind("meetings")
+        for i in range(70):
+            b.insert(kind, {**kind.defaults(), "title": f"Talks in Almaty no. {i}"})
+    first = ok(cli(seeded, "search", "Almaty", "--json"))
+    assert len(json.loads(first.stdout)) == 50
+    assert "1–50 of 70 found; the next ones: --offset 50" in first.stderr
+    rest = ok(cli(seeded, "search", "almaty", "--offset", "50", "--json"))
+    assert len(json.loads(rest.stdout)) == 20 and "51–70 of 70 found" in rest.stderr
+    ids = {h["id"] for h in json.loads(first.stdout) + json.loads(rest.stdout)}
+    assert len(ids) == 70
+    every = ok(cli(seeded, "search", "almaty", "--all"))
+    assert every.stdout.count("Talks in Almaty") == 70 and "70 found" in every.stderr
+    russian = ok(cli(seeded, "search", "Алматы", "--limit", "10", language="ru"))
+    assert "1–10 из 70" in russian.stderr  # the Cyrillic name finds the Latin one
+    assert "none from --offset 80" in ok(cli(seeded, "search", "almaty", "--offset", "80")
+                                         ).stderr
+
+
 # --- writes ---------------------------------------------------------------------------------------
 
 def test_add_creates_a_record_and_prints_its_id(seeded):
@@ -180,6 +205,26 @@ def test_edit_changes_fields_and_refuses_a_stale_version(seeded):
     assert "progress" in fails(cli(seeded, "edit", "roadmap", "3", "progress=-1"))
 
 
+def test_an_edit_that_changes_nothing_says_so_and_writes_nothing(seeded):
+    """`edit roadmap 1 "status=In progress"` on an item in progress made a new version and an
+    empty history entry; it now changes nothing and says so (exit 0)."""
+    ok(cli(seeded, "edit", "roadmap", "1", "status=In progress"))
+    entries = audit_count(seeded)
+    version = json.loads(ok(cli(seeded, "show", "roadmap", "1", "--json")).stdout)["version"]
+    result = ok(cli(seeded, "edit", "roadmap", "1", "status=In progress"))
+    assert result.stdout.strip() == \
+        f"Nothing changed: roadmap 1 already has these values (version {version})"
+    assert audit_count(seeded) == entries
+    assert json.loads(ok(cli(seeded, "show", "roadmap", "1", "--json")).stdout)["version"] == \
+        version
+    cited = json.loads(ok(cli(seeded, "show", "people", "3", "--json")).stdout)["sources"]
+    pairs = [f"--cite={s['source_id']}={s['quote']}" for s in cited]
+    assert "Nothing changed" in ok(cli(seeded, "edit", "people", "3", *pairs)).stdout
+    russian = ok(cli(seeded, "edit", "roadmap", "1", "status=in_progress", language="ru"))
+    assert "Ничего не изменилось" in russian.stdout
+    assert audit_count(seeded) == entries
+
+
 def test_edit_replaces_citations(seeded):
     ok(cli(seeded, "edit", "people", "3", "--cite", "1=Alexander Shumilin"))
     record = json.loads(ok(cli(seeded, "show", "people", "3", "--json")).stdout)
@@ -211,6 +256,20 @@ def test_history_lists_changes_newest_first(seeded):
     everything = json.loads(ok(cli(seeded, "history", "--limit", "3", "--json")).stdout)
     assert len(everything) == 3 and everything[0]["kind"] == "farms"
     assert "farms 999" in fails(cli(seeded, "history", "farms", "999"))
+
+
+def test_history_is_worded_in_the_readers_language(seeded):
+    """Entries written by an English session read Russian in a Russian one (and back); the
+    JSON says what was stored: a code and its parameters."""
+    ok(cli(seeded, "delete", "agreements", "1"))
+    russian = ok(cli(seeded, "history", "--limit", "2", language="ru")).stdout.splitlines()
+    assert russian[0].endswith("Удаление записи: соглашение")
+    assert "Заполнение по материалам статьи" in ok(cli(seeded, "history", "sources", "1",
+                                                       language="ru")).stdout
+    english = ok(cli(seeded, "history", "--limit", "1")).stdout
+    assert english.splitlines()[0].endswith("Delete agreement")
+    entry = json.loads(ok(cli(seeded, "history", "--limit", "1", "--json")).stdout)[0]
+    assert entry["wording"] == {"code": "delete", "kind": "agreements"}
 
 
 def test_list_csv_through_the_cli(seeded):

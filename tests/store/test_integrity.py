@@ -296,6 +296,11 @@ if os.geteuid() == 0:
     # the tracker imports these on first use; here the interpreter's library lives under /root,
     # which the unprivileged user cannot read
     import getpass, hashlib, uuid  # noqa: E401,F401
+    # and a first write indexes the labels of choices in every language (the catalogues are
+    # read then) and the stems of words (the stemmers are loaded then)
+    from tracker.model import get_kind
+    from tracker.model.text import index_body, index_forms
+    index_forms(index_body(get_kind("roadmap"), {{"title": "word слово", "status": "planned"}}))
     os.setgid(65534)
     os.setuid(65534)
 path = {path!r}

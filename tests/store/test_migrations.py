@@ -80,3 +80,35 @@ def test_audit_entries_get_their_level_when_upgraded_and_when_written(tmp_path):
     assert [r[0] for r in repo.backend.conn.execute(
         "SELECT classification FROM audit ORDER BY id DESC LIMIT 2")] == ["public", "restricted"]
     repo.close()
+
+
+def test_an_older_search_index_is_rebuilt_with_forms_and_labels(tmp_path):
+    """Migration 0009: a file indexed by an older version is indexed again when opened: word
+    forms, transliterations and choice labels are found in the records it had; the trash is
+    left out of a search and of its count."""
+    from tracker.model.text import fold
+    from tracker.store.sqlite.search import search_rowid
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    schema.migrations.apply(Database(conn), stop_before="0008_audit_wording")
+    rows = [("roadmap", "Развитие сельского хозяйства", "agriculture", None),
+            ("people", "Назарбаев", None, None),
+            ("people", "Назарбаев в корзине", None, "2024-01-01T00:00:00Z")]
+    for n, (kind, title, area, deleted) in enumerate(rows):
+        rid = conn.execute(
+            f"INSERT INTO [{kind}] (uid, title, status, classification, created_at, updated_at, "
+            f"deleted_at{', area' if area else ''}) VALUES (?, ?, 'planned', 'internal', "
+            f"'2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z', ?{', ?' if area else ''})",
+            [f"u{n}", title, deleted, *([area] if area else [])]).lastrowid
+        conn.execute("INSERT INTO search (rowid, kind, record_id, body) VALUES (?, ?, ?, ?)",
+                     (search_rowid(kind, rid), kind, rid, fold(title)))
+    conn.commit()
+    conn.close()
+    with Repository(path, user="tester") as repo:
+        assert [h.title for h in repo.search("сельское хозяйство")] == \
+            ["Развитие сельского хозяйства"]
+        assert [h.title for h in repo.search("Agriculture")] == ["Развитие сельского хозяйства"]
+        found = repo.search("Nazarbayev")
+        assert [h.title for h in found] == ["Назарбаев"] and found.total == 1
+        assert repo.count("people", search="nazarbaev", trash=True) == 1

@@ -112,6 +112,30 @@ def test_update_changes_fields_bumps_version_and_audits_diff(repo):
     assert changed == {"progress": (0, 40), "status": ("planned", "in_progress")}
 
 
+def test_an_edit_that_changes_nothing_writes_nothing(repo, engine):
+    """Values a record already has (a status it is in, links in another order, the same
+    sources): no write, no new version, no audit entry, no undo step; the Change says so."""
+    ids = repo.ids("people")
+    rid = repo.create("meetings", {"title": "Commission", "participants": ids[:2],
+                                   "status": "held"}).record_id
+    before = repo.get("meetings", rid)
+    entries, undo, seen = repo.history_count(), repo.undo_label(), repo.data_version()
+    change = repo.update("meetings", rid, {"status": "held", "title": "Commission",
+                                           "participants": [ids[1], ids[0], ids[0]]},
+                         expected_version=before["version"])
+    assert change.action == "unchanged" and change.label == "Nothing changed"
+    again = repo.set_citations("meetings", rid, [], expected_version=before["version"])
+    assert again.action == "unchanged"
+    assert repo.get("meetings", rid) == before
+    assert repo.history_count() == entries and repo.undo_label() == undo
+    assert repo.data_version() == seen
+    assert engine.sql("SELECT version FROM meetings WHERE id = ?", (rid,)) == [(1,)]
+    # a real change still is one
+    assert repo.update("meetings", rid, {"status": "planned"}, expected_version=1).action == \
+        "update"
+    assert repo.get("meetings", rid)["version"] == 2 and repo.history_count() == entries + 1
+
+
 def test_stale_version_is_a_conflict_and_overwrites_nothing(repo, engine):
     rid = repo.list("agreements")[0]["id"]
     loaded = repo.get("agreements", rid)

@@ -58,12 +58,13 @@ def test_cyrillic_case_and_yo_fold(empty_repo):
 
 
 def test_search_does_not_match_hidden_text(empty_repo):
-    """Only fields the user is shown are indexed: not uids, users, statuses or the audit log."""
+    """Only what the user is shown is indexed: not uids, users, the classification mark or the
+    audit log. (A status is shown, by its label: it is found by that since the labels of
+    choices are indexed; see test_choice_labels_are_found_in_both_languages.)"""
     rid = empty_repo.create("agreements", {"title": "Visible", "status": "in_force"}).record_id
     uid = empty_repo.get("agreements", rid)["uid"]
     assert empty_repo.search(uid.split("-")[0]) == []
     assert empty_repo.search("tester") == []
-    assert empty_repo.search("in_force") == []
     assert empty_repo.search("internal") == []
 
 
@@ -138,3 +139,97 @@ def test_highlight_spans_are_ordered_apart_and_each_begins_with_a_query_word(tex
         marked = fold(text[start:end])
         assert any(marked.startswith(w) for w in words), (marked, words)
         assert start == 0 or not fold(text[start - 1]).isalnum()  # at the start of a word
+
+
+# --- what a search finds: the true count, pages, choice labels, word forms, transliteration -------
+
+def test_search_says_the_true_count_and_pages_through_every_hit(empty_repo):
+    """A search for a common word says how many records hold it (not "50") and hands them out
+    a page at a time; records in the trash are neither shown nor counted."""
+    with empty_repo.batch() as b:
+        from tracker.model import get_kind
+
+        kind = get_kind("roadmap")
+        ids = [b.insert(kind, {**kind.defaults(), "title": f"Visit to Almaty no. {i}"})
+               for i in range(73)]
+    for rid in ids[:3]:
+        empty_repo.delete("roadmap", rid)
+    first = empty_repo.search("Almaty")
+    assert len(first) == 50 and first.total == 70 and first.more == 20
+    rest = empty_repo.search("almaty", offset=50)
+    assert len(rest) == 20 and rest.total == 70 and rest.offset == 50 and rest.more == 0
+    seen = [h.record_id for h in [*first, *rest]]
+    assert sorted(seen) == ids[3:]  # every live one once, none from the trash
+    assert len(empty_repo.search("almaty", limit=None)) == 70
+    assert empty_repo.search("almaty", offset=70) == [] and \
+        empty_repo.search("almaty", offset=70).total == 70
+    assert empty_repo.count("roadmap", search="almaty") == 70
+
+
+def test_choice_labels_are_found_in_both_languages(empty_repo):
+    """Index what the user sees: an item whose Area is Agriculture is found by 'agriculture'
+    and by 'сельское хозяйство' whatever the interface language; its status by its label."""
+    rid = empty_repo.create("roadmap", {"title": "Joint seed-testing laboratory",
+                                        "area": "agriculture", "status": "in_progress"}).record_id
+    for query in ("agriculture", "Сельское хозяйство", "сельского хозяйства", "in progress",
+                  "выполняется"):
+        assert [h.record_id for h in empty_repo.search(query)] == [rid], query
+    assert empty_repo.count("roadmap", search="agriculture") == 1
+    empty_repo.update("roadmap", rid, {"area": "energy"}, expected_version=1)
+    assert empty_repo.search("agriculture") == []
+    assert [h.record_id for h in empty_repo.search("энергетика")] == [rid]
+
+
+def test_russian_and_english_word_forms_are_found(empty_repo):
+    """Snowball stems: 'сельское хозяйство' finds 'сельского хозяйства'; a typed prefix still
+    finds longer words ('тракт' → 'тракторов'); English forms too."""
+    farm = empty_repo.create("farms", {"title": "Развитие сельского хозяйства",
+                                       "notes": "Программа для сельского хозяйства"}).record_id
+    plant = empty_repo.create("plants", {"title": "Сборка тракторов МТЗ"}).record_id
+    meet = empty_repo.create("meetings", {"title": "Studies of the exhibition"}).record_id
+    assert [h.record_id for h in empty_repo.search("сельское хозяйство")] == [farm]
+    assert [h.record_id for h in empty_repo.search("тракт")] == [plant]
+    assert [h.record_id for h in empty_repo.search("трактором")] == [plant]
+    assert [h.record_id for h in empty_repo.search("study exhibitions")] == [meet]
+    assert empty_repo.count("farms", search="хозяйство") == 1
+    assert "сельского хозяйства" in empty_repo.search("хозяйство")[0].snippet
+
+
+def test_latin_finds_cyrillic_names_and_cyrillic_latin_ones(empty_repo):
+    """Transliteration both ways (BGN/PCGN and the passport spelling, ICAO Doc 9303)."""
+    naz = empty_repo.create("people", {"title": "Назарбаев Нурсултан"}).record_id
+    luk = empty_repo.create("people", {"title": "Alexander Lukashenko"}).record_id
+    tok = empty_repo.create("people", {"title": "Kassym-Jomart Tokayev"}).record_id
+    for query in ("Nazarbayev", "nazarbaev", "Nursultan Nazarbayev", "назарбаеву"):
+        assert [h.record_id for h in empty_repo.search(query)] == [naz], query
+    assert [h.record_id for h in empty_repo.search("Лукашенко")] == [luk]
+    assert [h.record_id for h in empty_repo.search("Токаев")] == [tok]
+    assert empty_repo.count("people", search="Назарбаев") == 1
+
+
+def test_exact_matches_rank_before_other_forms(empty_repo):
+    """Records holding the typed words themselves come first, however well the others rank."""
+    stem_only = empty_repo.create("roadmap", {"title": "трактор трактор трактор"}).record_id
+    exact = empty_repo.create("roadmap", {
+        "title": "Поставки", "notes": "Долгий текст о поставках техники, в том числе "
+                                      "тракторов, в несколько областей Казахстана"}).record_id
+    assert [h.record_id for h in empty_repo.search("тракторов")] == [exact, stem_only]
+    cyrillic = empty_repo.create("people", {"title": "Назарбаев Назарбаев"}).record_id
+    latin = empty_repo.create("people", {"title": "A biography of N. Nazarbayev and his "
+                                                  "years in office"}).record_id
+    assert [h.record_id for h in empty_repo.search("Nazarbayev")] == [latin, cyrillic]
+    assert [h.record_id for h in empty_repo.search("nazarbayev", offset=1)] == [cyrillic]
+
+
+def test_generated_records_are_found_by_their_labels_and_not_from_the_trash(empty_repo):
+    """The bulk writer (generated data) indexes choice labels and keeps the trash out too."""
+    from tracker.seed.synthetic import generate
+
+    generate(empty_repo, 40, seed=3)
+    live = empty_repo.count("roadmap", status="done")
+    found = empty_repo.search("Done", kinds=["roadmap"], limit=None)
+    by_label = {h.record_id for h in found if h.status == "done"}
+    assert len(by_label) == live > 0
+    assert found.total == len(found)
+    trashed = set(empty_repo.ids("roadmap", trash=True))
+    assert trashed and not trashed & {h.record_id for h in found}

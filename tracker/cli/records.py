@@ -167,25 +167,48 @@ def show(env: Env, kind_name: str, record_id: int, as_json: bool):
 @click.argument("text")
 @click.option("--limit", type=click.IntRange(min=1, max=10_000), default=50, show_default=True,
               help="At most this many hits.")
+@click.option("--offset", type=click.IntRange(min=0, max=MAX_INTEGER), default=0,
+              help="Skip this many hits first (the next page: --offset 50).")
+@click.option("--all", "show_all", is_flag=True, help="Every hit, however many.")
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
 @click.pass_obj
-def search(env: Env, text: str, limit: int, as_json: bool):
-    """Search every kind's text (any words; prefixes match).
+def search(env: Env, text: str, limit: int, offset: int, show_all: bool, as_json: bool):
+    """Search every kind's text and the labels of choices (any words; prefixes match, and
+    other forms of a word: 'сельское хозяйство' finds 'сельского хозяйства', 'Nazarbayev'
+    finds 'Назарбаев'). Records holding the words as typed come first. Says how many there
+    are in all; --offset and --all show the rest.
 
     \b
     Example:
       bilateral-tracker-cli search "expo 2017"
+      bilateral-tracker-cli search Almaty --offset 50 --limit 50
     """
     repo = env.repo()
-    hits = repo.search(text, limit=limit)
+    hits = repo.search(text, limit=None if show_all else limit, offset=offset)
     if as_json:
         echo_json([{"kind": h.kind, "id": h.record_id, "title": h.title, "status": h.status,
                      "snippet": h.snippet} for h in hits])
-        return
-    table = [[h.kind, str(h.record_id), h.title, KINDS[h.kind].status_label(h.status),
-              h.snippet] for h in hits]
-    click.echo(format_table([_("Kind"), "id", _("Title"), _("Status"), _("Text")], table))
-    click.echo(_("{n} found").format(n=len(hits)), err=True)
+    else:
+        table = [[h.kind, str(h.record_id), h.title, KINDS[h.kind].status_label(h.status),
+                  h.snippet] for h in hits]
+        click.echo(format_table([_("Kind"), "id", _("Title"), _("Status"), _("Text")], table))
+    click.echo(_found(hits, offset), err=True)
+
+
+def _found(hits, offset: int) -> str:
+    """What a search found, in all, and which of them are shown."""
+    if not hits.total:
+        return _("Nothing found.")
+    if len(hits) == hits.total:
+        return _("{n} found").format(n=hits.total)
+    if not hits:
+        return _("{n} found; none from --offset {offset}").format(n=hits.total, offset=offset)
+    shown = _("{first}–{last} of {n} found").format(first=offset + 1, last=offset + len(hits),
+                                                     n=hits.total)
+    if hits.more:
+        shown += _("; the next ones: --offset {next} (every one: --all)").format(
+            next=offset + len(hits))
+    return shown
 
 
 @click.command("history", cls=TranslatedCommand)
@@ -292,7 +315,8 @@ def add(env: Env, kind_name: str, pairs: tuple[str, ...], cites: tuple[str, ...]
 @click.pass_obj
 def edit(env: Env, kind_name: str, record_id: int, pairs: tuple[str, ...], version: int | None,
          cites: tuple[str, ...]):
-    """Change some fields of a record (FIELD= empties a field).
+    """Change some fields of a record (FIELD= empties a field). Values the record already has
+    change nothing: no new version, no history entry ("Nothing changed").
 
     \b
     Example:
@@ -305,10 +329,11 @@ def edit(env: Env, kind_name: str, record_id: int, pairs: tuple[str, ...], versi
     repo = env.repo()
     current = repo.get(kind.name, record_id)
     expected = current["version"] if version is None else version
-    change = None
+    change, changed = None, False
     if values:
         change = repo.update(kind.name, record_id, values, expected_version=expected)
-        expected = change.record["version"]
+        changed = change.action != "unchanged"
+        expected = change.record["version"] if changed else expected
     if cites:
         citations = _citations(cites)
         for c in citations:
@@ -316,6 +341,12 @@ def edit(env: Env, kind_name: str, record_id: int, pairs: tuple[str, ...], versi
                 raise click.ClickException(_("--cite: no source with id {id}").format(
                     id=c["source_id"]))
         change = repo.set_citations(kind.name, record_id, citations, expected_version=expected)
+        changed = changed or change.action != "unchanged"
+    if not changed:
+        click.echo(_("Nothing changed: {kind} {id} already has these values (version "
+                     "{version})").format(kind=kind.name, id=record_id,
+                                          version=change.record["version"]))
+        return
     click.echo(_("Saved {kind} {id} (version {version})").format(
         kind=kind.name, id=record_id, version=change.record["version"]))
 

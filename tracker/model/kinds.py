@@ -121,6 +121,14 @@ class Kind:
         return tuple(f for f in self.fields if f.searchable and f.type in (TEXT, MULTILINE))
 
     @property
+    def labelled_fields(self) -> tuple[Field, ...]:
+        """Choice fields whose labels (English and Russian) are indexed for search: every one
+        the user reads on a record, status included; not the classification (a handling mark:
+        'internal' would find most of the records)."""
+        return tuple(f for f in self.fields if f.type == CHOICE and f.choices
+                     and f.choices is not CLASSIFICATIONS)
+
+    @property
     def sortable(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.stored_fields) + ("updated_at", "created_at", "id")
 

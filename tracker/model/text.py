@@ -1,18 +1,38 @@
-"""Text as search sees it: folding, the words of a query, what a hit highlights.
+"""Text as search sees it: folding, the words of a query, their other forms, what a hit highlights.
 
 Both the indexed text and the query are folded the same way: Unicode case folding (Cyrillic
 included) and ё → е, which SQLite's ``lower()``/``LIKE`` and FTS5's tokenizer do not do. A query
 is reduced to its words (:func:`terms`); each engine builds its own safe query from them, so no
 query syntax a user types ever reaches a database.
+
+A record is indexed as two texts: its *body* (the folded text of every text field the user is
+shown, and the labels of its choices, status included, in English and in Russian) and its
+*forms* (:func:`index_forms`: what else its words may be looked for as). A typed word finds a
+record when the body holds a word beginning with it (an exact match, ranked first), or when
+the body or the forms hold a word beginning with one of its other forms (:func:`query_forms`):
+
+- its Snowball stem (Russian for Cyrillic words, English for Latin ones; PyStemmer), so
+  'сельское хозяйство' finds 'сельского хозяйства' and 'agricultural' finds 'Agriculture';
+- its Latin transliteration when it is Cyrillic, by BGN/PCGN (Назарбаев → nazarbayev) and by
+  ICAO Doc 9303, the passport spelling (→ nazarbaev): a Latin query finds a Cyrillic name
+  through the transliterations indexed in the forms, a Cyrillic query a Latin name through its
+  own transliteration.
+
+The forms hold only what a prefix of the body cannot find: a word's stem when it is not the
+beginning of the word (happy → happi), and the transliterations of Cyrillic words.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
+from functools import lru_cache
 
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
+_LETTERS_RE = re.compile(r"[^\W\d_]+")  # a run of letters: what stems and transliterations see
 MAX_TERMS = 16
+MIN_STEM = 3  # a shorter stem would find half the database ('об' of 'оба')
 
 
 def fold(text: str) -> str:
@@ -22,13 +42,39 @@ def fold(text: str) -> str:
 
 
 def index_body(kind, record: dict) -> str:
-    """The folded text of every field the user is shown for this record."""
+    """The folded text of every field the user is shown for this record: its text fields, then
+    the labels of its choices (``kind.labelled_fields``: status included) in every language
+    the program speaks, so a record is found by what its Area or Status says on screen."""
     parts = []
     for f in kind.searchable_fields:
         value = record.get(f.name)
         if value:
             parts.append(str(value))
+    for f in getattr(kind, "labelled_fields", ()):
+        value = record.get(f.name)
+        if value:
+            parts.append(choice_labels(f, value))
     return fold("\n".join(parts))
+
+
+def choice_labels(field, value: str) -> str:
+    """The labels of a choice's value in English and Russian ('Agriculture Сельское хозяйство');
+    the value itself when the field has no such choice (an old or foreign value)."""
+    for v, label in field.choices:
+        if v == value:
+            return _labels_of(label)
+    return str(value)
+
+
+@lru_cache(maxsize=1024)
+def _labels_of(label: str) -> str:
+    from tracker.i18n import LANGUAGES, _, language
+
+    texts = [label]
+    for lang in LANGUAGES:
+        with language(lang):
+            texts.append(_(label))
+    return " ".join(dict.fromkeys(texts))
 
 
 def terms(text: str) -> list[str]:
@@ -36,11 +82,136 @@ def terms(text: str) -> list[str]:
     return words[:MAX_TERMS]
 
 
-def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
+# --- other forms of a word: stems and transliterations ------------------------------------------
+
+_stemmers = threading.local()  # a PyStemmer object is not to be shared between threads
+
+
+def _stemmer(language: str):
+    found = getattr(_stemmers, language, None)
+    if found is None:
+        import Stemmer  # PyStemmer: Snowball's C stemmers (imported on the first search or write)
+
+        found = Stemmer.Stemmer(language)
+        setattr(_stemmers, language, found)
+    return found
+
+
+def is_cyrillic(word: str) -> bool:
+    return any("\u0400" <= ch <= "\u04ff" for ch in word)
+
+
+def stem(word: str) -> str:
+    """The Snowball stem of a folded word of letters: Russian for Cyrillic, English for Latin;
+    the word itself for anything else (digits, other scripts, mixed)."""
+    if is_cyrillic(word):
+        if all("\u0400" <= ch <= "\u04ff" for ch in word):
+            return _stemmer("russian").stemWord(word)
+        return word
+    if word.isascii() and word.isalpha():
+        return _stemmer("english").stemWord(word)
+    return word
+
+
+# BGN/PCGN romanization of Russian (1947), with the letters of Belarusian, Ukrainian and Kazakh
+# names (BGN/PCGN's for those languages, diacritics left out as the search leaves them out).
+_BGN = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z", "и": "i",
+    "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s",
+    "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
+    "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
+    "і": "i", "ў": "w", "ї": "yi", "є": "ye", "ґ": "g",
+    "ә": "a", "ғ": "gh", "қ": "q", "ң": "ng", "ө": "o", "ұ": "u", "ү": "u", "һ": "h",
+}
+_BGN_YE_AFTER = set("аеиоуыэюяйъьіїєәөұү")  # е is 'ye' at the start of a word and after these
+# ICAO Doc 9303 (machine-readable passports): how a name is spelt in a visa or a passport.
+_ICAO = {**_BGN, "й": "i", "ъ": "ie", "ю": "iu", "я": "ia", "ў": "u", "ї": "i", "є": "ie",
+         "қ": "k", "ғ": "g"}
+
+
+def transliterations(word: str) -> tuple[str, ...]:
+    """The Latin spellings of a folded Cyrillic word: BGN/PCGN, then ICAO Doc 9303 when it
+    differs (Назарбаев → nazarbayev, nazarbaev); () for a word with no Cyrillic letter."""
+    if not is_cyrillic(word):
+        return ()
+    bgn, icao = [], []
+    previous = ""
+    for ch in word:
+        if ch == "е":
+            bgn.append("ye" if not previous or previous in _BGN_YE_AFTER else "e")
+        else:
+            bgn.append(_BGN.get(ch, ch))
+        icao.append(_ICAO.get(ch, ch))
+        previous = ch
+    return tuple(dict.fromkeys(t for t in ("".join(bgn), "".join(icao)) if t))
+
+
+@lru_cache(maxsize=65536)
+def word_forms(word: str) -> tuple[str, ...]:
+    """What a folded word of letters is indexed as besides itself: its stem when that is not
+    the beginning of the word, and its transliterations."""
+    out = []
+    s = stem(word)
+    if not word.startswith(s):
+        out.append(s)
+    out.extend(transliterations(word))
+    return tuple(out)
+
+
+def index_forms(body: str | None) -> str:
+    """The forms column of a record whose folded body is ``body`` (:func:`word_forms` of each
+    of its words, once each)."""
+    if not body:
+        return ""
+    out: dict[str, None] = {}
+    for word in dict.fromkeys(_LETTERS_RE.findall(body)):
+        if len(word) < 2:
+            continue
+        for form in word_forms(word):
+            out[form] = None
+    return " ".join(out)
+
+
+@lru_cache(maxsize=4096)
+def query_forms(term: str) -> tuple[str, ...]:
+    """The prefixes a typed word (a :func:`terms` word) is also looked for as, besides itself:
+    its stem (when it is at least ``MIN_STEM`` letters and differs), the transliterations of
+    the word and of that stem. () for a one-letter word or one that is not all letters."""
+    if len(term) < 2 or not _LETTERS_RE.fullmatch(term):
+        return ()
+    out: list[str] = []
+    s = stem(term)
+    stemmed = s != term and len(s) >= MIN_STEM
+    if stemmed:
+        out.append(s)
+    out.extend(transliterations(term))
+    if stemmed:
+        out.extend(t for t in transliterations(s) if len(t) >= MIN_STEM)
+    return tuple(f for f in dict.fromkeys(out) if f != term)
+
+
+def search_groups(words: list[str] | tuple[str, ...]) -> list[tuple[str, ...]]:
+    """For each word of a query (:func:`terms`), what a record's body or forms must hold a word
+    beginning with (a one-letter word: that word exactly): the word and its
+    :func:`query_forms`, less any that another of them begins (a stem's matches include the
+    word's). Every word's group must be matched; any member of a group does."""
+    groups = []
+    for word in words:
+        found = (word, *query_forms(word))
+        groups.append(tuple(f for f in found
+                            if not any(o != f and f.startswith(o) for o in found)))
+    return groups
+
+
+def highlight_spans(text: str, query: str, *, forms: bool = False) -> list[tuple[int, int]]:
     """Where ``text`` shows what a search for ``query`` matched: (start, end) ranges of ``text``,
     in order and apart, one per word of ``text`` that begins with a word of the query (the whole
     word for one-letter query words), folded as the search folds (case, ё/е). For display only:
-    the search itself runs in FTS5."""
+    the search itself runs in FTS5.
+
+    ``forms``: also where a word matched through another form (:func:`query_forms`): the part
+    that begins with a query word's stem ('сельск' of 'сельского'), or the whole word when its
+    own stem or transliteration does (Назарбаев for 'Nazarbayev')."""
     words = terms(query)
     if not text or not words:
         return []
@@ -60,17 +231,24 @@ def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
         origin.extend([(start, end)] * len(f))
     folded = "".join(folded_parts)
     longest_first = sorted(set(words), key=len, reverse=True)
+    if forms:
+        other = sorted({f for w in words for f in query_forms(w)} - set(words), key=len,
+                       reverse=True)
+        longest_first += other
+        looked_for = tuple(w for w in (*words, *other) if len(w) > 1)
     spans: list[tuple[int, int]] = []
     for m in _WORD_RE.finditer(folded):
         token = m.group()
-        for w in longest_first:
-            if token.startswith(w) if len(w) > 1 else token == w:
-                start = origin[m.start()][0]
-                end = origin[m.start() + len(w) - 1][1]
-                if spans and start < spans[-1][1]:
-                    break
+        length = next((len(w) for w in longest_first
+                       if (token.startswith(w) if len(w) > 1 else token == w)), 0)
+        if not length and forms and looked_for and any(
+                form.startswith(looked_for) for form in (stem(token), *transliterations(token))):
+            length = len(token)
+        if length:
+            start = origin[m.start()][0]
+            end = origin[m.start() + length - 1][1]
+            if not spans or start >= spans[-1][1]:
                 spans.append((start, end))
-                break
     return spans
 
 

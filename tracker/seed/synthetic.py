@@ -405,8 +405,9 @@ def _write_kind(batch, kind, cols: dict[str, list], id_range: range, rng: random
     field_names = [f.name for f in kind.stored_fields]
     all_cols = ["id", "uid", *field_names, "created_at", "updated_at", "created_by",
                 "updated_by", "version", "deleted_at"]
-    search_fields = [f.name for f in kind.searchable_fields]
-    indexed = SimpleNamespace(searchable_fields=kind.searchable_fields)  # computed once
+    search_fields = [f.name for f in (*kind.searchable_fields, *kind.labelled_fields)]
+    indexed = SimpleNamespace(searchable_fields=kind.searchable_fields,  # computed once
+                              labelled_fields=kind.labelled_fields)
     values = [cols[name] for name in field_names]
     search_values = [cols[name] for name in search_fields]
     for start in range(0, n, CHUNK):

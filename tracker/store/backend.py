@@ -42,8 +42,11 @@ class Writer(Protocol):
                       citations: list[tuple[int, str]]) -> None:
         """Replace the record's (source id, quote) pairs, in this order."""
 
-    def index(self, kind: Kind, record_id: int, body: str | None, *, new: bool = False) -> None:
-        """The record's folded search text (None: out of search)."""
+    def index(self, kind: Kind, record_id: int, body: str | None, *, new: bool = False,
+              trashed: bool = False) -> None:
+        """The record's folded search text (None: out of search; the forms are made from it:
+        :func:`tracker.model.text.index_forms`); ``trashed``: the record is in the trash (a
+        search leaves it out)."""
 
     def audit(self, entry: dict) -> None:
         """One audit row: at, user, kind, record_id, record_uid, action, label, before, after
@@ -64,7 +67,9 @@ class Writer(Protocol):
     def next_id(self, kind: Kind) -> int: ...
 
     def insert_many(self, kind: Kind, columns: list[str], rows: list[tuple],
-                    bodies: list[tuple[int, str]]) -> None: ...
+                    bodies: list[tuple[int, str]]) -> None:
+        """Rows carrying their ids and system fields (``deleted_at`` among ``columns``), and
+        the search texts (id, body) of those to index."""
 
     def link_many(self, kind: Kind, field: str, pairs: list[tuple[int, int]]) -> None: ...
 
@@ -170,9 +175,15 @@ class Backend(Protocol):
 
     def matching_titles(self, kind: Kind, words: list[str]) -> Iterator[tuple[int, str]]: ...
 
-    def search(self, words: list[str], kinds: list[str] | None, limit: int
+    def search(self, words: list[str], kinds: list[str] | None, limit: int, offset: int = 0
                ) -> list[tuple[str, int]]:
-        """(kind, record id) of the best matches, best first; every word as a prefix."""
+        """(kind, record id) of live records (not in the trash) matching every word's group
+        (:func:`tracker.model.text.search_groups`: the word or another form of it, as a prefix,
+        in the body or the forms); those holding the typed words in their body first, then
+        best first; ``limit`` of them from ``offset``."""
+
+    def search_total(self, words: list[str], kinds: list[str] | None) -> int:
+        """How many records :meth:`search` finds in all."""
 
     # settings, presets, audit
     def settings(self) -> dict[str, str | None]: ...

@@ -18,6 +18,7 @@ from tracker.model import SOURCE_KIND, Kind
 from tracker.model.text import index_body
 from tracker.store.errors import ConflictError, ValidationError
 from tracker.store.results import new_uid
+from tracker.store.wording import Wording, from_label, stored
 
 
 class Batch:
@@ -55,7 +56,8 @@ class Batch:
             row.update({k: v for k, v in stamps.items() if v is not None})
         rid = self.writer.insert(kind, row)
         self._write_links(kind, rid, record)
-        self.writer.index(kind, rid, index_body(kind, record), new=True)
+        self.writer.index(kind, rid, index_body(kind, record), new=True,
+                          trashed=row["deleted_at"] is not None)
         if citations:
             self.set_citations(kind, rid, citations)
         return rid
@@ -90,15 +92,17 @@ class Batch:
         self._write_links(kind, rid, state)
         if "citations" in state and state["citations"] != before.get("citations"):
             self.set_citations(kind, rid, state["citations"] or [])
-        self.writer.index(kind, rid, index_body(kind, state))
+        trashed = (before.get("deleted_at") if deleted_at is ... else deleted_at) is not None
+        self.writer.index(kind, rid, index_body(kind, state), trashed=trashed)
         return self.repo.get(kind.name, rid)
 
     def touch(self, kind: Kind, rid: int) -> None:
         """A new version of a record whose fields did not change (its sources did)."""
         self.writer.touch(kind, rid, self.now(), self.user)
 
-    def audit(self, kind: str, record_id: int | None, uid: str | None, action: str, label: str,
-              before: Any, after: Any) -> None:
+    def audit(self, kind: str, record_id: int | None, uid: str | None, action: str,
+              label: str | Wording, before: Any, after: Any) -> None:
+        """One audit entry (``audit_entry``)."""
         self.writer.audit(self.audit_entry(kind, record_id, uid, action, label, before, after))
 
     def audit_rows(self, entries: list[dict]) -> None:
@@ -106,12 +110,16 @@ class Batch:
         self.writer.audit_many(entries)
 
     def audit_entry(self, kind: str, record_id: int | None, uid: str | None, action: str,
-                    label: str, before: Any, after: Any) -> dict:
-        """The audit row ``audit`` writes."""
+                    label: str | Wording, before: Any, after: Any) -> dict:
+        """The audit row ``audit`` writes. ``label`` says what happened: a :class:`Wording`
+        (stored as it is, worded in the reader's language when shown), or words (read back to a
+        wording when they are one of ours in any language, e.g. the seed's; else kept as they
+        are). The ``label`` column gets the English words."""
+        english, code = _worded(label, kind)
         return {
             "classification": audit_level(before, after),
             "at": self.now(), "user": self.user, "kind": kind, "record_id": record_id,
-            "record_uid": uid, "action": action, "label": label,
+            "record_uid": uid, "action": action, "label": english, "wording": code,
             "before": None if before is None else json.dumps(before, ensure_ascii=False,
                                                              sort_keys=True),
             "after": None if after is None else json.dumps(after, ensure_ascii=False,
@@ -122,10 +130,12 @@ class Batch:
         """An audit entry carried over from another database (an import with its history),
         with its time and author as recorded there. A server names the login that writes it
         instead (it enforces that for every entry)."""
+        english, code = _worded(label, kind)
         self.writer.audit({
             "classification": audit_level(before, after),
             "at": at or self.now(), "user": user or self.user, "kind": kind,
-            "record_id": record_id, "record_uid": uid, "action": action, "label": label,
+            "record_id": record_id, "record_uid": uid, "action": action,
+            "label": english, "wording": code,
             "before": None if before is None else json.dumps(before, ensure_ascii=False,
                                                              sort_keys=True),
             "after": None if after is None else json.dumps(after, ensure_ascii=False,
@@ -176,3 +186,9 @@ def audit_level(before: Any, after: Any) -> str:
             if isinstance(level, (str, type(None))) else 2
 
     return ("public", "internal", "restricted")[max(rank(before), rank(after))]
+
+
+def _worded(label: str | Wording, kind: str) -> tuple[str, str | None]:
+    """(the English words, the wording's code or None) an audit row stores for ``label``."""
+    wording = label if isinstance(label, Wording) else from_label(label, kind)
+    return stored(wording) if wording is not None else (label, None)

@@ -21,7 +21,7 @@ from tracker.errors import TrackerError
 from tracker.i18n import _
 from tracker.model import KIND_ORDER, KINDS, LINK, LINKS, SOURCE_KIND, Kind, get_kind, normalize
 from tracker.model import validate as validate_record
-from tracker.model.text import fold, quote_problem, snippet, terms
+from tracker.model.text import fold, query_forms, quote_problem, snippet, terms
 from tracker.store.errors import (
     ConflictError,
     NotFound,
@@ -30,9 +30,20 @@ from tracker.store.errors import (
     StorageError,
     ValidationError,
 )
-from tracker.store.results import Change, SearchHit, diff, os_user, record_name
+from tracker.store.results import (
+    Change,
+    SearchHit,
+    SearchHits,
+    diff,
+    os_user,
+    record_name,
+    same_citations,
+    same_values,
+    unchanged,
+)
 from tracker.store.settings import SETTING_KEYS, SettingsAndHistory
 from tracker.store.undo import UndoStack, UndoStep
+from tracker.store.wording import Wording, words
 
 if TYPE_CHECKING:
     from tracker.store.batch import Batch
@@ -42,8 +53,8 @@ IGNORED_INPUT = frozenset({"id", "uid", "created_at", "updated_at", "created_by"
                            "version", "deleted_at", "citations", "sources", "overdue"})
 
 __all__ = ["SETTING_KEYS", "Change", "ConflictError", "NotFound", "NothingToUndo",
-           "ReadOnlyError", "Repository", "SearchHit", "StorageError", "TrackerError",
-           "ValidationError", "diff"]
+           "ReadOnlyError", "Repository", "SearchHit", "SearchHits", "StorageError",
+           "TrackerError", "ValidationError", "diff"]
 
 
 class Repository(SettingsAndHistory):
@@ -322,28 +333,37 @@ class Repository(SettingsAndHistory):
 
     # -- search -------------------------------------------------------------------------------
 
-    def search(self, text: str, *, limit: int = 50, kinds: list[str] | None = None
-               ) -> list[SearchHit]:
-        """Ranked full-text search across kinds; any text is safe and never raises."""
+    def search(self, text: str, *, limit: int | None = 50, offset: int = 0,
+               kinds: list[str] | None = None) -> SearchHits:
+        """Full-text search across kinds; any text is safe and never raises.
+
+        Finds records (not in the trash) holding each typed word, or another form of it (its
+        stem, its transliteration: :mod:`tracker.model.text`), in their text or the labels of
+        their choices. Those holding the typed words themselves come first, then by rank. Returns
+        ``limit`` hits from ``offset`` (None: all of them), grouped by kind (stable: the best
+        first within a kind), with ``total``: how many there are in all."""
         kinds = [get_kind(k).name for k in kinds] if kinds else None
         words = terms(text)
         if not words:
-            return []
-        hits: list[SearchHit] = []
+            return SearchHits()
+        offset = max(0, int(offset))
+        total = self.backend.search_total(words, kinds)
+        page = self.backend.search(words, kinds, total if limit is None else limit, offset) \
+            if total > offset else []
         shown = [w for w in fold(text).split() if w]
-        for kind_name, rid in self.backend.search(words, kinds, limit * 4):
+        shown += [f for w in words for f in query_forms(w)]
+        hits = SearchHits(total=total, offset=offset)
+        for kind_name, rid in page:
             kind = KINDS.get(kind_name)
             if kind is None:
                 continue
             cols = [f.name for f in kind.searchable_fields if f.name != "title"]
             row = self.backend.row(kind, rid, ["title", "status", "deleted_at", *cols])
-            if row is None or row["deleted_at"] is not None:
+            if row is None or row["deleted_at"] is not None:  # gone since the page was read
                 continue
             text_of = " ".join(" ".join(str(row[c]).split()) for c in cols if row[c])
             hits.append(SearchHit(kind_name, rid, row["title"], row["status"],
                                   snippet(row["title"], text_of, shown)))
-            if len(hits) >= limit:
-                break
         order = {k: i for i, k in enumerate(KIND_ORDER)}
         hits.sort(key=lambda h: order.get(h.kind, 99))  # stable: rank order within a kind
         return hits
@@ -355,10 +375,15 @@ class Repository(SettingsAndHistory):
         """Normalise and validate ``values`` as a whole record (merged over the stored one when
         ``record_id`` is given); returns ``(record, problems)`` and writes nothing."""
         kind = get_kind(kind_name)
+        return self._checked(kind, values,
+                             self.get(kind.name, record_id) if record_id is not None else None)
+
+    def _checked(self, kind: Kind, values: dict[str, Any], base: dict | None
+                 ) -> tuple[dict, dict[str, str]]:
+        """``check`` over the stored record ``base`` (None: a new record)."""
         clean, problems = normalize(kind, {k: v for k, v in values.items()
                                            if k not in IGNORED_INPUT})
-        if record_id is not None:
-            base = self.get(kind.name, record_id)
+        if base is not None:
             merged = {f.name: base.get(f.name) for f in kind.fields}
         else:
             merged = kind.defaults()
@@ -385,7 +410,7 @@ class Repository(SettingsAndHistory):
 
     # -- writes -------------------------------------------------------------------------------
 
-    def _write(self, kind: Kind, rid: int, action: str, label: str, step_before,
+    def _write(self, kind: Kind, rid: int, action: str, label: Wording, step_before,
                write) -> Change:
         """Run ``write(batch) -> (before, after)`` in one transaction with its audit entry, push
         the undo step and say what changed."""
@@ -396,7 +421,7 @@ class Repository(SettingsAndHistory):
         rid = after["id"]
         self._steps.push(UndoStep(label, kind.name, rid, step_before(before), after,
                                   after["version"]))
-        return Change(kind.name, rid, action, label, after, frozenset({kind.name}))
+        return Change(kind.name, rid, action, str(label), after, frozenset({kind.name}))
 
     def create(self, kind_name: str, values: dict[str, Any], *,
                citations: list[dict] | None = None, uid: str | None = None,
@@ -408,7 +433,7 @@ class Repository(SettingsAndHistory):
         problem = self.citation_problem(citations or [])
         if problem:
             raise ValidationError(kind.name, record_name(record), {"citations": problem})
-        label = label or _("New {kind}").format(kind=_(kind.label).lower())
+        label = words(label) if label else Wording("create", kind=kind.name)
 
         def write(b: Batch):
             rid = b.insert(kind, record, uid=uid, citations=citations or None)
@@ -419,12 +444,17 @@ class Repository(SettingsAndHistory):
     def update(self, kind_name: str, record_id: int, values: dict[str, Any], *,
                expected_version: int | None, label: str | None = None) -> Change:
         """Change some fields; ``expected_version`` is the version the caller loaded (None only
-        for tools that deliberately skip the check)."""
+        for tools that deliberately skip the check). Values the record already has change
+        nothing: no write, no new version, no audit entry, no undo step; the Change says so
+        (action "unchanged")."""
         kind = get_kind(kind_name)
-        record, problems = self.check(kind.name, values, record_id=record_id)
+        base = self.get(kind.name, record_id)
+        record, problems = self._checked(kind, values, base)
         if problems:
             raise ValidationError(kind.name, record_name(record, record_id), problems)
-        label = label or _("Edit {kind}").format(kind=_(kind.label).lower())
+        if not base["deleted_at"] and same_values(kind, record, base):
+            return unchanged(kind, base)
+        label = words(label) if label else Wording("update", kind=kind.name)
 
         def write(b: Batch):
             before = self.get(kind.name, record_id)
@@ -438,9 +468,14 @@ class Repository(SettingsAndHistory):
 
     def set_citations(self, kind_name: str, record_id: int, citations: list[dict], *,
                       expected_version: int | None, label: str | None = None) -> Change:
-        """Replace the sources behind a record (``[{source_id, quote}]``); audited and undoable."""
+        """Replace the sources behind a record (``[{source_id, quote}]``); audited and undoable.
+        The sources it already has, in that order, change nothing (action "unchanged")."""
         kind = get_kind(kind_name)
-        label = label or _("Edit sources of {kind}").format(kind=_(kind.label).lower())
+        if isinstance(citations, list) and all(isinstance(c, dict) for c in citations):
+            base = self.get(kind.name, record_id)
+            if not base["deleted_at"] and same_citations(citations, base["citations"]):
+                return unchanged(kind, base)
+        label = words(label) if label else Wording("cite", kind=kind.name)
 
         def write(b: Batch):
             before = self.get(kind.name, record_id)
@@ -482,7 +517,7 @@ class Repository(SettingsAndHistory):
                label: str | None = None) -> Change:
         """Move a record to the trash (restorable)."""
         kind = get_kind(kind_name)
-        label = label or _("Delete {kind}").format(kind=_(kind.label).lower())
+        label = words(label) if label else Wording("delete", kind=kind.name)
 
         def write(b: Batch):
             before = self.get(kind.name, record_id)
@@ -498,7 +533,7 @@ class Repository(SettingsAndHistory):
     def restore(self, kind_name: str, record_id: int, *, label: str | None = None) -> Change:
         """Bring a record back from the trash."""
         kind = get_kind(kind_name)
-        label = label or _("Restore {kind}").format(kind=_(kind.label).lower())
+        label = words(label) if label else Wording("restore", kind=kind.name)
 
         def write(b: Batch):
             before = self.get(kind.name, record_id)
@@ -538,8 +573,7 @@ class Repository(SettingsAndHistory):
     def _apply_step(self, step: UndoStep, target: dict | None, action: str,
                     expected_version: int) -> Change:
         kind = get_kind(step.kind)
-        label = (_("Undo {label}") if action == "undo" else _("Redo {label}")).format(
-            label=step.label)
+        label = Wording(action, kind=kind.name, step=step.label)
         with self.batch() as b:
             current = self.get(kind.name, step.record_id)
             if current["version"] != expected_version:
@@ -551,7 +585,8 @@ class Repository(SettingsAndHistory):
                 after = b.write_state(kind, step.record_id, target, current,
                                       deleted_at=target.get("deleted_at"))
             b.audit(kind.name, step.record_id, current["uid"], action, label, current, after)
-        return Change(kind.name, step.record_id, action, label, after, frozenset({kind.name}))
+        return Change(kind.name, step.record_id, action, str(label), after,
+                      frozenset({kind.name}))
 
     # -- figures (dashboard and briefing summary) ---------------------------------------------
 

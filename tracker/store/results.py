@@ -8,13 +8,16 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from tracker.model import LINKS
+
 
 @dataclass(frozen=True)
 class Change:
     """What one write changed."""
     kind: str
     record_id: int | None
-    action: str  # create, update, delete, restore, undo, redo, import, settings, preset
+    action: str  # create, update, delete, restore, undo, redo, import, settings, preset;
+    # "unchanged": nothing was written (the record already had those values)
     label: str = ""
     record: dict | None = None
     kinds: frozenset[str] = frozenset()  # every kind touched (imports touch many)
@@ -27,6 +30,21 @@ class SearchHit:
     title: str
     status: str
     snippet: str = ""
+
+
+class SearchHits(list):
+    """One page of :class:`SearchHit` s (a list) and how many records the search found in all
+    (``total``), the page starting at ``offset`` of them."""
+
+    def __init__(self, hits=(), *, total: int = 0, offset: int = 0):
+        super().__init__(hits)
+        self.total = total
+        self.offset = offset
+
+    @property
+    def more(self) -> int:
+        """How many hits come after this page."""
+        return max(0, self.total - self.offset - len(self))
 
 
 def now() -> str:
@@ -67,3 +85,31 @@ def diff(before: dict | None, after: dict | None) -> list[tuple[str, Any, Any]]:
     keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
     return [(k, before.get(k), after.get(k)) for k in keys
             if k not in skip and before.get(k) != after.get(k)]
+
+
+def same_values(kind, record: dict, stored: dict) -> bool:
+    """``record`` (normalised, every field of ``kind``) holds what ``stored`` holds (link lists
+    compared as sets: they are stored as sets)."""
+    for f in kind.fields:
+        if f.type == LINKS:
+            if sorted(set(record.get(f.name) or [])) != sorted(set(stored.get(f.name) or [])):
+                return False
+        elif record.get(f.name) != stored.get(f.name):
+            return False
+    return True
+
+
+def same_citations(citations: list[dict], stored: list[dict]) -> bool:
+    """The same sources with the same quotes, in the same order."""
+    def keys(items: list[dict]) -> list[tuple]:
+        return [(c.get("source_id"), str(c.get("quote") or "")) for c in items]
+
+    return keys(citations) == keys(stored)
+
+
+def unchanged(kind, record: dict) -> Change:
+    """What a write that changes nothing says: nothing was written (action "unchanged")."""
+    from tracker.i18n import _
+
+    return Change(kind.name, record["id"], "unchanged", _("Nothing changed"), record,
+                  frozenset())

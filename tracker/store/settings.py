@@ -10,6 +10,7 @@ from typing import Any
 from tracker.i18n import _
 from tracker.store.errors import NotFound, ValidationError
 from tracker.store.results import Change, diff
+from tracker.store.wording import Wording, shown
 
 SETTING_KEYS = ("home_country", "partner_country", "relationship_title")
 
@@ -31,12 +32,12 @@ class SettingsAndHistory:
 
     def set_settings(self, values: dict[str, str]) -> Change:
         before = self.settings()
+        wording = Wording("settings")
         with self.batch() as b:
             for key, value in values.items():
                 b.put_setting(key, without_nul("" if value is None else str(value)))
-            b.audit("settings", None, None, "settings", _("Change settings"), before,
-                    b.settings())
-        return Change("settings", None, "settings", _("Change settings"))
+            b.audit("settings", None, None, "settings", wording, before, b.settings())
+        return Change("settings", None, "settings", str(wording))
 
     def sides(self) -> tuple[str, str]:
         s = self.settings()
@@ -46,12 +47,18 @@ class SettingsAndHistory:
 
     def history(self, kind_name: str | None = None, record_id: int | None = None, *,
                 limit: int = 200, offset: int = 0) -> list[dict]:
-        """Audit entries, newest first, each with ``changes``: [(field, before, after)]."""
+        """Audit entries, newest first, each with ``changes``: [(field, before, after)]. The
+        ``label`` says what happened in the current language (:mod:`tracker.store.wording`:
+        an older entry's stored words are read back where they can be), ``wording`` how it is
+        stored (a dict: code and parameters; None for words kept as they are)."""
         out = []
         for entry in self.backend.audit(kind_name, record_id, limit=limit, offset=offset):
             entry["before"] = json.loads(entry["before"]) if entry["before"] else None
             entry["after"] = json.loads(entry["after"]) if entry["after"] else None
             entry["changes"] = diff(entry["before"], entry["after"])
+            entry["label"] = shown(entry)
+            wording = Wording.from_json(entry.get("wording"))
+            entry["wording"] = wording.as_dict() if wording is not None else None
             out.append(entry)
         return out
 
@@ -73,7 +80,7 @@ class SettingsAndHistory:
         with self.batch() as b:
             b.writer.save_preset(name, json.dumps(options, ensure_ascii=False, sort_keys=True),
                                  b.now())
-            b.audit("presets", None, name, "preset", _("Save preset {name}").format(name=name),
+            b.audit("presets", None, name, "preset", Wording("save_preset", name=name),
                     before, options)
         return Change("presets", None, "preset")
 
@@ -83,7 +90,7 @@ class SettingsAndHistory:
             raise NotFound("presets", name)
         with self.batch() as b:
             b.writer.delete_preset(name)
-            b.audit("presets", None, name, "preset", _("Delete preset {name}").format(name=name),
+            b.audit("presets", None, name, "preset", Wording("delete_preset", name=name),
                     before, None)
         return Change("presets", None, "preset")
 

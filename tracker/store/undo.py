@@ -5,13 +5,14 @@ else's later save: the repository checks the version before it writes)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 MAX_STEPS = 200
 
 
 @dataclass
 class UndoStep:
-    label: str
+    label: Any  # a tracker.store.wording.Wording: str() words it in the current language
     kind: str
     record_id: int
     before: dict | None  # None: the record did not exist (create)
@@ -32,10 +33,10 @@ class UndoStack:
         self.redo.clear()
 
     def undo_label(self) -> str | None:
-        return self.undo[-1].label if self.undo else None
+        return str(self.undo[-1].label) if self.undo else None
 
     def redo_label(self) -> str | None:
-        return self.redo[-1].label if self.redo else None
+        return str(self.redo[-1].label) if self.redo else None
 
     def undone(self, version_before: int) -> None:
         """The top undo step was applied; the record is now at ``version_before``."""

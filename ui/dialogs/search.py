@@ -1,4 +1,9 @@
-"""Global search (Ctrl+F): results as you type, grouped by kind; Enter opens the record."""
+"""Global search (Ctrl+F): results as you type, grouped by kind; Enter opens the record.
+
+The dialog says how many records the search found in all and shows them a page at a time: the
+next page is added when the list is scrolled to its end, or when the arrow keys go past its last
+hit (PAGE hits a page).
+"""
 
 from __future__ import annotations
 
@@ -18,11 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.i18n import gettext as _
-from tracker.model import get_kind
+from tracker.model import KIND_ORDER, get_kind
 from tracker.model.text import highlight_spans
 from ui.widgets.table_models import OVERDUE_COLOR
 
 HIT_ROLE = Qt.ItemDataRole.UserRole
+PAGE = 50  # hits read at a time
 MARK_BACKGROUND = QColor("#fff0a8")  # behind matched words (not on the selected row)
 
 
@@ -39,7 +45,7 @@ class HighlightDelegate(QStyledItemDelegate):
         """``text`` cut into (part, matched) pieces, in order."""
         out: list[tuple[str, bool]] = []
         at = 0
-        for start, end in highlight_spans(text, self.query) if self.query else []:
+        for start, end in highlight_spans(text, self.query, forms=True) if self.query else []:
             if start > at:
                 out.append((text[at:start], False))
             out.append((text[start:end], True))
@@ -116,6 +122,7 @@ class SearchDialog(QDialog):
         self.results.setColumnWidth(0, 330)
         self.results.setColumnWidth(1, 110)
         self.results.itemActivated.connect(self._activated)
+        self.results.verticalScrollBar().valueChanged.connect(self._scrolled)
         self.highlighter = HighlightDelegate(self.results)
         for column in (0, 2):  # the title and the text around the match
             self.results.setItemDelegateForColumn(column, self.highlighter)
@@ -130,7 +137,9 @@ class SearchDialog(QDialog):
         self._timer.timeout.connect(self.run_search)
         self.edit.textChanged.connect(lambda _t: self._timer.start())
         self.edit.installEventFilter(self)
-        self.hits = []
+        self.hits = []  # every hit shown so far, in the order read
+        self.total = 0  # how many the search found in all
+        self._groups: dict[str, QTreeWidgetItem] = {}
         self.run_search()
 
     def eventFilter(self, obj, event):  # noqa: N802
@@ -154,6 +163,8 @@ class SearchDialog(QDialog):
             return
         current = self.results.currentItem()
         i = items.index(current) if current in items else -1
+        if i + step >= len(items) and self.load_more():  # past the last: the next page
+            items = self.hit_items()
         i = max(0, min(len(items) - 1, i + step))
         self.results.setCurrentItem(items[i])
 
@@ -168,42 +179,79 @@ class SearchDialog(QDialog):
         text = self.edit.text()
         self._searched = text
         self.results.clear()
-        self.hits = self.repo.search(text) if text.strip() else []
+        self._groups = {}
+        self.hits = []
         self.highlighter.query = text
-        groups: dict[str, QTreeWidgetItem] = {}
+        found = self.repo.search(text, limit=PAGE) if text.strip() else []
+        self.total = getattr(found, "total", len(found))
+        self._add(found)
+        items = self.hit_items()
+        if items:
+            self.results.setCurrentItem(items[0])
+        self._say()
+
+    def load_more(self) -> bool:
+        """Add the next page of hits (True when there was one)."""
+        if not self._searched.strip() or len(self.hits) >= self.total:
+            return False
+        found = self.repo.search(self._searched, limit=PAGE, offset=len(self.hits))
+        self.total = found.total
+        if not found:
+            return False
+        self._add(found)
+        self._say()
+        return True
+
+    def _scrolled(self, value: int) -> None:
+        bar = self.results.verticalScrollBar()
+        if value and value >= bar.maximum():
+            self.load_more()
+
+    def _add(self, hits) -> None:
+        """Hits under their kind's group (made where the kinds' order puts it)."""
         bold = QFont(self.results.font())
         bold.setBold(True)
-        for hit in self.hits:
+        for hit in hits:
             kind = get_kind(hit.kind)
-            group = groups.get(hit.kind)
+            group = self._groups.get(hit.kind)
             if group is None:
                 group = QTreeWidgetItem([_(kind.plural)])
                 group.setFont(0, bold)
                 group.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                self.results.addTopLevelItem(group)
+                order = KIND_ORDER.index(hit.kind) if hit.kind in KIND_ORDER else 99
+                at = sum(1 for k in self._groups
+                         if (KIND_ORDER.index(k) if k in KIND_ORDER else 99) <= order)
+                self.results.insertTopLevelItem(at, group)
                 group.setFirstColumnSpanned(True)
-                groups[hit.kind] = group
-            item = QTreeWidgetItem([hit.title, kind.status_label(hit.status),
-                                    " ".join((hit.snippet or "").split())])
-            item.setData(0, HIT_ROLE, (hit.kind, hit.record_id))
-            item.setToolTip(0, hit.title)
-            item.setToolTip(2, hit.snippet or "")
-            item.setForeground(2, self.palette().color(QPalette.ColorRole.PlaceholderText))
-            if kind.deadline is not None and kind.is_overdue(self.repo.get(hit.kind,
-                                                                           hit.record_id)):
-                for col in (0, 1):
-                    item.setForeground(col, OVERDUE_COLOR)
-                item.setText(1, _("{status}, overdue").format(status=item.text(1)))
-            group.addChild(item)
-        for group in groups.values():
-            group.setText(0, f"{group.text(0)} ({group.childCount()})")
-            group.setExpanded(True)
-        items = self.hit_items()
-        if items:
-            self.results.setCurrentItem(items[0])
+                group.setExpanded(True)
+                self._groups[hit.kind] = group
+            group.addChild(self._item(kind, hit))
+            self.hits.append(hit)
+        for name, group in self._groups.items():
+            group.setText(0, f"{_(get_kind(name).plural)} ({group.childCount()})")
+
+    def _item(self, kind, hit) -> QTreeWidgetItem:
+        item = QTreeWidgetItem([hit.title, kind.status_label(hit.status),
+                                " ".join((hit.snippet or "").split())])
+        item.setData(0, HIT_ROLE, (hit.kind, hit.record_id))
+        item.setToolTip(0, hit.title)
+        item.setToolTip(2, hit.snippet or "")
+        item.setForeground(2, self.palette().color(QPalette.ColorRole.PlaceholderText))
+        if kind.deadline is not None and kind.is_overdue(self.repo.get(hit.kind, hit.record_id)):
+            for col in (0, 1):
+                item.setForeground(col, OVERDUE_COLOR)
+            item.setText(1, _("{status}, overdue").format(status=item.text(1)))
+        return item
+
+    def _say(self) -> None:
+        if self.hits and len(self.hits) < self.total:
+            self.status.setText(_("{n} found, {shown} shown — scroll down for more; Enter opens "
+                                  "the selected record").format(n=self.total,
+                                                                shown=len(self.hits)))
+        elif self.hits:
             self.status.setText(_("{n} found — Enter opens the selected record").format(
-                n=len(items)))
-        elif text.strip():
+                n=self.total))
+        elif self._searched.strip():
             self.status.setText(_("Nothing found."))
         else:
             self.status.setText(_("Type to search titles, notes and every text field."))

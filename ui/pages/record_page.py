@@ -358,10 +358,18 @@ class RecordPage(QWidget):
 
     def save(self):
         change = self.form.save()
-        if change is not None:
+        if change is not None and change.action == "unchanged":  # the record had those values
+            self.say(change.label)
+        elif change is not None:
             self.provenance.show_record(self.kind.name, self.form.record)
             self.changed.emit(change)
         return change
+
+    def say(self, text: str) -> None:
+        """A short message in the window's status bar (when the page is in a window)."""
+        bar = getattr(self.window(), "statusBar", None)
+        if callable(bar):
+            bar().showMessage(text, 5000)
 
     def revert(self) -> None:
         self.form.revert()

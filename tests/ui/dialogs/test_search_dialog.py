@@ -55,3 +55,54 @@ def test_search_accepts_any_text(main_window, qtbot, text):
     dialog.run_search()
     assert dialog.status.text()
     dialog.reject()
+
+
+def test_the_dialog_says_the_true_count_and_loads_the_rest_as_you_scroll(main_window, repo,
+                                                                        qtbot):
+    """'Almaty' in 120 records: "120 found, 50 shown"; scrolling to the end (or going past the
+    last hit with the arrow keys) adds the next page, until every one is there."""
+    from tracker.model import get_kind
+
+    with repo.batch() as b:
+        for name in ("meetings", "roadmap"):
+            kind = get_kind(name)
+            for i in range(60):
+                b.insert(kind, {**kind.defaults(), "title": f"Almaty, visit no. {i}"})
+    main_window.find_action.trigger()
+    dialog = main_window.search_dialog
+    dialog.edit.setText("Almaty")
+    dialog.run_search()
+    assert len(dialog.hits) == 50 and dialog.total == 120
+    assert dialog.status.text().startswith("120 found, 50 shown")
+    bar = dialog.results.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    assert len(dialog.hits) == 100
+    last = dialog.hit_items()[-1]
+    dialog.results.setCurrentItem(last)
+    qtbot.keyClick(dialog.edit, Qt.Key.Key_Down)
+    assert len(dialog.hits) == 120 and dialog.status.text().startswith("120 found —")
+    assert len({(h.kind, h.record_id) for h in dialog.hits}) == 120
+    items = dialog.hit_items()
+    assert dialog.results.currentItem() is items[items.index(last) + 1]  # one further down
+    groups = [dialog.results.topLevelItem(i).text(0)
+              for i in range(dialog.results.topLevelItemCount())]
+    assert groups == ["Road map (60)", "Meetings (60)"]
+    dialog.reject()
+
+
+def test_a_russian_word_form_is_found_and_marked(main_window, repo):
+    repo.create("farms", {"title": "Развитие сельского хозяйства",
+                          "notes": "Программа для сельского хозяйства области"})
+    main_window.find_action.trigger()
+    dialog = main_window.search_dialog
+    dialog.edit.setText("сельское хозяйство")
+    dialog.run_search()
+    # the farm by its words; the seeded road-map item by its Area (Сельское хозяйство)
+    assert {h.title for h in dialog.hits} == {
+        "Развитие сельского хозяйства",
+        "Belarusian experience in farming: from agro-towns to breeding"}
+    assert dialog.status.text().startswith("2 found")
+    item = next(i for i in dialog.hit_items() if i.text(0) == "Развитие сельского хозяйства")
+    marked = [part for part, m in dialog.highlighter.segments(item.text(2)) if m]
+    assert marked == ["сельск", "хозяйств"]
+    dialog.reject()

@@ -31,13 +31,13 @@ from tracker.store.errors import ConnectionLost, DatabaseError, ReadOnlyError, S
 from tracker.store.postgres import schema
 from tracker.store.postgres.bulk import BulkReads
 from tracker.store.postgres.connect import Link, ServerAddress, describe, first_line, lost
-from tracker.store.postgres.search import tsquery_literal
+from tracker.store.postgres.search import tsquery_any, tsquery_literal
 from tracker.store.postgres.writer import PostgresWriter
 from tracker.store.query import Condition, Filter
 
 NOT_NULL = frozenset({"id", "title", "status", "classification", "created_at", "updated_at"})
 AUDIT_COLUMNS = ("id", "at", '"user"', "kind", "record_id", "record_uid", "action", "label",
-                 "before", "after")
+                 "before", "after", "wording")
 SORT_PREFIX = 200  # multiline columns are indexed by their first 200 characters
 DEEP_OFFSET = 1000  # from here on a page is found through the index alone, then read
 STAMP = ("SELECT pg_current_xact_id()::text, "
@@ -333,7 +333,7 @@ class PostgresBackend(BulkReads):
             clauses.append("classification = ANY (%s)")
             params.append(list(f.levels))
         if f.words is not None:
-            expr = tsquery_literal(f.words)
+            expr = tsquery_any(f.words)
             if expr is None:
                 clauses.append("FALSE")
             else:
@@ -514,7 +514,7 @@ class PostgresBackend(BulkReads):
             "ORDER BY id LIMIT %s", (title, limit)).fetchall()
 
     def matching_titles(self, kind: Kind, words: list[str]) -> Iterator[tuple[int, str]]:
-        expr = tsquery_literal(words)
+        expr = tsquery_literal(words, "A")
         if expr is None:
             return iter(())
         return iter(self._execute(
@@ -522,15 +522,27 @@ class PostgresBackend(BulkReads):
             f"JOIN {q(kind.name)} k ON k.id = h.record_id WHERE k.deleted_at IS NULL",
             (expr, kind.name)).fetchall())
 
-    def search(self, words: list[str], kinds: list[str] | None, limit: int
+    def search(self, words: list[str], kinds: list[str] | None, limit: int, offset: int = 0
                ) -> list[tuple[str, int]]:
-        """(kind, record id) of the best matches, best first (the trash included)."""
-        expr = tsquery_literal(words)
+        """(kind, record id) of live records matching, those holding the typed words in their
+        body first, then by ts_rank; ``limit`` of them from ``offset``."""
+        expr = tsquery_any(words)
         if expr is None:
             return []
         return [tuple(r) for r in self._execute(
-            "SELECT kind, record_id FROM search_hits(%s::tsquery, %s, %s)",
-            (expr, list(kinds) if kinds else None, limit)).fetchall()]
+            "SELECT h.kind, h.record_id FROM search_matches(%s::tsquery, %s::tsquery, %s, true) "
+            f"h WHERE {_live_hit('h')} ORDER BY h.exact DESC, h.score DESC, h.kind, h.record_id "
+            "LIMIT %s OFFSET %s",
+            (expr, tsquery_literal(words, "A"), list(kinds) if kinds else None, limit,
+             offset)).fetchall()]
+
+    def search_total(self, words: list[str], kinds: list[str] | None) -> int:
+        expr = tsquery_any(words)
+        if expr is None:
+            return 0
+        return self._scalar(
+            "SELECT count(*) FROM search_matches(%s::tsquery, NULL, %s, false) h "
+            f"WHERE {_live_hit('h')}", (expr, list(kinds) if kinds else None))
 
     # -- settings, presets, audit ---------------------------------------------------------------
 
@@ -560,6 +572,17 @@ def _is_id(value: Any) -> bool:
     """A value that can be a record id (a bigint): anything else names no record."""
     return isinstance(value, int) and not isinstance(value, bool) and \
         -(2**63) <= value < 2**63
+
+
+def _live_hit(alias: str) -> str:
+    """An SQL condition: the search hit ``alias`` (kind, record_id) is a record not in the
+    trash that this login may read (the record tables' policies decide)."""
+    from tracker.model import KINDS
+
+    cases = " ".join(
+        f"WHEN '{name}' THEN EXISTS (SELECT 1 FROM {q(name)} r WHERE r.id = {alias}.record_id "
+        "AND r.deleted_at IS NULL)" for name in KINDS)
+    return f"CASE {alias}.kind {cases} ELSE false END"
 
 
 def _audit_where(kind: str | None, record_id: int | None) -> tuple[str, list]:

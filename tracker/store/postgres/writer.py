@@ -22,9 +22,9 @@ def q(name: str) -> str:
 
 
 AUDIT_INSERT = ('INSERT INTO audit (at, "user", kind, record_id, record_uid, action, label, '
-                "before, after) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)")
+                "before, after, wording) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)")
 AUDIT_KEYS = ("at", "user", "kind", "record_id", "record_uid", "action", "label", "before",
-              "after")
+              "after", "wording")
 
 
 class PostgresWriter:
@@ -78,8 +78,10 @@ class PostgresWriter:
                 cur.executemany("INSERT INTO citations (kind, record_id, source_id, quote, "
                                 "position) VALUES (%s, %s, %s, %s, %s)", rows)
 
-    def index(self, kind: Kind, record_id: int, body: str | None, *, new: bool = False) -> None:
-        """The record's search entry: its tokens and its level (None: out of search)."""
+    def index(self, kind: Kind, record_id: int, body: str | None, *, new: bool = False,
+              trashed: bool = False) -> None:
+        """The record's search entry: its tokens and its level (None: out of search). Whether
+        it is in the trash a search reads from the record's table (``trashed`` is not kept)."""
         if not new:
             self.conn.execute("DELETE FROM search WHERE kind = %s AND record_id = %s",
                               (kind.name, record_id))

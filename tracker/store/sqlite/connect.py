@@ -172,9 +172,10 @@ def _identify(conn: sqlite3.Connection, path: Path) -> str | None:
 
     if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
         return None  # no table at all: an empty database becomes ours
-    try:
+    try:  # read the table itself: a damaged page of its index must not make a file of ours
+        # look like another program's (the integrity check then says it is damaged)
         applied = [row[0] for row in conn.execute(
-            "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY id",
+            "SELECT name FROM _sqlite_migrations NOT INDEXED WHERE migration_set = ? ORDER BY id",
             (MIGRATION_SET,))]
     except sqlite3.OperationalError:  # no such table (or not sqlite-utils' shape)
         applied = []

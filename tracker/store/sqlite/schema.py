@@ -159,5 +159,55 @@ def audit_classification(db: Database) -> None:
                "ELSE 'restricted' END")
 
 
+@migrations(name="0008_audit_wording")
+def audit_wording(db: Database) -> None:
+    """An audit entry says what happened as a code and its parameters (JSON, e.g.
+    ``{"code": "delete", "kind": "agreements"}``), worded in the reader's language when shown
+    (:mod:`tracker.store.wording`); ``label`` keeps the English words for older programs.
+    Older entries have none: their stored label is read back to a code where it can be."""
+    db.execute("ALTER TABLE audit ADD COLUMN wording TEXT")
+
+
+@migrations(name="0009_search_forms")
+def search_forms(db: Database) -> None:
+    """The search index again, with the labels of choices (in English and Russian) in the body,
+    a ``forms`` column (stems and transliterations: :func:`tracker.model.text.index_forms`) and a
+    ``state`` column (a record in the trash: ``TRASHED``, so a search leaves it out and counts
+    what it found in the index alone); records with ids too large for a computed rowid get rowids
+    below zero."""
+    db.execute("DROP TABLE search")
+    db.execute(
+        "CREATE VIRTUAL TABLE search USING fts5(kind, record_id UNINDEXED, body, forms, state, "
+        "prefix = '2 3', tokenize = 'unicode61 remove_diacritics 2')")
+    rebuild_search(db.conn)
+
+
+def rebuild_search(conn) -> int:
+    """Index every record of every kind (the trash included) into an empty search table;
+    returns how many."""
+    from tracker.model import KINDS
+    from tracker.model.text import index_body, index_forms
+    from tracker.store.sqlite.search import TRASHED, search_rowid
+
+    done, spare = 0, -1
+    for kind in KINDS.values():
+        cols = [f.name for f in (*kind.searchable_fields, *kind.labelled_fields)]
+        cur = conn.execute(f"SELECT id, deleted_at, {', '.join(f'[{c}]' for c in cols)} "
+                           f"FROM [{kind.name}]")
+        while rows := cur.fetchmany(2000):
+            batch = []
+            for row in rows:
+                body = index_body(kind, dict(zip(cols, row[2:])))
+                rowid = search_rowid(kind.name, row[0])
+                if rowid is None:
+                    rowid, spare = spare, spare - 1
+                batch.append((rowid, kind.name, row[0], body, index_forms(body),
+                              TRASHED if row[1] is not None else None))
+            conn.executemany("INSERT INTO search(rowid, kind, record_id, body, forms, state) "
+                             "VALUES (?, ?, ?, ?, ?, ?)", batch)
+            done += len(batch)
+    return done
+
+
 def names() -> list[str]:
     return [name for name, _fn, _transactional in migrations.steps]

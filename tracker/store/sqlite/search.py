@@ -2,13 +2,32 @@
 
 Whatever a user types is turned into a list of quoted prefix terms, so FTS5's query language
 (``AND``, ``NEAR(``, ``col:``, ``-``, ``*``, unbalanced quotes) never reaches SQLite.
+
+The search table (migration 0009) has a ``body`` column (the record's folded text and choice
+labels), a ``forms`` column (:func:`tracker.model.text.index_forms`: stems and
+transliterations) and a ``state`` column (``TRASHED`` for a record in the trash).
+:func:`match_expression` asks for the typed words in the body (an exact match); :func:`match_any`
+for any of their forms in either column (what a search finds); ``live=True`` leaves out the
+trash (in the index itself: counting 6,700 matches less 3,100 in the trash takes 0.7 ms so,
+5 ms through the record tables).
 """
 
 from __future__ import annotations
 
-from tracker.model.text import terms
+from tracker.model.text import search_groups, terms
 
 ROWID_BITS = 40  # record ids below 2**40 get a computed rowid in the search table
+TRASHED = "trashed"  # the ``state`` column of a record in the trash
+
+
+def kind_of_code(code: int) -> str | None:
+    """The kind whose :func:`search_rowid` s carry ``code`` (``rowid >> ROWID_BITS``)."""
+    if code not in _code_kinds:
+        from tracker.model import KINDS
+
+        for name in KINDS:
+            search_rowid(name, 1)
+    return _code_kinds.get(code)
 
 
 def search_rowid(kind_name: str, record_id: int) -> int | None:
@@ -26,13 +45,16 @@ def search_rowid(kind_name: str, record_id: int) -> int | None:
 
         code = int.from_bytes(hashlib.blake2b(kind_name.encode(), digest_size=2).digest(), "big")
         _kind_codes[kind_name] = code
+        _code_kinds[code + 1] = kind_name
     return ((code + 1) << ROWID_BITS) | record_id
 
 
 _kind_codes: dict[str, int] = {}
+_code_kinds: dict[int, str] = {}
 
 
-def match_expression(text: str, kinds: list[str] | tuple[str, ...] | None = None) -> str | None:
+def match_expression(text: str, kinds: list[str] | tuple[str, ...] | None = None, *,
+                     live: bool = False) -> str | None:
     """An FTS5 MATCH expression for ``text``, or None if there is nothing to find.
 
     Every word is quoted (so no operator or column name the user types reaches FTS5) and matched
@@ -42,8 +64,30 @@ def match_expression(text: str, kinds: list[str] | tuple[str, ...] | None = None
     words = terms(text)
     if not words:
         return None
-    quoted = " ".join('"' + w.replace('"', '""') + ('"*' if len(w) > 1 else '"') for w in words)
-    expr = f"body : ({quoted})"
+    quoted = " ".join(_prefix(w) for w in words)
+    return _of_kinds(f"body : ({quoted})", kinds, live)
+
+
+def match_any(words: list[str] | tuple[str, ...], kinds: list[str] | tuple[str, ...] | None = None,
+              *, live: bool = False) -> str | None:
+    """The MATCH expression of what a search for ``words`` (:func:`terms`) finds: every word's
+    group (:func:`tracker.model.text.search_groups`) matched in the body or the forms, each
+    member as a quoted prefix. None when there is nothing to find."""
+    if not words:
+        return None
+    groups = " AND ".join("(" + " OR ".join(_prefix(f) for f in group) + ")"
+                          for group in search_groups(words))
+    return _of_kinds(f"{{body forms}} : ({groups})", kinds, live)
+
+
+def _prefix(word: str) -> str:
+    """A word quoted for FTS5, as a prefix (a one-letter word exactly)."""
+    return '"' + word.replace('"', '""') + ('"*' if len(word) > 1 else '"')
+
+
+def _of_kinds(expr: str, kinds, live: bool = False) -> str:
+    if live:
+        expr = f"({expr}) NOT state : {TRASHED}"
     if kinds:
         expr = f"kind : ({' OR '.join(_kind_token(k) for k in kinds)}) AND {expr}"
     return expr

@@ -5,7 +5,7 @@ from __future__ import annotations
 #: Sort columns that never hold NULL: one index-ordered segment serves them.
 NOT_NULL = frozenset({"id", "title", "status", "classification", "created_at", "updated_at"})
 AUDIT_COLUMNS = ("id", "at", "user", "kind", "record_id", "record_uid", "action", "label",
-                 "before", "after")
+                 "before", "after", "wording")
 
 
 def q(name: str) -> str:

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from tracker.model import Kind
+from tracker.model.text import index_forms
 from tracker.store.results import now
-from tracker.store.sqlite.search import search_rowid
+from tracker.store.sqlite.search import TRASHED, search_rowid
 from tracker.store.sqlite.sql import AUDIT_COLUMNS, q
 
 
@@ -64,8 +65,10 @@ class SqliteWriter:
             [(kind.name, record_id, sid, quote, pos)
              for pos, (sid, quote) in enumerate(citations)])
 
-    def index(self, kind: Kind, record_id: int, body: str | None, *, new: bool = False) -> None:
-        """The record's search text (None: remove it from search)."""
+    def index(self, kind: Kind, record_id: int, body: str | None, *, new: bool = False,
+              trashed: bool = False) -> None:
+        """The record's search text (None: remove it from search); a record in the trash
+        carries the token TRASHED in the ``state`` column (a search leaves it out)."""
         rowid = search_rowid(kind.name, record_id)  # found at once (migration 0003)
         if rowid is not None:
             self.conn.execute("DELETE FROM search WHERE rowid = ?", (rowid,))
@@ -74,8 +77,10 @@ class SqliteWriter:
                               (kind.name, record_id))
         if body is not None:
             self.conn.execute(
-                "INSERT INTO search(rowid, kind, record_id, body) VALUES (?, ?, ?, ?)",
-                (rowid, kind.name, record_id, body))
+                "INSERT INTO search(rowid, kind, record_id, body, forms, state) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (rowid if rowid is not None else free_rowid(self.conn), kind.name, record_id,
+                 body, index_forms(body), TRASHED if trashed else None))
 
     def audit(self, entry: dict) -> None:
         """One audit row, with its level (:func:`tracker.store.batch.audit_level`)."""
@@ -120,9 +125,14 @@ class SqliteWriter:
         self.conn.executemany(
             f"INSERT INTO {q(kind.name)} ({', '.join(q(c) for c in columns)}) VALUES "
             f"({', '.join('?' for _c in columns)})", rows)
-        self.conn.executemany(
-            "INSERT INTO search(rowid, kind, record_id, body) VALUES (?, ?, ?, ?)",
-            [(search_rowid(kind.name, rid), kind.name, rid, body) for rid, body in bodies])
+        conn = self.conn
+        at_id, at_deleted = columns.index("id"), columns.index("deleted_at")
+        trashed = {row[at_id] for row in rows if row[at_deleted] is not None}
+        conn.executemany(
+            "INSERT INTO search(rowid, kind, record_id, body, forms, state) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(search_rowid(kind.name, rid) or free_rowid(conn), kind.name, rid, body,
+              index_forms(body), TRASHED if rid in trashed else None) for rid, body in bodies])
 
     def link_many(self, kind: Kind, field: str, pairs: list[tuple[int, int]]) -> None:
         target = kind.field(field).target
@@ -160,3 +170,12 @@ class SqliteWriter:
             self.conn.execute(f"DROP INDEX [{name}]")
         return [sql for _name, sql in found]
 
+
+
+def free_rowid(conn) -> int:
+    """A search rowid for a record whose id is too large for :func:`search_rowid`: below every
+    one in use and below zero, where no computed rowid ever comes (a rowid SQLite picked, one
+    above the largest, would be the computed rowid of another kind's next record)."""
+    lowest = conn.execute("SELECT rowid FROM search WHERE rowid < 0 ORDER BY rowid LIMIT 1"
+                          ).fetchone()
+    return (lowest[0] if lowest else 0) - 1
