@@ -36,7 +36,7 @@ from tracker.exchange.files import FileInfo
 from tracker.exchange.planner import Conflict, Plan, Planner, kind_order
 from tracker.exchange.reading import read_records
 from tracker.i18n import _, ngettext
-from tracker.model import KIND_ORDER, KINDS, SOURCE_KIND
+from tracker.model import KIND_ORDER, KINDS, REPORTS_KEY, SOURCE_KIND
 from tracker.store.batch import Batch
 from tracker.store.errors import StorageError
 from tracker.store.repository import Change, ConflictError, ReadOnlyError, Repository
@@ -232,6 +232,8 @@ class _Writer:
         befores: list[tuple[int, dict]] = []
         for seq, uid, action, plan, existing_id in self.stage.plans(name, _WRITES):
             record = dict(plan.values)
+            if plan.reports is not None:  # written once every source exists (cite_and_audit)
+                record.pop(REPORTS_KEY, None)
             for fname, target in plan.links.items():
                 if isinstance(target, list):
                     record[fname] = sorted({i for i in map(self.ident, target) if i is not None})
@@ -272,8 +274,11 @@ class _Writer:
                 wanted = [{"source_id": self.ident(target), "quote": quote}
                           for target, quote in plan.citations]
                 self.batch.set_citations(kind, rid, wanted)
-                if before is not None and not plan.rewrite:  # a new version all the same
-                    self.batch.touch(kind, rid)
+            if plan.report:
+                self.batch.set_reports(kind, rid, [
+                    dict(r, source_id=self.ident(t), quote=q or None) for r, t, q in plan.reports])
+            if before is not None and not plan.rewrite and (plan.cite or plan.report):
+                self.batch.touch(kind, rid)  # a new version all the same
             after = self.repo.get(name, rid)
             self.batch.audit(name, rid, after["uid"], "import", self.label, before, after)
             touched = True

@@ -96,8 +96,9 @@ class Commitments:
 
     def last_review(self, kind_name: str, record_id: int, today: _dt.date | None = None
                     ) -> tuple[str, int] | None:
-        """The latest meeting held on or before ``today`` among those a record links to (the
-        meeting that agreed it, those that reviewed it): ``(kind, id)``, or None."""
+        """The latest meeting on or before ``today`` (not cancelled, not in the trash) among
+        those a record links to (the meeting that agreed it, those that reviewed it):
+        ``(kind, id)``, or None."""
         kind = get_kind(kind_name)
         record = self.get(kind.name, record_id)
         today_iso = (today or _dt.date.today()).isoformat()
@@ -108,9 +109,11 @@ class Commitments:
                 continue
             value = record.get(f.name)
             for mid in value if isinstance(value, list) else [value] if value else []:
-                row = self.stored(target.name, mid, [target.occasion.start, "deleted_at"])
+                row = self.backend.row(target, mid, [target.occasion.start, "status",
+                                                     "deleted_at"])
                 day = (row or {}).get(target.occasion.start)
-                if row and not row["deleted_at"] and day and day <= today_iso \
+                if row and not row["deleted_at"] and day and day <= today_iso and row[
+                        "status"] in (target.occasion.held, target.occasion.planned) \
                         and (best is None or (day, mid) > (best[2], best[1])):
                     best = (target.name, mid, day)
         return None if best is None else (best[0], best[1])
