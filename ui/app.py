@@ -257,6 +257,9 @@ def main(argv: list[str] | None = None) -> int:
     def when_settled() -> None:
         window.watch_integrity()
         start_auto_backup(window)
+        from ui.widgets.reminders import check_reminders
+
+        check_reminders(window)  # the day's reminder, once
         QTimer.singleShot(0, lambda: set_application_version(app))
 
     window.when_settled(when_settled)

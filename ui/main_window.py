@@ -300,7 +300,7 @@ class MainWindow(QMainWindow):
     def apply_change(self, change) -> None:
         """After a write: refresh what it touched now if shown, else when next shown."""
         kinds = set(change.kinds or ()) | ({change.kind} if change.kind in KINDS else set())
-        touched = set(kinds) | {"dashboard", "history"}
+        touched = set(kinds) | {"dashboard", "history", "deadlines"}
         if change.action in ("delete", "restore", "undo", "redo", "create", "import"):
             touched.add("trash")
         for kind in KINDS.values():  # pages whose link pickers list the changed kinds
@@ -529,6 +529,9 @@ class MainWindow(QMainWindow):
         self._restore_page_states()
         self._data_version = self.repo.data_version()
         menus.add_recent(str(repo.path))
+        from ui.widgets.reminders import check_reminders
+
+        self.later(SETTLE_MS, lambda: check_reminders(self))  # the day's reminder of this one
         return True
 
     # -- settings -----------------------------------------------------------------------------

@@ -120,6 +120,18 @@ class Commitments:
 
     # -- deadlines ----------------------------------------------------------------------------
 
+    def leads(self, limit: int = 200) -> list[str]:
+        """The names in the kinds' lead fields, the most used first (for "My items")."""
+        from tracker.store.query import Filter
+
+        counts: dict[str, int] = {}
+        for kind in KINDS.values():
+            for name in kind.leads:
+                for value, n in self.backend.count_by(Filter(kind), name).items():
+                    if value:
+                        counts[value] = counts.get(value, 0) + n
+        return [v for v, _n in sorted(counts.items(), key=lambda p: (-p[1], p[0]))][:limit]
+
     def deadlines(self, today: _dt.date | None = None, *, within: int | None = None,
                   overdue: bool = False, lead: str | None = None,
                   kinds: list[str] | None = None, max_classification: str | None = None
