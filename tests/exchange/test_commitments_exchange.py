@@ -97,7 +97,7 @@ def test_a_report_may_cite_a_source_the_same_file_brings(repo, other):
     ({"reported_on": "2025-01-01", "done": "x", "source_uid": "nope", "quote": "x"},
      "no sources with uid nope"),
     ({"reported_on": "2025-01-01", "done": "x", "quote": "words"}, "a quote needs its source"),
-    ({"reported_on": "someday", "done": "x"}, "report 1, Date"),
+    ({"reported_on": "someday", "done": "x"}, "report 1: Date:"),
     ({"done": "x"}, "Date is required"),
 ])
 def test_a_bad_report_refuses_the_whole_file_naming_record_and_field(other, report, words):

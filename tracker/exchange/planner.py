@@ -23,7 +23,7 @@ from tracker.model import (
     SYSTEM_FIELDS,
     Kind,
 )
-from tracker.model.reports import normalize_report
+from tracker.model.reports import normalize_report, report_prefix
 from tracker.model.text import quote_key, quote_problem
 from tracker.store.errors import StorageError
 from tracker.store.repository import Repository
@@ -337,10 +337,9 @@ class Planner:
                     "source"), "quote": quote})
                 if problem is None and (target, quote) not in current:
                     problem = quote_problem(None, quote, text_key=self.text_key(target))
-                problem = problem and _("report {n}: {problem}").format(n=number,
-                                                                       problem=problem)
+                problem = problem and report_prefix(number) + problem
             elif problem is None and quote.strip():
-                problem = _("report {n}: a quote needs its source").format(n=number)
+                problem = report_prefix(number) + _("a quote needs its source")
             if problem:
                 self.problems.add(name, label, REPORTS_KEY, problem)
                 continue

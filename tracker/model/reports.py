@@ -80,27 +80,31 @@ def _as_list(raw: Any) -> tuple[list | None, str | None]:
     return list(raw), None
 
 
-def normalize_report(raw: Any, number: int) -> tuple[dict | None, str | None]:
+def report_prefix(number: int | None) -> str:
+    """How a message names a report of a record's list ("report 2: "; none for ``None``)."""
+    return _("report {n}: ").format(n=number) if number else ""
+
+
+def normalize_report(raw: Any, number: int | None) -> tuple[dict | None, str | None]:
     """One report as stored (every field, typed), or the problem with it (naming it by
-    ``number``, from 1)."""
+    ``number``, from 1; None: unnamed, a report edited on its own)."""
+    where = report_prefix(number)
     if not isinstance(raw, dict):
-        return None, _("report {n}: expected an object with the report's fields").format(n=number)
+        return None, where + _("expected an object with the report's fields")
     clean: dict[str, Any] = {}
     for key in raw:
         if key not in REPORT_FIELD_NAMES and key not in SHOWN_KEYS:
-            return None, _("report {n}: no such field {name!r}").format(
-                n=number, name=str(key)[:40])
+            return None, where + _("no such field {name!r}").format(name=str(key)[:40])
     for f in REPORT_FIELDS:
         try:
             clean[f.name] = coerce(f, raw.get(f.name))
         except ValueError as exc:
-            return None, _("report {n}, {label}: {problem}").format(
-                n=number, label=_(f.label), problem=exc)
+            return None, where + _("{label}: {problem}").format(label=_(f.label), problem=exc)
         problem = value_problem(f, clean[f.name])
         if problem:
-            return None, _("report {n}: {problem}").format(n=number, problem=problem)
+            return None, where + problem
     if clean["quote"] and clean["source_id"] is None:
-        return None, _("report {n}: a quote needs its source").format(n=number)
+        return None, where + _("a quote needs its source")
     return clean, None
 
 

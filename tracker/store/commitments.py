@@ -10,7 +10,7 @@ from typing import Any
 
 from tracker.i18n import _
 from tracker.model import KINDS, REPORTS_KEY, SOURCE_KIND, Kind, get_kind
-from tracker.model.reports import after, newest_progress, normalize_reports
+from tracker.model.reports import after, newest_progress, normalize_reports, report_prefix
 from tracker.model.text import quote_problem
 from tracker.store.deadlines import Due, list_deadlines
 
@@ -57,10 +57,10 @@ class Commitments:
                 continue
             row = self.stored(SOURCE_KIND.name, sid, ["text"])
             if row is None:
-                return _("report {n}: no source with id {id}").format(n=number, id=sid)
+                return report_prefix(number) + _("no source with id {id}").format(id=sid)
             problem = quote_problem(row["text"], quote)
             if problem:
-                return _("report {n}: {problem}").format(n=number, problem=problem)
+                return report_prefix(number) + problem
         return None
 
     def reports(self, kind_name: str, record_id: int) -> list[dict]:

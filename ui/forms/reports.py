@@ -27,7 +27,13 @@ from PySide6.QtWidgets import (
 from tracker.i18n import N_
 from tracker.i18n import gettext as _
 from tracker.model import REPORTS_KEY, Field
-from tracker.model.reports import REPORT_FIELDS, normalize_report, report_field, sort_reports
+from tracker.model.reports import (
+    REPORT_FIELDS,
+    normalize_report,
+    report_field,
+    report_prefix,
+    sort_reports,
+)
 from ui.forms.base import Editor
 from ui.forms.editors import make_editor
 
@@ -79,11 +85,11 @@ class ReportDialog(QDialog):
 
     def report(self) -> tuple[dict | None, str | None]:
         """The report as the core stores it, or what is wrong with it."""
-        clean, problem = normalize_report(self.values(), 1)
+        clean, problem = normalize_report(self.values(), None)
         if problem is None:
             problem = self.repo.report_problem([clean])
-        if problem:
-            problem = problem.replace(_("report {n}: ").format(n=1), "", 1)
+            if problem and problem.startswith(report_prefix(1)):  # the only one: not numbered
+                problem = problem[len(report_prefix(1)):]
         return clean, problem
 
     def accept(self) -> None:
