@@ -118,6 +118,8 @@ class ReportsEditor(Editor):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # elided
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
@@ -223,10 +225,10 @@ class ReportsEditor(Editor):
                 self.table.setItem(i, j, item)
             if select is not None and report == select:
                 self.table.selectRow(i)
-        line = self.table.fontMetrics().height() + 8
-        shown = max(2, min(len(self._reports), 6))
+        shown = max(2, min(len(self._reports), 6))  # every report up to six, then a scroll bar
         self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height()
-                                  + line * shown + 4)
+                                  + self.table.verticalHeader().defaultSectionSize() * shown
+                                  + 2 * self.table.frameWidth())
         self._update_buttons()
 
     def _update_buttons(self) -> None:

@@ -135,3 +135,22 @@ def test_the_agreements_table_shows_the_computed_dates_as_columns(main_window, r
     page.table.horizontalHeader().setSortIndicator(col, Qt.SortOrder.AscendingOrder)
     assert model.sort_field == before  # a computed column does not sort the list
     assert page.table.horizontalHeader().sortIndicatorSection() == model.sort_column()
+
+
+def test_every_report_up_to_six_is_shown_without_scrolling(repo, qtbot):
+    """The list once showed a report and a half: the height counted shorter rows than Qt's."""
+    editor = ReportsEditor(repo)
+    qtbot.addWidget(editor)
+    editor.resize(420, 300)
+    for n in (1, 3, 6):
+        editor.set_value([{"reported_on": f"2026-01-0{i + 1}", "done": "x" * 300}
+                          for i in range(n)])
+        editor.show()
+        qtbot.waitExposed(editor)
+        table = editor.table
+        last = n - 1
+        assert table.rowViewportPosition(last) + table.rowHeight(last) \
+            <= table.viewport().height(), n
+        assert not table.horizontalScrollBar().isVisible()
+    editor.set_value([{"reported_on": f"2026-01-{i + 10}", "done": "x"} for i in range(8)])
+    qtbot.waitUntil(lambda: editor.table.verticalScrollBar().maximum() > 0)  # more: it scrolls
