@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
+from tracker.i18n import format_date, ngettext
 from tracker.i18n import gettext as _
-from tracker.i18n import ngettext
 from tracker.model import KINDS
 from ui.deadline_prefs import dismiss, dismissed_on, horizon_days
 
@@ -50,7 +50,7 @@ def collect(repo, today: _dt.date, horizon: int, since: _dt.date | None) -> Summ
 
 def _line(due) -> str:
     kind = KINDS[due.kind]
-    return f"{due.date} · {_(due.label)} · {due.title} ({_(kind.label).lower()})"
+    return f"{format_date(due.date)} · {_(due.label)} · {due.title} ({_(kind.label).lower()})"
 
 
 def summary_text(summary: Summary) -> str:
@@ -119,7 +119,7 @@ class ReminderPanel(QFrame):
 
     def show_summary(self, summary: Summary) -> None:
         self.summary = summary
-        self.title.setText(_("Reminders for {day}").format(day=summary.today.isoformat()))
+        self.title.setText(_("Reminders for {day}").format(day=format_date(summary.today)))
         self.body.setText(summary_text(summary))
         self.show()
 

@@ -95,3 +95,14 @@ def test_dismissal_is_kept_per_database_and_user(repo, tmp_path):
             same_file_other_user.close()
     finally:
         other.close()
+
+
+def test_the_reminder_writes_dates_as_the_language_does(make_window, repo, qtbot):
+    """Like the dashboard: "20 February 2026", not the stored 2026-02-20."""
+    fill(repo)
+    window = make_window(repo)
+    assert shown_on(window, qtbot, DAY)
+    panel = panel_of(window)
+    assert panel.title.text() == "Reminders for 1 March 2026"
+    assert "20 February 2026 · Due · Late item" in panel.body.text()
+    assert "2026-02-20" not in panel.body.text()
