@@ -113,6 +113,11 @@ class ReportsEditor(Editor):
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setObjectName("reportsTable")
         self.table.setHorizontalHeaderLabels([_(report_field(c).label) for c in self.COLUMNS])
+        # What was done gets the room: the progress column is headed "%" (its label a tooltip),
+        # who reported it and the source are narrow (their full text in the cells' tooltips).
+        progress = self.table.horizontalHeaderItem(self.COLUMNS.index("progress"))
+        progress.setText("%")
+        progress.setToolTip(_(report_field("progress").label))
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -122,7 +127,12 @@ class ReportsEditor(Editor):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        narrow = self.table.fontMetrics().horizontalAdvance("M") * 5
+        for name in ("side", "source_id"):
+            header.setSectionResizeMode(self.COLUMNS.index(name),
+                                        QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(self.COLUMNS.index(name), narrow)
+        header.setSectionResizeMode(self.COLUMNS.index("done"), QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.add_button = QPushButton(_("Add report…"))

@@ -154,3 +154,17 @@ def test_every_report_up_to_six_is_shown_without_scrolling(repo, qtbot):
         assert not table.horizontalScrollBar().isVisible()
     editor.set_value([{"reported_on": f"2026-01-{i + 10}", "done": "x"} for i in range(8)])
     qtbot.waitUntil(lambda: editor.table.verticalScrollBar().maximum() > 0)  # more: it scrolls
+
+
+def test_what_was_done_keeps_room_in_a_narrow_form(repo, qtbot):
+    """In Russian the other columns' headers once pushed "What was done" out of sight."""
+    editor = ReportsEditor(repo)
+    qtbot.addWidget(editor)
+    editor.resize(330, 200)
+    editor.set_value([{"reported_on": "2026-01-01", "progress": 60, "side": "partner",
+                       "done": "Рабочая группа провела заседание и подготовила проект плана."}])
+    editor.show()
+    qtbot.waitExposed(editor)
+    table, done = editor.table, ReportsEditor.COLUMNS.index("done")
+    visible = table.viewport().width() - table.columnViewportPosition(done)
+    assert min(table.columnWidth(done), visible) >= 0.3 * table.viewport().width()
