@@ -118,8 +118,13 @@ class DeadlinesPage(QWidget):
         fm = self.table.fontMetrics()
         header.resizeSection(DeadlinesModel.COL_DATE, fm.horizontalAdvance("0000-00-00") + 30)
         header.resizeSection(DeadlinesModel.COL_WHAT, fm.horizontalAdvance("M") * 16)
-        header.resizeSection(DeadlinesModel.COL_KIND, fm.horizontalAdvance("M") * 10)
-        header.resizeSection(DeadlinesModel.COL_STATUS, fm.horizontalAdvance("M") * 9)
+        pad = fm.horizontalAdvance("MM")  # the longest label a column can show, in this language
+        header.resizeSection(DeadlinesModel.COL_KIND, pad + max(
+            fm.horizontalAdvance(_(k.label)) for k in KINDS.values()))
+        header.resizeSection(DeadlinesModel.COL_STATUS, pad + max(
+            fm.horizontalAdvance(k.status_label(value)) for k in KINDS.values()
+            for value, _label in k.field("status").choices))
+        header.resizeSection(DeadlinesModel.COL_LEADS, fm.horizontalAdvance("M") * 12)
         header.setSectionResizeMode(DeadlinesModel.COL_TITLE, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(self._open)  # Enter, or a double click
         explain = QLabel(_("Every open dated obligation in date order: road-map due dates, "

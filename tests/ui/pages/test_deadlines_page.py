@@ -108,3 +108,22 @@ def test_the_page_follows_changes_made_elsewhere(main_window, repo):
     repo.create("roadmap", {"title": "New item", "due_date": "2026-03-02"})
     page.refresh()
     assert page.model.rowCount() == before + 1
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_kind_and_status_show_whole_in_either_language(repo, qtbot, language):
+    """In Russian "Пункт дорожной карты" and "Выполняется" were cut to "Пункт доро…"."""
+    from tracker import i18n
+    from tracker.model import KINDS
+
+    i18n.set_language(language)
+    try:
+        page = DeadlinesPage(repo, today=TODAY)
+        qtbot.addWidget(page)
+        table, fm = page.table, page.table.fontMetrics()
+        for col, texts in ((DeadlinesModel.COL_KIND, [i18n._(k.label) for k in KINDS.values()]),
+                           (DeadlinesModel.COL_STATUS, [k.status_label(v) for k in KINDS.values()
+                                                        for v, _l in k.field("status").choices])):
+            assert table.columnWidth(col) > max(fm.horizontalAdvance(t) for t in texts), col
+    finally:
+        i18n.set_language("en")
