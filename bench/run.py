@@ -23,6 +23,10 @@ Generates synthetic databases (``tracker.seed.synthetic``) in a temporary folder
                   (add_row, cell.text), in turns in one process: ratio <= 2.5
   briefing_10000  10,000 road-map items: finishes with progress reports, peak memory <= 400 MB
                   (floor: the same rows in 500-row reportlab Tables); skipped by --quick
+  deadlines       repo.deadlines(today) over the big database (every kind's open dated
+                  obligations, agreements' notice and expiry days computed): <= 1 s (floor: the
+                  same columns of the same records read in raw sqlite3, nothing computed)
+  deadlines_14    the same within 14 days (the reminder's question), for context
 
 ``--quick`` keeps 100,000 road-map items (the other kinds get 10,000) and skips briefing_10000.
 ``--json`` prints one object ``{"<figure>": {"value", "unit", "floor", "ratio", "target", "ok"}}``
@@ -524,6 +528,42 @@ def measure_annex_memory(figs: Figures, db: Path, work: Path) -> None:
 
 # --- main -----------------------------------------------------------------------------------------
 
+def measure_deadlines(figs: Figures, db: Path) -> None:
+    import datetime as dt
+
+    from tracker.model import KINDS
+
+    today = dt.date.today()
+    repo = open_session(db, user="bench")
+    raw = sqlite3.connect(db)
+    floor_queries = []
+    for kind in KINDS.values():
+        for ob in kind.obligations:
+            stored = kind.has_field(ob.date)
+            cols = ["id", "uid", "title", "status", "classification", "updated_at", "version",
+                    *kind.leads, *([ob.date] if stored else kind.treaty.fields())]
+            where = f" WHERE {ob.date} IS NOT NULL ORDER BY {ob.date}" if stored else ""
+            floor_queries.append(f"SELECT {', '.join(dict.fromkeys(cols))} FROM {kind.name}{where}")
+
+    def bare() -> int:
+        return sum(len(raw.execute(sql).fetchall()) for sql in floor_queries)
+
+    try:
+        found = repo.deadlines(today)
+        value = median_time(lambda: repo.deadlines(today), 5)
+        soon = len(repo.deadlines(today, within=14))
+        value_14 = median_time(lambda: repo.deadlines(today, within=14), 5)
+        rows = bare()
+        floor = median_time(bare, 5)
+    finally:
+        repo.close()
+        raw.close()
+    figs.add("deadlines", value, "s", floor, target="<= 1 s", ok=value <= 1.0,
+             note=f"{len(found)} deadlines listed; the floor reads {rows} rows")
+    figs.add("deadlines_14", value_14 * 1000, "ms", None, target=None, ok=None,
+             note=f"{soon} within 14 days")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true",
@@ -536,7 +576,7 @@ def main(argv: list[str] | None = None) -> int:
                         "measurements (default 5, --quick 3; start-up at least 9)")
     parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep the databases")
     parser.add_argument("--only", help="comma-separated figure groups: startup, table, search, "
-                        "save, briefing, docx, exchange, million")
+                        "save, briefing, docx, exchange, million, deadlines")
     parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite",
                         help="postgres: the table, save, search and visible figures on a "
                              "throwaway PostgreSQL server (bench/postgres_bench.py)")
@@ -614,6 +654,7 @@ def main(argv: list[str] | None = None) -> int:
             ("million", ("export_json_million", "import_million_memory"),
              lambda: measure_import_million(figs, million_db(), empty, work)),
             ("briefing", ("annex_memory",), lambda: measure_annex_memory(figs, big, work)),
+            ("deadlines", ("deadlines", "deadlines_14"), lambda: measure_deadlines(figs, big)),
         ]
         if not args.quick:
             steps.append(("briefing", ("briefing_10000", "briefing_10000_memory"),

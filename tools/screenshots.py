@@ -131,12 +131,95 @@ def take(outdir: Path, language: str = "en") -> list[Path]:
     return saved
 
 
+# Commitments: illustrative records, not the article's (it gives no such deadlines), added to the
+# screenshots' throwaway database only, each titled as an example.
+EXAMPLES = {
+    "en": {"late": "Example: joint exhibition plan", "soon": "Example: technical terms agreed",
+           "later": "Example: second production line", "agreement":
+           "Example: agreement on scientific cooperation", "lead": "Ministry of Industry",
+           "done": ("The working group met and drafted the plan.",
+                    "The plan was sent to both ministries.")},
+    "ru": {"late": "Пример: план совместной выставки", "soon": "Пример: согласованы технические "
+           "условия", "later": "Пример: вторая производственная линия", "agreement":
+           "Пример: соглашение о научном сотрудничестве", "lead": "Министерство промышленности",
+           "done": ("Рабочая группа провела заседание и подготовила проект плана.",
+                    "План направлен в министерства обеих сторон.")},
+}
+
+
+def _add_examples(repo, language: str) -> tuple[int, int]:
+    """Dated example records around today; returns (a road-map item with reports, the
+    agreement)."""
+    import datetime as dt
+
+    words = EXAMPLES[language]
+    today = dt.date.today()
+
+    def day(n: int) -> str:
+        return (today + dt.timedelta(days=n)).isoformat()
+
+    late = repo.create("roadmap", {
+        "title": words["late"], "due_date": day(-12), "planned_start": day(-200),
+        "status": "in_progress", "home_lead": words["lead"],
+        "reports": [{"reported_on": day(-90), "progress": 20, "done": words["done"][0],
+                     "side": "home"},
+                    {"reported_on": day(-20), "progress": 60, "done": words["done"][1],
+                     "side": "partner"}]}).record["id"]
+    repo.create("roadmap", {"title": words["soon"], "due_date": day(6),
+                            "home_lead": words["lead"]})
+    repo.create("roadmap", {"title": words["later"], "due_date": day(45)})
+    agreement = repo.create("agreements", {
+        "title": words["agreement"], "status": "in_force", "signed_on": "2019-03-31",
+        "home_notified_on": "2019-06-14", "partner_notified_on": "2019-09-30", "term_years": 5,
+        "auto_renewal": "yes", "notice_months": 6}).record["id"]
+    return late, agreement
+
+
+def take_commitments(outdir: Path, language: str = "en") -> list[Path]:
+    """The day's reminder, the Deadlines page, a road-map item's reports and an agreement's
+    computed treaty dates."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    app, repo = _start(language)
+    suffix = "" if language == "en" else f"-{language}"
+    saved: list[Path] = []
+
+    def shot(widget, name: str) -> None:
+        _settle(app)
+        path = outdir / f"{name}{suffix}.png"
+        widget.grab().save(str(path))
+        saved.append(path)
+
+    item, agreement = _add_examples(repo, language)
+    window = _show_window(app, repo)
+    from ui.widgets.reminders import check_reminders
+
+    check_reminders(window)
+    for _i in range(400):
+        app.processEvents()
+        if not window.busy:
+            break
+        time.sleep(0.01)
+    window.go_to("dashboard")
+    shot(window, "reminder")
+    window.go_to("deadlines")
+    shot(window, "deadlines")
+    for kind, rid, name in (("roadmap", item, "reports"),
+                            ("agreements", agreement, "treaty-dates")):
+        window.go_to(kind)
+        page = window.pages[kind]
+        page.select_record(rid)
+        shot(page.form, name)
+    window.close()
+    repo.close()
+    return saved
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.screenshots")
     parser.add_argument("outdir", type=Path)
     parser.add_argument("--language", default="en", choices=("en", "ru"))
     args = parser.parse_args(argv)
-    for path in take(args.outdir, args.language):
+    for path in [*take(args.outdir, args.language), *take_commitments(args.outdir, args.language)]:
         print(path)
     return 0
 

@@ -291,6 +291,9 @@ def _main(argv: list[str] | None, collecting: bool) -> int:
             gc.enable()
         window.watch_integrity()
         start_auto_backup(window)
+        from ui.widgets.reminders import check_reminders
+
+        check_reminders(window)  # the day's reminder, once
         QTimer.singleShot(0, lambda: set_application_version(app))
 
     window.when_settled(when_settled)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tracker.i18n import gettext as _
+from tracker.i18n import ngettext
 from tracker.paths import resources_dir
 from ui import messages
 
@@ -89,7 +90,10 @@ def show_briefing(window) -> None:
 def show_preferences(window) -> None:
     from ui.dialogs.preferences import PreferencesDialog
 
-    PreferencesDialog(window).exec()
+    if PreferencesDialog(window).exec():  # "My items" shown follows a new lead at once
+        page = window.current_page()
+        if getattr(page, "mine_check", None) is not None and page.mine_check.isChecked():
+            (page.apply_filter if hasattr(page, "apply_filter") else page.refresh)()
 
 
 def bundled_licences() -> list[Path]:
@@ -252,3 +256,41 @@ def copy_record_text(window) -> str | None:
         message += " " + _("(as last saved: the form has unsaved changes)")
     window.statusBar().showMessage(message, 8000)
     return text
+
+
+# --- File › Export calendar… ----------------------------------------------------------------------
+
+def export_calendar(window):
+    """File › Export calendar…: the open deadlines and the meetings to come as an iCalendar
+    file (``tracker.exchange.calendar``), written as a task."""
+    import datetime as _dt
+
+    from ui.dialogs.exchange import may_write
+
+    start = Path(window.repo.path).parent / f"{_('deadlines')} {_dt.date.today()}.ics"
+    path, _chosen = messages.get_save_file_name(window, _("Export calendar"), str(start),
+                                                _("iCalendar file (*.ics)"))
+    if not path:
+        return None
+    out = Path(path)
+    if out.suffix.lower() != ".ics":
+        out = out.with_name(out.name + ".ics")
+    if not may_write(window, path, out):
+        return None
+
+    def work(session, _task):
+        from tracker.exchange import write_calendar
+
+        return write_calendar(session, out)
+
+    def done(result) -> None:
+        written, n = result
+        window.statusBar().showMessage(ngettext(
+            "Exported {n} event to {path}", "Exported {n} events to {path}", n).format(
+                n=n, path=written), 15000)
+
+    return window.tasks.run(work, done=done, busy=(_("Export calendar"), _(
+        "Exporting the calendar to {name}…").format(name=out.name)),
+        failed_title=_("Not exported"), describe=lambda exc: _(
+            "The calendar was not exported: {error}\n\nNothing was written to {path}.").format(
+                error=" ".join(str(exc).split()), path=out))

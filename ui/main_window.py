@@ -312,7 +312,7 @@ class MainWindow(QMainWindow):
         self.update_actions()
 
     def _refresh_touched(self, kinds, action: str, kind=None, record_id=None) -> None:
-        touched = set(kinds) | {"dashboard", "history"}
+        touched = set(kinds) | {"dashboard", "history", "deadlines"}
         if action in ("delete", "restore", "undo", "redo", "create", "import"):
             touched.add("trash")
         for k in KINDS.values():  # pages whose link pickers list the changed kinds
@@ -542,6 +542,9 @@ class MainWindow(QMainWindow):
         self._data_version = self._version()
         self.link_server()
         menus.add_recent(menus.shown_where(repo))
+        from ui.widgets.reminders import check_reminders
+
+        self.later(SETTLE_MS, lambda: check_reminders(self))  # the day's reminder of this one
         return True
 
     # -- settings -----------------------------------------------------------------------------

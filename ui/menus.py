@@ -84,6 +84,9 @@ COMMANDS: tuple[Command, ...] = (
             tip=N_("The records this page lists, as filtered and sorted, to a CSV file for a "
                    "spreadsheet"),
             enabled=lambda s: s.on_record and not s.busy),
+    Command("export_calendar", N_("Export calendar…"), "commands.export_calendar",
+            tip=N_("The open deadlines and the meetings to come, as an iCalendar file for "
+                   "Outlook or Thunderbird"), enabled=lambda s: not s.busy),
     Command("briefing", N_("Briefing…"), "commands.show_briefing", keys="Ctrl+E",
             icon="SP_FileDialogDetailedView"),
     Command("preferences", N_("Preferences…"), "commands.show_preferences", attr="prefs"),
@@ -123,8 +126,8 @@ COMMANDS: tuple[Command, ...] = (
 GO = "go"
 MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (N_("&File"), ("new_db", "open_db", "open_shared", RECENT, SEPARATOR, "backups", "import",
-                   "export", "export_list", "briefing", SEPARATOR, "preferences", SEPARATOR,
-                   "quit")),
+                   "export", "export_list", "export_calendar", "briefing", SEPARATOR,
+                   "preferences", SEPARATOR, "quit")),
     (N_("&Edit"), ("undo", "redo", SEPARATOR, "new", "save", "delete", "revert", SEPARATOR,
                    "find", "filter", "columns", "record_history", "copy_text")),
     (N_("&Go"), (GO,)),

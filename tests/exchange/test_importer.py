@@ -325,7 +325,7 @@ def test_every_kind_survives_a_round_trip_with_every_field_filled(repo, other):
             elif f.type == "choice":
                 values[f.name] = f.choices[-1][0]
             elif f.type == "integer":
-                values[f.name] = f.minimum or 1
+                values[f.name] = f.minimum if f.minimum is not None else 1  # (treaty rules)
             elif f.type == "link":
                 values[f.name] = repo.ids(f.target)[0]
             elif f.type == "links":

@@ -88,3 +88,26 @@ def test_seed_is_audited(repo):
 def test_empty_database_has_no_records_and_no_sides(empty_repo):
     assert sum(empty_repo.totals().values()) == 0
     assert empty_repo.sides() == ("", "")
+
+
+def test_the_seed_invents_no_deadlines(repo):
+    """Where the article gives no date, there is no deadline: every dated obligation of the
+    seeded records (counted from long before the article) is a date the seed quotes, and no
+    agreement gains treaty terms, notifications or notice periods the article does not state."""
+    import datetime as dt
+
+    from tracker.model import KINDS
+
+    written = {str(v) for _key, _kind, values, _quotes, _links in RECORDS
+               for v in values.values()}
+    found = repo.deadlines(dt.date(1900, 1, 1))
+    assert [(d.date, d.obligation) for d in found] == [("2017-06-09", "meeting")]
+    assert all(d.date in written for d in found)
+    for kind in KINDS.values():
+        if kind.treaty is None:
+            continue
+        beyond_signature = [f for f in kind.treaty.fields() if f != kind.treaty.signed]
+        for row in repo.list(kind.name):
+            record = repo.get(kind.name, row["id"])
+            assert {f: record[f] for f in beyond_signature if record[f] not in (None, "")} == {}
+            assert all(v is None for v in kind.compute(record, dt.date(2026, 1, 1)).values())

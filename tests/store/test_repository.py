@@ -51,8 +51,9 @@ def test_every_kind_round_trips_its_fields(empty_repo, kind):
             values[f.name] = "2026-05-01"
         elif f.type == "choice" and f.name not in ("status", "classification"):
             values[f.name] = f.choices[-1][0]
-        elif f.type == "integer":
-            values[f.name] = f.maximum if f.maximum is not None else 7
+        elif f.type == "integer":  # the lowest allowed: every date above is the same day, so a
+            # notice period longer than nothing would be refused (an agreement's treaty rules)
+            values[f.name] = f.minimum if f.minimum is not None else 7
     rid = empty_repo.create(kind, values).record_id
     rec = empty_repo.get(kind, rid)
     for name, value in values.items():

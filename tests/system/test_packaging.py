@@ -247,6 +247,24 @@ def test_bundled_programs_open_a_shared_database_on_a_server(bundle, tmp_path, p
         pg_cluster.drop_database(name)
 
 
+def test_bundled_cli_writes_a_calendar(bundle, tmp_path):
+    """icalendar (the deadlines as an .ics file) is in the bundle and works from it."""
+    from icalendar import Calendar
+
+    home = tmp_path / "home"
+    home.mkdir()
+    env = _clean_env(home)
+    cli = bundle / "bilateral-tracker-cli"
+    db, out = tmp_path / "cal.db", tmp_path / "deadlines.ics"
+    for args in (["--db", db, "init"],
+                 ["--db", db, "add", "roadmap", "title=Joint lab", "due_date=2030-05-01"],
+                 ["--db", db, "calendar", "-o", out]):
+        result = _run([cli, *args], cwd=tmp_path, env=env)
+        assert result.returncode == 0, result.stdout + result.stderr
+    found = [str(e["summary"]) for e in Calendar.from_ical(out.read_bytes()).walk("VEVENT")]
+    assert found == ["Due: Joint lab"]
+
+
 def test_install_script_lays_out_a_valid_desktop_install(bundle, tmp_path):
     # build.sh puts install.sh and share/ in the folder; install from a copy as IT would
     shipped = tmp_path / "shipped" / "bilateral-tracker"

@@ -256,7 +256,8 @@ def _plain(value: Any) -> str:
 
 # --- writing --------------------------------------------------------------------------------------
 
-def _citations(pairs: tuple[str, ...]) -> list[dict]:
+def parse_citations(pairs: tuple[str, ...]) -> list[dict]:
+    """``SOURCE_ID=QUOTE`` arguments as citations (a usage error otherwise)."""
     out = []
     for pair in pairs:
         sid, sep, quote = pair.partition("=")
@@ -288,7 +289,7 @@ def add(env: Env, kind_name: str, pairs: tuple[str, ...], cites: tuple[str, ...]
     kind = get_kind(kind_name)
     values = parse_pairs(pairs)
     repo = env.repo()
-    citations = _citations(cites)
+    citations = parse_citations(cites)
     for c in citations:
         if not repo.exists(SOURCE_KIND.name, c["source_id"]):
             raise click.ClickException(_("--cite: no source with id {id}").format(
@@ -335,7 +336,7 @@ def edit(env: Env, kind_name: str, record_id: int, pairs: tuple[str, ...], versi
         changed = change.action != "unchanged"
         expected = change.record["version"] if changed else expected
     if cites:
-        citations = _citations(cites)
+        citations = parse_citations(cites)
         for c in citations:
             if not repo.exists(SOURCE_KIND.name, c["source_id"]):
                 raise click.ClickException(_("--cite: no source with id {id}").format(

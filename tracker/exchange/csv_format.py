@@ -24,7 +24,7 @@ from tracker.exchange.errors import FileProblem
 from tracker.exchange.files import BOM, CHUNK, CSV_FIELD_LIMIT, FileInfo, member_kind
 from tracker.exchange.records import SOURCES_KEY
 from tracker.i18n import _
-from tracker.model import KINDS, LINKS, SYSTEM_FIELDS, Kind, display_value, get_kind
+from tracker.model import KINDS, LINKS, REPORTS_KEY, SYSTEM_FIELDS, Kind, display_value, get_kind
 from tracker.store.repository import Repository
 
 # Spreadsheet programs run a cell beginning with one of these as a formula (CSV injection).
@@ -68,6 +68,8 @@ def csv_header(kind: Kind) -> list[str]:
     names.append(SOURCES_KEY)
     if kind.deadline is not None:
         names.append("overdue")
+    if kind.reports is not None:
+        names.append(REPORTS_KEY)  # a JSON list, as the sources are
     return names
 
 
@@ -340,6 +342,8 @@ def _csv_rows(label: str, kind: Kind, reader, delimiter: str, info: FileInfo
             cell = unneutralise(raw_cell)
             if column == SOURCES_KEY:
                 record[column] = _csv_sources(label, start, cell)
+            elif column == REPORTS_KEY and kind.reports is not None:
+                record[column] = _csv_json_list(label, start, cell, REPORTS_KEY)
             elif column in kind.field_names and kind.field(column).type == LINKS:
                 record[column] = [p.strip() for p in cell.replace(",", ";").split(";")
                                   if p.strip()]
@@ -347,6 +351,17 @@ def _csv_rows(label: str, kind: Kind, reader, delimiter: str, info: FileInfo
                 record[column] = cell if cell != "" else None
         info.records += 1
         yield kind.name, record
+
+
+def _csv_json_list(name: str, line: int, cell: str, column: str) -> list:
+    if not cell.strip():
+        return []
+    try:
+        value = json.loads(cell)
+    except (json.JSONDecodeError, RecursionError):
+        raise FileProblem(_("{name} line {line}: {column}: expected a JSON list").format(
+            name=name, line=line, column=column)) from None
+    return value
 
 
 def _csv_sources(name: str, line: int, cell: str) -> list:

@@ -45,7 +45,7 @@ from tracker.exchange.history import (
 from tracker.exchange.planner import Conflict, Plan, Planner, kind_order
 from tracker.exchange.reading import read_records
 from tracker.i18n import _, ngettext
-from tracker.model import KIND_ORDER, KINDS, SOURCE_KIND
+from tracker.model import KIND_ORDER, KINDS, REPORTS_KEY, SOURCE_KIND
 from tracker.model.text import index_body
 from tracker.store.batch import Batch
 from tracker.store.errors import StorageError
@@ -400,6 +400,8 @@ class _Writer:
 
     def _resolved(self, plan: Plan) -> dict:
         record = dict(plan.values)
+        if plan.reports is not None:  # written once every source exists (cite_and_audit)
+            record.pop(REPORTS_KEY, None)
         for fname, target in plan.links.items():
             if isinstance(target, list):
                 record[fname] = sorted({i for i in map(self.ident, target) if i is not None})
@@ -522,18 +524,19 @@ class _Writer:
     def _cite_and_audit(self, kind, chunk: list[tuple[int, str, Plan]]) -> None:
         cited = []
         for seq, action, plan in chunk:
-            if not plan.cite:
-                continue
             rid = self.ids[seq]
-            if action == "create":  # a new record: its citations at once
+            if plan.report:  # implementation reports, now that every source exists
+                self.batch.set_reports(kind, rid, [
+                    dict(r, source_id=self.ident(t), quote=q or None) for r, t, q in plan.reports])
+            if plan.cite and action == "create":  # a new record: its citations at once
                 cited += [(kind.name, rid, self.ident(target), quote, position)
                           for position, (target, quote) in enumerate(plan.citations)]
-                continue
-            wanted = [{"source_id": self.ident(target), "quote": quote}
-                      for target, quote in plan.citations]
-            self.batch.set_citations(kind, rid, wanted)
-            if not plan.rewrite:  # a new version all the same
-                self.batch.touch(kind, rid)
+            elif plan.cite:
+                wanted = [{"source_id": self.ident(target), "quote": quote}
+                          for target, quote in plan.citations]
+                self.batch.set_citations(kind, rid, wanted)
+            if action == "update" and not plan.rewrite and (plan.cite or plan.report):
+                self.batch.touch(kind, rid)  # a new version all the same
         if cited:
             self.batch.citation_rows(cited)
         updated = {seq for seq, action, _plan in chunk if action == "update"}

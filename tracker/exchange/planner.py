@@ -14,7 +14,17 @@ from typing import Any
 from tracker.exchange.checks import Problems, as_uid
 from tracker.exchange.records import DERIVED_KEYS
 from tracker.i18n import _
-from tracker.model import KIND_ORDER, KINDS, LINK, LINKS, SOURCE_KIND, SYSTEM_FIELDS, Kind
+from tracker.model import (
+    KIND_ORDER,
+    KINDS,
+    LINK,
+    LINKS,
+    REPORTS_KEY,
+    SOURCE_KIND,
+    SYSTEM_FIELDS,
+    Kind,
+)
+from tracker.model.reports import normalize_report, report_prefix
 from tracker.model.text import quote_key, quote_problem
 from tracker.store.errors import StorageError
 from tracker.store.repository import Repository
@@ -56,6 +66,8 @@ class Plan:
     rewrite: bool = False  # fields or trash state change (else only citations do)
     cite: bool = False  # the citations change
     before_version: int | None = None
+    reports: list | None = None  # [(report, source target, quote)], None: leave them as they are
+    report: bool = False  # the reports change
 
 
 def kind_order() -> list[str]:
@@ -75,6 +87,10 @@ def kind_order() -> list[str]:
             order.extend(pending)
             break
     return order
+
+
+#: A report's keys naming its source and the words quoted from it (resolved by the planner).
+SOURCE_REF = ("source_id", "source_uid", "source", "quote")
 
 
 def _quote(ref: Any) -> str:
@@ -225,7 +241,13 @@ class Planner:
         before_problems = self.problems.count
         values = {k: v for k, v in raw.items() if k not in SYSTEM_FIELDS
                   and k not in DERIVED_KEYS}
+        given_reports = values.pop(REPORTS_KEY, None) if KINDS[name].reports else None
         check_values = dict(values)
+        if given_reports is not None:  # checked without their sources (resolved below)
+            check_values[REPORTS_KEY] = [
+                {k: v for k, v in r.items() if k not in SOURCE_REF} if isinstance(r, dict)
+                else r for r in given_reports] if isinstance(given_reports, list) \
+                else given_reports
         links = self._links(KINDS[name], label, values, check_values)
         try:
             record, found = self.repo.check(name, check_values, record_id=existing_id)
@@ -235,11 +257,15 @@ class Planner:
             self.problems.add(name, label, fname, message)
         before = self.repo.get(name, existing_id) if existing_id is not None else None
         citations = self._citations(name, label, raw.get("sources"), before)
+        reports = None
+        if given_reports is not None and "reports" not in found:
+            reports = self._reports(name, label, given_reports, before)
         if self.problems.count > before_problems:
             return None
-        plan = Plan(record, links, citations, system)
+        plan = Plan(record, links, citations, system, reports=reports)
         if before is None:
             plan.cite = bool(citations)
+            plan.report = bool(reports)
             return "create", plan
         return self._decide(name, label, plan, before, existing_id)
 
@@ -298,6 +324,31 @@ class Planner:
                     n=number, problem=problem))
         return citations
 
+    def _reports(self, name: str, label: str, given: list, before: dict | None) -> list:
+        """The file's reports as (report, source target, quote), in date order; each source
+        named by uid (or this database's id, or its title) and each quote found in its text."""
+        out = []
+        current = {(r["source_id"], r.get("quote") or "")
+                   for r in (before or {}).get(REPORTS_KEY) or []}
+        for number, item in enumerate(given, start=1):
+            report, problem = normalize_report(
+                {k: v for k, v in item.items() if k not in SOURCE_REF}, number)
+            target, quote = None, _quote(item)
+            ref = item.get("source_uid", item.get("source_id"))
+            if problem is None and (ref not in (None, "") or item.get("source")):
+                target, problem = self.source_ref({"source_uid": ref, "source": item.get(
+                    "source"), "quote": quote})
+                if problem is None and (target, quote) not in current:
+                    problem = quote_problem(None, quote, text_key=self.text_key(target))
+                problem = problem and report_prefix(number) + problem
+            elif problem is None and quote.strip():
+                problem = report_prefix(number) + _("a quote needs its source")
+            if problem:
+                self.problems.add(name, label, REPORTS_KEY, problem)
+                continue
+            out.append((report, target, quote))
+        return sorted(out, key=lambda r: r[0]["reported_on"])
+
     def _decide(self, name: str, label: str, plan: Plan, before: dict, existing_id: int
                 ) -> tuple[str, Plan]:
         """What a record the database holds would do: same, update, or older than ours."""
@@ -315,8 +366,11 @@ class Planner:
         plan.rewrite = not same_fields or bool(deleted) != bool(before["deleted_at"])
         plan.cite = plan.citations is not None and plan.citations != [
             (c["source_id"], c["quote"]) for c in before["citations"]]
+        plan.report = plan.reports is not None and [
+            dict(r, source_id=t, quote=q or None) for r, t, q in plan.reports] != before.get(
+                REPORTS_KEY)
         plan.before_version = before["version"]
-        if not plan.rewrite and not plan.cite:
+        if not plan.rewrite and not plan.cite and not plan.report:
             return "same", plan
         file_version = system.get("version")
         if file_version is not None and before["version"] > file_version:

@@ -16,12 +16,14 @@ from tracker.model import (
     DATE,
     LINK,
     LINKS,
+    REPORTS_KEY,
     SOURCE_KIND,
     SYSTEM_FIELDS,
     Kind,
     display_value,
     get_kind,
 )
+from tracker.model.reports import REPORT_FIELDS, report_field, sort_reports
 from tracker.store.repository import Repository
 
 FORMAT_VERSION = 1
@@ -52,7 +54,41 @@ def record_json(repo: Repository, kind_name: str, record: dict,
                          "source_id": c["source_id"]} for c in citations]
     if kind.deadline is not None:
         out["overdue"] = kind.is_overdue(record, today)
+    if kind.reports is not None:
+        out[REPORTS_KEY] = record_reports(repo, kind.name, record)
     return out
+
+
+def record_reports(repo: Repository, kind_name: str, record: dict) -> list[dict]:
+    """The record's implementation reports (as ``get`` gave them, else read), each with its
+    source's title."""
+    reports = record.get(REPORTS_KEY)
+    if reports is None and record.get("id") is not None:
+        reports = repo.reports(kind_name, record["id"])
+    reports = sort_reports(reports or [])
+    titles = repo.titles(SOURCE_KIND.name, sorted({r["source_id"] for r in reports
+                                                   if r.get("source_id") is not None}))
+    return [{**{f.name: r.get(f.name) for f in REPORT_FIELDS},
+             "source": titles.get(r.get("source_id"))} for r in reports]
+
+
+def report_lines(reports: list[dict], *, for_mail: bool = False) -> list[str]:
+    """A record's reports as lines of text: date, progress, side, what was done, the quote."""
+    if not reports:
+        return []
+    lines = [_("Implementation reports:")]
+    side = report_field("side")
+    for r in reports:
+        day = format_date(r["reported_on"]) if for_mail else r["reported_on"]
+        parts = [day]
+        if r.get("progress") is not None:
+            parts.append(f"{r['progress']} %")
+        if r.get("side"):
+            parts.append(side.choice_label(r["side"]))
+        lines.append("– " + ", ".join(parts) + ": " + " ".join(str(r["done"]).split()))
+        if r.get("quote"):
+            lines.append(f"  “{' '.join(r['quote'].split())}” ({r.get('source') or ''})")
+    return lines
 
 
 def record_text(repo: Repository, kind_name: str, record: dict, *,
@@ -86,6 +122,8 @@ def record_text(repo: Repository, kind_name: str, record: dict, *,
         lines += [f"{label}: {text}" for name, label, text in rows if name != "title"]
         if kind.is_overdue(record):
             lines.append(_("Overdue: the due date has passed"))
+        if kind.reports is not None:
+            lines += report_lines(record_reports(repo, kind.name, record), for_mail=True)
         if citations:
             lines.append(_("Sources:"))
             lines += [f"– “{' '.join(c['quote'].split())}” ({c['source']})" for c in citations]
@@ -107,6 +145,8 @@ def record_text(repo: Repository, kind_name: str, record: dict, *,
     for c in citations:
         lines.append(_("Source [{id}] {title}: “{quote}”").format(
             id=c["source_id"], title=c["source"], quote=" ".join(c["quote"].split())))
+    if kind.reports is not None:
+        lines += report_lines(record_reports(repo, kind.name, record))
     return "\n".join(lines)
 
 
@@ -159,6 +199,9 @@ def portable_record(repo: Repository, kind_name: str, record: dict,
     out[SOURCES_KEY] = [{"source_uid": uids.uid(SOURCE_KIND.name, c["source_id"]),
                          "source": c["source"], "quote": c["quote"]}
                         for c in record.get("citations") or []]
+    if kind.reports is not None:
+        for report in out[REPORTS_KEY]:
+            report["source_uid"] = uids.uid(SOURCE_KIND.name, report.pop("source_id"))
     return out
 
 

@@ -22,17 +22,21 @@ from tracker.model.kinds import (
     SYSTEM_FIELDS,
     Deadline,
     Kind,
+    Obligation,
     Occasion,
     UnknownKind,
     display_value,
     normalize,
     validate,
 )
+from tracker.model.reports import REPORTS_KEY, Reports
 from tracker.model.text import fold
+from tracker.model.treaty import Computed, Treaty
 
 __all__ = [
     "CHOICE", "CLASSIFICATIONS", "CLASSIFICATION_RANK", "DATE", "INTEGER", "KINDS", "KIND_ORDER",
     "LINK", "LINKS", "MAX_MULTILINE", "MAX_TEXT", "MULTILINE", "OVERDUE", "SOURCE_KIND",
-    "SYSTEM_FIELDS", "TEXT", "Deadline", "Field", "Kind", "Occasion", "UnknownKind",
+    "REPORTS_KEY", "SYSTEM_FIELDS", "TEXT", "Computed", "Deadline", "Field", "Kind", "Obligation",
+    "Occasion", "Reports", "Treaty", "UnknownKind",
     "allowed_classifications", "display_value", "fold", "get_kind", "normalize", "validate",
 ]

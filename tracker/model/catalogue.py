@@ -17,7 +17,9 @@ from tracker.model.fields import (
     TEXT,
     Field,
 )
-from tracker.model.kinds import Deadline, Kind, Occasion, UnknownKind
+from tracker.model.kinds import Deadline, Kind, Obligation, Occasion, UnknownKind
+from tracker.model.reports import Reports
+from tracker.model.treaty import RENEWS, Treaty
 
 # --- choices --------------------------------------------------------------------------------------
 
@@ -97,6 +99,10 @@ SIDES = (
     ("partner", N_("Partner side")),
     ("third", N_("Third party")),
 )
+YES_NO = (
+    ("no", N_("No")),
+    (RENEWS, N_("Yes")),
+)
 
 # --- kinds ----------------------------------------------------------------------------------------
 
@@ -115,11 +121,43 @@ AGREEMENTS = _register(Kind(
         Field("subject", N_("Subject"), MULTILINE),
         Field("signed_on", N_("Signed on"), DATE, column=True, searchable=False),
         Field("signed_place", N_("Place of signature"), TEXT),
-        Field("in_force_on", N_("In force from"), DATE, searchable=False),
-        Field("expires_on", N_("Expires on"), DATE, column=True, searchable=False),
+        Field("provisional_from", N_("Applied provisionally from"), DATE, searchable=False),
+        Field("home_notified_on", N_("Home side notified on"), DATE, searchable=False,
+              help=N_("The day the home side notified the completion of its internal "
+                      "procedures")),
+        Field("partner_notified_on", N_("Partner side notified on"), DATE, searchable=False,
+              help=N_("The day the partner side notified the completion of its internal "
+                      "procedures")),
+        Field("in_force_on", N_("In force from"), DATE, searchable=False,
+              help=N_("Only when the text fixes the date; otherwise the later notification "
+                      "counts")),
+        Field("term_years", N_("Term, years"), INTEGER, minimum=1, maximum=999,
+              searchable=False, help=N_("Empty: concluded for an indefinite period")),
+        Field("expires_on", N_("Expires on"), DATE, column=True, searchable=False,
+              help=N_("Only when the text fixes the date; otherwise the term counts")),
+        Field("auto_renewal", N_("Renews automatically"), CHOICE, choices=YES_NO,
+              searchable=False),
+        Field("renewal_years", N_("Renewal period, years"), INTEGER, minimum=1, maximum=999,
+              searchable=False, help=N_("Empty: the term again")),
+        Field("notice_months", N_("Notice period, months"), INTEGER, minimum=0, maximum=1200,
+              searchable=False, help=N_("How long before the end of a period notice of "
+                                        "termination must be given")),
         Field("depositary", N_("Depositary"), TEXT),
         Field("reference", N_("Reference"), TEXT, max_length=120),
-    ), default_status="draft", date_pairs=(("signed_on", "expires_on"),),
+    ), default_status="draft",
+    date_pairs=(("signed_on", "expires_on"), ("signed_on", "in_force_on"),
+                ("signed_on", "provisional_from"), ("signed_on", "home_notified_on"),
+                ("signed_on", "partner_notified_on"), ("in_force_on", "expires_on")),
+    treaty=Treaty(signed="signed_on", in_force="in_force_on", home_notified="home_notified_on",
+                  partner_notified="partner_notified_on", provisional="provisional_from",
+                  term="term_years", expires="expires_on", auto_renewal="auto_renewal",
+                  renewal="renewal_years", notice="notice_months"),
+    obligations=(
+        Obligation("notice", N_("Last day to give notice of termination"), "notice_by",
+                   closed=("expired", "terminated")),
+        Obligation("expiry", N_("Expiry or renewal"), "expiry",
+                   closed=("expired", "terminated")),
+    ),
 ))
 
 PLANTS = _register(Kind(
@@ -133,7 +171,9 @@ PLANTS = _register(Kind(
               help=N_("A source may report several plants without naming them.")),
         Field("capacity", N_("Capacity"), TEXT),
         Field("started_on", N_("Started on"), DATE, column=True, searchable=False),
-    ), default_status="planned",
+    ), default_status="planned", reports=Reports(),
+    obligations=(Obligation("start", N_("Start"), "started_on", closed=(
+        "construction", "operating", "suspended", "closed")),),
 ))
 
 FARMS = _register(Kind(
@@ -144,7 +184,8 @@ FARMS = _register(Kind(
         Field("practices", N_("Practices"), MULTILINE),
         Field("started_on", N_("Started on"), DATE, searchable=False),
         Field("due_on", N_("Due on"), DATE, column=True, searchable=False),
-    ), default_status="planned", date_pairs=(("started_on", "due_on"),),
+    ), default_status="planned", date_pairs=(("started_on", "due_on"),), reports=Reports(),
+    obligations=(Obligation("due", N_("Due"), "due_on", closed=("operating", "closed")),),
 ))
 
 MEETINGS = _register(Kind(
@@ -157,8 +198,11 @@ MEETINGS = _register(Kind(
         Field("participants", N_("Participants"), LINKS, target="people", searchable=False),
         Field("outcomes", N_("Outcomes"), MULTILINE),
     ), default_status="planned", default_sort="start_date",
-    occasion=Occasion("start_date", planned="planned", held="held", participants="participants"),
+    occasion=Occasion("start_date", planned="planned", held="held", participants="participants",
+                      end="end_date", place="place"),
     date_pairs=(("start_date", "end_date"),),
+    obligations=(Obligation("meeting", N_("Meeting"), "start_date", closed=("cancelled",),
+                            overdue=False),),
 ))
 
 ROADMAP = _register(Kind(
@@ -168,6 +212,9 @@ ROADMAP = _register(Kind(
         Field("partner_lead", N_("Partner-side lead"), TEXT),
         Field("agreement_id", N_("Agreement"), LINK, target="agreements", searchable=False),
         Field("meeting_id", N_("Agreed at meeting"), LINK, target="meetings", searchable=False),
+        Field("reviewed_at", N_("Reviewed at meetings"), LINKS, target="meetings",
+              searchable=False, help=N_("Every meeting that reviewed the item after it was "
+                                        "agreed")),
         Field("planned_start", N_("Planned start"), DATE, searchable=False),
         Field("due_date", N_("Due date"), DATE, column=True, searchable=False),
         Field("completed_on", N_("Completed on"), DATE, searchable=False),
@@ -175,7 +222,9 @@ ROADMAP = _register(Kind(
               column=True, searchable=False),
     ), default_status="planned", default_sort="due_date",
     deadline=Deadline("due_date", closed=("done", "cancelled"), progress="progress"),
-    date_pairs=(("planned_start", "due_date"),),
+    date_pairs=(("planned_start", "due_date"),), reports=Reports(progress="progress"),
+    obligations=(Obligation("due", N_("Due"), "due_date", closed=("done", "cancelled")),),
+    leads=("home_lead", "partner_lead"),
 ))
 
 PEOPLE = _register(Kind(

@@ -26,6 +26,8 @@ from tracker.model.fields import (
     coerce,
     value_problem,
 )
+from tracker.model.reports import Reports
+from tracker.model.treaty import Computed, Treaty, treaty_problems
 
 #: A status filter that is not a stored status: open records whose deadline has passed.
 OVERDUE = "overdue"
@@ -51,6 +53,25 @@ class Occasion:
     planned: str
     held: str
     participants: str | None = None  # a LINKS field naming the people taking part
+    end: str | None = None  # a DATE field: the last day (None: one day)
+    place: str | None = None  # a TEXT field: where it takes place
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """A dated obligation a kind's records carry: one row of the deadlines list, one calendar
+    event. ``date`` names a DATE field or one of the kind's computed values; ``name`` is stable
+    (it is part of the calendar's event ids). In a ``closed`` status nothing is due; an open
+    record whose date has passed is overdue unless ``overdue`` is False (a meeting simply takes
+    place on its date)."""
+    name: str
+    label: str
+    date: str
+    closed: tuple[str, ...] = ()
+    overdue: bool = True
+
+    def is_overdue(self, day: str | None, status: str | None, today: str) -> bool:
+        return bool(self.overdue and day and day < today and status not in self.closed)
 
 
 @dataclass(frozen=True)
@@ -68,6 +89,10 @@ class Kind:
     # (start, end) date fields: the end never comes before the start
     date_pairs: tuple[tuple[str, str], ...] = ()
     cites: bool = True  # records cite sources (False for the sources themselves)
+    reports: Reports | None = None  # records have dated implementation reports
+    obligations: tuple[Obligation, ...] = ()  # dated obligations (the deadlines list)
+    leads: tuple[str, ...] = ()  # text fields naming who is responsible ("My items")
+    treaty: Treaty | None = None  # fields holding a treaty's mechanics (computed dates)
     fields: tuple[Field, ...] = field(init=False)
     _by_name: dict = field(init=False, repr=False, compare=False)  # name -> Field, for lookups
 
@@ -142,6 +167,24 @@ class Kind:
                     return f
         return None
 
+    @property
+    def computed(self) -> tuple[Computed, ...]:
+        """Values computed from the record's fields (read-only rows, table columns)."""
+        return self.treaty.COMPUTED if self.treaty is not None else ()
+
+    def compute(self, record: dict[str, Any], today: _dt.date | None = None) -> dict[str, Any]:
+        """The computed values of ``record`` as of ``today`` (name -> value)."""
+        if self.treaty is None:
+            return {}
+        return self.treaty.values(record, today or _dt.date.today())
+
+    def obligation_date(self, obligation: Obligation, record: dict[str, Any],
+                        today: _dt.date | None = None) -> str | None:
+        """The ISO date of ``obligation`` for ``record`` (a field's value or a computed one)."""
+        if self.has_field(obligation.date):
+            return record.get(obligation.date)
+        return self.compute(record, today).get(obligation.date)
+
     def status_label(self, value: str | None) -> str:
         return self.field("status").choice_label(value)
 
@@ -212,6 +255,10 @@ def validate(kind: Kind, record: dict[str, Any]) -> dict[str, str]:
         if a and b and b < a and end not in problems:
             problems[end] = _("{end} is before {start}").format(
                 end=_(kind.field(end).label), start=_(kind.field(start).label))
+    if kind.treaty is not None:
+        found = treaty_problems(kind.treaty, record, lambda name: _(kind.field(name).label))
+        for name, message in found.items():
+            problems.setdefault(name, message)
     return problems
 
 

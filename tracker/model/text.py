@@ -54,6 +54,9 @@ def index_body(kind, record: dict) -> str:
         value = record.get(f.name)
         if value:
             parts.append(choice_labels(f, value))
+    for report in record.get("reports") or ():  # implementation reports: what was done
+        if isinstance(report, dict) and report.get("done"):
+            parts.append(str(report["done"]))
     return fold("\n".join(parts))
 
 

@@ -20,6 +20,7 @@ from types import SimpleNamespace
 from tracker.i18n import _
 from tracker.model import CLASSIFICATIONS, KIND_ORDER, KINDS, get_kind
 from tracker.model.text import index_body
+from tracker.seed import synthetic_commitments as commitments
 
 # The order records are made in: targets before the records that link to them.
 GENERATION_ORDER = ("people", "sources", "agreements", "meetings", "plants", "farms", "roadmap")
@@ -216,10 +217,7 @@ def _agreements_columns(rng: random.Random, n: int, dates: _Dates, ids: dict[str
     signed = dates.days(rng, n)
     cols["signed_on"] = _optional(rng, [iso[d] for d in signed], 0.15)
     cols["signed_place"] = _optional(rng, _pick(rng, _RU["place"] + _EN["place"], n), 0.3)
-    cols["in_force_on"] = _optional(rng, [iso[d] for d in dates.after(rng, signed, 200)], 0.4)
-    expires = dates.after(rng, signed, 3650)
-    cols["expires_on"] = [iso[e] if e > s else None
-                          for s, e in zip(signed, expires, strict=True)]
+    commitments.agreement_treaty_columns(rng, n, signed, iso, dates.span, cols)
     cols["depositary"] = _optional(rng, _pick(rng, _COUNTRIES, n), 0.7)
     cols["reference"] = [f"BY-KZ/{1990 + i % 40}/{i}" for i in range(n)]
     cols["status"] = _pick(rng, _statuses("agreements"), n, (1, 2, 2, 6, 1, 1))
@@ -364,14 +362,28 @@ def generate(repo, per_kind: int, seed: int = 0, progress: Progress | None = Non
         uid_rng = random.Random(f"{seed}:{sorted(bases.items())}")
         # Building an index once over the new rows is faster than growing it row by row, as
         # long as the table was small (the engine decides; SQLite rebuilds them at the end).
-        growth = {**wanted, "citations": total_steps}
+        growth = {**wanted, "citations": total_steps, "reports": total_steps,
+                  "roadmap_reviewed_at": wanted["roadmap"]}
+        quotes = _Quotes(batch, ids["sources"])
+        counts["reports"] = 0
         with batch.growing(growth):
             for kind_name in GENERATION_ORDER:
                 kind = KINDS[kind_name]
                 cols = _columns(kind_name, rng, wanted[kind_name], dates, ids)
+                reports = commitments.make_reports(rng, kind_name, cols, dates.iso, dates.span,
+                                                   quotes) if kind.reports else None
                 made = _write_kind(batch, kind, cols, ids[kind_name], rng, uid_rng, dates,
-                                   lambda n, k=kind_name: advance(k, n))
+                                   lambda n, k=kind_name: advance(k, n), reports)
                 counts[kind_name] = made
+                if reports:
+                    rows = commitments.report_rows(kind_name, ids[kind_name], reports)
+                    batch.report_rows(rows)
+                    counts["reports"] += len(rows)
+                if kind_name == "roadmap":
+                    pairs = commitments.review_pairs(rng, ids["roadmap"], ids["meetings"],
+                                                     cols["meeting_id"])
+                    batch.link_rows(kind, "reviewed_at", pairs)
+                    counts["roadmap_reviewed_at"] = len(pairs)
 
             # links between records
             counts["meetings_participants"] = _write_participants(batch, rng, ids)
@@ -394,7 +406,7 @@ def _uuid4(rng: random.Random) -> str:
 
 
 def _write_kind(batch, kind, cols: dict[str, list], id_range: range, rng: random.Random,
-                uid_rng: random.Random, dates: _Dates, advance) -> int:
+                uid_rng: random.Random, dates: _Dates, advance, reports=None) -> int:
     n = len(id_range)
     stamps_days = dates.days(rng, n)
     updated_days = dates.after(rng, stamps_days, 400)
@@ -426,10 +438,28 @@ def _write_kind(batch, kind, cols: dict[str, list], id_range: range, rng: random
             ))
             record = {name: col[i] for name, col in zip(search_fields, search_values,
                                                          strict=True)}
+            if reports:
+                record["reports"] = reports[i]
             index_rows.append((rid, index_body(indexed, record)))
         batch.insert_rows(kind, all_cols, rows, index_rows)
         advance(stop - start)
     return n
+
+
+class _Quotes:
+    """(source id, a sentence of that source's text) for quoted reports."""
+
+    def __init__(self, batch, sources: range):
+        self.batch, self.sources, self.found = batch, sources, {}
+
+    def __call__(self, rng: random.Random) -> tuple[int, str]:
+        sid = rng.choice(self.sources)
+        if sid not in self.found:
+            row = self.batch.repo.backend.row(KINDS["sources"], sid, ["text"]) or {}
+            text = row.get("text") or ""
+            self.found[sid] = [q for q in _RU["sentence"] + _EN["sentence"] if q in text]
+        found = self.found[sid]
+        return (sid, rng.choice(found)) if found else (sid, None)
 
 
 def _write_participants(batch, rng: random.Random, ids: dict[str, range]) -> int:

@@ -48,6 +48,14 @@ class Writer(Protocol):
         :func:`tracker.model.text.index_forms`); ``trashed``: the record is in the trash (a
         search leaves it out)."""
 
+    def set_reports(self, kind: Kind, record_id: int, reports: list[dict]) -> None:
+        """Replace the record's implementation reports (``REPORT_FIELDS`` keys), in this
+        order."""
+
+    def report_many(self, rows: list[tuple]) -> None:
+        """Bulk reports: (kind, record id, reported_on, progress, done, side, source id, quote,
+        position) rows."""
+
     def audit(self, entry: dict) -> None:
         """One audit row: at, user, kind, record_id, record_uid, action, label, before, after
         (the last two as JSON text)."""
@@ -147,6 +155,10 @@ class Backend(Protocol):
     def citations(self, kind: Kind, record_id: int) -> list[dict]: ...
 
     def citing(self, source_id: int) -> list[tuple[str, int]]: ...
+
+    def reports(self, kind: Kind, record_id: int) -> list[dict]:
+        """The record's implementation reports (``REPORT_FIELDS`` keys; an empty quote is None),
+        in their order."""
 
     def titles(self, kind: Kind, ids: list[int]) -> dict[int, str]: ...
 

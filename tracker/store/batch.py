@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from tracker.i18n import _
-from tracker.model import SOURCE_KIND, Kind
+from tracker.model import REPORTS_KEY, SOURCE_KIND, Kind
 from tracker.model.text import index_body
 from tracker.store.errors import ConflictError, ValidationError
 from tracker.store.results import new_uid
@@ -56,6 +56,8 @@ class Batch:
             row.update({k: v for k, v in stamps.items() if v is not None})
         rid = self.writer.insert(kind, row)
         self._write_links(kind, rid, record)
+        if kind.reports is not None and record.get(REPORTS_KEY):
+            self.writer.set_reports(kind, rid, record[REPORTS_KEY])
         self.writer.index(kind, rid, index_body(kind, record), new=True,
                           trashed=row["deleted_at"] is not None)
         if citations:
@@ -92,9 +94,20 @@ class Batch:
         self._write_links(kind, rid, state)
         if "citations" in state and state["citations"] != before.get("citations"):
             self.set_citations(kind, rid, state["citations"] or [])
+        if kind.reports is not None and REPORTS_KEY in state \
+                and state[REPORTS_KEY] != before.get(REPORTS_KEY):
+            self.writer.set_reports(kind, rid, state[REPORTS_KEY] or [])
         trashed = (before.get("deleted_at") if deleted_at is ... else deleted_at) is not None
-        self.writer.index(kind, rid, index_body(kind, state), trashed=trashed)
+        self.writer.index(kind, rid, index_body(kind, state if REPORTS_KEY in state else
+                                                dict(state, reports=before.get(REPORTS_KEY))),
+                          trashed=trashed)
         return self.repo.get(kind.name, rid)
+
+    def set_reports(self, kind: Kind, rid: int, reports: list[dict]) -> None:
+        """Replace a record's implementation reports (an import's, once every source exists),
+        its search entry following."""
+        self.writer.set_reports(kind, rid, reports)
+        self.writer.index(kind, rid, index_body(kind, self.repo.get(kind.name, rid)))
 
     def touch(self, kind: Kind, rid: int) -> None:
         """A new version of a record whose fields did not change (its sources did)."""
@@ -166,6 +179,11 @@ class Batch:
     def citation_rows(self, rows: list[tuple[str, int, int, str, int]]) -> None:
         """(kind, record id, source id, quote, position) rows."""
         self.writer.cite_many(rows)
+
+    def report_rows(self, rows: list[tuple]) -> None:
+        """Reports as ``tracker.store.results.report_row`` makes them (their records' search
+        entries are the caller's)."""
+        self.writer.report_many(rows)
 
     @contextmanager
     def growing(self, wanted: dict[str, int], *, cache_mb: int = 256) -> Iterator[None]:

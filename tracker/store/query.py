@@ -35,7 +35,7 @@ class Filter:
     """Records of ``kind``: live ones (or those in the trash), with one of ``statuses``, open and
     past their deadline on ``overdue_on`` (an ISO date), classified at one of ``levels``,
     holding every word of ``words`` (as prefixes; an empty tuple finds nothing), meeting every
-    condition of ``where``."""
+    condition of ``where`` and, when ``any_of`` is given, at least one of its conditions."""
     kind: Kind
     trash: bool = False
     statuses: tuple[str, ...] | None = None
@@ -43,6 +43,7 @@ class Filter:
     levels: tuple[str, ...] | None = None
     words: tuple[str, ...] | None = None
     where: tuple[Condition, ...] = ()
+    any_of: tuple[Condition, ...] = ()
 
     def also(self, *conditions: Condition) -> Filter:
         return replace(self, where=(*self.where, *conditions))
@@ -50,7 +51,7 @@ class Filter:
 
 def make_filter(kind: Kind, *, search: str | None = None, status: Any = None,
                 trash: bool = False, max_classification: str | None = None,
-                today: _dt.date | None = None) -> Filter:
+                today: _dt.date | None = None, lead: str | None = None) -> Filter:
     """The filter for the arguments ``Repository.list``/``count``/``position`` take."""
     statuses = overdue_on = None
     if status == OVERDUE and kind.deadline is not None:
@@ -60,4 +61,14 @@ def make_filter(kind: Kind, *, search: str | None = None, status: Any = None,
     levels = tuple(allowed_classifications(max_classification)) if max_classification else None
     words = tuple(terms(search)) if search is not None and search.strip() else None
     return Filter(kind, trash=trash, statuses=statuses, overdue_on=overdue_on, levels=levels,
-                  words=words)
+                  words=words, any_of=lead_conditions(kind, lead))
+
+
+def lead_conditions(kind: Kind, lead: str | None) -> tuple[Condition, ...]:
+    """"My items": records naming ``lead`` (as stored, spaces at the ends aside) in one of the
+    kind's lead fields; a kind that declares none matches nothing (an always-false condition)."""
+    if lead is None or not lead.strip():
+        return ()
+    if not kind.leads:
+        return (Condition("id", "<", -1),)
+    return tuple(Condition(name, "=", lead.strip()) for name in kind.leads)

@@ -19,9 +19,20 @@ from typing import TYPE_CHECKING, Any
 
 from tracker.errors import TrackerError
 from tracker.i18n import _
-from tracker.model import KIND_ORDER, KINDS, LINK, LINKS, SOURCE_KIND, Kind, get_kind, normalize
+from tracker.model import (
+    KIND_ORDER,
+    KINDS,
+    LINK,
+    LINKS,
+    REPORTS_KEY,
+    SOURCE_KIND,
+    Kind,
+    get_kind,
+    normalize,
+)
 from tracker.model import validate as validate_record
 from tracker.model.text import fold, query_forms, quote_problem, snippet, terms
+from tracker.store.commitments import Commitments
 from tracker.store.errors import (
     ConflictError,
     NotFound,
@@ -57,7 +68,7 @@ __all__ = ["SETTING_KEYS", "Change", "ConflictError", "NotFound", "NothingToUndo
            "TrackerError", "ValidationError", "diff"]
 
 
-class Repository(SettingsAndHistory):
+class Repository(SettingsAndHistory, Commitments):
     """A session on one database: a file (SQLite) or a server's (PostgreSQL)."""
 
     def __init__(self, target, *, create: bool = True, read_only: bool = False,
@@ -180,11 +191,13 @@ class Repository(SettingsAndHistory):
     def list(self, kind_name: str, *, search: str | None = None, status: str | None = None,
              sort: str | None = None, descending: bool = False, limit: int | None = None,
              offset: int = 0, trash: bool = False, max_classification: str | None = None,
-             columns: list[str] | None = None, with_links: bool = False) -> list[dict]:
-        """Records of one kind, filtered, sorted (empty values last) and paged by the engine."""
+             columns: list[str] | None = None, with_links: bool = False,
+             lead: str | None = None) -> list[dict]:
+        """Records of one kind, filtered, sorted (empty values last) and paged by the engine;
+        ``lead``: only those naming it in a lead field ("My items")."""
         kind = get_kind(kind_name)
         f = _filter()(kind, search=search, status=status, trash=trash,
-                        max_classification=max_classification)
+                        max_classification=max_classification, lead=lead)
         rows = self.backend.select(f, sort=_sort_field(kind, sort), descending=descending,
                                    limit=limit, offset=offset, columns=columns)
         if with_links:
@@ -193,19 +206,21 @@ class Repository(SettingsAndHistory):
         return rows
 
     def count(self, kind_name: str, *, search: str | None = None, status: str | None = None,
-              trash: bool = False, max_classification: str | None = None) -> int:
+              trash: bool = False, max_classification: str | None = None,
+              lead: str | None = None) -> int:
         kind = get_kind(kind_name)
         return self.backend.count(_filter()(kind, search=search, status=status, trash=trash,
-                                              max_classification=max_classification))
+                                            max_classification=max_classification, lead=lead))
 
     def position(self, kind_name: str, record_id: int, *, search: str | None = None,
                  status: str | None = None, sort: str | None = None, descending: bool = False,
-                 trash: bool = False, max_classification: str | None = None) -> int | None:
+                 trash: bool = False, max_classification: str | None = None,
+                 lead: str | None = None) -> int | None:
         """The 0-based row of ``record_id`` in ``list()`` called with the same arguments, or
         None when the filters leave it out (the GUI keeps a selection visible)."""
         kind = get_kind(kind_name)
         f = _filter()(kind, search=search, status=status, trash=trash,
-                        max_classification=max_classification)
+                        max_classification=max_classification, lead=lead)
         return self.backend.position(f, record_id, sort=_sort_field(kind, sort),
                                      descending=descending)
 
@@ -277,6 +292,8 @@ class Repository(SettingsAndHistory):
         for f in kind.link_lists:
             record[f.name] = self.backend.link_ids(kind, f.name, record["id"])
         record["citations"] = self.backend.citations(kind, record["id"])
+        if kind.reports is not None:
+            record[REPORTS_KEY] = self.backend.reports(kind, record["id"])
 
     def citations(self, kind_name: str, record_id: int) -> list[dict]:
         """The sources behind a record: ``[{source_id, source, quote}]`` in the order added."""
@@ -382,12 +399,14 @@ class Repository(SettingsAndHistory):
                  ) -> tuple[dict, dict[str, str]]:
         """``check`` over the stored record ``base`` (None: a new record)."""
         clean, problems = normalize(kind, {k: v for k, v in values.items()
-                                           if k not in IGNORED_INPUT})
+                                           if k not in IGNORED_INPUT and not (
+                                               k == REPORTS_KEY and kind.reports)})
         if base is not None:
             merged = {f.name: base.get(f.name) for f in kind.fields}
         else:
             merged = kind.defaults()
         merged.update(clean)
+        self.merge_reports(kind, values, merged, base, problems)
         for name, message in validate_record(kind, merged).items():
             problems.setdefault(name, message)
         problems.update({k: v for k, v in self._link_problems(kind, merged).items()

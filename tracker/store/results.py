@@ -113,3 +113,14 @@ def unchanged(kind, record: dict) -> Change:
 
     return Change(kind.name, record["id"], "unchanged", _("Nothing changed"), record,
                   frozenset())
+
+
+#: The columns of a report row, in the order ``report_row`` gives them.
+REPORT_COLUMNS = ("kind, record_id, reported_on, progress, done, side, source_id, quote, "
+                  "position")
+
+
+def report_row(kind, record_id: int, report: dict, position: int) -> tuple:
+    """A report (``REPORT_FIELDS`` keys) as the row both engines store."""
+    return (kind.name, record_id, report["reported_on"], report.get("progress"), report["done"],
+            report.get("side"), report.get("source_id"), report.get("quote") or "", position)

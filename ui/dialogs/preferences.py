@@ -1,4 +1,5 @@
-"""Preferences: the interface language (system default, English, Русский).
+"""Preferences: the interface language (system default, English, Русский); how far ahead the daily
+reminder of deadlines looks; the lead whose items "My items" lists (``ui.deadline_prefs``).
 
 The choice is stored in ``QSettings`` under ``language`` ("system", "en" or "ru") and takes effect
 the next time the program starts: :func:`install_language` reads it at start-up, switches the
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -60,6 +62,7 @@ class PreferencesDialog(QDialog):
         form = QFormLayout()
         form.addRow(_("&Language:"), self.language_combo)
         form.addRow("", self.system_note)
+        self._deadline_rows(form, parent)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -76,6 +79,35 @@ class PreferencesDialog(QDialog):
         self.language_combo.currentIndexChanged.connect(self._update_notes)
         self._update_notes()
         self.setMinimumWidth(420)
+
+    def _deadline_rows(self, form: QFormLayout, parent) -> None:
+        """How far ahead the daily reminder looks, and the lead whose items "My items" shows."""
+        from ui.deadline_prefs import MAX_HORIZON, horizon_days, my_lead
+
+        self.horizon_spin = QSpinBox()
+        self.horizon_spin.setObjectName("horizonDays")
+        self.horizon_spin.setRange(0, MAX_HORIZON)
+        self.horizon_spin.setValue(horizon_days(self._settings))
+        self.horizon_spin.setSuffix(" " + _("days"))
+        self.horizon_spin.setAccessibleName(_("Reminder horizon"))
+        self.horizon_spin.setToolTip(_("On opening, once a day, the reminder lists what falls "
+                                       "due within this many days"))
+        self.lead_combo = QComboBox()
+        self.lead_combo.setObjectName("myLead")
+        self.lead_combo.setEditable(True)
+        self.lead_combo.setAccessibleName(_("My lead"))
+        self.lead_combo.setToolTip(_("The lead (as written in the records) whose items "
+                                     "\u201cMy items\u201d lists"))
+        repo = getattr(parent, "repo", None)
+        try:
+            names = repo.leads() if repo is not None else []
+        except Exception:  # noqa: BLE001 - a closed or lost database: type the name instead
+            names = []
+        self.lead_combo.addItem("")
+        self.lead_combo.addItems(names)
+        self.lead_combo.setCurrentText(my_lead(self._settings))
+        form.addRow(_("&Remind of what falls due within:"), self.horizon_spin)
+        form.addRow(_("&My lead:"), self.lead_combo)
 
     def language(self) -> str:
         return str(self.language_combo.currentData())
@@ -97,5 +129,9 @@ class PreferencesDialog(QDialog):
         self.restart_note.setFont(font)
 
     def accept(self) -> None:
+        from ui.deadline_prefs import set_horizon_days, set_my_lead
+
         save_language(self.language(), self._settings)
+        set_horizon_days(self.horizon_spin.value(), self._settings)
+        set_my_lead(self.lead_combo.currentText(), self._settings)
         super().accept()

@@ -13,8 +13,10 @@ from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from tracker.errors import TrackerError
+from tracker.i18n import format_date
 from tracker.i18n import gettext as _
-from tracker.model import get_kind
+from tracker.model import REPORTS_KEY, get_kind, normalize
+from tracker.model.reports import newest_progress
 from tracker.store.errors import ConflictError, NotFound, StorageError, ValidationError
 from ui import messages
 from ui.forms.base import Editor
@@ -108,36 +110,56 @@ class RecordForm(QWidget):
         layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         layout.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         for f in self.kind.fields:
-            editor = make_editor(f, self.repo)
-            editor.changed.connect(self.check_changes)
-            editor.openRecord.connect(self.openRecord)
-            error = QLabel()
-            error.setStyleSheet(ERROR_STYLE)
-            error.setWordWrap(True)
-            error.setTextFormat(Qt.TextFormat.PlainText)
-            error.setAccessibleName(_("Problem with {field}").format(field=_(f.label)))
-            error.hide()
-            cell = QWidget()
-            cell_layout = QVBoxLayout(cell)
-            cell_layout.setContentsMargins(0, 0, 0, 0)
-            cell_layout.setSpacing(2)
-            cell_layout.addWidget(editor)
-            cell_layout.addWidget(error)
-            label = QLabel(_(f.label) + (" *" if f.required else ""))
-            label.setBuddy(editor.focusProxy() or editor)
-            widest = label.fontMetrics().horizontalAdvance("M") * 12
-            if label.sizeHint().width() > widest:  # long labels (Russian) wrap, fields keep room
-                label.setWordWrap(True)
-                label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-                label.setFixedWidth(widest)
-                label.setMinimumHeight(label.heightForWidth(widest))  # every line shown
-            if f.help:
-                label.setToolTip(_(f.help))
-            layout.addRow(label, cell)
-            self.editors[f.name] = editor
-            self.error_labels[f.name] = error
-            self.field_labels[f.name] = label
+            self._add_row(layout, make_editor(f, self.repo))
+        self.computed_labels: dict[str, QLabel] = {}
+        for c in self.kind.computed:  # read-only rows: what the core computes from the fields
+            value = QLabel()
+            value.setTextFormat(Qt.TextFormat.PlainText)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setAccessibleName(_(c.label))
+            label = QLabel(_("{label} (computed)").format(label=_(c.label)))
+            label.setToolTip(_(c.help))
+            value.setToolTip(_(c.help))
+            label.setStyleSheet("font-style: italic;")
+            layout.addRow(label, value)
+            self.computed_labels[c.name] = value
+        if self.kind.reports is not None:
+            from ui.forms.reports import ReportsEditor
+
+            self._add_row(layout, ReportsEditor(self.repo))
         return layout
+
+    def _add_row(self, layout: QFormLayout, editor: Editor) -> None:
+        """A field's row: its label, its editor and a problem line under it."""
+        f = editor.field
+        editor.changed.connect(self.check_changes)
+        editor.openRecord.connect(self.openRecord)
+        error = QLabel()
+        error.setStyleSheet(ERROR_STYLE)
+        error.setWordWrap(True)
+        error.setTextFormat(Qt.TextFormat.PlainText)
+        error.setAccessibleName(_("Problem with {field}").format(field=_(f.label)))
+        error.hide()
+        cell = QWidget()
+        cell_layout = QVBoxLayout(cell)
+        cell_layout.setContentsMargins(0, 0, 0, 0)
+        cell_layout.setSpacing(2)
+        cell_layout.addWidget(editor)
+        cell_layout.addWidget(error)
+        label = QLabel(_(f.label) + (" *" if f.required else ""))
+        label.setBuddy(editor.focusProxy() or editor)
+        widest = label.fontMetrics().horizontalAdvance("M") * 12
+        if label.sizeHint().width() > widest:  # long labels (Russian) wrap, fields keep room
+            label.setWordWrap(True)
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            label.setFixedWidth(widest)
+            label.setMinimumHeight(label.heightForWidth(widest))  # every line shown
+        if f.help:
+            label.setToolTip(_(f.help))
+        layout.addRow(label, cell)
+        self.editors[f.name] = editor
+        self.error_labels[f.name] = error
+        self.field_labels[f.name] = label
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -160,9 +182,10 @@ class RecordForm(QWidget):
         self.record = record
         self.record_id = record["id"] if record else None
         self.loaded_version = record["version"] if record else None
-        for f in self.kind.fields:
-            with QSignalBlocker(self.editors[f.name]):
-                self.editors[f.name].set_value(values.get(f.name))
+        for name, editor in self.editors.items():
+            with QSignalBlocker(editor):
+                editor.set_value(values.get(name))
+        self._follow_fields()
         self.clear_problems()
         self._baseline = self.values()
         self.set_dirty(False)
@@ -203,8 +226,30 @@ class RecordForm(QWidget):
     def check_changes(self) -> None:
         """Compare the editors with the record as loaded: the form is dirty when they differ
         (or a link field holds typing that names no record yet)."""
+        self._follow_fields()
         self.set_dirty(self.values() != self._baseline or any(
             e.has_pending_text() for e in self.editors.values()))
+
+    def _follow_fields(self) -> None:
+        """What follows the fields as they are edited: the computed rows, and the progress the
+        newest report sets (read-only while a report gives one)."""
+        if self.computed_labels:
+            clean, _problems = normalize(self.kind, {
+                k: v for k, v in self.values().items() if self.kind.has_field(k)})
+            for name, value in self.kind.compute(clean).items():
+                self.computed_labels[name].setText(format_date(value) if value else "—")
+        field = self.kind.reports.progress if self.kind.reports is not None else None
+        if field is None or REPORTS_KEY not in self.editors:
+            return
+        newest = newest_progress(self.editors[REPORTS_KEY].value())
+        editor = self.editors[field]
+        if newest is not None and editor.value() != newest:
+            with QSignalBlocker(editor):
+                editor.set_value(newest)
+        editor.set_read_only(self._read_only or newest is not None or bool(
+            self.record and self.record.get("deleted_at")))
+        editor.setToolTip(_("Set by the newest implementation report") if newest is not None
+                          else "")
 
     def set_dirty(self, dirty: bool) -> None:
         """Mark the form as holding unsaved changes or not (``dirtyChanged`` says so)."""
@@ -217,6 +262,7 @@ class RecordForm(QWidget):
         deleted = bool(self.record and self.record.get("deleted_at"))
         for editor in self.editors.values():
             editor.set_read_only(read_only or deleted)
+        self._follow_fields()
 
     def is_read_only(self) -> bool:
         return self._read_only

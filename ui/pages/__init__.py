@@ -1,4 +1,5 @@
-"""The window's pages: the dashboard, one page per kind, the trash and the history.
+"""The window's pages: the dashboard, one page per kind, the deadlines, the trash and the
+history.
 
 Each page is built the first time it is needed (a fast first frame): its module is imported then,
 not at start-up. :func:`make_page` builds one and connects it to the window."""
@@ -10,7 +11,7 @@ from PySide6.QtCore import QSettings
 from tracker.i18n import gettext as _
 from tracker.model import KIND_ORDER, get_kind
 
-PAGES = ("dashboard", *KIND_ORDER, "trash", "history")
+PAGES = ("dashboard", *KIND_ORDER, "deadlines", "trash", "history")
 
 
 def page_title(name: str) -> str:
@@ -18,6 +19,8 @@ def page_title(name: str) -> str:
         return _("Dashboard")
     if name == "trash":
         return _("Trash")
+    if name == "deadlines":
+        return _("Deadlines")
     if name == "history":
         return _("History")
     return _(get_kind(name).plural)
@@ -32,6 +35,11 @@ def make_page(window, name: str):
         page = DashboardPage(window.repo)
         page.openRecord.connect(window.open_record)
         page.openList.connect(window.open_list)
+    elif name == "deadlines":
+        from ui.pages.deadlines import DeadlinesPage
+
+        page = DeadlinesPage(window.repo)
+        page.openRecord.connect(window.open_record)
     elif name == "trash":
         from ui.pages.trash import TrashPage
 

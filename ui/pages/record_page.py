@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QFrame,
@@ -92,6 +93,11 @@ class RecordPage(QWidget):
         if self.kind.deadline is not None:
             self.status_combo.addItem(_("Overdue"), OVERDUE)
         self.count_label = QLabel()
+        self.mine_check = None
+        if self.kind.leads:  # "My items": the records naming the lead set in the preferences
+            self.mine_check = QCheckBox(_("My items"))
+            self.mine_check.setObjectName("myItems")
+            self.mine_check.toggled.connect(lambda _on: self.apply_filter())
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
         self._filter_timer.setInterval(200)
@@ -103,8 +109,21 @@ class RecordPage(QWidget):
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.filter_edit, 1)
         bar.addWidget(self.status_combo)
+        if self.mine_check is not None:
+            bar.addWidget(self.mine_check)
         bar.addWidget(self.count_label)
         return bar
+
+    def my_lead(self) -> str | None:
+        """The lead "My items" filters to (None when it is off or no lead is set)."""
+        from ui.deadline_prefs import my_lead
+
+        lead = my_lead() if self.mine_check is not None and self.mine_check.isChecked() else ""
+        if self.mine_check is not None:
+            self.mine_check.setToolTip(_("Only the items whose lead is {lead}").format(
+                lead=my_lead()) if my_lead() else _(
+                "Set your lead in File › Preferences to list your items"))
+        return lead or None
 
     def _form_side(self) -> QSplitter:
         """The form (scrolling) with its buttons, above the record's sources."""
@@ -208,11 +227,14 @@ class RecordPage(QWidget):
         self._filter_timer.stop()
         search = self.filter_edit.text()
         status = self.status_combo.currentData()
-        if search == self.model.search and status == self.model.status:
+        lead = self.my_lead()
+        if search == self.model.search and status == self.model.status \
+                and lead == self.model.lead:
             return
         keep = self.form.record_id
         self._guard = True
         try:
+            self.model.lead = lead
             self.model.set_filter(search, status)
         finally:
             self._guard = False
@@ -225,14 +247,20 @@ class RecordPage(QWidget):
         self._guard = True
         try:
             self.model.sort(column, order)
+            if self.model.sort_column() != column:  # a computed column: the order stays
+                header = self.table.horizontalHeader()
+                header.blockSignals(True)
+                header.setSortIndicator(self.model.sort_column(), Qt.SortOrder.DescendingOrder
+                                        if self.model.descending else Qt.SortOrder.AscendingOrder)
+                header.blockSignals(False)
         finally:
             self._guard = False
         self._reselect(keep, hint=0, exact=False)
 
     def _update_count(self) -> None:
         shown = self.model.rowCount()
-        total = self.repo.count(self.kind.name) if (self.model.search or self.model.status) \
-            else shown
+        total = self.repo.count(self.kind.name) if (
+            self.model.search or self.model.status or self.model.lead) else shown
         if shown == total:
             self.count_label.setText(ngettext("{n} record", "{n} records", shown).format(
                 n=shown))
@@ -293,9 +321,14 @@ class RecordPage(QWidget):
         if not self.maybe_leave():
             return False
         row = self.model.row_of_id(record_id)
-        if row is None and (self.model.search or self.model.status):
+        if row is None and (self.model.search or self.model.status or self.model.lead):
             self._guard = True
             try:
+                if self.mine_check is not None:
+                    self.mine_check.blockSignals(True)
+                    self.mine_check.setChecked(False)
+                    self.mine_check.blockSignals(False)
+                self.model.lead = None
                 self.filter_edit.blockSignals(True)
                 self.filter_edit.clear()
                 self.filter_edit.blockSignals(False)

@@ -140,15 +140,18 @@ class RecordTableModel(_PagedModel):
         super().__init__(parent)
         self.repo = repo
         self.kind = get_kind(kind_name)
-        self.fields = list(self.kind.columns)
+        # the listed fields, then what the core computes from the record (treaty dates)
+        self.fields = [*self.kind.columns, *self.kind.computed]
         self.column_names = [f.name for f in self.fields]
-        query = list(self.column_names)
-        for extra in ("status", "due_date"):
+        query = [f.name for f in self.kind.columns]
+        needs = self.kind.treaty.fields() if self.kind.treaty is not None else ()
+        for extra in ("status", "due_date", *needs):
             if extra in self.kind.field_names and extra not in query:
                 query.append(extra)
         self._query_columns = query
         self.search = ""
         self.status: str | None = None
+        self.lead: str | None = None  # "My items": records naming this lead
         self.sort_field = self.kind.default_sort
         self.descending = False
         self.today = today
@@ -156,16 +159,21 @@ class RecordTableModel(_PagedModel):
     # -- queries ------------------------------------------------------------------------------
 
     def _filters(self) -> dict:
-        return {"search": self.search or None, "status": self.status or None}
+        return {"search": self.search or None, "status": self.status or None,
+                "lead": self.lead or None}
 
     def _fetch_count(self) -> int:
         self.queries += 1
         return self.repo.count(self.kind.name, **self._filters())
 
     def _fetch_page(self, offset: int, limit: int) -> list[dict]:
-        return self.repo.list(self.kind.name, sort=self.sort_field, descending=self.descending,
+        rows = self.repo.list(self.kind.name, sort=self.sort_field, descending=self.descending,
                               limit=limit, offset=offset, columns=self._query_columns,
                               **self._filters())
+        if self.kind.computed:
+            for row in rows:
+                row.update(self.kind.compute(row, self.today))
+        return rows
 
     def set_filter(self, search: str | None = None, status: str | None = None) -> None:
         self.search = search or ""
@@ -182,7 +190,8 @@ class RecordTableModel(_PagedModel):
             return -1
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(self.fields):
+        if not 0 <= column < len(self.fields) or self.column_names[column] not in \
+                self.kind.sortable:  # a computed column keeps the order it is given
             return
         self.sort_field = self.column_names[column]
         self.descending = order == Qt.SortOrder.DescendingOrder

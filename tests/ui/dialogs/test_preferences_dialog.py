@@ -126,3 +126,23 @@ def test_main_window_preferences_use_the_application_settings(qtbot, qapp, resto
     dialog.accept()
     assert QSettings().value("language") == "ru"
     assert install_language(qapp) == "ru"  # what the next start does
+
+
+def test_the_reminder_horizon_and_my_lead_are_preferences(qtbot, settings, main_window, repo):
+    from ui.deadline_prefs import horizon_days, my_lead
+
+    repo.create("roadmap", {"title": "Mine", "home_lead": "Министерство промышленности"})
+    dialog = PreferencesDialog(main_window, settings=settings)
+    qtbot.addWidget(dialog)
+    assert dialog.horizon_spin.value() == 14  # the default
+    leads = [dialog.lead_combo.itemText(i) for i in range(dialog.lead_combo.count())]
+    assert "Министерство промышленности" in leads  # the names the records use
+    dialog.horizon_spin.setValue(30)
+    dialog.lead_combo.setCurrentText("  Министерство   промышленности ")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert horizon_days(settings) == 30
+    assert my_lead(settings) == "Министерство промышленности"
+    again = PreferencesDialog(settings=settings)
+    qtbot.addWidget(again)
+    assert again.horizon_spin.value() == 30
+    assert again.lead_combo.currentText() == "Министерство промышленности"

@@ -341,6 +341,8 @@ class PostgresBackend(BulkReads):
                 params.extend([expr, kind.name])
         for c in f.where:
             clauses.append(self._condition(c, params))
+        if f.any_of:
+            clauses.append("(" + " OR ".join(self._condition(c, params) for c in f.any_of) + ")")
         return " AND ".join(clauses)
 
     @staticmethod
@@ -498,6 +500,14 @@ class PostgresBackend(BulkReads):
                 "JOIN sources s ON s.id = c.source_id WHERE c.kind = %s AND c.record_id = %s "
                 "ORDER BY c.position, c.id", (kind.name, record_id))
         ]
+
+    def reports(self, kind: Kind, record_id: int) -> list[dict]:
+        return [{"reported_on": day, "progress": progress, "done": done, "side": side,
+                 "source_id": sid, "quote": quote or None}
+                for day, progress, done, side, sid, quote in self._execute(
+                    "SELECT reported_on, progress, done, side, source_id, quote FROM reports "
+                    "WHERE kind = %s AND record_id = %s ORDER BY position, id",
+                    (kind.name, record_id))]
 
     def citing(self, source_id: int) -> list[tuple[str, int]]:
         return self._execute("SELECT DISTINCT kind, record_id FROM citations "

@@ -21,7 +21,8 @@ MIGRATION_SET = "tracker"
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0001_initial", "schema_0001.sql"),
     ("0002_audit_wording", "schema_0002.sql"),
-    ("0003_search_forms", "schema_0003.sql"),
+    ("0003_commitments", "schema_0003.sql"),
+    ("0007_search_forms", "schema_0007.sql"),
 )
 LOCK_KEY = 0x7472_6163_6B65_72  # pg_advisory_xact_lock: one migrating session at a time
 
@@ -111,5 +112,5 @@ def reindex(conn: psycopg.Connection) -> int:
 
 #: name -> a step run right after that migration's file
 AFTER: dict[str, Callable[[psycopg.Connection], object]] = {
-    "0003_search_forms": reindex,
+    "0007_search_forms": reindex,
 }

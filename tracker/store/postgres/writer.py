@@ -15,6 +15,7 @@ import psycopg
 
 from tracker.model import Kind
 from tracker.store.postgres.search import tsvector_literal
+from tracker.store.results import REPORT_COLUMNS, report_row
 
 
 def q(name: str) -> str:
@@ -77,6 +78,17 @@ class PostgresWriter:
             with self.conn.cursor() as cur:
                 cur.executemany("INSERT INTO citations (kind, record_id, source_id, quote, "
                                 "position) VALUES (%s, %s, %s, %s, %s)", rows)
+
+    def set_reports(self, kind: Kind, record_id: int, reports: list[dict]) -> None:
+        self.conn.execute("DELETE FROM reports WHERE kind = %s AND record_id = %s",
+                          (kind.name, record_id))
+        self.report_many([report_row(kind, record_id, r, pos) for pos, r in enumerate(reports)])
+
+    def report_many(self, rows: list[tuple]) -> None:
+        if rows:
+            with self.conn.cursor() as cur:
+                cur.executemany(f"INSERT INTO reports ({REPORT_COLUMNS}) VALUES "
+                                "(%s, %s, %s, %s, %s, %s, %s, %s, %s)", rows)
 
     def index(self, kind: Kind, record_id: int, body: str | None, *, new: bool = False,
               trashed: bool = False) -> None:

@@ -295,6 +295,9 @@ class SqliteBackend:
                 params.append(expr)
         for c in f.where:
             clauses.append(self._condition(c, params, walk))
+        if f.any_of:
+            clauses.append("(" + " OR ".join(self._condition(c, params, walk)
+                                             for c in f.any_of) + ")")
         return " AND ".join(clauses)
 
     @staticmethod
@@ -454,6 +457,14 @@ class SqliteBackend:
                 "JOIN sources s ON s.id = c.source_id WHERE c.kind = ? AND c.record_id = ? "
                 "ORDER BY c.position, c.id", (kind.name, record_id))
         ]
+
+    def reports(self, kind: Kind, record_id: int) -> list[dict]:
+        return [{"reported_on": day, "progress": progress, "done": done, "side": side,
+                 "source_id": sid, "quote": quote or None}
+                for day, progress, done, side, sid, quote in self._execute(
+                    "SELECT reported_on, progress, done, side, source_id, quote FROM reports "
+                    "WHERE kind = ? AND record_id = ? ORDER BY position, id",
+                    (kind.name, record_id))]
 
     def citing(self, source_id: int) -> list[tuple[str, int]]:
         """(kind, record id) of every record citing a source."""

@@ -79,7 +79,9 @@ def search_and_indexes(db: Database) -> None:
         "prefix = '2 3', tokenize = 'unicode61 remove_diacritics 2')"
     )
     for kind in KINDS.values():
-        text_cols = [f.name for f in kind.searchable_fields]
+        # the columns this step found (later steps add fields, and their own indexes)
+        have = {row[1] for row in db.execute(f"PRAGMA table_info([{kind.name}])").fetchall()}
+        text_cols = [f.name for f in kind.searchable_fields if f.name in have]
         rows = db.execute(
             f"SELECT id, {', '.join(f'[{c}]' for c in text_cols)} FROM [{kind.name}]"
         ).fetchall()
@@ -90,7 +92,8 @@ def search_and_indexes(db: Database) -> None:
                 (kind.name, row[0], index_body(kind, record)),
             )
         # Tables show live records: partial indexes over them serve every sort and count.
-        for col in [f.name for f in kind.stored_fields] + ["updated_at", "created_at"]:
+        for col in [f.name for f in kind.stored_fields if f.name in have] + [
+                "updated_at", "created_at"]:
             db.execute(
                 f"CREATE INDEX IF NOT EXISTS [{kind.name}_{col}] "
                 f"ON [{kind.name}]([{col}], id) WHERE deleted_at IS NULL"
@@ -168,7 +171,31 @@ def audit_wording(db: Database) -> None:
     db.execute("ALTER TABLE audit ADD COLUMN wording TEXT")
 
 
-@migrations(name="0009_search_forms")
+@migrations(name="0009_commitments")
+def commitments(db: Database) -> None:
+    """Commitments: agreements' treaty fields (with their sort indexes), implementation reports
+    (a record's dated progress notes, each optionally citing a source), and the meetings that
+    reviewed a road-map item."""
+    for col, typ in (("provisional_from", "TEXT"), ("home_notified_on", "TEXT"),
+                     ("partner_notified_on", "TEXT"), ("term_years", "INTEGER"),
+                     ("auto_renewal", "TEXT"), ("renewal_years", "INTEGER"),
+                     ("notice_months", "INTEGER")):
+        db.execute(f"ALTER TABLE [agreements] ADD COLUMN [{col}] {typ}")
+        db.execute(f"CREATE INDEX IF NOT EXISTS [agreements_{col}] ON [agreements]([{col}], id) "
+                   "WHERE deleted_at IS NULL")
+    db.execute("CREATE TABLE reports (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, "
+               "record_id INTEGER NOT NULL, reported_on TEXT NOT NULL, progress INTEGER, "
+               "done TEXT NOT NULL, side TEXT, source_id INTEGER REFERENCES sources(id), "
+               "quote TEXT NOT NULL DEFAULT '', position INTEGER NOT NULL DEFAULT 0)")
+    db.execute("CREATE INDEX reports_record ON reports(kind, record_id)")
+    db.execute("CREATE INDEX reports_source ON reports(source_id)")
+    db.execute("CREATE TABLE [roadmap_reviewed_at] ("
+               "[roadmap_id] INTEGER NOT NULL REFERENCES [roadmap](id) ON DELETE CASCADE, "
+               "[meetings_id] INTEGER NOT NULL REFERENCES [meetings](id), "
+               "PRIMARY KEY ([roadmap_id], [meetings_id])) WITHOUT ROWID")
+
+
+@migrations(name="0013_search_forms")
 def search_forms(db: Database) -> None:
     """The search index again, with the labels of choices (in English and Russian) in the body,
     a ``forms`` column (stems and transliterations: :func:`tracker.model.text.index_forms`) and a

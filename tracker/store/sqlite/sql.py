@@ -16,3 +16,4 @@ def q(name: str) -> str:
 def sql_list(values) -> str:
     """Declared constants (statuses) as an SQL list of string literals: ('done', 'cancelled')."""
     return "(" + ", ".join("'" + str(v).replace("'", "''") + "'" for v in values) + ")"
+

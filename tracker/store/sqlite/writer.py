@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from tracker.model import Kind
 from tracker.model.text import index_forms
-from tracker.store.results import now
+from tracker.store.results import REPORT_COLUMNS, now, report_row
 from tracker.store.sqlite.search import TRASHED, search_rowid
 from tracker.store.sqlite.sql import AUDIT_COLUMNS, q
 
@@ -64,6 +64,15 @@ class SqliteWriter:
             "VALUES (?, ?, ?, ?, ?)",
             [(kind.name, record_id, sid, quote, pos)
              for pos, (sid, quote) in enumerate(citations)])
+
+    def set_reports(self, kind: Kind, record_id: int, reports: list[dict]) -> None:
+        self.conn.execute("DELETE FROM reports WHERE kind = ? AND record_id = ?",
+                          (kind.name, record_id))
+        self.report_many([report_row(kind, record_id, r, pos) for pos, r in enumerate(reports)])
+
+    def report_many(self, rows: list[tuple]) -> None:
+        self.conn.executemany(f"INSERT INTO reports ({REPORT_COLUMNS}) VALUES "
+                              "(?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     def index(self, kind: Kind, record_id: int, body: str | None, *, new: bool = False,
               trashed: bool = False) -> None:
