@@ -232,5 +232,10 @@ def portable_page(kind: Kind, records: list[dict], uids: UidMap, today: _dt.date
                             for c in record["citations"]]
         if deadline:
             row["overdue"] = kind.is_overdue(record, today)
+        if kind.reports is not None:  # implementation reports, their sources by uid
+            row[REPORTS_KEY] = record_reports(uids.repo, kind.name, record)
+            uids.need(SOURCE_KIND.name, (r["source_id"] for r in row[REPORTS_KEY]))
+            for report in row[REPORTS_KEY]:
+                report["source_uid"] = source_uid(SOURCE_KIND.name, report.pop("source_id"))
         out.append(row)
     return out

@@ -274,6 +274,8 @@ class Repository(SettingsAndHistory, Commitments):
                 for name, found in lists.items():
                     row[name] = found.get(row["id"], [])
                 row["citations"] = cited.get(row["id"], [])
+                if kind.reports is not None:  # (a query a record: few kinds have reports)
+                    row[REPORTS_KEY] = self.backend.reports(kind, row["id"])
         return rows
 
     def uids_of(self, kind_name: str, ids: list[int]) -> dict[int, str]:

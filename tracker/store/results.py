@@ -96,6 +96,14 @@ def same_values(kind, record: dict, stored: dict) -> bool:
                 return False
         elif record.get(f.name) != stored.get(f.name):
             return False
+    if kind.reports is not None:  # implementation reports are part of the record
+        from tracker.model import REPORTS_KEY
+        from tracker.model.reports import REPORT_FIELD_NAMES
+
+        def shown(reports) -> list[tuple]:
+            return [tuple(r.get(k) or None for k in REPORT_FIELD_NAMES) for r in reports or ()]
+
+        return shown(record.get(REPORTS_KEY)) == shown(stored.get(REPORTS_KEY))
     return True
 
 
