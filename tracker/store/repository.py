@@ -34,6 +34,7 @@ from tracker.store.errors import (
 )
 from tracker.store.query import make_filter
 from tracker.store.results import Change, SearchHit, diff, os_user, record_name
+from tracker.store.series import series_problems, shown_measures
 from tracker.store.settings import SETTING_KEYS, SettingsAndHistory
 from tracker.store.undo import UndoStack, UndoStep
 
@@ -330,6 +331,7 @@ class Repository(SettingsAndHistory):
         kind = get_kind(kind_name)
         clean, problems = normalize(kind, {k: v for k, v in values.items()
                                            if k not in IGNORED_INPUT})
+        base = None
         if record_id is not None:
             base = self.get(kind.name, record_id)
             merged = {f.name: base.get(f.name) for f in kind.fields}
@@ -339,6 +341,8 @@ class Repository(SettingsAndHistory):
         for name, message in validate_record(kind, merged).items():
             problems.setdefault(name, message)
         problems.update({k: v for k, v in self._link_problems(kind, merged).items()
+                         if k not in problems})
+        problems.update({k: v for k, v in series_problems(self, kind, merged, base).items()
                          if k not in problems})
         return merged, problems
 
@@ -534,6 +538,11 @@ class Repository(SettingsAndHistory):
         these. ``limit`` caps the lists; their full lengths are counted either way."""
         return _figures.compute(self.backend, today, max_classification=max_classification,
                                 horizon_days=horizon_days, limit=limit)
+
+    def shown_indicators(self, *, limit: int = 12) -> list[tuple[str, dict]]:
+        """(kind, record) of the indicators chosen for the dashboard ("Show on the dashboard"),
+        by title, with the fields their figures are computed from."""
+        return shown_measures(self.backend, limit=limit)
 
 
 def _same(before):
