@@ -33,7 +33,7 @@ from typing import Any
 from tracker.exchange.checks import Problems, as_uid, record_label, system_values
 from tracker.exchange.errors import FileProblem, ImportConflict
 from tracker.exchange.files import FileInfo
-from tracker.exchange.planner import Conflict, Plan, Planner, kind_order
+from tracker.exchange.planner import Conflict, Plan, Planner, kind_order, series_with_sources
 from tracker.exchange.reading import read_records
 from tracker.i18n import _, ngettext
 from tracker.model import KIND_ORDER, KINDS, SOURCE_KIND
@@ -237,6 +237,8 @@ class _Writer:
                     record[fname] = sorted({i for i in map(self.ident, target) if i is not None})
                 else:
                     record[fname] = self.ident(target)
+            for fname, items in plan.series.items():  # every source exists by now
+                record[fname] = series_with_sources(items, self.ident)
             if action == "create":
                 stamps = {k: plan.system[k] for k in ("created_at", "created_by", "deleted_at")
                           if plan.system.get(k) is not None}

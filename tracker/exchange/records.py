@@ -12,7 +12,17 @@ import datetime as _dt
 from typing import Any
 
 from tracker.i18n import _, format_date
-from tracker.model import DATE, LINK, LINKS, SOURCE_KIND, SYSTEM_FIELDS, display_value, get_kind
+from tracker.model import (
+    DATE,
+    LINK,
+    LINKS,
+    SERIES,
+    SOURCE_KIND,
+    SYSTEM_FIELDS,
+    display_value,
+    get_kind,
+)
+from tracker.model.values import series_items
 from tracker.store.repository import Repository
 
 FORMAT_VERSION = 1
@@ -37,7 +47,11 @@ def record_json(repo: Repository, kind_name: str, record: dict,
     out: dict[str, Any] = {name: record.get(name) for name in SYSTEM_FIELDS}
     for f in kind.fields:
         value = record.get(f.name)
-        out[f.name] = list(value or []) if f.type == LINKS else value
+        if f.type == LINKS:
+            value = list(value or [])
+        elif f.type == SERIES:  # the dated values as a list, not their stored text
+            value = series_items(value)
+        out[f.name] = value
     citations = record_citations(repo, kind.name, record)
     out[SOURCES_KEY] = [{"source": c["source"], "quote": c["quote"],
                          "source_id": c["source_id"]} for c in citations]
@@ -131,7 +145,26 @@ def portable_record(repo: Repository, kind_name: str, record: dict,
         elif f.type == LINKS:
             out[f.name] = [u for u in (uids.uid(f.target, i) for i in record.get(f.name) or [])
                            if u]
+        elif f.type == SERIES:
+            out[f.name] = portable_series(repo, uids, out[f.name])
     out[SOURCES_KEY] = [{"source_uid": uids.uid(SOURCE_KIND.name, c["source_id"]),
                          "source": c["source"], "quote": c["quote"]}
                         for c in record.get("citations") or []]
+    return out
+
+
+def portable_series(repo: Repository, uids: UidMap, items: list[dict]) -> list[dict]:
+    """A series' values as exported: each source by ``source_uid`` (and its title, for people
+    reading the file) instead of this database's id."""
+    ids = sorted({i["source_id"] for i in items if i.get("source_id") is not None})
+    titles = repo.titles(SOURCE_KIND.name, ids)
+    out = []
+    for item in items:
+        sid = item.get("source_id")
+        value = {"date": item["date"], "value": item["value"]}
+        if sid is not None:
+            value.update(source_uid=uids.uid(SOURCE_KIND.name, sid), source=titles.get(sid))
+        if item.get("quote") is not None:
+            value["quote"] = item["quote"]
+        out.append(value)
     return out
