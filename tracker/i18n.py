@@ -265,3 +265,14 @@ def format_period(value: str | None, lang: str | None = None) -> str:
             return value
         return format_skeleton("yMMMM", month, locale=_date_locale(lang)).replace("\u202f", " ")
     return format_date(value, lang)
+
+
+def format_compact(value, lang: str | None = None) -> str:
+    """A round number written short for a chart's axis: 3bn / 3 млрд, 250k / 250 тыс.
+    (numbers below ten thousand in full)."""
+    if abs(value) < 10_000:
+        return format_number(value, lang)
+    from babel.numbers import format_compact_decimal
+
+    code = NUMBER_LOCALES.get(lang or current_language(), "en_GB")
+    return format_compact_decimal(value, locale=code, fraction_digits=2)

@@ -195,7 +195,7 @@ def test_a_decreasing_indicator_meets_its_target_by_going_down():
                        unit="percent"), M)
     assert r.decreasing and r.met is False and r.gap == 3 and r.gap_pct == Decimal("60.0")
     assert distance_text(r) == "3 p.p. above the target (60% of it)"
-    assert change_text(r) == "−1 p.p. since 2016 (-11.1%)"
+    assert change_text(r) == "−1 p.p. since 2016 (−11.1%)"
     r = reading(record([("2016", "9"), ("2017", "4.5")], baseline="10", target="5",
                        unit="percent"), M)
     assert r.met is True and r.gap == 0

@@ -227,7 +227,7 @@ INDICATORS = _register(Kind(
         Field("plant_id", N_("Joint plant"), LINK, target="plants", searchable=False),
         Field("farm_id", N_("Farm"), LINK, target="farms", searchable=False),
         Field("roadmap_id", N_("Road-map item"), LINK, target="roadmap", searchable=False),
-    ), default_status="active", title_label=N_("Name"),
+    ), default_status="active", title_label=N_("Indicator name"),
     measure=Measure("series", "unit", "baseline_value", "baseline_on", "target_value",
                     "target_on", shown="on_dashboard"),
 ))

@@ -168,9 +168,14 @@ def amount(value: Decimal | None, unit: str | None, *, difference: bool = False,
     return _(pattern).format(n=n)
 
 
-def share(value: Decimal | None, lang: str | None = None) -> str:
-    """A percentage computed here ("25.5%")."""
-    return "" if value is None else _("{n}%").format(n=format_number(value, lang))
+def share(value: Decimal | None, lang: str | None = None, *, signed: bool = False) -> str:
+    """A percentage computed here ("25.5%"; ``signed``: "+25.5%", "−25.5%")."""
+    if value is None:
+        return ""
+    n = format_number(abs(value) if signed else value, lang)
+    if signed:
+        n = ("+" if value > 0 else "−" if value < 0 else "±") + n
+    return _("{n}%").format(n=n)
 
 
 def latest_text(r: Reading, lang: str | None = None) -> str:
@@ -189,7 +194,7 @@ def change_text(r: Reading, lang: str | None = None) -> str:
         change=amount(r.change, r.unit, difference=True, signed=True, lang=lang),
         date=format_period(r.previous.date, lang))
     if r.change_pct is not None:
-        text += " (" + ("+" if r.change_pct > 0 else "") + share(r.change_pct, lang) + ")"
+        text += " (" + share(r.change_pct, lang, signed=True) + ")"
     return text
 
 
