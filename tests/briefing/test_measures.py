@@ -11,9 +11,10 @@ from pypdf import PdfReader
 
 from tracker.briefing import BriefingOptions, build_briefing
 from tracker.briefing.blocks import Heading, IndicatorChart, RecordTable
-from tracker.briefing.measures import CHART_LIMIT, axis_ticks, measure_section
+from tracker.briefing.measures import CHART_LIMIT, measure_section
 from tracker.i18n import language
 from tracker.model import get_kind
+from tracker.model.indicators import axis_ticks
 
 TODAY = dt.date(2026, 11, 27)
 KIND = get_kind("indicators")

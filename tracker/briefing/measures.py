@@ -5,7 +5,6 @@ annex). Pure functions of the gathered rows; every figure comes from
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
 from tracker.briefing.blocks import (
@@ -24,6 +23,7 @@ from tracker.model import Kind
 from tracker.model.indicators import (
     Reading,
     amount,
+    axis_ticks,
     change_text,
     distance_text,
     latest_text,
@@ -33,7 +33,6 @@ from tracker.model.indicators import (
 from tracker.model.values import period_start
 
 CHART_LIMIT = 50  # charts drawn in one briefing; the table lists every indicator
-_STEPS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10))
 
 
 def measure_section(kind: Kind, rows: list[dict[str, Any]], options: BriefingOptions
@@ -109,18 +108,3 @@ def indicator_chart(kind: Kind, row: dict[str, Any], r: Reading) -> IndicatorCha
         values=values, target=target, baseline=baseline,
         ticks=tuple((t, format_compact(t)) for t in axis_ticks(levels)), facts=tuple(facts),
         met=r.met, words=(_("Values"), _("Target"), _("Baseline")))
-
-
-def axis_ticks(levels: list[Decimal]) -> list[Decimal]:
-    """Round marks for a value axis holding every level and zero: 1, 2, 2.5 or 5 times a power
-    of ten apart, four to six of them."""
-    lo, hi = min([Decimal(0), *levels]), max([Decimal(0), *levels])
-    if lo == hi:
-        hi = lo + 1
-    raw = (hi - lo) / 4
-    magnitude = Decimal(10) ** raw.adjusted()
-    step = next(m * magnitude for m in _STEPS if raw <= m * magnitude)
-    start = (lo / step).to_integral_value(rounding=ROUND_FLOOR) * step
-    end = (hi / step).to_integral_value(rounding=ROUND_CEILING) * step
-    count = int((end - start) / step)
-    return [(start + i * step).normalize() for i in range(count + 1)]

@@ -15,7 +15,7 @@ figure (to one decimal, half up, for display).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
 from tracker.i18n import N_, _, format_number, format_period
@@ -223,3 +223,23 @@ def distance_text(r: Reading, lang: str | None = None) -> str:
     return (_("{gap} above the target ({percent} of it)") if r.decreasing
             else _("{gap} below the target ({percent} of it)")).format(
                 gap=gap, percent=share(r.gap_pct, lang))
+
+
+# --- charts ---------------------------------------------------------------------------------------
+
+_STEPS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10))
+
+
+def axis_ticks(levels: list[Decimal]) -> list[Decimal]:
+    """Round marks for a value axis holding every level and zero: 1, 2, 2.5 or 5 times a power
+    of ten apart, four to six of them."""
+    lo, hi = min([Decimal(0), *levels]), max([Decimal(0), *levels])
+    if lo == hi:
+        hi = lo + 1
+    raw = (hi - lo) / 4
+    magnitude = Decimal(10) ** raw.adjusted()
+    step = next(m * magnitude for m in _STEPS if raw <= m * magnitude)
+    start = (lo / step).to_integral_value(rounding=ROUND_FLOOR) * step
+    end = (hi / step).to_integral_value(rounding=ROUND_CEILING) * step
+    count = int((end - start) / step)
+    return [(start + i * step).normalize() for i in range(count + 1)]

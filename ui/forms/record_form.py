@@ -165,6 +165,7 @@ class RecordForm(QWidget):
                 self.editors[f.name].set_value(values.get(f.name))
         self.clear_problems()
         self._baseline = self.values()
+        self._tell_editors(self._baseline)
         self.set_dirty(False)
         self._update_heading()
         self.set_read_only(self._read_only)
@@ -203,8 +204,14 @@ class RecordForm(QWidget):
     def check_changes(self) -> None:
         """Compare the editors with the record as loaded: the form is dirty when they differ
         (or a link field holds typing that names no record yet)."""
-        self.set_dirty(self.values() != self._baseline or any(
+        values = self.values()
+        self._tell_editors(values)
+        self.set_dirty(values != self._baseline or any(
             e.has_pending_text() for e in self.editors.values()))
+
+    def _tell_editors(self, values: dict[str, Any]) -> None:
+        for editor in self.editors.values():
+            editor.form_changed(self.kind, values)
 
     def set_dirty(self, dirty: bool) -> None:
         """Mark the form as holding unsaved changes or not (``dirtyChanged`` says so)."""
