@@ -9,6 +9,7 @@ The commands live in modules by subject and are added to the group below:
 * briefing.py   briefing
 * safety.py     backup, backups, restore, check
 * generate.py   generate
+* measures.py   value
 
 Every command runs inside the group: its context object is the :class:`Env` (the database path;
 the repository, opened on demand). Bad input of any kind ends in a one-line message on stderr and
@@ -25,7 +26,7 @@ from pathlib import Path
 import click
 
 from tracker import __version__
-from tracker.cli import admin, briefing, exchange, generate, records, safety
+from tracker.cli import admin, briefing, exchange, generate, measures, records, safety
 from tracker.cli.common import one_line
 from tracker.cli.help import TranslatedGroup, speak
 from tracker.i18n import LANGUAGES, _, set_language
@@ -125,10 +126,10 @@ def _language_option(ctx, _param, value):
 @click.pass_context
 def main(ctx: click.Context, db: str | None):
     """Keep the record of a bilateral relationship: agreements, joint plants, farms, the road
-    map, meetings, people and sources.
+    map, indicators, meetings, people and sources.
 
     \b
-    Kinds: agreements, plants, farms, roadmap, meetings, people, sources.
+    Kinds: agreements, plants, farms, roadmap, indicators, meetings, people, sources.
 
     \b
     Example:
@@ -147,6 +148,7 @@ for _command in (
     briefing.briefing,
     safety.backup_cmd, safety.backups_cmd, safety.restore_cmd, safety.check_cmd,
     generate.generate_command,
+    measures.value_command,
 ):
     main.add_command(_command)
 
