@@ -231,3 +231,48 @@ def parse_date(text: str, lang: str | None = None) -> _dt.date:
         return babel_parse_date(text, locale=_date_locale(lang))
     except ValueError:  # (Babel's ParseError is one): the numbers name no day
         raise ValueError(_("{value!r}: no such day").format(value=text)) from None
+
+
+# --- numbers and periods (indicators) -------------------------------------------------------------
+
+#: The Babel locale each interface language writes numbers in: 3,000,000,000 / 3 000 000 000.
+NUMBER_LOCALES = {"en": "en_GB", "ru": "ru"}
+
+
+def format_number(value, lang: str | None = None) -> str:
+    """A number (a ``Decimal`` or an int) written the way the language writes it, every digit it
+    has kept (Babel would round to three decimals by default): 3,000,000,000 and 1,234.5 in
+    English, 3 000 000 000 and 1 234,5 in Russian (no-break spaces between the groups)."""
+    from babel.numbers import format_decimal
+
+    code = NUMBER_LOCALES.get(lang or current_language(), "en_GB")
+    return format_decimal(value, locale=code, decimal_quantization=False)
+
+
+def format_period(value: str | None, lang: str | None = None) -> str:
+    """A year, a month or a day (``2017``, ``2017-06``, ``2017-06-09``) written out: '2017',
+    'June 2017' / 'июнь 2017 г.', '9 June 2017'. Other text is returned as it is."""
+    if not value:
+        return ""
+    if re.fullmatch(r"\d{4}", value):
+        return value
+    if re.fullmatch(r"\d{4}-\d{2}", value):
+        from babel.dates import format_skeleton
+
+        try:
+            month = _dt.date(int(value[:4]), int(value[5:7]), 1)
+        except ValueError:
+            return value
+        return format_skeleton("yMMMM", month, locale=_date_locale(lang)).replace("\u202f", " ")
+    return format_date(value, lang)
+
+
+def format_compact(value, lang: str | None = None) -> str:
+    """A round number written short for a chart's axis: 3bn / 3 млрд, 250k / 250 тыс.
+    (numbers below ten thousand in full)."""
+    if abs(value) < 10_000:
+        return format_number(value, lang)
+    from babel.numbers import format_compact_decimal
+
+    code = NUMBER_LOCALES.get(lang or current_language(), "en_GB")
+    return format_compact_decimal(value, locale=code, fraction_digits=2)

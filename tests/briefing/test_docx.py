@@ -25,7 +25,8 @@ from tracker.briefing.docx.page import FIRST_PAGE_CORNER, MarkingLayout
 from tracker.briefing.docx.render import DocxRenderer
 from tracker.briefing.gather import gather
 from tracker.briefing.job import output_format
-from tracker.briefing.pdf.chart import chart_png
+from tracker.briefing.pdf.chart import chart_png, drawing_png
+from tracker.briefing.pdf.indicator_chart import indicator_drawing
 from tracker.briefing.progress import Progress
 from tracker.briefing.sections import compose
 from tracker.briefing.text import notes_text
@@ -185,14 +186,18 @@ def test_a_first_page_corner_marking_with_a_copy_number_is_a_layout(repo, tmp_pa
     assert instructions(section.first_page_footer) == ["PAGE", "NUMPAGES"]
 
 
-def test_the_chart_is_the_pdfs_drawing_as_a_picture(repo, tmp_path):
+def test_the_charts_are_the_pdfs_drawings_as_pictures(repo, tmp_path):
     _r, doc, document = build(repo, tmp_path / "b.docx")
     bars = next(b for b in document.body if type(b).__name__ == "BarChart").bars
+    indicators = [b for b in document.body if type(b).__name__ == "IndicatorChart"]
+    assert len(indicators) == 3  # the article's three figures
     section = doc.sections[0]
     width = (section.page_width - section.left_margin - section.right_margin) / 12700
-    pictures = [p for name, p in parts(tmp_path / "b.docx").items()
-                if name.startswith("word/media/")]
-    assert pictures == [chart_png(bars, width)]
+    pictures = sorted((name, p) for name, p in parts(tmp_path / "b.docx").items()
+                      if name.startswith("word/media/"))
+    expected = [chart_png(bars, width)]
+    expected += [drawing_png(indicator_drawing(c, width)) for c in indicators]
+    assert [p for _name, p in pictures] == expected
     assert doc.inline_shapes[0].width == round(width * 12700)
 
 
@@ -509,5 +514,9 @@ def test_libreoffice_lays_out_the_headings_marking_and_page_numbers(repo, tmp_pa
         first = next(i for i, t in enumerate(texts) if i > 1 and f"\n{start.text}\n" in t)
         last = next(i for i, t in enumerate(texts) if i > first and f"\n{end.text}\n" in t)
         assert last - first >= 2
-        for text in texts[first + 1:last + 1]:
+        # every later page the table's rows run onto repeats its header (the next section's
+        # heading may start a fresh page of its own: indicators keep heading and chart together)
+        continued = [t for t in texts[first + 1:last + 1] if "Поставка тракторов, пункт" in t]
+        assert len(continued) >= 2
+        for text in continued:
             assert longest.header[0] in text and longest.header[1] in text

@@ -26,12 +26,12 @@ def test_export_import_round_trip_through_the_cli(seeded, tmp_path):
     fresh = tmp_path / "fresh.db"
     ok(cli(fresh, "init", "--empty"))
     preview = ok(cli(fresh, "import", "--dry-run", str(out)))
-    assert "19 created" in preview.stdout and "nothing was written" in preview.stdout
-    assert "0 created, 0 updated, 19 unchanged" not in preview.stdout
+    assert "22 created" in preview.stdout and "nothing was written" in preview.stdout
+    assert "0 created, 0 updated, 22 unchanged" not in preview.stdout
     assert ok(cli(fresh, "list", "agreements", "--json")).stdout.strip() == "[]"
     result = ok(cli(fresh, "import", str(out)))
-    assert "19 created" in result.stdout
-    assert "19 unchanged" in ok(cli(fresh, "import", "--dry-run", str(out))).stdout
+    assert "22 created" in result.stdout
+    assert "22 unchanged" in ok(cli(fresh, "import", "--dry-run", str(out))).stdout
     again = tmp_path / "again.json"
     ok(cli(fresh, "export", "-o", str(again)))
     assert _comparable(json.loads(again.read_text(encoding="utf-8"))) == _comparable(data)

@@ -330,6 +330,14 @@ def test_every_kind_survives_a_round_trip_with_every_field_filled(repo, other):
                 values[f.name] = repo.ids(f.target)[0]
             elif f.type == "links":
                 values[f.name] = repo.ids(f.target)[:2]
+            elif f.type == "decimal":
+                values[f.name] = "-1234567.000001"
+            elif f.type == "period":
+                values[f.name] = "2026-05"
+            elif f.type == "series":
+                values[f.name] = [{"date": "2025", "value": "0.1"},
+                                  {"date": "2026-05-01", "value": "-3", "source_id": 1,
+                                   "quote": "joint assembly plants"}]
             else:
                 values[f.name] = f"{f.name} of {name} <&> =1"
         repo.create(name, values, citations=[{"source_id": 1, "quote": "q"}])

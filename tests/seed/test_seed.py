@@ -8,7 +8,7 @@ from tracker.seed.article import ARTICLE_TITLE, RECORDS, article_text, seed, squ
 
 def test_seed_counts(repo):
     assert repo.totals() == {"agreements": 4, "plants": 1, "farms": 1, "roadmap": 5,
-                             "meetings": 4, "people": 3, "sources": 1}
+                             "indicators": 3, "meetings": 4, "people": 3, "sources": 1}
 
 
 def test_required_facts_are_seeded(repo):
@@ -54,12 +54,15 @@ def test_numbers_in_seed_come_from_the_article():
     import re
 
     article = article_text()
+    # "$3 billion" is the number 3000000000 (an indicator's value is the number, not the words)
+    spelled = {str(int(n) * 10**9) for n in re.findall(r"(\d+) billion", article)}
     for key, _kind, values, _quotes, _links in RECORDS:
         for name, value in values.items():
             if name == "notes":
                 continue
             for number in re.findall(r"\d+", str(value)):
-                assert number in article or number in ("06", "09"), (key, name, value)
+                assert number in article or number in ("06", "09") or number in spelled, (
+                    key, name, value)
 
 
 def test_links_are_seeded(repo):
@@ -111,3 +114,31 @@ def test_the_seed_invents_no_deadlines(repo):
             record = repo.get(kind.name, row["id"])
             assert {f: record[f] for f in beyond_signature if record[f] not in (None, "")} == {}
             assert all(v is None for v in kind.compute(record, dt.date(2026, 1, 1)).values())
+
+
+def test_indicators_hold_only_the_articles_figures_each_value_with_its_quote(repo):
+    """Issue 17: 13 plants, 45 developments, $3 billion; each value quotes the article
+    verbatim; the year is inferred from "Expo 2017" and said so; no baseline, target or
+    frequency is invented."""
+    from tracker.model import get_kind
+    from tracker.model.indicators import reading
+
+    kind = get_kind("indicators")
+    article = squash(article_text())
+    source = repo.list("sources")[0]
+    found = {}
+    for row in repo.list("indicators"):
+        record = repo.get("indicators", row["id"])
+        r = reading(record, kind.measure)
+        assert r.baseline is None and r.target is None and record["baseline_on"] is None
+        assert record["target_on"] is None and record["frequency"] is None
+        assert len(r.points) == 1 and r.latest.date == "2017"
+        assert r.latest.source_id == source["id"]
+        assert squash(r.latest.quote) in article
+        assert str(r.latest.value) in squash(r.latest.quote).replace(" billion", "000000000")
+        assert "inferred from \u201cExpo 2017\u201d" in record["notes"]
+        found[(record["unit"], str(r.latest.value))] = record
+    assert set(found) == {("number", "13"), ("number", "45"), ("usd", "3000000000")}
+    assert found[("number", "13")]["plant_id"] == repo.list("plants")[0]["id"]
+    roadmap = {r["id"]: r["title"] for r in repo.list("roadmap")}
+    assert "45 scientific" in roadmap[found[("number", "45")]["roadmap_id"]]

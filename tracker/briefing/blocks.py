@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal
 
 #: The colour of an alert (overdue, a key figure that needs attention), for every renderer.
@@ -107,7 +108,37 @@ class SourceList:
     sources: tuple[Source, ...]
 
 
-Block = Heading | Paragraph | KeyValueTable | RecordTable | BarChart | SourceList
+@dataclass(frozen=True)
+class ChartPoint:
+    """A value on an indicator chart: where it stands in time (``day``: the ordinal of the day
+    its period begins; None for a baseline or target without a date), the value, its label
+    (a value's date, "June 2017"; a target's "Target: 50 by 2030") and ``note``, the value
+    written short beside its point ("3bn")."""
+    day: int | None
+    value: Decimal
+    label: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class IndicatorChart:
+    """One indicator over time: its dated values as a line, its target and baseline as
+    levels (each with its date, if any), the value axis's marks (value, text), the date axis's
+    labels under the values, and what the chart says in words: the newest value, the change,
+    the target and the distance to it (``met``: True, False, or None when there is no
+    target or no value). ``words``: the legend's labels (values, target, baseline)."""
+    title: str
+    unit: str
+    values: tuple[ChartPoint, ...]
+    target: ChartPoint | None
+    baseline: ChartPoint | None
+    ticks: tuple[tuple[Decimal, str], ...]
+    facts: tuple[str, ...]
+    met: bool | None
+    words: tuple[str, str, str]
+
+
+Block = Heading | Paragraph | KeyValueTable | RecordTable | BarChart | SourceList | IndicatorChart
 
 
 @dataclass(frozen=True)

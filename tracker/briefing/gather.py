@@ -11,6 +11,7 @@ from tracker.briefing.options import LEVELS, BriefingOptions
 from tracker.briefing.progress import Progress
 from tracker.model import CLASSIFICATION_RANK, KIND_ORDER, SOURCE_KIND, Kind, get_kind
 from tracker.model.figures import DEADLINES_KIND, MEETINGS_KIND, feeding_kinds
+from tracker.model.values import series_items
 from tracker.store.errors import NotFound
 
 FETCH_ROWS = 1000
@@ -92,6 +93,8 @@ class _Reader:
             columns.append(kind.deadline.field)
         if o.include_notes:
             columns.append("notes")
+        if kind.measure is not None:  # what an indicator's figures are computed from
+            columns += [name for name in kind.measure.fields if name not in columns]
         rows: list[dict] = []
         offset = 0
         while True:
@@ -157,7 +160,8 @@ class _Reader:
         for kind_name in KIND_ORDER:
             for row in rows.get(kind_name, []):
                 self.progress.check_cancel()
-                for c in self.repo.citations(kind_name, row["id"]):
+                own = self.repo.citations(kind_name, row["id"])
+                for c in own + series_citations(get_kind(kind_name), row, own):
                     if c["source_id"] not in by_source:
                         src = self.visible(SOURCE_KIND.name, c["source_id"])
                         by_source[c["source_id"]] = SourceEntry(src) if src is not None else None
@@ -173,6 +177,21 @@ class _Reader:
             self.levels.add(e.source.get("classification") or "internal")
         self.progress.advance(5)
         return appendix
+
+
+def series_citations(kind: Kind, row: dict, own: list[dict]) -> list[dict]:
+    """The sources the values of an indicator's series quote, as citations (those the record
+    cites already, quote and all, left out)."""
+    if kind.measure is None:
+        return []
+    seen = {(c["source_id"], c["quote"]) for c in own}
+    out = []
+    for item in series_items(row.get(kind.measure.series)):
+        cited = (item["source_id"], item["quote"] or "")
+        if item["source_id"] is not None and cited not in seen:
+            seen.add(cited)
+            out.append({"source_id": cited[0], "quote": cited[1]})
+    return out
 
 
 def gather(repo, options: BriefingOptions, today: _dt.date, progress: Progress | None = None

@@ -29,6 +29,7 @@ from tracker.briefing.blocks import (
     SourceList,
 )
 from tracker.briefing.gather import BriefingData
+from tracker.briefing.measures import measure_section
 from tracker.briefing.options import BriefingOptions
 from tracker.briefing.progress import Progress
 from tracker.briefing.text import (
@@ -83,7 +84,9 @@ def compose(data: BriefingData, options: BriefingOptions, progress: Progress | N
     for section in options.sections:
         progress.check_cancel()
         make = SECTION_BUILDERS.get(section)
-        if make is None:
+        if make is None and get_kind(section).measure is not None:  # indicators: charts
+            body += measure_section(get_kind(section), data.rows.get(section, []), options)
+        elif make is None:
             body += kind_section(get_kind(section), data, options)
         else:
             body += make(data, options)

@@ -10,6 +10,7 @@ The commands live in modules by subject and are added to the group below:
 * safety.py     backup, backups, restore, check
 * generate.py   generate
 * commitments.py  deadlines, calendar, report
+* measures.py   value
 
 Every command runs inside the group: its context object is the :class:`Env` (the database path;
 the repository, opened on demand). Bad input of any kind ends in a one-line message on stderr and
@@ -26,7 +27,7 @@ from pathlib import Path
 import click
 
 from tracker import __version__
-from tracker.cli import admin, briefing, commitments, exchange, generate, records, safety
+from tracker.cli import admin, briefing, commitments, exchange, generate, measures, records, safety
 from tracker.cli.common import one_line
 from tracker.cli.help import TranslatedGroup, speak
 from tracker.i18n import LANGUAGES, _, set_language
@@ -156,10 +157,10 @@ def _language_option(ctx, _param, value):
 @click.pass_context
 def main(ctx: click.Context, db: str | None):
     """Keep the record of a bilateral relationship: agreements, joint plants, farms, the road
-    map, meetings, people and sources.
+    map, indicators, meetings, people and sources.
 
     \b
-    Kinds: agreements, plants, farms, roadmap, meetings, people, sources.
+    Kinds: agreements, plants, farms, roadmap, indicators, meetings, people, sources.
 
     \b
     Example:
@@ -180,6 +181,7 @@ for _command in (
     safety.backup_cmd, safety.backups_cmd, safety.restore_cmd, safety.check_cmd,
     generate.generate_command,
     commitments.deadlines, commitments.calendar, commitments.report,
+    measures.value_command,
 ):
     main.add_command(_command)
 

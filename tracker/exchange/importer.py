@@ -42,7 +42,7 @@ from tracker.exchange.history import (
     history_records,
     restore_snapshot,
 )
-from tracker.exchange.planner import Conflict, Plan, Planner, kind_order
+from tracker.exchange.planner import Conflict, Plan, Planner, kind_order, series_with_sources
 from tracker.exchange.reading import read_records
 from tracker.i18n import _, ngettext
 from tracker.model import KIND_ORDER, KINDS, REPORTS_KEY, SOURCE_KIND
@@ -402,6 +402,8 @@ class _Writer:
         record = dict(plan.values)
         if plan.reports is not None:  # written once every source exists (cite_and_audit)
             record.pop(REPORTS_KEY, None)
+        for fname, items in plan.series.items():  # every source exists by now
+            record[fname] = series_with_sources(items, self.ident)
         for fname, target in plan.links.items():
             if isinstance(target, list):
                 record[fname] = sorted({i for i in map(self.ident, target) if i is not None})

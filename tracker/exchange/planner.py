@@ -7,8 +7,9 @@ when it brings the source). Nothing is written; the plans go into the stage.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tracker.exchange.checks import Problems, as_uid
@@ -20,12 +21,14 @@ from tracker.model import (
     LINK,
     LINKS,
     REPORTS_KEY,
+    SERIES,
     SOURCE_KIND,
     SYSTEM_FIELDS,
     Kind,
 )
 from tracker.model.reports import normalize_report, report_prefix
 from tracker.model.text import quote_key, quote_problem
+from tracker.model.values import SERIES_KEYS, series_items, series_text
 from tracker.store.errors import StorageError
 from tracker.store.repository import Repository
 from tracker.store.sqlite.stage import Stage
@@ -68,6 +71,8 @@ class Plan:
     before_version: int | None = None
     reports: list | None = None  # [(report, source target, quote)], None: leave them as they are
     report: bool = False  # the reports change
+    # series field -> its values as given, each source a target (id, or ("@", seq))
+    series: dict = field(default_factory=dict)
 
 
 def kind_order() -> list[str]:
@@ -249,20 +254,21 @@ class Planner:
                 else r for r in given_reports] if isinstance(given_reports, list) \
                 else given_reports
         links = self._links(KINDS[name], label, values, check_values)
+        before = self.repo.get(name, existing_id) if existing_id is not None else None
+        series = self._series(KINDS[name], label, values, check_values, before)
         try:
             record, found = self.repo.check(name, check_values, record_id=existing_id)
         except RecursionError:
             record, found = {}, {"(record)": _("nested too deeply")}
         for fname, message in found.items():
             self.problems.add(name, label, fname, message)
-        before = self.repo.get(name, existing_id) if existing_id is not None else None
         citations = self._citations(name, label, raw.get("sources"), before)
         reports = None
         if given_reports is not None and "reports" not in found:
             reports = self._reports(name, label, given_reports, before)
         if self.problems.count > before_problems:
             return None
-        plan = Plan(record, links, citations, system, reports=reports)
+        plan = Plan(record, links, citations, system, reports=reports, series=series)
         if before is None:
             plan.cite = bool(citations)
             plan.report = bool(reports)
@@ -303,6 +309,60 @@ class Planner:
                 links[f.name] = targets
             check_values[f.name] = [t for t in targets if isinstance(t, int)]
         return links
+
+    def _series(self, kind: Kind, label: str, values: dict, check_values: dict,
+                before: dict | None) -> dict:
+        """The series of the record with each value's source resolved (by ``source_uid``, by
+        title ``source`` or by ``source_id``) and its quote found in the source's text;
+        ``check_values`` gets the values without their sources (the repository checks the
+        rest, and cannot see a source the file brings)."""
+        out: dict[str, list[dict]] = {}
+        for f in kind.fields:
+            if f.type != SERIES or f.name not in values:
+                continue
+            given = values[f.name]
+            if isinstance(given, str) and given.strip():
+                try:
+                    given = json.loads(given)
+                except (json.JSONDecodeError, RecursionError):
+                    continue  # the repository's check says what is wrong with it
+            if not isinstance(given, list):
+                continue
+            kept = {(i["source_id"], i["quote"] or "")
+                    for i in series_items((before or {}).get(f.name))}
+            plain, resolved = [], []
+            for number, item in enumerate(given, start=1):
+                if not isinstance(item, dict):
+                    plain.append(item)
+                    continue
+                bare = {k: v for k, v in item.items()
+                        if k not in ("source_uid", "source", "source_id", "quote")}
+                target, quote, problem = self._value_source(item, kept)
+                if problem:
+                    self.problems.add(kind.name, label, f.name, _("value {n}: {problem}").format(
+                        n=number, problem=problem))
+                if target is None and quote:
+                    bare["quote"] = quote  # the repository says a quote needs its source
+                plain.append(bare)
+                resolved.append(dict(bare, target=target, quote=quote))
+            check_values[f.name] = plain
+            out[f.name] = resolved
+        return out
+
+    def _value_source(self, item: dict, kept: set) -> tuple[Any, str | None, str | None]:
+        """(target, quote, problem) of one value of a series."""
+        quote = item.get("quote")
+        if quote is not None and not isinstance(quote, str):
+            return None, None, _("the quote must be text")
+        if any(item.get(k) not in (None, "") for k in ("source_uid", "source")):
+            target, problem = self.source_ref(item)
+        elif item.get("source_id") not in (None, ""):
+            target, problem = self.resolve(SOURCE_KIND.name, item.get("source_id"))
+        else:
+            return None, quote, None
+        if problem is None and (target, quote or "") not in kept:
+            problem = quote_problem(None, quote, text_key=self.text_key(target))
+        return target, quote, problem
 
     def _citations(self, name: str, label: str, sources: Any, before: dict | None
                    ) -> list | None:
@@ -360,6 +420,9 @@ class Planner:
                                 else target)
             else:
                 final[fname] = target
+        for fname, items in plan.series.items():
+            final[fname] = (series_with_sources(items, lambda t: t)
+                            if all(not isinstance(i["target"], tuple) for i in items) else items)
         system = plan.system
         deleted = system["deleted_at"] if "deleted_at" in system else before["deleted_at"]
         same_fields = all(final.get(f.name) == before.get(f.name) for f in kind.fields)
@@ -403,3 +466,10 @@ class Planner:
                         counts[action][name] = counts[action].get(name, 0) + 1
                     self.stage.add_plan(seq, name, action, as_uid(raw.get("uid")), existing_id,
                                         plan)
+
+
+def series_with_sources(items: list[dict], ident) -> str | None:
+    """The stored text of a planned series, each value's source target made an id by
+    ``ident``."""
+    return series_text([{**{k: v for k, v in item.items() if k in SERIES_KEYS},
+                         "source_id": ident(item["target"])} for item in items])

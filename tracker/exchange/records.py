@@ -17,6 +17,7 @@ from tracker.model import (
     LINK,
     LINKS,
     REPORTS_KEY,
+    SERIES,
     SOURCE_KIND,
     SYSTEM_FIELDS,
     Kind,
@@ -24,6 +25,7 @@ from tracker.model import (
     get_kind,
 )
 from tracker.model.reports import REPORT_FIELDS, report_field, sort_reports
+from tracker.model.values import series_items
 from tracker.store.repository import Repository
 
 FORMAT_VERSION = 1
@@ -48,7 +50,11 @@ def record_json(repo: Repository, kind_name: str, record: dict,
     out: dict[str, Any] = {name: record.get(name) for name in SYSTEM_FIELDS}
     for f in kind.fields:
         value = record.get(f.name)
-        out[f.name] = list(value or []) if f.type == LINKS else value
+        if f.type == LINKS:
+            value = list(value or [])
+        elif f.type == SERIES:  # the dated values as a list, not their stored text
+            value = series_items(value)
+        out[f.name] = value
     citations = record_citations(repo, kind.name, record)
     out[SOURCES_KEY] = [{"source": c["source"], "quote": c["quote"],
                          "source_id": c["source_id"]} for c in citations]
@@ -196,6 +202,8 @@ def portable_record(repo: Repository, kind_name: str, record: dict,
         elif f.type == LINKS:
             out[f.name] = [u for u in (uids.uid(f.target, i) for i in record.get(f.name) or [])
                            if u]
+        elif f.type == SERIES:
+            out[f.name] = portable_series(repo, uids, out[f.name])
     out[SOURCES_KEY] = [{"source_uid": uids.uid(SOURCE_KIND.name, c["source_id"]),
                          "source": c["source"], "quote": c["quote"]}
                         for c in record.get("citations") or []]
@@ -218,6 +226,7 @@ def portable_page(kind: Kind, records: list[dict], uids: UidMap, today: _dt.date
         uids.need(target, (i for r in records for i in r.get(name) or []))
     uids.need(SOURCE_KIND.name, (c["source_id"] for r in records for c in r["citations"]))
     names = [*SYSTEM_FIELDS, *(f.name for f in kind.fields)]
+    series = [f.name for f in kind.fields if f.type == SERIES]
     deadline = kind.deadline is not None
     source_uid = uids.uid
     out = []
@@ -227,6 +236,8 @@ def portable_page(kind: Kind, records: list[dict], uids: UidMap, today: _dt.date
             row[name] = source_uid(target, row[name])
         for name, target in lists:
             row[name] = [u for u in (source_uid(target, i) for i in row[name] or []) if u]
+        for name in series:  # dated values, their sources by uid
+            row[name] = portable_series(uids.repo, uids, series_items(row[name]))
         row[SOURCES_KEY] = [{"source_uid": source_uid(SOURCE_KIND.name, c["source_id"]),
                              "source": c["source"], "quote": c["quote"]}
                             for c in record["citations"]]
@@ -238,4 +249,21 @@ def portable_page(kind: Kind, records: list[dict], uids: UidMap, today: _dt.date
             for report in row[REPORTS_KEY]:
                 report["source_uid"] = source_uid(SOURCE_KIND.name, report.pop("source_id"))
         out.append(row)
+    return out
+
+
+def portable_series(repo: Repository, uids: UidMap, items: list[dict]) -> list[dict]:
+    """A series' values as exported: each source by ``source_uid`` (and its title, for people
+    reading the file) instead of this database's id."""
+    ids = sorted({i["source_id"] for i in items if i.get("source_id") is not None})
+    titles = repo.titles(SOURCE_KIND.name, ids)
+    out = []
+    for item in items:
+        sid = item.get("source_id")
+        value = {"date": item["date"], "value": item["value"]}
+        if sid is not None:
+            value.update(source_uid=uids.uid(SOURCE_KIND.name, sid), source=titles.get(sid))
+        if item.get("quote") is not None:
+            value["quote"] = item["quote"]
+        out.append(value)
     return out

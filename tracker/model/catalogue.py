@@ -10,13 +10,17 @@ from tracker.i18n import N_
 from tracker.model.fields import (
     CHOICE,
     DATE,
+    DECIMAL,
     INTEGER,
     LINK,
     LINKS,
     MULTILINE,
+    PERIOD,
+    SERIES,
     TEXT,
     Field,
 )
+from tracker.model.indicators import FREQUENCIES, UNIT_CHOICES, YES_NO, Measure
 from tracker.model.kinds import Deadline, Kind, Obligation, Occasion, UnknownKind
 from tracker.model.reports import Reports
 from tracker.model.treaty import RENEWS, Treaty
@@ -245,8 +249,41 @@ SOURCES = _register(Kind(
     ), default_status="unverified", cites=False,
 ))
 
+INDICATOR_STATUSES = (
+    ("active", N_("Tracked")),
+    ("discontinued", N_("Discontinued")),
+)
+
+INDICATORS = _register(Kind(
+    "indicators", N_("Indicator"), N_("Indicators"), INDICATOR_STATUSES, (
+        Field("unit", N_("Unit"), CHOICE, required=True, choices=UNIT_CHOICES, default="number",
+              column=True, searchable=False),
+        Field("frequency", N_("Frequency"), CHOICE, choices=FREQUENCIES, column=True,
+              searchable=False),
+        Field("baseline_value", N_("Baseline value"), DECIMAL, searchable=False,
+              help=N_("The value the indicator is measured against, if a source gives one.")),
+        Field("baseline_on", N_("Baseline date"), PERIOD, searchable=False,
+              help=N_("A year (2017), a month (2017-06) or a day (2017-06-09).")),
+        Field("target_value", N_("Target value"), DECIMAL, searchable=False,
+              help=N_("Below the baseline for an indicator meant to go down.")),
+        Field("target_on", N_("Target date"), PERIOD, column=True, searchable=False,
+              help=N_("A year (2030), a month (2030-06) or a day (2030-06-30).")),
+        Field("series", N_("Values"), SERIES, searchable=False,
+              help=N_("Dated actual values; each may quote its source.")),
+        Field("on_dashboard", N_("Show on the dashboard"), CHOICE, required=True,
+              choices=YES_NO, default="no", searchable=False),
+        Field("agreement_id", N_("Agreement"), LINK, target="agreements", searchable=False),
+        Field("plant_id", N_("Joint plant"), LINK, target="plants", searchable=False),
+        Field("farm_id", N_("Farm"), LINK, target="farms", searchable=False),
+        Field("roadmap_id", N_("Road-map item"), LINK, target="roadmap", searchable=False),
+    ), default_status="active", title_label=N_("Indicator name"),
+    measure=Measure("series", "unit", "baseline_value", "baseline_on", "target_value",
+                    "target_on", shown="on_dashboard"),
+))
+
 # The order officials read them in (navigation, exports, briefings).
-KIND_ORDER = ("agreements", "plants", "farms", "roadmap", "meetings", "people", "sources")
+KIND_ORDER = ("agreements", "plants", "farms", "roadmap", "indicators", "meetings", "people",
+              "sources")
 
 #: The kind whose records are the sources other records cite (with a quote each).
 SOURCE_KIND = SOURCES

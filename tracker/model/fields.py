@@ -15,6 +15,7 @@ from typing import Any
 
 from tracker.i18n import N_, _, parse_date
 from tracker.model.text import fold
+from tracker.model.values import decimal_text, period_text, series_text
 
 # Field types
 TEXT = "text"  # one line
@@ -24,6 +25,11 @@ CHOICE = "choice"
 INTEGER = "integer"
 LINK = "link"  # the id of one record of another kind
 LINKS = "links"  # ids of several records of another kind (stored in a join table)
+DECIMAL = "decimal"  # an exact number kept as canonical text (tracker.model.values)
+PERIOD = "period"  # a year, a month or a day: 2017, 2017-06, 2017-06-09
+SERIES = "series"  # dated values with optional quotes, kept as canonical JSON text
+#: Types whose stored text does not sort as their values do (no table is sorted by them).
+UNSORTED = (DECIMAL, SERIES)
 
 MAX_TEXT = 300
 MAX_MULTILINE = 100_000  # characters; a guard against pasting a whole book into one cell
@@ -129,6 +135,12 @@ def coerce(f: Field, raw: Any) -> Any:
         return sorted(set(out))
     if empty(raw):
         return None
+    if f.type == SERIES:
+        return series_text(raw)
+    if f.type == DECIMAL:
+        return decimal_text(raw)
+    if f.type == PERIOD:
+        return period_text(raw)
     if f.type in (TEXT, MULTILINE):
         if isinstance(raw, (dict, list, tuple)):
             raise ValueError(_("expected text"))

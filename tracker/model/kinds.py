@@ -21,13 +21,17 @@ from tracker.model.fields import (
     LINKS,
     MAX_TEXT,
     MULTILINE,
+    SERIES,
     TEXT,
+    UNSORTED,
     Field,
     coerce,
     value_problem,
 )
+from tracker.model.indicators import Measure
 from tracker.model.reports import Reports
 from tracker.model.treaty import Computed, Treaty, treaty_problems
+from tracker.model.values import series_items
 
 #: A status filter that is not a stored status: open records whose deadline has passed.
 OVERDUE = "overdue"
@@ -93,6 +97,7 @@ class Kind:
     obligations: tuple[Obligation, ...] = ()  # dated obligations (the deadlines list)
     leads: tuple[str, ...] = ()  # text fields naming who is responsible ("My items")
     treaty: Treaty | None = None  # fields holding a treaty's mechanics (computed dates)
+    measure: Measure | None = None  # its records are indicators (tracker.model.indicators)
     fields: tuple[Field, ...] = field(init=False)
     _by_name: dict = field(init=False, repr=False, compare=False)  # name -> Field, for lookups
 
@@ -155,7 +160,8 @@ class Kind:
 
     @property
     def sortable(self) -> tuple[str, ...]:
-        return tuple(f.name for f in self.stored_fields) + ("updated_at", "created_at", "id")
+        return tuple(f.name for f in self.stored_fields if f.type not in UNSORTED) + (
+            "updated_at", "created_at", "id")
 
     @property
     def main_date(self) -> Field | None:
@@ -269,6 +275,8 @@ def display_value(kind: Kind, name: str, value: Any) -> str:
         return ""
     if f is not None and f.type == CHOICE:
         return f.choice_label(value)
+    if f is not None and f.type == SERIES:  # "2016: 40; 2017: 45"
+        return "; ".join(f"{item['date']}: {item['value']}" for item in series_items(value))
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import uuid
 
 from tracker.i18n import _
-from tracker.model import SOURCE_KIND, get_kind, validate
+from tracker.model import SERIES, SOURCE_KIND, get_kind, validate
+from tracker.model.values import series_text
 from tracker.paths import resource_path
 
 _NS = uuid.UUID("5d9b3f1e-8a57-4b8e-9d43-1f0b6a2c7e11")
@@ -176,6 +177,37 @@ RECORDS: list[tuple[str, str, dict, list[str], dict]] = [
                  "is the status at the time of the article.",
     }, ["We will present 45 scientific and technical developments in infokiosks."],
         {"meeting_id": "meeting-expo"}),
+    # --- indicators: only the figures the article gives, each value with its quote --------------
+    ("indicator-assembly-plants", "indicators", {
+        "title": "Joint assembly plants of Belarusian equipment operating in the region",
+        "unit": "number", "status": "active", "on_dashboard": "yes",
+        "series": [{"date": "2017", "value": "13", "quote": "13 joint assembly plants of "
+                    "Belarusian equipment are now operated"}],
+        "notes": "The year 2017 is inferred from \u201cExpo 2017\u201d: the article gives no "
+                 "date for the figure. It gives no baseline, target or frequency.",
+    }, ["In this central Asian region, 13 joint assembly plants of Belarusian equipment are now "
+        "operated."], {"plant_id": "plants-assembly"}),
+    ("indicator-expo-developments", "indicators", {
+        "title": "Scientific and technical developments presented by Belarus at Expo 2017",
+        "unit": "number", "status": "active", "on_dashboard": "yes",
+        "series": [{"date": "2017", "value": "45", "quote": "We will present 45 scientific and "
+                    "technical developments in infokiosks."}],
+        "notes": "The year 2017 is inferred from \u201cExpo 2017\u201d. The figure is the number "
+                 "announced before the exhibition (\u201cWe will present\u201d); the article "
+                 "does not report how many were shown. It gives no baseline or target.",
+    }, ["We will present 45 scientific and technical developments in infokiosks."],
+        {"roadmap_id": "roadmap-expo-developments"}),
+    ("indicator-expo-investment", "indicators", {
+        "title": "Kazakhstan's investment in the Expo 2017 district",
+        "unit": "usd", "status": "active", "on_dashboard": "yes",
+        "series": [{"date": "2017", "value": "3000000000", "quote": "Over two and a half years "
+                    "we have invested $3 billion, built an entire district."}],
+        "notes": "\u201c$3 billion\u201d invested over two and a half years, as Nursultan "
+                 "Nazarbayev put it; recorded as the total for 2017, the year inferred from "
+                 "\u201cExpo 2017\u201d (the article gives no date). That the district is the "
+                 "exhibition's is inferred from the context (its pavilions and congress halls). "
+                 "The article gives no baseline or target.",
+    }, ["Over two and a half years we have invested $3 billion, built an entire district."], {}),
 ]
 
 
@@ -188,8 +220,8 @@ def seed(repo, *, settings: bool = True) -> int:
 
     text = article_text()
     flat = squash(text)
-    for _key, _kind, _values, quotes, _links in RECORDS:
-        for quote in quotes:
+    for _key, _kind, values, record_quotes, _links in RECORDS:
+        for quote in record_quotes + [item["quote"] for item in values.get("series", [])]:
             if squash(quote) not in flat:  # a guard against editing the seed carelessly
                 raise AssertionError(f"seed quote not in the article: {quote!r}")
     created = 0
@@ -227,6 +259,10 @@ def seed(repo, *, settings: bool = True) -> int:
             for fname, target in links.items():
                 record[fname] = ([ids[t] for t in target] if isinstance(target, list)
                                  else ids[target])
+            for f in kind.fields:  # a series' quotes are the article's
+                if f.type == SERIES and record.get(f.name):
+                    record[f.name] = series_text([dict(item, source_id=sid)
+                                                  for item in record[f.name]])
             problems = validate(kind, record)
             if problems:
                 raise AssertionError(f"seed record {key} is invalid: {problems}")

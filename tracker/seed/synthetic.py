@@ -23,7 +23,8 @@ from tracker.model.text import index_body
 from tracker.seed import synthetic_commitments as commitments
 
 # The order records are made in: targets before the records that link to them.
-GENERATION_ORDER = ("people", "sources", "agreements", "meetings", "plants", "farms", "roadmap")
+GENERATION_ORDER = ("people", "sources", "agreements", "meetings", "plants", "farms", "roadmap",
+                    "indicators")
 FIRST_DAY = _dt.date(2012, 1, 1)
 LAST_DAY = _dt.date(2034, 12, 31)
 USERS = ("a.ivanova", "s.petrov", "d.nurlanov", "a.seitkali", "m.kavaleuskaya", "desk")
@@ -293,6 +294,57 @@ def _roadmap_columns(rng: random.Random, n: int, dates: _Dates, ids: dict[str, r
                             for s, d in zip(status, due, strict=True)]
 
 
+_INDICATOR_NAMES = ("Объём взаимной торговли", "Mutual trade turnover", "Поставки тракторов",
+                    "Tractor deliveries", "Инвестиции в совместные предприятия",
+                    "Investment in joint ventures", "Доля местных комплектующих",
+                    "Share of local components", "Экспорт молочной продукции", "Dairy exports")
+
+
+def _series(rng: random.Random, n: int) -> tuple[list[str], list[str], list[str]]:
+    """``n`` series of 1 to 12 yearly values (a random walk, some with a decimal), as stored
+    text; and each series' first and last value (for baselines and targets near them)."""
+    import json
+
+    out, firsts, lasts = [], [], []
+    for length, first_year, start in zip(rng.choices(range(1, 13), k=n),
+                                         rng.choices(range(2012, 2024), k=n),
+                                         rng.choices(range(10, 5000), k=n), strict=True):
+        value, items = start * 10, []
+        for year in range(first_year, first_year + length):
+            value = max(0, value + rng.randint(-value // 5, value // 4 + 1))
+            items.append({"date": str(year), "value": f"{value // 10}.{value % 10}"
+                          if value % 10 else str(value // 10), "source_id": None, "quote": None})
+        out.append(json.dumps(items, separators=(",", ":")))
+        firsts.append(items[0]["value"])
+        lasts.append(items[-1]["value"])
+    return out, firsts, lasts
+
+
+def _indicators_columns(rng: random.Random, n: int, dates: _Dates, ids: dict[str, range],
+                        cols: dict[str, list]) -> None:
+    stages = rng.choices(range(1, 40), k=n)
+    cols["title"] = [f"{name} ({s})" for name, s in
+                     zip(_pick(rng, _INDICATOR_NAMES, n), stages, strict=True)]
+    cols["unit"] = _pick(rng, _choice_values("indicators", "unit"), n)
+    cols["frequency"] = _optional(rng, _pick(rng, _choice_values("indicators", "frequency"), n),
+                                  0.2)
+    series, firsts, lasts = _series(rng, n)
+    cols["series"] = _optional(rng, series, 0.1)
+    cols["baseline_value"] = _optional(rng, firsts, 0.3)
+    cols["baseline_on"] = _optional(rng, [str(y) for y in rng.choices(range(2010, 2020), k=n)],
+                                    0.4)
+    cols["target_value"] = _optional(rng, [str(int(float(v) * m)) for v, m in zip(
+        lasts, rng.choices((0.5, 0.9, 1.2, 1.5, 2), k=n), strict=True)], 0.3)
+    cols["target_on"] = _optional(rng, [str(y) for y in rng.choices(range(2025, 2036), k=n)],
+                                  0.3)
+    cols["on_dashboard"] = _pick(rng, ("no", "yes"), n, (50, 1))
+    cols["agreement_id"] = _optional(rng, _pick(rng, ids["agreements"], n), 0.5)
+    cols["plant_id"] = _optional(rng, _pick(rng, ids["plants"], n), 0.7)
+    cols["farm_id"] = _optional(rng, _pick(rng, ids["farms"], n), 0.8)
+    cols["roadmap_id"] = _optional(rng, _pick(rng, ids["roadmap"], n), 0.6)
+    cols["status"] = _pick(rng, _statuses("indicators"), n, (9, 1))
+
+
 _KIND_COLUMNS = {
     "people": _people_columns,
     "sources": _sources_columns,
@@ -301,6 +353,7 @@ _KIND_COLUMNS = {
     "plants": _plants_columns,
     "farms": _farms_columns,
     "roadmap": _roadmap_columns,
+    "indicators": _indicators_columns,
 }
 
 

@@ -52,6 +52,7 @@ from tracker.store.results import (
     same_values,
     unchanged,
 )
+from tracker.store.series import series_problems, shown_measures
 from tracker.store.settings import SETTING_KEYS, SettingsAndHistory
 from tracker.store.undo import UndoStack, UndoStep
 from tracker.store.wording import Wording, words
@@ -401,9 +402,6 @@ class Repository(SettingsAndHistory, Commitments):
                  ) -> tuple[dict, dict[str, str]]:
         """``check`` over the stored record ``base`` (None: a new record)."""
         clean, problems = normalize(kind, {k: v for k, v in values.items()
-                                           if k not in IGNORED_INPUT and not (
-                                               k == REPORTS_KEY and kind.reports)})
-        if base is not None:
             merged = {f.name: base.get(f.name) for f in kind.fields}
         else:
             merged = kind.defaults()
@@ -412,6 +410,8 @@ class Repository(SettingsAndHistory, Commitments):
         for name, message in validate_record(kind, merged).items():
             problems.setdefault(name, message)
         problems.update({k: v for k, v in self._link_problems(kind, merged).items()
+                         if k not in problems})
+        problems.update({k: v for k, v in series_problems(self, kind, merged, base).items()
                          if k not in problems})
         return merged, problems
 
@@ -619,6 +619,11 @@ class Repository(SettingsAndHistory, Commitments):
 
         return _figures.compute(self.backend, today, max_classification=max_classification,
                                 horizon_days=horizon_days, limit=limit)
+
+    def shown_indicators(self, *, limit: int = 12) -> list[tuple[str, dict]]:
+        """(kind, record) of the indicators chosen for the dashboard ("Show on the dashboard"),
+        by title, with the fields their figures are computed from."""
+        return shown_measures(self.backend, limit=limit)
 
 
 def _filter():

@@ -60,3 +60,7 @@ class Editor(QWidget):
 
     def commit_text(self) -> None:
         """Settle typing into the value (before a save)."""
+
+    def form_changed(self, kind, values: dict) -> None:
+        """The whole form's values (of ``kind``) as they stand, after a load or an edit: for
+        an editor that shows what is computed from other fields too (an indicator's chart)."""

@@ -22,9 +22,22 @@ from PySide6.QtWidgets import (
 
 from tracker.i18n import gettext as _
 from tracker.i18n import parse_date
-from tracker.model import CHOICE, DATE, INTEGER, LINK, LINKS, MULTILINE, TEXT, Field
+from tracker.model import (
+    CHOICE,
+    DATE,
+    DECIMAL,
+    INTEGER,
+    LINK,
+    LINKS,
+    MULTILINE,
+    PERIOD,
+    SERIES,
+    TEXT,
+    Field,
+)
 from ui.forms.base import NONE_TEXT, Editor
 from ui.forms.links import LinkEditor, LinksEditor
+from ui.forms.measures import SeriesEditor
 
 
 class TextEditor(Editor):
@@ -79,6 +92,22 @@ class MultilineEditor(Editor):
 
     def set_read_only(self, read_only: bool) -> None:
         self.edit.setReadOnly(read_only)
+
+
+class DecimalEditor(TextEditor):
+    """An exact number typed as a person writes it (3 000 000 000, 12,5); stored as text."""
+
+    def __init__(self, field: Field, repo=None, parent=None):
+        super().__init__(field, repo, parent)
+        self.edit.setPlaceholderText(_("A number, e.g. 3 000 000 000 or 12.5"))
+
+
+class PeriodEditor(TextEditor):
+    """A year, a month or a day (2017, 2017-06, 2017-06-09): only what the source says."""
+
+    def __init__(self, field: Field, repo=None, parent=None):
+        super().__init__(field, repo, parent)
+        self.edit.setPlaceholderText(_("2017, 2017-06 or 2017-06-09"))
 
 
 class DateEditor(Editor):
@@ -264,6 +293,9 @@ EDITORS: dict[str, type[Editor]] = {
     INTEGER: IntegerEditor,
     LINK: LinkEditor,
     LINKS: LinksEditor,
+    DECIMAL: DecimalEditor,
+    PERIOD: PeriodEditor,
+    SERIES: SeriesEditor,
 }
 
 

@@ -188,6 +188,7 @@ class RecordForm(QWidget):
         self._follow_fields()
         self.clear_problems()
         self._baseline = self.values()
+        self._tell_editors(self._baseline)
         self.set_dirty(False)
         self._update_heading()
         self.set_read_only(self._read_only)
@@ -227,8 +228,14 @@ class RecordForm(QWidget):
         """Compare the editors with the record as loaded: the form is dirty when they differ
         (or a link field holds typing that names no record yet)."""
         self._follow_fields()
-        self.set_dirty(self.values() != self._baseline or any(
+        values = self.values()
+        self._tell_editors(values)
+        self.set_dirty(values != self._baseline or any(
             e.has_pending_text() for e in self.editors.values()))
+
+    def _tell_editors(self, values: dict[str, Any]) -> None:
+        for editor in self.editors.values():
+            editor.form_changed(self.kind, values)
 
     def _follow_fields(self) -> None:
         """What follows the fields as they are edited: the computed rows, and the progress the

@@ -32,6 +32,8 @@ from tracker.model.figures import (
     figure_for,
 )
 from tracker.store.errors import DatabaseClosed
+from ui.widgets.indicator_tiles import COLUMNS as TILE_COLUMNS
+from ui.widgets.indicator_tiles import IndicatorTiles
 from ui.widgets.table_models import OVERDUE_COLOR, kind_label, record_caption, utc_to_local
 
 STATUS_COLORS = {
@@ -229,6 +231,10 @@ class DashboardPage(QWidget):
             grid.addWidget(w, 0, i)
             grid.setColumnStretch(i, 1)  # tiles of one width
         outer.addLayout(grid)
+        self.indicator_tiles = IndicatorTiles()  # the indicators chosen for the dashboard
+        self.indicator_tiles.openRecord.connect(self.openRecord)
+        self.indicator_tiles.hide()
+        outer.addWidget(self.indicator_tiles)
 
         self._add_lists(outer)
 
@@ -324,6 +330,7 @@ class DashboardPage(QWidget):
                 tip = _(fig.total_hint).format(n=f.get(fig.total, 0)) + "\n" + show
             widget.setToolTip(tip)
         self.chart.set_figures(f)
+        self.indicator_tiles.set_indicators(self.repo.shown_indicators(limit=TILE_COLUMNS))
 
         deadline = DEADLINES_KIND.deadline
         self.overdue.clear()

@@ -24,6 +24,7 @@ from tracker.briefing.blocks import (
     Block,
     Document,
     Heading,
+    IndicatorChart,
     KeyValueTable,
     Paragraph,
     RecordTable,
@@ -192,6 +193,8 @@ class _Writer:
                 self.chart(block)
             case SourceList():
                 self.sources(block)
+            case IndicatorChart():
+                self.indicator(block)
             case _:
                 raise TypeError(f"no DOCX layout for {type(block).__name__}")
 
@@ -242,6 +245,23 @@ class _Writer:
         inline = self.doc.part.new_pic_inline(io.BytesIO(png), width=round(width_pt * 12700))
         p = self.para(styles.BODY)
         ooxml.child(ooxml.run(p), "drawing").append(inline)
+
+    def indicator(self, block: IndicatorChart) -> None:
+        """The title (kept with the chart), the PDF's drawing as a picture, the facts."""
+        from tracker.briefing.pdf.chart import drawing_png
+        from tracker.briefing.pdf.indicator_chart import indicator_drawing
+
+        self.para(styles.CHART_TITLE, block.title)
+        width_pt = self.frame / 20
+        png = drawing_png(indicator_drawing(block, width_pt))
+        inline = self.doc.part.new_pic_inline(io.BytesIO(png), width=round(width_pt * 12700))
+        p = self.para(styles.BODY)
+        ooxml.child(ooxml.paragraph_properties(p), "keepNext")  # the facts follow it
+        ooxml.child(ooxml.run(p), "drawing").append(inline)
+        for i, fact in enumerate(block.facts):
+            p = self.para(styles.SMALL, fact)
+            if i < len(block.facts) - 1:  # the chart's words stay together on one page
+                ooxml.child(ooxml.paragraph_properties(p), "keepNext")
 
     def sources(self, block: SourceList) -> None:
         for source in block.sources:

@@ -40,6 +40,7 @@ SOURCE, SOURCE_DETAILS, CITATION, QUOTATION = ("Source", "Source Details", "Cita
                                                "Quotation")
 MARKING, RUNNING_HEAD, RUNNING_FOOT, PAGE_LINE = ("Classification Marking", "Running Head",
                                                   "Running Foot", "Page Line")
+CHART_TITLE = "Chart Title"
 #: Paragraph styles only our header and footer lines use: a letterhead made from an older
 #: briefing loses those lines (its marking and title) before the new ones go in.
 OWN_HEADER_STYLES = (MARKING, RUNNING_HEAD, RUNNING_FOOT, PAGE_LINE)
@@ -187,6 +188,8 @@ STYLES: tuple[StyleDef, ...] = (
              ppr=_spacing(0, 40) + '<w:ind w:left="280"/>', rpr=_sz(9)),
     StyleDef(ALERT_TEXT, "character", "Alert", None, rpr=_colour(ALERT)),
     StyleDef(TABLE, "table", "BriefingTable", None, table=_TABLE_XML),
+    StyleDef(CHART_TITLE, "paragraph", "ChartTitle", NORMAL, ppr=_KEEP + _spacing(240, 40),
+             rpr="<w:b/><w:bCs/>" + _sz(10)),
 )
 
 

@@ -14,6 +14,7 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     Frame,
+    KeepTogether,
     NextPageTemplate,
     PageBreak,
     PageTemplate,
@@ -26,6 +27,7 @@ from tracker.briefing.blocks import (
     Block,
     Document,
     Heading,
+    IndicatorChart,
     KeyValueTable,
     Paragraph,
     RecordTable,
@@ -33,6 +35,7 @@ from tracker.briefing.blocks import (
 )
 from tracker.briefing.pdf.chart import status_chart
 from tracker.briefing.pdf.fonts import FONT, FONT_BOLD, register_fonts
+from tracker.briefing.pdf.indicator_chart import indicator_drawing
 from tracker.briefing.pdf.page import BriefingDoc, Decor, HeadingParagraph, PageNumbers, TocLine
 from tracker.briefing.pdf.styles import GREY, INK, make_styles, markup, page_size
 from tracker.briefing.pdf.tables import BriefingTable, Line, Lines, LineWrapper, Tables
@@ -135,6 +138,10 @@ class _Renderer:
                 return [status_chart(block.bars, self.frame_width)]
             case SourceList():
                 return self.sources(block)
+            case IndicatorChart():
+                return [KeepTogether([self.para(block.title, "chart_title"),
+                                      indicator_drawing(block, self.frame_width),
+                                      self.para("\n".join(block.facts), "small")])]
         raise TypeError(f"no PDF layout for {type(block).__name__}")
 
     def heading(self, h: Heading) -> list[Flowable]:

@@ -66,5 +66,7 @@ def make_styles() -> dict[str, ParagraphStyle]:
         "cover_line": s("cover_line", fontSize=11, leading=16, alignment=TA_CENTER),
         "cover_note": s("cover_note", fontSize=9, leading=13, alignment=TA_CENTER,
                         textColor=grey),
+        "chart_title": s("chart_title", fontName=FONT_BOLD, fontSize=10, leading=13,
+                         spaceBefore=12, spaceAfter=2),
     }
 

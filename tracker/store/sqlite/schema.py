@@ -79,6 +79,8 @@ def search_and_indexes(db: Database) -> None:
         "prefix = '2 3', tokenize = 'unicode61 remove_diacritics 2')"
     )
     for kind in KINDS.values():
+        if not db[kind.name].exists():  # a kind added later: its own migration indexes it
+            continue
         # the columns this step found (later steps add fields, and their own indexes)
         have = {row[1] for row in db.execute(f"PRAGMA table_info([{kind.name}])").fetchall()}
         text_cols = [f.name for f in kind.searchable_fields if f.name in have]
@@ -125,6 +127,8 @@ def live_rows_index(db: Database) -> None:
     from tracker.model import KINDS
 
     for kind in KINDS.values():
+        if not db[kind.name].exists():  # a kind added later (0006 drops this index anyway)
+            continue
         db.execute(f"CREATE INDEX IF NOT EXISTS [{kind.name}_live] ON [{kind.name}](deleted_at) "
                    "WHERE deleted_at IS NULL")
 
@@ -193,6 +197,53 @@ def commitments(db: Database) -> None:
                "[roadmap_id] INTEGER NOT NULL REFERENCES [roadmap](id) ON DELETE CASCADE, "
                "[meetings_id] INTEGER NOT NULL REFERENCES [meetings](id), "
                "PRIMARY KEY ([roadmap_id], [meetings_id])) WITHOUT ROWID")
+
+
+INDICATORS_SQL = """
+CREATE TABLE [indicators] (
+  id INTEGER PRIMARY KEY,
+  uid TEXT NOT NULL UNIQUE,
+  [title] TEXT NOT NULL,
+  [status] TEXT NOT NULL,
+  [unit] TEXT NOT NULL,
+  [frequency] TEXT,
+  [baseline_value] TEXT,
+  [baseline_on] TEXT,
+  [target_value] TEXT,
+  [target_on] TEXT,
+  [series] TEXT,
+  [on_dashboard] TEXT NOT NULL,
+  [agreement_id] INTEGER REFERENCES [agreements](id),
+  [plant_id] INTEGER REFERENCES [plants](id),
+  [farm_id] INTEGER REFERENCES [farms](id),
+  [roadmap_id] INTEGER REFERENCES [roadmap](id),
+  [classification] TEXT NOT NULL,
+  [notes] TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  created_by TEXT NOT NULL DEFAULT '',
+  updated_by TEXT NOT NULL DEFAULT '',
+  version INTEGER NOT NULL DEFAULT 1,
+  deleted_at TEXT
+)
+"""
+#: The indicators' sort columns (decimals and the series are kept as text that does not sort
+#: as their values do: no index, and no sort by them).
+INDICATORS_SORTED = ("title", "status", "unit", "frequency", "baseline_on", "target_on",
+                     "on_dashboard", "agreement_id", "plant_id", "farm_id", "roadmap_id",
+                     "classification", "notes", "updated_at", "created_at")
+
+
+@migrations(name="0010_indicators")
+def indicators(db: Database) -> None:
+    """Indicators (issue 17): a baseline, a target and dated values (decimals as exact text),
+    linked to an agreement, a plant, a farm or a road-map item."""
+    db.execute(INDICATORS_SQL)
+    for col in INDICATORS_SORTED:
+        db.execute(f"CREATE INDEX [indicators_{col}] ON [indicators]([{col}], id) "
+                   "WHERE deleted_at IS NULL")
+    db.execute("CREATE INDEX [indicators_trash] ON [indicators](deleted_at, id) "
+               "WHERE deleted_at IS NOT NULL")
 
 
 @migrations(name="0013_search_forms")
