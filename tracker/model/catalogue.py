@@ -23,7 +23,7 @@ from tracker.model.fields import (
 from tracker.model.indicators import FREQUENCIES, UNIT_CHOICES, YES_NO, Measure
 from tracker.model.kinds import Deadline, Kind, Obligation, Occasion, UnknownKind
 from tracker.model.reports import Reports
-from tracker.model.treaty import RENEWS, Treaty
+from tracker.model.treaty import Treaty
 
 # --- choices --------------------------------------------------------------------------------------
 
@@ -102,10 +102,6 @@ SIDES = (
     ("home", N_("Home side")),
     ("partner", N_("Partner side")),
     ("third", N_("Third party")),
-)
-YES_NO = (
-    ("no", N_("No")),
-    (RENEWS, N_("Yes")),
 )
 
 # --- kinds ----------------------------------------------------------------------------------------

@@ -402,6 +402,9 @@ class Repository(SettingsAndHistory, Commitments):
                  ) -> tuple[dict, dict[str, str]]:
         """``check`` over the stored record ``base`` (None: a new record)."""
         clean, problems = normalize(kind, {k: v for k, v in values.items()
+                                           if k not in IGNORED_INPUT and not (
+                                               k == REPORTS_KEY and kind.reports)})
+        if base is not None:
             merged = {f.name: base.get(f.name) for f in kind.fields}
         else:
             merged = kind.defaults()
