@@ -8,6 +8,9 @@ import pytest
 from cli_helpers import audit_count, cli, fails, ok
 
 from tracker.model import KIND_ORDER
+from tracker.seed.article import RECORDS
+
+SEEDED = len(RECORDS) + 1  # the article's records and the article itself
 
 
 def _comparable(data):
@@ -97,14 +100,14 @@ def test_export_and_import_show_their_progress_when_asked(seeded, tmp_path):
     out = tmp_path / "all.json"
     exported = ok(cli(seeded, "export", "--progress", "-o", str(out)))
     assert exported.stdout.strip() == str(out)
-    assert "exporting: 19 of 19 records (100%)" in exported.stderr
+    assert f"exporting: {SEEDED} of {SEEDED} records (100%)" in exported.stderr
     fresh = tmp_path / "fresh.db"
     ok(cli(fresh, "init", "--empty"))
     imported = ok(cli(fresh, "import", "--progress", str(out)))
     lines = imported.stderr.splitlines()
-    assert "reading the file: 19 of 19 records (100%)" in lines
-    assert "checking: 19 of 19 records (100%)" in lines
-    assert lines[-1] == "writing: 19 of 19 records (100%)"
-    assert "19 created" in imported.stdout
+    assert f"reading the file: {SEEDED} of {SEEDED} records (100%)" in lines
+    assert f"checking: {SEEDED} of {SEEDED} records (100%)" in lines
+    assert lines[-1] == f"writing: {SEEDED} of {SEEDED} records (100%)"
+    assert f"{SEEDED} created" in imported.stdout
     quiet = ok(cli(fresh, "import", "--dry-run", str(out)))
     assert "records (" not in quiet.stderr  # not a terminal: no progress unless asked

@@ -12,7 +12,10 @@ from cli_helpers import cli, fails, ok
 from click.testing import CliRunner
 
 from tracker.cli.main import main
+from tracker.seed.article import RECORDS
 from tracker.store.repository import Repository
+
+SEEDED = len(RECORDS) + 1  # the article's records and the article itself
 
 pytestmark = pytest.mark.postgres
 
@@ -128,7 +131,7 @@ def test_a_desks_file_moves_to_a_server_with_uids_versions_and_history(tmp_path,
     ok(cli(dba, "grant", "desk_cid", "--clearance", "restricted"))
     url = pg_cluster.url(bare_database, "desk_cid")
     moved = ok(cli(url, "import", "--with-history", str(dump))).stdout
-    assert "19 created" in moved and "history" in moved
+    assert f"{SEEDED} created" in moved and "history" in moved
 
     def records(db, name):
         ok(cli(db, "export", "-o", str(tmp_path / name)))
@@ -137,7 +140,7 @@ def test_a_desks_file_moves_to_a_server_with_uids_versions_and_history(tmp_path,
                 for kind, rows in data.items() for r in rows}
 
     theirs, ours = records(desk, "desk-again.json"), records(url, "server.json")
-    assert len(ours) == 19
+    assert len(ours) == SEEDED
     assert ours == theirs  # every record with its uid, version, stamps and trash state
     with Repository(desk) as d, Repository(url) as s:
         uid = d.get("roadmap", 1)["uid"]
