@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from tracker.store.repository import Repository
 from ui.main_window import MainWindow
@@ -129,6 +129,24 @@ def test_the_address_is_shown_without_its_password_and_backups_are_the_servers(
         assert menus.recent_files()[0] == url.replace(":s3cret", "")
         assert not window.backups_action.isEnabled()
         assert "administrator" in window.backups_action.toolTip()
+
+
+def test_the_status_bar_keeps_saying_the_login_and_its_clearance(qtbot, server, make_window,
+                                                                  tmp_path):
+    """Which login, cleared up to which level: said by the server, in the status bar, not covered
+    by a passing message; gone when the window opens a file."""
+    server.cluster.ensure_login("embassy_desk", "internal")
+    with Repository(server.target("embassy_desk")) as repo:
+        window = make_window(repo)
+        status = window.findChild(QLabel, "server_status")
+        assert status.isVisible()
+        assert status.text().endswith("embassy_desk · clearance: Internal")
+        assert "as login embassy_desk" in status.toolTip()
+        assert "Public, Internal" in status.toolTip() and "Restricted" not in status.toolTip()
+        window.statusBar().showMessage("Saved road-map item #1", 5000)
+        assert status.isVisible()
+        assert window.open_database(tmp_path / "desk.db", seed=True)
+        assert not status.isVisible()
 
 
 def test_work_off_the_gui_thread_opens_the_same_server_database(qtbot, server, make_window):
@@ -261,6 +279,7 @@ def test_a_server_restart_shows_a_banner_refuses_the_save_keeps_the_form_and_rec
             banner = window.link.banner
             qtbot.waitUntil(banner.isVisible, timeout=5000)
             assert "cannot be reached" in banner.text() and "reconnecting" in banner.text()
+            assert "not reachable" in window.findChild(QLabel, "server_status").text()
             dialogs.default = 0
             assert window.save_record() is None  # refused, with a message
             kind, _title, text = dialogs.calls[-1]
@@ -270,6 +289,7 @@ def test_a_server_restart_shows_a_banner_refuses_the_save_keeps_the_form_and_rec
             own_cluster.pg_ctl("start")
         started = time.perf_counter()
         qtbot.waitUntil(lambda: not banner.isVisible(), timeout=10_000)
+        assert "tester · clearance: Restricted" in window.findChild(QLabel, "server_status").text()
         print(f"\nthe banner went {time.perf_counter() - started:.2f} s after the server was "
               "back")
         assert page.form.editors["title"].value() == typed  # the full refresh kept the edit
