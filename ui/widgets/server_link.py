@@ -236,7 +236,7 @@ def relink(window, old: ServerLink | None) -> ServerLink | None:
         return None
     if status is None:
         status = ServerStatus()
-        window.statusBar().insertPermanentWidget(0, status)
+        window.statusBar().addPermanentWidget(status)
     status.show_for(window.repo)
     banner = window.findChild(ConnectionBanner, "connection_banner")
     if banner is None:
