@@ -193,6 +193,28 @@ def test_open_shared_database_from_the_file_menu(qtbot, server, make_window, tmp
             window.repo.close()
 
 
+def test_the_recent_list_opens_a_server_again_and_back_to_the_file(qtbot, server, make_window,
+                                                                    tmp_path):
+    from ui import menus
+
+    url = server.target("tester")
+    with Repository(tmp_path / "desk.db") as repo:
+        window = make_window(repo)
+        assert window.open_database(url)  # once: now in File › Open Recent
+        assert window.open_database(tmp_path / "desk.db")
+        assert window.repo.backend.engine == "sqlite" and window.link is None
+        menus.fill_recent(window)
+        entry, = (a for a in window.recent_menu.actions() if a.text().startswith("postgresql"))
+        assert entry.text() == url
+        entry.trigger()
+        try:
+            assert window.repo.backend.engine == "postgresql" and window.link is not None
+            assert window.go_to("roadmap") and window.pages["roadmap"].model.rowCount() == 5
+            assert not window.backups_action.isEnabled()
+        finally:
+            window.repo.close()
+
+
 def test_a_refused_connection_asks_again_with_the_reason(qtbot, server, make_window, tmp_path,
                                                          monkeypatch):
     from ui.dialogs.open_shared import OpenSharedDialog
