@@ -237,7 +237,8 @@ def test_a_refused_connection_asks_again_with_the_reason(qtbot, server, make_win
     assert "no_such_" in error and "pw" not in error.replace("postgresql", "")
 
 
-def test_the_app_opens_a_server_address_given_with_db(server, tmp_path, monkeypatch):
+@pytest.mark.parametrize("given", ["--db", "TRACKER_DB"])
+def test_the_app_opens_a_server_address_given_with_db(server, tmp_path, monkeypatch, given):
     import ui.app as app_module
 
     started = []
@@ -255,7 +256,11 @@ def test_the_app_opens_a_server_address_given_with_db(server, tmp_path, monkeypa
     here.mkdir()
     monkeypatch.chdir(here)
     url = server.target("tester")
-    assert app_module.main(["--db", url, "--language", "en"]) == 0
+    if given == "TRACKER_DB":
+        monkeypatch.setenv("TRACKER_DB", url)
+        assert app_module.main(["--language", "en"]) == 0
+    else:
+        assert app_module.main(["--db", url, "--language", "en"]) == 0
     window, (engine, count, title) = started
     window.hide()
     window.deleteLater()
