@@ -6,7 +6,8 @@ installed), sets a database up with the article's records as ``init`` does, and 
 - ``two-desks.png``: two windows on the one database, side by side; the left desk has just saved
   a road-map item and the right one shows it (its listener heard the commit);
 - ``server-banner.png``: a window while the server is stopped, a save refused with the edit kept
-  in the form, and the banner above the pages.
+  in the form, and the banner above the pages;
+- ``open-shared.png``: File › Open shared database… brought back with the server's refusal.
 
 Runs offscreen when no display is set.
 """
@@ -144,7 +145,22 @@ def take(outdir: Path, language: str = "en") -> list[Path]:
         theirs.close()
     finally:
         cluster.stop()
+    saved.append(_open_shared_dialog(app, outdir / f"open-shared{suffix}.png"))
     return saved
+
+
+def _open_shared_dialog(app, path: Path) -> Path:
+    """The dialog as a refused connection brings it back: the address kept, the reason shown."""
+    from ui.dialogs.open_shared import OpenSharedDialog
+
+    dialog = OpenSharedDialog(None, "postgresql://astana_desk@db.example.org:5433/tracker",
+                              'connection to server at "db.example.org" failed: FATAL:  password '
+                              'authentication failed for user "astana_desk"')
+    dialog.show()
+    _wait(app, lambda: False, 0.2)
+    dialog.grab().save(str(path))
+    dialog.close()
+    return path
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from tracker.store.repository import Repository
 from ui.main_window import MainWindow
@@ -131,6 +131,24 @@ def test_the_address_is_shown_without_its_password_and_backups_are_the_servers(
         assert "administrator" in window.backups_action.toolTip()
 
 
+def test_the_status_bar_keeps_saying_the_login_and_its_clearance(qtbot, server, make_window,
+                                                                  tmp_path):
+    """Which login, cleared up to which level: said by the server, in the status bar, not covered
+    by a passing message; gone when the window opens a file."""
+    server.cluster.ensure_login("embassy_desk", "internal")
+    with Repository(server.target("embassy_desk")) as repo:
+        window = make_window(repo)
+        status = window.findChild(QLabel, "server_status")
+        assert status.isVisible()
+        assert status.text().endswith("embassy_desk · clearance: Internal")
+        assert "as login embassy_desk" in status.toolTip()
+        assert "Public, Internal" in status.toolTip() and "Restricted" not in status.toolTip()
+        window.statusBar().showMessage("Saved road-map item #1", 5000)
+        assert status.isVisible()
+        assert window.open_database(tmp_path / "desk.db", seed=True)
+        assert not status.isVisible()
+
+
 def test_work_off_the_gui_thread_opens_the_same_server_database(qtbot, server, make_window):
     with Repository(server.target("tester")) as repo:
         window = make_window(repo)
@@ -175,6 +193,28 @@ def test_open_shared_database_from_the_file_menu(qtbot, server, make_window, tmp
             window.repo.close()
 
 
+def test_the_recent_list_opens_a_server_again_and_back_to_the_file(qtbot, server, make_window,
+                                                                    tmp_path):
+    from ui import menus
+
+    url = server.target("tester")
+    with Repository(tmp_path / "desk.db") as repo:
+        window = make_window(repo)
+        assert window.open_database(url)  # once: now in File › Open Recent
+        assert window.open_database(tmp_path / "desk.db")
+        assert window.repo.backend.engine == "sqlite" and window.link is None
+        menus.fill_recent(window)
+        entry, = (a for a in window.recent_menu.actions() if a.text().startswith("postgresql"))
+        assert entry.text() == url
+        entry.trigger()
+        try:
+            assert window.repo.backend.engine == "postgresql" and window.link is not None
+            assert window.go_to("roadmap") and window.pages["roadmap"].model.rowCount() == 5
+            assert not window.backups_action.isEnabled()
+        finally:
+            window.repo.close()
+
+
 def test_a_refused_connection_asks_again_with_the_reason(qtbot, server, make_window, tmp_path,
                                                          monkeypatch):
     from ui.dialogs.open_shared import OpenSharedDialog
@@ -197,7 +237,8 @@ def test_a_refused_connection_asks_again_with_the_reason(qtbot, server, make_win
     assert "no_such_" in error and "pw" not in error.replace("postgresql", "")
 
 
-def test_the_app_opens_a_server_address_given_with_db(server, tmp_path, monkeypatch):
+@pytest.mark.parametrize("given", ["--db", "TRACKER_DB"])
+def test_the_app_opens_a_server_address_given_with_db(server, tmp_path, monkeypatch, given):
     import ui.app as app_module
 
     started = []
@@ -215,7 +256,11 @@ def test_the_app_opens_a_server_address_given_with_db(server, tmp_path, monkeypa
     here.mkdir()
     monkeypatch.chdir(here)
     url = server.target("tester")
-    assert app_module.main(["--db", url, "--language", "en"]) == 0
+    if given == "TRACKER_DB":
+        monkeypatch.setenv("TRACKER_DB", url)
+        assert app_module.main(["--language", "en"]) == 0
+    else:
+        assert app_module.main(["--db", url, "--language", "en"]) == 0
     window, (engine, count, title) = started
     window.hide()
     window.deleteLater()
@@ -261,6 +306,7 @@ def test_a_server_restart_shows_a_banner_refuses_the_save_keeps_the_form_and_rec
             banner = window.link.banner
             qtbot.waitUntil(banner.isVisible, timeout=5000)
             assert "cannot be reached" in banner.text() and "reconnecting" in banner.text()
+            assert "not reachable" in window.findChild(QLabel, "server_status").text()
             dialogs.default = 0
             assert window.save_record() is None  # refused, with a message
             kind, _title, text = dialogs.calls[-1]
@@ -270,6 +316,7 @@ def test_a_server_restart_shows_a_banner_refuses_the_save_keeps_the_form_and_rec
             own_cluster.pg_ctl("start")
         started = time.perf_counter()
         qtbot.waitUntil(lambda: not banner.isVisible(), timeout=10_000)
+        assert "tester · clearance: Restricted" in window.findChild(QLabel, "server_status").text()
         print(f"\nthe banner went {time.perf_counter() - started:.2f} s after the server was "
               "back")
         assert page.form.editors["title"].value() == typed  # the full refresh kept the edit

@@ -54,6 +54,42 @@ class ConnectionBanner(QLabel):
         self.show()
 
 
+class ServerStatus(QLabel):
+    """The status bar's lasting word on a server (never covered by a passing message): as which
+    login, up to which clearance, and whether the server is reachable now."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("server_status")
+        self.setAccessibleName(_("Server connection"))
+        self.connected = True
+
+    def show_for(self, repo) -> None:
+        from tracker.model.fields import CLASSIFICATION_RANK, CLASSIFICATIONS
+
+        backend = repo.backend
+        login = getattr(backend, "login", "") or ""
+        cleared = sorted(getattr(backend, "clearances", ()) or (),
+                         key=lambda c: CLASSIFICATION_RANK.get(c, -1))
+        labels = dict(CLASSIFICATIONS)
+        top = _(labels[cleared[-1]]) if cleared and cleared[-1] in labels else "?"
+        self.text_up = _("{login} · clearance: {level}").format(login=login, level=top)
+        self.setToolTip(_("Shared database {server}, as login {login}, cleared for: "
+                          "{levels}").format(server=address(repo), login=login, levels=", ".join(
+                              _(labels.get(c, c)) for c in cleared)))
+        self.say(connected=True)
+        self.show()
+
+    def say(self, *, connected: bool) -> None:
+        self.connected = connected
+        if connected:
+            self.setText("\u25cf " + self.text_up)
+            self.setStyleSheet("color: #1d6b2f;")
+        else:
+            self.setText("\u25cf " + _("Server not reachable"))
+            self.setStyleSheet("color: #a3212f; font-weight: bold;")
+
+
 class ServerLink(QObject):
     """Another desk's saves and the server's comings and goings, for one window on ``repo``."""
 
@@ -193,12 +229,23 @@ def relink(window, old: ServerLink | None) -> ServerLink | None:
     if old is not None:
         old.stop()
         old.deleteLater()
+    status = window.findChild(ServerStatus, "server_status")
     if not is_shared(window.repo):
+        if status is not None:
+            status.hide()
         return None
+    if status is None:
+        status = ServerStatus()
+        window.statusBar().addPermanentWidget(status)
+    status.show_for(window.repo)
     banner = window.findChild(ConnectionBanner, "connection_banner")
     if banner is None:
         banner = ConnectionBanner()
         window.centralWidget().layout().insertWidget(0, banner)
     link = ServerLink(window.repo, banner, window)
     link.changed.connect(window.apply_remote)
+    link.lost.connect(lambda _message: status.say(connected=False))
+    link.restored.connect(lambda: status.say(connected=True))
+    if link.down:  # already away while the window was opening
+        status.say(connected=False)
     return link
