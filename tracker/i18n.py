@@ -231,3 +231,16 @@ def parse_date(text: str, lang: str | None = None) -> _dt.date:
         return babel_parse_date(text, locale=_date_locale(lang))
     except ValueError:  # (Babel's ParseError is one): the numbers name no day
         raise ValueError(_("{value!r}: no such day").format(value=text)) from None
+
+
+def format_month(value: _dt.date, lang: str | None = None, *, width: str = "abbreviated",
+                 year: bool = False) -> str:
+    """A month's name as the language writes it standing alone (a chart's axis): "Mar" /
+    "март"; ``width`` "wide": "March"; ``year``: with its year, "March 2026" / "март 2026 г."."""
+    from babel.dates import format_skeleton, get_month_names
+
+    loc = _date_locale(lang)
+    if year:
+        skeleton = "yMMMM" if width == "wide" else "yMMM"
+        return format_skeleton(skeleton, value, locale=loc).replace("\u202f", " ")
+    return get_month_names(width, "stand-alone", loc)[value.month]

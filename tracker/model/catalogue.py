@@ -17,7 +17,7 @@ from tracker.model.fields import (
     TEXT,
     Field,
 )
-from tracker.model.kinds import Deadline, Kind, Occasion, UnknownKind
+from tracker.model.kinds import Deadline, Grouping, Kind, Occasion, Span, UnknownKind
 
 # --- choices --------------------------------------------------------------------------------------
 
@@ -176,6 +176,9 @@ ROADMAP = _register(Kind(
     ), default_status="planned", default_sort="due_date",
     deadline=Deadline("due_date", closed=("done", "cancelled"), progress="progress"),
     date_pairs=(("planned_start", "due_date"),),
+    timeline=Span("planned_start", "due_date", progress="progress", groups=(
+        Grouping("area", "area", N_("No area given")),
+        Grouping("agreement", "agreement_id", N_("No agreement linked")))),
 ))
 
 PEOPLE = _register(Kind(
