@@ -28,7 +28,7 @@ from tracker.session import open_session
 from tracker.store.errors import ConflictError, NothingToUndo, StorageError
 from tracker.store.repository import Repository
 from ui import menus, messages
-from ui.pages import PAGES, Pages, make_page, page_title
+from ui.pages import PAGE_KINDS, PAGES, Pages, make_page, page_key, page_title
 
 if TYPE_CHECKING:
     from ui.pages.record_page import RecordPage
@@ -86,7 +86,7 @@ class MainWindow(QMainWindow):
         self._stale: set[str] = set()
         self._current = "dashboard"
 
-        menus.build(self, PAGES, page_title)
+        menus.build(self, PAGES, page_title, page_key)
 
         # central: read-only banner above (navigation | pages)
         self.banner = QLabel()
@@ -306,6 +306,7 @@ class MainWindow(QMainWindow):
         for kind in KINDS.values():  # pages whose link pickers list the changed kinds
             if any(f.target in kinds for f in kind.fields):
                 touched.add(kind.name)
+        touched.update(name for name, shown in PAGE_KINDS.items() if shown & kinds)
         for name in touched:
             if name == self._current:
                 rid = change.record_id if name == change.kind else None
