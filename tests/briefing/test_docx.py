@@ -26,6 +26,7 @@ from tracker.briefing.docx.render import DocxRenderer
 from tracker.briefing.gather import gather
 from tracker.briefing.job import output_format
 from tracker.briefing.pdf.chart import chart_png
+from tracker.briefing.pdf.timeline import timeline_pngs
 from tracker.briefing.progress import Progress
 from tracker.briefing.sections import compose
 from tracker.briefing.text import notes_text
@@ -188,11 +189,13 @@ def test_a_first_page_corner_marking_with_a_copy_number_is_a_layout(repo, tmp_pa
 def test_the_chart_is_the_pdfs_drawing_as_a_picture(repo, tmp_path):
     _r, doc, document = build(repo, tmp_path / "b.docx")
     bars = next(b for b in document.body if type(b).__name__ == "BarChart").bars
+    timeline = next(b for b in document.body if type(b).__name__ == "Timeline")
     section = doc.sections[0]
     width = (section.page_width - section.left_margin - section.right_margin) / 12700
     pictures = [p for name, p in parts(tmp_path / "b.docx").items()
                 if name.startswith("word/media/")]
-    assert pictures == [chart_png(bars, width)]
+    # the status chart, then the road-map timeline (tests/briefing/test_timeline_figure.py)
+    assert pictures == [chart_png(bars, width), *timeline_pngs(timeline, width)]
     assert doc.inline_shapes[0].width == round(width * 12700)
 
 

@@ -21,7 +21,7 @@ from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen, QPolygonF
 from PySide6.QtWidgets import QAbstractScrollArea, QToolTip
 
-from tracker.i18n import format_date
+from tracker.i18n import format_date, ngettext
 from tracker.i18n import gettext as _
 from tracker.model import Kind
 from tracker.model import timeline as tl
@@ -298,13 +298,14 @@ class TimelineView(QAbstractScrollArea):
         """A row in words: a record's title, dates, progress and status (overdue said);
         a group's label and count."""
         if isinstance(row, tl.Group):
-            return _("{group}: {n} items").format(group=tl.label(row.label), n=len(row.items))
+            return ngettext("{group}: {n} item", "{group}: {n} items", len(row.items)).format(
+                group=tl.label(row.label), n=len(row.items))
         title = tl.label(row.title, 300 if long else 120)
         parts = [title, dates_text(self.kind, row)]
         f = self.kind.field("status")
         state = f.choice_label(row.status) if row.status else ""
         if self.kind.timeline.progress:
-            state = _("{status}, {progress}% done").format(status=state,
+            state = _("{status}; done: {progress}%").format(status=state,
                                                           progress=row.progress)
         parts.append(state)
         if row.overdue:

@@ -167,7 +167,7 @@ def test_the_tooltip_says_title_dates_progress_and_overdue(main_window, repo, qt
         QEvent.Type.ToolTip, QPoint(40, y), view.viewport().mapToGlobal(QPoint(40, y))))
     text = shown[-1]
     assert "Экспо: павильон" in text
-    assert "1 January 2026 – 31 March 2026" in text and "35% done" in text
+    assert "1 January 2026 – 31 March 2026" in text and "done: 35%" in text
     assert ("Overdue" in text) is (TODAY > _dt.date(2026, 3, 31))
     assert view.accessibleDescription().startswith("Экспо: павильон")
 

@@ -30,12 +30,14 @@ from tracker.briefing.blocks import (
     Paragraph,
     RecordTable,
     SourceList,
+    Timeline,
 )
 from tracker.briefing.pdf.chart import status_chart
 from tracker.briefing.pdf.fonts import FONT, FONT_BOLD, register_fonts
 from tracker.briefing.pdf.page import BriefingDoc, Decor, HeadingParagraph, PageNumbers, TocLine
 from tracker.briefing.pdf.styles import GREY, INK, make_styles, markup, page_size
 from tracker.briefing.pdf.tables import BriefingTable, Line, Lines, LineWrapper, Tables
+from tracker.briefing.pdf.timeline import TimelineFlowable
 from tracker.briefing.progress import Progress
 from tracker.briefing.text import one_line
 
@@ -135,6 +137,8 @@ class _Renderer:
                 return [status_chart(block.bars, self.frame_width)]
             case SourceList():
                 return self.sources(block)
+            case Timeline():
+                return [Spacer(1, 0.15 * cm), TimelineFlowable(block), Spacer(1, 0.2 * cm)]
         raise TypeError(f"no PDF layout for {type(block).__name__}")
 
     def heading(self, h: Heading) -> list[Flowable]:
