@@ -17,7 +17,15 @@ from tracker.briefing import BriefingOptions, BriefingOptionsError, build_briefi
 from tracker.briefing.blocks import Timeline
 from tracker.briefing.gather import TIMELINE_LIMIT, BriefingData, TimelineData, gather
 from tracker.briefing.pdf import render
-from tracker.briefing.pdf.timeline import TimelineFlowable, lines_of, parts, timeline_pngs
+from tracker.briefing.pdf.timeline import (
+    LEGEND,
+    MARKS,
+    ROW,
+    TimelineFlowable,
+    lines_of,
+    parts,
+    timeline_pngs,
+)
 from tracker.briefing.progress import Progress
 from tracker.briefing.sections import compose, timeline, timeline_figure
 from tracker.i18n import language
@@ -252,12 +260,27 @@ def test_a_long_figure_splits_over_pages_with_the_axis_on_each(repo, tmp_path):
 
 
 def test_word_pictures_never_end_with_a_groups_label():
-    rows = [row(i, f"Item {i}", iso(i), iso(i + 10), area=["trade", "energy"][i // 44])
-            for i in range(88)]
+    # 28 rows of one group, then another: the 30th line would be the second group's label
+    rows = [row(i, f"Item {i}", iso(i), iso(i + 10), area=["trade", "energy"][i // 28])
+            for i in range(56)]
     block = timeline_figure(data(rows), TODAY)
-    for part in parts(block):
+    split = parts(block, first=30, rows=31)
+    assert [len(part) for part in split] == [29, 29]
+    for part in split:  # the second group's label moved to the next part, with its rows
         assert part[-1][0] == "row" and part[0][0] == "group"
-    assert sum(1 for part in parts(block) for what, _v in part if what == "row") == 88
+    assert sum(1 for part in split for what, _v in part if what == "row") == 56
+
+
+def test_the_pdf_figure_splits_between_rows_never_after_a_groups_label():
+    rows = [row(i, f"Item {i}", iso(i), iso(i + 10), area=["trade", "energy"][i // 28])
+            for i in range(56)]
+    figure = TimelineFlowable(timeline_figure(data(rows), TODAY))
+    figure.wrap(480, 10_000)
+    head, rest = figure.split(480, LEGEND + 2 * MARKS + ROW * 30 + 1)  # room for 30 lines
+    assert len(head.lines) == 29 and head.lines[-1][0] == "row"  # not the second label
+    assert rest.lines[0] == ("group", "Energy") and not rest.first  # axis again, no legend
+    assert len(rest.lines) == 29
+    assert figure.split(480, LEGEND + 2 * MARKS + ROW * 2) == []  # too little room: next page
 
 
 def test_the_same_data_gives_identical_bytes(repo, tmp_path):

@@ -23,7 +23,9 @@ MARKS = 10.0  # points per row of the axis' marks (two rows)
 LEGEND = 14.0  # the legend's line, above the first part
 SIZE = 6.8  # the font size of titles and marks
 MIN_ROWS = 3  # a part of the figure holds at least this many rows (else: the next page)
-DOCX_ROWS = 45  # rows per picture in a Word briefing (a picture never runs off a page)
+# Rows per picture in a Word briefing: the first fits under its heading, the others fill a
+# page (a picture never runs off one; Word moves one that does not fit to the next).
+DOCX_FIRST_ROWS, DOCX_ROWS = 30, 55
 INK = colors.HexColor("#1b1f24")
 GREY = colors.HexColor("#5b6573")
 GRID = colors.HexColor("#e1e5ea")
@@ -240,12 +242,14 @@ class TimelineFlowable(Flowable):
         self._drawing.drawOn(self.canv, 0, 0)
 
 
-def parts(block: Timeline, rows: int = DOCX_ROWS) -> list[list[Line_]]:
-    """The figure's lines in parts of at most ``rows`` (a group's label repeated above rows
-    continued from the part before; never a label alone at a part's end)."""
+def parts(block: Timeline, first: int = DOCX_FIRST_ROWS, rows: int = DOCX_ROWS
+          ) -> list[list[Line_]]:
+    """The figure's lines in parts of at most ``first`` rows, then ``rows`` (a group's label
+    repeated above rows continued from the part before; never a label alone at a part's
+    end)."""
     lines, out = lines_of(block), []
     while lines:
-        n = min(rows, len(lines))
+        n = min(rows if out else first, len(lines))
         if n < len(lines) and lines[n - 1][0] == "group":
             n -= 1
         head, lines = lines[:n], lines[n:]
@@ -257,8 +261,8 @@ def parts(block: Timeline, rows: int = DOCX_ROWS) -> list[list[Line_]]:
 
 
 def timeline_pngs(block: Timeline, frame_width: float, dpi: int = 200) -> list[bytes]:
-    """The figure as pictures of ``frame_width`` points (a Word briefing), DOCX_ROWS rows
-    each, the legend on the first. The same block gives the same bytes."""
+    """The figure as pictures of ``frame_width`` points (a Word briefing), in :func:`parts`,
+    the legend on the first. The same block gives the same bytes."""
     from tracker.briefing.pdf.chart import drawing_png
 
     return [drawing_png(drawing(block, part, frame_width, legend=i == 0), dpi)
