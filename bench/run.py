@@ -23,6 +23,11 @@ Generates synthetic databases (``tracker.seed.synthetic``) in a temporary folder
                   (add_row, cell.text), in turns in one process: ratio <= 2.5
   briefing_10000  10,000 road-map items: finishes with progress reports, peak memory <= 400 MB
                   (floor: the same rows in 500-row reportlab Tables); skipped by --quick
+  timeline_open   the Timeline page over 10,000 road-map items, built and shown to the end of its
+                  first paint (one query, grouping, layout, the visible rows): <= 200 ms; floor:
+                  a bare QGraphicsView with as many plain rectangles, built and painted
+  timeline_paint  one repaint of that timeline: <= 200 ms; floor: the same view painting no
+                  records (its axis, grid and today line)
 
 ``--quick`` keeps 100,000 road-map items (the other kinds get 10,000) and skips briefing_10000.
 ``--json`` prints one object ``{"<figure>": {"value", "unit", "floor", "ratio", "target", "ok"}}``
@@ -356,6 +361,26 @@ def measure_docx_1000(figs: Figures, db: Path, work: Path, runs: int) -> None:
                   f"median of {runs} interleaved runs")
 
 
+def measure_timeline(figs: Figures, db: Path, home: Path, runs: int) -> None:
+    """The Timeline page and its floors in turns in one process (bench/probes.py timeline)."""
+    result = probe("timeline", str(db), str(max(runs, 5)), env=gui_env(home))
+
+    def med(key: str) -> float:
+        return statistics.median(result[key]) * 1000
+
+    n = result["items"]
+    figs.add("timeline_open", med("open"), "ms", med("bare"), target="<= 200 ms",
+             ok=med("open") <= 200,
+             note=f"{n} road-map items in {result['rows']} rows; floor: a bare QGraphicsView "
+                  f"with {n} plain rectangles; the first open in the process (Qt and Babel "
+                  f"loading) {result['first_open'] * 1000:.0f} ms; a jump to the last row "
+                  f"{med('scroll_end'):.1f} ms")
+    figs.add("timeline_paint", med("paint"), "ms", med("paint_empty"), target="<= 200 ms",
+             ok=med("paint") <= 200,
+             note="one repaint of the view at 1280x760 with every record loaded; floor: the "
+                  "same view with none")
+
+
 def measure_briefing_10000(figs: Figures, db: Path, work: Path) -> None:
     brief = probe("briefing", str(db), str(work / "b10000.pdf"), "1", timeout=1200)
     bare = probe("bare_table", str(db), str(work / "bare10000.pdf"), "1", "500", timeout=1200)
@@ -385,7 +410,7 @@ def main(argv: list[str] | None = None) -> int:
                         "measurements (default 5, --quick 3)")
     parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep the databases")
     parser.add_argument("--only", help="comma-separated figure groups: startup, table, search, "
-                        "save, briefing, docx")
+                        "save, briefing, docx, timeline")
     args = parser.parse_args(argv)
     runs = args.runs or (3 if args.quick else 5)
     only = set(args.only.split(",")) if args.only else None
@@ -433,6 +458,8 @@ def main(argv: list[str] | None = None) -> int:
                 figs, ready(work / "briefing1000.db", 20, {"roadmap": 1000}), work, runs)),
             ("docx", ("docx_1000",), lambda: measure_docx_1000(
                 figs, ready(work / "briefing1000.db", 20, {"roadmap": 1000}), work, runs)),
+            ("timeline", ("timeline_open", "timeline_paint"), lambda: measure_timeline(
+                figs, ready(work / "timeline10000.db", 20, {"roadmap": 10_000}), home, runs)),
         ]
         if not args.quick:
             steps.append(("briefing", ("briefing_10000", "briefing_10000_memory"),

@@ -44,7 +44,7 @@ class TimelineView(QAbstractScrollArea):
         super().__init__(parent)
         self.kind = kind
         self.rows: list[tl.Group | tl.Item] = []
-        self.labels: list[str] = []
+        self._labels: dict[int, str] = {}  # row -> its label, made when first painted
         self.row_of: dict[int, int] = {}  # record id -> row
         today = _dt.date.today()
         self.today = today
@@ -69,20 +69,29 @@ class TimelineView(QAbstractScrollArea):
         """Show ``groups`` on ``axis``; the record that had the focus keeps it if still there."""
         keep = self.current_item()
         self.today, self.axis = today, axis
-        self.rows, self.labels, self.row_of = [], [], {}
+        self.rows, self._labels, self.row_of = [], {}, {}
         for group in groups:
             self.rows.append(group)
-            self.labels.append(tl.label(f"{group.label} ({len(group.items)})"))
             for item in group.items:
                 self.row_of[item.id] = len(self.rows)
                 self.rows.append(item)
-                self.labels.append(tl.label(item.title))
         self.current = -1
         if keep is not None and keep.id in self.row_of:
             self.current = self.row_of[keep.id]
         self._update_scrollbars()
         self.viewport().update()
         self.currentChanged.emit(self.current_item())
+
+    def label_of(self, row: int) -> str:
+        """The row's label as painted: a record's title, a group's label and count (one line,
+        nothing that reorders it; made when first needed: 10,000 titles cost 30 ms)."""
+        text = self._labels.get(row)
+        if text is None:
+            entry = self.rows[row]
+            text = tl.label(f"{entry.label} ({len(entry.items)})"
+                            if isinstance(entry, tl.Group) else entry.title)
+            self._labels[row] = text
+        return text
 
     def current_item(self) -> tl.Item | None:
         if 0 <= self.current < len(self.rows):
@@ -370,13 +379,13 @@ class TimelineView(QAbstractScrollArea):
                 p.setFont(bold)
                 p.setPen(text)
                 p.drawText(QRect(6, y, self.viewport().width() - 12, rh),
-                           Qt.AlignmentFlag.AlignVCenter, self.labels[row])
+                           Qt.AlignmentFlag.AlignVCenter, self.label_of(row))
                 p.setFont(self.font())
                 continue
             if row == self.current:
                 p.fillRect(0, y, self.viewport().width(), rh, highlight)
             p.setPen(self.colour(entry) if entry.overdue else text)
-            label = fm.elidedText(self.labels[row], Qt.TextElideMode.ElideRight,
+            label = fm.elidedText(self.label_of(row), Qt.TextElideMode.ElideRight,
                                   self.label_width - 26)
             p.drawText(QRect(18, y, self.label_width - 22, rh), Qt.AlignmentFlag.AlignVCenter,
                        label)

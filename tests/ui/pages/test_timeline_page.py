@@ -205,7 +205,7 @@ def test_hostile_titles_paint_on_one_line(main_window, repo, qtbot):
     rid = add(repo, hostile, iso(-5), iso(5), area="trade")
     page = open_timeline(main_window, qtbot)
     view = page.view
-    label = view.labels[view.row_of[rid]]
+    label = view.label_of(view.row_of[rid])
     assert len(label) <= tl.LABEL_LIMIT and "\n" not in label and "\u202e" not in label
     assert label.startswith("evil override <b>bold?</b> &amp; =1+1 second line Ёлка")
     view.select_record(rid)
