@@ -81,7 +81,9 @@ class TimelinePage(QWidget):
         bar.addWidget(self.scale_combo)
         bar.addWidget(self.today_button)
         bar.addStretch(1)
-        bar.addWidget(self._legend())
+        legend = QHBoxLayout()  # a row of its own: Russian labels need the width
+        legend.addWidget(self._legend())
+        legend.addStretch(1)
 
         self.info = QLabel()
         self.info.setObjectName("timeline_info")
@@ -97,6 +99,7 @@ class TimelinePage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(bar)
+        layout.addLayout(legend)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.current_label)
         foot = QHBoxLayout()

@@ -18,7 +18,7 @@ import datetime as _dt
 import math
 
 from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen, QPolygonF
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen, QPolygonF
 from PySide6.QtWidgets import QAbstractScrollArea, QToolTip
 
 from tracker.i18n import format_date, ngettext
@@ -52,6 +52,7 @@ class TimelineView(QAbstractScrollArea):
         self.per_day = 1.0
         self.current = -1
         self._pressed = -1
+        self.fitted = False  # the whole axis in view: kept so when the view is resized
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName(_("Road-map timeline"))
         self.viewport().setAutoFillBackground(False)
@@ -79,6 +80,8 @@ class TimelineView(QAbstractScrollArea):
         if keep is not None and keep.id in self.row_of:
             self.current = self.row_of[keep.id]
         self._update_scrollbars()
+        if self.fitted:
+            self.fit()
         self.viewport().update()
         self.currentChanged.emit(self.current_item())
 
@@ -123,6 +126,8 @@ class TimelineView(QAbstractScrollArea):
         super().resizeEvent(event)
         self.label_width = max(160, min(360, self.viewport().width() // 3))
         self._update_scrollbars()
+        if self.fitted:
+            self.fit()
 
     def x_of(self, n: float) -> float:
         """The viewport x where day ``n`` starts."""
@@ -151,6 +156,7 @@ class TimelineView(QAbstractScrollArea):
         """Zoom to ``per_day`` pixels a day, keeping the day under ``anchor_x`` (viewport x;
         default: the middle of the chart) where it is."""
         per_day = min(MAX_PER_DAY, max(MIN_PER_DAY, per_day))
+        self.fitted = False
         if anchor_x is None:
             anchor_x = self.label_width + self.chart_width() / 2
         chart_x = anchor_x - self.label_width
@@ -162,9 +168,10 @@ class TimelineView(QAbstractScrollArea):
         self.zoomed.emit(per_day)
 
     def fit(self) -> None:
-        """The whole axis in the chart's width."""
-        self.set_per_day(self.chart_width() / max(1, self.axis.days))
+        """The whole axis in the chart's width (kept so when the view is resized)."""
+        self.set_per_day((self.chart_width() - 4) / max(1, self.axis.days))
         self.horizontalScrollBar().setValue(0)
+        self.fitted = True
 
     def show_day(self, n: float, at: float = 0.25) -> None:
         """Scroll so that day ``n`` is ``at`` of the chart's width from its left."""
@@ -407,8 +414,19 @@ class TimelineView(QAbstractScrollArea):
             return
         colour = self.colour(item)
         x0, x1 = self.x_of(item.first), self.x_of(item.stop)
-        if x1 < chart.left() - 8 or x0 > chart.right() + 8:
-            return  # not in view
+        if x1 < chart.left() or x0 > chart.right():  # off screen: an arrow says which way
+            left = x1 < chart.left()
+            tip = chart.left() + 2 if left else chart.right() - 2
+            back = tip + (1.4 if left else -1.4) * (self.row_height - 8) / 2
+            cy, r = y + self.row_height / 2, (self.row_height - 8) / 2
+            p.save()
+            p.setRenderHint(QPainter.RenderHint.Antialiasing)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(colour)
+            p.drawPolygon(QPolygonF([QPointF(back, cy - r), QPointF(tip, cy),
+                                     QPointF(back, cy + r)]))
+            p.restore()
+            return
         p.save()
         p.setClipRect(QRect(chart.left(), y, chart.width(), self.row_height))
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -473,9 +491,12 @@ class TimelineView(QAbstractScrollArea):
                 left = max(x, float(self.label_width))  # a span begun off screen: label kept
                 p.setPen(pal.color(QPalette.ColorRole.Mid))
                 p.drawLine(QPointF(x, y + 2), QPointF(x, y + half))
+                room = min(end, float(width)) - left - 6
+                if QFontMetrics(font).horizontalAdvance(t.label) > room:
+                    continue  # no room for the whole label: none (a cut year misleads)
                 p.setPen(pal.color(QPalette.ColorRole.ButtonText))
-                p.drawText(QRectF(left + 4, y, max(0.0, end - left - 6), half),
-                           Qt.AlignmentFlag.AlignVCenter, t.label)
+                p.drawText(QRectF(left + 4, y, room, half), Qt.AlignmentFlag.AlignVCenter,
+                           t.label)
         x = self.x_of(tl.today_at(self.today))
         if x >= self.label_width:  # "Today" in a box over the marks it may cover
             p.setFont(self.font())

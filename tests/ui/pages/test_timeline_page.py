@@ -232,3 +232,37 @@ def test_zoom_keeps_the_day_under_the_mouse_and_the_scale_persists(main_window, 
     qtbot.addWidget(other)
     other.restore_state(QSettings())
     assert other.scale_combo.currentData() == "weeks"
+
+
+def test_a_bar_scrolled_out_of_view_leaves_an_arrow_at_the_edge(main_window, repo, qtbot):
+    rid = add(repo, "Long finished", "2001-01-01", "2001-03-01", status="done", progress=100,
+              area="trade")
+    page = open_timeline(main_window, qtbot)
+    view = page.view
+    view.set_per_day(3.0)
+    item = view.rows[view.row_of[rid]]
+    y = row_y(view, rid)  # its row in view
+    view.show_today()  # 2001 is far to the left
+    assert view.x_of(item.stop) < view.label_width
+    image = view.viewport().grab().toImage()
+    colour = QColor(tl.colour(tl.TIMELINE_KIND, item))
+    edge = [image.pixelColor(view.label_width + dx, y) for dx in range(1, 12)]
+    assert colour in edge
+    # the keyboard brings the bar into view: away to the undated records and back
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    assert view.current_item().id != rid
+    qtbot.keyClick(view, Qt.Key.Key_Up)
+    assert view.current_item().id == rid
+    assert view.x_of(item.first) >= view.label_width
+
+
+def test_the_whole_timeline_stays_fitted_when_the_window_is_resized(main_window, qtbot):
+    page = open_timeline(main_window, qtbot)
+    page.scale_combo.setCurrentIndex(page.scale_combo.findData("fit"))
+    view = page.view
+    assert view.axis.days * view.per_day <= view.chart_width()
+    main_window.resize(1024, 768)
+    QApplication.processEvents()
+    assert view.fitted and view.axis.days * view.per_day <= view.chart_width()
+    assert view.axis.days * view.per_day > view.chart_width() - 10
