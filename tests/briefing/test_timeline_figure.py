@@ -98,7 +98,8 @@ def test_the_block_is_composed_from_the_data():
     assert late.start < block.today and late.end < block.today  # overdue: ends before today
     assert all(0 <= m.at < 1 for m in block.upper + block.lower)
     assert [label for _c, label, _s in block.legend] == [
-        "Planned", "In progress", "Done", "Cancelled", "Overdue", "Due date only"]
+        "Planned", "In progress", "Done", "Cancelled", "Overdue", "Due date only", "No due date"]
+    assert [shape for _c, _l, shape in block.legend][-2:] == ["due", "start"]
 
 
 def test_the_axis_is_written_in_the_briefings_language():
@@ -157,6 +158,20 @@ def test_a_far_off_date_is_cut_at_the_edge_not_dropped_and_not_squeezing_the_res
     shapes = drawing(block, lines_of(block), 480, legend=True).contents
     arrows = [s for s in shapes if type(s).__name__ == "Polygon" and len(s.points) == 6]
     assert len(arrows) >= 2
+
+
+def test_a_diamond_due_on_the_axis_last_day_stays_inside_the_figure():
+    last = dt.date(TODAY.year + 3, 2, 1) - dt.timedelta(days=1)
+    block = timeline_figure(data([row(1, "Due at the very end", due=last.isoformat(),
+                                      area="trade")]), TODAY)
+    [due] = block.groups[0].rows
+    assert due.shape == "due" and due.end == pytest.approx(1.0)
+    from tracker.briefing.pdf.timeline import drawing
+
+    width = 480
+    shapes = drawing(block, lines_of(block), width, legend=False).contents
+    [diamond] = [s for s in shapes if type(s).__name__ == "Polygon" and len(s.points) == 8]
+    assert max(diamond.points[0::2]) <= width
 
 
 def test_hostile_titles_stay_one_literal_line_in_the_figure(tmp_path):

@@ -299,8 +299,8 @@ def timeline(data: BriefingData, options: BriefingOptions) -> list[Block]:
     if t is None or not t.total:
         return [*blocks, Paragraph(_("There are no road-map items."))]
     intro = _("Each bar runs from the planned start to the due date, filled as far as the item "
-              "is carried out; a diamond: a due date only; red: overdue; the dashed line: "
-              "today ({date}).").format(date=format_date(data.today))
+              "is carried out; a diamond: a due date only; a triangle: a start with no due date; "
+              "red: overdue; the dashed line: today ({date}).").format(date=format_date(data.today))
     intro += " " + _("Grouped by: {group}.").format(
         group=_(t.kind.field(t.grouping.field).label))
     blocks += [Paragraph(clean(intro), "small"), timeline_figure(t, data.today)]
@@ -361,7 +361,8 @@ def timeline_figure(t: TimelineData, today: _dt.date) -> Timeline:
     line = axis.fraction(tl.today_at(today))
     legend = [(tl.STATUS_COLOURS[i % len(tl.STATUS_COLOURS)], _(label), "bar")
               for i, (_v, label) in enumerate(kind.statuses)]
-    legend += [(tl.OVERDUE_COLOUR, _("Overdue"), "bar"), ("#55606e", _("Due date only"), "due")]
+    legend += [(tl.OVERDUE_COLOUR, _("Overdue"), "bar"), ("#55606e", _("Due date only"), "due"),
+               ("#55606e", _("No due date"), "start")]
     return Timeline(
         header=one_line(_(kind.label)),
         groups=tuple(TimelineGroup(tl.label(g.label), tuple(row(i) for i in g.items))

@@ -123,6 +123,7 @@ class TimelinePage(QWidget):
                    for i, (_v, label) in enumerate(self.kind.statuses)]
         entries.append((tl.OVERDUE_COLOUR, _("Overdue"), "bar"))
         entries.append(("#55606e", _("Due date only"), "diamond"))
+        entries.append(("#55606e", _("No due date"), "start"))
         size = self.fontMetrics().height()
         for colour, text, shape in entries:
             sample = QLabel()
@@ -223,13 +224,15 @@ def _sample(colour: QColor, size: int, shape: str) -> QPixmap:
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
     p.setPen(colour)
     p.setBrush(colour)
-    if shape == "diamond":
+    if shape in ("diamond", "start"):
         from PySide6.QtCore import QPointF
         from PySide6.QtGui import QPolygonF
 
         h = size / 2
-        p.drawPolygon(QPolygonF([QPointF(h, 1), QPointF(size - 1, h), QPointF(h, size - 1),
-                                 QPointF(1, h)]))
+        points = ([QPointF(h, 1), QPointF(size - 1, h), QPointF(h, size - 1), QPointF(1, h)]
+                  if shape == "diamond" else  # a start with no due date: a mark pointing on
+                  [QPointF(2, 2), QPointF(size - 2, h), QPointF(2, size - 2)])
+        p.drawPolygon(QPolygonF(points))
     else:
         p.drawRect(1, size // 4, size - 2, size // 2)
     p.end()

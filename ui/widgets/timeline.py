@@ -110,6 +110,10 @@ class TimelineView(QAbstractScrollArea):
     def chart_width(self) -> int:
         return max(1, self.viewport().width() - self.label_width)
 
+    def end_room(self) -> int:
+        """Room after the axis' last day: a mark due on that day is drawn whole."""
+        return self.row_height // 2 + 2
+
     def _update_scrollbars(self) -> None:
         body = max(1, self.viewport().height() - self.header_height)
         v = self.verticalScrollBar()
@@ -118,7 +122,7 @@ class TimelineView(QAbstractScrollArea):
         v.setSingleStep(self.row_height)
         h = self.horizontalScrollBar()
         width = self.chart_width()
-        h.setRange(0, max(0, math.ceil(self.axis.days * self.per_day) - width))
+        h.setRange(0, max(0, math.ceil(self.axis.days * self.per_day) + self.end_room() - width))
         h.setPageStep(width)
         h.setSingleStep(max(1, width // 10))
 
@@ -169,7 +173,7 @@ class TimelineView(QAbstractScrollArea):
 
     def fit(self) -> None:
         """The whole axis in the chart's width (kept so when the view is resized)."""
-        self.set_per_day((self.chart_width() - 4) / max(1, self.axis.days))
+        self.set_per_day((self.chart_width() - self.end_room()) / max(1, self.axis.days))
         self.horizontalScrollBar().setValue(0)
         self.fitted = True
 

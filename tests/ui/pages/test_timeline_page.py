@@ -265,4 +265,34 @@ def test_the_whole_timeline_stays_fitted_when_the_window_is_resized(main_window,
     main_window.resize(1024, 768)
     QApplication.processEvents()
     assert view.fitted and view.axis.days * view.per_day <= view.chart_width()
-    assert view.axis.days * view.per_day > view.chart_width() - 10
+    assert view.axis.days * view.per_day > view.chart_width() - view.row_height
+
+
+def test_a_mark_due_on_the_axis_last_day_is_drawn_whole(main_window, repo, qtbot):
+    last = (_dt.date(TODAY.year + 3, 2, 1) - _dt.timedelta(days=1)).isoformat()
+    rid = add(repo, "Due at the very end", due=last, area="trade")
+    page = open_timeline(main_window, qtbot)
+    page.refresh()
+    view = page.view
+    item = view.rows[view.row_of[rid]]
+    assert item.stop == view.axis.stop  # the axis ends with its due day
+    for fitted in (True, False):
+        if fitted:
+            page.scale_combo.setCurrentIndex(page.scale_combo.findData("fit"))
+        else:
+            view.set_per_day(4.0)
+            view.horizontalScrollBar().setValue(view.horizontalScrollBar().maximum())
+        QApplication.processEvents()
+        right = view.x_of(item.stop - 0.5) + (view.row_height - 8) / 2  # the diamond's tip
+        assert right <= view.viewport().width() - 1
+
+
+def test_the_legend_names_every_mark_the_chart_draws(main_window, qtbot):
+    page = open_timeline(main_window, qtbot)
+    from PySide6.QtWidgets import QLabel, QWidget
+
+    [legend] = [w for w in page.findChildren(QWidget) if w.accessibleName() == "Legend"]
+    words = [w.text() for w in legend.findChildren(QLabel) if w.text()]
+    assert words == ["Planned", "In progress", "Done", "Cancelled", "Overdue", "Due date only",
+                     "No due date"]
+    assert all(not w.pixmap().isNull() for w in legend.findChildren(QLabel) if not w.text())

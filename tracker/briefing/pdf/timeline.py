@@ -121,6 +121,9 @@ def _legend(d: Drawing, block: Timeline, top: float) -> None:
     for colour, label, shape in block.legend:
         if shape == "due":
             d.add(_diamond(x + 4, y + 3, 3.2, colors.HexColor(colour)))
+        elif shape == "start":
+            d.add(Polygon([x + 1, y - 0.2, x + 7, y + 3, x + 1, y + 6.2],
+                          fillColor=colors.HexColor(colour), strokeColor=None))
         else:
             d.add(Rect(x, y + 0.5, 9, 5, fillColor=colors.HexColor(colour), strokeColor=None))
         d.add(String(x + 12, y, label, fontName=FONT, fontSize=SIZE, fillColor=INK))
@@ -192,7 +195,9 @@ def _row(d: Drawing, block: Timeline, g: _Geometry, row: TimelineRow, y: float) 
         d.add(Rect(x0, y + 2.2, w, ROW - 4.4, fillColor=None, strokeColor=colour,
                    strokeWidth=1.0 if row.alert else 0.5))
     elif row.shape == "due" and 0 <= (row.start + row.end) / 2 <= 1:
-        d.add(_diamond(g.x((row.start + row.end) / 2), cy, 3.4, colour))
+        # a day due at either end of the axis: the diamond drawn whole, inside the figure
+        cx = min(max(g.x((row.start + row.end) / 2), g.x0 + 3.4), g.width - 3.4)
+        d.add(_diamond(cx, cy, 3.4, colour))
     elif row.shape == "start" and 0 <= row.start <= 1:
         x = g.x(row.start)
         d.add(Polygon([x, cy - 3.2, x + 5.5, cy, x, cy + 3.2], fillColor=colour,
