@@ -174,6 +174,29 @@ def test_a_diamond_due_on_the_axis_last_day_stays_inside_the_figure():
     assert max(diamond.points[0::2]) <= width
 
 
+def test_no_grid_line_crosses_the_words_no_dates():
+    rows = [row(1, "Dated", iso(-900), iso(900), area="trade"), row(2, "Undated", area="trade")]
+    block = timeline_figure(data(rows), TODAY)
+    from reportlab.lib import colors
+    from reportlab.pdfbase import pdfmetrics
+
+    from tracker.briefing.pdf.timeline import FONT, SIZE, drawing
+
+    shapes = drawing(block, lines_of(block), 480, legend=False).contents
+    [i] = [n for n, s in enumerate(shapes)  # the row's words (not its group's label)
+           if getattr(s, "text", None) == "No dates" and s.x > 100]
+    words = shapes[i]
+    left, right = words.x, words.x + pdfmetrics.stringWidth("No dates", FONT, SIZE)
+    crossing = [n for n, s in enumerate(shapes[:i]) if type(s).__name__ == "Line"
+                and s.x1 == s.x2 and left <= s.x1 <= right
+                and min(s.y1, s.y2) <= words.y <= max(s.y1, s.y2)]
+    assert crossing  # the grid runs there (years two and a half apart on a ~5 year axis)
+    grounds = [s for s in shapes[max(crossing) + 1:i] if type(s).__name__ == "Rect"
+               and s.fillColor == colors.white and s.x <= left and s.x + s.width >= right
+               and s.y <= words.y <= s.y + s.height]
+    assert grounds
+
+
 def test_hostile_titles_stay_one_literal_line_in_the_figure(tmp_path):
     from tracker.briefing.blocks import Cover, Document, Meta
 

@@ -181,6 +181,9 @@ def _row(d: Drawing, block: Timeline, g: _Geometry, row: TimelineRow, y: float) 
     cy = y + ROW / 2
     colour = colors.HexColor(row.colour)
     if row.shape == "none" or row.start is None or row.end is None:
+        # on a white ground: the grid's lines would cross the words
+        w = pdfmetrics.stringWidth(block.undated, FONT, SIZE)
+        d.add(Rect(g.x0 + 1, y + 1, w + 4, ROW - 2, fillColor=colors.white, strokeColor=None))
         d.add(String(g.x0 + 3, y + 3.2, block.undated, fontName=FONT, fontSize=SIZE,
                      fillColor=GREY))
         return
