@@ -411,10 +411,18 @@ class TimelineView(QAbstractScrollArea):
 
     def paint_item(self, p: QPainter, item: tl.Item, y: int, chart: QRect) -> None:
         shape = item.shape
-        if shape == tl.UNDATED:
+        if shape == tl.UNDATED:  # on the plain ground: the grid's lines would cross the words
+            words = _("No dates")
+            width = self.fontMetrics().horizontalAdvance(words)
+            ground = QRect(chart.left() + 4, y + 2, width + 8, self.row_height - 4)
+            p.fillRect(ground, self.palette().color(QPalette.ColorRole.Base))
+            if self.current_item() is item:  # the row's highlight, as under its label
+                highlight = QColor(self.palette().color(QPalette.ColorRole.Highlight))
+                highlight.setAlpha(60)
+                p.fillRect(ground, highlight)
             p.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
             p.drawText(QRect(chart.left() + 8, y, chart.width() - 16, self.row_height),
-                       Qt.AlignmentFlag.AlignVCenter, _("No dates"))
+                       Qt.AlignmentFlag.AlignVCenter, words)
             return
         colour = self.colour(item)
         x0, x1 = self.x_of(item.first), self.x_of(item.stop)

@@ -296,3 +296,24 @@ def test_the_legend_names_every_mark_the_chart_draws(main_window, qtbot):
     assert words == ["Planned", "In progress", "Done", "Cancelled", "Overdue", "Due date only",
                      "No due date"]
     assert all(not w.pixmap().isNull() for w in legend.findChildren(QLabel) if not w.text())
+
+
+def test_no_grid_line_crosses_the_words_no_dates(main_window, repo, qtbot):
+    add(repo, "Dated", iso(-400), iso(400), area="trade")
+    rid = add(repo, "Undated", area="trade")
+    page = open_timeline(main_window, qtbot)
+    page.refresh()
+    view = page.view
+    view.set_per_day(1.0)
+    y = row_y(view, rid) - view.row_height // 2  # the row's top
+    new_year = _dt.date(TODAY.year, 1, 1).toordinal()
+    view.show_day(new_year, 14 / view.chart_width())  # a year's line over the words
+    QApplication.processEvents()
+    x = round(view.x_of(new_year))
+    words = view.fontMetrics().horizontalAdvance("No dates")
+    assert view.label_width + 8 < x < view.label_width + 8 + words
+    image = view.viewport().grab().toImage()
+    for ground in (image.pixelColor(5, y + 3), image.pixelColor(5, y + 1)):
+        assert ground.alpha() == 255  # the row's own ground (highlighted: it is current)
+    assert image.pixelColor(x, y + 1) != image.pixelColor(5, y + 1)  # the line, above it
+    assert image.pixelColor(x, y + 3) == image.pixelColor(5, y + 3)  # not over the words
