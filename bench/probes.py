@@ -257,6 +257,106 @@ def table(db: str, kind: str, word: str, mode: str = "all") -> None:
     os._exit(0)
 
 
+# --- the road-map timeline ------------------------------------------------------------------------
+
+def timeline(db: str, repeat: str) -> None:
+    """The Timeline page on ``db``, in turns with its floors, ``repeat`` times after a warm-up:
+
+    ``open``: the page built and shown until its first paint is done (the records read in one
+    query, grouped, laid out and the visible rows painted) -- what a user waits for;
+    ``bare``: a bare QGraphicsView with as many plain QGraphicsRectItems, built and shown until
+    its first paint (the least Qt gives for that many shapes: the open's floor);
+    ``paint``: one repaint of the loaded timeline's view; ``paint_empty``: the same view with no
+    records (axis, grid, today line: the paint's floor); ``scroll_end``: a jump to the last row
+    and its paint. Seconds each."""
+    from PySide6.QtCore import QEvent, QObject, QRectF
+    from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsView
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    repo = open_session(db)
+    repo.count("roadmap")  # the file open and its schema read, as before a page opens
+    from tracker.model import timeline as tl
+    from ui.pages.timeline import TimelinePage  # imported before timing, as the app does
+
+    class PaintCounter(QObject):
+        paints = 0
+
+        def eventFilter(self, obj, event):  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                self.paints += 1
+            return False
+
+    counter = PaintCounter()
+
+    def wait_paint(seen: int) -> None:
+        deadline = time.perf_counter() + 10
+        while counter.paints <= seen and time.perf_counter() < deadline:
+            app.processEvents()
+
+    def open_page():
+        seen = counter.paints
+        t = time.perf_counter()
+        page = TimelinePage(repo)
+        page.resize(1280, 760)
+        page.view.viewport().installEventFilter(counter)
+        page.show()
+        wait_paint(seen)
+        return time.perf_counter() - t, page
+
+    def bare(n: int):
+        seen = counter.paints
+        t = time.perf_counter()
+        scene = QGraphicsScene()
+        for i in range(n):
+            scene.addRect(QRectF((i * 37) % 3000, i * 22, 120, 14))
+        view = QGraphicsView(scene)
+        view.resize(1280, 760)
+        view.viewport().installEventFilter(counter)
+        view.show()
+        wait_paint(seen)
+        return time.perf_counter() - t, view
+
+    def paint(view) -> float:
+        seen = counter.paints
+        t = time.perf_counter()
+        view.viewport().repaint()
+        elapsed = time.perf_counter() - t
+        if counter.paints <= seen:
+            raise RuntimeError("the repaint painted nothing")
+        return elapsed
+
+    out: dict = {k: [] for k in ("open", "bare", "paint", "paint_empty", "scroll_end")}
+    first, page = open_page()  # warm-up: Qt's and Babel's one-time costs
+    items = page.view.item_count()
+    page.close()
+    bare(items)[1].close()
+    for _i in range(int(repeat)):
+        seconds, view = bare(items)
+        out["bare"].append(seconds)
+        view.close()
+        seconds, page = open_page()
+        out["open"].append(seconds)
+        v = page.view
+        out["paint"].append(paint(v))
+        groups, axis = page.load()
+        v.set_groups([], axis, page.today())
+        app.processEvents()
+        out["paint_empty"].append(paint(v))
+        v.set_groups(groups, axis, page.today())
+        app.processEvents()
+        seen = counter.paints
+        t = time.perf_counter()
+        v.verticalScrollBar().setValue(v.verticalScrollBar().maximum())
+        wait_paint(seen)
+        out["scroll_end"].append(time.perf_counter() - t)
+        page.close()
+    out.update({"items": items, "first_open": first,
+                "rows": len(page.view.rows), "per_day": page.view.per_day,
+                "kind": tl.TIMELINE_KIND.name})
+    emit(out)
+    os._exit(0)
+
+
 # --- briefings ----------------------------------------------------------------------------------
 
 def briefing(db: str, out_pdf: str, repeat: int) -> None:
@@ -397,6 +497,7 @@ PROBES = {
     "bare_window": bare_window,
     "app_window": app_window,
     "table": table,
+    "timeline": timeline,
     "briefing": lambda db, out, repeat: briefing(db, out, int(repeat)),
     "bare_table": lambda db, out, repeat, chunk: bare_table(db, out, int(repeat), int(chunk)),
     "docx_annex": lambda db, out, repeat: docx_annex(db, out, int(repeat)),

@@ -27,6 +27,11 @@ Generates synthetic databases (``tracker.seed.synthetic``) in a temporary folder
                   obligations, agreements' notice and expiry days computed): <= 1 s (floor: the
                   same columns of the same records read in raw sqlite3, nothing computed)
   deadlines_14    the same within 14 days (the reminder's question), for context
+  timeline_open   the Timeline page over 10,000 road-map items, built and shown to the end of its
+                  first paint (one query, grouping, layout, the visible rows): <= 200 ms; floor:
+                  a bare QGraphicsView with as many plain rectangles, built and painted
+  timeline_paint  one repaint of that timeline: <= 200 ms; floor: the same view painting no
+                  records (its axis, grid and today line)
 
 ``--quick`` keeps 100,000 road-map items (the other kinds get 10,000) and skips briefing_10000.
 ``--json`` prints one object ``{"<figure>": {"value", "unit", "floor", "ratio", "target", "ok"}}``
@@ -420,6 +425,26 @@ def measure_docx_1000(figs: Figures, db: Path, work: Path, runs: int) -> None:
                   f"median of {runs} interleaved runs")
 
 
+def measure_timeline(figs: Figures, db: Path, home: Path, runs: int) -> None:
+    """The Timeline page and its floors in turns in one process (bench/probes.py timeline)."""
+    result = probe("timeline", str(db), str(max(runs, 5)), env=gui_env(home))
+
+    def med(key: str) -> float:
+        return statistics.median(result[key]) * 1000
+
+    n = result["items"]
+    figs.add("timeline_open", med("open"), "ms", med("bare"), target="<= 200 ms",
+             ok=med("open") <= 200,
+             note=f"{n} road-map items in {result['rows']} rows; floor: a bare QGraphicsView "
+                  f"with {n} plain rectangles; the first open in the process (Qt and Babel "
+                  f"loading) {result['first_open'] * 1000:.0f} ms; a jump to the last row "
+                  f"{med('scroll_end'):.1f} ms")
+    figs.add("timeline_paint", med("paint"), "ms", med("paint_empty"), target="<= 200 ms",
+             ok=med("paint") <= 200,
+             note="one repaint of the view at 1280x760 with every record loaded; floor: the "
+                  "same view with none")
+
+
 def measure_briefing_10000(figs: Figures, db: Path, work: Path) -> None:
     brief = probe("briefing", str(db), str(work / "b10000.pdf"), "1", timeout=1200)
     bare = probe("bare_table", str(db), str(work / "bare10000.pdf"), "1", "500", timeout=1200)
@@ -576,7 +601,8 @@ def main(argv: list[str] | None = None) -> int:
                         "measurements (default 5, --quick 3; start-up at least 9)")
     parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep the databases")
     parser.add_argument("--only", help="comma-separated figure groups: startup, table, search, "
-                        "save, briefing, docx, exchange, million, deadlines")
+                        "save, briefing, docx, exchange, million, deadlines, "
+                        "timeline")
     parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite",
                         help="postgres: the table, save, search and visible figures on a "
                              "throwaway PostgreSQL server (bench/postgres_bench.py)")
@@ -655,6 +681,8 @@ def main(argv: list[str] | None = None) -> int:
              lambda: measure_import_million(figs, million_db(), empty, work)),
             ("briefing", ("annex_memory",), lambda: measure_annex_memory(figs, big, work)),
             ("deadlines", ("deadlines", "deadlines_14"), lambda: measure_deadlines(figs, big)),
+            ("timeline", ("timeline_open", "timeline_paint"), lambda: measure_timeline(
+                figs, ready(work / "timeline10000.db", 20, {"roadmap": 10_000}), home, runs)),
         ]
         if not args.quick:
             steps.append(("briefing", ("briefing_10000", "briefing_10000_memory"),

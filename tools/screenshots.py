@@ -126,6 +126,11 @@ def take(outdir: Path, language: str = "en") -> list[Path]:
     _settle(app, 10)
     shot(window, "roadmap-1024x768")
 
+    # The timeline: the seed's road-map items have no dates (the article gives none), so
+    # generated sample items (tracker.seed.synthetic, as `generate` makes them) are added here.
+    window.resize(*SIZE)
+    timeline_shot(app, window, repo, shot)
+
     window.close()
     repo.close()
     return saved
@@ -212,6 +217,28 @@ def take_commitments(outdir: Path, language: str = "en") -> list[Path]:
     window.close()
     repo.close()
     return saved
+
+
+def timeline_shot(app, window, repo, shot) -> None:
+    """The Timeline page over generated sample items, the whole timeline in view, a record
+    under way today under the keyboard focus."""
+    from tracker.seed.synthetic import generate
+
+    generate(repo, 1, seed=11, sizes={"roadmap": 80})
+    window.go_to("timeline")
+    page = window.pages["timeline"]
+    page.refresh()
+    page.scale_combo.setCurrentIndex(page.scale_combo.findData("fit"))
+    view = page.view
+    view.verticalScrollBar().setValue(0)
+    _settle(app, 5)
+    today = view.today.toordinal()
+    bars = [i for i in view.visible_rows() if getattr(view.rows[i], "shape", None) == "bar"]
+    under_way = [i for i in bars if view.rows[i].start <= today < view.rows[i].stop]
+    if bars:
+        view.set_current((under_way or bars)[0], show_bar=False)
+    view.setFocus()
+    shot(window, "timeline")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -276,3 +276,16 @@ def format_compact(value, lang: str | None = None) -> str:
 
     code = NUMBER_LOCALES.get(lang or current_language(), "en_GB")
     return format_compact_decimal(value, locale=code, fraction_digits=2)
+
+
+def format_month(value: _dt.date, lang: str | None = None, *, width: str = "abbreviated",
+                 year: bool = False) -> str:
+    """A month's name as the language writes it standing alone (a chart's axis): "Mar" /
+    "март"; ``width`` "wide": "March"; ``year``: with its year, "March 2026" / "март 2026 г."."""
+    from babel.dates import format_skeleton, get_month_names
+
+    loc = _date_locale(lang)
+    if year:
+        skeleton = "yMMMM" if width == "wide" else "yMMM"
+        return format_skeleton(skeleton, value, locale=loc).replace("\u202f", " ")
+    return get_month_names(width, "stand-alone", loc)[value.month]

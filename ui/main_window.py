@@ -28,7 +28,7 @@ from tracker.store.engines import is_server
 from tracker.store.errors import ConnectionLost, StorageError
 from tracker.store.repository import Repository
 from ui import menus, messages
-from ui.pages import PAGES, Pages, make_page, page_title
+from ui.pages import PAGE_KINDS, PAGES, Pages, make_page, page_key, page_title
 
 if TYPE_CHECKING:
     from ui.pages.record_page import RecordPage
@@ -88,7 +88,7 @@ class MainWindow(QMainWindow):
         self._stale: set[str] = set()
         self._current = "dashboard"
 
-        menus.build(self, PAGES, page_title)
+        menus.build(self, PAGES, page_title, page_key)
 
         # central: read-only banner above (navigation | pages)
         self.banner = QLabel()
@@ -318,6 +318,7 @@ class MainWindow(QMainWindow):
         for k in KINDS.values():  # pages whose link pickers list the changed kinds
             if any(f.target in kinds for f in k.fields):
                 touched.add(k.name)
+        touched.update(name for name, shown in PAGE_KINDS.items() if shown & kinds)
         for name in touched:
             if name == self._current:
                 self._refresh_page(name, record_id if name == kind else None)

@@ -174,8 +174,10 @@ def slot(window, run: str) -> Callable[[], Any]:
     return call
 
 
-def build(window, pages: tuple[str, ...], page_title: Callable[[str], str]) -> None:
-    """The window's actions (``window.<attr>_action``), menus and toolbar."""
+def build(window, pages: tuple[str, ...], page_title: Callable[[str], str],
+          page_key: Callable[[str], str | None] | None = None) -> None:
+    """The window's actions (``window.<attr>_action``), menus and toolbar; ``page_key``: a
+    page's shortcut (default: Ctrl+1 ... Ctrl+0 in order)."""
     window.actions_by_name = {}
     for command in COMMANDS:
         action = make_action(window, _(command.text), slot(window, command.run),
@@ -197,10 +199,13 @@ def build(window, pages: tuple[str, ...], page_title: Callable[[str], str]) -> N
                 window.recent_menu.aboutToShow.connect(lambda: fill_recent(window))
             elif entry == GO:
                 window.go_menu = menu
+                keys = [page_key(name) if page_key else
+                        (f"Ctrl+{(i + 1) % 10}" if i < 10 else None)
+                        for i, name in enumerate(pages)]
                 window.go_actions = [
                     make_action(window, page_title(name), lambda n=name: window.go_to(n),
-                                QKeySequence(f"Ctrl+{(i + 1) % 10}") if i < 10 else None,
-                                name=f"go_{name}") for i, name in enumerate(pages)]
+                                QKeySequence(key) if key else None, name=f"go_{name}")
+                    for name, key in zip(pages, keys, strict=True)]
                 menu.addActions(window.go_actions)
             else:
                 menu.addAction(window.actions_by_name[entry])

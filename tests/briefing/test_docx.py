@@ -27,6 +27,7 @@ from tracker.briefing.gather import gather
 from tracker.briefing.job import output_format
 from tracker.briefing.pdf.chart import chart_png, drawing_png
 from tracker.briefing.pdf.indicator_chart import indicator_drawing
+from tracker.briefing.pdf.timeline import timeline_pngs
 from tracker.briefing.progress import Progress
 from tracker.briefing.sections import compose
 from tracker.briefing.text import notes_text
@@ -193,11 +194,21 @@ def test_the_charts_are_the_pdfs_drawings_as_pictures(repo, tmp_path):
     assert len(indicators) == 3  # the article's three figures
     section = doc.sections[0]
     width = (section.page_width - section.left_margin - section.right_margin) / 12700
-    pictures = sorted((name, p) for name, p in parts(tmp_path / "b.docx").items()
+    pictures = sorted((int(re.sub(r"\D", "", name) or 0), p)
+                      for name, p in parts(tmp_path / "b.docx").items()
                       if name.startswith("word/media/"))
-    expected = [chart_png(bars, width)]
-    expected += [drawing_png(indicator_drawing(c, width)) for c in indicators]
-    assert [p for _name, p in pictures] == expected
+    # in the body's order: the status chart, the road-map timeline
+    # (tests/briefing/test_timeline_figure.py), the indicators' charts
+    expected = []
+    for block in document.body:
+        match type(block).__name__:
+            case "BarChart":
+                expected.append(chart_png(bars, width))
+            case "Timeline":
+                expected += timeline_pngs(block, width)
+            case "IndicatorChart":
+                expected.append(drawing_png(indicator_drawing(block, width)))
+    assert [p for _n, p in pictures] == expected
     assert doc.inline_shapes[0].width == round(width * 12700)
 
 

@@ -64,6 +64,7 @@ def test_the_seeded_briefing_has_its_sections_in_order(repo, tmp_path):
     assert shape == [
         (h, "Executive summary", 1), p, KeyValueTable.__name__,
         (h, "Road-map status", 1), BarChart.__name__, p,
+        (h, "Road-map timeline", 1), p, "Timeline", p,  # the seed's items have no dates
         (h, "Overdue and upcoming deadlines", 1), (h, "Overdue", 2), p,
         (h, "Due in the next 90 days", 2), p,
         (h, "Agreements", 1), p, t, (h, "Joint plants", 1), p, t, (h, "Farms", 1), p, t,

@@ -138,7 +138,59 @@ class IndicatorChart:
     words: tuple[str, str, str]
 
 
-Block = Heading | Paragraph | KeyValueTable | RecordTable | BarChart | SourceList | IndicatorChart
+@dataclass(frozen=True)
+class TimelineMark:
+    """A mark on a timeline's axis: where it is (a fraction of the axis' width) and its label,
+    written after it."""
+    at: float
+    label: str
+
+
+#: What a timeline row draws: a bar from ``start`` to ``end``; a diamond on the day due (its
+#: start and end: that day's); a start with no end (at ``start``); nothing ("none": no dates).
+RowShape = Literal["bar", "due", "start", "none"]
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    """One record on a timeline: its label, what it draws from ``start`` to ``end`` (fractions
+    of the axis; below 0 or above 1: cut at that edge), the part filled (``progress``, %), its
+    colour (``#rrggbb``) and whether it needs attention (``alert``: overdue)."""
+    label: str
+    shape: RowShape
+    start: float | None
+    end: float | None
+    progress: int
+    colour: str
+    alert: bool = False
+
+
+@dataclass(frozen=True)
+class TimelineGroup:
+    """A group's label and its rows, in order."""
+    label: str
+    rows: tuple[TimelineRow, ...]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Records as bars in time, grouped (the road-map timeline). ``header``: the label column's
+    title; ``upper``/``lower``: the axis' two rows of marks (years; months); ``today``: where the
+    today line is (None: off the axis), marked ``today_label``; ``undated``: written in the row
+    of a record with no dates; ``legend``: (colour, label, shape) samples. A renderer may split
+    the rows over pages, the axis repeated on each."""
+    header: str
+    groups: tuple[TimelineGroup, ...]
+    upper: tuple[TimelineMark, ...]
+    lower: tuple[TimelineMark, ...]
+    today: float | None
+    today_label: str
+    undated: str
+    legend: tuple[tuple[str, str, RowShape], ...] = ()
+
+
+Block = (Heading | Paragraph | KeyValueTable | RecordTable | BarChart | SourceList
+         | IndicatorChart | Timeline)
 
 
 @dataclass(frozen=True)

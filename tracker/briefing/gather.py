@@ -4,12 +4,14 @@ is plain data (:class:`BriefingData`) that :mod:`tracker.briefing.sections` lays
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tracker.briefing.options import LEVELS, BriefingOptions
 from tracker.briefing.progress import Progress
+from tracker.i18n import _
 from tracker.model import CLASSIFICATION_RANK, KIND_ORDER, SOURCE_KIND, Kind, get_kind
+from tracker.model import timeline as tl
 from tracker.model.figures import DEADLINES_KIND, MEETINGS_KIND, feeding_kinds
 from tracker.model.values import series_items
 from tracker.store.errors import NotFound
@@ -18,6 +20,10 @@ FETCH_ROWS = 1000
 UPCOMING_MEETINGS = 20  # meetings listed under "Upcoming" in the contacts section
 RECENT_MEETINGS = 10  # ... and under "Recent"
 SECTION_UNITS = 20  # progress units of composing and laying out one section (an estimate)
+#: Records a briefing's timeline draws at most: those whose dates are nearest to today (under
+#: way today first; those without dates last); the figure says how many it leaves out.
+TIMELINE_LIMIT = 120
+HIDDEN = "hidden"  # the timeline's group of records linked to one the briefing leaves out
 
 #: The kinds whose figures and lists a section shows (the page marking counts them).
 SECTION_FEEDS: dict[str, tuple[str, ...]] = {
@@ -51,6 +57,21 @@ class SourceEntry:
 
 
 @dataclass
+class TimelineData:
+    """The timeline section's records: ``groups`` as drawn (the TIMELINE_LIMIT records nearest
+    to today), ``total`` records matching the options, ``undated`` of them without any date."""
+    kind: Kind
+    grouping: tl.Grouping
+    groups: list[tl.Group]
+    total: int
+    undated: int
+
+    @property
+    def shown(self) -> int:
+        return sum(len(g.items) for g in self.groups)
+
+
+@dataclass
 class BriefingData:
     """Everything a briefing shows, read from the repository once."""
     today: _dt.date
@@ -61,6 +82,7 @@ class BriefingData:
     appendix: list[SourceEntry]  # sources cited by the printed records (when included)
     level: str  # the highest classification included: the page marking
     record_count: int  # records printed in the per-kind sections
+    timeline: TimelineData | None = None  # when the timeline section is on
 
 
 class _Reader:
@@ -83,15 +105,18 @@ class _Reader:
             previous = n
         return best
 
-    def fetch(self, kind: Kind) -> list[dict]:
+    def fetch(self, kind: Kind, wanted: list[str] | None = None) -> list[dict]:
+        """The kind's records the options include: its columns (or ``wanted``), filtered by
+        statuses and its main date."""
         o = self.o
         date_field = kind.main_date
-        columns = [f.name for f in kind.columns] + ["classification"]
+        columns = [f.name for f in kind.columns] if wanted is None else list(wanted)
+        columns.append("classification")
         if date_field is not None and date_field.name not in columns:
             columns.append(date_field.name)
         if kind.deadline is not None and kind.deadline.field not in columns:
             columns.append(kind.deadline.field)
-        if o.include_notes:
+        if o.include_notes and wanted is None:
             columns.append("notes")
         if kind.measure is not None:  # what an indicator's figures are computed from
             columns += [name for name in kind.measure.fields if name not in columns]
@@ -112,7 +137,8 @@ class _Reader:
                     if o.date_to and value > o.date_to:
                         continue
                 rows.append(row)
-                self.levels.add(row.get("classification") or "internal")
+                if wanted is None:  # a timeline marks only the records it draws
+                    self.levels.add(row.get("classification") or "internal")
             self.progress.advance(len(page))
             if len(page) < FETCH_ROWS:
                 break
@@ -153,6 +179,37 @@ class _Reader:
             groups[group] = ContactGroup(out, max(0, len(items) - limit))
         self.progress.advance(5)
         return groups
+
+    def timeline(self, kind: Kind) -> TimelineData:
+        """The records of the timeline kind the options include, the TIMELINE_LIMIT nearest to
+        today, grouped as asked; the page marking counts those drawn and the linked records
+        naming their groups."""
+        by = tl.grouping(kind, self.o.timeline_group)
+        rows = self.fetch(kind, tl.columns(kind, by))
+        found = tl.items(kind, rows, self.today, by)
+        link = kind.field(by.field)
+        titles: dict[int, str] = {}
+        levels: dict[int, str] = {}
+        if link.target:
+            wanted = {i.group for i in found if i.group is not None}
+            for row in self.repo.list(link.target, columns=["title", "classification"],
+                                      max_classification=self.o.max_classification):
+                if row["id"] in wanted:
+                    titles[row["id"]] = row["title"]
+                    levels[row["id"]] = row.get("classification") or "internal"
+            # a group whose record is above the briefing's level, or in the trash, is not named
+            if any(i.group is not None and i.group not in titles for i in found):
+                found = [i if i.group in titles or i.group is None
+                         else replace(i, group=HIDDEN) for i in found]
+                titles[HIDDEN] = _("Linked to a record not in this briefing")
+        kept = tl.group_items(kind, tl.nearest(found, self.today, TIMELINE_LIMIT), by, titles)
+        level_of = {r["id"]: r.get("classification") or "internal" for r in rows}
+        for g in kept:
+            if g.key is not None and not g.undated and g.key in levels:
+                self.levels.add(levels[g.key])
+            self.levels.update(level_of[i.id] for i in g.items)
+        return TimelineData(kind, by, kept, len(found),
+                            sum(1 for i in found if i.first is None))
 
     def appendix(self, rows: dict[str, list[dict]]) -> list[SourceEntry]:
         """Sources with the quotes behind each printed record, grouped by source."""
@@ -217,6 +274,8 @@ def gather(repo, options: BriefingOptions, today: _dt.date, progress: Progress |
     progress.advance(10)
     rows = {kind_name: reader.fetch(get_kind(kind_name)) for kind_name in kinds}
     contacts = reader.contacts(figures) if "contacts" in o.sections else {}
+    timeline = (reader.timeline(tl.TIMELINE_KIND)
+                if "timeline" in o.sections and tl.TIMELINE_KIND is not None else None)
     appendix = reader.appendix(rows) if o.include_sources else []
     levels = reader.levels
     printed = sum(len(r) for r in rows.values())
@@ -225,4 +284,4 @@ def gather(repo, options: BriefingOptions, today: _dt.date, progress: Progress |
         today=today, settings=repo.settings(), figures=figures, rows=rows, contacts=contacts,
         appendix=appendix,
         level=max(levels, key=CLASSIFICATION_RANK.get) if levels else "public",
-        record_count=printed)
+        record_count=printed, timeline=timeline)

@@ -11,13 +11,16 @@ from tracker.briefing.errors import BriefingOptionsError
 from tracker.briefing.text import CONTROL_RE
 from tracker.i18n import LANGUAGES, N_, _, current_language, parse_date
 from tracker.model import CLASSIFICATIONS, KIND_ORDER, KINDS, get_kind
+from tracker.model.timeline import TIMELINE_KIND
 
 #: Sections a briefing may hold, in document order (the cover and contents are always there; the
 #: sources appendix is governed by ``include_sources``).
-SECTIONS: tuple[str, ...] = ("summary", "chart", "deadlines", *KIND_ORDER, "contacts")
+SECTIONS: tuple[str, ...] = ("summary", "chart", "timeline", "deadlines", *KIND_ORDER,
+                             "contacts")
 SECTION_LABELS: dict[str, str] = {
     "summary": N_("Executive summary"),
     "chart": N_("Road-map status"),
+    "timeline": N_("Road-map timeline"),
     "deadlines": N_("Overdue and upcoming deadlines"),
     "contacts": N_("High-level contacts"),
 }
@@ -27,6 +30,9 @@ ALL_KINDS = "*"  # key of ``statuses`` that applies to every kind having those s
 MAX_TITLE = 300
 MAX_PREPARED_BY = 200
 MAX_PURPOSE = 2000  # characters of the purpose paragraph
+#: How the timeline section may group its records (the timeline kind's declared groupings).
+TIMELINE_GROUPS: tuple[str, ...] = tuple(
+    g.name for g in (TIMELINE_KIND.timeline.groups if TIMELINE_KIND else ()))
 
 
 def section_label(section: str) -> str:
@@ -59,6 +65,8 @@ class BriefingOptions:
     # Each printed record's notes (where a value is inferred, caveats) under its kind's table.
     include_notes: bool = True
     language: str = field(default_factory=_today_language)
+    # The timeline section's groups: one of TIMELINE_GROUPS (area, agreement).
+    timeline_group: str = TIMELINE_GROUPS[0] if TIMELINE_GROUPS else ""
 
     def __post_init__(self):
         self.validate()
@@ -90,6 +98,9 @@ class BriefingOptions:
                                                 LEVELS)
         self.paper = _check_choice("paper", self.paper, PAPERS)
         self.language = _check_choice("language", self.language, LANGUAGES)
+        if TIMELINE_GROUPS:
+            self.timeline_group = _check_choice("timeline_group", self.timeline_group,
+                                                TIMELINE_GROUPS)
         self.title = _check_text("title", self.title, MAX_TITLE)
         self.prepared_by = _check_text("prepared_by", self.prepared_by, MAX_PREPARED_BY)
         self.purpose = _check_text("purpose", self.purpose, MAX_PURPOSE)
@@ -122,6 +133,7 @@ class BriefingOptions:
             "include_sources": self.include_sources,
             "include_notes": self.include_notes,
             "language": self.language,
+            "timeline_group": self.timeline_group,
         }
 
     @classmethod

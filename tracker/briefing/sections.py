@@ -27,8 +27,12 @@ from tracker.briefing.blocks import (
     RecordTable,
     Source,
     SourceList,
+    Timeline,
+    TimelineGroup,
+    TimelineMark,
+    TimelineRow,
 )
-from tracker.briefing.gather import BriefingData
+from tracker.briefing.gather import BriefingData, TimelineData
 from tracker.briefing.measures import measure_section
 from tracker.briefing.options import BriefingOptions
 from tracker.briefing.progress import Progress
@@ -53,6 +57,7 @@ from tracker.model import (
     Kind,
     get_kind,
 )
+from tracker.model import timeline as tl
 from tracker.model.figures import (
     DEADLINES_KIND,
     KEY_FIGURES,
@@ -289,9 +294,91 @@ def contacts(data: BriefingData, options: BriefingOptions) -> list[Block]:
     return blocks
 
 
+def timeline(data: BriefingData, options: BriefingOptions) -> list[Block]:
+    """The timeline section: its heading, what the figure shows, the figure, and what it
+    leaves out (records past TIMELINE_LIMIT, said in numbers)."""
+    t = data.timeline
+    blocks: list[Block] = [Heading(_("Road-map timeline"))]
+    if t is None or not t.total:
+        return [*blocks, Paragraph(_("There are no road-map items."))]
+    intro = _("Each bar runs from the planned start to the due date, filled as far as the item "
+              "is carried out; a diamond: a due date only; a triangle: a start with no due date; "
+              "red: overdue; the dashed line: today ({date}).").format(date=format_date(data.today))
+    intro += " " + _("Grouped by: {group}.").format(
+        group=_(t.kind.field(t.grouping.field).label))
+    blocks += [Paragraph(clean(intro), "small"), timeline_figure(t, data.today)]
+    notes = []
+    if t.shown < t.total:
+        where = (_("the Road map section lists every item.") if t.kind.name in options.sections
+                 else _("a briefing with the Road map section lists every item."))
+        notes.append(ngettext(
+            "{shown} of {total} item is drawn: those whose dates are nearest to today (under "
+            "way today first); {where}",
+            "{shown} of {total} items are drawn: those whose dates are nearest to today (under "
+            "way today first); {where}", t.total).format(
+                shown=t.shown, total=t.total, where=where))
+    undated_shown = sum(len(g.items) for g in t.groups if g.undated)
+    if t.undated:
+        text = ngettext("{n} item has no dates", "{n} items have no dates", t.undated).format(
+            n=t.undated)
+        if undated_shown == t.undated:
+            text = _("{text}: listed last, under “No dates”.").format(text=text)
+        elif undated_shown:
+            text = _("{text}: {shown} of them listed last, under “No dates”.").format(
+                text=text, shown=undated_shown)
+        else:
+            text = _("{text}: none of them is drawn.").format(text=text)
+        notes.append(text)
+    return [*blocks, *(Paragraph(clean(n), "small") for n in notes)]
+
+
+#: A briefing's timeline reaches back this many years before today and on this many after:
+#: bars beyond are cut at the edge (one date typed as 2099 must not squeeze the rest).
+TIMELINE_YEARS = (10, 10)
+#: Room (a fraction of the axis) a mark's label needs: a year's or a month's ("сент." at the
+#: figure's size on A4, about 20 points of some 310).
+TIMELINE_LABEL_ROOM = 0.07
+
+
+def timeline_figure(t: TimelineData, today: _dt.date) -> Timeline:
+    """The :class:`Timeline` block of a section's records (for any section or briefing that
+    shows them: the road map, an annex, a visit brief)."""
+    kind = t.kind
+    drawn = [i for g in t.groups for i in g.items]
+    axis = tl.axis_for(drawn, today, within=tl.years_around(today, *TIMELINE_YEARS))
+    per_day = 1 / axis.days  # the axis is 1 wide
+    marks = tl.ticks(axis, per_day, label_room=TIMELINE_LABEL_ROOM)
+
+    def mark(ticks) -> tuple[TimelineMark, ...]:
+        return tuple(TimelineMark(max(0.0, axis.fraction(m.at)), m.label) for m in ticks)
+
+    def row(item: tl.Item) -> TimelineRow:
+        shape = {tl.BAR: "bar", tl.DUE: "due", tl.START: "start"}.get(item.shape, "none")
+        first, stop = item.first, item.stop
+        return TimelineRow(
+            tl.label(item.title), shape,
+            None if first is None else round(axis.fraction(first), 6),
+            None if stop is None else round(axis.fraction(stop), 6),
+            item.progress, tl.colour(kind, item), item.overdue)
+
+    line = axis.fraction(tl.today_at(today))
+    legend = [(tl.STATUS_COLOURS[i % len(tl.STATUS_COLOURS)], _(label), "bar")
+              for i, (_v, label) in enumerate(kind.statuses)]
+    legend += [(tl.OVERDUE_COLOUR, _("Overdue"), "bar"), ("#55606e", _("Due date only"), "due"),
+               ("#55606e", _("No due date"), "start")]
+    return Timeline(
+        header=one_line(_(kind.label)),
+        groups=tuple(TimelineGroup(tl.label(g.label), tuple(row(i) for i in g.items))
+                     for g in t.groups),
+        upper=mark(marks.upper), lower=mark(marks.lower),
+        today=round(line, 6) if 0 <= line <= 1 else None, today_label=_("Today"),
+        undated=_("No dates"), legend=tuple(legend))
+
+
 SECTION_BUILDERS: dict[str, Callable[[BriefingData, BriefingOptions], list[Block]]] = {
     "summary": summary,
     "chart": chart,
+    "timeline": timeline,
     "deadlines": deadlines,
     "contacts": contacts,
 }

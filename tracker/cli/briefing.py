@@ -11,6 +11,7 @@ from tracker.briefing import (  # cheap: reportlab loads only for a build
     LEVELS,
     PAPERS,
     SECTIONS,
+    TIMELINE_GROUPS,
 )
 from tracker.cli.help import TranslatedCommand
 from tracker.i18n import LANGUAGES, _, current_language, parse_date
@@ -24,6 +25,7 @@ _FLAGS = {
     "max_classification": "--max-classification", "paper": "--paper", "title": "--title",
     "prepared_by": "--prepared-by", "include_sources": "--sources/--no-sources",
     "include_notes": "--notes/--no-notes", "purpose": "--purpose", "language": "--language",
+    "timeline_group": "--timeline-group",
 }
 
 
@@ -70,16 +72,18 @@ def _fail(message: str):
                    "inferred, caveats) under its kind's table.")
 @click.option("--language", type=click.Choice(LANGUAGES), default=None,
               help="Language of the briefing (default: the interface language).")
+@click.option("--timeline-group", type=click.Choice(TIMELINE_GROUPS), default=None,
+              help="Group the road-map timeline's bars by area (default) or by agreement.")
 @click.option("--today", metavar="YYYY-MM-DD", hidden=True,
               help="Write the briefing as of this day (tests, reproducible output).")
 @click.pass_obj
 def briefing(env: Env, output, fmt, docx_template, max_classification, preset, save_preset, title,
              prepared_by, purpose, paper, sections, statuses, date_from, date_to,
-             include_sources, include_notes, language, today):
+             include_sources, include_notes, language, timeline_group, today):
     """Write a briefing, as a PDF or a Word document: cover, contents, executive summary,
-    road-map chart, deadlines, a table per kind with its records' notes, high-level contacts and
-    an appendix of sources with their quotes (and, when given, a purpose paragraph before the
-    summary).
+    road-map chart and timeline, deadlines, a table per kind with its records' notes,
+    high-level contacts and an appendix of sources with their quotes (and, when given, a
+    purpose paragraph before the summary).
 
     Every page is marked with the highest classification the briefing actually includes.
     The same data and options give a byte-identical file.
@@ -93,6 +97,7 @@ def briefing(env: Env, output, fmt, docx_template, max_classification, preset, s
           --section roadmap --status roadmap:planned --from 2017-01-01 --save-preset talks
       bilateral-tracker-cli briefing -o talks.pdf --preset talks
       bilateral-tracker-cli briefing -o talks.docx --preset talks --docx-template letterhead.docx
+      bilateral-tracker-cli briefing -o plan.pdf --section timeline --timeline-group agreement
     """
     from tracker.briefing import BriefingError, build_briefing
 
@@ -105,6 +110,7 @@ def briefing(env: Env, output, fmt, docx_template, max_classification, preset, s
         "prepared_by": prepared_by, "paper": paper, "date_from": date_from,
         "date_to": date_to, "include_sources": include_sources,
         "include_notes": include_notes, "purpose": purpose, "language": language,
+        "timeline_group": timeline_group,
     })
     if save_preset:
         repo.save_preset(save_preset, options.to_dict())

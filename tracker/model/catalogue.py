@@ -21,7 +21,7 @@ from tracker.model.fields import (
     Field,
 )
 from tracker.model.indicators import FREQUENCIES, UNIT_CHOICES, YES_NO, Measure
-from tracker.model.kinds import Deadline, Kind, Obligation, Occasion, UnknownKind
+from tracker.model.kinds import Deadline, Grouping, Kind, Obligation, Occasion, Span, UnknownKind
 from tracker.model.reports import Reports
 from tracker.model.treaty import Treaty
 
@@ -225,6 +225,9 @@ ROADMAP = _register(Kind(
     date_pairs=(("planned_start", "due_date"),), reports=Reports(progress="progress"),
     obligations=(Obligation("due", N_("Due"), "due_date", closed=("done", "cancelled")),),
     leads=("home_lead", "partner_lead"),
+    timeline=Span("planned_start", "due_date", progress="progress", groups=(
+        Grouping("area", "area", N_("No area given")),
+        Grouping("agreement", "agreement_id", N_("No agreement linked")))),
 ))
 
 PEOPLE = _register(Kind(

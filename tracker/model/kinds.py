@@ -79,6 +79,26 @@ class Obligation:
 
 
 @dataclass(frozen=True)
+class Grouping:
+    """One way to group a timeline's records: ``name`` (an option's value, "area"), the CHOICE
+    or LINK ``field`` whose value is the group, and the label of the records without one."""
+    name: str
+    field: str
+    empty: str
+
+
+@dataclass(frozen=True)
+class Span:
+    """Records drawn on a timeline: a bar from the date in ``start`` to the date in ``end``
+    (either may be empty), filled to the integer ``progress`` (%), grouped one of ``groups``'
+    ways (the first is the default). Overdue bars are the kind's :meth:`Kind.is_overdue`."""
+    start: str
+    end: str
+    progress: str | None = None
+    groups: tuple[Grouping, ...] = ()
+
+
+@dataclass(frozen=True)
 class Kind:
     name: str  # CLI name and table name
     label: str  # singular
@@ -98,6 +118,7 @@ class Kind:
     leads: tuple[str, ...] = ()  # text fields naming who is responsible ("My items")
     treaty: Treaty | None = None  # fields holding a treaty's mechanics (computed dates)
     measure: Measure | None = None  # its records are indicators (tracker.model.indicators)
+    timeline: Span | None = None  # drawn on a timeline (the road map)
     fields: tuple[Field, ...] = field(init=False)
     _by_name: dict = field(init=False, repr=False, compare=False)  # name -> Field, for lookups
 

@@ -28,6 +28,7 @@ from tracker import briefing as core
 from tracker.i18n import LANGUAGES
 from tracker.i18n import gettext as _
 from tracker.model import CLASSIFICATIONS, KINDS
+from tracker.model.timeline import TIMELINE_KIND
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
 
@@ -158,14 +159,32 @@ class OptionsPanel(QWidget):
         self.notes_check = QCheckBox(_("Notes of the records under each table"))
         self.notes_check.setObjectName("notes_check")
         self.notes_check.setChecked(True)
+        self.timeline_group_combo = QComboBox()
+        self.timeline_group_combo.setObjectName("timeline_group_combo")
+        timeline_kind = TIMELINE_KIND
+        for name in core.TIMELINE_GROUPS:
+            g = next(g for g in timeline_kind.timeline.groups if g.name == name)
+            self.timeline_group_combo.addItem(_(timeline_kind.field(g.field).label), name)
+        group_row = QHBoxLayout()
+        group_label = QLabel(_("Timeline grouped by:"))
+        group_label.setBuddy(self.timeline_group_combo)
+        group_row.addWidget(group_label)
+        group_row.addWidget(self.timeline_group_combo, 1)
+        self.section_tree.itemChanged.connect(lambda *_a: self._timeline_group_enabled())
         tree_hint = QLabel(_("Expand a kind to choose the statuses it includes."))
         tree_hint.setWordWrap(True)
         tree_hint.setStyleSheet("color: palette(mid);")
         sbox.addWidget(self.section_tree, 1)
         sbox.addWidget(tree_hint)
+        sbox.addLayout(group_row)
         sbox.addWidget(self.notes_check)
         sbox.addWidget(self.sources_check)
         return sections
+
+    def _timeline_group_enabled(self) -> None:
+        item = self.section_items.get("timeline")
+        self.timeline_group_combo.setEnabled(
+            item is not None and item.checkState(0) == Qt.CheckState.Checked)
 
     def _date_row(self) -> tuple[QCheckBox, QDateEdit]:
         check = QCheckBox()
@@ -211,7 +230,8 @@ class OptionsPanel(QWidget):
             prepared_by=self.prepared_edit.text(), purpose=self.purpose_edit.toPlainText(),
             include_sources=self.sources_check.isChecked(),
             include_notes=self.notes_check.isChecked(),
-            language=self.language_combo.currentData())
+            language=self.language_combo.currentData(),
+            timeline_group=self.timeline_group_combo.currentData())
 
     @staticmethod
     def _date_value(check: QCheckBox, edit: QDateEdit) -> str | None:
@@ -236,6 +256,7 @@ class OptionsPanel(QWidget):
         self.select(self.classification_combo, options.max_classification)
         self.select(self.paper_combo, options.paper)
         self.select(self.language_combo, options.language)
+        self.select(self.timeline_group_combo, options.timeline_group)
         self.title_edit.setText(options.title)
         self.prepared_edit.setText(options.prepared_by)
         self.purpose_edit.setPlainText(options.purpose)

@@ -10,8 +10,27 @@ from PySide6.QtCore import QSettings
 
 from tracker.i18n import gettext as _
 from tracker.model import KIND_ORDER, get_kind
+from tracker.model.timeline import TIMELINE_KIND
 
-PAGES = ("dashboard", *KIND_ORDER, "deadlines", "trash", "history")
+TIMELINE = "timeline"  # the timeline of the kind declaring one, listed right after that kind
+PAGES = ("dashboard", *(n for k in KIND_ORDER
+                        for n in ((k, TIMELINE) if TIMELINE_KIND and k == TIMELINE_KIND.name
+                                  else (k,))), "deadlines", "trash", "history")
+#: Pages with a key of their own; the others take Ctrl+1 ... Ctrl+0 in the order listed.
+PAGE_KEYS = {TIMELINE: "Ctrl+T"}
+#: Pages showing more kinds than their own: refreshed when one of these changes.
+PAGE_KINDS: dict[str, set[str]] = {TIMELINE: {TIMELINE_KIND.name} | {
+    TIMELINE_KIND.field(g.field).target for g in TIMELINE_KIND.timeline.groups
+    if TIMELINE_KIND.field(g.field).target} if TIMELINE_KIND else set()}
+
+
+def page_key(name: str) -> str | None:
+    """The page's shortcut: its own (PAGE_KEYS), else Ctrl+<its place> among the first ten."""
+    if name in PAGE_KEYS:
+        return PAGE_KEYS[name]
+    numbered = [n for n in PAGES if n not in PAGE_KEYS]
+    i = numbered.index(name)
+    return f"Ctrl+{(i + 1) % 10}" if i < 10 else None
 
 
 def page_title(name: str) -> str:
@@ -23,6 +42,8 @@ def page_title(name: str) -> str:
         return _("Deadlines")
     if name == "history":
         return _("History")
+    if name == TIMELINE:
+        return _("Timeline")
     return _(get_kind(name).plural)
 
 
@@ -49,6 +70,11 @@ def make_page(window, name: str):
         from ui.pages.history import HistoryPage
 
         page = HistoryPage(window.repo)
+        page.openRecord.connect(window.open_record)
+    elif name == TIMELINE:
+        from ui.pages.timeline import TimelinePage
+
+        page = TimelinePage(window.repo)
         page.openRecord.connect(window.open_record)
     else:
         from ui.pages.record_page import RecordPage

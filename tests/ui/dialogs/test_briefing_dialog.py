@@ -259,3 +259,17 @@ def test_a_read_only_database_still_exports(qtbot, repo, tmp_path):
         d.reject()
     finally:
         ro.close()
+
+
+def test_the_timelines_grouping_list_follows_its_section(dialog):
+    combo = dialog.panel.timeline_group_combo
+    assert [combo.itemText(i) for i in range(combo.count())] == ["Area", "Agreement"]
+    options = core.BriefingOptions(sections=("summary", "timeline"), timeline_group="agreement",
+                                   language="en")
+    dialog.set_options(options)
+    assert combo.isEnabled() and combo.currentData() == "agreement"
+    assert dialog.options() == options
+    dialog.panel.section_items["timeline"].setCheckState(0, Qt.CheckState.Unchecked)
+    assert not combo.isEnabled()  # no timeline section: nothing to group
+    dialog.panel.section_items["timeline"].setCheckState(0, Qt.CheckState.Checked)
+    assert combo.isEnabled()

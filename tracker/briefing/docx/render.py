@@ -29,6 +29,7 @@ from tracker.briefing.blocks import (
     Paragraph,
     RecordTable,
     SourceList,
+    Timeline,
 )
 from tracker.briefing.docx import ooxml, package, page, styles
 from tracker.briefing.docx import template as letterheads
@@ -195,6 +196,8 @@ class _Writer:
                 self.sources(block)
             case IndicatorChart():
                 self.indicator(block)
+            case Timeline():
+                self.timeline(block)
             case _:
                 raise TypeError(f"no DOCX layout for {type(block).__name__}")
 
@@ -262,6 +265,18 @@ class _Writer:
             p = self.para(styles.SMALL, fact)
             if i < len(block.facts) - 1:  # the chart's words stay together on one page
                 ooxml.child(ooxml.paragraph_properties(p), "keepNext")
+
+    def timeline(self, block: Timeline) -> None:
+        """The PDF's timeline drawings as pictures, one paragraph each (Word moves a picture
+        that does not fit to the next page)."""
+        from tracker.briefing.pdf.timeline import timeline_pngs
+
+        width_pt = self.frame / 20
+        for png in timeline_pngs(block, width_pt):
+            self.progress.check_cancel()
+            inline = self.doc.part.new_pic_inline(io.BytesIO(png), width=round(width_pt * 12700))
+            p = self.para(styles.BODY)
+            ooxml.child(ooxml.run(p), "drawing").append(inline)
 
     def sources(self, block: SourceList) -> None:
         for source in block.sources:

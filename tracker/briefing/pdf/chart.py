@@ -74,16 +74,16 @@ def nice_step(top: int) -> int:
 # --- the same chart as a picture (the DOCX briefing) ---------------------------------------------
 
 def chart_png(bars: Sequence[Bar], frame_width: float, dpi: int = 200) -> bytes:
-    """The chart :func:`status_chart` draws, as a PNG of ``frame_width`` points at ``dpi``
-    (reportlab's own bitmap renderer needs pycairo; this paints the same drawing with Pillow,
-    reportlab's own dependency). The same bars give the same bytes."""
+    """The chart :func:`status_chart` draws, as a PNG of ``frame_width`` points at ``dpi``.
+    The same bars give the same bytes."""
     register_fonts()
     return drawing_png(status_chart(bars, frame_width), dpi)
 
 
 def drawing_png(drawing: Drawing, dpi: int = 200) -> bytes:
-    """A drawing made of the shapes :class:`PillowPainter` paints, as a PNG at ``dpi``; the
-    same drawing gives the same bytes."""
+    """A drawing of rectangles, lines, polygons and unrotated strings as a PNG at ``dpi``
+    (reportlab's own bitmap renderer needs pycairo; this paints the same drawing with Pillow,
+    reportlab's own dependency). The same drawing gives the same bytes."""
     from PIL import Image, ImageDraw  # only a Word briefing needs Pillow
 
     register_fonts()

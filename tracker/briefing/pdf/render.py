@@ -32,6 +32,7 @@ from tracker.briefing.blocks import (
     Paragraph,
     RecordTable,
     SourceList,
+    Timeline,
 )
 from tracker.briefing.pdf.chart import status_chart
 from tracker.briefing.pdf.fonts import FONT, FONT_BOLD, register_fonts
@@ -39,6 +40,7 @@ from tracker.briefing.pdf.indicator_chart import indicator_drawing
 from tracker.briefing.pdf.page import BriefingDoc, Decor, HeadingParagraph, PageNumbers, TocLine
 from tracker.briefing.pdf.styles import GREY, INK, make_styles, markup, page_size
 from tracker.briefing.pdf.tables import BriefingTable, Line, Lines, LineWrapper, Tables
+from tracker.briefing.pdf.timeline import TimelineFlowable
 from tracker.briefing.progress import Progress
 from tracker.briefing.text import one_line
 
@@ -142,6 +144,8 @@ class _Renderer:
                 return [KeepTogether([self.para(block.title, "chart_title"),
                                       indicator_drawing(block, self.frame_width),
                                       self.para("\n".join(block.facts), "small")])]
+            case Timeline():
+                return [Spacer(1, 0.15 * cm), TimelineFlowable(block), Spacer(1, 0.2 * cm)]
         raise TypeError(f"no PDF layout for {type(block).__name__}")
 
     def heading(self, h: Heading) -> list[Flowable]:
