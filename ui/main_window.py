@@ -450,17 +450,8 @@ class MainWindow(QMainWindow):
     def _apply_read_only(self) -> None:
         ro = self.repo.read_only
         self.banner.setVisible(ro)
-        damage = self.repo.damage
-        reason = self.repo.read_only_reason
-        if ro and damage:
-            self.banner.setText(damage)
-        elif ro and reason:  # a newer version's file, a full disk: say which
-            self.banner.setText(_("{reason} You can read and search; editing is disabled.")
-                                .format(reason=reason))
-        elif ro:
-            self.banner.setText(_("{path} is open read-only (the file or its folder cannot be "
-                                  "written). You can read and search; editing is disabled.")
-                                .format(path=self.repo.path))
+        if ro:
+            self.banner.setText(messages.read_only_text(self.repo))
         for page in self.pages.values():
             if hasattr(page, "set_read_only"):
                 page.set_read_only(ro)

@@ -13,6 +13,8 @@ from __future__ import annotations
 from PySide6 import QtCore
 from PySide6.QtWidgets import QMessageBox
 
+from tracker.i18n import gettext as _
+
 MAX_CHARS = 3000
 _Button = QMessageBox.StandardButton
 
@@ -123,3 +125,15 @@ def get_save_file_name(parent=None, caption: str = "", directory: str = "",
 def get_open_file_name(parent=None, caption: str = "", directory: str = "",
                        filters: str = "") -> tuple[str, str]:
     return file_dialog(parent, caption, directory, filters, save=False)
+
+
+def read_only_text(repo) -> str:
+    """Why a database is open read-only, for the banner: its damage, a newer version's file or
+    a full disk, else a file or folder that cannot be written."""
+    if repo.damage:
+        return repo.damage
+    if repo.read_only_reason:
+        return _("{reason} You can read and search; editing is disabled.").format(
+            reason=repo.read_only_reason)
+    return _("{path} is open read-only (the file or its folder cannot be written). You can "
+             "read and search; editing is disabled.").format(path=repo.path)

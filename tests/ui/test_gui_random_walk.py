@@ -39,7 +39,8 @@ def test_random_walk(main_window, repo, db_path, dialogs, seed):
                 page.form.check_changes()
             elif action == "edit" and page:
                 name = rnd.choice([f.name for f in page.kind.fields if f.type == "text"])
-                page.form.editors[name].edit.setText(rnd.choice(WORDS) * rnd.randint(0, 3))
+                text = rnd.choice(WORDS) * rnd.randint(1, 3) + f" {_step}"  # a real change
+                page.form.editors[name].edit.setText(text)
                 page.form.check_changes()
             elif action == "save":
                 w.save_action.trigger()

@@ -501,23 +501,6 @@ class PostgresBackend(BulkReads):
                 "ORDER BY c.position, c.id", (kind.name, record_id))
         ]
 
-    def reports(self, kind: Kind, record_id: int) -> list[dict]:
-        return [{"reported_on": day, "progress": progress, "done": done, "side": side,
-                 "source_id": sid, "quote": quote or None}
-                for day, progress, done, side, sid, quote in self._execute(
-                    "SELECT reported_on, progress, done, side, source_id, quote FROM reports "
-                    "WHERE kind = %s AND record_id = %s ORDER BY position, id",
-                    (kind.name, record_id))]
-
-    def citing(self, source_id: int) -> list[tuple[str, int]]:
-        return self._execute("SELECT DISTINCT kind, record_id FROM citations "
-                             "WHERE source_id = %s ORDER BY 1, 2", (source_id,)).fetchall()
-
-    def titles(self, kind: Kind, ids: list[int]) -> dict[int, str]:
-        ids = [i for i in ids if _is_id(i)]
-        return dict(self._execute(f"SELECT id, title FROM {q(kind.name)} WHERE id = ANY (%s)",
-                                  (ids,)).fetchall())
-
     def titled(self, kind: Kind, title: str, limit: int) -> list[tuple[int, str]]:
         return self._execute(
             f"SELECT id, title FROM {q(kind.name)} WHERE deleted_at IS NULL AND title = %s "

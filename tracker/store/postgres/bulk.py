@@ -52,3 +52,20 @@ class BulkReads:
     def ids_of_uids(self, kind: Kind, uids: list[str]) -> dict[str, int]:
         return dict(self._execute(f"SELECT uid, id FROM {q(kind.name)} WHERE uid = ANY (%s)",
                                   (list(uids),)).fetchall())
+
+    def reports(self, kind: Kind, record_id: int) -> list[dict]:
+        return [{"reported_on": day, "progress": progress, "done": done, "side": side,
+                 "source_id": sid, "quote": quote or None}
+                for day, progress, done, side, sid, quote in self._execute(
+                    "SELECT reported_on, progress, done, side, source_id, quote FROM reports "
+                    "WHERE kind = %s AND record_id = %s ORDER BY position, id",
+                    (kind.name, record_id))]
+
+    def citing(self, source_id: int) -> list[tuple[str, int]]:
+        return self._execute("SELECT DISTINCT kind, record_id FROM citations "
+                             "WHERE source_id = %s ORDER BY 1, 2", (source_id,)).fetchall()
+
+    def titles(self, kind: Kind, ids: list[int]) -> dict[int, str]:
+        ids = _ids(ids)
+        return dict(self._execute(f"SELECT id, title FROM {q(kind.name)} WHERE id = ANY (%s)",
+                                  (ids,)).fetchall())

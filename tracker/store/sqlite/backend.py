@@ -25,6 +25,7 @@ from tracker.store.errors import (
 )
 from tracker.store.sqlite import connect as _db
 from tracker.store.sqlite import files
+from tracker.store.sqlite.bulk import BulkReads
 from tracker.store.sqlite.notes import read_note, write_note
 from tracker.store.sqlite.search import (
     ROWID_BITS,
@@ -39,7 +40,7 @@ if TYPE_CHECKING:  # (the filters arrive made: their module loads with the first
     from tracker.store.query import Condition, Filter
 
 
-class SqliteBackend:
+class SqliteBackend(BulkReads):
     """A session on one SQLite file."""
 
     engine = "sqlite"
@@ -477,49 +478,6 @@ class SqliteBackend:
             chunk = ids[i:i + 500]
             out.update(self._execute(
                 f"SELECT id, title FROM {q(kind.name)} WHERE id IN "
-                f"({', '.join('?' for _x in chunk)})", chunk).fetchall())
-        return out
-
-    def rows_after(self, kind: Kind, after_id: int, limit: int) -> list[dict]:
-        return self._rows(f"SELECT * FROM {q(kind.name)} WHERE id > ? ORDER BY id LIMIT ?",
-                          [after_id, int(limit)])
-
-    def links_between(self, kind: Kind, field: str, first_id: int, last_id: int
-                      ) -> dict[int, list[int]]:
-        target = kind.field(field).target
-        out: dict[int, list[int]] = {}
-        for rid, tid in self._execute(
-                f"SELECT [{kind.name}_id], [{target}_id] FROM [{kind.name}_{field}] "
-                f"WHERE [{kind.name}_id] BETWEEN ? AND ? ORDER BY 1, 2", (first_id, last_id)):
-            out.setdefault(rid, []).append(tid)
-        return out
-
-    def citations_between(self, kind: Kind, first_id: int, last_id: int
-                          ) -> dict[int, list[dict]]:
-        out: dict[int, list[dict]] = {}
-        for rid, sid, title, quote in self._execute(
-                "SELECT c.record_id, c.source_id, s.title, c.quote FROM citations c "
-                "JOIN sources s ON s.id = c.source_id WHERE c.kind = ? AND c.record_id "
-                "BETWEEN ? AND ? ORDER BY c.record_id, c.position, c.id",
-                (kind.name, first_id, last_id)):
-            out.setdefault(rid, []).append({"source_id": sid, "source": title, "quote": quote})
-        return out
-
-    def uids_of(self, kind: Kind, ids: list[int]) -> dict[int, str]:
-        out: dict[int, str] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            out.update(self._execute(
-                f"SELECT id, uid FROM {q(kind.name)} WHERE id IN "
-                f"({', '.join('?' for _x in chunk)})", chunk).fetchall())
-        return out
-
-    def ids_of_uids(self, kind: Kind, uids: list[str]) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for i in range(0, len(uids), 500):
-            chunk = uids[i:i + 500]
-            out.update(self._execute(
-                f"SELECT uid, id FROM {q(kind.name)} WHERE uid IN "
                 f"({', '.join('?' for _x in chunk)})", chunk).fetchall())
         return out
 
