@@ -9,7 +9,7 @@ The commands live in modules by subject and are added to the group below:
 * briefing.py   briefing
 * safety.py     backup, backups, restore, check
 * generate.py   generate
-* commitments.py  deadlines, calendar, report
+* commitments.py  deadlines, calendar, report, since
 
 Every command runs inside the group: its context object is the :class:`Env` (the database path;
 the repository, opened on demand). Bad input of any kind ends in a one-line message on stderr and
@@ -148,7 +148,7 @@ for _command in (
     briefing.briefing,
     safety.backup_cmd, safety.backups_cmd, safety.restore_cmd, safety.check_cmd,
     generate.generate_command,
-    commitments.deadlines, commitments.calendar, commitments.report,
+    commitments.deadlines, commitments.calendar, commitments.report, commitments.since,
 ):
     main.add_command(_command)
 
