@@ -115,6 +115,7 @@ NUMBER_TAKERS = {
     "undelete": ["roadmap", "ID"], "generate": ["--per-kind", "1"], "add": ["roadmap", "title=x"],
     "deadlines": [], "calendar": ["-o", "never-written.ics"], "report": ["roadmap", "ID", "x"],
     "value": ["indicators", "ID", "2018", "5"],
+    "since": ["meetings", "ID"],
 }
 HUGE = [str(2**63), str(10**20), str(-(2**63) - 1), "9" * 400]
 ANY_SIZE = {("generate", "--seed")}  # a seed of any size works: it is never stored as a number

@@ -13,7 +13,7 @@ from tracker.cli.main import PROG, main
 # Commands over the database and its records (admin, records, exchange modules): their
 # examples are run below against a seeded database.
 OWN = ("init", "settings", "fields", "list", "show", "search", "history", "add", "edit", "delete",
-       "undelete", "export", "import", "deadlines", "calendar", "report",
+       "undelete", "export", "import", "deadlines", "calendar", "report", "since",
        "value")
 
 

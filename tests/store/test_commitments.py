@@ -246,3 +246,32 @@ def test_deadlines_leave_out_the_trash_and_records_above_the_clearance(empty_rep
                       expected_version=rec["version"])
     titles = {d.title for d in empty_repo.deadlines(TODAY, max_classification="internal")}
     assert "Dairy farm" not in titles and "Soon item" not in titles and "Late item" in titles
+
+
+def test_since_a_meeting_lists_the_items_it_agreed_or_reviewed(empty_repo):
+    meeting = empty_repo.create("meetings", {"title": "Commission, 2nd session",
+                                             "start_date": "2025-09-10",
+                                             "end_date": "2025-09-11", "status": "held"}).record
+    other = empty_repo.create("meetings", {"title": "Other", "start_date": "2025-01-01"}).record
+    agreed = item(empty_repo, title="Agreed there", meeting_id=meeting["id"],
+                  reports=[report("2025-09-11", "On its last day"),
+                           report("2025-10-01", "Site chosen", progress=30)])
+    reviewed = item(empty_repo, title="Reviewed there", meeting_id=other["id"],
+                    reviewed_at=[meeting["id"]], reports=[report("2025-05-01", "Before")])
+    both = item(empty_repo, title="Agreed and reviewed", meeting_id=meeting["id"],
+                reviewed_at=[meeting["id"]])
+    item(empty_repo, title="Elsewhere", meeting_id=other["id"],
+         reports=[report("2025-12-01", "Not this meeting's")])
+    gone = item(empty_repo, title="In the trash", meeting_id=meeting["id"])
+    empty_repo.delete("roadmap", gone["id"])
+    found = empty_repo.since_occasion("meetings", meeting["id"])
+    assert [(k, rid, title, [r["done"] for r in reports]) for k, rid, title, reports in found] \
+        == [("roadmap", agreed["id"], "Agreed there", ["Site chosen"]),
+            ("roadmap", reviewed["id"], "Reviewed there", []),
+            ("roadmap", both["id"], "Agreed and reviewed", [])]  # once, though linked twice
+    with pytest.raises(ValueError, match="not meetings"):
+        empty_repo.since_occasion("roadmap", agreed["id"])
+    from tracker.store.errors import NotFound
+
+    with pytest.raises(NotFound):
+        empty_repo.since_occasion("meetings", 999)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from tracker.model import KIND_ORDER, KINDS, LINK, LINKS
@@ -230,3 +230,53 @@ def test_import_of_any_shape_is_refused_cleanly(hrepo, hengine, data):
     except (io.ImportProblem, io.FileProblem) as exc:
         assert str(exc)
         assert state(hengine) == before
+
+
+# --- implementation reports: a list of objects in one field ---------------------------------------
+
+from tracker.model.reports import MAX_REPORTS, REPORT_FIELD_NAMES  # noqa: E402
+
+one_report = st.dictionaries(
+    st.one_of(st.sampled_from(REPORT_FIELD_NAMES), st.sampled_from(REPORT_FIELD_NAMES),
+              st.sampled_from(["bogus", "", "\ud800", "source_uid"])),
+    st.one_of(values, st.sampled_from(["2025-01-01", "31.12.2025", "home", "partner"]),
+              st.integers(min_value=-5, max_value=105)), max_size=6)
+near_valid = st.fixed_dictionaries(  # a date and a text: hostile text that is otherwise valid
+    {"reported_on": st.sampled_from(["2025-01-01", "2024-02-29", "31.12.2025"]), "done": texts},
+    optional={"progress": st.one_of(st.integers(min_value=0, max_value=100), numbers),
+              "side": st.sampled_from(["home", "partner", None, "<b>"]), "quote": texts})
+reports_values = st.one_of(st.lists(near_valid, max_size=3), st.lists(st.one_of(
+    near_valid, one_report, values), max_size=4), values)
+
+
+@SETTINGS
+@given(reports_values, st.sampled_from([k for k in KIND_ORDER if KINDS[k].reports]))
+def test_hostile_reports_are_saved_clean_or_refused_whole(hrepo, hengine, reports, kind):
+    """Whatever arrives as a record's reports: stored clean (dates ISO, progress 0-100, text
+    storable, within the limits) or refused naming the kind, the record and the field, with the
+    record, its reports and the audit untouched."""
+    rid = hrepo.ids(kind)[0]
+    current = hrepo.get(kind, rid)
+    before = state(hengine)
+    try:
+        change = hrepo.update(kind, rid, {"reports": reports},
+                              expected_version=current["version"])
+    except ValidationError as exc:
+        assert_names_kind_record_field(exc, kind)
+        assert state(hengine) == before
+        assert hrepo.get(kind, rid) == current
+        event("refused")
+        return
+    event("saved")
+    saved = hrepo.get(kind, rid)["reports"]
+    assert change.record["reports"] == saved and len(saved) <= MAX_REPORTS
+    if isinstance(reports, list):
+        assert len(saved) == len(reports)  # every report kept, none dropped quietly
+    elif reports in (None, ""):
+        assert saved == []
+    for report in saved:
+        assert_storable(report)
+        assert len(report["reported_on"]) == 10 and report["done"].strip()
+        assert report["progress"] is None or 0 <= report["progress"] <= 100
+    hrepo.update(kind, rid, {"reports": current["reports"]},  # the next example starts alike
+                 expected_version=change.record["version"])

@@ -1,6 +1,6 @@
 """Commands over commitments: ``deadlines`` (every kind's dated obligations in date order),
 ``calendar`` (them as an iCalendar file) and ``report`` (a dated implementation report added to a
-record)."""
+record) and ``since`` (what was reported on a meeting's items since it)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import click
 
 from tracker.cli.common import MAX_INTEGER, echo_json, format_table
 from tracker.cli.help import TranslatedCommand
-from tracker.i18n import _, ngettext, parse_date
+from tracker.i18n import _, format_date, ngettext, parse_date
 from tracker.model import KINDS, get_kind
 
 if TYPE_CHECKING:
@@ -142,3 +142,38 @@ def report(env: Env, kind_name: str, record_id: int, done: str, day: str | None,
                          label=_("Report on {kind}").format(kind=_(kind.label).lower()))
     click.echo(_("Saved {kind} {id} (version {version})").format(
         kind=kind.name, id=record_id, version=change.record["version"]))
+
+
+@click.command("since", cls=TranslatedCommand)
+@click.argument("kind_name", metavar="KIND")
+@click.argument("record_id", metavar="ID", type=click.IntRange(min=1, max=MAX_INTEGER))
+@click.option("--json", "as_json", is_flag=True, help="Print the items and reports as JSON.")
+@click.pass_obj
+def since(env: Env, kind_name: str, record_id: int, as_json: bool):
+    """What happened since a meeting: every item it agreed or reviewed, with the
+    implementation reports dated after the meeting's last day (for a visit's brief).
+
+    \b
+    Example:
+      bilateral-tracker-cli since meetings 2
+      bilateral-tracker-cli since meetings 2 --json
+    """
+    kind = get_kind(kind_name)
+    if kind.occasion is None:
+        raise click.UsageError(_("{kind} are not meetings").format(kind=kind.name))
+    found = env.repo().since_occasion(kind.name, record_id)
+    if as_json:
+        echo_json([{"kind": k, "id": rid, "title": title, "reports": reports}
+                   for k, rid, title, reports in found])
+        return
+    for k, rid, title, reports in found:
+        click.echo(f"{_(KINDS[k].label)} {rid}: {title}")
+        for r in reports:
+            parts = [format_date(r["reported_on"])]
+            if r.get("progress") is not None:
+                parts.append(f"{r['progress']} %")
+            parts.append(" ".join(str(r["done"]).split()))
+            click.echo("   " + " · ".join(parts))
+        if not reports:
+            click.echo("   " + _("nothing reported since the meeting"))
+    click.echo(ngettext("{n} item", "{n} items", len(found)).format(n=len(found)), err=True)

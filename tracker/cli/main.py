@@ -9,7 +9,7 @@ The commands live in modules by subject and are added to the group below:
 * briefing.py   briefing
 * safety.py     backup, backups, restore, check
 * generate.py   generate
-* commitments.py  deadlines, calendar, report
+* commitments.py  deadlines, calendar, report, since
 * measures.py   value
 
 Every command runs inside the group: its context object is the :class:`Env` (the database path;
@@ -180,7 +180,7 @@ for _command in (
     briefing.briefing,
     safety.backup_cmd, safety.backups_cmd, safety.restore_cmd, safety.check_cmd,
     generate.generate_command,
-    commitments.deadlines, commitments.calendar, commitments.report,
+    commitments.deadlines, commitments.calendar, commitments.report, commitments.since,
     measures.value_command,
 ):
     main.add_command(_command)

@@ -13,6 +13,7 @@ from tracker.model import KINDS, REPORTS_KEY, SOURCE_KIND, Kind, get_kind
 from tracker.model.reports import after, newest_progress, normalize_reports, report_prefix
 from tracker.model.text import quote_problem
 from tracker.store.deadlines import Due, list_deadlines
+from tracker.store.errors import NotFound
 
 
 class Commitments:
@@ -93,6 +94,25 @@ class Commitments:
         if isinstance(since, _dt.date):
             return since.isoformat()
         return str(since) if since else None
+
+    def since_occasion(self, kind_name: str, record_id: int) -> list[tuple[str, int, str,
+                                                                          list[dict]]]:
+        """What happened since a meeting on the records it agreed or reviewed (those with
+        implementation reports): ``(kind, id, title, reports dated after the meeting's last
+        day)`` each, in kind order, then id; records with nothing reported since included
+        (their list empty)."""
+        kind = get_kind(kind_name)
+        if kind.occasion is None:
+            raise ValueError(_("{kind} are not meetings").format(kind=kind.name))
+        if not self.exists(kind.name, record_id):
+            raise NotFound(kind.name, record_id)
+        order = {name: i for i, name in enumerate(KINDS)}
+        linked = sorted({(k, rid, title) for k, rid, title in self.linked_from(kind.name,
+                                                                              record_id)
+                         if KINDS[k].reports is not None},
+                        key=lambda t: (order[t[0]], t[1]))
+        return [(k, rid, title, self.reports_since(k, rid, (kind.name, record_id)))
+                for k, rid, title in linked]
 
     def last_review(self, kind_name: str, record_id: int, today: _dt.date | None = None
                     ) -> tuple[str, int] | None:
