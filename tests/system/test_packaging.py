@@ -208,7 +208,7 @@ def test_bundled_cli_imports_json_and_csv_exports(bundle, tmp_path):
     for name, created in (("all.json", "created"), ("all.zip", "unchanged")):
         result = _run([cli, "--db", fresh, "import", tmp_path / name], cwd=tmp_path, env=env)
         assert result.returncode == 0, result.stdout + result.stderr
-        assert f"19 {created}" in result.stdout, result.stdout
+        assert f"22 {created}" in result.stdout, result.stdout  # 19 + the 3 indicators
 
 
 def test_install_script_lays_out_a_valid_desktop_install(bundle, tmp_path):
