@@ -53,7 +53,7 @@ def indicator_drawing(chart: IndicatorChart, width: float) -> Drawing:
     d = Drawing(width, HEIGHT, initialFontName=FONT, initialFontSize=8)
     label_width = max(stringWidth(text, FONT, 7.5) for _v, text in chart.ticks)
     f = _Frame(chart, left=label_width + 10, right=width - 12, bottom=30, top=HEIGHT - 30)
-    d.add(String(0, HEIGHT - 10, chart.unit, fontName=FONT, fontSize=7.5, fillColor=GREY))
+    d.add(String(1, HEIGHT - 10, chart.unit, fontName=FONT, fontSize=7.5, fillColor=GREY))
     _legend(d, chart, width)
     for value, text in chart.ticks:
         y = f.y(value)
