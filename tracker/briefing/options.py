@@ -14,7 +14,8 @@ from tracker.model import CLASSIFICATIONS, KIND_ORDER, KINDS, get_kind
 
 #: Sections a briefing may hold, in document order (the cover and contents are always there; the
 #: sources appendix is governed by ``include_sources``).
-SECTIONS: tuple[str, ...] = ("summary", "chart", "deadlines", *KIND_ORDER, "contacts")
+SECTIONS: tuple[str, ...] = ("summary", "chart", "deadlines",
+                             *(k for k in KIND_ORDER if KINDS[k].data_section), "contacts")
 SECTION_LABELS: dict[str, str] = {
     "summary": N_("Executive summary"),
     "chart": N_("Road-map status"),

@@ -41,6 +41,10 @@ class Deadline:
     field: str
     closed: tuple[str, ...]
     progress: str | None = None  # an integer field saying how far it is carried out, in %
+    #: Text fields naming who carries a record out, one per side (a briefing prints them)
+    owners: tuple[str, ...] = ()
+    #: A link to the meeting (the kind's ``occasion``) at which the record was agreed
+    agreed_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,8 @@ class Kind:
     # (start, end) date fields: the end never comes before the start
     date_pairs: tuple[tuple[str, str], ...] = ()
     cites: bool = True  # records cite sources (False for the sources themselves)
+    # Its records are a section of a data briefing (False for the briefs themselves)
+    data_section: bool = True
     fields: tuple[Field, ...] = field(init=False)
     _by_name: dict = field(init=False, repr=False, compare=False)  # name -> Field, for lookups
 
