@@ -86,6 +86,8 @@ class _Reader:
         o = self.o
         date_field = kind.main_date
         columns = [f.name for f in kind.columns] + ["classification"]
+        if kind.deadline is not None:  # who carries each item out, on each side
+            columns += [name for name in kind.deadline.owners if name not in columns]
         if date_field is not None and date_field.name not in columns:
             columns.append(date_field.name)
         if kind.deadline is not None and kind.deadline.field not in columns:

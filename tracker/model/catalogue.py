@@ -259,7 +259,8 @@ BRIEFS = _register(Kind(
               help=N_("Records classified above this level are left out.")),
         Field("sections", N_("Annex sections"), TEXT, searchable=False,
               help=N_("Comma-separated: summary, chart, deadlines, a kind (agreements, roadmap, "
-                      "…), contacts, notes, sources. Empty: all of them.")),
+                      "…), contacts, notes (under each table), appendix (the sources). Empty: all "
+                      "of them.")),
         Field("statuses", N_("Statuses"), TEXT, searchable=False,
               help=N_("Comma-separated; kind:status limits one kind (roadmap:planned). Empty: "
                       "every status.")),

@@ -66,5 +66,14 @@ def make_styles() -> dict[str, ParagraphStyle]:
         "cover_line": s("cover_line", fontSize=11, leading=16, alignment=TA_CENTER),
         "cover_note": s("cover_note", fontSize=9, leading=13, alignment=TA_CENTER,
                         textColor=grey),
+        # A note or a visit brief: its title, a bold lead line, points, the memo's labels.
+        "title": s("title", fontName=FONT_BOLD, fontSize=18, leading=22, spaceAfter=10,
+                   textColor=colors.HexColor(NAVY)),
+        "lead": s("lead", fontName=FONT_BOLD, spaceBefore=4, spaceAfter=2),
+        "bullet": s("bullet", leftIndent=14, bulletIndent=2, spaceAfter=3, bulletFontName=FONT),
+        "memo_label": s("memo_label", fontName=FONT_BOLD, fontSize=9, leading=12,
+                        spaceAfter=0, textColor=grey),
+        "memo_value": s("memo_value", fontSize=9.5, leading=12.5, spaceAfter=0),
+        "decision": s("decision", fontSize=10.5, leading=16, spaceBefore=6, spaceAfter=8),
     }
 
