@@ -330,3 +330,36 @@ def test_a_brief_above_the_briefings_limit_is_refused_before_anything_is_written
         with zipfile.ZipFile(out) if fmt == "docx" else open(out, "rb"):
             pass
     assert "RESTRICTED" in pdf_text(tmp_path / "x.pdf")[0]
+
+
+# --- LibreOffice ----------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_libreoffice_opens_the_word_note_and_visit_brief_in_both_languages(repo, tmp_path):
+    import os
+
+    import docx_files  # tests/briefing/docx_files.py
+
+    if docx_files.soffice() is None:
+        if os.environ.get("TRACKER_REQUIRE_LIBREOFFICE") == "1":
+            pytest.fail("LibreOffice (soffice) is required but not installed")
+        pytest.skip("LibreOffice (soffice) is not installed")
+    brief = a_full_brief(repo)
+    for lang, page_one in (("en", "Page 1 of"), ("ru", "Страница 1 из")):
+        for template in ("note", "visit"):
+            options = {"template": template, "language": lang, "marking": "banner",
+                       "meeting_id": talks(repo)["id"] if template == "visit" else None}
+            out = tmp_path / f"{template}-{lang}.docx"
+            build(repo, out, brief, **options)
+            folder = tmp_path / f"{template}-{lang}"
+            folder.mkdir()
+            texts = pdf_text(docx_files.to_pdf(out, folder))
+            whole = squash(" ".join(texts))
+            at = 0
+            for heading in word_headings(out):  # laid out, in order
+                at = whole.index(squash(heading), at)
+            assert page_one in texts[0]
+            assert "PUBLIC" in texts[0] or "ОБЩЕДОСТУПНО" in texts[0]
+            assert "Alexander Lukashenko" in whole
+            if template == "note":
+                assert len(texts) <= 2, (lang, len(texts))  # Word lays it out as the PDF

@@ -342,8 +342,10 @@ def table_fields(kind: Kind) -> tuple[Field, ...]:
 
 
 def printed_columns(kind: Kind, rows: list[dict]) -> tuple[Field, ...]:
-    """:func:`table_fields` without those empty in every row printed (the title stays)."""
-    return tuple(f for f in table_fields(kind) if f.name == "title" or any(
+    """:func:`table_fields` without those empty in every row printed. The title stays, and
+    so do the leads on each side (that nobody is named is worth reading)."""
+    keep = {"title", *(kind.deadline.owners if kind.deadline else ())}
+    return tuple(f for f in table_fields(kind) if f.name in keep or any(
         row.get(f.name) not in (None, "") for row in rows))
 
 

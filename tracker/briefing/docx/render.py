@@ -174,7 +174,7 @@ class _Writer:
         footers, its pages numbered from 1."""
         sect_pr = copy.deepcopy(self.end)
         page.restart_numbering(sect_pr)
-        holder = ooxml.paragraph()
+        holder = ooxml.paragraph(self.ids[styles.BODY])
         ooxml.paragraph_properties(holder).append(sect_pr)
         self.add(holder)
 
@@ -267,6 +267,15 @@ class _Writer:
         """A note's heading block: the labels narrow and bold, the values beside them."""
         widths = self.widths([24, 76])
         tbl = ooxml.table(self.table_styles, widths, header=False)
+        # No stripes and no rules between the rows: one rule under the block, as in the PDF.
+        pr = tbl.find(ooxml.w("tblPr"))
+        look = pr.find(ooxml.w("tblLook"))
+        look.set(ooxml.w("val"), "0600")
+        look.set(ooxml.w("noHBand"), "1")
+        borders = ooxml.element("tblBorders")
+        ooxml.child(borders, "bottom", val="single", sz="6", space="0", color="4A5563")
+        ooxml.child(borders, "insideH", val="nil")
+        pr.find(ooxml.w("tblLayout")).addprevious(borders)
         for row in block.rows:
             tr = ooxml.add_row(tbl, ("", ""), widths, self.ids[styles.MEMO_VALUE])
             cells = tr.findall(ooxml.w("tc"))

@@ -64,7 +64,9 @@ class StyleDef:
 
     def xml(self, style_id: str, based_id: str | None, frame: int) -> str:
         parts = [f'<w:style xmlns:w="{W_NS}" w:type="{self.kind}" w:styleId="{style_id}"'
-                 + ("" if self.builtin else ' w:customStyle="1"') + ">",
+                 + ("" if self.builtin else ' w:customStyle="1"')
+                 # Normal stays the paragraph style of a paragraph that names none.
+                 + (' w:default="1"' if self.name == NORMAL else "") + ">",
                  f'<w:name w:val="{self.name}"/>']
         if based_id:
             parts.append(f'<w:basedOn w:val="{based_id}"/>')
