@@ -58,7 +58,7 @@ def pdf_everything(path: Path) -> str:
                      + [str(v) for v in meta.values()])
 
 
-# --- hostile text -----------------------------------------------------------------------------------
+# --- hostile text ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("template", ["note", "visit"])
 def test_hostile_brief_text_prints_literally_in_both_formats(repo, tmp_path, template):
@@ -179,7 +179,7 @@ def test_restricted_content_never_reaches_a_note_or_a_visit_brief_below_it(repo,
     assert HIDDEN_ITEM not in pdf_everything(tmp_path / "visit.pdf")
 
 
-# --- the marking ------------------------------------------------------------------------------------
+# --- the marking ----------------------------------------------------------------------------------
 
 def test_the_restricted_label_is_a_setting_and_russian_defaults_to_dsp(repo, tmp_path):
     repo.create("roadmap", {"title": "Sensitive", "classification": "restricted"})

@@ -140,6 +140,32 @@ def test_a_note_with_the_annex_puts_the_data_briefing_after_it_on_new_pages(repo
     assert annexed.records > plain.records
 
 
+# --- the annex ------------------------------------------------------------------------------------
+
+def test_the_annex_drops_columns_empty_in_every_row_and_shows_the_leads(repo, tmp_path):
+    doc = document(repo, template="annex")
+    tables = {}
+    blocks = list(doc.body)
+    for at, block in enumerate(blocks):
+        if isinstance(block, RecordTable):
+            heading = next(b for b in reversed(blocks[:at]) if isinstance(b, Heading))
+            tables.setdefault(heading.text, block)
+    for kind, empty in (("Agreements", "Expires on"), ("Farms", "Region"),
+                        ("Sources", "Publisher"), ("Road map", "Due date")):
+        assert empty not in tables[kind].header, kind
+        assert all(any(row[c] for row in tables[kind].rows)
+                   for c in range(len(tables[kind].header))), kind
+    road = tables["Road map"]
+    leads = road.header.index("Leads: home / partner side")
+    cells = {row[0].split(" ¹")[0].rstrip("¹²³⁴⁵ "): row[leads] for row in road.rows}
+    assert cells["Present 45 scientific and technical developments at Expo 2017"] == (
+        "State Committee for Science and Technology of the Republic of Belarus / —")
+    assert list(cells.values()).count("") == 4  # the items naming nobody on either side
+    build(repo, tmp_path / "a.pdf")  # the same in print
+    whole = squash(" ".join(pdf_text(tmp_path / "a.pdf")))
+    assert "Expires on" not in whole and "Leads: home / partner side" in whole
+
+
 # --- the visit brief ------------------------------------------------------------------------------
 
 def test_a_visit_brief_names_the_presidents_and_the_commitments_of_earlier_meetings(
@@ -163,7 +189,8 @@ def test_a_visit_brief_names_the_presidents_and_the_commitments_of_earlier_meeti
                       "Materials for a Belarusian exhibition at the ALZhIR museum"]
     progress = commitments.header.index("Progress, %")
     assert [row[progress] for row in commitments.rows] == ["0", "0", "0"]
-    assert "Home-side lead" in commitments.header and "Partner-side lead" in commitments.header
+    leads = commitments.header.index("Leads: home / partner side")  # nobody named yet
+    assert [row[leads] for row in commitments.rows] == ["— / —"] * 3
     assert "Present 45 scientific" not in whole and "agro-towns" not in whole
     assert "Road-map items agreed at Talks of the presidents of Belarus and Kazakhstan in " \
            "Astana." in whole
@@ -208,8 +235,7 @@ def test_earlier_meetings_are_dated_before_or_held_before_a_planned_one(repo, tm
     late = rows["Late tractor deliveries"]
     assert table.rows[0] == late  # overdue first, in red, and said in words
     assert {c for r, c in table.alert_cells if r == 0} == set(range(len(table.header)))
-    assert "In progress, overdue" in late and "40" in late and "MTZ" in late and \
-        "KazAgro" in late
+    assert "In progress, overdue" in late and "40" in late and "MTZ / KazAgro" in late
     assert "Commission in Astana (1 October 2025)" in late
     issues = [b for b in doc.body if isinstance(b, Heading) and b.text == "Open issues"]
     assert issues
@@ -280,7 +306,7 @@ def test_russian_notes_and_visit_briefs_print_in_russian(repo, tmp_path, templat
                                                      "Программа")
 
 
-# --- briefs saved as records ---------------------------------------------------------------------
+# --- briefs saved as records ----------------------------------------------------------------------
 
 def test_a_saved_brief_gives_its_text_and_options(repo, tmp_path):
     meeting = talks(repo)

@@ -331,27 +331,27 @@ def _cell(f: Field, value) -> str:
     return one_line(value, CELL_LIMIT)
 
 
-def table_fields(kind: Kind) -> tuple[Field, ...]:
-    """The fields a kind's table in a briefing may show: its columns, and who carries each
-    record out on each side (the deadline's owners) after the title."""
-    columns = list(kind.columns)
-    owners = [kind.field(name) for name in (kind.deadline.owners if kind.deadline else ())
-              if all(c.name != name for c in columns)]
-    at = next((i + 1 for i, c in enumerate(columns) if c.name == "title"), 0)
-    return tuple(columns[:at] + owners + columns[at:])
-
-
 def printed_columns(kind: Kind, rows: list[dict]) -> tuple[Field, ...]:
-    """:func:`table_fields` without those empty in every row printed. The title stays, and
-    so do the leads on each side (that nobody is named is worth reading)."""
-    keep = {"title", *(kind.deadline.owners if kind.deadline else ())}
-    return tuple(f for f in table_fields(kind) if f.name in keep or any(
+    """The kind's columns without those empty in every row printed (the title stays)."""
+    return tuple(f for f in kind.columns if f.name == "title" or any(
         row.get(f.name) not in (None, "") for row in rows))
 
 
+def leads(kind: Kind, rows: list[dict]) -> list[str] | None:
+    """Who carries each record out, on each side ("home / partner", a dash for a side that
+    names nobody), one cell per row; None when no row names anyone (or the kind has no
+    such fields). One column for both sides: a table stays readable on a portrait page."""
+    owners = kind.deadline.owners if kind.deadline else ()
+    if not any(row.get(o) for row in rows for o in owners):
+        return None
+    return [" / ".join(one_line(row.get(o)) or "—" for o in owners)
+            if any(row.get(o) for o in owners) else "" for row in rows]
+
+
 def kind_section(kind: Kind, data: BriefingData, options: BriefingOptions) -> list[Block]:
-    """A kind's records as a table of its columns; overdue deadlines marked; each record's
-    notes under the table after the footnote mark in its title."""
+    """A kind's records as a table of its columns (those empty in every row left out) and
+    the leads on each side; overdue deadlines marked; each record's notes under the table
+    after the footnote mark in its title."""
     rows = data.rows.get(kind.name, [])
     n = len(rows)
     blocks: list[Block] = [Heading(_(kind.plural)), Paragraph(
@@ -360,6 +360,7 @@ def kind_section(kind: Kind, data: BriefingData, options: BriefingOptions) -> li
         return [*blocks, Paragraph(_("No records match the options."))]
     columns = printed_columns(kind, rows)
     names = [c.name for c in columns]
+    led = leads(kind, rows)
     body, alert_cells, notes = [], [], []
     for i, row in enumerate(rows):
         cells = [_cell(f, row.get(f.name)) for f in columns]
@@ -371,11 +372,13 @@ def kind_section(kind: Kind, data: BriefingData, options: BriefingOptions) -> li
                 cells[names.index("title")] += " " + mark
         if kind.is_overdue(row, data.today) and kind.deadline.field in names:
             alert_cells.append((i, names.index(kind.deadline.field)))
-        body.append(tuple(cells))
+        body.append(tuple(cells) + ((clean(led[i], CELL_LIMIT),) if led else ()))
+    header = tuple(_(f.label) for f in columns) + ((_("Leads: home / partner side"),)
+                                                   if led else ())
+    types = tuple(column_type(f) for f in columns) + (("text",) if led else ())
     return [*blocks, RecordTable(
-        tuple(_(f.label) for f in columns), tuple(body), tuple(column_type(f) for f in columns),
-        alert_cells=tuple(alert_cells), notes_label=_(kind.field("notes").label) if notes else "",
-        notes=tuple(notes))]
+        header, tuple(body), types, alert_cells=tuple(alert_cells),
+        notes_label=_(kind.field("notes").label) if notes else "", notes=tuple(notes))]
 
 
 def appendix(data: BriefingData, options: BriefingOptions) -> list[Block]:

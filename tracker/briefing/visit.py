@@ -143,9 +143,8 @@ def commitments(facts: BriefFacts) -> list[Block]:
             facts.commitments[0].meeting)) if one else
         _("Road-map items agreed at this meeting or at one held before it."), "small"))
     header = (_(kind.label), _(kind.field(deadline.agreed_at).label),
-              *(_(kind.field(o).label) for o in deadline.owners),
-              _(kind.field(deadline.field).label), _(kind.field(deadline.progress).label),
-              _("Status"))
+              _("Leads: home / partner side"), _(kind.field(deadline.field).label),
+              _(kind.field(deadline.progress).label), _("Status"))
     rows, alerts = [], []
     for i, c in enumerate(facts.commitments):
         item = c.item
@@ -154,10 +153,10 @@ def commitments(facts: BriefFacts) -> list[Block]:
             alerts.append(i)
             status = _("{status}, overdue").format(status=status)
         rows.append((n.cell(item["title"]), "" if one else n.cell(held(c.meeting)),
-                     *(n.cell(item.get(o)) or n.DASH for o in deadline.owners),
+                     " / ".join(n.cell(item.get(o)) or n.DASH for o in deadline.owners),
                      format_date(item.get(deadline.field)) or n.DASH,
                      str(item.get(deadline.progress) or 0), status))
-    types = ("text", "text", *("text" for _o in deadline.owners), "date", "int", "choice")
+    types = ("text", "text", "text", "date", "int", "choice")
     keep = tuple(c for c in range(len(header)) if c != 1 or not one)
     blocks.append(n.table(header, rows, types, keep=keep, alert_rows=alerts))
     if facts.commitments_more:
