@@ -11,6 +11,7 @@ from typing import Any
 
 from tracker.briefing.errors import BriefingError, BriefingOptionsError
 from tracker.briefing.options import (
+    ALL_KINDS,
     LEVELS,
     SECTIONS,
     BriefingOptions,
@@ -160,3 +161,25 @@ def _one_line(value: Any, limit: int) -> str:
 def section_words() -> tuple[str, ...]:
     """What a brief's "Annex sections" may list."""
     return (*SECTIONS, *EXTRA_SECTIONS)
+
+
+def record_values(brief: Brief, options: BriefingOptions) -> dict[str, Any]:
+    """A brief's record (the briefs kind's fields) for its text and the options it is printed
+    with: what :func:`brief_of` and :func:`options_of` read back."""
+    values: dict[str, Any] = {name: getattr(brief, name) or None
+                              for name in (*NARRATIVE, *HEADING_FIELDS)}
+    everything = (options.sections == SECTIONS and options.include_notes
+                  and options.include_sources)
+    words = [*options.sections, *([NOTES] if options.include_notes else []),
+             *([APPENDIX] if options.include_sources else [])]
+    statuses = [value if kind == ALL_KINDS else f"{kind}:{value}"
+                for kind, chosen in options.statuses.items() for value in chosen]
+    values.update(
+        title=brief.title, classification=brief.classification, contact_id=brief.contact_id,
+        critical_date=brief.critical_date, template=options.template,
+        meeting_id=options.meeting_id, max_classification=options.max_classification,
+        sections=None if everything else ", ".join(words) or None,
+        statuses=", ".join(statuses) or None, date_from=options.date_from,
+        date_to=options.date_to, paper=options.paper, language=options.language,
+        annex="data" if options.with_annex else "none")
+    return values

@@ -153,6 +153,7 @@ def test_options_round_trip_through_the_widgets(dialog):
 
 
 def test_purpose_and_notes_controls_reach_the_pdf(qtbot, dialog, tmp_path):
+    dialog.brief_panel.select(dialog.brief_panel.template_combo, "annex")  # the data briefing
     assert dialog.panel.notes_check.isChecked() and not dialog.panel.purpose_edit.toPlainText()
     dialog.panel.purpose_edit.setFocus()
     qtbot.keyClicks(dialog.panel.purpose_edit, "Talking points <b>for</b> the visit")
