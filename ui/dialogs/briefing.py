@@ -133,6 +133,7 @@ class BriefingDialog(QDialog):
         brief_scroll.setWidgetResizable(True)
         brief_scroll.setWidget(self.brief_panel)
         brief_scroll.setMinimumWidth(340)
+        brief_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.splitter.addWidget(brief_scroll)
 
         # preview
@@ -162,7 +163,7 @@ class BriefingDialog(QDialog):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 0)
         self.splitter.setStretchFactor(2, 1)
-        self.splitter.setSizes([380, 400, 500])
+        self.splitter.setSizes([400, 400, 480])
 
         # progress and buttons
         bottom = QHBoxLayout()

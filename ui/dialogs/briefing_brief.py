@@ -35,6 +35,14 @@ TEXT_FIELDS = tuple(name for name in NARRATIVE if name != "purpose")
 HEAD_FIELDS = ("addressee", "contact_id", "critical_date", "critical_reason")
 
 
+def narrow(combo: QComboBox) -> QComboBox:
+    """A combo box as wide as its column allows, not as its longest item (the column is narrow;
+    the list shows each item whole)."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(10)
+    return combo
+
+
 class BriefPanel(QWidget):
     """The brief, its template and its printing; ``changed`` on every edit."""
 
@@ -56,25 +64,29 @@ class BriefPanel(QWidget):
     def _chooser(self) -> QGroupBox:
         """The saved briefs, Save, Save as new, Delete."""
         group = QGroupBox(_(BRIEFS_KIND.plural))
-        row = QHBoxLayout(group)
-        self.brief_combo = QComboBox()
+        box = QVBoxLayout(group)
+        self.brief_combo = narrow(QComboBox())
         self.brief_combo.setObjectName("brief_combo")
         self.brief_combo.setMinimumContentsLength(14)
         self.save_button = QPushButton(_("Save"))
         self.save_button.setToolTip(_("Save the brief with its options (Ctrl+S)"))
         self.save_new_button = QPushButton(_("Save as new"))
         self.delete_button = QPushButton(_("Delete"))
-        row.addWidget(self.brief_combo, 1)
+        box.addWidget(self.brief_combo)
+        row = QHBoxLayout()
+        box.addLayout(row)
         row.addWidget(self.save_button)
         row.addWidget(self.save_new_button)
         row.addWidget(self.delete_button)
+        row.addStretch(1)
         return group
 
     def _what(self) -> QGroupBox:
         """The template, the meeting, the brief's own level and its heading block."""
         group = QGroupBox(_("Brief"))
         form = QFormLayout(group)
-        self.template_combo = QComboBox()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.template_combo = narrow(QComboBox())
         self.template_combo.setObjectName("template_combo")
         for value, label in BRIEFS_KIND.field("template").choices:
             self.template_combo.addItem(_(label), value)
@@ -83,7 +95,7 @@ class BriefPanel(QWidget):
         form.addRow(_(BRIEFS_KIND.field("template").label) + ":", self.template_combo)
         self.meeting = self._editor("meeting_id")
         form.addRow(_(self.meeting.field.label) + ":", self.meeting)
-        self.level_combo = QComboBox()
+        self.level_combo = narrow(QComboBox())
         self.level_combo.setObjectName("brief_level_combo")
         for value, label in CLASSIFICATIONS:
             self.level_combo.addItem(_(label), value)
@@ -109,11 +121,12 @@ class BriefPanel(QWidget):
         """The annex, the marking, numbered copies, the Word letterhead."""
         group = QGroupBox(_("Printing"))
         form = QFormLayout(group)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.annex_check = QCheckBox(_("Add the full data briefing as an annex"))
         self.annex_check.setObjectName("annex_check")
         self.annex_check.toggled.connect(self._emit)
         form.addRow(self.annex_check)
-        self.marking_combo = QComboBox()
+        self.marking_combo = narrow(QComboBox())
         self.marking_combo.setObjectName("marking_combo")
         self.marking_combo.addItem(_("As the database sets it"), "")
         self.marking_combo.addItem(_("Top and bottom of every page"), "banner")

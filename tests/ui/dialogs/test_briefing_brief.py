@@ -165,3 +165,21 @@ def test_a_read_only_database_previews_but_does_not_save_briefs(qtbot, repo, tmp
         d.close()
     finally:
         ro.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_the_brief_column_fits_its_width_at_the_default_size(qtbot, repo, language):
+    from tracker import i18n
+
+    i18n.set_language(language)
+    d = open_dialog(qtbot, repo)
+    qtbot.waitExposed(d)
+    scroll = d.splitter.widget(1)
+    panel = d.brief_panel
+    assert panel.minimumSizeHint().width() <= scroll.viewport().width()
+    assert panel.width() <= scroll.viewport().width()  # nothing cut off on the right
+    for widget in (panel.save_button, panel.save_new_button, panel.delete_button,
+                   panel.template_combo, panel.marking_combo, panel.letterhead_button):
+        assert widget.isVisible()
+        right = widget.mapTo(panel, widget.rect().topRight()).x()
+        assert right <= scroll.viewport().width(), widget.text() if hasattr(widget, "text") else ""
