@@ -102,3 +102,10 @@ def test_the_briefing_help_names_the_new_options_in_both_languages(seeded):
                        "--marking", "--docx-template", "--format"):
             assert option in shown, (language, option)
         assert word in shown
+
+
+def test_the_main_help_lists_every_kind_briefs_included_in_both_languages(seeded):
+    for language in ("en", "ru"):
+        shown = " ".join(ok(cli(seeded, "--help", language=language)).stdout.split())
+        listed = shown.split("Kinds: " if language == "en" else "Виды записей: ")[1]
+        assert all(name in listed.split(".")[0] for name in KINDS), (language, listed)

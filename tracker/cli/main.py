@@ -125,10 +125,10 @@ def _language_option(ctx, _param, value):
 @click.pass_context
 def main(ctx: click.Context, db: str | None):
     """Keep the record of a bilateral relationship: agreements, joint plants, farms, the road
-    map, meetings, people and sources.
+    map, meetings, people and sources, and the desk's briefs.
 
     \b
-    Kinds: agreements, plants, farms, roadmap, meetings, people, sources.
+    Kinds: agreements, plants, farms, roadmap, meetings, people, sources, briefs.
 
     \b
     Example:
