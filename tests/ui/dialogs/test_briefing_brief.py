@@ -183,3 +183,27 @@ def test_the_brief_column_fits_its_width_at_the_default_size(qtbot, repo, langua
         assert widget.isVisible()
         right = widget.mapTo(panel, widget.rect().topRight()).x()
         assert right <= scroll.viewport().width(), widget.text() if hasattr(widget, "text") else ""
+
+
+def test_ctrl_e_on_the_briefs_page_opens_the_dialog_on_the_brief_shown(
+        qtbot, main_window, monkeypatch):
+    from PySide6.QtWidgets import QDialog
+
+    from ui import commands
+
+    repo = main_window.repo
+    repo.create(BRIEFS_KIND.name, {"title": "Another brief"})
+    rid = repo.create(BRIEFS_KIND.name, {"title": "Shown brief", "points": "Shown point"}
+                      ).record_id
+    opened = []
+
+    def seen(dialog):
+        opened.append((dialog.brief_id, dialog.brief_panel.editors["points"].value()))
+        return 0
+
+    monkeypatch.setattr(QDialog, "exec", seen)
+    commands.show_briefing(main_window)  # on the dashboard: a new brief
+    assert main_window.open_record(BRIEFS_KIND.name, rid)
+    qtbot.waitUntil(lambda: main_window.record_page().current_id() == rid)
+    main_window.briefing_action.trigger()
+    assert opened == [(None, ""), (rid, "Shown point")]
