@@ -209,8 +209,13 @@ class BriefingDialog(QDialog):
     # -- options -------------------------------------------------------------------------------
 
     def options(self) -> core.BriefingOptions:
-        """The options the panels show (raises BriefingOptionsError for a bad combination)."""
-        return self.panel.options().replace(**self.brief_panel.printing())
+        """The options the panels show (raises BriefingOptionsError for a bad combination).
+        A note or a visit brief prints the purpose from the brief, which may be longer than the
+        options' own purpose paragraph: then the options go without it."""
+        printing = self.brief_panel.printing()
+        purpose = self.panel.purpose_edit.toPlainText()
+        whole = printing["template"] == "annex" or len(purpose) <= core.MAX_PURPOSE
+        return self.panel.options(purpose=whole).replace(**printing)
 
     def set_options(self, options: core.BriefingOptions) -> None:
         self.panel.set_options(options)

@@ -207,3 +207,18 @@ def test_ctrl_e_on_the_briefs_page_opens_the_dialog_on_the_brief_shown(
     qtbot.waitUntil(lambda: main_window.record_page().current_id() == rid)
     main_window.briefing_action.trigger()
     assert opened == [(None, ""), (rid, "Shown point")]
+
+
+def test_a_brief_with_a_purpose_longer_than_the_options_hold_previews_and_exports_whole(
+        qtbot, repo, tmp_path):
+    purpose = "Why we go: " + "the trade in tractors grows. " * 200 + "End of purpose."
+    assert len(purpose) > 5000
+    rid = repo.create(BRIEFS_KIND.name, {"title": "Long purpose", "purpose": purpose}).record_id
+    d = open_dialog(qtbot, repo, brief_id=rid)
+    assert d.brief().purpose == purpose
+    wait_preview(qtbot, d, "Why we go")
+    out = tmp_path / "long.pdf"
+    assert d.export_to(out)
+    qtbot.waitUntil(lambda: not d.is_busy(), timeout=60000)
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(out).pages)
+    assert "End of purpose." in text and text.count("tractors") == 200
