@@ -136,7 +136,28 @@ class BriefingDialog(QDialog):
         brief_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.splitter.addWidget(brief_scroll)
 
-        # preview
+        self.splitter.addWidget(self._preview_column())
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setStretchFactor(2, 1)
+        self.splitter.setSizes([400, 400, 480])
+
+        outer.addLayout(self._bottom_row())
+
+        self.print_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self)
+        self.print_shortcut.activated.connect(self.print_briefing)
+        self._set_preview_actions()
+        read_only = self.repo.read_only
+        self.panel.save_preset_button.setEnabled(not read_only)
+        self.panel.delete_preset_button.setEnabled(not read_only)
+        self.brief_panel.set_read_only(read_only)
+        self.save_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
+        self.save_shortcut.setEnabled(not read_only)
+        self.brief_panel.letterhead_button.clicked.connect(self.choose_letterhead)
+
+    def _preview_column(self) -> QWidget:
+        """The preview (live, or the PDF just exported) with "Open in system viewer" and
+        Print…"""
         preview = QWidget()
         pbox = QVBoxLayout(preview)
         pbox.setContentsMargins(6, 0, 0, 0)
@@ -159,13 +180,10 @@ class BriefingDialog(QDialog):
         actions.addWidget(self.print_button)
         pbox.addLayout(actions)
         pbox.addWidget(self.pdf_view, 1)
-        self.splitter.addWidget(preview)
-        self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 0)
-        self.splitter.setStretchFactor(2, 1)
-        self.splitter.setSizes([400, 400, 480])
+        return preview
 
-        # progress and buttons
+    def _bottom_row(self) -> QHBoxLayout:
+        """The status line, the progress bar and the buttons."""
         bottom = QHBoxLayout()
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
@@ -193,18 +211,7 @@ class BriefingDialog(QDialog):
         bottom.addWidget(self.word_button)
         bottom.addWidget(self.cancel_button)
         bottom.addWidget(self.close_button)
-        outer.addLayout(bottom)
-
-        self.print_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self)
-        self.print_shortcut.activated.connect(self.print_briefing)
-        self._set_preview_actions()
-        read_only = self.repo.read_only
-        self.panel.save_preset_button.setEnabled(not read_only)
-        self.panel.delete_preset_button.setEnabled(not read_only)
-        self.brief_panel.set_read_only(read_only)
-        self.save_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
-        self.save_shortcut.setEnabled(not read_only)
-        self.brief_panel.letterhead_button.clicked.connect(self.choose_letterhead)
+        return bottom
 
     # -- options -------------------------------------------------------------------------------
 
