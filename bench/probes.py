@@ -460,6 +460,47 @@ def docx_annex(db: str, out_docx: str, repeat: int) -> None:
           "bytes": os.path.getsize(out_docx), "bare_bytes": os.path.getsize(bare_out)})
 
 
+#: The desk's text of the benchmark's note: every narrative field written, two lines each.
+NOTE_TEXT = {name: "\n".join(f"{name.replace('_', ' ').capitalize()} line {i}: the desk's "
+                              "words on trade, the road map and the next meeting."
+                              for i in range(2))
+             for name in ("purpose", "objectives", "points", "if_raised", "background",
+                          "issues", "recommendation", "next_steps")}
+
+
+def note(db: str, out_pdf: str, repeat: int) -> None:
+    """A briefing note (every narrative field written) and the floor, a bare reportlab document
+    holding the same words as paragraphs with the same TTF font, built in turns ``repeat``
+    times in this one process."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    from tracker.briefing import Brief, BriefingOptions, build_briefing
+    from tracker.briefing.pdf.fonts import FONT, register_fonts
+
+    repo = open_session(db)
+    brief = Brief(title="Talks in Astana", **NOTE_TEXT)
+    options = BriefingOptions(template="note", max_classification="restricted")
+    bare_out = out_pdf.replace(".pdf", "-bare.pdf")
+    register_fonts()
+    style = getSampleStyleSheet()["BodyText"].clone("bare", fontName=FONT)
+    ours, bare = [], []
+    result = None
+    for _i in range(repeat):
+        t = time.perf_counter()
+        result = build_briefing(repo, options, out_pdf, brief=brief)
+        ours.append(time.perf_counter() - t)
+
+        t = time.perf_counter()
+        story = [Paragraph(line, style) for text in NOTE_TEXT.values()
+                 for line in text.splitlines()]
+        SimpleDocTemplate(bare_out, pagesize=A4).build(story)
+        bare.append(time.perf_counter() - t)
+    emit({"seconds": ours, "bare_seconds": bare, "pages": result.pages,
+          "records": result.records})
+
+
 def imports(modules: str) -> None:
     """Peak memory of a process that only imports ``modules`` (the floor for memory figures)."""
     import importlib
@@ -502,6 +543,7 @@ PROBES = {
     "bare_table": lambda db, out, repeat, chunk: bare_table(db, out, int(repeat), int(chunk)),
     "docx_annex": lambda db, out, repeat: docx_annex(db, out, int(repeat)),
     "imports": imports,
+    "note": lambda db, out, repeat: note(db, out, int(repeat)),
 }
 
 if __name__ == "__main__":

@@ -21,6 +21,10 @@ Generates synthetic databases (``tracker.seed.synthetic``) in a temporary folder
   docx_1000       build_briefing to .docx (the Road map section: cover, contents, 1,000 items and
                   their notes) vs a bare python-docx document holding the same rows in one table
                   (add_row, cell.text), in turns in one process: ratio <= 2.5
+  note            a briefing note (every narrative field written) on the seeded database: < 1 s
+                  (floor, for context: a bare reportlab document of the same words, in turns)
+  note_1000       the same note on the database of briefing_1000 (20 of each kind, 1,000
+                  road-map items): < 1 s
   briefing_10000  10,000 road-map items: finishes with progress reports, peak memory <= 400 MB
                   (floor: the same rows in 500-row reportlab Tables); skipped by --quick
   deadlines       repo.deadlines(today) over the big database (every kind's open dated
@@ -445,6 +449,17 @@ def measure_timeline(figs: Figures, db: Path, home: Path, runs: int) -> None:
                   "same view with none")
 
 
+def measure_note(figs: Figures, name: str, db: Path, work: Path, runs: int) -> None:
+    """A note and its floor in turns in one process."""
+    runs = max(runs, 5)
+    result = probe("note", str(db), str(work / f"{name}.pdf"), str(runs + 1))
+    value = statistics.median(result["seconds"][1:])
+    floor = statistics.median(result["bare_seconds"][1:])
+    figs.add(name, value, "s", floor, target="< 1 s", ok=value < 1,
+             note=f"{result['pages']} pages, {result['records']} records; floor: the same words "
+                  f"in a bare reportlab document; median of {runs} interleaved runs")
+
+
 def measure_briefing_10000(figs: Figures, db: Path, work: Path) -> None:
     brief = probe("briefing", str(db), str(work / "b10000.pdf"), "1", timeout=1200)
     bare = probe("bare_table", str(db), str(work / "bare10000.pdf"), "1", "500", timeout=1200)
@@ -602,7 +617,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep the databases")
     parser.add_argument("--only", help="comma-separated figure groups: startup, table, search, "
                         "save, briefing, docx, exchange, million, deadlines, "
-                        "timeline")
+                        "timeline, note")
     parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite",
                         help="postgres: the table, save, search and visible figures on a "
                              "throwaway PostgreSQL server (bench/postgres_bench.py)")
@@ -683,6 +698,11 @@ def main(argv: list[str] | None = None) -> int:
             ("deadlines", ("deadlines", "deadlines_14"), lambda: measure_deadlines(figs, big)),
             ("timeline", ("timeline_open", "timeline_paint"), lambda: measure_timeline(
                 figs, ready(work / "timeline10000.db", 20, {"roadmap": 10_000}), home, runs)),
+            ("note", ("note",), lambda: measure_note(
+                figs, "note", ready(work / "seeded.db", 0, {}), work, runs)),
+            ("note", ("note_1000",), lambda: measure_note(
+                figs, "note_1000", ready(work / "briefing1000.db", 20, {"roadmap": 1000}), work,
+                runs)),
         ]
         if not args.quick:
             steps.append(("briefing", ("briefing_10000", "briefing_10000_memory"),

@@ -82,9 +82,15 @@ def show_backups(window) -> None:
 
 
 def show_briefing(window) -> None:
+    """The Briefing dialog, on the brief the Briefs page shows (if it is the page shown); the
+    briefs it saved appear in the window afterwards."""
+    from tracker.model.figures import BRIEFS_KIND
     from ui.dialogs.briefing import BriefingDialog
 
-    BriefingDialog(window.repo, window).exec()
+    page = window.record_page()
+    brief_id = page.current_id() if page is not None and page.kind is BRIEFS_KIND else None
+    BriefingDialog(window.repo, window, brief_id=brief_id).exec()
+    window.poll()
 
 
 def show_preferences(window) -> None:

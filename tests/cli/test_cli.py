@@ -116,6 +116,7 @@ NUMBER_TAKERS = {
     "deadlines": [], "calendar": ["-o", "never-written.ics"], "report": ["roadmap", "ID", "x"],
     "value": ["indicators", "ID", "2018", "5"],
     "since": ["meetings", "ID"],
+    "briefing": ["-o", "never-written.pdf"],  # --meeting, --brief, --copies
 }
 HUGE = [str(2**63), str(10**20), str(-(2**63) - 1), "9" * 400]
 ANY_SIZE = {("generate", "--seed")}  # a seed of any size works: it is never stored as a number

@@ -8,7 +8,8 @@ from tracker.seed.article import ARTICLE_TITLE, RECORDS, article_text, seed, squ
 
 def test_seed_counts(repo):
     assert repo.totals() == {"agreements": 4, "plants": 1, "farms": 1, "roadmap": 5,
-                             "indicators": 3, "meetings": 4, "people": 3, "sources": 1}
+                             "indicators": 3, "meetings": 4, "people": 3, "sources": 1,
+                             "briefs": 0}
 
 
 def test_required_facts_are_seeded(repo):

@@ -11,10 +11,12 @@ repository: plain data) -> ``sections`` (pure functions: data -> a renderer-neut
 safely. Importing this package is cheap: reportlab is loaded only when a PDF is rendered.
 """
 
+from tracker.briefing.brief import NARRATIVE, Brief, brief_of, options_of, record_values
 from tracker.briefing.errors import BriefingCancelled, BriefingError, BriefingOptionsError
 from tracker.briefing.job import BriefingResult, build_briefing
 from tracker.briefing.options import (
     LEVELS,
+    MAX_COPIES,
     MAX_PREPARED_BY,
     MAX_PURPOSE,
     MAX_TITLE,
@@ -28,18 +30,24 @@ from tracker.briefing.options import (
 
 __all__ = [
     "LEVELS",
+    "MAX_COPIES",
     "MAX_PREPARED_BY",
     "MAX_PURPOSE",
     "MAX_TITLE",
+    "NARRATIVE",
     "PAPERS",
     "SECTIONS",
+    "Brief",
     "TIMELINE_GROUPS",
     "BriefingCancelled",
     "BriefingError",
     "BriefingOptions",
     "BriefingOptionsError",
     "BriefingResult",
+    "brief_of",
     "build_briefing",
+    "options_of",
     "parse_status_args",
+    "record_values",
     "section_label",
 ]

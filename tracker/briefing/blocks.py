@@ -32,9 +32,40 @@ class Heading:
 
 @dataclass(frozen=True)
 class Paragraph:
-    """A paragraph: ``body`` text, or ``small`` (a count, a remark under a table or chart)."""
+    """A paragraph: ``body`` text, ``small`` (a count, a remark under a table or chart), or
+    ``lead`` (bold: a name before its biography)."""
     text: str
-    style: Literal["body", "small"] = "body"
+    style: Literal["body", "small", "lead"] = "body"
+
+
+@dataclass(frozen=True)
+class Title:
+    """The first line of a note or a visit brief (no cover): what the document is."""
+    text: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """One point of a list; ``lead`` (bold, may be empty) comes before its text."""
+    text: str
+    lead: str = ""
+
+
+@dataclass(frozen=True)
+class BulletList:
+    """Points in note form, one per item."""
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The boxes a reader ticks under a recommendation (Agreed / Not agreed / Noted)."""
+    options: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    """What follows starts on a new page (an annex after a note)."""
 
 
 @dataclass(frozen=True)
@@ -47,8 +78,10 @@ class KeyValue:
 
 @dataclass(frozen=True)
 class KeyValueTable:
-    """Labels and values, no header row (the executive summary's key figures)."""
+    """Labels and values, no header row: the executive summary's key figures (``figures``:
+    the values bold), or the heading block of a note (``memo``: the labels bold, narrow)."""
     rows: tuple[KeyValue, ...]
+    style: Literal["figures", "memo"] = "figures"
 
 
 @dataclass(frozen=True)
@@ -190,7 +223,7 @@ class Timeline:
 
 
 Block = (Heading | Paragraph | KeyValueTable | RecordTable | BarChart | SourceList
-         | IndicatorChart | Timeline)
+         | IndicatorChart | Timeline | Title | BulletList | Decision | PageBreak)
 
 
 @dataclass(frozen=True)
@@ -208,6 +241,12 @@ class Meta:
     today: _dt.date  # the same day (the file's creation date)
     language: str
     paper: Literal["a4", "letter"]
+    #: ``banner``: the marking at the top and the bottom of every page; ``corner``: at the top
+    #: right of the first page only (Russian and Belarusian practice).
+    marking_style: Literal["banner", "corner"] = "banner"
+    #: 0: one copy, unnumbered; N: N copies one after the other, each numbered on its first
+    #: page ("Copy No. 2") and its pages counted on their own.
+    copies: int = 0
 
 
 @dataclass(frozen=True)
@@ -224,10 +263,11 @@ class Cover:
 @dataclass(frozen=True)
 class Document:
     """A whole briefing: the cover, a contents page titled ``contents_title`` listing the
-    level-1 and level-2 headings of the body, then the body."""
+    level-1 and level-2 headings of the body, then the body. A note or a visit brief has no
+    cover and no contents (None): it starts with its :class:`Title`."""
     meta: Meta
-    cover: Cover
-    contents_title: str
+    cover: Cover | None
+    contents_title: str | None
     body: tuple[Block, ...]
 
     def headings(self) -> list[Heading]:

@@ -112,6 +112,8 @@ class _Reader:
         date_field = kind.main_date
         columns = [f.name for f in kind.columns] if wanted is None else list(wanted)
         columns.append("classification")
+        if kind.deadline is not None:  # who carries each item out, on each side
+            columns += [name for name in kind.deadline.owners if name not in columns]
         if date_field is not None and date_field.name not in columns:
             columns.append(date_field.name)
         if kind.deadline is not None and kind.deadline.field not in columns:

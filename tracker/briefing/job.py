@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from tracker.briefing import templates
 from tracker.briefing.blocks import Document
+from tracker.briefing.brief import Brief
 from tracker.briefing.errors import BriefingError, BriefingOptionsError
-from tracker.briefing.gather import gather
 from tracker.briefing.options import BriefingOptions
 from tracker.briefing.progress import Progress
-from tracker.briefing.sections import compose
+from tracker.briefing.templates import make_document
 from tracker.i18n import _, language
 
 #: The formats a briefing is written in: the suffix of a file's name says which.
@@ -48,13 +49,19 @@ class BriefingResult:
 
 
 def build_briefing(repo, options: BriefingOptions, out_path: str | os.PathLike, *,
+                   brief: Brief | None = None,
                    format: str | None = None,  # noqa: A002 - the CLI's --format
                    docx_template: str | os.PathLike | None = None,
                    progress: Callable[[int, int], Any] | None = None,
                    cancel: Callable[[], bool] | None = None,
-                   today: _dt.date | None = None) -> BriefingResult:
+                   today: _dt.date | None = None, preview: bool = False) -> BriefingResult:
     """Write the briefing to ``out_path`` (via a temporary file in the same folder, renamed
     at the end: a failure or a cancel never leaves a broken file over an older one).
+
+    ``options.template`` says what it is: a briefing note, a visit brief for
+    ``options.meeting_id``, or the full data briefing (the annex). ``brief`` is the desk's
+    text (a saved brief: :func:`tracker.briefing.brief.brief_of`); ``preview`` cuts the
+    document to its first pages (the dialog's live preview).
 
     The file's suffix says the format (``.pdf``, ``.docx``); ``format`` ("pdf" or "docx")
     names it for a file whose suffix says neither (a PDF when neither says). ``docx_template``:
@@ -67,6 +74,8 @@ def build_briefing(repo, options: BriefingOptions, out_path: str | os.PathLike, 
     started = time.perf_counter()
     if not isinstance(options, BriefingOptions):
         raise BriefingOptionsError("options", _("expected briefing options"))
+    if brief is not None and not isinstance(brief, Brief):
+        raise BriefingOptionsError("brief", _("expected a brief"))
     options.validate()
     today = today or _dt.date.today()
     out = Path(out_path).expanduser()
@@ -84,7 +93,8 @@ def build_briefing(repo, options: BriefingOptions, out_path: str | os.PathLike, 
 
     # The briefing's language in this thread only: a GUI worker leaves the interface alone.
     with language(options.language):
-        result = _write(repo, options, out, folder, today, Progress(progress, cancel), renderer)
+        result = _write(repo, options, brief, out, today, Progress(progress, cancel), renderer,
+                        preview)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -128,25 +138,23 @@ def _renderer(fmt: str, docx_template: str | os.PathLike | None) -> Renderer:
     return render
 
 
-def _write(repo, options: BriefingOptions, out: Path, folder: Path, today: _dt.date,
-           progress: Progress, renderer: Renderer) -> BriefingResult:
+def _write(repo, options: BriefingOptions, brief: Brief | None, out: Path, today: _dt.date,
+           progress: Progress, renderer: Renderer, preview: bool) -> BriefingResult:
     """Gather, compose and render into a temporary file, then put it in place."""
     from tracker.outputs import output_target, replacing
 
     output_target(out, BriefingError)  # a device or the database itself: refused before the work
     try:
         renderer.prepare()
-        data = gather(repo, options, today, progress)
-        document = compose(data, options, progress)
-        level, records = data.level, data.record_count
-        del data  # the document holds what is printed: the rows need not wait for the layout
+        made = make_document(repo, options, brief, today, progress)
+        document = templates.preview(made.document) if preview else made.document
         # Written to a temp file beside the file, renamed over it at the end: a new briefing is
         # private to its owner (0600, like the database); one written over an older file keeps
         # that file's permissions; a symlink is written through, a device never replaced.
         with replacing(out, error=BriefingError, keep_mode=True) as tmp:
             pages = renderer.write(document, str(tmp), progress)
         progress.report(final=True)
-        return BriefingResult(out, pages, level, records)
+        return BriefingResult(out, pages, made.level, made.records)
     except OSError as exc:
         raise BriefingError(_os_error_message(exc, out)) from None
 

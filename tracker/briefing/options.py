@@ -15,8 +15,8 @@ from tracker.model.timeline import TIMELINE_KIND
 
 #: Sections a briefing may hold, in document order (the cover and contents are always there; the
 #: sources appendix is governed by ``include_sources``).
-SECTIONS: tuple[str, ...] = ("summary", "chart", "timeline", "deadlines", *KIND_ORDER,
-                             "contacts")
+SECTIONS: tuple[str, ...] = ("summary", "chart", "timeline", "deadlines",
+                             *(k for k in KIND_ORDER if KINDS[k].data_section), "contacts")
 SECTION_LABELS: dict[str, str] = {
     "summary": N_("Executive summary"),
     "chart": N_("Road-map status"),
@@ -25,6 +25,12 @@ SECTION_LABELS: dict[str, str] = {
     "contacts": N_("High-level contacts"),
 }
 PAPERS = ("a4", "letter")
+#: What a briefing is: a briefing note, a visit brief for one meeting, or the full data briefing.
+TEMPLATES = ("note", "visit", "annex")
+#: Where the classification marking goes: ``banner`` (the top and the bottom of every page) or
+#: ``corner`` (the top right of the first page, with the copy number).
+MARKINGS = ("banner", "corner")
+MAX_COPIES = 100
 LEVELS = tuple(value for value, _label in CLASSIFICATIONS)
 ALL_KINDS = "*"  # key of ``statuses`` that applies to every kind having those statuses
 MAX_TITLE = 300
@@ -67,6 +73,12 @@ class BriefingOptions:
     language: str = field(default_factory=_today_language)
     # The timeline section's groups: one of TIMELINE_GROUPS (area, agreement).
     timeline_group: str = TIMELINE_GROUPS[0] if TIMELINE_GROUPS else ""
+    template: str = "annex"
+    meeting_id: int | None = None  # the meeting a visit brief prepares
+    # A note or a visit brief followed by the full data briefing (the annex) on new pages.
+    with_annex: bool = False
+    marking: str = ""  # "banner" or "corner"; empty: the database's setting (banner if none)
+    copies: int = 0  # numbered copies (Copy No. 1..N); 0: one copy, unnumbered
 
     def __post_init__(self):
         self.validate()
@@ -104,7 +116,15 @@ class BriefingOptions:
         self.title = _check_text("title", self.title, MAX_TITLE)
         self.prepared_by = _check_text("prepared_by", self.prepared_by, MAX_PREPARED_BY)
         self.purpose = _check_text("purpose", self.purpose, MAX_PURPOSE)
-        for name in ("include_sources", "include_notes"):
+        self.template = _check_choice("template", self.template, TEMPLATES)
+        self.marking = "" if self.marking in (None, "") else _check_choice(
+            "marking", self.marking, MARKINGS)
+        self.meeting_id = _check_number("meeting_id", self.meeting_id, 1, 2**63 - 1)
+        if self.template == "visit" and self.meeting_id is None:
+            raise BriefingOptionsError("meeting_id", _(
+                "a visit brief needs the meeting it prepares"))
+        self.copies = _check_number("copies", self.copies, 0, MAX_COPIES) or 0
+        for name in ("include_sources", "include_notes", "with_annex"):
             if not isinstance(getattr(self, name), bool):
                 raise BriefingOptionsError(name, _("expected true or false, got {value!r}")
                                            .format(value=getattr(self, name)))
@@ -134,6 +154,11 @@ class BriefingOptions:
             "include_notes": self.include_notes,
             "language": self.language,
             "timeline_group": self.timeline_group,
+            "template": self.template,
+            "meeting_id": self.meeting_id,
+            "with_annex": self.with_annex,
+            "marking": self.marking,
+            "copies": self.copies,
         }
 
     @classmethod
@@ -175,6 +200,22 @@ def _check_text(option: str, value: Any, limit: int) -> str:
         raise BriefingOptionsError(option, _("too long ({n} characters; at most {limit})").format(
             n=len(text), limit=limit))
     return text
+
+
+def _check_number(option: str, value: Any, lowest: int, highest: int) -> int | None:
+    """A whole number within the bounds (None: none given)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value).strip()
+    if isinstance(value, bool) or not (isinstance(value, int) or text.isascii() and (
+            text.isdigit() or text[:1] in "+-" and text[1:].isdigit())):
+        raise BriefingOptionsError(option, _("{value!r} is not a whole number").format(
+            value=value))
+    number = int(text)
+    if not lowest <= number <= highest:
+        raise BriefingOptionsError(option, _("expected a number from {low} to {high}").format(
+            low=lowest, high=highest))
+    return number
 
 
 def _check_date(option: str, value: Any) -> str | None:

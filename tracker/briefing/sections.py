@@ -32,9 +32,10 @@ from tracker.briefing.blocks import (
     TimelineMark,
     TimelineRow,
 )
+from tracker.briefing.errors import BriefingError
 from tracker.briefing.gather import BriefingData, TimelineData
 from tracker.briefing.measures import measure_section
-from tracker.briefing.options import BriefingOptions
+from tracker.briefing.options import MARKINGS, BriefingOptions
 from tracker.briefing.progress import Progress
 from tracker.briefing.text import (
     CELL_LIMIT,
@@ -118,15 +119,35 @@ def level_label(level: str) -> str:
     return _(dict(CLASSIFICATIONS)[level])
 
 
-def meta(data: BriefingData, options: BriefingOptions) -> Meta:
-    title = options.title or _("Briefing")
+def marking_style(settings: dict[str, str], options: BriefingOptions) -> str:
+    """Where the marking goes: the options' choice, else the database's setting (banner)."""
+    style = options.marking or (settings.get("marking_style") or "").strip().lower() or "banner"
+    if style not in MARKINGS:
+        raise BriefingError(_("the setting marking_style is {value!r}; set it to one of: "
+                              "{choices}").format(value=style[:40], choices=", ".join(MARKINGS)))
+    return style
+
+
+def marking_text(level: str, settings: dict[str, str], style: str) -> str:
+    """The marking of a briefing at ``level``: the restricted level's label from the settings
+    (as typed) when set, else the level's name (in capitals on a banner)."""
+    custom = one_line(settings.get("restricted_label"), 120) if level == "restricted" else ""
+    if custom:
+        return custom
+    label = one_line(level_label(level))
+    return label.upper() if style == "banner" else label
+
+
+def meta(data: BriefingData, options: BriefingOptions, title: str | None = None) -> Meta:
+    title = title or options.title or _("Briefing")
     both = sides(data.settings)
+    style = marking_style(data.settings, options)
     return Meta(
         title=one_line(title), sides=one_line(both), author=one_line(options.prepared_by),
         subject=one_line(_("Briefing: {sides}").format(sides=both) if both else title),
-        marking=one_line(level_label(data.level)).upper(), level=data.level,
+        marking=marking_text(data.level, data.settings, style), level=data.level,
         date=format_date(data.today), today=data.today, language=options.language,
-        paper=options.paper)
+        paper=options.paper, marking_style=style, copies=options.copies)
 
 
 def cover(data: BriefingData, options: BriefingOptions) -> Cover:
@@ -149,7 +170,7 @@ def cover(data: BriefingData, options: BriefingOptions) -> Cover:
             labels = [kind.status_label(v) if kind else _status_any_label(v) for v in values]
             parts.append((_(kind.plural) if kind else _("all kinds")) + ": " + ", ".join(labels))
         notes.append(_("Statuses: {list}.").format(list="; ".join(parts)))
-    return Cover(marking=one_line(level_label(data.level)).upper(),
+    return Cover(marking=marking_text(data.level, data.settings, "banner"),
                  title=clean(o.title or _("Briefing")),
                  sides=clean(both) if both else None,
                  facts=tuple(clean(f) for f in facts), notes=tuple(clean(n) for n in notes))
@@ -400,17 +421,36 @@ def _cell(f: Field, value) -> str:
     return one_line(value, CELL_LIMIT)
 
 
+def printed_columns(kind: Kind, rows: list[dict]) -> tuple[Field, ...]:
+    """The kind's columns without those empty in every row printed (the title stays)."""
+    return tuple(f for f in kind.columns if f.name == "title" or any(
+        row.get(f.name) not in (None, "") for row in rows))
+
+
+def leads(kind: Kind, rows: list[dict]) -> list[str] | None:
+    """Who carries each record out, on each side ("home / partner", a dash for a side that
+    names nobody), one cell per row; None when no row names anyone (or the kind has no
+    such fields). One column for both sides: a table stays readable on a portrait page."""
+    owners = kind.deadline.owners if kind.deadline else ()
+    if not any(row.get(o) for row in rows for o in owners):
+        return None
+    return [" / ".join(one_line(row.get(o)) or "—" for o in owners)
+            if any(row.get(o) for o in owners) else "" for row in rows]
+
+
 def kind_section(kind: Kind, data: BriefingData, options: BriefingOptions) -> list[Block]:
-    """A kind's records as a table of its columns; overdue deadlines marked; each record's
-    notes under the table after the footnote mark in its title."""
+    """A kind's records as a table of its columns (those empty in every row left out) and
+    the leads on each side; overdue deadlines marked; each record's notes under the table
+    after the footnote mark in its title."""
     rows = data.rows.get(kind.name, [])
     n = len(rows)
     blocks: list[Block] = [Heading(_(kind.plural)), Paragraph(
         ngettext("{n} record.", "{n} records.", n).format(n=n), "small")]
     if not rows:
         return [*blocks, Paragraph(_("No records match the options."))]
-    columns = kind.columns
+    columns = printed_columns(kind, rows)
     names = [c.name for c in columns]
+    led = leads(kind, rows)
     body, alert_cells, notes = [], [], []
     for i, row in enumerate(rows):
         cells = [_cell(f, row.get(f.name)) for f in columns]
@@ -420,13 +460,15 @@ def kind_section(kind: Kind, data: BriefingData, options: BriefingOptions) -> li
             notes.append(Footnote(mark, one_line(row["title"], 300), text))
             if "title" in names:  # a footnote mark: this record has notes below
                 cells[names.index("title")] += " " + mark
-        if kind.is_overdue(row, data.today):
+        if kind.is_overdue(row, data.today) and kind.deadline.field in names:
             alert_cells.append((i, names.index(kind.deadline.field)))
-        body.append(tuple(cells))
+        body.append(tuple(cells) + ((clean(led[i], CELL_LIMIT),) if led else ()))
+    header = tuple(_(f.label) for f in columns) + ((_("Leads: home / partner side"),)
+                                                   if led else ())
+    types = tuple(column_type(f) for f in columns) + (("text",) if led else ())
     return [*blocks, RecordTable(
-        tuple(_(f.label) for f in columns), tuple(body), tuple(column_type(f) for f in columns),
-        alert_cells=tuple(alert_cells), notes_label=_(kind.field("notes").label) if notes else "",
-        notes=tuple(notes))]
+        header, tuple(body), types, alert_cells=tuple(alert_cells),
+        notes_label=_(kind.field("notes").label) if notes else "", notes=tuple(notes))]
 
 
 def appendix(data: BriefingData, options: BriefingOptions) -> list[Block]:

@@ -157,10 +157,10 @@ def _language_option(ctx, _param, value):
 @click.pass_context
 def main(ctx: click.Context, db: str | None):
     """Keep the record of a bilateral relationship: agreements, joint plants, farms, the road
-    map, indicators, meetings, people and sources.
+    map, indicators, meetings, people and sources, and the desk's briefs.
 
     \b
-    Kinds: agreements, plants, farms, roadmap, indicators, meetings, people, sources.
+    Kinds: agreements, plants, farms, roadmap, indicators, meetings, people, sources, briefs.
 
     \b
     Example:

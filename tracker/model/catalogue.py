@@ -9,6 +9,7 @@ from __future__ import annotations
 from tracker.i18n import N_
 from tracker.model.fields import (
     CHOICE,
+    CLASSIFICATIONS,
     DATE,
     DECIMAL,
     INTEGER,
@@ -221,7 +222,8 @@ ROADMAP = _register(Kind(
         Field("progress", N_("Progress, %"), INTEGER, minimum=0, maximum=100, default=0,
               column=True, searchable=False),
     ), default_status="planned", default_sort="due_date",
-    deadline=Deadline("due_date", closed=("done", "cancelled"), progress="progress"),
+    deadline=Deadline("due_date", closed=("done", "cancelled"), progress="progress",
+                      owners=("home_lead", "partner_lead"), agreed_at="meeting_id"),
     date_pairs=(("planned_start", "due_date"),), reports=Reports(progress="progress"),
     obligations=(Obligation("due", N_("Due"), "due_date", closed=("done", "cancelled")),),
     leads=("home_lead", "partner_lead"),
@@ -236,6 +238,10 @@ PEOPLE = _register(Kind(
         Field("organisation", N_("Organisation"), TEXT, column=True),
         Field("country", N_("Country"), TEXT, column=True),
         Field("side", N_("Side"), CHOICE, choices=SIDES, searchable=False),
+        Field("name_other", N_("Name in the other language"), TEXT,
+              help=N_("The name as the other side writes it (a visit brief prints both).")),
+        Field("biography", N_("Biography"), MULTILINE,
+              help=N_("A short biography, printed under the participants of a visit brief.")),
     ), default_status="active", title_label=N_("Name"),
 ))
 
@@ -280,9 +286,84 @@ INDICATORS = _register(Kind(
                     "target_on", shown="on_dashboard"),
 ))
 
+# --- briefs: what the desk writes for a minister, filled from the records when printed ----------
+
+BRIEF_STATUSES = (
+    ("draft", N_("Draft")),
+    ("cleared", N_("Cleared")),
+    ("submitted", N_("Submitted")),
+    ("archived", N_("Archived")),
+)
+BRIEF_TEMPLATES = (
+    ("note", N_("Briefing note")),
+    ("visit", N_("Visit brief")),
+    ("annex", N_("Data annex")),
+)
+BRIEF_ANNEXES = (
+    ("none", N_("No annex")),
+    ("data", N_("Data annex")),
+)
+BRIEF_PAPERS = (("a4", N_("A4 paper")), ("letter", N_("US Letter paper")))
+BRIEF_LANGUAGES = (("en", N_("English")), ("ru", N_("Russian")))
+#: A brief's text fields hold up to a million characters (a pasted document, not a book).
+BRIEF_TEXT = 1_000_000
+
+
+def _brief_text(name: str, label: str, help: str = "") -> Field:  # noqa: A002 - Field's name
+    return Field(name, label, MULTILINE, max_length=BRIEF_TEXT, help=help)
+
+
+BRIEFS = _register(Kind(
+    "briefs", N_("Brief"), N_("Briefs"), BRIEF_STATUSES, (
+        Field("template", N_("Template"), CHOICE, required=True, choices=BRIEF_TEMPLATES,
+              default="note", column=True, searchable=False),
+        Field("meeting_id", N_("Meeting prepared"), LINK, target="meetings", searchable=False,
+              help=N_("For a visit brief: the meeting it prepares.")),
+        Field("addressee", N_("To"), TEXT, column=True),
+        Field("drafted_by", N_("Drafted by"), TEXT, column=True),
+        Field("contact_id", N_("Contact officer"), LINK, target="people", searchable=False),
+        Field("critical_date", N_("Critical date"), DATE, column=True, searchable=False,
+              help=N_("The date by which a decision or a reply is needed.")),
+        Field("critical_reason", N_("Reason for the critical date"), TEXT),
+        _brief_text("purpose", N_("Purpose")),
+        _brief_text("objectives", N_("Objectives"),
+                    N_("What the visit or the meeting should achieve, one per line.")),
+        _brief_text("points", N_("Points to make"), N_("One point per line, in note form.")),
+        _brief_text("if_raised", N_("If raised"),
+                    N_("Defensive lines, one per line: the subject, a colon, the line to take.")),
+        _brief_text("background", N_("Background")),
+        _brief_text("background_secret", N_("Background not for disclosure"),
+                    N_("For the reader only: never to be used with the other side.")),
+        _brief_text("issues", N_("Issues and risks")),
+        _brief_text("recommendation", N_("Recommendation / decision sought")),
+        _brief_text("next_steps", N_("Next steps")),
+        # What the brief is filled with: the records and how they are printed.
+        Field("max_classification", N_("Records up to"), CHOICE, required=True,
+              choices=CLASSIFICATIONS, default="internal", searchable=False,
+              help=N_("Records classified above this level are left out.")),
+        Field("sections", N_("Annex sections"), TEXT, searchable=False,
+              help=N_("Comma-separated: summary, chart, deadlines, a kind (agreements, roadmap, "
+                      "…), contacts, notes (under each table), appendix (the sources). Empty: all "
+                      "of them.")),
+        Field("statuses", N_("Statuses"), TEXT, searchable=False,
+              help=N_("Comma-separated; kind:status limits one kind (roadmap:planned). Empty: "
+                      "every status.")),
+        Field("date_from", N_("Records from"), DATE, searchable=False),
+        Field("date_to", N_("Records to"), DATE, searchable=False),
+        Field("paper", N_("Paper"), CHOICE, required=True, choices=BRIEF_PAPERS, default="a4",
+              searchable=False),
+        Field("language", N_("Language"), CHOICE, choices=BRIEF_LANGUAGES, searchable=False,
+              help=N_("Empty: the interface language.")),
+        Field("annex", N_("Annex"), CHOICE, required=True, choices=BRIEF_ANNEXES,
+              default="none", searchable=False,
+              help=N_("A note or a visit brief with the full data briefing after it.")),
+    ), default_status="draft", title_label=N_("Subject"), cites=False, data_section=False,
+    date_pairs=(("date_from", "date_to"),),
+))
+
 # The order officials read them in (navigation, exports, briefings).
 KIND_ORDER = ("agreements", "plants", "farms", "roadmap", "indicators", "meetings", "people",
-              "sources")
+              "sources", "briefs")
 
 #: The kind whose records are the sources other records cite (with a quote each).
 SOURCE_KIND = SOURCES

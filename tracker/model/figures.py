@@ -67,6 +67,13 @@ MEETINGS_KIND: Kind = KINDS["meetings"]
 #: Days ahead that "upcoming deadlines" look.
 HORIZON_DAYS = 90
 
+#: The kind whose records are the agreements between the sides (a visit brief lists them with
+#: their status), and the statuses of those still to be signed (its "documents for signature").
+AGREEMENTS_KIND: Kind = KINDS["agreements"]
+FOR_SIGNATURE: tuple[str, ...] = ("draft", "negotiation")
+#: The kind of the desk's own briefs (a briefing is printed from one).
+BRIEFS_KIND: Kind = KINDS["briefs"]
+
 
 def figure(key: str) -> Figure:
     for f in KEY_FIGURES:

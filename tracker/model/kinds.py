@@ -47,6 +47,10 @@ class Deadline:
     field: str
     closed: tuple[str, ...]
     progress: str | None = None  # an integer field saying how far it is carried out, in %
+    #: Text fields naming who carries a record out, one per side (a briefing prints them)
+    owners: tuple[str, ...] = ()
+    #: A link to the meeting (the kind's ``occasion``) at which the record was agreed
+    agreed_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,8 @@ class Kind:
     treaty: Treaty | None = None  # fields holding a treaty's mechanics (computed dates)
     measure: Measure | None = None  # its records are indicators (tracker.model.indicators)
     timeline: Span | None = None  # drawn on a timeline (the road map)
+    # Its records are a section of a data briefing (False for the briefs themselves)
+    data_section: bool = True
     fields: tuple[Field, ...] = field(init=False)
     _by_name: dict = field(init=False, repr=False, compare=False)  # name -> Field, for lookups
 

@@ -24,7 +24,7 @@ from tracker.seed import synthetic_commitments as commitments
 
 # The order records are made in: targets before the records that link to them.
 GENERATION_ORDER = ("people", "sources", "agreements", "meetings", "plants", "farms", "roadmap",
-                    "indicators")
+                    "indicators", "briefs")
 FIRST_DAY = _dt.date(2012, 1, 1)
 LAST_DAY = _dt.date(2034, 12, 31)
 USERS = ("a.ivanova", "s.petrov", "d.nurlanov", "a.seitkali", "m.kavaleuskaya", "desk")
@@ -191,6 +191,11 @@ def _people_columns(rng: random.Random, n: int, dates: _Dates, ids: dict[str, ra
     cols["country"] = _pick(rng, _COUNTRIES, n)
     cols["side"] = _pick(rng, _choice_values("people", "side"), n, (5, 5, 1))
     cols["status"] = _pick(rng, _statuses("people"), n, (4, 1))
+    # Fields added later draw from a generator of their own: the records of every other kind
+    # stay what they were for a seed. The name in capitals stands in for the other language's.
+    later = random.Random(hash(rng.getstate()))
+    cols["name_other"] = _optional(later, [name.upper() for name in cols["title"]], 0.6)
+    cols["biography"] = _paragraphs(later, n, 2, blank_share=0.6)
 
 
 def _sources_columns(rng: random.Random, n: int, dates: _Dates, ids: dict[str, range],
@@ -345,6 +350,30 @@ def _indicators_columns(rng: random.Random, n: int, dates: _Dates, ids: dict[str
     cols["status"] = _pick(rng, _statuses("indicators"), n, (9, 1))
 
 
+def _briefs_columns(rng: random.Random, n: int, dates: _Dates, ids: dict[str, range],
+                    cols: dict[str, list]) -> None:
+    iso = dates.iso
+    cols["title"] = _titles(rng, n, "briefs")
+    cols["status"] = _pick(rng, _statuses("briefs"), n, (3, 2, 2, 1))
+    templates = _pick(rng, _choice_values("briefs", "template"), n, (5, 4, 1))
+    cols["template"] = templates
+    meetings = _pick(rng, ids["meetings"], n)
+    cols["meeting_id"] = [m if t == "visit" else None
+                          for t, m in zip(templates, meetings, strict=True)]
+    cols["addressee"] = _optional(rng, _pick(rng, _RU["position"] + _EN["position"], n), 0.2)
+    cols["drafted_by"] = _optional(rng, _pick(rng, USERS, n), 0.2)
+    cols["contact_id"] = _optional(rng, _pick(rng, ids["people"], n), 0.3)
+    cols["critical_date"] = _optional(rng, [iso[d] for d in dates.days(rng, n)], 0.5)
+    for name, sentences, blank in (("purpose", 1, 0.1), ("objectives", 2, 0.3),
+                                   ("points", 3, 0.3), ("background", 3, 0.3),
+                                   ("issues", 1, 0.5), ("recommendation", 1, 0.3)):
+        cols[name] = _paragraphs(rng, n, sentences, blank_share=blank)
+    cols["max_classification"] = _pick(rng, tuple(v for v, _l in CLASSIFICATIONS), n, (2, 6, 2))
+    cols["paper"] = _pick(rng, _choice_values("briefs", "paper"), n, (9, 1))
+    cols["language"] = _optional(rng, _pick(rng, _choice_values("briefs", "language"), n), 0.3)
+    cols["annex"] = _pick(rng, _choice_values("briefs", "annex"), n, (4, 1))
+
+
 _KIND_COLUMNS = {
     "people": _people_columns,
     "sources": _sources_columns,
@@ -354,6 +383,7 @@ _KIND_COLUMNS = {
     "farms": _farms_columns,
     "roadmap": _roadmap_columns,
     "indicators": _indicators_columns,
+    "briefs": _briefs_columns,
 }
 
 
@@ -544,7 +574,7 @@ def _write_citations(batch, rng: random.Random, ids: dict[str, range]) -> int:
         return found[source_id]
 
     for kind_name in KIND_ORDER:
-        if kind_name == "sources" or kind_name not in ids:
+        if not KINDS[kind_name].cites or kind_name not in ids:
             continue
         record_ids = ids[kind_name]
         cited = rng.choices((0, 1, 2), weights=(2, 4, 1), k=len(record_ids))

@@ -12,7 +12,11 @@ from tracker.store.errors import NotFound, ValidationError
 from tracker.store.results import Change, diff
 from tracker.store.wording import Wording, shown
 
-SETTING_KEYS = ("home_country", "partner_country", "relationship_title")
+SETTING_KEYS = ("home_country", "partner_country", "relationship_title",
+                # How briefings mark their pages: the restricted level's label (empty: the
+                # level's name in the briefing's language, «Для служебного пользования» in
+                # Russian) and where the marking goes (banner, the default, or corner).
+                "restricted_label", "marking_style")
 
 
 class SettingsAndHistory:

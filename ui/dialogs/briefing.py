@@ -1,9 +1,12 @@
-"""The Briefing dialog (Ctrl+E): options and presets, export off the GUI thread with progress and
-Cancel, then a preview, "Open in system viewer" and Print... (Ctrl+P).
+"""The Briefing dialog (Ctrl+E): the options and presets (left), the brief (middle: a new one or
+a saved one, its template, the desk's text and how it is printed) and a live preview of the first
+pages (right); export to PDF or Word off the GUI thread with progress and Cancel, then the
+exported PDF in the view, "Open in system viewer" and Print... (Ctrl+P).
 
 The options are one :class:`tracker.briefing.BriefingOptions`, the same object the CLI and the
-saved presets use. The build runs as a task (``ui.tasks``) on a read-only session of its own
-(SQLite connections belong to the thread that made them); closing the dialog cancels it.
+saved presets use; the brief is a :class:`tracker.briefing.brief.Brief`, saved as a record of the
+briefs kind with its options. The build runs as a task (``ui.tasks``) on a read-only session of
+its own (SQLite connections belong to the thread that made them); closing the dialog cancels it.
 """
 
 from __future__ import annotations
@@ -36,9 +39,13 @@ from tracker.errors import TrackerError
 from tracker.i18n import current_language
 from tracker.i18n import gettext as _
 from tracker.model import CLASSIFICATIONS
+from tracker.model.figures import BRIEFS_KIND
 from tracker.store.repository import Repository
 from ui import messages
+from ui.dialogs.briefing_brief import BriefPanel
+from ui.dialogs.briefing_keeper import BriefsKeeper
 from ui.dialogs.briefing_options import OptionsPanel
+from ui.dialogs.briefing_preview import LivePreview
 from ui.tasks import Cancelled, Task, Tasks, one_line
 from ui.widgets import pdf_printing
 
@@ -46,10 +53,11 @@ SETTINGS_KEY = "briefing"
 
 
 def build(session, task: Task, options: core.BriefingOptions, out_path: Path,
-          today: _dt.date | None):
+          today: _dt.date | None, brief: core.Brief | None = None, letterhead: str | None = None):
     """The task's work: the briefing, with the task's progress and cancel."""
     try:
-        return core.build_briefing(session, options, out_path, progress=task.progress,
+        return core.build_briefing(session, options, out_path, brief=brief,
+                                   docx_template=letterhead, progress=task.progress,
                                    cancel=task.is_cancelled, today=today)
     except core.BriefingCancelled:
         raise Cancelled from None
@@ -64,22 +72,41 @@ def describe_failure(exc: BaseException) -> str:
 
 
 class BriefingDialog(QDialog):
-    """Options on the left, the preview on the right, progress and actions at the bottom."""
+    """Options on the left, the brief in the middle, the preview on the right, progress and
+    actions at the bottom. ``brief_id``: open on that saved brief."""
 
-    def __init__(self, repo: Repository, parent: QWidget | None = None):
+    def __init__(self, repo: Repository, parent: QWidget | None = None,
+                 brief_id: int | None = None):
         super().__init__(parent)
         self.repo = repo
         self.tasks = Tasks(self, lambda: self.repo)  # the build (ui.tasks)
         self.task: Task | None = None
         self.pdf_path: Path | None = None
         self.last_result: core.BriefingResult | None = None
-        self.today: _dt.date | None = None  # tests pin the date; None: today
+        self.brief_id: int | None = None  # the saved brief shown (None: a new one)
+        self.brief_version: int | None = None
+        self._today: _dt.date | None = None  # tests pin the date; None: today
         self.setWindowTitle(_("Briefing"))
         self.setObjectName("briefing_dialog")
-        self.resize(1180, 760)
+        self.resize(1280, 760)
+        self.preview = LivePreview(self, lambda: self.repo, self.preview_input,
+                                   self._show_preview, self._preview_problem)
         self._build_ui()
         self._load_presets()
         self._restore_settings()
+        self.briefs = BriefsKeeper(self)
+        self.briefs.load_list()
+        self._watch_edits()
+        if brief_id is None or not self.briefs.open(brief_id):
+            self.preview.schedule()  # the first pages of what the dialog shows
+
+    @property
+    def today(self) -> _dt.date | None:
+        return self._today
+
+    @today.setter
+    def today(self, value: _dt.date | None) -> None:
+        self._today = self.preview.today = value
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -99,7 +126,38 @@ class BriefingDialog(QDialog):
         scroll.setMinimumWidth(360)
         self.splitter.addWidget(scroll)
 
-        # preview
+        # the brief
+        self.brief_panel = BriefPanel(self.repo)
+        brief_scroll = QScrollArea()
+        brief_scroll.setObjectName("brief_scroll")
+        brief_scroll.setWidgetResizable(True)
+        brief_scroll.setWidget(self.brief_panel)
+        brief_scroll.setMinimumWidth(340)
+        brief_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.splitter.addWidget(brief_scroll)
+
+        self.splitter.addWidget(self._preview_column())
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setStretchFactor(2, 1)
+        self.splitter.setSizes([400, 400, 480])
+
+        outer.addLayout(self._bottom_row())
+
+        self.print_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self)
+        self.print_shortcut.activated.connect(self.print_briefing)
+        self._set_preview_actions()
+        read_only = self.repo.read_only
+        self.panel.save_preset_button.setEnabled(not read_only)
+        self.panel.delete_preset_button.setEnabled(not read_only)
+        self.brief_panel.set_read_only(read_only)
+        self.save_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
+        self.save_shortcut.setEnabled(not read_only)
+        self.brief_panel.letterhead_button.clicked.connect(self.choose_letterhead)
+
+    def _preview_column(self) -> QWidget:
+        """The preview (live, or the PDF just exported) with "Open in system viewer" and
+        Print…"""
         preview = QWidget()
         pbox = QVBoxLayout(preview)
         pbox.setContentsMargins(6, 0, 0, 0)
@@ -122,12 +180,10 @@ class BriefingDialog(QDialog):
         actions.addWidget(self.print_button)
         pbox.addLayout(actions)
         pbox.addWidget(self.pdf_view, 1)
-        self.splitter.addWidget(preview)
-        self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([400, 780])
+        return preview
 
-        # progress and buttons
+    def _bottom_row(self) -> QHBoxLayout:
+        """The status line, the progress bar and the buttons."""
         bottom = QHBoxLayout()
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
@@ -141,6 +197,9 @@ class BriefingDialog(QDialog):
         self.export_button = QPushButton(_("Export PDF…"))
         self.export_button.setDefault(True)
         self.export_button.clicked.connect(self.export_dialog)
+        self.word_button = QPushButton(_("Export Word…"))
+        self.word_button.setObjectName("word_button")
+        self.word_button.clicked.connect(lambda: self.export_dialog("docx"))
         self.cancel_button = QPushButton(_("Cancel"))
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel_export)
@@ -149,25 +208,50 @@ class BriefingDialog(QDialog):
         bottom.addWidget(self.status_label, 1)
         bottom.addWidget(self.progress, 1)
         bottom.addWidget(self.export_button)
+        bottom.addWidget(self.word_button)
         bottom.addWidget(self.cancel_button)
         bottom.addWidget(self.close_button)
-        outer.addLayout(bottom)
-
-        self.print_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self)
-        self.print_shortcut.activated.connect(self.print_briefing)
-        self._set_preview_actions()
-        read_only = self.repo.read_only
-        self.panel.save_preset_button.setEnabled(not read_only)
-        self.panel.delete_preset_button.setEnabled(not read_only)
+        return bottom
 
     # -- options -------------------------------------------------------------------------------
 
     def options(self) -> core.BriefingOptions:
-        """The options the panel shows (raises BriefingOptionsError for a bad combination)."""
-        return self.panel.options()
+        """The options the panels show (raises BriefingOptionsError for a bad combination).
+        A note or a visit brief prints the purpose from the brief, which may be longer than the
+        options' own purpose paragraph: then the options go without it."""
+        printing = self.brief_panel.printing()
+        purpose = self.panel.purpose_edit.toPlainText()
+        whole = printing["template"] == "annex" or len(purpose) <= core.MAX_PURPOSE
+        return self.panel.options(purpose=whole).replace(**printing)
 
     def set_options(self, options: core.BriefingOptions) -> None:
         self.panel.set_options(options)
+        self.brief_panel.set_printing(options)
+
+    def brief(self) -> core.Brief:
+        """The desk's text the dialog shows (raises BriefingError for a bad value)."""
+        return core.Brief(title=self.panel.title_edit.text(),
+                     drafted_by=self.panel.prepared_edit.text(),
+                     purpose=self.panel.purpose_edit.toPlainText(), record_id=self.brief_id,
+                     **self.brief_panel.values())
+
+    def preview_input(self) -> tuple[core.BriefingOptions, core.Brief]:
+        return self.options(), self.brief()
+
+    def _watch_edits(self) -> None:
+        """Every edit of an option or of the brief builds the preview again."""
+        p, again = self.panel, self.preview.schedule
+        p.title_edit.textChanged.connect(again)
+        p.prepared_edit.textChanged.connect(again)
+        p.purpose_edit.textChanged.connect(again)
+        for combo in (p.classification_combo, p.paper_combo, p.language_combo):
+            combo.currentIndexChanged.connect(again)
+        p.section_tree.itemChanged.connect(again)
+        for check in (p.sources_check, p.notes_check, p.from_check, p.to_check):
+            check.toggled.connect(again)
+        p.from_edit.dateChanged.connect(again)
+        p.to_edit.dateChanged.connect(again)
+        self.brief_panel.changed.connect(again)
 
     # -- presets --------------------------------------------------------------------------------
 
@@ -242,41 +326,48 @@ class BriefingDialog(QDialog):
 
     # -- export ---------------------------------------------------------------------------------
 
-    def export_dialog(self) -> None:
+    def export_dialog(self, fmt: str = "pdf") -> None:
         try:
             self.options()
-        except core.BriefingOptionsError as exc:
+            self.brief()
+        except core.BriefingError as exc:
             self._options_error(exc)
             return
         settings = QSettings()
         folder = settings.value(f"{SETTINGS_KEY}/folder", "") or str(Path.home())
-        suggested = str(Path(folder) / _("briefing.pdf"))
-        path, _filter = messages.get_save_file_name(self, _("Export briefing"), suggested,
-                                                     _("PDF files (*.pdf)"))
+        name = _("briefing.pdf") if fmt == "pdf" else _("briefing.docx")
+        path, _filter = messages.get_save_file_name(
+            self, _("Export briefing"), str(Path(folder) / name),
+            _("PDF files (*.pdf)") if fmt == "pdf" else _("Word documents (*.docx)"))
         if path:
-            if not path.lower().endswith(".pdf"):
-                path += ".pdf"
+            if not path.lower().endswith(f".{fmt}"):
+                path += f".{fmt}"
             self.export_to(Path(path))
 
     def export_to(self, path: Path) -> bool:
-        """Start building the briefing into ``path`` in a worker thread (False if it did not
-        start: a build is running or the options are bad)."""
+        """Start building the briefing into ``path`` (PDF, or Word for a name ending in .docx)
+        in a worker thread (False if it did not start: a build is running or the options are
+        bad)."""
         if self.task is not None:
             return False
         try:
-            options = self.options()
-        except core.BriefingOptionsError as exc:
+            options, brief = self.options(), self.brief()
+        except core.BriefingError as exc:
             self._options_error(exc)
             return False
         self._save_settings(options, Path(path).parent)
         out, today = Path(path), self.today
+        word = out.suffix.lower() == ".docx"
+        letterhead = self.brief_panel.letterhead() if word else None
+        self.preview.pause()
         self.task = self.tasks.run(
-            lambda session, task: build(session, task, options, out, today),
+            lambda session, task: build(session, task, options, out, today, brief, letterhead),
             done=self._on_done, failed=self._on_failed, cancelled=self._on_cancelled,
             progress=self._on_progress, ended=self._on_finished, describe=describe_failure)
         self.progress.setValue(0)
         self.progress.setVisible(True)
         self.export_button.setEnabled(False)
+        self.word_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.close_button.setEnabled(False)
         self._show_status(_("Building the briefing…"))
@@ -298,6 +389,10 @@ class BriefingDialog(QDialog):
         self.last_result = result
         self.progress.setValue(1000)
         level = dict(CLASSIFICATIONS).get(result.classification, result.classification)
+        if result.pages is None:  # a Word file: Word lays out its pages; the preview stays
+            self._show_status(_("Saved {path}, marked {level}.").format(
+                path=result.path, level=_(level)))
+            return
         self._show_status(_("Saved {path}: {pages} pages, marked {level}.").format(
             path=result.path, pages=result.pages, level=_(level)))
         self.load_preview(result.path)
@@ -310,15 +405,34 @@ class BriefingDialog(QDialog):
 
     def _on_finished(self) -> None:
         self.task = None
+        self.preview.resume()
         self.progress.setVisible(False)
         self.export_button.setEnabled(True)
+        self.word_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
         self.close_button.setEnabled(True)
 
     # -- preview, viewer, printing ----------------------------------------------------------------
 
+    def _show_preview(self, document: QPdfDocument) -> None:
+        """The live preview's first pages, in the view (printing stays with an export)."""
+        self.pdf_view.setDocument(document)
+        self.preview_label.setText(_("Preview of the first pages (not saved)"))
+
+    def _preview_problem(self, text: str) -> None:
+        self.preview_label.setText(_("No preview: {error}").format(error=text) if text
+                                   else _("The preview could not be shown."))
+
+    def choose_letterhead(self) -> None:
+        path, _filter = messages.get_open_file_name(
+            self, _("Choose a letterhead"), self.brief_panel.letterhead() or str(Path.home()),
+            _("Word documents and templates (*.docx *.dotx)"))
+        if path:
+            self.brief_panel.letterhead_edit.setText(path)
+
     def load_preview(self, path: Path) -> bool:
         self.pdf_document.close()
+        self.pdf_view.setDocument(self.pdf_document)
         error = self.pdf_document.load(str(path))
         ok = error == QPdfDocument.Error.None_ and self.pdf_document.pageCount() > 0
         if ok:
@@ -368,15 +482,28 @@ class BriefingDialog(QDialog):
 
     # -- messages, settings, closing --------------------------------------------------------------
 
+    def show_status(self, text: str) -> None:
+        """A message on the status line."""
+        self._show_status(text)
+
+    def show_error(self, text: str) -> None:
+        """A problem on the status line, in red (one line)."""
+        self._show_error(text)
+
     def _show_status(self, text: str) -> None:
         self.status_label.setStyleSheet("")
         self.status_label.setText(text)
 
-    def _options_error(self, exc: core.BriefingOptionsError) -> None:
+    def _options_error(self, exc: core.BriefingError) -> None:
         """A bad option, named as the form labels it; the cursor goes to the field."""
-        if exc.option == "purpose":
+        option = getattr(exc, "option", None)
+        if option == "purpose":
             self._show_error(_("Purpose:") + " " + exc.detail)
             self.panel.purpose_edit.setFocus()
+            return
+        if option == "meeting_id":
+            self._show_error(_(BRIEFS_KIND.field("meeting_id").label) + ": " + exc.detail)
+            self.brief_panel.meeting.setFocus()
             return
         self._show_error(str(exc))
 
@@ -401,8 +528,8 @@ class BriefingDialog(QDialog):
                 options = core.BriefingOptions.from_dict(json.loads(raw))
             except (ValueError, TypeError):
                 options = None
-        if options is None:
-            options = core.BriefingOptions(language=current_language())
+        if options is None:  # a new desk starts on a briefing note
+            options = core.BriefingOptions(language=current_language(), template="note")
         self.set_options(options)
         state = settings.value(f"{SETTINGS_KEY}/splitter")
         if state is not None:
@@ -413,6 +540,7 @@ class BriefingDialog(QDialog):
         if self.task is not None:
             self.tasks.stop()
             self._on_finished()
+        self.preview.close()
         try:
             self._save_settings(self.options())
         except core.BriefingOptionsError:

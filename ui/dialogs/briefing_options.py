@@ -207,8 +207,9 @@ class OptionsPanel(QWidget):
 
     # -- options <-> widgets --------------------------------------------------------------------
 
-    def options(self) -> core.BriefingOptions:
-        """The options the widgets show (raises BriefingOptionsError for a bad combination)."""
+    def options(self, purpose: bool = True) -> core.BriefingOptions:
+        """The options the widgets show (raises BriefingOptionsError for a bad combination);
+        ``purpose=False``: without the purpose (a brief's, longer than the options hold)."""
         sections = [s for s, item in self.section_items.items()
                     if item.checkState(0) == Qt.CheckState.Checked]
         statuses: dict[str, list[str]] = {}
@@ -227,7 +228,8 @@ class OptionsPanel(QWidget):
             date_to=self._date_value(self.to_check, self.to_edit),
             max_classification=self.classification_combo.currentData(),
             paper=self.paper_combo.currentData(), title=self.title_edit.text(),
-            prepared_by=self.prepared_edit.text(), purpose=self.purpose_edit.toPlainText(),
+            prepared_by=self.prepared_edit.text(),
+            purpose=self.purpose_edit.toPlainText() if purpose else "",
             include_sources=self.sources_check.isChecked(),
             include_notes=self.notes_check.isChecked(),
             language=self.language_combo.currentData(),

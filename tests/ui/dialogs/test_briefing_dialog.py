@@ -153,6 +153,7 @@ def test_options_round_trip_through_the_widgets(dialog):
 
 
 def test_purpose_and_notes_controls_reach_the_pdf(qtbot, dialog, tmp_path):
+    dialog.brief_panel.select(dialog.brief_panel.template_combo, "annex")  # the data briefing
     assert dialog.panel.notes_check.isChecked() and not dialog.panel.purpose_edit.toPlainText()
     dialog.panel.purpose_edit.setFocus()
     qtbot.keyClicks(dialog.panel.purpose_edit, "Talking points <b>for</b> the visit")
@@ -198,6 +199,8 @@ def test_the_options_fit_the_default_size_without_scrolling(qtbot, repo, languag
 
 
 def test_a_too_long_purpose_is_reported_not_exported(qtbot, dialog, tmp_path):
+    # The data briefing's purpose paragraph (a note or a visit brief prints the brief's whole).
+    dialog.brief_panel.select(dialog.brief_panel.template_combo, "annex")
     dialog.panel.purpose_edit.setPlainText("x" * 2001)
     dialog.panel.title_edit.setFocus()
     assert not dialog.export_to(tmp_path / "b.pdf")

@@ -25,6 +25,8 @@ pytestmark = pytest.mark.gui
 
 @pytest.mark.parametrize("kind", KIND_ORDER)
 def test_record_model_passes_the_model_testers(qtmodeltester, repo, kind):
+    if not repo.count(kind):  # a kind the seed leaves empty (the desk's briefs)
+        repo.create(kind, {"title": f"A record of {kind}"})
     model = RecordTableModel(repo, kind)
     assert model.rowCount() == repo.count(kind) > 0
     qtmodeltester.check(model)

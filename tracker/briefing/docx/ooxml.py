@@ -202,7 +202,7 @@ def table(styles: TableStyles, widths: Sequence[int], *, header: bool) -> Any:
 def add_row(tbl, cells: Iterable[str], widths: Sequence[int], para_style: str, *,
             header: bool = False, right: frozenset[int] = frozenset(),
             run_styles: dict[int, str] | None = None, bold: frozenset[int] = frozenset()
-            ) -> None:
+            ) -> Any:
     """A row that never splits across pages (``header``: repeated on every page). Columns
     in ``right`` align right; ``run_styles`` gives a column's text a character style (alert),
     ``bold`` makes a column's text bold."""
@@ -225,3 +225,4 @@ def add_row(tbl, cells: Iterable[str], widths: Sequence[int], para_style: str, *
             SE(ppr, w("jc")).set(val, "right")
         if text:
             run(p, text, style=run_styles.get(c) if run_styles else None, bold=c in bold)
+    return tr

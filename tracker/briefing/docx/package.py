@@ -11,6 +11,7 @@ import re
 import zipfile
 
 from tracker.briefing.blocks import Meta
+from tracker.briefing.docx.ooxml import plain
 from tracker.briefing.docx.styles import LANGUAGE_TAGS
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -28,8 +29,8 @@ def set_properties(doc, meta: Meta) -> None:
     letterhead's: no old title, author, comments or dates)."""
     cp = doc.core_properties
     when = _dt.datetime.combine(meta.today, _dt.time())
-    cp.title, cp.subject = meta.title[:255], meta.subject[:255]
-    cp.author = cp.last_modified_by = meta.author[:255]
+    cp.title, cp.subject = plain(meta.title)[:255], plain(meta.subject)[:255]
+    cp.author = cp.last_modified_by = plain(meta.author)[:255]
     for name in ("category", "comments", "content_status", "identifier", "keywords",
                  "version"):
         setattr(cp, name, "")

@@ -72,6 +72,11 @@ def text_width(section) -> int:
     return round((section.page_width - section.left_margin - section.right_margin) / 635)
 
 
+def layout_of(meta: Meta) -> MarkingLayout:
+    """The marking layout a briefing asks for (the copy numbers are in the body)."""
+    return FIRST_PAGE_CORNER if meta.marking_style == "corner" else BANNER
+
+
 def decorate(section, meta: Meta, ids: dict[str, str], *, own: bool, even_pages: bool = False,
              layout: MarkingLayout = BANNER) -> None:
     """Write the marking, the running lines and the page numbers into the section's headers
@@ -105,7 +110,7 @@ def decorate(section, meta: Meta, ids: dict[str, str], *, own: bool, even_pages:
             top.append(_running(ids[RUNNING_HEAD], meta.title, meta.date))
         for i, p in enumerate(top):
             head.insert(i, p)
-        foot.append(_page_line(meta, ids, None if cover else meta.sides))
+        foot.append(_page_line(meta, ids, None if cover else meta.sides, meta.copies > 1))
         if layout.every_page:
             foot.append(_marking(meta, ids, layout.align))
         _close(head, ids[HEADER])
@@ -127,14 +132,31 @@ def _running(style: str, left: str, right: str):
     return p
 
 
-def _page_line(meta: Meta, ids: dict[str, str], sides: str | None):
+def _page_line(meta: Meta, ids: dict[str, str], sides: str | None, copies: bool = False):
     """The footer line: the sides on the left (not on the cover), "Page X of Y" on the
-    right."""
+    right. Numbered copies restart their page numbers and say "Page X" only: the pages of
+    one section (SECTIONPAGES) are counted by Word but not by LibreOffice, which shows the
+    whole document's."""
     p = ooxml.paragraph(ids[RUNNING_FOOT if sides is not None else PAGE_LINE])
     if sides is not None:
         ooxml.run(p, sides + "\t")
-    ooxml.add_page_x_of_y(p, _("Page {page} of {pages}"))
+    ooxml.add_page_x_of_y(p, _("Page {page}") if copies else _("Page {page} of {pages}"))
     return p
+
+
+def restart_numbering(sect_pr) -> None:
+    """The section's pages are numbered from 1 (each numbered copy is a section)."""
+    for old in sect_pr.findall(w("pgNumType")):
+        sect_pr.remove(old)
+    number = ooxml.element("pgNumType", start="1")
+    # pgNumType comes after pgSz, pgMar, paperSrc, pgBorders, lnNumType (the schema's order).
+    before = [c for c in sect_pr if isinstance(c.tag, str) and c.tag.split("}")[-1] in (
+        "footnotePr", "endnotePr", "type", "pgSz", "pgMar", "paperSrc", "pgBorders",
+        "lnNumType", "headerReference", "footerReference")]
+    if before:
+        before[-1].addnext(number)
+    else:
+        sect_pr.insert(0, number)
 
 
 def _drop_own_lines(story, ids: dict[str, str]) -> None:

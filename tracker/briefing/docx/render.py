@@ -15,6 +15,7 @@ returns None.
 
 from __future__ import annotations
 
+import copy
 import io
 from pathlib import Path
 from types import SimpleNamespace
@@ -22,19 +23,24 @@ from types import SimpleNamespace
 from tracker.briefing.blocks import (
     BarChart,
     Block,
+    BulletList,
+    Decision,
     Document,
     Heading,
     IndicatorChart,
     KeyValueTable,
+    PageBreak,
     Paragraph,
     RecordTable,
     SourceList,
     Timeline,
+    Title,
 )
 from tracker.briefing.docx import ooxml, package, page, styles
 from tracker.briefing.docx import template as letterheads
 from tracker.briefing.docx.ooxml import TableStyles, w
 from tracker.briefing.progress import Progress
+from tracker.i18n import _
 
 ROW_CHECK = 250  # rows between two checks for a cancel
 #: settings.xml children that come after ``updateFields`` (the schema's order, which Word
@@ -53,7 +59,7 @@ class DocxRenderer:
     written into."""
 
     def __init__(self, letterhead: str | Path | None = None,
-                 layout: page.MarkingLayout = page.BANNER):
+                 layout: page.MarkingLayout | None = None):
         self.letterhead = None if letterhead is None else Path(letterhead).expanduser()
         self.layout = layout
         self._letterhead_data: bytes | None = None
@@ -105,7 +111,7 @@ class _Writer:
     """One document's layout into python-docx's ``doc`` (its body empty)."""
 
     def __init__(self, doc, document: Document, progress: Progress, own: bool,
-                 layout: page.MarkingLayout):
+                 layout: page.MarkingLayout | None):
         from tracker.briefing.pdf.tables import LineWrapper, Tables
 
         self.doc, self.document, self.progress = doc, document, progress
@@ -115,8 +121,9 @@ class _Writer:
             page.setup_page(section, meta.paper)
         self.frame = page.text_width(section)
         self.ids = styles.install(doc.styles.element, self.frame, own, meta.language)
-        page.decorate(section, meta, self.ids, own=own, layout=layout,
+        page.decorate(section, meta, self.ids, own=own, layout=layout or page.layout_of(meta),
                       even_pages=doc.settings.odd_and_even_pages_header_footer)
+        self.corner = (layout or page.layout_of(meta)).align == "right"
         self.end = doc.element.body.sectPr
         self.last = None
         cell = SimpleNamespace(fontSize=styles.TABLE_TEXT_SIZE,
@@ -138,15 +145,40 @@ class _Writer:
 
     def write(self) -> None:
         body = self.document.body
+        copies = max(self.document.meta.copies, 1)
         rows = sum(len(b.rows) for b in body if isinstance(b, RecordTable))
-        self.progress.estimate(self.progress.done + 2 + len(body) + rows)
-        self.cover()
-        self.contents()
-        for block in body:
+        self.progress.estimate(self.progress.done + copies * (2 + len(body) + rows))
+        for number in range(1, copies + 1):
+            if number > 1:
+                self.new_section()
+            self.one_copy(number)
+        if copies > 1:
+            page.restart_numbering(self.end)
+        _update_fields_on_open(self.doc.settings.element)
+
+    def one_copy(self, copy: int) -> None:
+        """The document once: its number first when copies are numbered."""
+        if self.document.meta.copies:
+            self.para(styles.COPY_NUMBER, _("Copy No. {n}").format(n=copy),
+                      align="right" if self.corner else "center")
+        first = self.headings
+        if self.document.cover is not None:
+            self.cover()
+        if self.document.contents_title is not None:
+            self.contents(first)
+        for block in self.document.body:
             self.progress.check_cancel()
             self.block(block)
             self.progress.advance()
-        _update_fields_on_open(self.doc.settings.element)
+
+    def new_section(self) -> None:
+        """The next copy starts a section on a new page: the same page setup, headers and
+        footers, its pages numbered from 1."""
+        sect_pr = copy.deepcopy(self.end)
+        page.restart_numbering(sect_pr)
+        holder = ooxml.paragraph(self.ids[styles.BODY])
+        ooxml.paragraph_properties(holder).append(sect_pr)
+        self.add(holder)
 
     # -- cover and contents --------------------------------------------------------------------
 
@@ -164,11 +196,12 @@ class _Writer:
         ooxml.page_break_after(self.last)
         self.progress.advance()
 
-    def contents(self) -> None:
+    def contents(self, first: int = 0) -> None:
         """The contents title, then a line per heading: its text linked to the heading, a dot
-        leader and its page number (a PAGEREF field)."""
+        leader and its page number (a PAGEREF field). ``first``: the headings before this
+        copy's (their bookmarks are numbered on)."""
         self.para(styles.TOC_HEADING, self.document.contents_title)
-        for n, heading in enumerate(self.document.headings(), 1):
+        for n, heading in enumerate(self.document.headings(), first + 1):
             p = self.para(styles.TOC[1 if heading.level == 1 else 2])
             link = ooxml.internal_link(p, _bookmark(n))
             ooxml.run(link, heading.text + "\t")
@@ -185,7 +218,26 @@ class _Writer:
                 p = self.para(styles.HEADING[1 if block.level == 1 else 2], block.text)
                 ooxml.bookmark(p, self.headings, _bookmark(self.headings))
             case Paragraph():
-                self.para(styles.SMALL if block.style == "small" else styles.BODY, block.text)
+                self.para({"small": styles.SMALL, "lead": styles.LEAD}.get(
+                    block.style, styles.BODY), block.text)
+            case Title():
+                self.para(styles.BRIEF_TITLE, block.text)
+            case BulletList():
+                for item in block.items:
+                    p = self.para(styles.POINT, "•\t")
+                    if item.lead:
+                        ooxml.run(p, item.lead + " ", bold=True)
+                    ooxml.run(p, item.text)
+            case Decision():
+                self.para(styles.DECISION, "\u2003\u2003".join(
+                    f"\u2610 {option}" for option in block.options))
+            case PageBreak():
+                if self.last is not None and self.last.tag == ooxml.w("p"):
+                    ooxml.page_break_after(self.last)
+                else:
+                    ooxml.page_break_after(self.para(styles.BODY))
+            case KeyValueTable() if block.style == "memo":
+                self.memo(block)
             case KeyValueTable():
                 self.key_values(block)
             case RecordTable():
@@ -215,6 +267,30 @@ class _Writer:
         for row in block.rows:
             ooxml.add_row(tbl, (row.label, row.value), widths, self.table_styles.text,
                           bold=frozenset({1}), run_styles=alert if row.alert else None)
+        self.add(tbl)
+
+    def memo(self, block: KeyValueTable) -> None:
+        """A note's heading block: the labels narrow and bold, the values beside them."""
+        widths = self.widths([24, 76])
+        tbl = ooxml.table(self.table_styles, widths, header=False)
+        # No stripes and no rules between the rows: one rule under the block, as in the PDF.
+        pr = tbl.find(ooxml.w("tblPr"))
+        look = pr.find(ooxml.w("tblLook"))
+        look.set(ooxml.w("val"), "0600")
+        look.set(ooxml.w("noHBand"), "1")
+        borders = ooxml.element("tblBorders")
+        ooxml.child(borders, "bottom", val="single", sz="6", space="0", color="4A5563")
+        ooxml.child(borders, "insideH", val="nil")
+        pr.find(ooxml.w("tblLayout")).addprevious(borders)
+        for row in block.rows:
+            tr = ooxml.add_row(tbl, ("", ""), widths, self.ids[styles.MEMO_VALUE])
+            cells = tr.findall(ooxml.w("tc"))
+            for tc, text, style in ((cells[0], row.label, styles.MEMO_LABEL),
+                                    (cells[1], row.value, styles.MEMO_VALUE)):
+                p = tc.find(ooxml.w("p"))
+                p.find(f"{ooxml.w('pPr')}/{ooxml.w('pStyle')}").set(ooxml.w("val"),
+                                                                     self.ids[style])
+                ooxml.run(p, text)
         self.add(tbl)
 
     def record_table(self, block: RecordTable) -> None:

@@ -41,6 +41,10 @@ SOURCE, SOURCE_DETAILS, CITATION, QUOTATION = ("Source", "Source Details", "Cita
 MARKING, RUNNING_HEAD, RUNNING_FOOT, PAGE_LINE = ("Classification Marking", "Running Head",
                                                   "Running Foot", "Page Line")
 CHART_TITLE = "Chart Title"
+# A note or a visit brief: its title, a bold lead line, points, the memo's heading block, the
+# reader's boxes, the copy number at the top of each copy.
+BRIEF_TITLE, LEAD, POINT, MEMO_LABEL, MEMO_VALUE, DECISION, COPY_NUMBER = (
+    "Brief Title", "Lead", "Point", "Memo Label", "Memo Value", "Decision", "Copy Number")
 #: Paragraph styles only our header and footer lines use: a letterhead made from an older
 #: briefing loses those lines (its marking and title) before the new ones go in.
 OWN_HEADER_STYLES = (MARKING, RUNNING_HEAD, RUNNING_FOOT, PAGE_LINE)
@@ -61,7 +65,9 @@ class StyleDef:
 
     def xml(self, style_id: str, based_id: str | None, frame: int) -> str:
         parts = [f'<w:style xmlns:w="{W_NS}" w:type="{self.kind}" w:styleId="{style_id}"'
-                 + ("" if self.builtin else ' w:customStyle="1"') + ">",
+                 + ("" if self.builtin else ' w:customStyle="1"')
+                 # Normal stays the paragraph style of a paragraph that names none.
+                 + (' w:default="1"' if self.name == NORMAL else "") + ">",
                  f'<w:name w:val="{self.name}"/>']
         if based_id:
             parts.append(f'<w:basedOn w:val="{based_id}"/>')
@@ -186,6 +192,22 @@ STYLES: tuple[StyleDef, ...] = (
              rpr="<w:b/><w:bCs/>" + _sz(9)),
     StyleDef(QUOTATION, "paragraph", "Quotation", NORMAL,
              ppr=_spacing(0, 40) + '<w:ind w:left="280"/>', rpr=_sz(9)),
+    StyleDef(BRIEF_TITLE, "paragraph", "BriefTitle", NORMAL,
+             ppr=_KEEP + _spacing(0, 200), rpr="<w:b/><w:bCs/>" + _colour(NAVY) + _sz(18)),
+    StyleDef(LEAD, "paragraph", "Lead", NORMAL, ppr="<w:keepNext/>" + _spacing(80, 40),
+             rpr="<w:b/><w:bCs/>"),
+    # A point: the bullet is typed ("•" and a tab), so it prints the same on any letterhead.
+    StyleDef(POINT, "paragraph", "Point", NORMAL,
+             ppr='<w:tabs><w:tab w:val="left" w:pos="284"/></w:tabs>' + _spacing(0, 60)
+             + '<w:ind w:left="284" w:hanging="284"/>'),
+    StyleDef(MEMO_LABEL, "paragraph", "MemoLabel", NORMAL, ppr=_spacing(20, 20),
+             rpr="<w:b/><w:bCs/>" + _colour(GREY) + _sz(9)),
+    StyleDef(MEMO_VALUE, "paragraph", "MemoValue", NORMAL, ppr=_spacing(20, 20),
+             rpr=_sz(9.5)),
+    StyleDef(DECISION, "paragraph", "Decision", NORMAL, ppr=_spacing(120, 160),
+             rpr=_sz(10.5)),
+    StyleDef(COPY_NUMBER, "paragraph", "CopyNumber", NORMAL, ppr=_spacing(0, 120),
+             rpr=_sz(9)),
     StyleDef(ALERT_TEXT, "character", "Alert", None, rpr=_colour(ALERT)),
     StyleDef(TABLE, "table", "BriefingTable", None, table=_TABLE_XML),
     StyleDef(CHART_TITLE, "paragraph", "ChartTitle", NORMAL, ppr=_KEEP + _spacing(240, 40),

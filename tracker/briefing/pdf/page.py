@@ -58,6 +58,12 @@ class Decor:
     page_size: tuple[float, float]
     margin_x: float
     numbers: PageNumbers = field(default_factory=PageNumbers)
+    #: "banner": the marking at the top and the bottom of every page; "corner": at the top
+    #: right of each copy's first page, with the copy number under it.
+    style: str = "banner"
+    copies: int = 0  # numbered copies (0: one, unnumbered)
+    #: The first page of each copy, in order (its pages are counted on their own).
+    first_pages: list[int] = field(default_factory=list)
 
     @staticmethod
     def _fit(text: str, font: str, size: float, width: float) -> str:
@@ -68,6 +74,8 @@ class Decor:
         return text + "…"
 
     def _markings(self, canv) -> None:
+        if self.style != "banner":
+            return
         width, height = self.page_size
         canv.saveState()
         canv.setFillColor(colors.HexColor(LEVEL_COLOURS.get(self.level, "#000000")))
@@ -76,8 +84,46 @@ class Decor:
         canv.drawCentredString(width / 2, 0.8 * cm, self.marking)
         canv.restoreState()
 
+    def _first_page(self, canv) -> None:
+        """A copy's first page: the corner marking, the copy number."""
+        self.first_pages.append(canv.getPageNumber())
+        corner = self.style == "corner"
+        if not corner and not self.copies:
+            return
+        width, height = self.page_size
+        x = width - self.margin_x if corner else width / 2
+        draw = canv.drawRightString if corner else canv.drawCentredString
+        canv.saveState()
+        canv.setFillColor(colors.HexColor(LEVEL_COLOURS.get(self.level, "#000000")))
+        canv.setFont(FONT_BOLD, 9)
+        y = height - (1.0 if corner else 1.3) * cm
+        if corner:
+            draw(x, y, self._fit(self.marking, FONT_BOLD, 9, width / 2))
+            y -= 0.42 * cm
+        if self.copies:
+            canv.setFont(FONT, 9)
+            draw(x, y, _("Copy No. {n}").format(n=len(self.first_pages)))
+        canv.restoreState()
+
     def on_cover(self, canv, doc) -> None:
         self._markings(canv)
+        self._first_page(canv)
+
+    def on_first(self, canv, doc) -> None:
+        """The first page of a note or a visit brief: the marking, the sides at the foot (no
+        running title: the page starts with the document's own)."""
+        self._markings(canv)
+        self._first_page(canv)
+        width, _height = self.page_size
+        mx = self.margin_x
+        canv.saveState()
+        canv.setFillColor(colors.HexColor(GREY))
+        canv.setStrokeColor(colors.HexColor("#aab2bd"))
+        canv.setLineWidth(0.5)
+        canv.setFont(FONT, 8)
+        canv.line(mx, 1.55 * cm, width - mx, 1.55 * cm)
+        canv.drawString(mx, 1.15 * cm, self._fit(self.sides, FONT, 8, (width - 2 * mx) * 0.6))
+        canv.restoreState()
 
     def on_page(self, canv, doc) -> None:
         width, height = self.page_size
@@ -99,6 +145,10 @@ class Decor:
     def on_save(self, canv, page: int, pages: int) -> None:
         """Drawn on every page once the page count and the headings' pages are known."""
         width, _height = self.page_size
+        starts = [p for p in self.first_pages if p <= page] or [1]
+        later = [p for p in self.first_pages if p > page]
+        first = starts[-1]  # a copy's pages are numbered on their own
+        page, pages = page - first + 1, (later[0] if later else pages + 1) - first
         canv.saveState()
         canv.setFillColor(colors.HexColor(GREY))
         canv.setFont(FONT, 8)
@@ -123,8 +173,8 @@ class Decor:
 class HeadingParagraph(Paragraph):
     """A section title that is also a bookmark, an outline entry and a contents target."""
 
-    def __init__(self, text_markup: str, style: ParagraphStyle, *, key: str, outline: str,
-                 outline_level: int, numbers: PageNumbers):
+    def __init__(self, text_markup: str, style: ParagraphStyle, *, key: str,
+                 outline: str | None, outline_level: int, numbers: PageNumbers):
         super().__init__(text_markup, style)
         self.bookmark_key, self.outline_text = key, outline
         self.outline_level, self.page_numbers = outline_level, numbers
@@ -136,8 +186,9 @@ class HeadingParagraph(Paragraph):
         # Pages reach the document only when the canvas saves (see BriefingCanvas), so the
         # "current page" reportlab would record is wrong: name the page ourselves.
         dest.setPage(PDFObjectReference(f"Page{canv.getPageNumber()}"))
-        canv.addOutlineEntry(self.outline_text, self.bookmark_key, level=self.outline_level,
-                             closed=self.outline_level > 0)
+        if self.outline_text is not None:  # a second copy's headings: no outline entries
+            canv.addOutlineEntry(self.outline_text, self.bookmark_key,
+                                 level=self.outline_level, closed=self.outline_level > 0)
         self.page_numbers.headings[self.bookmark_key] = canv.getPageNumber()
         super().draw()
 

@@ -19,12 +19,15 @@ from reportlab.platypus import (
     PageBreak,
     PageTemplate,
     Spacer,
+    TableStyle,
 )
 from reportlab.platypus import Paragraph as PdfParagraph
 
 from tracker.briefing.blocks import (
     BarChart,
     Block,
+    BulletList,
+    Decision,
     Document,
     Heading,
     IndicatorChart,
@@ -33,7 +36,9 @@ from tracker.briefing.blocks import (
     RecordTable,
     SourceList,
     Timeline,
+    Title,
 )
+from tracker.briefing.blocks import PageBreak as PageBreakBlock
 from tracker.briefing.pdf.chart import status_chart
 from tracker.briefing.pdf.fonts import FONT, FONT_BOLD, register_fonts
 from tracker.briefing.pdf.indicator_chart import indicator_drawing
@@ -45,6 +50,7 @@ from tracker.briefing.progress import Progress
 from tracker.briefing.text import one_line
 
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 2 * cm, 2.4 * cm, 2.2 * cm
+LONG_TEXT = 3000  # characters above which a paragraph is laid out as pre-wrapped lines
 NOTES_GREY = "#3d4550"
 
 
@@ -74,27 +80,41 @@ class _Renderer:
                              progress.check_cancel)
         self.numbers = PageNumbers()
         self.toc: list[tuple[str, Heading]] = []  # (bookmark key, heading), in order
+        self.copy = 1
 
     def write(self, filename: str) -> int:
         meta = self.document.meta
-        body = [f for block in self.document.body for f in self.block(block)]
-        story = self.cover() + self.contents() + body
+        covered = self.document.cover is not None
+        story: list[Flowable] = []
+        for copy in range(1, max(meta.copies, 1) + 1):
+            story += self.one_copy(copy, covered)
         self.progress.check_cancel()
         # From here on progress counts drawn table rows and other flowables (after_flowable).
         self.progress.estimate(self.progress.done + 1 + sum(_units(f) for f in story))
         decor = Decor(title=meta.title, sides=meta.sides, marking=meta.marking, level=meta.level,
                       date=meta.date, page_size=self.page_size, margin_x=MARGIN_X,
-                      numbers=self.numbers)
+                      numbers=self.numbers, style=meta.marking_style, copies=meta.copies)
         frame = Frame(MARGIN_X, MARGIN_BOTTOM, self.frame_width, self.frame_height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         doc = BriefingDoc(filename, decor, meta.today, self.after_flowable, title=meta.title,
                           author=meta.author, subject=meta.subject, lang=meta.language)
-        doc.addPageTemplates([
-            PageTemplate(id="cover", frames=[frame], onPage=decor.on_cover),
-            PageTemplate(id="body", frames=[frame], onPage=decor.on_page),
-        ])
+        first = (PageTemplate(id="cover", frames=[frame], onPage=decor.on_cover) if covered
+                 else PageTemplate(id="first", frames=[frame], onPage=decor.on_first))
+        doc.addPageTemplates([first, PageTemplate(id="body", frames=[frame],
+                                                  onPage=decor.on_page)])
         doc.build(story)
         return self.numbers.count
+
+    def one_copy(self, copy: int, covered: bool) -> list[Flowable]:
+        """One copy of the document: its own flowables (and headings' keys); a copy after the
+        first starts on a new page of the first page's template."""
+        self.copy, self.toc = copy, []
+        body = [f for block in self.document.body for f in self.block(block)]
+        start: list[Flowable] = [] if copy == 1 else [
+            NextPageTemplate("cover" if covered else "first"), PageBreak()]
+        if covered:
+            return start + self.cover() + self.contents() + body
+        return [*start, NextPageTemplate("body"), *body]
 
     def after_flowable(self, flowable: Flowable) -> None:
         self.progress.advance(_units(flowable))
@@ -104,6 +124,24 @@ class _Renderer:
         return PdfParagraph(markup(text), self.st[style])
 
     # -- cover and contents --------------------------------------------------------------------
+
+    def text(self, text: str, style: str = "body", lead: str = "", bullet: bool = False
+             ) -> Flowable:
+        """A paragraph of literal text; a long one (the desk's pasted document) as pre-wrapped
+        lines, which lay out in linear time and split between any two lines."""
+        if len(text) + len(lead) <= LONG_TEXT:
+            body = (f"<b>{markup(lead)}</b> " if lead else "") + markup(text)
+            if bullet:
+                return PdfParagraph(body, self.st["bullet"], bulletText="•")
+            return PdfParagraph(body, self.st[style])
+        st = self.st["bullet" if bullet else style]
+        indent = st.leftIndent
+        rows: list[Line] = [
+            (line, st.fontName, st.fontSize, st.leading, st.textColor, indent)
+            for line in self.wrapper.lines(f"{lead} {text}" if lead else text,
+                                           self.frame_width - indent, st.fontName,
+                                           st.fontSize)]
+        return Lines(rows, st.spaceAfter)
 
     def cover(self) -> list[Flowable]:
         c = self.document.cover
@@ -131,7 +169,18 @@ class _Renderer:
             case Heading():
                 return self.heading(block)
             case Paragraph():
-                return [self.para(block.text, block.style)]
+                return [self.text(block.text, block.style)]
+            case Title():
+                return [self.para(block.text, "title")]
+            case BulletList():
+                return [self.text(i.text, lead=i.lead, bullet=True) for i in block.items]
+            case Decision():
+                boxes = "\u2003\u2003".join(f"\u2610 {markup(o)}" for o in block.options)
+                return [PdfParagraph(boxes, self.st["decision"])]
+            case PageBreakBlock():
+                return [PageBreak()]
+            case KeyValueTable() if block.style == "memo":
+                return self.memo(block)
             case KeyValueTable():
                 return self.key_values(block)
             case RecordTable():
@@ -149,12 +198,12 @@ class _Renderer:
         raise TypeError(f"no PDF layout for {type(block).__name__}")
 
     def heading(self, h: Heading) -> list[Flowable]:
-        key = f"h{len(self.toc) + 1}"
+        key = f"h{len(self.toc) + 1}" if self.copy == 1 else f"c{self.copy}h{len(self.toc) + 1}"
         self.toc.append((key, h))
         top = h.level == 1
         flow = HeadingParagraph(markup(h.text), self.st["h1" if top else "h2"], key=key,
-                                outline=one_line(h.text), outline_level=h.level - 1,
-                                numbers=self.numbers)
+                                outline=one_line(h.text) if self.copy == 1 else None,
+                                outline_level=h.level - 1, numbers=self.numbers)
         # Room for the heading and the start of what follows (headings never end a page).
         return [CondPageBreak((5 if top else 3.5) * cm), flow]
 
@@ -165,6 +214,22 @@ class _Renderer:
         return [Spacer(1, 0.3 * cm),
                 self.tables.table(data, [self.frame_width * 0.45, self.frame_width * 0.55],
                                   header=False)]
+
+    def memo(self, block: KeyValueTable) -> list[Flowable]:
+        """A note's heading block: narrow bold labels, the values beside them, a rule under."""
+        data = [[self.para(row.label, "memo_label"), self.para(row.value, "memo_value")]
+                for row in block.rows]
+        if not data:
+            return []
+        table = BriefingTable(data, colWidths=[self.frame_width * 0.24,
+                                               self.frame_width * 0.76])
+        table.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+            ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ("LINEBELOW", (0, -1), (-1, -1), 0.8, colors.HexColor("#4a5563")),
+        ]))
+        return [table, Spacer(1, 0.25 * cm)]
 
     def record_table(self, block: RecordTable) -> list[Flowable]:
         story = self.tables.chunked(block.header, block.rows, block.types, alert=block.alert,

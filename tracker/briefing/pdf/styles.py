@@ -68,5 +68,14 @@ def make_styles() -> dict[str, ParagraphStyle]:
                         textColor=grey),
         "chart_title": s("chart_title", fontName=FONT_BOLD, fontSize=10, leading=13,
                          spaceBefore=12, spaceAfter=2),
+        # A note or a visit brief: its title, a bold lead line, points, the memo's labels.
+        "title": s("title", fontName=FONT_BOLD, fontSize=18, leading=22, spaceAfter=10,
+                   textColor=colors.HexColor(NAVY)),
+        "lead": s("lead", fontName=FONT_BOLD, spaceBefore=4, spaceAfter=2),
+        "bullet": s("bullet", leftIndent=14, bulletIndent=2, spaceAfter=3, bulletFontName=FONT),
+        "memo_label": s("memo_label", fontName=FONT_BOLD, fontSize=9, leading=12,
+                        spaceAfter=0, textColor=grey),
+        "memo_value": s("memo_value", fontSize=9.5, leading=12.5, spaceAfter=0),
+        "decision": s("decision", fontSize=10.5, leading=16, spaceBefore=6, spaceAfter=8),
     }
 

@@ -23,6 +23,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0002_audit_wording", "schema_0002.sql"),
     ("0003_commitments", "schema_0003.sql"),
     ("0004_indicators", "schema_0004.sql"),
+    ("0006_briefs_and_biographies", "schema_0006.sql"),
     ("0007_search_forms", "schema_0007.sql"),
 )
 LOCK_KEY = 0x7472_6163_6B65_72  # pg_advisory_xact_lock: one migrating session at a time

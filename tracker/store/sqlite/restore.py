@@ -127,14 +127,15 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def _not_a_tracker_database(conn: sqlite3.Connection) -> str | None:
     """Why the (sound) SQLite file is not a Bilateral Tracker database, or None."""
-    from tracker.store.sqlite.schema import MIGRATION_SET, names
+    from tracker.store.sqlite.schema import MIGRATION_SET, first_tables, names
 
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if "_sqlite_migrations" not in tables:
         return _("it has none of the program's tables")
     applied = {r[0] for r in conn.execute(
         "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", (MIGRATION_SET,))}
-    missing = [t for t in (*KIND_ORDER, "audit") if t not in tables]
+    # A kind added later (briefs) is missing from an older backup: the upgrade adds it.
+    missing = [t for t in (*KIND_ORDER, "audit") if t not in tables and t in first_tables()]
     if names()[0] not in applied or missing:
         return _("it lacks the program's tables ({tables})").format(
             tables=", ".join(missing) or names()[0])

@@ -5,6 +5,7 @@ Never edit a migration that has shipped (nor ``schema_0001.sql``); add a new one
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -59,6 +60,25 @@ def initial(db: Database) -> None:
         db.execute(statement)
 
 
+def _existing(db: Database, kinds):
+    """The kinds whose table exists at this step. Steps 0002-0006 read today's declarations;
+    a kind or a field declared later gets its table, columns and indexes from a later step, so
+    they keep to the tables and columns that exist where they run."""
+    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return [kind for kind in kinds if kind.name in tables]
+
+
+def _columns(db: Database, table: str) -> set[str]:
+    return {row[1] for row in db.execute(f"PRAGMA table_info([{table}])")}
+
+
+def first_tables() -> list[str]:
+    """The tables every database of ours has had from the first release on (those of 0001): a
+    file lacking one is not ours; one lacking a later table is older, and upgrades."""
+    sql = INITIAL_SQL.read_text(encoding="utf-8")
+    return re.findall(r"^CREATE TABLE \[?(\w+)\]?", sql, flags=re.MULTILINE)
+
+
 def _statements(sql: str):
     body = "\n".join(line for line in sql.splitlines() if not line.startswith("--"))
     for statement in body.split(";"):
@@ -78,11 +98,8 @@ def search_and_indexes(db: Database) -> None:
         "CREATE VIRTUAL TABLE search USING fts5(kind, record_id UNINDEXED, body, "
         "prefix = '2 3', tokenize = 'unicode61 remove_diacritics 2')"
     )
-    for kind in KINDS.values():
-        if not db[kind.name].exists():  # a kind added later: its own migration indexes it
-            continue
-        # the columns this step found (later steps add fields, and their own indexes)
-        have = {row[1] for row in db.execute(f"PRAGMA table_info([{kind.name}])").fetchall()}
+    for kind in _existing(db, KINDS.values()):
+        have = _columns(db, kind.name)
         text_cols = [f.name for f in kind.searchable_fields if f.name in have]
         rows = db.execute(
             f"SELECT id, {', '.join(f'[{c}]' for c in text_cols)} FROM [{kind.name}]"
@@ -94,8 +111,8 @@ def search_and_indexes(db: Database) -> None:
                 (kind.name, row[0], index_body(kind, record)),
             )
         # Tables show live records: partial indexes over them serve every sort and count.
-        for col in [f.name for f in kind.stored_fields if f.name in have] + [
-                "updated_at", "created_at"]:
+        for col in [f.name for f in kind.stored_fields if f.name in have] + ["updated_at",
+                                                                              "created_at"]:
             db.execute(
                 f"CREATE INDEX IF NOT EXISTS [{kind.name}_{col}] "
                 f"ON [{kind.name}]([{col}], id) WHERE deleted_at IS NULL"
@@ -126,9 +143,7 @@ def live_rows_index(db: Database) -> None:
     of the whole table (100k rows: 2 ms instead of 30 ms)."""
     from tracker.model import KINDS
 
-    for kind in KINDS.values():
-        if not db[kind.name].exists():  # a kind added later (0006 drops this index anyway)
-            continue
+    for kind in _existing(db, KINDS.values()):
         db.execute(f"CREATE INDEX IF NOT EXISTS [{kind.name}_live] ON [{kind.name}](deleted_at) "
                    "WHERE deleted_at IS NULL")
 
@@ -148,7 +163,7 @@ def drop_live_rows_index(db: Database) -> None:
     and counts still read a small partial index (2.6 ms)."""
     from tracker.model import KINDS
 
-    for kind in KINDS.values():
+    for kind in _existing(db, KINDS.values()):
         db.execute(f"DROP INDEX IF EXISTS [{kind.name}_live]")
 
 
@@ -244,6 +259,45 @@ def indicators(db: Database) -> None:
                    "WHERE deleted_at IS NULL")
     db.execute("CREATE INDEX [indicators_trash] ON [indicators](deleted_at, id) "
                "WHERE deleted_at IS NOT NULL")
+
+
+#: The briefs table as migration 0012 made it (frozen: a later field needs a step of its own).
+BRIEFS_0012 = (
+    ("title", "TEXT NOT NULL"), ("status", "TEXT NOT NULL"), ("template", "TEXT NOT NULL"),
+    ("meeting_id", "INTEGER REFERENCES [meetings](id)"), ("addressee", "TEXT"),
+    ("drafted_by", "TEXT"), ("contact_id", "INTEGER REFERENCES [people](id)"),
+    ("critical_date", "TEXT"), ("critical_reason", "TEXT"), ("purpose", "TEXT"),
+    ("objectives", "TEXT"), ("points", "TEXT"), ("if_raised", "TEXT"), ("background", "TEXT"),
+    ("background_secret", "TEXT"), ("issues", "TEXT"), ("recommendation", "TEXT"),
+    ("next_steps", "TEXT"), ("max_classification", "TEXT NOT NULL"), ("sections", "TEXT"),
+    ("statuses", "TEXT"), ("date_from", "TEXT"), ("date_to", "TEXT"),
+    ("paper", "TEXT NOT NULL"), ("language", "TEXT"), ("annex", "TEXT NOT NULL"),
+    ("classification", "TEXT NOT NULL"), ("notes", "TEXT"),
+)
+PEOPLE_0012 = ("name_other", "biography")
+
+
+@migrations(name="0012_briefs_and_biographies")
+def briefs_and_biographies(db: Database) -> None:
+    """Briefs, the desk's own records (a note or a visit brief filled from the other records
+    when printed), and what a visit brief says of a person: the name in the other language and
+    a short biography. Indexed as 0002 indexes every kind (a sort index per column over the
+    live rows, one over the trash)."""
+    columns = ",\n  ".join(f"[{name}] {sql}" for name, sql in BRIEFS_0012)
+    db.execute(
+        "CREATE TABLE [briefs] (\n  id INTEGER PRIMARY KEY,\n  uid TEXT NOT NULL UNIQUE,\n  "
+        f"{columns},\n  created_at TEXT NOT NULL,\n  updated_at TEXT NOT NULL,\n  "
+        "created_by TEXT NOT NULL DEFAULT '',\n  updated_by TEXT NOT NULL DEFAULT '',\n  "
+        "version INTEGER NOT NULL DEFAULT 1,\n  deleted_at TEXT\n)")
+    for name in (*(n for n, _sql in BRIEFS_0012), "updated_at", "created_at"):
+        db.execute(f"CREATE INDEX [briefs_{name}] ON [briefs]([{name}], id) "
+                   "WHERE deleted_at IS NULL")
+    db.execute("CREATE INDEX [briefs_trash] ON [briefs](deleted_at, id) "
+               "WHERE deleted_at IS NOT NULL")
+    for name in PEOPLE_0012:
+        db.execute(f"ALTER TABLE [people] ADD COLUMN [{name}] TEXT")
+        db.execute(f"CREATE INDEX [people_{name}] ON [people]([{name}], id) "
+                   "WHERE deleted_at IS NULL")
 
 
 @migrations(name="0013_search_forms")
