@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from tracker.i18n import gettext as _
 from tracker.i18n import ngettext
 from tracker.model import KIND_ORDER, LINK, LINKS, get_kind
+from tracker.store.wording import Wording
 from ui.widgets.table_models import (
     HistoryModel,
     RecordRole,
@@ -115,8 +116,13 @@ class HistoryPage(QWidget):
         em = fm.horizontalAdvance("M")
         pad = em + 12
         kinds_w = max(fm.horizontalAdvance(_(get_kind(k).label)) for k in KIND_ORDER)
+        # "What": as wide as the usual entries read in this language ("Изменение записи: пункт
+        # дорожной карты"), up to 24 em
+        what_w = max(fm.horizontalAdvance(str(Wording(code, kind=k))) for k in KIND_ORDER
+                     for code in ("create", "update", "delete", "seed"))
         for col, width in enumerate((fm.horizontalAdvance("0000-00-00 00:00") + pad, em * 6,
-                                     em * 14, kinds_w + pad, em * 22, em * 24)):
+                                     min(em * 24, max(em * 14, what_w + pad)), kinds_w + pad,
+                                     em * 22, em * 24)):
             header.resizeSection(col, width)
         header.setStretchLastSection(False)
         # the record's title takes the width left; the other columns keep theirs
