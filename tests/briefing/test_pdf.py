@@ -82,3 +82,22 @@ def test_a_document_renders_every_block_with_its_text_literal(tmp_path):
     assert abs(float(reader.pages[0].mediabox.width) - 612) < 1  # the meta's paper: Letter
     assert reader.metadata.title == "Talks <b>&</b> more"
     assert reader.metadata["/CreationDate"].startswith("D:20261127")
+
+
+def test_a_bars_overdue_part_is_red_and_its_words_fit_the_page():
+    """The overdue part of a status is drawn in red at its bar's start, and "6 (1 of them
+    overdue)" after the longest bar stays on the page (it ran off the right edge)."""
+    from reportlab.graphics.shapes import Rect
+
+    from tracker.briefing.blocks import ALERT_COLOUR
+    from tracker.briefing.pdf.chart import status_chart
+
+    width = 450
+    drawing = status_chart((Bar("Planned", 6, "#7f8ea3", part=1, note="1 of them overdue"),
+                            Bar("Done", 0, "#2e7d32")), width)
+    assert drawing.getBounds()[2] <= width
+    chart = drawing.contents[0]
+    bars = [s for s in chart.makeBars().getContents() if isinstance(s, Rect) and s.width > 0]
+    red = [b for b in bars if b.fillColor.hexval().lower() == "0x" + ALERT_COLOUR[1:].lower()]
+    assert len(red) == 1 and min(b.x for b in bars) == red[0].x  # the red part comes first
+    assert abs(red[0].width * 6 - max(b.x + b.width for b in bars) + red[0].x) < 1e-6

@@ -22,7 +22,7 @@ from tracker.briefing.blocks import (
 from tracker.briefing.gather import gather
 from tracker.briefing.sections import compose
 from tracker.briefing.text import CONTROL_RE
-from tracker.model.figures import KEY_FIGURES
+from tracker.model.figures import DEADLINES_KIND, shown_beside
 
 TODAY = dt.date(2026, 11, 27)
 
@@ -118,14 +118,35 @@ def test_key_figures_and_alerts_come_from_the_declarations(repo):
     repo.create("roadmap", {"title": "Late delivery", "due_date": "2026-11-01"})
     doc = document(repo)
     summary = next(b for b in doc.body if isinstance(b, KeyValueTable))
-    assert [r.label for r in summary.rows] == [f.label for f in KEY_FIGURES] + ["Next meeting"]
-    assert [r.alert for r in summary.rows[:-1]] == [f.alert for f in KEY_FIGURES]  # one overdue
+    assert [r.label for r in summary.rows] == [f.label for f in shown_beside()] + ["Next meeting"]
+    # the planned items' row says one of them is overdue, in red
+    assert [r.alert for r in summary.rows[:-1]] == [f.status == "planned" for f in shown_beside()]
     overdue_table = table_after(doc, "Overdue")
     assert overdue_table.alert
     assert [row[0] for row in overdue_table.rows] == ["Late delivery"]
     road_map = table_after(doc, "Road map")
     row = next(i for i, r in enumerate(road_map.rows) if r[0].startswith("Late delivery"))
     assert road_map.alert_cells == ((row, road_map.header.index("Due date")),)
+
+
+def test_overdue_items_are_a_part_of_their_status_not_a_bar_or_row_beside_it(repo):
+    """Issue 18: with planned items of which one is overdue, the chart and the summary said
+    "Planned 6" and "Overdue 1" side by side, as if they were 7."""
+    repo.create("roadmap", {"title": "Late delivery", "due_date": "2026-11-01"})
+    repo.create("roadmap", {"title": "Late works", "due_date": "2026-10-01",
+                            "status": "in_progress"})
+    f = repo.figures(TODAY)
+    doc = document(repo)
+    chart = next(b for b in doc.body if isinstance(b, BarChart))
+    assert [b.label for b in chart.bars] == [label for _v, label in DEADLINES_KIND.statuses]
+    assert sum(b.value for b in chart.bars) == f["roadmap_total"]
+    assert {b.label: (b.value, b.part, b.note) for b in chart.bars if b.part} == {
+        "Planned": (f["roadmap_planned"], 1, "1 of them overdue"),
+        "In progress": (f["roadmap_in_progress"], 1, "1 of them overdue")}
+    summary = {r.label: r.value for r in next(b for b in doc.body
+                                             if isinstance(b, KeyValueTable)).rows}
+    assert "Road-map items overdue" not in summary
+    assert summary["Road-map items planned"] == f"{f['roadmap_planned']} (1 of them overdue)"
 
 
 def test_sections_need_only_the_gathered_data(repo):

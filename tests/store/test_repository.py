@@ -287,6 +287,7 @@ def test_figures_match_sql(repo):
     assert f["agreements_in_force"] == 4
     assert f["plants_operating_sites"] == 17
     assert f["roadmap_overdue"] == 1 and f["overdue"][0]["title"] == "Late"
+    assert f["roadmap_overdue_by_status"] == {"in_progress": 1}  # a part of its status
     assert [d["title"] for d in f["deadlines"]] == ["Soon"]
     assert f["next_meeting"]["title"] == "Next session"
     assert f["roadmap_done"] == 1 and f["roadmap_in_progress"] == 1

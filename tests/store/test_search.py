@@ -180,6 +180,22 @@ def test_choice_labels_are_found_in_both_languages(empty_repo):
     assert [h.record_id for h in empty_repo.search("энергетика")] == [rid]
 
 
+def test_a_hit_found_by_a_choice_label_says_which_field_holds_it(empty_repo):
+    """'Where found' names the field and its label in the reader's language (it showed the
+    beginning of unrelated notes, so 400 hits for 'сельское хозяйство' looked like noise)."""
+    from tracker.i18n import language
+
+    empty_repo.create("roadmap", {"title": "Joint seed-testing laboratory", "area": "agriculture",
+                                  "notes": "Talks with the ministry of industry"})
+    assert [h.snippet for h in empty_repo.search("agriculture")] == ["Area: Agriculture"]
+    with language("ru"):
+        assert [h.snippet for h in empty_repo.search("сельского хозяйства")] == [
+            "Направление: Сельское хозяйство"]
+    # found in its own text: that text, as before
+    assert [h.snippet for h in empty_repo.search("industry")] == [
+        "Talks with the ministry of industry"]
+
+
 def test_russian_and_english_word_forms_are_found(empty_repo):
     """Snowball stems: 'сельское хозяйство' finds 'сельского хозяйства'; a typed prefix still
     finds longer words ('тракт' → 'тракторов'); English forms too."""

@@ -168,11 +168,11 @@ def test_update_either_saves_or_changes_nothing(hrepo, hengine, case, data):
         assert hrepo.get(kind, record_id) == current
         return
     assert_storable(change.record)
-    if change.action == "unchanged":  # the values it has already: nothing written
+    if change.action == "unchanged":  # the values are those it has: nothing written at all
         assert state(hengine) == before
-        assert change.record["version"] == current["version"]
-    else:
-        assert change.record["version"] == current["version"] + 1
+        assert hrepo.get(kind, record_id) == current == change.record
+        return
+    assert change.record["version"] == current["version"] + 1
 
 
 @SETTINGS

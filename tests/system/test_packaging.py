@@ -309,3 +309,19 @@ def test_install_script_lays_out_a_valid_desktop_install(bundle, tmp_path):
     assert not (prefix / "bin" / "bilateral-tracker").is_symlink()
     assert not desktop.exists()
     assert not list((prefix / "share" / "icons").rglob(f"{APP_ID}.*"))
+
+
+def test_bundled_cli_searches_word_forms_and_other_alphabets(bundle, tmp_path):
+    """PyStemmer (Snowball's compiled stemmers, imported on the first search) is in the bundle:
+    'exhibitions' finds the seeded 'exhibition' by its stem, 'Лукашенко' the Latin name."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = _clean_env(home)
+    cli = bundle / "bilateral-tracker-cli"
+    db = tmp_path / "seeded.db"
+    assert _run([cli, "--db", db, "init"], cwd=tmp_path, env=env).returncode == 0
+    for word, title, found in (("exhibitions", "Materials for a Belarusian exhibition", "6 found"),
+                               ("Лукашенко", "Two-day visit of Alexander Lukashenko", "3 found")):
+        result = _run([cli, "--db", db, "search", word], cwd=tmp_path, env=env)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert title[:39] in result.stdout and result.stderr.strip() == found, result

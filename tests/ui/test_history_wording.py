@@ -37,6 +37,10 @@ def test_history_and_recent_changes_are_worded_in_the_windows_language(make_wind
     actions = [model.data(model.index(r, model.COL_ACTION)) for r in range(model.rowCount())]
     assert actions[0] == "Удаление записи: соглашение"
     assert set(actions[1:]) == {"Заполнение по материалам статьи"}
+    # the longer Russian words are not cut short in the "What" column
+    table = window.pages["history"].table
+    assert table.columnWidth(model.COL_ACTION) > table.fontMetrics().horizontalAdvance(
+        "Заполнение по материалам статьи")
 
 
 def test_saving_a_form_whose_values_are_unchanged_writes_nothing_and_says_so(main_window,

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 import tracker
 from tracker.model import KIND_ORDER
+from tracker.model.figures import DEADLINES_KIND
 from tracker.store.repository import Repository
 from ui.main_window import PAGES, MainWindow
 from ui.pages.record_page import RecordPage
@@ -407,12 +408,13 @@ def test_dashboard_figures_equal_the_core_queries(make_window, repo, qtbot):
     qtbot.waitUntil(lambda: dash.loaded, timeout=2000)  # filled right after the first paint
     figures = repo.figures()
     for key in ("agreements_in_force", "plants_operating_sites", "farms_total", "roadmap_done",
-                "roadmap_in_progress", "roadmap_planned", "roadmap_overdue"):
+                "roadmap_in_progress", "roadmap_planned"):
         assert dash.figure_text(key) == str(figures[key]), key
     assert figures["roadmap_overdue"] == 1
     assert [b[2] for b in dash.chart.bars] == [
         figures["roadmap_by_status"].get(s, 0) for s in ("planned", "in_progress", "done",
-                                                           "cancelled")] + [1]
+                                                           "cancelled")]
+    assert dash.chart.overdue == {"in_progress": 1}
     assert dash.overdue.topLevelItem(0).text(1) == "Overdue thing"
     assert dash.overdue.topLevelItem(0).foreground(1).color().name() == "#c62828"
     assert dash.deadlines.topLevelItem(0).text(1) == "Soon thing"
@@ -428,7 +430,8 @@ def test_dashboard_figures_equal_the_core_queries(make_window, repo, qtbot):
         page.form.editors["status"].combo.findData("done"))
     window.save_action.trigger()
     window.go_to("dashboard")
-    assert dash.figure_text("roadmap_overdue") == "0" == str(repo.figures()["roadmap_overdue"])
+    assert dash.chart.overdue == {} and repo.figures()["roadmap_overdue"] == 0
+    assert dash.figure_widgets["roadmap_in_progress"].late.isHidden()
     assert dash.figure_text("roadmap_done") == str(repo.figures()["roadmap_done"])
 
 
@@ -595,6 +598,25 @@ def test_a_linked_record_opens_from_the_form(main_window, repo, qtbot):
     assert main_window.pages["agreements"].form.record_id == target
 
 
+def test_overdue_is_shown_as_part_of_its_status_not_beside_it(make_window, repo, qtbot):
+    """Issue 18: 5 planned items of which 1 overdue showed "Planned 5" and "Overdue 1" side by
+    side (tiles and chart), as if they were 6."""
+    repo.create("roadmap", {"title": "Late", "due_date": "2020-01-01"})  # planned, overdue
+    figures = repo.figures()
+    dash = make_window(repo).pages["dashboard"]
+    qtbot.waitUntil(lambda: dash.loaded, timeout=2000)
+    assert "roadmap_overdue" not in dash.figure_widgets  # no tile beside the statuses
+    planned = dash.figure_widgets["roadmap_planned"]
+    assert planned.number.text() == str(figures["roadmap_planned"]) == "6"
+    assert planned.late.isVisibleTo(dash) and planned.late.text() == "1 of them overdue"
+    assert dash.figure_widgets["roadmap_done"].late.isHidden()
+    assert [key for key, _label, _n in dash.chart.bars] == [v for v, _l in
+                                                          DEADLINES_KIND.statuses]
+    assert sum(n for _k, _l, n in dash.chart.bars) == figures["roadmap_total"]
+    assert dash.chart.overdue == {"planned": 1}
+    assert "Planned: 6 (1 of them overdue)" in dash.chart.toolTip().splitlines()
+
+
 def test_dashboard_lists_stay_short_on_a_big_database(make_window, repo, qtbot):
     from bulk_rows import add_roadmap_rows
 
@@ -605,7 +627,7 @@ def test_dashboard_lists_stay_short_on_a_big_database(make_window, repo, qtbot):
     dash = window.pages["dashboard"]
     n = repo.figures()["roadmap_overdue"]
     assert n > MAX_ROWS
-    assert dash.figure_text("roadmap_overdue") == str(n)
+    assert sum(dash.chart.overdue.values()) == n
     assert dash.overdue.topLevelItemCount() == MAX_ROWS + 1
     assert str(n - MAX_ROWS) in dash.overdue.topLevelItem(MAX_ROWS).text(1)
 
@@ -748,9 +770,10 @@ def test_a_figure_on_the_dashboard_opens_its_list(main_window, repo, qtbot):
     main_window.apply_change(repo.create("farms", {"title": "Second farm"}))
     dashboard = main_window.pages["dashboard"]
     dashboard.refresh()
-    tile = dashboard.figure_widgets["roadmap_overdue"]
-    assert tile.number.text() == "2"
-    qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
+    tile = dashboard.figure_widgets["roadmap_planned"]
+    assert tile.late.text() == "1 of them overdue"
+    # the red line opens the overdue ones (the planned and the one in progress)
+    qtbot.mouseClick(tile, Qt.MouseButton.LeftButton, pos=tile.late.geometry().center())
     page = main_window.pages["roadmap"]
     assert main_window.current_name() == "roadmap"
     assert page.status_combo.currentData() == OVERDUE
@@ -776,6 +799,6 @@ def test_the_list_opened_from_a_figure_shows_one_of_its_records(main_window, rep
     late = repo.create("roadmap", {"title": "Late", "due_date": "2020-01-01"}).record_id
     main_window.go_to("dashboard")
     main_window.pages["dashboard"].refresh()
-    qtbot.mouseClick(main_window.pages["dashboard"].figure_widgets["roadmap_overdue"],
-                     Qt.MouseButton.LeftButton)
+    tile = main_window.pages["dashboard"].figure_widgets["roadmap_planned"]
+    qtbot.mouseClick(tile, Qt.MouseButton.LeftButton, pos=tile.late.geometry().center())
     assert page.model.rowCount() == 1 and page.form.record_id == late

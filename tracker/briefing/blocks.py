@@ -108,10 +108,14 @@ class RecordTable:
 
 @dataclass(frozen=True)
 class Bar:
-    """One bar of a chart: its label, value and colour (``#rrggbb``)."""
+    """One bar of a chart: its label, value and colour (``#rrggbb``); ``part`` of the value
+    (the overdue ones) is drawn in the alert colour at the bar's start, and ``note`` said after
+    the value ("5 (1 of them overdue)")."""
     label: str
     value: int
     colour: str
+    part: int = 0
+    note: str = ""
 
 
 @dataclass(frozen=True)

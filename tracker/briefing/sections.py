@@ -10,7 +10,6 @@ import datetime as _dt
 from collections.abc import Callable
 
 from tracker.briefing.blocks import (
-    ALERT_COLOUR,
     Bar,
     BarChart,
     Block,
@@ -61,10 +60,11 @@ from tracker.model import (
 from tracker.model import timeline as tl
 from tracker.model.figures import (
     DEADLINES_KIND,
-    KEY_FIGURES,
     MEETINGS_KIND,
     by_status_key,
     figure_for,
+    overdue_by_status_key,
+    shown_beside,
     total_key,
 )
 
@@ -198,7 +198,7 @@ def summary(data: BriefingData, options: BriefingOptions) -> list[Block]:
     else:
         next_meeting = _("none planned")
     rows = []
-    for fig in KEY_FIGURES:
+    for fig in shown_beside():
         n = f[fig.key]
         if fig.total is None:
             value = str(n)
@@ -208,11 +208,20 @@ def summary(data: BriefingData, options: BriefingOptions) -> list[Block]:
                 n=n, total=total, percent=round(100 * n / total) if total else 0)
         else:
             value = _("{n} of {total}").format(n=n, total=f[fig.total])
-        rows.append(KeyValue(clean(_(fig.label)), clean(value), bool(fig.alert and n)))
+        late = int((f.get(overdue_by_status_key(fig.kind)) or {}).get(fig.status, 0)) \
+            if fig.status else 0
+        if late:  # the overdue ones are a part of their status, said with it
+            value = f"{value} ({overdue_note(late)})"
+        rows.append(KeyValue(clean(_(fig.label)), clean(value), bool(fig.alert and n or late)))
     rows.append(KeyValue(clean(_("Next meeting")), clean(next_meeting)))
     intro = _("Key figures as of {date}, counting every record up to “{level}”.").format(
         date=format_date(data.today), level=level_label(options.max_classification))
     return [Heading(_("Executive summary")), Paragraph(clean(intro)), KeyValueTable(tuple(rows))]
+
+
+def overdue_note(n: int) -> str:
+    """How many of a status's records are overdue, said after its count ("" when none)."""
+    return ngettext("{n} of them overdue", "{n} of them overdue", n).format(n=n) if n else ""
 
 
 def chart(data: BriefingData, options: BriefingOptions) -> list[Block]:
@@ -223,10 +232,12 @@ def chart(data: BriefingData, options: BriefingOptions) -> list[Block]:
         return [*blocks, Paragraph(_("There are no road-map items."))]
     overdue = f[figure_for(kind.name, OVERDUE).key]
     by_status = f.get(by_status_key(kind.name)) or {}
+    late = f.get(overdue_by_status_key(kind.name)) or {}
     status = kind.field("status")
-    bars = [Bar(_(label), int(by_status.get(v, 0)), STATUS_COLOURS[i % len(STATUS_COLOURS)])
+    # the overdue items are a part of their status's bar (red), not a bar beside it
+    bars = [Bar(_(label), int(by_status.get(v, 0)), STATUS_COLOURS[i % len(STATUS_COLOURS)],
+                part=int(late.get(v, 0)), note=overdue_note(int(late.get(v, 0))))
             for i, (v, label) in enumerate(status.choices)]
-    bars.append(Bar(_("Overdue"), int(overdue or 0), ALERT_COLOUR))
     return [*blocks, BarChart(tuple(bars)), Paragraph(ngettext(
         "{n} open item is overdue (past its due date and neither done nor cancelled).",
         "{n} open items are overdue (past their due date and neither done nor cancelled).",

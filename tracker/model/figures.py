@@ -25,6 +25,9 @@ class Figure:
     total_hint: str = ""  # "{n} agreements in all": said beside the figure when it has a total
     percent: bool = False  # the briefing gives the share of the total
     alert: bool = False  # a value above zero is drawn in red
+    # counted within its kind's status figures, not beside them: each open status says how many
+    # of its records are overdue (the dashboard's tiles and chart, the briefing's summary and chart)
+    part: bool = False
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,8 @@ KEY_FIGURES: tuple[Figure, ...] = (
            percent=True),
     Figure("roadmap_in_progress", N_("Road-map items in progress"), "roadmap", "in_progress"),
     Figure("roadmap_planned", N_("Road-map items planned"), "roadmap", "planned"),
-    Figure("roadmap_overdue", N_("Road-map items overdue"), "roadmap", OVERDUE, alert=True),
+    Figure("roadmap_overdue", N_("Road-map items overdue"), "roadmap", OVERDUE, alert=True,
+           part=True),
 )
 
 #: Totals: every kind's live records (``<kind>_total``) and the sums the figures are parts of.
@@ -103,3 +107,13 @@ def by_status_key(kind_name: str) -> str:
 def total_key(kind_name: str) -> str:
     """The key under which ``Repository.figures`` gives a kind's live records."""
     return f"{kind_name}_total"
+
+
+def overdue_by_status_key(kind_name: str) -> str:
+    """The key under which ``Repository.figures`` gives a kind's overdue records per status."""
+    return f"{kind_name}_overdue_by_status"
+
+
+def shown_beside() -> tuple[Figure, ...]:
+    """The key figures shown as tiles and summary rows of their own (not the parts of others)."""
+    return tuple(f for f in KEY_FIGURES if not f.part)

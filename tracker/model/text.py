@@ -255,10 +255,28 @@ def highlight_spans(text: str, query: str, *, forms: bool = False) -> list[tuple
     return spans
 
 
-def snippet(title: str, text: str, words: list[str]) -> str:
+def labels_found(kind, record: dict, words: list[str]) -> str:
+    """Where a search found a record by the label of one of its choices, in the current
+    language ("Area: Agriculture", whichever language matched): "" when no label has a word."""
+    from tracker.i18n import _
+
+    out = []
+    for f in getattr(kind, "labelled_fields", ()):
+        value = record.get(f.name)
+        if not value:
+            continue
+        folded = fold(choice_labels(f, value))
+        if any(w and folded.find(w[:20]) >= 0 for w in words):
+            label = next((lab for v, lab in f.choices if v == value), None)
+            out.append(f"{_(f.label)}: {_(label) if label else value}")
+    return "; ".join(out)
+
+
+def snippet(title: str, text: str, words: list[str], labels: str = "") -> str:
     """A line of a record's own text around the first word found (not the folded index): its
     other fields' ``text`` first; the ``title`` when only the title has it (a long title is cut
-    short where it is listed)."""
+    short where it is listed); else the ``labels`` of its choices that hold a word
+    (:func:`labels_found`)."""
     title = " ".join(str(title or "").split())
 
     def around(line: str) -> str | None:
@@ -281,6 +299,8 @@ def snippet(title: str, text: str, words: list[str]) -> str:
         found = around(title)
     if found is not None:
         return found
+    if labels and not any(fold(title).find(w[:20]) >= 0 for w in words if w):
+        return labels
     return text[:140] + ("…" if len(text) > 140 else "")
 
 

@@ -19,6 +19,7 @@ from tracker.model.figures import (
     MEETINGS_KIND,
     TOTALS,
     by_status_key,
+    overdue_by_status_key,
     total_key,
 )
 from tracker.store.query import Condition, Filter
@@ -66,6 +67,7 @@ def compute(backend, today: _dt.date | None = None, *, max_classification: str |
                                             if kind.deadline.progress else [])]
     by = [(due, False), ("id", False)]
     overdue, n_overdue = listed(live(kind, overdue_on=t), item, by)
+    out[overdue_by_status_key(kind.name)] = backend.count_by(live(kind, overdue_on=t), "status")
     deadlines, n_deadlines = listed(
         live(kind).also(Condition(due, ">=", t), Condition(due, "<=", horizon),
                         Condition("status", "not in", closed)), item, by)

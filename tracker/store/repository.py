@@ -30,7 +30,7 @@ from tracker.model import (
     normalize,
 )
 from tracker.model import validate as validate_record
-from tracker.model.text import fold, query_forms, snippet, terms
+from tracker.model.text import fold, labels_found, query_forms, snippet, terms
 from tracker.store.commitments import Commitments
 from tracker.store.errors import (
     ConflictError,
@@ -310,12 +310,14 @@ class Repository(SettingsAndHistory, Commitments, Lookups):
             if kind is None:
                 continue
             cols = [f.name for f in kind.searchable_fields if f.name != "title"]
-            row = self.backend.row(kind, rid, ["title", "status", "deleted_at", *cols])
+            labelled = [f.name for f in kind.labelled_fields if f.name != "status"]
+            row = self.backend.row(kind, rid, ["title", "status", "deleted_at", *cols, *labelled])
             if row is None or row["deleted_at"] is not None:  # gone since the page was read
                 continue
             text_of = " ".join(" ".join(str(row[c]).split()) for c in cols if row[c])
             hits.append(SearchHit(kind_name, rid, row["title"], row["status"],
-                                  snippet(row["title"], text_of, shown)))
+                                  snippet(row["title"], text_of, shown,
+                                          labels_found(kind, row, shown))))
         order = {k: i for i, k in enumerate(KIND_ORDER)}
         hits.sort(key=lambda h: order.get(h.kind, 99))  # stable: rank order within a kind
         return hits

@@ -21,15 +21,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker.i18n import format_date
+from tracker.i18n import format_date, ngettext
 from tracker.i18n import gettext as _
 from tracker.model import KINDS, OVERDUE
 from tracker.model.figures import (
     DEADLINES_KIND,
-    KEY_FIGURES,
     MEETINGS_KIND,
     by_status_key,
     figure_for,
+    overdue_by_status_key,
+    shown_beside,
 )
 from tracker.store.errors import DatabaseClosed
 from ui.widgets.indicator_tiles import COLUMNS as TILE_COLUMNS
@@ -53,12 +54,19 @@ def overdue_key() -> str:
 
 
 
+def overdue_words(n: int) -> str:
+    """How many of a status's records are overdue, said beside its count."""
+    return ngettext("{n} of them overdue", "{n} of them overdue", n).format(n=n)
+
+
 class StatusChart(QWidget):
-    """Horizontal bars: road-map items per status, plus overdue (painted with QPainter)."""
+    """Horizontal bars: road-map items per status, the overdue part of each open status drawn
+    in red at the start of its bar (painted with QPainter)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.bars: list[tuple[str, str, int]] = []  # (key, label, value)
+        self.overdue: dict[str, int] = {}  # status -> how many of its records are overdue
         self.setMinimumHeight(150)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setAccessibleName(_("Road-map status chart"))
@@ -66,12 +74,21 @@ class StatusChart(QWidget):
     def set_figures(self, figures: dict) -> None:
         kind = DEADLINES_KIND
         by_status = figures.get(by_status_key(kind.name)) or {}
+        late = figures.get(overdue_by_status_key(kind.name)) or {}
         self.bars = [(value, _(label), int(by_status.get(value, 0)))
                      for value, label in kind.statuses]
-        self.bars.append((OVERDUE, _("Overdue"), int(figures.get(overdue_key(), 0))))
-        self.setToolTip("\n".join(f"{label}: {n}" for _k, label, n in self.bars))
+        self.overdue = {value: int(late[value]) for value, _l in kind.statuses if late.get(value)}
+        self.setToolTip("\n".join(self.bar_text(key, label, n) for key, label, n in self.bars))
         self.setAccessibleDescription(self.toolTip())
         self.update()
+
+    def number_text(self, key: str, n: int) -> str:
+        """A bar's number: its count, and how many of them are overdue when any are."""
+        late = self.overdue.get(key, 0)
+        return f"{n} ({overdue_words(late)})" if late else str(n)
+
+    def bar_text(self, key: str, label: str, n: int) -> str:
+        return f"{label}: {self.number_text(key, n)}"
 
     def sizeHint(self) -> QSize:  # noqa: N802
         line = self.fontMetrics().height() + 10
@@ -87,7 +104,7 @@ class StatusChart(QWidget):
             p.end()
             return
         label_w = max(fm.horizontalAdvance(label) for _k, label, _n in self.bars) + 12
-        number_w = fm.horizontalAdvance("100000") + 8
+        number_w = max(fm.horizontalAdvance(self.number_text(k, n)) for k, _l, n in self.bars) + 8
         top = 6
         row_h = max(fm.height() + 10, (self.height() - 12) // len(self.bars))
         bar_h = min(row_h - 8, fm.height() + 6)
@@ -104,14 +121,21 @@ class StatusChart(QWidget):
             p.setBrush(STATUS_COLORS.get(key, QColor("#607d8b")))
             if n:
                 p.drawRoundedRect(rect, 3, 3)
-            p.setPen(OVERDUE_COLOR if key == "overdue" and n else text_color)
+            late = self.overdue.get(key, 0)
+            if late:  # the overdue part of this status, in red at the start of its bar
+                p.setBrush(OVERDUE_COLOR)
+                p.drawRoundedRect(QRectF(rect.x(), rect.y(), max(avail * late / peak, 2),
+                                         bar_h), 3, 3)
+            p.setPen(OVERDUE_COLOR if late else text_color)
             p.drawText(QRectF(label_w + w + 6, y, number_w, row_h),
-                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, str(n))
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                       self.number_text(key, n))
         p.end()
 
 
 class _Figure(QFrame):
     clicked = Signal()
+    overdueClicked = Signal()  # noqa: N815 - the line saying how many of them are overdue
 
     def __init__(self, caption: str, parent=None):
         super().__init__(parent)
@@ -130,8 +154,14 @@ class _Figure(QFrame):
         self.caption.setWordWrap(True)
         self.caption.setMinimumHeight(self.caption.fontMetrics().lineSpacing() * 2)
         self.caption.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # how many of them are overdue (open statuses of a kind with a deadline), in red
+        self.late = QLabel()
+        self.late.setStyleSheet(f"color: {OVERDUE_COLOR.name()};")
+        self.late.setWordWrap(True)
+        self.late.hide()
         layout.addWidget(self.number)
         layout.addWidget(self.caption)
+        layout.addWidget(self.late)
         self.setAccessibleName(caption)
         layout.addStretch(1)
         # every tile as tall as the tallest in the row
@@ -140,7 +170,9 @@ class _Figure(QFrame):
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
         if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(
                 event.position().toPoint()):
-            self.clicked.emit()
+            on_late = self.late.isVisible() and self.late.geometry().contains(
+                event.position().toPoint())
+            (self.overdueClicked if on_late else self.clicked).emit()
         super().mouseReleaseEvent(event)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
@@ -224,9 +256,10 @@ class DashboardPage(QWidget):
         grid = QGridLayout()
         grid.setSpacing(8)
         self.figure_widgets: dict[str, _Figure] = {}
-        for i, fig in enumerate(KEY_FIGURES):  # a click on a figure opens its list
+        for i, fig in enumerate(shown_beside()):  # a click on a figure opens its list
             w = _Figure(_(fig.label))
             w.clicked.connect(lambda f=fig: self.openList.emit(f.kind, f.status))
+            w.overdueClicked.connect(lambda f=fig: self.openList.emit(f.kind, OVERDUE))
             self.figure_widgets[fig.key] = w
             grid.addWidget(w, 0, i)
             grid.setColumnStretch(i, 1)  # tiles of one width
@@ -320,14 +353,19 @@ class DashboardPage(QWidget):
                                                                         if x)
         self.title.setText(title or _("Dashboard"))
         show = _("Click to list them.")
-        for fig in KEY_FIGURES:
+        for fig in shown_beside():
             widget = self.figure_widgets[fig.key]
             widget.number.setText(str(f.get(fig.key, 0)))
+            late = (f.get(overdue_by_status_key(fig.kind)) or {}).get(fig.status, 0) \
+                if fig.status else 0
+            widget.late.setText(overdue_words(late) if late else "")
+            widget.late.setVisible(bool(late))
             red = fig.alert and f.get(fig.key, 0)
             widget.number.setStyleSheet(f"color: {OVERDUE_COLOR.name()};" if red else "")
-            tip = show
+            tip = show if not late else _("Click to list them; click the red line to list "
+                                          "the overdue ones.")
             if fig.total_hint:
-                tip = _(fig.total_hint).format(n=f.get(fig.total, 0)) + "\n" + show
+                tip = _(fig.total_hint).format(n=f.get(fig.total, 0)) + "\n" + tip
             widget.setToolTip(tip)
         self.chart.set_figures(f)
         self.indicator_tiles.set_indicators(self.repo.shown_indicators(limit=TILE_COLUMNS))

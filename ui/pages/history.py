@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from tracker.i18n import gettext as _
 from tracker.i18n import ngettext
 from tracker.model import KIND_ORDER, LINK, LINKS, get_kind
+from tracker.store.wording import Wording
 from ui.widgets.table_models import (
     HistoryModel,
     RecordRole,
@@ -60,6 +61,28 @@ def _show(kind_name: str | None, field: str, value, titles=None) -> str:
     if field in ("deleted_at", "created_at", "updated_at") and isinstance(value, str):
         return utc_to_local(value)
     return str(value)
+
+
+def _size_columns(table: QTableView) -> None:
+    """The log's columns as wide as what they usually hold; the record's title takes the rest."""
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setHighlightSections(False)
+    fm = table.fontMetrics()
+    em = fm.horizontalAdvance("M")
+    pad = em + 12
+    kinds_w = max(fm.horizontalAdvance(_(get_kind(k).label)) for k in KIND_ORDER)
+    # "What": as wide as the usual entries read in this language ("Изменение записи: пункт
+    # дорожной карты"), up to 24 em
+    what_w = max(fm.horizontalAdvance(str(Wording(code, kind=k))) for k in KIND_ORDER
+                 for code in ("create", "update", "delete", "seed"))
+    for col, width in enumerate((fm.horizontalAdvance("0000-00-00 00:00") + pad, em * 6,
+                                 min(em * 24, max(em * 14, what_w + pad)), kinds_w + pad,
+                                 em * 22, em * 24)):
+        header.resizeSection(col, width)
+    header.setStretchLastSection(False)
+    # the record's title takes the width left; the other columns keep theirs
+    header.setSectionResizeMode(HistoryModel.COL_RECORD, QHeaderView.ResizeMode.Stretch)
 
 
 class HistoryPage(QWidget):
@@ -108,19 +131,8 @@ class HistoryPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setHighlightSections(False)
-        fm = self.table.fontMetrics()
-        em = fm.horizontalAdvance("M")
-        pad = em + 12
-        kinds_w = max(fm.horizontalAdvance(_(get_kind(k).label)) for k in KIND_ORDER)
-        for col, width in enumerate((fm.horizontalAdvance("0000-00-00 00:00") + pad, em * 6,
-                                     em * 14, kinds_w + pad, em * 22, em * 24)):
-            header.resizeSection(col, width)
-        header.setStretchLastSection(False)
-        # the record's title takes the width left; the other columns keep theirs
-        header.setSectionResizeMode(HistoryModel.COL_RECORD, QHeaderView.ResizeMode.Stretch)
+        _size_columns(self.table)
+        em = self.table.fontMetrics().horizontalAdvance("M")
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.activated.connect(lambda _i: self.open_current())
 

@@ -12,7 +12,7 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.pdfbase import pdfmetrics
 
-from tracker.briefing.blocks import Bar
+from tracker.briefing.blocks import ALERT_COLOUR, Bar
 from tracker.briefing.pdf.fonts import FONT, FONT_BOLD, register_fonts
 
 BAR_HEIGHT = 22
@@ -20,16 +20,23 @@ LABEL_WIDTH = 150
 
 
 def status_chart(bars: Sequence[Bar], frame_width: float) -> Drawing:
-    """A horizontal bar chart of ``bars`` (listed top to bottom), each in its own colour."""
+    """A horizontal bar chart of ``bars`` (listed top to bottom), each in its own colour, its
+    ``part`` in the alert colour first (two stacked series: the part, then the rest)."""
     # Top to bottom in the order given: the category axis draws from the bottom.
+    register_fonts()  # measured below
     bars = list(reversed(bars))
     values = [bar.value for bar in bars]
     height = BAR_HEIGHT * len(values) + 36
     drawing = Drawing(frame_width, height, initialFontName=FONT, initialFontSize=9)
     chart = HorizontalBarChart()
     chart.x, chart.y = LABEL_WIDTH, 28
-    chart.width, chart.height = frame_width - LABEL_WIDTH - 40, BAR_HEIGHT * len(values)
-    chart.data = [values]
+    texts = [f"{b.value} ({b.note})" if b.note else str(b.value) for b in bars]
+    # room on the right for the longest number ("6 (1 of them overdue)")
+    right = max(40, max(pdfmetrics.stringWidth(t, FONT_BOLD, 8) for t in texts) + 12)
+    chart.width, chart.height = frame_width - LABEL_WIDTH - right, BAR_HEIGHT * len(values)
+    parts = [min(bar.part, bar.value) for bar in bars]
+    chart.data = [parts, [v - p for v, p in zip(values, parts, strict=True)]]
+    chart.categoryAxis.style = "stacked"
     chart.categoryAxis.categoryNames = [bar.label for bar in bars]
     chart.categoryAxis.labels.fontName = FONT
     chart.categoryAxis.labels.fontSize = 9
@@ -50,8 +57,10 @@ def status_chart(bars: Sequence[Bar], frame_width: float) -> Drawing:
     chart.groupSpacing = BAR_HEIGHT * 0.3
     chart.bars.strokeColor = None
     for i, bar in enumerate(bars):
-        chart.bars[(0, i)].fillColor = colors.HexColor(bar.colour)
-    chart.barLabelFormat = "%d"
+        chart.bars[(0, i)].fillColor = colors.HexColor(ALERT_COLOUR)
+        chart.bars[(1, i)].fillColor = colors.HexColor(bar.colour)
+    chart.barLabelFormat = [None, "values"]  # one label, after the whole bar
+    chart.barLabelArray = [[None] * len(bars), texts]
     chart.barLabels.fontName = FONT_BOLD
     chart.barLabels.fontSize = 8
     chart.barLabels.boxAnchor = "w"
