@@ -26,7 +26,7 @@ from tracker.store.errors import (
 from tracker.store.sqlite import connect as _db
 from tracker.store.sqlite import files
 from tracker.store.sqlite.notes import read_note, write_note
-from tracker.store.sqlite.search import match_expression
+from tracker.store.sqlite.search import kind_matches, match_expression
 from tracker.store.sqlite.sql import AUDIT_COLUMNS, NOT_NULL, q, sql_list
 from tracker.store.sqlite.writer import SqliteWriter
 
@@ -285,12 +285,10 @@ class SqliteBackend:
             clauses.append(f"classification IN ({', '.join('?' for _c in f.levels)})")
             params.extend(f.levels)
         if f.words is not None:
-            expr = match_expression(" ".join(f.words), [kind.name])
-            if expr is None:
-                clauses.append("0")
-            else:
-                clauses.append("id IN (SELECT record_id FROM search WHERE search MATCH ?)")
-                params.append(expr)
+            found = kind_matches(" ".join(f.words), kind.name, self._scalar(
+                f"SELECT max(id) FROM {q(kind.name)}"))
+            clauses.append("0" if found is None else found[0])
+            params.extend([] if found is None else found[1])
         for c in f.where:
             clauses.append(self._condition(c, params, walk))
         return " AND ".join(clauses)
