@@ -12,6 +12,7 @@ safely. Importing this package is cheap: reportlab is loaded only when a PDF is 
 """
 
 from tracker.briefing.errors import BriefingCancelled, BriefingError, BriefingOptionsError
+from tracker.briefing.estimate import estimate_pages
 from tracker.briefing.job import BriefingResult, build_briefing
 from tracker.briefing.options import (
     LEVELS,
@@ -38,6 +39,7 @@ __all__ = [
     "BriefingOptionsError",
     "BriefingResult",
     "build_briefing",
+    "estimate_pages",
     "parse_status_args",
     "section_label",
 ]

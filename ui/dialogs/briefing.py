@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 )
 
 from tracker import briefing as core
-from tracker.briefing.estimate import estimate_pages
 from tracker.errors import TrackerError
 from tracker.i18n import current_language, ngettext
 from tracker.i18n import gettext as _
@@ -266,7 +265,7 @@ class BriefingDialog(QDialog):
         """Before a briefing of thousands of pages: say about how many, and build it only when
         the user confirms (True: go on)."""
         try:
-            pages = estimate_pages(self.repo, self.options(), self.today)
+            pages = core.estimate_pages(self.repo, self.options(), self.today)
         except (core.BriefingOptionsError, TrackerError):
             return True  # the export reports those itself
         if pages < WARN_PAGES:
