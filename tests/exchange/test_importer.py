@@ -359,3 +359,37 @@ def test_import_follows_the_files_trash_state(repo):
     tio.import_data(repo, data)
     assert repo.get("plants", 1)["deleted_at"] == "2026-01-01T00:00:00Z"
     assert repo.count("plants") == 0 and repo.count("plants", trash=True) == 1
+
+
+def test_an_import_written_a_chunk_at_a_time_is_still_all_or_nothing(repo, monkeypatch):
+    """An import large enough to be read, staged and written in many chunks (made small here)
+    that fails in a late chunk leaves nothing of the earlier ones behind: no record, no
+    search text, no audit entry."""
+    from tracker.exchange import importer
+    from tracker.store.batch import Batch
+    from tracker.store.sqlite.stage import Stage
+
+    monkeypatch.setattr(importer, "LOAD_CHUNK", 3)
+    monkeypatch.setattr(Stage, "BATCH", 4)
+    records = {"people": [{"title": f"Chunked person {i}"} for i in range(30)],
+               "roadmap": [{"title": f"Chunked item {i}"} for i in range(10)]}
+    before, entries = snapshot(repo), audit_count(repo)
+    calls = {"n": 0}
+    real = Batch.audit_entry
+
+    def failing_audit(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 35:  # in the road map's chunks, after every person is written
+            raise OSError("disk unplugged")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Batch, "audit_entry", failing_audit)
+    with pytest.raises(OSError):
+        tio.import_data(repo, records)
+    monkeypatch.setattr(Batch, "audit_entry", real)
+    assert calls["n"] == 35
+    assert snapshot(repo) == before and audit_count(repo) == entries
+    assert repo.count("people", search="chunked") == 0
+    result = tio.import_data(repo, records)  # and the same import, undisturbed, writes it all
+    assert result.created == {"people": 30, "roadmap": 10}
+    assert repo.count("people", search="chunked") == 30

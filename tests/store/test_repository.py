@@ -441,3 +441,26 @@ def test_position_is_the_row_in_the_list_for_every_sort_and_direction(empty_repo
             assert [row["id"] for row in paged] == [row["id"] for row in rows]
             for at, row in enumerate(rows):
                 assert r.position("roadmap", row["id"], sort=sort, descending=descending) == at
+
+
+def test_deep_pages_and_the_live_count_agree_with_the_whole_list(empty_repo, monkeypatch):
+    """A page deep into a sorted list (where SQLite asks first where the filled values end) and
+    the count of an unfiltered table (every row less the trash) give what the whole list does,
+    with records in the trash and empty values in the sort column."""
+    from tracker.store.sqlite import backend as sqlite_backend
+
+    monkeypatch.setattr(sqlite_backend, "DEEP_PAGE", 2)  # every page past the first is deep
+    r = empty_repo
+    made = [r.create("roadmap", {"title": f"Item {i}", "due_date": None if i % 3 == 0 else
+                                 f"2026-0{1 + i % 5}-1{i % 7}"}).record_id for i in range(17)]
+    for rid in made[1:6:2]:
+        r.delete("roadmap", rid)
+    assert r.count("roadmap") == 14
+    for sort in ("due_date", "title"):
+        for descending in (False, True):
+            whole = [row["id"] for row in r.list("roadmap", sort=sort, descending=descending)]
+            assert len(whole) == 14
+            for size in (1, 3, 5):
+                paged = [row["id"] for start in range(0, 16, size) for row in r.list(
+                    "roadmap", sort=sort, descending=descending, limit=size, offset=start)]
+                assert paged == whole, (sort, descending, size)

@@ -249,3 +249,49 @@ def test_generated_records_are_found_by_their_labels_and_not_from_the_trash(empt
     assert found.total == len(found)
     trashed = set(empty_repo.ids("roadmap", trash=True))
     assert trashed and not trashed & {h.record_id for h in found}
+
+
+def test_a_filter_finds_the_words_in_its_own_kind_only(empty_repo):
+    """A table's text filter lists the live records of its kind holding the words, never those
+    of other kinds holding them (records of several kinds share one search index, and share
+    record ids), nor its own records without them."""
+    r = empty_repo
+    mine = [r.create("roadmap", {"title": f"Поставка тракторов {i}"}).record_id for i in range(4)]
+    r.create("roadmap", {"title": "Поставка комбайнов"})
+    for i in range(6):  # ids 1..6 of other kinds, the words in every one
+        r.create("meetings", {"title": f"Обсуждение тракторов {i}"})
+        r.create("people", {"title": f"Тракторов Иван {i}"})
+    r.delete("roadmap", mine[1])
+    live = [mine[0], *mine[2:]]
+    assert sorted(row["id"] for row in r.list("roadmap", search="тракторов")) == live
+    assert r.count("roadmap", search="тракторов") == 3
+    assert r.count("roadmap", search="тракторов", trash=True) == 1
+    assert r.count("meetings", search="тракторов поставка") == 0
+    assert r.count("people", search="ТРАКТОРОВ") == 6
+
+
+def test_a_kind_with_ids_beyond_the_search_rowids_is_still_filtered():
+    """Record ids too large for a computed search rowid (never in practice) are matched by the
+    kind's name instead of its rowid range."""
+    import sqlite3
+
+    from tracker.model.text import terms
+    from tracker.store.sqlite.search import ROWID_BITS, kind_matches, search_rowid
+
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE search USING fts5(kind, record_id UNINDEXED, body, forms)")
+    db.execute("CREATE TABLE roadmap(id INTEGER PRIMARY KEY)")
+    big = 2**ROWID_BITS + 7
+    rows = [(search_rowid("roadmap", 3), "roadmap", 3, "тракторов"),
+            (search_rowid("meetings", 4), "meetings", 4, "тракторов"),
+            (None, "roadmap", big, "тракторов")]
+    db.executemany("INSERT INTO search(rowid, kind, record_id, body) VALUES (?, ?, ?, ?)", rows)
+    db.executemany("INSERT INTO roadmap(id) VALUES (?)", [(3,), (4,), (big,)])
+
+    def found(max_id):
+        sql, params = kind_matches(terms("тракторов"), "roadmap", max_id)
+        return sorted(i for (i,) in db.execute(f"SELECT id FROM roadmap WHERE {sql}", params))
+
+    assert found(3) == [3]  # the rowid range: meetings' record 4 is not the road map's
+    assert found(big) == [3, big]
+    assert kind_matches(terms("  "), "roadmap", 3) is None

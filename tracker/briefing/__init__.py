@@ -13,6 +13,7 @@ safely. Importing this package is cheap: reportlab is loaded only when a PDF is 
 
 from tracker.briefing.brief import NARRATIVE, Brief, brief_of, options_of, record_values
 from tracker.briefing.errors import BriefingCancelled, BriefingError, BriefingOptionsError
+from tracker.briefing.estimate import estimate_pages
 from tracker.briefing.job import BriefingResult, build_briefing
 from tracker.briefing.options import (
     LEVELS,
@@ -46,6 +47,7 @@ __all__ = [
     "BriefingResult",
     "brief_of",
     "build_briefing",
+    "estimate_pages",
     "options_of",
     "parse_status_args",
     "record_values",

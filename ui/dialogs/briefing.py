@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from tracker import briefing as core
 from tracker.errors import TrackerError
-from tracker.i18n import current_language
+from tracker.i18n import current_language, ngettext
 from tracker.i18n import gettext as _
 from tracker.model import CLASSIFICATIONS
 from tracker.model.figures import BRIEFS_KIND
@@ -50,6 +50,7 @@ from ui.tasks import Cancelled, Task, Tasks, one_line
 from ui.widgets import pdf_printing
 
 SETTINGS_KEY = "briefing"
+WARN_PAGES = 1000  # a briefing estimated at this many pages or more is built only when confirmed
 
 
 def build(session, task: Task, options: core.BriefingOptions, out_path: Path,
@@ -333,6 +334,8 @@ class BriefingDialog(QDialog):
         except core.BriefingError as exc:
             self._options_error(exc)
             return
+        if not self.confirm_size():
+            return
         settings = QSettings()
         folder = settings.value(f"{SETTINGS_KEY}/folder", "") or str(Path.home())
         name = _("briefing.pdf") if fmt == "pdf" else _("briefing.docx")
@@ -343,6 +346,24 @@ class BriefingDialog(QDialog):
             if not path.lower().endswith(f".{fmt}"):
                 path += f".{fmt}"
             self.export_to(Path(path))
+
+    def confirm_size(self) -> bool:
+        """Before a briefing of thousands of pages: say about how many, and build it only when
+        the user confirms (True: go on)."""
+        try:
+            pages = core.estimate_pages(self.repo, self.options(), self.today)
+        except (core.BriefingOptionsError, TrackerError):
+            return True  # the export reports those itself
+        if pages < WARN_PAGES:
+            return True
+        text = ngettext("This briefing will run to about {n} page.",
+                        "This briefing will run to about {n} pages.", pages).format(
+            n=pages) + "\n\n" + _(
+            "Building it may take a long while. Narrow the sections, statuses or dates to "
+            "make it shorter. Build it anyway?")
+        answer = messages.question(self, _("Long briefing"), text,
+                                   default=QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
     def export_to(self, path: Path) -> bool:
         """Start building the briefing into ``path`` (PDF, or Word for a name ending in .docx)

@@ -276,3 +276,44 @@ def test_the_timelines_grouping_list_follows_its_section(dialog):
     assert not combo.isEnabled()  # no timeline section: nothing to group
     dialog.panel.section_items["timeline"].setCheckState(0, Qt.CheckState.Checked)
     assert combo.isEnabled()
+
+
+def test_a_briefing_of_thousands_of_pages_is_built_only_when_confirmed(
+        qtbot, dialog, dialogs, tmp_path, monkeypatch):
+    """Before a briefing the estimate puts at WARN_PAGES or more, the dialog says about how many
+    pages it will run to and asks; No builds nothing (not even a file name is asked), Yes builds
+    it, and a shorter one is built without asking."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from tracker.briefing.estimate import estimate_pages
+    from ui.dialogs import briefing as briefing_dialog
+
+    pages = estimate_pages(dialog.repo, dialog.options(), TODAY)
+    out = tmp_path / "long.pdf"
+    asked = []
+
+    def save_name(*args):
+        asked.append(args)
+        return str(out), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_name))
+    monkeypatch.setattr(briefing_dialog, "WARN_PAGES", pages)  # this one is "long"
+    dialogs.answers.append(QMessageBox.StandardButton.No)
+    dialog.export_button.click()
+    kind, title, text = dialogs.calls[-1]
+    assert kind == "question" and title == "Long briefing"
+    assert f"about {pages} page" in text
+    assert not dialog.is_busy() and not asked and not out.exists()
+
+    dialogs.answers.append(QMessageBox.StandardButton.Yes)
+    dialog.export_button.click()
+    assert len(dialogs.calls) == 2 and asked
+    wait_done(qtbot, dialog)
+    assert out.exists()
+
+    out.unlink()
+    monkeypatch.setattr(briefing_dialog, "WARN_PAGES", pages + 1)  # shorter than "long"
+    dialog.export_button.click()
+    assert len(dialogs.calls) == 2  # no question this time
+    wait_done(qtbot, dialog)
+    assert out.exists()

@@ -403,3 +403,50 @@ def test_the_preview_says_how_a_spreadsheets_csv_was_read(main_window, repo, qtb
     kind, _title, text = dialogs.calls[-1]
     assert kind == "question" and "New records: 1" in text
     assert "people.csv: Windows-1251, semicolon-separated, 1 record" in text
+
+
+def test_an_import_shows_a_bar_and_the_stage_it_is_at(main_window, qtbot, monkeypatch, tmp_path,
+                                                      dialogs):
+    """A long import's busy box is a bar (not an endless "working…") that says which stage runs:
+    here held while it checks the file's records, a third of the way along."""
+    import threading
+
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    with open_session(tmp_path / "o.db", seed=True) as other:
+        other.create("people", {"title": "Someone new"})
+        write_json(tmp_path / "o.json", export_data(other))
+    open_file(monkeypatch, tmp_path / "o.json")
+    checking, release = threading.Event(), threading.Event()
+    original = exchange.import_work
+
+    class HeldWhileChecking:  # the task, its progress reports held once checking has begun
+        def __init__(self, task):
+            self.task = task
+
+        def progress(self, done, total):
+            self.task.progress(done, total)
+            if done >= 1000 and not checking.is_set():
+                checking.set()
+                release.wait(10)
+
+    monkeypatch.setattr(exchange, "import_work", lambda session, task, file, **kwargs: original(
+        session, HeldWhileChecking(task), file, **kwargs))
+
+    def bar():
+        shown = [w for w in QApplication.topLevelWidgets()
+                 if isinstance(w, QProgressDialog) and w.isVisible()]
+        return shown[0] if shown else None
+
+    dialogs.answers.append(No)
+    main_window.import_action.trigger()
+    try:
+        qtbot.waitUntil(checking.is_set, timeout=5000)
+        qtbot.waitUntil(lambda: bar() is not None and bar().maximum() == 1000
+                        and bar().value() >= 333, timeout=3000)
+        assert "Checking every record" in bar().labelText()
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: not main_window.busy, timeout=10000)
+    assert dialogs.calls[-1][0] == "question"  # the preview, declined
+    assert bar() is None

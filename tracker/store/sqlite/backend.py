@@ -29,6 +29,7 @@ from tracker.store.sqlite.bulk import BulkReads
 from tracker.store.sqlite.notes import read_note, write_note
 from tracker.store.sqlite.search import (
     ROWID_BITS,
+    kind_matches,
     kind_of_code,
     match_any,
     match_expression,
@@ -38,6 +39,9 @@ from tracker.store.sqlite.writer import SqliteWriter
 
 if TYPE_CHECKING:  # (the filters arrive made: their module loads with the first read of records)
     from tracker.store.query import Condition, Filter
+
+
+DEEP_PAGE = 10_000  # rows into a sorted list from where a page asks first where the filled end
 
 
 class SqliteBackend(BulkReads):
@@ -288,12 +292,10 @@ class SqliteBackend(BulkReads):
             clauses.append(f"classification IN ({', '.join('?' for _c in f.levels)})")
             params.extend(f.levels)
         if f.words is not None:
-            expr = match_any(f.words, [kind.name])
-            if expr is None:
-                clauses.append("0")
-            else:
-                clauses.append("id IN (SELECT record_id FROM search WHERE search MATCH ?)")
-                params.append(expr)
+            found = kind_matches(f.words, kind.name, self._scalar(
+                f"SELECT max(id) FROM {q(kind.name)}"))
+            clauses.append("0" if found is None else found[0])
+            params.extend([] if found is None else found[1])
         for c in f.where:
             clauses.append(self._condition(c, params, walk))
         if f.any_of:
@@ -341,21 +343,35 @@ class SqliteBackend(BulkReads):
         empty = f"{base} AND {q(sort)} IS NULL ORDER BY id {direction}"
         if limit is None:
             return self._rows(filled, params) + self._rows(empty, params)
+
+        def filled_count() -> int:  # all minus empty: two index reads ("IS NOT NULL" scans)
+            return self.count(f) - self._scalar(
+                f"SELECT count(*) FROM {q(kind.name)} WHERE {where} AND {q(sort)} IS NULL",
+                params)
+
         # Only a page past the filled rows needs to know where they end (a partial page
-        # tells); all minus empty is two index lookups, "IS NOT NULL" a 30 ms scan.
-        rows = self._rows(filled, params, limit, offset)
+        # tells); a deep page asks first, so that a page of empty values does not skip every
+        # filled row to find none (the last page of 1,000,000: 13 ms instead of 160 ms).
+        n_filled = filled_count() if offset >= DEEP_PAGE else None
+        rows = [] if n_filled is not None and offset >= n_filled else \
+            self._rows(filled, params, limit, offset)
         if len(rows) < limit:
-            n_filled = offset + len(rows) if rows else sum(
-                sign * self._scalar(f"SELECT count(*) FROM {q(kind.name)} WHERE {where}{extra}",
-                                    params)
-                for sign, extra in ((1, ""), (-1, f" AND {q(sort)} IS NULL")))
+            if n_filled is None:
+                n_filled = offset + len(rows) if rows else filled_count()
             rows += self._rows(empty, params, limit - len(rows), max(0, offset - n_filled))
         return rows
 
     def count(self, f: Filter) -> int:
+        table = q(f.kind.name)
+        if not (f.trash or f.statuses or f.overdue_on or f.levels is not None
+                or f.words is not None or f.where):
+            # Every live record (a page's table unfiltered): every row less the trash, two
+            # index reads (1,000,000 rows: 12 ms; the planner may scan the table instead: 125 ms)
+            return self._scalar(f"SELECT count(*) FROM {table}") - self._scalar(
+                f"SELECT count(*) FROM {table} WHERE deleted_at IS NOT NULL")
         params: list = []
         where = self.where(f, params)
-        return self._scalar(f"SELECT count(*) FROM {q(f.kind.name)} WHERE {where}", params)
+        return self._scalar(f"SELECT count(*) FROM {table} WHERE {where}", params)
 
     def total(self, f: Filter, field: str) -> int:
         """The sum of an integer field over a filter's records (0 when there are none)."""
