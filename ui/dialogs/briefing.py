@@ -197,7 +197,7 @@ class BriefingDialog(QDialog):
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.export_button = QPushButton(_("Export PDF…"))
         self.export_button.setDefault(True)
-        self.export_button.clicked.connect(self.export_dialog)
+        self.export_button.clicked.connect(lambda: self.export_dialog("pdf"))
         self.word_button = QPushButton(_("Export Word…"))
         self.word_button.setObjectName("word_button")
         self.word_button.clicked.connect(lambda: self.export_dialog("docx"))

@@ -352,6 +352,13 @@ class DashboardPage(QWidget):
         title = self.repo.setting("relationship_title") or " – ".join(x for x in (home, partner)
                                                                         if x)
         self.title.setText(title or _("Dashboard"))
+        self._fill_figures(f)
+        self.chart.set_figures(f)
+        self.indicator_tiles.set_indicators(self.repo.shown_indicators(limit=TILE_COLUMNS))
+        self._fill_lists(f)
+
+    def _fill_figures(self, f: dict) -> None:
+        """The figure tiles: each number, and an open status's overdue part in red."""
         show = _("Click to list them.")
         for fig in shown_beside():
             widget = self.figure_widgets[fig.key]
@@ -367,9 +374,9 @@ class DashboardPage(QWidget):
             if fig.total_hint:
                 tip = _(fig.total_hint).format(n=f.get(fig.total, 0)) + "\n" + tip
             widget.setToolTip(tip)
-        self.chart.set_figures(f)
-        self.indicator_tiles.set_indicators(self.repo.shown_indicators(limit=TILE_COLUMNS))
 
+    def _fill_lists(self, f: dict) -> None:
+        """Overdue items, deadlines ahead, meetings ahead and recent changes."""
         deadline = DEADLINES_KIND.deadline
         self.overdue.clear()
         for item in f.get("overdue", [])[:MAX_ROWS]:
