@@ -24,13 +24,13 @@ def test_edit_saves_a_contradiction_and_warns_of_it(seeded):
     rid = ok(cli(seeded, "add", "roadmap", "title=Joint laboratory")).stdout.strip()
     result = ok(cli(seeded, "edit", "roadmap", rid, "progress=40"))
     assert "Saved roadmap" in result.stdout
-    assert "Warning: Progress, %: \u201cPlanned\u201d, yet 40 % carried out" in result.stderr
+    assert "Warning: Progress, %: \u201cPlanned\u201d, yet progress stands at 40 %" in result.stderr
     record = json.loads(ok(cli(seeded, "show", "roadmap", rid, "--json")).stdout)
     assert record["progress"] == 40  # a warning, not a refusal
     quiet = ok(cli(seeded, "edit", "roadmap", rid, "status=in_progress"))
     assert "Warning" not in quiet.stderr
     done = ok(cli(seeded, "edit", "roadmap", rid, "status=done", "progress=30"))
-    assert "\u201cDone\u201d, yet only 30 % carried out" in done.stderr
+    assert "\u201cDone\u201d, yet progress stands at only 30 %" in done.stderr
 
 
 def test_dates_follow_the_chosen_format_in_list_and_show(seeded):

@@ -16,7 +16,7 @@ DAY = dt.date(2026, 3, 1)
 def test_planned_with_progress_and_done_unfinished_are_warned_beside_the_progress():
     roadmap = KINDS["roadmap"]
     assert roadmap.warnings({"status": "planned", "progress": 40}, DAY) == {
-        "progress": "\u201cPlanned\u201d, yet 40 % carried out: is it in progress?"}
+        "progress": "\u201cPlanned\u201d, yet progress stands at 40 %: is it in progress?"}
     assert "30 %" in roadmap.warnings({"status": "done", "progress": 30}, DAY)["progress"]
     for fine in ({"status": "planned", "progress": 0}, {"status": "in_progress", "progress": 40},
                  {"status": "done", "progress": 100}, {"status": "done", "progress": None}):
@@ -46,7 +46,7 @@ def test_warnings_speak_russian_and_write_dates_as_the_user_does():
                                             DAY)["status"]
     finally:
         i18n.set_language("en")
-    assert "09.06.2017" in warned and "«Запланирована»" in warned, warned
+    assert "09.06.2017" in warned and "«Планируется»" in warned, warned
 
 
 def test_checks_refer_to_declared_fields_and_statuses():

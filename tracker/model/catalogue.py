@@ -233,10 +233,10 @@ ROADMAP = _register(Kind(
         Grouping("area", "area", N_("No area given")),
         Grouping("agreement", "agreement_id", N_("No agreement linked")))),
     checks=(Check("planned_under_way", ("planned",), "progress", ">", 0,
-                  message=N_("“{status}”, yet {value} % carried out: is it in "
+                  message=N_("“{status}”, yet progress stands at {value} %: is it in "
                              "progress?")),
             Check("done_unfinished", ("done",), "progress", "<", 100,
-                  message=N_("“{status}”, yet only {value} % carried out")),),
+                  message=N_("“{status}”, yet progress stands at only {value} %")),),
 ))
 
 PEOPLE = _register(Kind(

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.i18n import gettext as _
+from tracker.i18n import short_date
 from tracker.i18n import ngettext
 from tracker.model import KIND_ORDER, KINDS
 from tracker.store.errors import StorageError
@@ -60,7 +61,7 @@ class DeadlinesModel(QAbstractTableModel):
 
     def text(self, due, col: int) -> str:
         kind = KINDS[due.kind]
-        return (due.date, _(due.label), _(kind.label), due.title, kind.status_label(due.status),
+        return (short_date(due.date), _(due.label), _(kind.label), due.title, kind.status_label(due.status),
                 "; ".join(due.leads))[col]
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
