@@ -14,6 +14,7 @@ from typing import Any
 
 from tracker.errors import TrackerError
 from tracker.i18n import N_, _, short_date
+from tracker.model.checks import Check
 from tracker.model.fields import (
     CHOICE,
     CLASSIFICATIONS,
@@ -28,7 +29,6 @@ from tracker.model.fields import (
     coerce,
     value_problem,
 )
-from tracker.model.checks import Check
 from tracker.model.indicators import Measure
 from tracker.model.reports import Reports
 from tracker.model.treaty import Computed, Treaty, treaty_problems

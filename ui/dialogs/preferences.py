@@ -1,6 +1,7 @@
-"""Preferences: the interface language (system default, English, Русский); how dates are written
-(as the language writes them, ISO or DD.MM.YYYY: ``ui.language.saved_dates``); how far ahead the daily
-reminder of deadlines looks; the lead whose items "My items" lists (``ui.deadline_prefs``).
+"""Preferences: the interface language (system default, English, Русский); how dates are
+written (as the language writes them, ISO or DD.MM.YYYY: ``ui.language.saved_dates``); how far
+ahead the daily reminder of deadlines looks; the lead whose items "My items" lists
+(``ui.deadline_prefs``).
 
 The choice is stored in ``QSettings`` under ``language`` ("system", "en" or "ru") and takes effect
 the next time the program starts: :func:`install_language` reads it at start-up, switches the
@@ -152,7 +153,6 @@ class PreferencesDialog(QDialog):
 
     def accept(self) -> None:
         from ui.deadline_prefs import set_horizon_days, set_my_lead
-
         from ui.language import save_dates
 
         save_language(self.language(), self._settings)

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from tracker.i18n import gettext as _
 from tracker.i18n import date_pattern, parse_date, short_date
+from tracker.i18n import gettext as _
 from tracker.model import (
     CHOICE,
     DATE,

@@ -13,8 +13,8 @@ from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from tracker.errors import TrackerError
-from tracker.i18n import short_date
 from tracker.i18n import gettext as _
+from tracker.i18n import short_date
 from tracker.model import REPORTS_KEY, get_kind, normalize
 from tracker.model.reports import newest_progress
 from tracker.store.errors import ConflictError, NotFound, StorageError, ValidationError

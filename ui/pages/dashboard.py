@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker.i18n import short_date
 from tracker.i18n import gettext as _
+from tracker.i18n import short_date
 from tracker.model import KINDS, OVERDUE
 from tracker.model.figures import (
     DEADLINES_KIND,
