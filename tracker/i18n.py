@@ -220,8 +220,9 @@ def parse_date(text: str, lang: str | None = None) -> _dt.date:
     iso = _ISO_DATE.fullmatch(text)
     numeric = _NUMERIC_DATE.fullmatch(text)
     if not iso and not numeric:
-        raise ValueError(_("{value!r} is not a date; write it as YYYY-MM-DD or DD.MM.YYYY")
-                         .format(value=text if len(text) <= 40 else text[:39] + "…"))
+        raise ValueError(_("{value!r} is not a date; write it as {pattern}")
+                         .format(value=text if len(text) <= 40 else text[:39] + "…",
+                                 pattern=date_pattern()))
     try:
         if iso:
             return _dt.date.fromisoformat(text)
@@ -231,6 +232,67 @@ def parse_date(text: str, lang: str | None = None) -> _dt.date:
         return babel_parse_date(text, locale=_date_locale(lang))
     except ValueError:  # (Babel's ParseError is one): the numbers name no day
         raise ValueError(_("{value!r}: no such day").format(value=text)) from None
+
+
+# --- the user's date format (tables, forms, the dashboard, the CLI) -------------------------------
+
+#: How a date is written where a person reads and types one (tables, forms, the dashboard, the
+#: CLI): ISO (2026-03-31) or day first with dots (31.03.2026), as Russia, Belarus and Kazakhstan
+#: write it. Briefings and messages write dates out in full (:func:`format_date`).
+ISO_STYLE, DOTTED_STYLE = "iso", "dotted"
+DATE_STYLES = (ISO_STYLE, DOTTED_STYLE)
+#: Languages whose desks write dates day first with dots (the default for them).
+DOTTED_LANGUAGES = ("ru", "be", "kk")
+_date_style: str | None = None  # None: as the language writes dates
+
+
+def set_date_style(style: str | None) -> str:
+    """Choose how dates are written (``"iso"``, ``"dotted"``, or None/``"auto"``: as the
+    interface's or the system's language writes them); returns the style now in force."""
+    global _date_style
+    if style in (None, "", "auto"):
+        _date_style = None
+    elif style in DATE_STYLES:
+        _date_style = style
+    else:
+        raise ValueError(f"unknown date format {style!r}; choose one of "
+                         f"{', '.join(DATE_STYLES)} or auto")
+    return date_style()
+
+
+def date_style() -> str:
+    """The style in force: the one chosen, else dotted when the interface language or the
+    system's (LC_ALL, LC_TIME, LANG) is Russian, Belarusian or Kazakh, else ISO."""
+    if _date_style is not None:
+        return _date_style
+    codes = [current_language()] + [os.environ.get(v, "")[:2].lower()
+                                     for v in ("LC_ALL", "LC_TIME", "LANG")]
+    return DOTTED_STYLE if any(c in DOTTED_LANGUAGES for c in codes) else ISO_STYLE
+
+
+def date_pattern(style: str | None = None) -> str:
+    """How to type a date in the style (a placeholder): YYYY-MM-DD or DD.MM.YYYY (translated:
+    ДД.ММ.ГГГГ)."""
+    return _("DD.MM.YYYY") if (style or date_style()) == DOTTED_STYLE else _("YYYY-MM-DD")
+
+
+def short_date(value: _dt.date | str | None, style: str | None = None) -> str:
+    """A date in the user's style: '2026-03-31' or '31.03.2026'. Text that is not an ISO date
+    is returned as it is; None as ''."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if isinstance(value, str):
+        if not _ISO_DATE.fullmatch(value[:10]):
+            return value
+        try:
+            value = _dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if (style or date_style()) == DOTTED_STYLE:
+        return f"{value.day:02d}.{value.month:02d}.{value.year:04d}"
+    return value.isoformat()
 
 
 # --- numbers and periods (indicators) -------------------------------------------------------------

@@ -58,6 +58,7 @@ def install_language(app: QCoreApplication | None = None, lang: str | None = Non
     app = app or QCoreApplication.instance()
     code = effective_language(lang or saved_language(settings))
     code = i18n.set_language(code)
+    i18n.set_date_style(saved_dates(settings))
     for translator in _installed:
         if app is not None:
             app.removeTranslator(translator)
@@ -70,3 +71,23 @@ def install_language(app: QCoreApplication | None = None, lang: str | None = Non
             app.installTranslator(translator)
             _installed.append(translator)
     return code
+
+
+# --- how dates are written (tables, forms, the dashboard; the CLI's --dates) --------------------
+
+DATES_KEY = "dates"
+AUTO = "auto"  # as the language writes them: day first with dots in Russian, else ISO
+
+
+def saved_dates(settings: QSettings | None = None) -> str:
+    """The stored date format: "auto", "iso" or "dotted" (anything else reads as "auto")."""
+    value = _settings(settings).value(DATES_KEY, AUTO)
+    return value if value in (AUTO, *i18n.DATE_STYLES) else AUTO
+
+
+def save_dates(value: str, settings: QSettings | None = None) -> None:
+    if value not in (AUTO, *i18n.DATE_STYLES):
+        raise ValueError(f"unknown date format {value!r}")
+    s = _settings(settings)
+    s.setValue(DATES_KEY, value)
+    s.sync()

@@ -30,7 +30,7 @@ from tracker import __version__
 from tracker.cli import admin, briefing, commitments, exchange, generate, measures, records, safety
 from tracker.cli.common import one_line
 from tracker.cli.help import TranslatedGroup, speak
-from tracker.i18n import LANGUAGES, _, set_language
+from tracker.i18n import DATE_STYLES, LANGUAGES, _, set_date_style, set_language
 from tracker.session import default_target, open_session
 from tracker.store.engines import is_server, without_password
 from tracker.store.errors import DatabaseError
@@ -145,6 +145,13 @@ def _language_option(ctx, _param, value):
     return value
 
 
+def _dates_option(ctx, _param, value):
+    """--dates: how dates are written (default: as the language writes them)."""
+    if not ctx.resilient_parsing:
+        set_date_style(value)
+    return value
+
+
 @click.group(cls=TrackerGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db", metavar="PATH|URL", envvar="TRACKER_DB",
               help="The database file, or a shared database on a server: "
@@ -153,6 +160,10 @@ def _language_option(ctx, _param, value):
 @click.option("--language", type=click.Choice(LANGUAGES), callback=_language_option,
               is_eager=True, expose_value=False,
               help="Language of messages and labels (default: the system's).")
+@click.option("--dates", type=click.Choice([*DATE_STYLES, "auto"]), callback=_dates_option,
+              envvar="TRACKER_DATES", expose_value=False,
+              help="How dates are written: iso (2026-03-31) or dotted (31.03.2026); default: "
+                   "auto, dotted for Russian, Belarusian and Kazakh.")
 @click.version_option(__version__, "--version", prog_name=PROG, message="%(prog)s %(version)s")
 @click.pass_context
 def main(ctx: click.Context, db: str | None):

@@ -161,6 +161,15 @@ def show(env: Env, kind_name: str, record_id: int, as_json: bool):
         echo_json(record_json(repo, kind.name, record))
         return
     click.echo(record_text(repo, kind.name, record))
+    echo_warnings(kind, record)
+
+
+def echo_warnings(kind: Kind, record: dict, *, err: bool = False) -> None:
+    """The contradictions the record holds (``Kind.checks``), one line each: warned of, the
+    record stays as saved."""
+    for name, message in kind.warnings(record).items():
+        click.echo(_("Warning: {field}: {message}").format(field=_(kind.field(name).label),
+                                                           message=message), err=err)
 
 
 @click.command("search", cls=TranslatedCommand)
@@ -303,6 +312,7 @@ def add(env: Env, kind_name: str, pairs: tuple[str, ...], cites: tuple[str, ...]
         click.echo(ngettext("Note: {kind} {ids} has the same title",
                             "Note: {kind} {ids} have the same title", len(same)).format(
             kind=kind.name, ids=", ".join(str(rid) for rid, _t in same)), err=True)
+    echo_warnings(kind, change.record, err=True)
 
 
 @click.command("edit", cls=TranslatedCommand)
@@ -350,6 +360,7 @@ def edit(env: Env, kind_name: str, record_id: int, pairs: tuple[str, ...], versi
         return
     click.echo(_("Saved {kind} {id} (version {version})").format(
         kind=kind.name, id=record_id, version=change.record["version"]))
+    echo_warnings(kind, repo.get(kind.name, record_id), err=True)
 
 
 @click.command("delete", cls=TranslatedCommand)

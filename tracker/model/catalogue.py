@@ -7,6 +7,7 @@ declarations; nothing else in the project lists a kind's fields or asks a kind i
 from __future__ import annotations
 
 from tracker.i18n import N_
+from tracker.model.checks import TODAY, Check
 from tracker.model.fields import (
     CHOICE,
     CLASSIFICATIONS,
@@ -204,6 +205,9 @@ MEETINGS = _register(Kind(
     date_pairs=(("start_date", "end_date"),),
     obligations=(Obligation("meeting", N_("Meeting"), "start_date", closed=("cancelled",),
                             overdue=False),),
+    checks=(Check("planned_in_the_past", ("planned",), "start_date", "<", TODAY, at="status",
+                  message=N_("Still “{status}”, yet its date ({value}) has passed: "
+                             "record whether it was held or cancelled")),),
 ))
 
 ROADMAP = _register(Kind(
@@ -230,6 +234,11 @@ ROADMAP = _register(Kind(
     timeline=Span("planned_start", "due_date", progress="progress", groups=(
         Grouping("area", "area", N_("No area given")),
         Grouping("agreement", "agreement_id", N_("No agreement linked")))),
+    checks=(Check("planned_under_way", ("planned",), "progress", ">", 0,
+                  message=N_("“{status}”, yet progress stands at {value} %: is it in "
+                             "progress?")),
+            Check("done_unfinished", ("done",), "progress", "<", 100,
+                  message=N_("“{status}”, yet progress stands at only {value} %")),),
 ))
 
 PEOPLE = _register(Kind(

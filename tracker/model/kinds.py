@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tracker.errors import TrackerError
-from tracker.i18n import N_, _
+from tracker.i18n import N_, _, short_date
+from tracker.model.checks import Check
 from tracker.model.fields import (
     CHOICE,
     CLASSIFICATIONS,
@@ -125,6 +126,7 @@ class Kind:
     timeline: Span | None = None  # drawn on a timeline (the road map)
     # Its records are a section of a data briefing (False for the briefs themselves)
     data_section: bool = True
+    checks: tuple[Check, ...] = ()  # contradictions warned of, never refused (model.checks)
     fields: tuple[Field, ...] = field(init=False)
     _by_name: dict = field(init=False, repr=False, compare=False)  # name -> Field, for lookups
 
@@ -243,6 +245,21 @@ class Kind:
         return due < today.isoformat()
 
 
+    def warnings(self, record: dict[str, Any], today: _dt.date | None = None) -> dict[str, str]:
+        """The contradictions ``record`` (stored values) holds, as warnings per field name
+        (the field each is shown beside); empty when it holds none. Never a refusal."""
+        out: dict[str, str] = {}
+        for check in self.checks:
+            if not check.holds(record, today):
+                continue
+            text = _(check.message).format(
+                status=self.status_label(record.get("status")), field=_(self.field(
+                    check.field).label), value=display_value(self, check.field,
+                                                             record.get(check.field)))
+            out[check.beside] = f"{out[check.beside]}; {text}" if check.beside in out else text
+        return out
+
+
 class UnknownKind(TrackerError, KeyError):
     def __init__(self, name: str, known: tuple[str, ...] = ()):
         super().__init__(name)
@@ -302,6 +319,8 @@ def display_value(kind: Kind, name: str, value: Any) -> str:
         return ""
     if f is not None and f.type == CHOICE:
         return f.choice_label(value)
+    if f is not None and f.type == DATE:  # the user's date format (tracker.i18n.short_date)
+        return short_date(value)
     if f is not None and f.type == SERIES:  # "2016: 40; 2017: 45"
         return "; ".join(f"{item['date']}: {item['value']}" for item in series_items(value))
     if isinstance(value, list):

@@ -533,6 +533,16 @@ class Repository(SettingsAndHistory, Commitments, Lookups):
         return _figures.compute(self.backend, today, max_classification=max_classification,
                                 horizon_days=horizon_days, limit=limit)
 
+    def contradictions(self, today: _dt.date | None = None, *,
+                       max_classification: str | None = None,
+                       limit: int | None = None) -> tuple[list[dict[str, Any]], int]:
+        """Live records holding a contradiction their kind declares (``Kind.checks``): rows
+        ``{"kind", "id", "title", "field", "message"}`` and how many in all."""
+        from tracker.store.checks import contradictions
+
+        return contradictions(self.backend, today, max_classification=max_classification,
+                              limit=limit)
+
     def shown_indicators(self, *, limit: int = 12) -> list[tuple[str, dict]]:
         """(kind, record) of the indicators chosen for the dashboard ("Show on the dashboard"),
         by title, with the fields their figures are computed from."""

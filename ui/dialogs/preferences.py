@@ -1,5 +1,7 @@
-"""Preferences: the interface language (system default, English, Русский); how far ahead the daily
-reminder of deadlines looks; the lead whose items "My items" lists (``ui.deadline_prefs``).
+"""Preferences: the interface language (system default, English, Русский); how dates are
+written (as the language writes them, ISO or DD.MM.YYYY: ``ui.language.saved_dates``); how far
+ahead the daily reminder of deadlines looks; the lead whose items "My items" lists
+(``ui.deadline_prefs``).
 
 The choice is stored in ``QSettings`` under ``language`` ("system", "en" or "ru") and takes effect
 the next time the program starts: :func:`install_language` reads it at start-up, switches the
@@ -51,8 +53,8 @@ class PreferencesDialog(QDialog):
         self._initial = saved_language(self._settings)
         self.language_combo.setCurrentIndex(self.language_combo.findData(self._initial))
 
-        self.restart_note = QLabel(_("The new language takes effect when you restart "
-                                     "Bilateral Tracker."))
+        self.restart_note = QLabel(_("A new language or date format takes effect when you "
+                                     "restart Bilateral Tracker."))
         self.restart_note.setObjectName("restartNote")
         self.restart_note.setWordWrap(True)
         self.system_note = QLabel()
@@ -62,6 +64,7 @@ class PreferencesDialog(QDialog):
         form = QFormLayout()
         form.addRow(_("&Language:"), self.language_combo)
         form.addRow("", self.system_note)
+        self._dates_row(form)
         self._deadline_rows(form, parent)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -109,12 +112,32 @@ class PreferencesDialog(QDialog):
         form.addRow(_("&Remind of what falls due within:"), self.horizon_spin)
         form.addRow(_("&My lead:"), self.lead_combo)
 
+    def _dates_row(self, form: QFormLayout) -> None:
+        """How dates are written in the tables, forms and dashboard (ui.language.saved_dates)."""
+        import datetime as _dt
+
+        from ui.language import AUTO, saved_dates
+
+        example = _dt.date(2026, 3, 31)
+        self.dates_combo = QComboBox()
+        self.dates_combo.setObjectName("datesCombo")
+        self.dates_combo.setAccessibleName(_("Date format"))
+        self.dates_combo.addItem(_("As the language writes them"), AUTO)
+        for style in i18n.DATE_STYLES:
+            self.dates_combo.addItem(f"{i18n.date_pattern(style)} \u2014 "
+                                     f"{i18n.short_date(example, style)}", style)
+        self._initial_dates = saved_dates(self._settings)
+        self.dates_combo.setCurrentIndex(self.dates_combo.findData(self._initial_dates))
+        self.dates_combo.currentIndexChanged.connect(self._update_notes)
+        form.addRow(_("&Dates:"), self.dates_combo)
+
     def language(self) -> str:
         return str(self.language_combo.currentData())
 
     def restart_needed(self) -> bool:
         """True when the chosen language is not the one the program is running in."""
-        return effective_language(self.language()) != i18n.current_language()
+        return effective_language(self.language()) != i18n.current_language() or \
+            self.dates_combo.currentData() != self._initial_dates
 
     def _update_notes(self) -> None:
         if self.language() == SYSTEM:
@@ -130,8 +153,10 @@ class PreferencesDialog(QDialog):
 
     def accept(self) -> None:
         from ui.deadline_prefs import set_horizon_days, set_my_lead
+        from ui.language import save_dates
 
         save_language(self.language(), self._settings)
+        save_dates(str(self.dates_combo.currentData()), self._settings)
         set_horizon_days(self.horizon_spin.value(), self._settings)
         set_my_lead(self.lead_combo.currentText(), self._settings)
         super().accept()

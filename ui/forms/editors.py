@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
+from tracker.i18n import date_pattern, parse_date, short_date
 from tracker.i18n import gettext as _
-from tracker.i18n import parse_date
 from tracker.model import (
     CHOICE,
     DATE,
@@ -116,7 +116,8 @@ class DateEditor(Editor):
     def __init__(self, field: Field, repo=None, parent=None):
         super().__init__(field, repo, parent)
         self.edit = QLineEdit()
-        self.edit.setPlaceholderText(_("YYYY-MM-DD (empty: no date)"))
+        self.edit.setPlaceholderText(_("{pattern} (empty: no date)").format(
+            pattern=date_pattern()))
         self.edit.setClearButtonEnabled(True)
         self.edit.setMaxLength(40)
         self.edit.textChanged.connect(self._on_text)
@@ -167,7 +168,7 @@ class DateEditor(Editor):
             self.calendar.setSelectedDate(QDate.currentDate())
 
     def _picked(self, qdate: QDate) -> None:
-        self.edit.setText(qdate.toString("yyyy-MM-dd"))
+        self.edit.setText(short_date(_dt.date(qdate.year(), qdate.month(), qdate.day())))
         self.menu.close()
         self.edit.setFocus()
 
@@ -175,15 +176,16 @@ class DateEditor(Editor):
         return normalise_date(self.edit.text())
 
     def _tidy(self) -> None:
-        """Leaving the field: a date written 15.01.2025 shows as 2025-01-15."""
-        tidy = normalise_date(self.edit.text())
+        """Leaving the field: a date typed either way shows in the user's format (15.01.2025
+        or 2025-01-15: ``tracker.i18n.short_date``)."""
+        tidy = short_date(normalise_date(self.edit.text()))
         if tidy != self.edit.text():
             self.edit.setText(tidy)
 
     def set_value(self, value: Any) -> None:
         self._loading = True
         try:
-            self.edit.setText("" if value is None else str(value))
+            self.edit.setText("" if value is None else short_date(str(value)))
         finally:
             self._loading = False
 

@@ -13,14 +13,15 @@ from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from tracker.errors import TrackerError
-from tracker.i18n import format_date
 from tracker.i18n import gettext as _
+from tracker.i18n import short_date
 from tracker.model import REPORTS_KEY, get_kind, normalize
 from tracker.model.reports import newest_progress
 from tracker.store.errors import ConflictError, NotFound, StorageError, ValidationError
 from ui import messages
 from ui.forms.base import Editor
 from ui.forms.editors import make_editor
+from ui.forms.warnings import show_warnings, warning_label
 from ui.widgets.table_models import utc_to_local
 
 ERROR_STYLE = "color: #c62828;"
@@ -67,6 +68,7 @@ class RecordForm(QWidget):
         self.editors: dict[str, Editor] = {}
         self.error_labels: dict[str, QLabel] = {}
         self.field_labels: dict[str, QLabel] = {}
+        self.warning_labels: dict[str, QLabel] = {}  # contradictions (ui.forms.warnings)
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(8, 8, 8, 8)
@@ -146,6 +148,8 @@ class RecordForm(QWidget):
         cell_layout.setSpacing(2)
         cell_layout.addWidget(editor)
         cell_layout.addWidget(error)
+        self.warning_labels[f.name] = warning_label(f)
+        cell_layout.addWidget(self.warning_labels[f.name])
         label = QLabel(_(f.label) + (" *" if f.required else ""))
         label.setBuddy(editor.focusProxy() or editor)
         widest = label.fontMetrics().horizontalAdvance("M") * 12
@@ -188,6 +192,7 @@ class RecordForm(QWidget):
         self._follow_fields()
         self.clear_problems()
         self._baseline = self.values()
+        self.show_warnings(self._baseline)
         self._tell_editors(self._baseline)
         self.set_dirty(False)
         self._update_heading()
@@ -230,6 +235,7 @@ class RecordForm(QWidget):
         self._follow_fields()
         values = self.values()
         self._tell_editors(values)
+        self.show_warnings(values)
         self.set_dirty(values != self._baseline or any(
             e.has_pending_text() for e in self.editors.values()))
 
@@ -244,7 +250,7 @@ class RecordForm(QWidget):
             clean, _problems = normalize(self.kind, {
                 k: v for k, v in self.values().items() if self.kind.has_field(k)})
             for name, value in self.kind.compute(clean).items():
-                self.computed_labels[name].setText(format_date(value) if value else "—")
+                self.computed_labels[name].setText(short_date(value) if value else "—")
         field = self.kind.reports.progress if self.kind.reports is not None else None
         if field is None or REPORTS_KEY not in self.editors:
             return
@@ -309,6 +315,16 @@ class RecordForm(QWidget):
             self.form_problem.show()
         if first is not None:
             self.editors[first].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_warnings(self, values: dict[str, Any] | None = None) -> dict[str, str]:
+        """The contradictions the values hold (``Kind.checks``), beside their fields: a
+        warning, never a refusal."""
+        return show_warnings(self.kind, self.warning_labels,
+                             self.values() if values is None else values)
+
+    def warnings_shown(self) -> dict[str, str]:
+        return {name: label.text() for name, label in self.warning_labels.items()
+                if label.text()}
 
     def problems_shown(self) -> dict[str, str]:
         return {name: label.text() for name, label in self.error_labels.items() if label.text()}

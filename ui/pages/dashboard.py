@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker.i18n import format_date, ngettext
 from tracker.i18n import gettext as _
+from tracker.i18n import ngettext, short_date
 from tracker.model import KINDS, OVERDUE
 from tracker.model.figures import (
     DEADLINES_KIND,
@@ -319,6 +319,11 @@ class DashboardPage(QWidget):
         ml.addWidget(self.meetings)
         ml.addStretch(1)
         lower.addWidget(meetings_box, 1)
+        from ui.widgets.to_check import ToCheckBox  # records that contradict themselves
+
+        self.to_check = ToCheckBox()
+        self.to_check.openRecord.connect(self.openRecord)
+        lower.addWidget(self.to_check, 1)
         outer.addLayout(lower)
 
         recent_box = QGroupBox(_("Recent changes"))
@@ -380,7 +385,7 @@ class DashboardPage(QWidget):
         deadline = DEADLINES_KIND.deadline
         self.overdue.clear()
         for item in f.get("overdue", [])[:MAX_ROWS]:
-            row = QTreeWidgetItem([format_date(item[deadline.field]), item["title"],
+            row = QTreeWidgetItem([short_date(item[deadline.field]), item["title"],
                                    str(item.get(deadline.progress) or 0)])
             for c in range(3):
                 row.setForeground(c, OVERDUE_COLOR)
@@ -393,7 +398,7 @@ class DashboardPage(QWidget):
 
         self.deadlines.clear()
         for item in f.get("deadlines", [])[:MAX_ROWS]:
-            row = QTreeWidgetItem([format_date(item[deadline.field]), item["title"],
+            row = QTreeWidgetItem([short_date(item[deadline.field]), item["title"],
                                    str(item.get(deadline.progress) or 0)])
             row.setToolTip(1, item["title"])
             row.setData(0, Qt.ItemDataRole.UserRole, (DEADLINES_KIND.name, item["id"]))
@@ -405,7 +410,7 @@ class DashboardPage(QWidget):
         self.meetings.clear()
         for item in f.get("upcoming_meetings", [])[:MAX_ROWS]:
             start = item.get(MEETINGS_KIND.occasion.start)
-            row = QTreeWidgetItem([format_date(start), item["title"],
+            row = QTreeWidgetItem([short_date(start), item["title"],
                                    item.get("place") or ""])
             row.setToolTip(1, item["title"])
             row.setData(0, Qt.ItemDataRole.UserRole, (MEETINGS_KIND.name, item["id"]))
@@ -413,6 +418,9 @@ class DashboardPage(QWidget):
         if not f.get("upcoming_meetings"):
             self._placeholder(self.meetings, _("No meeting with a date ahead."))
         self._more(self.meetings, f.get("upcoming_total", len(f.get("upcoming_meetings", []))))
+
+        self.to_check.refresh(self.repo, self.today)
+        _fit(self.to_check.tree, 3, 6)
 
         self.recent.clear()
         for entry in self.repo.history(limit=10):

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.i18n import gettext as _
-from tracker.i18n import ngettext
+from tracker.i18n import ngettext, short_date
 from tracker.model import KIND_ORDER, KINDS
 from tracker.store.errors import StorageError
 from ui.deadline_prefs import horizon_days, my_lead
@@ -60,8 +60,8 @@ class DeadlinesModel(QAbstractTableModel):
 
     def text(self, due, col: int) -> str:
         kind = KINDS[due.kind]
-        return (due.date, _(due.label), _(kind.label), due.title, kind.status_label(due.status),
-                "; ".join(due.leads))[col]
+        return (short_date(due.date), _(due.label), _(kind.label), due.title,
+                kind.status_label(due.status), "; ".join(due.leads))[col]
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self.rows):

@@ -15,7 +15,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 
 from tracker.i18n import gettext as _
-from tracker.model import INTEGER, KIND_ORDER, get_kind
+from tracker.i18n import short_date
+from tracker.model import DATE, INTEGER, KIND_ORDER, get_kind
 
 # Roles shared by every model here (Vorta-style: one place names them).
 IdRole = Qt.ItemDataRole.UserRole + 1  # the record id (int)
@@ -27,6 +28,16 @@ OVERDUE_COLOR = QColor("#c62828")
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _INVALID = QModelIndex()
+
+
+def cell_text(f, value: Any) -> str:
+    """A stored value as a table cell shows it: a choice's label, a date in the user's format
+    (``tracker.i18n.short_date``), anything else as text."""
+    if f.choices:
+        return f.choice_label(value)
+    if getattr(f, "type", None) == DATE:
+        return short_date(value)
+    return str(value)
 
 
 def overdue_brush() -> QBrush:
@@ -223,11 +234,11 @@ class RecordTableModel(_PagedModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if value is None:
                 return ""
-            return f.choice_label(value) if f.choices else str(value)
+            return cell_text(f, value)
         if role == Qt.ItemDataRole.ToolTipRole:
             if f.name == "title" and self.is_overdue(row):
                 return _("{title} (overdue)").format(title=row.get("title") or "")
-            return (f.choice_label(value) if f.choices else str(value)) if value else None
+            return cell_text(f, value) if value else None
         if role == Qt.ItemDataRole.ForegroundRole:
             return overdue_brush() if self.is_overdue(row) else None
         if role == Qt.ItemDataRole.DecorationRole:
