@@ -23,9 +23,12 @@ def _isolate(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("TRACKER_DB", str(home / "data" / "default.db"))
     from tracker import i18n
 
+    monkeypatch.delenv("TRACKER_DATES", raising=False)
     i18n.set_language("en")
+    i18n.set_date_style(None)
     yield
     i18n.set_language("en")
+    i18n.set_date_style(None)  # a CLI run with --dates sets it for the process
 
 
 @pytest.fixture
