@@ -2,9 +2,10 @@
 widget that has the keyboard focus, in every window of the app.
 
 The styles draw focus faintly or not at all (Fusion: a thin tint on buttons, nothing on a table
-or a list), so a user moving with Tab loses the place. The ring is one overlay widget, moved to
-the focused widget's parent on each focus change and kept on it when it moves or resizes; it
-takes no mouse events and is not drawn while nothing has the focus.
+or a list), so a user moving with Tab loses the place. The ring is one overlay widget, moved with
+the focus (drawn on the window, or on the scrolled content the widget is in) and kept on the
+widget when it, or a parent of it, moves or resizes; it takes no mouse events and is not drawn
+while nothing has the focus.
 
 Installed once the main window has painted its first frame (it uses the Qt namespace).
 """
@@ -66,6 +67,7 @@ class _Follow(QObject):
     def __init__(self):
         super().__init__()
         self._ring = FocusRing()
+        self.watched: list[QWidget] = []  # the target and its parents up to the ring's host
 
     @property
     def ring(self) -> FocusRing:
@@ -74,25 +76,30 @@ class _Follow(QObject):
             self._ring = FocusRing()
         return self._ring
 
-    def focus_moved(self, old, new) -> None:
-        if old is not None and shiboken6.isValid(old):
-            old.removeEventFilter(self)
+    def focus_moved(self, _old, new) -> None:
+        for widget in self.watched:
+            if shiboken6.isValid(widget):
+                widget.removeEventFilter(self)
+        self.watched = []
         ring = self.ring
         ring.target = target = ring_target(new)
         if target is None:
             ring.hide()
             return
-        target.installEventFilter(self)
+        # a layout may move the target's parents (a splitter dragged, a form scrolled), not it
+        host, widget = ring_host(target), target
+        while widget is not None and widget is not host:
+            widget.installEventFilter(self)
+            self.watched.append(widget)
+            widget = widget.parentWidget()
         ring.place()
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
-        ring = self.ring
-        if obj is ring.target:
-            kind = event.type()
-            if kind in (QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show):
-                ring.place()
-            elif kind == QEvent.Type.Hide:
-                ring.hide()
+        kind = event.type()
+        if kind in (QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show):
+            self.ring.place()
+        elif kind == QEvent.Type.Hide and obj is self.ring.target:
+            self.ring.hide()
         return False
 
 

@@ -214,6 +214,11 @@ def test_the_focused_widget_has_a_clearly_visible_ring(main_window, qtbot):
     button.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is button)
     qtbot.waitUntil(lambda: all(c == highlight for c in ring_pixels(main_window, button)))
+    # the splitter dragged: the button's pane moves (the button, in it, does not): the ring
+    # stays on the button
+    sizes = page.splitter.sizes()
+    page.splitter.setSizes([sizes[0] - 120, sizes[1] + 120])
+    qtbot.waitUntil(lambda: all(c == highlight for c in ring_pixels(main_window, button)))
     # Tab: the ring goes with the focus, and leaves the button
     qtbot.keyClick(button, Qt.Key.Key_Tab)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is not button)
