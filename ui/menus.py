@@ -312,5 +312,6 @@ def fill_recent(window) -> None:
     if not files:
         menu.addAction(_("No recent databases")).setEnabled(False)
         return
-    for f in files:
-        menu.addAction(f).triggered.connect(lambda _c=False, p=f: window.open_database(p))
+    for f in files:  # ("&" in a path is a literal ampersand, not the entry's mnemonic)
+        menu.addAction(f.replace("&", "&&")).triggered.connect(
+            lambda _c=False, p=f: window.open_database(p))

@@ -28,12 +28,13 @@ DONE = "mnemonics_labelled"
 
 
 def mnemonic(text: str) -> str | None:
-    """The letter after a single ``&`` (``&&`` is a literal ampersand), casefolded."""
+    """The letter after a single ``&`` (``&&`` is a literal ampersand), casefolded; None when
+    there is none, or it is no letter or digit (Alt+space is no mnemonic)."""
     i = 0
     while i < len(text) - 1:
         if text[i] == "&":
             if text[i + 1] != "&":
-                return text[i + 1].casefold()
+                return text[i + 1].casefold() if text[i + 1].isalnum() else None
             i += 1
         i += 1
     return None

@@ -33,12 +33,22 @@ def lang(request):
 def check_unique(texts: list[str], where: str, taken: set[str] = frozenset()) -> set[str]:
     letters = [mnemonic(t) for t in texts]
     assert None not in letters, (where, [t for t in texts if mnemonic(t) is None])
+    assert all(letter.isalnum() for letter in letters), (where, texts)
     assert len(set(letters)) == len(letters), (where, texts)
     assert not set(letters) & taken, (where, texts, taken)
     # the letter is one of the text's own (not a lone "&" at its end)
     for text, letter in zip(texts, letters, strict=True):
         assert letter in plain(text).casefold(), (where, text)
     return set(letters)
+
+
+def test_a_path_with_an_ampersand_shows_literally_in_open_recent(main_window, qtbot):
+    menus.add_recent("/tmp/other & older.db")
+    menus.fill_recent(main_window)
+    texts = [a.text() for a in main_window.recent_menu.actions()]
+    walk_menu(qtbot, main_window.recent_menu, "Open Recent")
+    shown = [plain(a.text()).replace("&&", "&") for a in main_window.recent_menu.actions()]
+    assert "/tmp/other & older.db" in shown, (texts, shown)
 
 
 def walk_menu(qtbot, menu: QMenu, where: str) -> None:
