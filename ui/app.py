@@ -64,6 +64,23 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def cannot_show_a_window(argv: list[str], args: argparse.Namespace) -> bool:
+    """No display, or a system library Qt's window needs is missing (``ui.display_check``):
+    say so in one line, in the user's language, instead of letting Qt abort."""
+    from ui.display_check import problem
+
+    if problem(argv) is None:
+        return False
+    try:  # the saved preference needs QtCore, which a missing library may stop
+        _help_language(argv if args.language is None else ["--language", args.language])
+    except Exception:  # noqa: BLE001 - then the system's language
+        from tracker.i18n import set_language
+
+        set_language(args.language or "system")
+    print(problem(argv), file=sys.stderr)
+    return True
+
+
 def make_application(argv: list[str]):
     """The QApplication with names set before any QSettings is made."""
     from PySide6.QtCore import QCoreApplication
@@ -255,6 +272,8 @@ def _main(argv: list[str] | None, collecting: bool) -> int:
 
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)
+    if cannot_show_a_window(argv, args):
+        return 2
     app = make_application([sys.argv[0], *argv])
     setup_language(app, args.language)
     icon = window_icon()

@@ -300,3 +300,11 @@ def export_calendar(window):
         failed_title=_("Not exported"), describe=lambda exc: _(
             "The calendar was not exported: {error}\n\nNothing was written to {path}.").format(
                 error=" ".join(str(exc).split()), path=out))
+
+
+# --- Help › Keyboard shortcuts ----------------------------------------------------------------
+
+def show_shortcuts(window) -> None:
+    from ui.dialogs.shortcuts import ShortcutsDialog
+
+    ShortcutsDialog(window).exec()

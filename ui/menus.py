@@ -120,6 +120,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("record_history", N_("History of this record"), "commands.show_record_history",
             keys="Ctrl+H", enabled=lambda s: s.on_record and s.record),
     Command("about", N_("About Bilateral Tracker"), "commands.show_about"),
+    Command("shortcuts", N_("Keyboard shortcuts…"), "commands.show_shortcuts",
+            standard_key="HelpContents", keys="F1"),
 )
 
 #: (title, command names): SEPARATOR, RECENT and GO (the pages) are places, not commands
@@ -131,7 +133,7 @@ MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (N_("&Edit"), ("undo", "redo", SEPARATOR, "new", "save", "delete", "revert", SEPARATOR,
                    "find", "filter", "columns", "record_history", "copy_text")),
     (N_("&Go"), (GO,)),
-    (N_("&Help"), ("about",)),
+    (N_("&Help"), ("shortcuts", "about")),
 )
 
 TOOLBAR: tuple[str, ...] = ("new", "save", "delete", "revert", SEPARATOR, "undo", "redo",
@@ -211,6 +213,18 @@ def build(window, pages: tuple[str, ...], page_title: Callable[[str], str],
                 menu.addAction(window.actions_by_name[entry])
     window.toolbar = toolbar(window)
     window.addToolBar(window.toolbar)
+    from ui import mnemonics
+
+    mnemonics.label_menubar(bar)  # Alt+letter for every menu and entry (both languages)
+    mnemonics.watch_windows()  # and for every dialog's buttons
+    window.after_first_paint(show_focus_ring)  # (it needs the Qt namespace: after the frame)
+
+
+def show_focus_ring() -> None:
+    """A clearly visible ring around the focused widget (``ui.focus_ring``)."""
+    from ui import focus_ring
+
+    focus_ring.install()
 
 
 def toolbar(window) -> QToolBar:
@@ -298,5 +312,6 @@ def fill_recent(window) -> None:
     if not files:
         menu.addAction(_("No recent databases")).setEnabled(False)
         return
-    for f in files:
-        menu.addAction(f).triggered.connect(lambda _c=False, p=f: window.open_database(p))
+    for f in files:  # ("&" in a path is a literal ampersand, not the entry's mnemonic)
+        menu.addAction(f.replace("&", "&&")).triggered.connect(
+            lambda _c=False, p=f: window.open_database(p))

@@ -33,7 +33,7 @@ def test_help_is_shown_in_the_chosen_language_and_english_stays_english():
     russian = _help("--language", "ru")
     assert russian.startswith("Использование: bilateral-tracker-cli")
     assert "Параметры:" in russian and "Команды:" in russian
-    assert "Показать эту справку и выйти." in russian
+    assert "Показать это описание и выйти." in russian
     assert "Импортировать экспорт" in russian  # a command's short help in the list
     listing = _help("--language", "ru", "list")
     assert "Показать записи одного вида таблицей" in listing
@@ -61,7 +61,7 @@ def test_clicks_usage_errors_are_in_the_interface_language():
     missing = _usage_error("--language", "ru", "show")
     assert "Использование: bilateral-tracker-cli show" in missing
     assert "Не указан аргумент 'KIND'." in missing and "Missing" not in missing
-    assert "Справка: 'bilateral-tracker-cli show --help'." in missing
+    assert "Подробнее: 'bilateral-tracker-cli show --help'." in missing
     unknown = _usage_error("--language", "ru", "nosuch")
     assert "Нет такой команды: 'nosuch'." in unknown and "No such command" not in unknown
     assert "вне допустимого диапазона" in _usage_error("--language", "ru", "list", "roadmap",

@@ -91,6 +91,9 @@ def make_page(window, name: str):
         page.set_read_only(window.repo.read_only)
     if hasattr(page, "restore_state"):
         page.restore_state(QSettings())
+    from ui.mnemonics import label_buttons, menubar_letters
+
+    label_buttons(page, menubar_letters(window))  # Alt+letter, not one the menu bar takes
     return page
 
 
