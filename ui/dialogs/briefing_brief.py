@@ -146,7 +146,7 @@ class BriefPanel(QWidget):
         self.letterhead_edit.setPlaceholderText(_("none (Word files only)"))
         self.letterhead_edit.setClearButtonEnabled(True)
         self.letterhead_button = QToolButton()
-        self.letterhead_button.setText("…")
+        self.letterhead_button.setText(_("Choose…"))
         self.letterhead_button.setToolTip(_("Choose a Word letterhead (.docx or .dotx)"))
         row = QWidget()
         line = QHBoxLayout(row)
