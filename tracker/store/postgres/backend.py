@@ -31,6 +31,7 @@ from tracker.store.errors import ConnectionLost, DatabaseError, ReadOnlyError, S
 from tracker.store.postgres import schema
 from tracker.store.postgres.bulk import BulkReads
 from tracker.store.postgres.connect import Link, ServerAddress, describe, first_line, lost
+from tracker.store.postgres.hits import MAX_IDS, FilteredIds, TextFilters
 from tracker.store.postgres.search import tsquery_any, tsquery_literal
 from tracker.store.postgres.writer import PostgresWriter
 from tracker.store.query import Condition, Filter
@@ -66,7 +67,7 @@ def sort_keys(kind: Kind, col: str, direction: str) -> str:
     return f"{q(col)} {direction}"
 
 
-class PostgresBackend(BulkReads):
+class PostgresBackend(BulkReads, TextFilters):
     """A session on one database of a PostgreSQL server."""
 
     engine = "postgresql"
@@ -84,6 +85,7 @@ class PostgresBackend(BulkReads):
         self._listener = None
         self._version = 0
         self._unknown_xid: str | None = None  # a write whose outcome could not be learnt
+        self.hits = FilteredIds()  # a text filter's ids, read once (hits.py)
         try:
             self._open(read_only)
         except BaseException:
@@ -319,7 +321,7 @@ class PostgresBackend(BulkReads):
 
     # -- filters --------------------------------------------------------------------------------
 
-    def where(self, f: Filter, params: list) -> str:
+    def where(self, f: Filter, params: list, *, reuse: bool = True) -> str:
         kind = f.kind
         clauses = ["deleted_at IS NOT NULL" if f.trash else "deleted_at IS NULL"]
         if f.overdue_on is not None and kind.deadline is not None:
@@ -334,8 +336,12 @@ class PostgresBackend(BulkReads):
             params.append(list(f.levels))
         if f.words is not None:
             expr = tsquery_any(f.words)
+            ids = self.filtered_ids(f) if reuse and expr is not None else None
             if expr is None:
                 clauses.append("FALSE")
+            elif ids is not None and len(ids) <= MAX_IDS:
+                clauses.append("id = ANY (%s::bigint[])")
+                params.append(ids)
             else:
                 clauses.append("id IN (SELECT search_ids(%s::tsquery, %s))")
                 params.extend([expr, kind.name])
@@ -368,14 +374,14 @@ class PostgresBackend(BulkReads):
                limit: int | None = None, offset: int = 0,
                columns: list[str] | None = None) -> list[dict]:
         """Records sorted by ``sort``, empty values last in either direction, id breaking ties:
-        the filled and the empty part are two index-ordered segments."""
+        ascending, the sort index's own order; descending, its filled and empty segments."""
         kind, table = f.kind, q(f.kind.name)
         params: list = []
         where = self.where(f, params)
         d = "DESC" if descending else "ASC"
         cols = self._cols(kind, columns)
         by = f"{sort_keys(kind, sort, d)}, id {d}"
-        if sort in NOT_NULL:
+        if sort in NOT_NULL or not descending:  # ascending, empty values come last anyway
             return self._page(cols, table, where, by, params, limit, offset)
         filled = f"{where} AND {q(sort)} IS NOT NULL"
         empty = f"{where} AND {q(sort)} IS NULL"
@@ -401,6 +407,9 @@ class PostgresBackend(BulkReads):
             f"ORDER BY {by} LIMIT %s OFFSET %s) ORDER BY {by}", [*params, limit, offset])
 
     def count(self, f: Filter) -> int:
+        ids = self.filtered_ids(f)
+        if ids is not None:
+            return len(ids)
         params: list = []
         where = self.where(f, params)
         return self._scalar(f"SELECT count(*) FROM {q(f.kind.name)} WHERE {where}", params)

@@ -1,0 +1,88 @@
+"""A text filter on a server: its records are searched once for the count and the pages the table
+asks for (tracker/store/postgres/hits.py), and what it shows still follows every commit --
+another desk's, this session's own, a change of classification -- and the login's clearance."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker.store.repository import Repository
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def desks(pg_cluster):
+    """bob (restricted) and alice (internal) on one database holding six "Kestrel" items."""
+    from engine_kit import PostgresEngine
+
+    engine = PostgresEngine(pg_cluster)
+    pg_cluster.ensure_login("bob", "restricted")
+    pg_cluster.ensure_login("alice", "internal")
+    with Repository(engine.target("bob", seed=True)) as bob:
+        for i in range(6):
+            bob.create("roadmap", {"title": f"Kestrel step {i}", "classification": "internal",
+                                   "due_date": None if i % 3 == 0 else f"2026-0{1 + i}-01"})
+    yield engine
+    engine.close()
+
+
+def searches(repo) -> list[str]:
+    """Record the statements of ``repo``'s session that run the search."""
+    seen: list[str] = []
+    backend = repo.backend
+    run = backend._execute  # noqa: SLF001 - the test watches what reaches the server
+
+    def watched(sql, params=()):
+        if "search_ids" in sql:
+            seen.append(sql)
+        return run(sql, params)
+
+    backend._execute = watched  # noqa: SLF001
+    return seen
+
+
+def test_a_text_filter_searches_once_for_its_count_and_its_pages(desks):
+    with Repository(desks.target("alice")) as alice:
+        seen = searches(alice)
+        assert alice.count("roadmap", search="kestrel") == 6
+        first = alice.list("roadmap", search="kestrel", sort="due_date", limit=4)
+        rest = alice.list("roadmap", search="kestrel", sort="due_date", limit=4, offset=4)
+        rows = first + rest
+        assert len(seen) == 1  # the count and both pages from one search
+        assert [r["title"] for r in rows] == [f"Kestrel step {i}" for i in (1, 2, 4, 5, 0, 3)]
+        assert alice.position("roadmap", rows[3]["id"], search="kestrel", sort="due_date") == 3
+        assert len(seen) == 1
+
+
+def test_another_desks_saves_show_in_the_same_filter_at_once(desks):
+    with Repository(desks.target("alice")) as alice, \
+            Repository(desks.target("bob")) as bob:
+        assert alice.count("roadmap", search="kestrel") == 6
+        new = bob.create("roadmap", {"title": "Kestrel late step",
+                                     "classification": "internal"}).record_id
+        assert alice.count("roadmap", search="kestrel") == 7
+        assert new in alice.ids("roadmap", search="kestrel")
+        bob.delete("roadmap", new)
+        assert alice.count("roadmap", search="kestrel") == 6
+        assert new not in alice.ids("roadmap", search="kestrel")
+        # raised above alice's clearance by another desk: gone from her filter at once
+        first = alice.ids("roadmap", search="kestrel")[0]
+        bob.update("roadmap", first, {"classification": "restricted"},
+                   expected_version=bob.get("roadmap", first)["version"])
+        assert alice.count("roadmap", search="kestrel") == 5
+        assert first not in alice.ids("roadmap", search="kestrel")
+        assert alice.position("roadmap", first, search="kestrel") is None
+        assert bob.count("roadmap", search="kestrel") == 6
+
+
+def test_a_desks_own_saves_show_in_its_filter_at_once(desks):
+    with Repository(desks.target("alice")) as alice:
+        assert alice.count("roadmap", search="kestrel") == 6
+        rid = alice.create("roadmap", {"title": "Kestrel own step",
+                                       "classification": "internal"}).record_id
+        assert alice.count("roadmap", search="kestrel") == 7
+        alice.update("roadmap", rid, {"title": "Falcon own step"}, expected_version=1)
+        assert alice.count("roadmap", search="kestrel") == 6
+        assert rid not in alice.ids("roadmap", search="kestrel")
+        assert alice.ids("roadmap", search="falcon") == [rid]
