@@ -31,7 +31,7 @@ from tracker.store.errors import ConnectionLost, DatabaseError, ReadOnlyError, S
 from tracker.store.postgres import schema
 from tracker.store.postgres.bulk import BulkReads
 from tracker.store.postgres.connect import Link, ServerAddress, describe, first_line, lost
-from tracker.store.postgres.hits import MAX_IDS, FilteredIds, TextFilters
+from tracker.store.postgres.hits import KEEP_COUNTS, MAX_IDS, Kept, KeptReads
 from tracker.store.postgres.search import tsquery_any, tsquery_literal
 from tracker.store.postgres.writer import PostgresWriter
 from tracker.store.query import Condition, Filter
@@ -67,7 +67,7 @@ def sort_keys(kind: Kind, col: str, direction: str) -> str:
     return f"{q(col)} {direction}"
 
 
-class PostgresBackend(BulkReads, TextFilters):
+class PostgresBackend(BulkReads, KeptReads):
     """A session on one database of a PostgreSQL server."""
 
     engine = "postgresql"
@@ -85,7 +85,7 @@ class PostgresBackend(BulkReads, TextFilters):
         self._listener = None
         self._version = 0
         self._unknown_xid: str | None = None  # a write whose outcome could not be learnt
-        self.hits = FilteredIds()  # a text filter's ids, read once (hits.py)
+        self.kept_ids, self.kept_values = Kept(), Kept(KEEP_COUNTS)  # read once (hits.py)
         try:
             self._open(read_only)
         except BaseException:
@@ -412,13 +412,13 @@ class PostgresBackend(BulkReads, TextFilters):
             return len(ids)
         params: list = []
         where = self.where(f, params)
-        return self._scalar(f"SELECT count(*) FROM {q(f.kind.name)} WHERE {where}", params)
+        return self.kept_scalar(f"SELECT count(*) FROM {q(f.kind.name)} WHERE {where}", params)
 
     def total(self, f: Filter, field: str) -> int:
         params: list = []
         where = self.where(f, params)
-        return self._scalar(f"SELECT sum({q(field)}) FROM {q(f.kind.name)} WHERE {where}",
-                            params) or 0
+        return self.kept_scalar(f"SELECT sum({q(field)}) FROM {q(f.kind.name)} WHERE {where}",
+                                params) or 0
 
     def count_by(self, f: Filter, field: str) -> dict[Any, int]:
         params: list = []

@@ -1,6 +1,7 @@
-"""A text filter on a server: its records are searched once for the count and the pages the table
-asks for (tracker/store/postgres/hits.py), and what it shows still follows every commit --
-another desk's, this session's own, a change of classification -- and the login's clearance."""
+"""Reads kept on a server (tracker/store/postgres/hits.py): a text filter's records are searched
+once for the count and the pages the table asks for, a count asked again is not counted again,
+and what they show still follows every commit at once -- another desk's, this session's own, a
+change of classification, a clearance granted -- and the login's clearance."""
 
 from __future__ import annotations
 
@@ -27,14 +28,14 @@ def desks(pg_cluster):
     engine.close()
 
 
-def searches(repo) -> list[str]:
-    """Record the statements of ``repo``'s session that run the search."""
+def searches(repo, marker: str = "search_ids") -> list[str]:
+    """Record the statements of ``repo``'s session that hold ``marker`` (run the search)."""
     seen: list[str] = []
     backend = repo.backend
     run = backend._execute  # noqa: SLF001 - the test watches what reaches the server
 
     def watched(sql, params=()):
-        if "search_ids" in sql:
+        if marker in sql:
             seen.append(sql)
         return run(sql, params)
 
@@ -86,3 +87,34 @@ def test_a_desks_own_saves_show_in_its_filter_at_once(desks):
         assert alice.count("roadmap", search="kestrel") == 6
         assert rid not in alice.ids("roadmap", search="kestrel")
         assert alice.ids("roadmap", search="falcon") == [rid]
+
+
+def test_a_count_asked_again_is_counted_again_only_after_a_commit(desks):
+    with Repository(desks.target("alice")) as alice, \
+            Repository(desks.target("bob")) as bob:
+        counted = searches(alice, "count(*)")
+        seen = alice.count("roadmap")
+        assert alice.count("roadmap") == seen
+        assert len(counted) == 1
+        bob.create("roadmap", {"title": "Another desk's step", "classification": "internal"})
+        assert alice.count("roadmap") == seen + 1
+        mine = bob.count("roadmap")
+        bob.create("roadmap", {"title": "Above alice", "classification": "restricted"})
+        assert alice.count("roadmap") == seen + 1 and bob.count("roadmap") == mine + 1
+
+
+def test_a_clearance_granted_on_the_server_shows_in_the_next_count(desks, pg_cluster):
+    pg_cluster.ensure_login("dora", "internal")
+    with Repository(desks.target("bob")) as bob:
+        bob.create("roadmap", {"title": "Kestrel restricted step", "classification": "restricted"})
+        everything = bob.count("roadmap")
+    with Repository(desks.target("dora")) as dora:
+        internal = dora.count("roadmap")
+        assert internal < everything
+        assert dora.count("roadmap", search="kestrel") == 6
+        pg_cluster.ensure_login("dora", "restricted")  # a grant, in another database
+        assert dora.count("roadmap") == everything
+        assert dora.count("roadmap", search="kestrel") == 7
+        pg_cluster.ensure_login("dora", "internal")
+        assert dora.count("roadmap") == internal
+        assert dora.count("roadmap", search="kestrel") == 6
