@@ -118,3 +118,23 @@ def test_a_clearance_granted_on_the_server_shows_in_the_next_count(desks, pg_clu
         pg_cluster.ensure_login("dora", "internal")
         assert dora.count("roadmap") == internal
         assert dora.count("roadmap", search="kestrel") == 6
+
+
+def test_deep_pages_read_from_the_nearer_end_give_the_whole_lists_rows(desks, monkeypatch):
+    """Every page past the second is "deep" here: those past the middle are read backwards from
+    the end; paged, each sort in each direction (with empty values, records in the trash, a
+    text filter) gives the whole list's rows in its order, and nothing past its end."""
+    from tracker.store.postgres import backend
+
+    monkeypatch.setattr(backend, "DEEP_OFFSET", 2)
+    with Repository(desks.target("alice")) as alice:
+        alice.delete("roadmap", alice.ids("roadmap", search="kestrel")[2])
+        for search in (None, "kestrel"):
+            for sort in ("due_date", "title", "notes", "progress", "id"):
+                for descending in (False, True):
+                    ask = {"search": search, "sort": sort, "descending": descending}
+                    whole = [r["id"] for r in alice.list("roadmap", **ask)]
+                    assert len(whole) == alice.count("roadmap", search=search)
+                    paged = [r["id"] for at in range(0, len(whole) + 6, 3)
+                             for r in alice.list("roadmap", limit=3, offset=at, **ask)]
+                    assert paged == whole, ask

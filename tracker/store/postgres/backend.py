@@ -373,18 +373,19 @@ class PostgresBackend(BulkReads, KeptReads):
     def select(self, f: Filter, *, sort: str, descending: bool = False,
                limit: int | None = None, offset: int = 0,
                columns: list[str] | None = None) -> list[dict]:
-        """Records sorted by ``sort``, empty values last in either direction, id breaking ties:
-        ascending, the sort index's own order; descending, its filled and empty segments."""
-        kind, table = f.kind, q(f.kind.name)
-        params: list = []
-        where = self.where(f, params)
-        d = "DESC" if descending else "ASC"
-        cols = self._cols(kind, columns)
+        """Records sorted by ``sort``, empty values last either way, id breaking ties: ascending,
+        the sort index's own order (a deep page from its nearer end); descending, two segments."""
+        kind, table, params = f.kind, q(f.kind.name), []
+        where, cols = self.where(f, params), self._cols(kind, columns)
+        d, r, rd = ("DESC", "ASC NULLS LAST", "ASC") if descending else \
+            ("ASC", "DESC NULLS FIRST", "DESC")
         by = f"{sort_keys(kind, sort, d)}, id {d}"
         if sort in NOT_NULL or not descending:  # ascending, empty values come last anyway
-            return self._page(cols, table, where, by, params, limit, offset)
-        filled = f"{where} AND {q(sort)} IS NOT NULL"
-        empty = f"{where} AND {q(sort)} IS NULL"
+            return self.from_nearer_end(
+                lambda by_, n, at: self._page(cols, table, where, by_, params, n, at),
+                f"SELECT count(*) FROM {table} WHERE {where}", params,
+                (by, f"{sort_keys(kind, sort, r)}, id {rd}"), limit, offset, DEEP_OFFSET)
+        filled, empty = f"{where} AND {q(sort)} IS NOT NULL", f"{where} AND {q(sort)} IS NULL"
         if limit is None:
             return (self._page(cols, table, filled, by, params, None, 0)
                     + self._page(cols, table, empty, f"id {d}", params, None, 0))
@@ -407,8 +408,7 @@ class PostgresBackend(BulkReads, KeptReads):
             f"ORDER BY {by} LIMIT %s OFFSET %s) ORDER BY {by}", [*params, limit, offset])
 
     def count(self, f: Filter) -> int:
-        ids = self.filtered_ids(f)
-        if ids is not None:
+        if (ids := self.filtered_ids(f)) is not None:  # a text filter: its ids, kept
             return len(ids)
         params: list = []
         where = self.where(f, params)

@@ -95,3 +95,15 @@ class KeptReads:
         if self.link.in_transaction:
             return self._execute(sql, params).fetchone()[0]
         return self._kept(self.kept_values, (sql, repr(params)), f"({sql})", params)
+
+    def from_nearer_end(self, page, count_sql: str, params: list, orders: tuple[str, str],
+                        limit: int | None, offset: int, deep: int) -> list[dict]:
+        """``page(order, limit, offset)`` in the first of ``orders``; a deep page past the middle
+        is read in the second (the same index backwards) from the end, counted by the kept
+        count of ``count_sql``, and turned round: the last page is as quick as the first."""
+        if limit is not None and offset >= deep:
+            total = self.kept_scalar(count_sql, params)
+            if offset > total // 2:
+                n = min(limit, total - offset)
+                return page(orders[1], n, total - offset - n)[::-1] if n > 0 else []
+        return page(orders[0], limit, offset)
