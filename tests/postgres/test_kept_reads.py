@@ -1,4 +1,4 @@
-"""Reads kept on a server (tracker/store/postgres/hits.py): a text filter's records are searched
+"""Reads kept on a server (tracker/store/postgres/kept.py): a text filter's records are searched
 once for the count and the pages the table asks for, a count asked again is not counted again,
 and what they show still follows every commit at once -- another desk's, this session's own, a
 change of classification, a clearance granted -- and the login's clearance."""

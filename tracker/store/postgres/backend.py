@@ -31,7 +31,7 @@ from tracker.store.errors import ConnectionLost, DatabaseError, ReadOnlyError, S
 from tracker.store.postgres import schema
 from tracker.store.postgres.bulk import BulkReads
 from tracker.store.postgres.connect import Link, ServerAddress, describe, first_line, lost
-from tracker.store.postgres.hits import KEEP_COUNTS, MAX_IDS, Kept, KeptReads
+from tracker.store.postgres.kept import KEEP_COUNTS, MAX_IDS, Kept, KeptReads
 from tracker.store.postgres.search import tsquery_any, tsquery_literal
 from tracker.store.postgres.writer import PostgresWriter
 from tracker.store.query import Condition, Filter
@@ -85,7 +85,7 @@ class PostgresBackend(BulkReads, KeptReads):
         self._listener = None
         self._version = 0
         self._unknown_xid: str | None = None  # a write whose outcome could not be learnt
-        self.kept_ids, self.kept_values = Kept(), Kept(KEEP_COUNTS)  # read once (hits.py)
+        self.kept_ids, self.kept_values = Kept(), Kept(KEEP_COUNTS)  # read once (kept.py)
         try:
             self._open(read_only)
         except BaseException:
