@@ -31,6 +31,7 @@ from tracker.store.errors import ConnectionLost, DatabaseError, ReadOnlyError, S
 from tracker.store.postgres import schema
 from tracker.store.postgres.bulk import BulkReads
 from tracker.store.postgres.connect import Link, ServerAddress, describe, first_line, lost
+from tracker.store.postgres.kept import KEEP_COUNTS, MAX_IDS, Kept, KeptReads
 from tracker.store.postgres.search import tsquery_any, tsquery_literal
 from tracker.store.postgres.writer import PostgresWriter
 from tracker.store.query import Condition, Filter
@@ -66,7 +67,7 @@ def sort_keys(kind: Kind, col: str, direction: str) -> str:
     return f"{q(col)} {direction}"
 
 
-class PostgresBackend(BulkReads):
+class PostgresBackend(BulkReads, KeptReads):
     """A session on one database of a PostgreSQL server."""
 
     engine = "postgresql"
@@ -84,6 +85,7 @@ class PostgresBackend(BulkReads):
         self._listener = None
         self._version = 0
         self._unknown_xid: str | None = None  # a write whose outcome could not be learnt
+        self.kept_ids, self.kept_values = Kept(), Kept(KEEP_COUNTS)  # read once (kept.py)
         try:
             self._open(read_only)
         except BaseException:
@@ -319,7 +321,7 @@ class PostgresBackend(BulkReads):
 
     # -- filters --------------------------------------------------------------------------------
 
-    def where(self, f: Filter, params: list) -> str:
+    def where(self, f: Filter, params: list, *, reuse: bool = True) -> str:
         kind = f.kind
         clauses = ["deleted_at IS NOT NULL" if f.trash else "deleted_at IS NULL"]
         if f.overdue_on is not None and kind.deadline is not None:
@@ -334,8 +336,12 @@ class PostgresBackend(BulkReads):
             params.append(list(f.levels))
         if f.words is not None:
             expr = tsquery_any(f.words)
+            ids = self.filtered_ids(f) if reuse and expr is not None else None
             if expr is None:
                 clauses.append("FALSE")
+            elif ids is not None and len(ids) <= MAX_IDS:
+                clauses.append("id = ANY (%s::bigint[])")
+                params.append(ids)
             else:
                 clauses.append("id IN (SELECT search_ids(%s::tsquery, %s))")
                 params.extend([expr, kind.name])
@@ -367,18 +373,19 @@ class PostgresBackend(BulkReads):
     def select(self, f: Filter, *, sort: str, descending: bool = False,
                limit: int | None = None, offset: int = 0,
                columns: list[str] | None = None) -> list[dict]:
-        """Records sorted by ``sort``, empty values last in either direction, id breaking ties:
-        the filled and the empty part are two index-ordered segments."""
-        kind, table = f.kind, q(f.kind.name)
-        params: list = []
-        where = self.where(f, params)
-        d = "DESC" if descending else "ASC"
-        cols = self._cols(kind, columns)
+        """Records sorted by ``sort``, empty values last either way, id breaking ties: ascending,
+        the sort index's own order (a deep page from its nearer end); descending, two segments."""
+        kind, table, params = f.kind, q(f.kind.name), []
+        where, cols = self.where(f, params), self._cols(kind, columns)
+        d, r, rd = ("DESC", "ASC NULLS LAST", "ASC") if descending else \
+            ("ASC", "DESC NULLS FIRST", "DESC")
         by = f"{sort_keys(kind, sort, d)}, id {d}"
-        if sort in NOT_NULL:
-            return self._page(cols, table, where, by, params, limit, offset)
-        filled = f"{where} AND {q(sort)} IS NOT NULL"
-        empty = f"{where} AND {q(sort)} IS NULL"
+        if sort in NOT_NULL or not descending:  # ascending, empty values come last anyway
+            return self.from_nearer_end(
+                lambda by_, n, at: self._page(cols, table, where, by_, params, n, at),
+                f"SELECT count(*) FROM {table} WHERE {where}", params,
+                (by, f"{sort_keys(kind, sort, r)}, id {rd}"), limit, offset, DEEP_OFFSET)
+        filled, empty = f"{where} AND {q(sort)} IS NOT NULL", f"{where} AND {q(sort)} IS NULL"
         if limit is None:
             return (self._page(cols, table, filled, by, params, None, 0)
                     + self._page(cols, table, empty, f"id {d}", params, None, 0))
@@ -401,15 +408,17 @@ class PostgresBackend(BulkReads):
             f"ORDER BY {by} LIMIT %s OFFSET %s) ORDER BY {by}", [*params, limit, offset])
 
     def count(self, f: Filter) -> int:
+        if (ids := self.filtered_ids(f)) is not None:  # a text filter: its ids, kept
+            return len(ids)
         params: list = []
         where = self.where(f, params)
-        return self._scalar(f"SELECT count(*) FROM {q(f.kind.name)} WHERE {where}", params)
+        return self.kept_scalar(f"SELECT count(*) FROM {q(f.kind.name)} WHERE {where}", params)
 
     def total(self, f: Filter, field: str) -> int:
         params: list = []
         where = self.where(f, params)
-        return self._scalar(f"SELECT sum({q(field)}) FROM {q(f.kind.name)} WHERE {where}",
-                            params) or 0
+        return self.kept_scalar(f"SELECT sum({q(field)}) FROM {q(f.kind.name)} WHERE {where}",
+                                params) or 0
 
     def count_by(self, f: Filter, field: str) -> dict[Any, int]:
         params: list = []
