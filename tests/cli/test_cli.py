@@ -113,6 +113,9 @@ NUMBER_TAKERS = {
     "history": ["roadmap", "ID"],
     "edit": ["roadmap", "ID", "progress=5"], "delete": ["roadmap", "ID"],
     "undelete": ["roadmap", "ID"], "generate": ["--per-kind", "1"], "add": ["roadmap", "title=x"],
+    "attach": ["agreements", "ID", "x.txt"], "attachments": ["agreements", "ID"],
+    "detach": ["agreements", "ID", "ID"], "save-attachment": ["ID", "out.bin"],
+    "attachment-source": ["agreements", "ID", "ID"], "read-texts": [],
 }
 HUGE = [str(2**63), str(10**20), str(-(2**63) - 1), "9" * 400]
 ANY_SIZE = {("generate", "--seed")}  # a seed of any size works: it is never stored as a number

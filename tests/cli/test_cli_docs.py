@@ -46,7 +46,10 @@ def examples(command: click.Command) -> list[str]:
     return out
 
 
-OTHERS = ("briefing", "backup", "backups", "restore", "check", "generate")
+OTHERS = ("briefing", "backup", "backups", "restore", "check", "generate",
+          # attached files: their examples run in tests/cli/test_cli_attachments.py
+          "attach", "attachments", "detach", "save-attachment", "attachment-source",
+          "read-texts")
 
 
 def test_the_group_and_every_own_command_are_registered():

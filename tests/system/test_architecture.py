@@ -77,6 +77,7 @@ ENGINE_LIBRARIES = {
     "psycopg": "tracker/store/postgres/",
     "reportlab": "tracker/briefing/pdf/",
     "docx": "tracker/briefing/docx/",
+    "pypdf": "tracker/extract/",
 }
 
 

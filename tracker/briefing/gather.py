@@ -60,6 +60,8 @@ class BriefingData:
     appendix: list[SourceEntry]  # sources cited by the printed records (when included)
     level: str  # the highest classification included: the page marking
     record_count: int  # records printed in the per-kind sections
+    # per kind section: record id -> the files attached to it (listed under the kind's table)
+    documents: dict[str, dict[int, list[dict[str, Any]]]] = field(default_factory=dict)
 
 
 class _Reader:
@@ -197,6 +199,8 @@ def gather(repo, options: BriefingOptions, today: _dt.date, progress: Progress |
                     reader.levels.add(level)
     progress.advance(10)
     rows = {kind_name: reader.fetch(get_kind(kind_name)) for kind_name in kinds}
+    documents = {kind_name: repo.attachments_of(kind_name, [r["id"] for r in rows[kind_name]])
+                 for kind_name in kinds}
     contacts = reader.contacts(figures) if "contacts" in o.sections else {}
     appendix = reader.appendix(rows) if o.include_sources else []
     levels = reader.levels
@@ -206,4 +210,4 @@ def gather(repo, options: BriefingOptions, today: _dt.date, progress: Progress |
         today=today, settings=repo.settings(), figures=figures, rows=rows, contacts=contacts,
         appendix=appendix,
         level=max(levels, key=CLASSIFICATION_RANK.get) if levels else "public",
-        record_count=printed)
+        record_count=printed, documents=documents)

@@ -43,7 +43,7 @@ def export(env: Env, output: Path, fmt: str | None):
         output = output.with_suffix("")  # a folder of CSV files named after the export
     repo = env.repo()
     data = export_data(repo)
-    path = write_json(output, data) if fmt == "json" else write_csv(output, data)
+    path = (write_json if fmt == "json" else write_csv)(output, data, repo=repo)
     click.echo(str(path))
     click.echo(_("exported {n} records").format(n=sum(len(v) for v in data.values())), err=True)
 

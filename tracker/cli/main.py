@@ -9,6 +9,7 @@ The commands live in modules by subject and are added to the group below:
 * briefing.py   briefing
 * safety.py     backup, backups, restore, check
 * generate.py   generate
+* attachments.py attach, attachments, detach, save-attachment, attachment-source, read-texts
 
 Every command runs inside the group: its context object is the :class:`Env` (the database path;
 the repository, opened on demand). Bad input of any kind ends in a one-line message on stderr and
@@ -25,7 +26,7 @@ from pathlib import Path
 import click
 
 from tracker import __version__
-from tracker.cli import admin, briefing, exchange, generate, records, safety
+from tracker.cli import admin, attachments, briefing, exchange, generate, records, safety
 from tracker.cli.common import one_line
 from tracker.cli.help import TranslatedGroup, speak
 from tracker.i18n import LANGUAGES, _, set_language
@@ -147,6 +148,8 @@ for _command in (
     briefing.briefing,
     safety.backup_cmd, safety.backups_cmd, safety.restore_cmd, safety.check_cmd,
     generate.generate_command,
+    attachments.attach, attachments.attachments, attachments.detach,
+    attachments.save_attachment, attachments.attachment_source, attachments.read_texts,
 ):
     main.add_command(_command)
 

@@ -13,6 +13,7 @@ from tracker.cli.common import MAX_INTEGER, cell, echo_json, format_table, one_l
 from tracker.cli.help import TranslatedCommand
 from tracker.i18n import _, ngettext
 from tracker.model import KINDS, OVERDUE, SOURCE_KIND, Kind, display_value, get_kind, normalize
+from tracker.model.attachments import found_in
 
 if TYPE_CHECKING:
     from tracker.cli.main import Env
@@ -180,10 +181,12 @@ def search(env: Env, text: str, limit: int, as_json: bool):
     hits = repo.search(text, limit=limit)
     if as_json:
         echo_json([{"kind": h.kind, "id": h.record_id, "title": h.title, "status": h.status,
-                     "snippet": h.snippet} for h in hits])
+                     "snippet": h.snippet, "file": h.attachment, "page": h.page}
+                    for h in hits])
         return
     table = [[h.kind, str(h.record_id), h.title, KINDS[h.kind].status_label(h.status),
-              h.snippet] for h in hits]
+              f"{found_in(h.attachment, h.page)}: {h.snippet}" if h.attachment else h.snippet]
+             for h in hits]
     click.echo(format_table([_("Kind"), "id", _("Title"), _("Status"), _("Text")], table))
     click.echo(_("{n} found").format(n=len(hits)), err=True)
 

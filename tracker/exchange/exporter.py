@@ -9,16 +9,17 @@ a link field holds the target's ``uid``, a link list a list of ``uid`` s, and a 
 
 from __future__ import annotations
 
+import base64
 import datetime as _dt
-import io
 import os
 import zipfile
 from pathlib import Path
 
 from tracker.exchange.csv_format import csv_text
 from tracker.exchange.errors import FileProblem
+from tracker.exchange.files import FILES_FOLDER
 from tracker.exchange.json_format import json_text
-from tracker.exchange.records import UidMap, portable_record
+from tracker.exchange.records import ATTACHMENTS_KEY, UidMap, portable_record
 from tracker.i18n import _
 from tracker.model import KIND_ORDER, get_kind
 from tracker.store.repository import Repository
@@ -47,29 +48,73 @@ def _write_atomic(path: Path, data: bytes) -> None:
         fh.write(data)
 
 
-def write_json(path: str | os.PathLike, data: dict[str, list[dict]]) -> Path:
-    """An export (``export_data``) to ``path`` as JSON (``json_text``)."""
+def attached_files(data: dict[str, list[dict]]) -> dict[str, dict]:
+    """The contents the export's records name (sha256 -> one attachment naming it), each once."""
+    found: dict[str, dict] = {}
+    for records in data.values():
+        for record in records:
+            for a in record.get(ATTACHMENTS_KEY) or []:
+                found.setdefault(a["sha256"], a)
+    return found
+
+
+def write_json(path: str | os.PathLike, data: dict[str, list[dict]], repo=None) -> Path:
+    """An export (``export_data``) to ``path`` as JSON (``json_text``). With ``repo``, the
+    attached files' contents follow the records under ``"_files"``: each once, as a list of
+    base64 pieces (one per stored chunk), read from the database a chunk at a time."""
     path = Path(path)
-    _write_atomic(path, json_text(data).encode("utf-8"))
+    files = attached_files(data) if repo is not None else {}
+    from tracker.outputs import replacing
+
+    with replacing(path, error=FileProblem) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+        text = json_text(data)
+        if not files:
+            fh.write(text)
+            return path
+        head = text.rstrip().removesuffix("}").rstrip()
+        fh.write(head + (",\n" if head != "{" else "\n") + '  "_files": [')
+        for i, (sha, a) in enumerate(files.items()):
+            fh.write(("," if i else "") + f'\n    {{"sha256": "{sha}", "size": {int(a["size"])}, '
+                     '"base64": [')
+            for j, chunk in enumerate(repo.blob_chunks(sha, a["size"], a["name"])):
+                fh.write(("," if j else "") + '\n      "' + base64.b64encode(chunk).decode()
+                         + '"')
+            fh.write("\n    ]}")
+        fh.write("\n  ]\n}\n")
     return path
 
 
-def write_csv(path: str | os.PathLike, data: dict[str, list[dict]]) -> Path:
-    """A zip of one CSV per kind if ``path`` ends in ``.zip``, else a folder of them."""
+def write_csv(path: str | os.PathLike, data: dict[str, list[dict]], repo=None) -> Path:
+    """A zip of one CSV per kind if ``path`` ends in ``.zip``, else a folder of them; with
+    ``repo``, the attached files' contents as ``attachments/<sha256>`` beside them (each once,
+    streamed from the database)."""
+    from tracker.outputs import replacing
+
     path = Path(path)
     texts = {name: csv_text(name, records) for name, records in data.items()}
+    files = attached_files(data) if repo is not None else {}
     if path.suffix.lower() == ".zip":
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        with replacing(path, error=FileProblem) as tmp, \
+                zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
             for name, text in texts.items():
                 zf.writestr(f"{name}.csv", ("\ufeff" + text).encode("utf-8"))
-        _write_atomic(path, buf.getvalue())
+            for sha, a in files.items():
+                with zf.open(f"{FILES_FOLDER}/{sha}", "w", force_zip64=True) as out:
+                    for chunk in repo.blob_chunks(sha, a["size"], a["name"]):
+                        out.write(chunk)
         return path
     if path.exists() and not path.is_dir():
         raise FileProblem(_("{path} exists and is not a folder").format(path=path))
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     for name, text in texts.items():
         _write_atomic(path / f"{name}.csv", ("\ufeff" + text).encode("utf-8"))
+    if files:
+        (path / FILES_FOLDER).mkdir(exist_ok=True, mode=0o700)
+    for sha, a in files.items():
+        with replacing(path / FILES_FOLDER / sha, error=FileProblem) as tmp, \
+                open(tmp, "wb") as out:
+            for chunk in repo.blob_chunks(sha, a["size"], a["name"]):
+                out.write(chunk)
     return path
 
 

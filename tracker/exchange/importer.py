@@ -31,8 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from tracker.exchange.checks import Problems, as_uid, record_label, system_values
+from tracker.exchange.contents import stage_content
 from tracker.exchange.errors import FileProblem, ImportConflict
-from tracker.exchange.files import FileInfo
+from tracker.exchange.files import MAX_FILES, FileInfo
+from tracker.exchange.json_format import FILES_KEY
 from tracker.exchange.planner import Conflict, Plan, Planner, kind_order
 from tracker.exchange.reading import read_records
 from tracker.i18n import _, ngettext
@@ -144,8 +146,16 @@ def load(repo: Repository, stage: Stage, records: Iterator[tuple[str, Any]],
          problems: Problems) -> None:
     """The file's records into the stage, their shapes, uids and system fields checked."""
     counters = dict.fromkeys(KINDS, 0)
+    limit, contents = repo.attachment_limit(), 0
     with stage.transaction():
         for name, raw in records:
+            if name == FILES_KEY:  # an attached file's content: into the stage as it is read
+                contents += 1
+                if contents > MAX_FILES:
+                    raise FileProblem(_("the file holds more than {limit} attached files")
+                                      .format(limit=MAX_FILES))
+                stage_content(stage, raw, limit)
+                continue
             counters[name] += 1
             _load_one(repo, stage, problems, name, raw, counters[name])
 
@@ -272,8 +282,11 @@ class _Writer:
                 wanted = [{"source_id": self.ident(target), "quote": quote}
                           for target, quote in plan.citations]
                 self.batch.set_citations(kind, rid, wanted)
-                if before is not None and not plan.rewrite:  # a new version all the same
-                    self.batch.touch(kind, rid)
+            if plan.attach:
+                self.batch.sync_attachments(kind, rid, plan.attachments, self.stage.file,
+                                            self.stage.file_chunks)
+            if (plan.cite or plan.attach) and before is not None and not plan.rewrite:
+                self.batch.touch(kind, rid)  # a new version all the same
             after = self.repo.get(name, rid)
             self.batch.audit(name, rid, after["uid"], "import", self.label, before, after)
             touched = True

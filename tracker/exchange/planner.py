@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from tracker.exchange.attached import attached_files
 from tracker.exchange.checks import Problems, as_uid
-from tracker.exchange.records import DERIVED_KEYS
+from tracker.exchange.records import ATTACHMENTS_KEY, DERIVED_KEYS
 from tracker.i18n import _
 from tracker.model import KIND_ORDER, KINDS, LINK, LINKS, SOURCE_KIND, SYSTEM_FIELDS, Kind
 from tracker.model.text import quote_key, quote_problem
@@ -55,6 +56,8 @@ class Plan:
     rewrite: bool = False  # fields or trash state change (else only citations do)
     cite: bool = False  # the citations change
     before_version: int | None = None
+    attachments: list | None = None  # the attached files, None: leave the record's as they are
+    attach: bool = False  # the attached files change
 
 
 def kind_order() -> list[str]:
@@ -232,11 +235,13 @@ class Planner:
             self.problems.add(name, label, fname, message)
         before = self.repo.get(name, existing_id) if existing_id is not None else None
         citations = self._citations(name, label, raw.get("sources"), before)
+        files = attached_files(self, name, label, raw.get(ATTACHMENTS_KEY))
         if self.problems.count > before_problems:
             return None
-        plan = Plan(record, links, citations, system)
+        plan = Plan(record, links, citations, system, attachments=files)
         if before is None:
             plan.cite = bool(citations)
+            plan.attach = bool(files)
             return "create", plan
         return self._decide(name, label, plan, before, existing_id)
 
@@ -312,8 +317,11 @@ class Planner:
         plan.rewrite = not same_fields or bool(deleted) != bool(before["deleted_at"])
         plan.cite = plan.citations is not None and plan.citations != [
             (c["source_id"], c["quote"]) for c in before["citations"]]
+        plan.attach = plan.attachments is not None and [
+            (a["sha256"], a["name"]) for a in plan.attachments] != [
+            (a["sha256"], a["name"]) for a in before["attachments"]]
         plan.before_version = before["version"]
-        if not plan.rewrite and not plan.cite:
+        if not plan.rewrite and not plan.cite and not plan.attach:
             return "same", plan
         file_version = system.get("version")
         if file_version is not None and before["version"] > file_version:

@@ -18,8 +18,13 @@ from tracker.store.repository import Repository
 FORMAT_VERSION = 1
 #: The key of a record's sources with their quotes, in JSON records and as a CSV column.
 SOURCES_KEY = "sources"
+#: The key of a record's attached files (name, size, sha256, media_type, added_at, added_by; the
+#: contents travel apart: "_files" in JSON, attachments/<sha256> in a zip or folder of CSV).
+ATTACHMENTS_KEY = "attachments"
 #: Keys of an exported record that are not fields the user edits.
-DERIVED_KEYS = (SOURCES_KEY, "overdue")
+DERIVED_KEYS = (SOURCES_KEY, "overdue", ATTACHMENTS_KEY)
+#: What an exported record says of each attached file.
+ATTACHMENT_KEYS = ("name", "size", "sha256", "media_type", "added_at", "added_by")
 
 
 def record_citations(repo: Repository, kind_name: str, record: dict) -> list[dict]:
@@ -134,4 +139,8 @@ def portable_record(repo: Repository, kind_name: str, record: dict,
     out[SOURCES_KEY] = [{"source_uid": uids.uid(SOURCE_KIND.name, c["source_id"]),
                          "source": c["source"], "quote": c["quote"]}
                         for c in record.get("citations") or []]
+    files = record.get(ATTACHMENTS_KEY)
+    if files is None and record.get("id") is not None:
+        files = repo.get(kind.name, record["id"])[ATTACHMENTS_KEY]
+    out[ATTACHMENTS_KEY] = [{k: a[k] for k in ATTACHMENT_KEYS} for a in files or []]
     return out

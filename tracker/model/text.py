@@ -31,6 +31,19 @@ def index_body(kind, record: dict) -> str:
     return fold("\n".join(parts))
 
 
+def attachment_body(text: str) -> str:
+    """The folded text of (a part of) an attachment, as the search index takes it."""
+    return fold(text)
+
+
+def words_in(text: str, words: list[str]) -> bool:
+    """True when ``text`` holds every query word as the search matches it (a word beginning with
+    it; a one-letter word exactly), folded as the index is: which page of an attachment the
+    search found."""
+    tokens = set(_WORD_RE.findall(fold(text or "")))
+    return all(any(t.startswith(w) if len(w) > 1 else t == w for t in tokens) for w in words)
+
+
 def terms(text: str) -> list[str]:
     words = [w for w in _WORD_RE.findall(fold(text or "")) if w.strip("_")]
     return words[:MAX_TERMS]

@@ -23,6 +23,7 @@ from tracker.model import KIND_ORDER, KINDS, LINK, LINKS, SOURCE_KIND, Kind, get
 from tracker.model import validate as validate_record
 from tracker.model.text import fold, quote_problem, snippet, terms
 from tracker.store import figures as _figures
+from tracker.store.attachments import Attachments, snapshot
 from tracker.store.batch import Batch
 from tracker.store.errors import (
     ConflictError,
@@ -39,14 +40,15 @@ from tracker.store.undo import UndoStack, UndoStep
 
 # Keys a caller may hand in with a record that are not fields the user edits.
 IGNORED_INPUT = frozenset({"id", "uid", "created_at", "updated_at", "created_by", "updated_by",
-                           "version", "deleted_at", "citations", "sources", "overdue"})
+                           "version", "deleted_at", "citations", "sources", "overdue",
+                           "attachments"})
 
 __all__ = ["SETTING_KEYS", "Change", "ConflictError", "NotFound", "NothingToUndo",
            "ReadOnlyError", "Repository", "SearchHit", "StorageError", "TrackerError",
            "ValidationError", "diff"]
 
 
-class Repository(SettingsAndHistory):
+class Repository(SettingsAndHistory, Attachments):
     """A session on one database: a file (SQLite) or a server's (PostgreSQL)."""
 
     def __init__(self, target, *, create: bool = True, read_only: bool = False,
@@ -239,6 +241,8 @@ class Repository(SettingsAndHistory):
         for f in kind.link_lists:
             record[f.name] = self.backend.link_ids(kind, f.name, record["id"])
         record["citations"] = self.backend.citations(kind, record["id"])
+        record["attachments"] = [snapshot(a) for a in
+                                 self.backend.attachments(kind.name, [record["id"]])]
 
     def citations(self, kind_name: str, record_id: int) -> list[dict]:
         """The sources behind a record: ``[{source_id, source, quote}]`` in the order added."""
@@ -304,13 +308,22 @@ class Repository(SettingsAndHistory):
             return []
         hits: list[SearchHit] = []
         shown = [w for w in fold(text).split() if w]
-        for kind_name, rid in self.backend.search(words, kinds, limit * 4):
+        seen: set[tuple[str, int]] = set()
+        for kind_name, rid, *part in self.backend.search(words, kinds, limit * 4):
             kind = KINDS.get(kind_name)
-            if kind is None:
+            if kind is None or (kind_name, rid) in seen:
                 continue
+            seen.add((kind_name, rid))
             cols = [f.name for f in kind.searchable_fields if f.name != "title"]
             row = self.backend.row(kind, rid, ["title", "status", "deleted_at", *cols])
             if row is None or row["deleted_at"] is not None:
+                continue
+            found = self.attachment_hit(part[0], words, shown) if part and part[0] else None
+            if found is not None:  # a word in an attached file: which file, which page
+                hits.append(SearchHit(kind_name, rid, row["title"], row["status"], found[2],
+                                      found[0]["name"], found[1], found[0]["id"]))
+                if len(hits) >= limit:
+                    break
                 continue
             text_of = " ".join(" ".join(str(row[c]).split()) for c in cols if row[c])
             hits.append(SearchHit(kind_name, rid, row["title"], row["status"],

@@ -52,7 +52,7 @@ def export_work(session, _task, out_path: Path, fmt: str) -> tuple[str, int]:
 
     data = export_data(session)
     write = write_csv if fmt == CSV_ZIP else write_json
-    return str(write(out_path, data)), sum(len(v) for v in data.values())
+    return str(write(out_path, data, repo=session)), sum(len(v) for v in data.values())
 
 
 def list_export_work(session, _task, out_path: Path, kind: str, query: dict

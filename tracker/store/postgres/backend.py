@@ -29,6 +29,7 @@ from tracker.i18n import _
 from tracker.model import LINK, MULTILINE, Kind
 from tracker.store.errors import ConnectionLost, DatabaseError, ReadOnlyError, StorageError
 from tracker.store.postgres import schema
+from tracker.store.postgres.attachments import PostgresAttachmentReads
 from tracker.store.postgres.connect import Link, ServerAddress, describe, first_line, lost
 from tracker.store.postgres.search import tsquery_literal
 from tracker.store.postgres.writer import PostgresWriter
@@ -65,7 +66,7 @@ def sort_keys(kind: Kind, col: str, direction: str) -> str:
     return f"{q(col)} {direction}"
 
 
-class PostgresBackend:
+class PostgresBackend(PostgresAttachmentReads):
     """A session on one database of a PostgreSQL server."""
 
     engine = "postgresql"
@@ -517,13 +518,14 @@ class PostgresBackend:
             (expr, kind.name)).fetchall())
 
     def search(self, words: list[str], kinds: list[str] | None, limit: int
-               ) -> list[tuple[str, int]]:
-        """(kind, record id) of the best matches, best first (the trash included)."""
+               ) -> list[tuple[str, int, int]]:
+        """(kind, record id, part) of the best matches, best first (the trash included; part 0:
+        the record's own text, else a part of an attachment's text)."""
         expr = tsquery_literal(words)
         if expr is None:
             return []
         return [tuple(r) for r in self._execute(
-            "SELECT kind, record_id FROM search_hits(%s::tsquery, %s, %s)",
+            "SELECT kind, record_id, part FROM search_hits(%s::tsquery, %s, %s)",
             (expr, list(kinds) if kinds else None, limit)).fetchall()]
 
     # -- settings, presets, audit ---------------------------------------------------------------

@@ -17,6 +17,7 @@ MIGRATION_SET = "tracker"
 #: (name, file) in order
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0001_initial", "schema_0001.sql"),
+    ("0002_attachments", "schema_0002.sql"),
 )
 LOCK_KEY = 0x7472_6163_6B65_72  # pg_advisory_xact_lock: one migrating session at a time
 

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 import psycopg
 
 from tracker.model import Kind
+from tracker.store.postgres.attachments import PostgresAttachmentWrites
 from tracker.store.postgres.search import tsvector_literal
 
 
@@ -27,7 +28,7 @@ AUDIT_KEYS = ("at", "user", "kind", "record_id", "record_uid", "action", "label"
               "after")
 
 
-class PostgresWriter:
+class PostgresWriter(PostgresAttachmentWrites):
     """What one write transaction may do."""
 
     def __init__(self, backend, conn: psycopg.Connection, at: str):
@@ -81,7 +82,13 @@ class PostgresWriter:
     def index(self, kind: Kind, record_id: int, body: str | None, *, new: bool = False) -> None:
         """The record's search entry: its tokens and its level (None: out of search)."""
         if not new:
-            self.conn.execute("DELETE FROM search WHERE kind = %s AND record_id = %s",
+            self.conn.execute("DELETE FROM search WHERE kind = %s AND record_id = %s "
+                              "AND part = 0", (kind.name, record_id))
+            # the record's attachments are searched at the record's level too
+            self.conn.execute(f"UPDATE search s SET classification = r.classification FROM "
+                              f"{q(kind.name)} r WHERE s.kind = %s AND s.record_id = %s "
+                              "AND s.part <> 0 AND r.id = s.record_id "
+                              "AND s.classification <> r.classification",
                               (kind.name, record_id))
         if body is not None:
             self.conn.execute(

@@ -26,13 +26,14 @@ from tracker.store.errors import (
 from tracker.store.query import Condition, Filter
 from tracker.store.sqlite import connect as _db
 from tracker.store.sqlite import files
+from tracker.store.sqlite.attachments import SqliteAttachmentReads
 from tracker.store.sqlite.notes import read_note, write_note
 from tracker.store.sqlite.search import match_expression
 from tracker.store.sqlite.sql import AUDIT_COLUMNS, NOT_NULL, q, sql_list
 from tracker.store.sqlite.writer import SqliteWriter
 
 
-class SqliteBackend:
+class SqliteBackend(SqliteAttachmentReads):
     """A session on one SQLite file."""
 
     engine = "sqlite"
@@ -478,15 +479,16 @@ class SqliteBackend:
             "ON k.id = search.record_id WHERE search MATCH ? AND k.deleted_at IS NULL", (expr,)))
 
     def search(self, words: list[str], kinds: list[str] | None, limit: int
-               ) -> list[tuple[str, int]]:
-        """(kind, record id) of the best matches, best first (the trash included: the caller
-        skips it)."""
+               ) -> list[tuple[str, int, int]]:
+        """(kind, record id, part) of the best matches, best first (the trash included: the
+        caller skips it). ``part`` 0: the record's own text; else the part of an attachment's
+        text that matched (``attachments.part_code``)."""
         expr = match_expression(" ".join(words), kinds)
         if expr is None:
             return []
         return self._execute(
-            "SELECT kind, record_id FROM search WHERE search MATCH ? ORDER BY rank LIMIT ?",
-            [expr, limit]).fetchall()
+            "SELECT kind, record_id, CASE WHEN rowid < 0 THEN -rowid ELSE 0 END FROM search "
+            "WHERE search MATCH ? ORDER BY rank LIMIT ?", [expr, limit]).fetchall()
 
     # -- settings, presets, audit -------------------------------------------------------------
 

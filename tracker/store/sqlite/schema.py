@@ -159,5 +159,35 @@ def audit_classification(db: Database) -> None:
                "ELSE 'restricted' END")
 
 
+@migrations(name="0008_attachments")
+def attachments(db: Database) -> None:
+    """Files attached to records, inside the database: each content once (``blobs``, by its
+    SHA-256), in chunks of a few hundred KB (``blob_chunks``; measured faster to write and read
+    than one row written with incremental blob I/O), the text read from it by page
+    (``blob_pages``), and the attachments naming a content on a record (removed ones keep their
+    row, with ``deleted_at``). The text of an attachment is searched through the ``search``
+    table, in rows of negative rowid (:mod:`tracker.store.sqlite.attachments`)."""
+    for statement in _statements("""
+        CREATE TABLE blobs (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL,
+                            proof TEXT NOT NULL, text_status TEXT NOT NULL DEFAULT 'pending',
+                            text_note TEXT, added_at TEXT NOT NULL);
+        CREATE TABLE blob_chunks (sha256 TEXT NOT NULL REFERENCES blobs (sha256),
+                                  n INTEGER NOT NULL, data BLOB NOT NULL,
+                                  PRIMARY KEY (sha256, n));
+        CREATE TABLE blob_pages (sha256 TEXT NOT NULL REFERENCES blobs (sha256),
+                                 page INTEGER NOT NULL, part INTEGER NOT NULL,
+                                 text TEXT NOT NULL, PRIMARY KEY (sha256, page));
+        CREATE TABLE attachments (id INTEGER PRIMARY KEY, kind TEXT NOT NULL,
+                                  record_id INTEGER NOT NULL,
+                                  sha256 TEXT NOT NULL REFERENCES blobs (sha256),
+                                  proof TEXT NOT NULL, name TEXT NOT NULL, size INTEGER NOT NULL,
+                                  media_type TEXT NOT NULL, added_by TEXT NOT NULL,
+                                  added_at TEXT NOT NULL, deleted_at TEXT);
+        CREATE INDEX attachments_record ON attachments (kind, record_id);
+        CREATE INDEX attachments_blob ON attachments (sha256);
+        """):
+        db.execute(statement)
+
+
 def names() -> list[str]:
     return [name for name, _fn, _transactional in migrations.steps]

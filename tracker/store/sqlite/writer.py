@@ -9,11 +9,12 @@ from contextlib import contextmanager
 
 from tracker.model import Kind
 from tracker.store.results import now
+from tracker.store.sqlite.attachments import SqliteAttachmentWrites
 from tracker.store.sqlite.search import search_rowid
 from tracker.store.sqlite.sql import AUDIT_COLUMNS, q
 
 
-class SqliteWriter:
+class SqliteWriter(SqliteAttachmentWrites):
     """What one write transaction may do. Made by :meth:`SqliteBackend.transaction` only."""
 
     def __init__(self, backend):  # the SqliteBackend whose connection is in the transaction
@@ -70,8 +71,8 @@ class SqliteWriter:
         if rowid is not None:
             self.conn.execute("DELETE FROM search WHERE rowid = ?", (rowid,))
         elif not new:  # this DELETE scans the whole FTS table (record_id is UNINDEXED)
-            self.conn.execute("DELETE FROM search WHERE kind = ? AND record_id = ?",
-                              (kind.name, record_id))
+            self.conn.execute("DELETE FROM search WHERE kind = ? AND record_id = ? "
+                              "AND rowid > 0", (kind.name, record_id))  # attachments' are < 0
         if body is not None:
             self.conn.execute(
                 "INSERT INTO search(rowid, kind, record_id, body) VALUES (?, ?, ?, ?)",
