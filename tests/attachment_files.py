@@ -50,8 +50,8 @@ def odt(path: Path, pages: list[str]) -> Path:
 
 def zip_bomb_docx(path: Path, expanded_mb: int = 300) -> Path:
     """A Word file whose document.xml expands to ``expanded_mb`` MB of one paragraph's runs."""
-    head = ('<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
-            'wordprocessingml/2006/main"><w:body><w:p>').encode()
+    head = (b'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+            b'wordprocessingml/2006/main"><w:body><w:p>')
     run = b"<w:r><w:t>bomb</w:t></w:r>" * 4000
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("[Content_Types].xml", "<Types/>")
