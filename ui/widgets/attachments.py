@@ -398,8 +398,8 @@ class AttachmentsPanel(QWidget):
             return None
         self.form.load_record(change.record)
         self.show_record()
+        self.changed.emit(change)  # the page refreshes (and this list with it) first
         self.status.setText(_("Removed {name} (Ctrl+Z brings it back)").format(name=a["name"]))
-        self.changed.emit(change)
         return change
 
     def make_source(self):
@@ -412,7 +412,7 @@ class AttachmentsPanel(QWidget):
         except (TrackerError, OSError) as exc:
             messages.warning(self, _("No source made"), str(exc))
             return None
+        self.changed.emit(change)
         self.status.setText(_("Source #{id} made from {name}: add a quote from it with Add "
                               "quote…").format(id=change.record_id, name=a["name"]))
-        self.changed.emit(change)
         return change
