@@ -24,6 +24,8 @@ Generates synthetic databases (``tracker.seed.synthetic``) in a temporary folder
   briefing_10000  10,000 road-map items: finishes with progress reports, peak memory <= 400 MB
                   (floor: the same rows in 500-row reportlab Tables); skipped by --quick
 
+  search_attachments, attach_50mb_stall, attach_50mb: attached files (bench/attachments.py)
+
 ``--quick`` keeps 100,000 road-map items (the other kinds get 10,000) and skips briefing_10000.
 ``--json`` prints one object ``{"<figure>": {"value", "unit", "floor", "ratio", "target", "ok"}}``
 on stdout (``target`` and ``ok`` are null for a figure given for context only; progress goes to
@@ -385,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
                         "measurements (default 5, --quick 3)")
     parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep the databases")
     parser.add_argument("--only", help="comma-separated figure groups: startup, table, search, "
-                        "save, briefing, docx")
+                        "save, briefing, docx, attachments")
     args = parser.parse_args(argv)
     runs = args.runs or (3 if args.quick else 5)
     only = set(args.only.split(",")) if args.only else None
@@ -434,6 +436,13 @@ def main(argv: list[str] | None = None) -> int:
             ("docx", ("docx_1000",), lambda: measure_docx_1000(
                 figs, ready(work / "briefing1000.db", 20, {"roadmap": 1000}), work, runs)),
         ]
+        from bench import attachments as files_bench  # attached files (bench/attachments.py)
+
+        steps += [("attachments", ("search_attachments",), lambda: files_bench.measure_search(
+            figs, files_bench.files_db(work / "files.db", files_bench.FILE_WORD),
+            files_bench.FILE_WORD, median_time)),
+                  ("attachments", ("attach_50mb_stall", "attach_50mb"),
+                   lambda: files_bench.measure_stall(figs, work, gui_env(home)))]
         if not args.quick:
             steps.append(("briefing", ("briefing_10000", "briefing_10000_memory"),
                           lambda: measure_briefing_10000(

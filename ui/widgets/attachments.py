@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from tracker.errors import TrackerError
 from tracker.i18n import gettext as _
-from tracker.model.attachments import describe_text, format_size, openable
+from tracker.model.attachments import MB, describe_text, format_size, openable
 from tracker.store.errors import ConflictError
 from ui import messages
 from ui.widgets.table_models import utc_to_local
@@ -53,6 +53,7 @@ def attach_work(session, task, kind: str, record_id: int, paths: list[str],
     """On the task's session: attach each file in turn (each its own change and undo step); a
     file that cannot be attached is said and the others still are."""
     out = Attached()
+    format_size(MB)  # the first sizes shown load Babel's number data: here, not on the GUI thread
     for path in paths:
         if task.is_cancelled():
             break
