@@ -360,16 +360,13 @@ class Attachments:
         a = self.backend.attachment(code >> PART_BITS)
         if a is None or a["deleted_at"] is not None:
             return None
-        first = None
-        for page, _part, text in self.backend.blob_pages(a["sha256"],
-                                                         code & ((1 << PART_BITS) - 1)):
-            if first is None:
-                first = (page, text)
-            if words_in(text, words):
-                return a, page, snippet("", " ".join(text.split()), shown)
-        if first is None:
+        pages = list(self.backend.blob_pages(a["sha256"], code & ((1 << PART_BITS) - 1)))
+        if not pages:
             return a, None, ""
-        return a, first[0], snippet("", " ".join(first[1].split()), shown)
+        # the part matched: its only page holds the words; of several, the first that does
+        page, _part, text = next((p for p in pages if len(pages) == 1 or words_in(p[2], words)),
+                                 pages[0])
+        return a, page, snippet("", " ".join(text.split()), shown)
 
 
 def _same(before):
