@@ -77,3 +77,18 @@ def test_a_content_neither_in_the_file_nor_here_is_refused(repo, other, tmp_path
     with pytest.raises(ImportProblem, match="neither in the file nor in this database"):
         tio.import_file(other, out)
     assert other.ids("agreements") == []
+
+
+def test_a_zip_counts_its_files_and_its_other_entries_apart(other, tmp_path, monkeypatch):
+    from exchange_helpers import make_zip
+
+    from tracker.exchange import reading
+
+    monkeypatch.setattr(reading, "MAX_FILES", 2)
+    contents = {f"attachments/{n:064x}": b"x" for n in range(3)}
+    with pytest.raises(tio.FileProblem, match="more than 2 attached files"):
+        tio.import_file(other, make_zip(tmp_path / "files.zip", contents))
+    junk = {f"x{i}.txt": b"" for i in range(reading.MAX_ZIP_ENTRIES + 1)}  # files do not excuse
+    with pytest.raises(tio.FileProblem, match=f"{reading.MAX_ZIP_ENTRIES + 1} entries"):
+        tio.import_file(other, make_zip(tmp_path / "junk.zip", {**junk, **dict(
+            list(contents.items())[:2])}))

@@ -139,13 +139,16 @@ def _zip_records(path: Path, files: list[FileInfo]) -> Iterator[tuple[str, Any]]
             path=path, error=exc)) from None
     with zf:
         infos = zf.infolist()
-        if len(infos) > MAX_ZIP_ENTRIES + MAX_FILES:
-            raise FileProblem(_("{path} holds {n} entries; an export holds a few (at most "
-                                "{limit})").format(path=path, n=len(infos),
-                                                   limit=MAX_ZIP_ENTRIES))
-        chosen: dict[str, zipfile.ZipInfo] = {}
         contents = [info for info in infos if _content_name(info.filename) is not None
                     and not info.is_dir()]
+        if len(contents) > MAX_FILES:
+            raise FileProblem(_("{path} holds more than {limit} attached files").format(
+                path=path, limit=MAX_FILES))
+        others = len(infos) - len(contents)  # the CSV files and anything else: a few
+        if others > MAX_ZIP_ENTRIES:
+            raise FileProblem(_("{path} holds {n} entries; an export holds a few (at most "
+                                "{limit})").format(path=path, n=others, limit=MAX_ZIP_ENTRIES))
+        chosen: dict[str, zipfile.ZipInfo] = {}
         for info in infos:
             name = info.filename.replace("\\", "/").rsplit("/", 1)[-1]
             if info.is_dir() or not name.lower().endswith(".csv"):
