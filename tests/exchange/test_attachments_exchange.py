@@ -93,3 +93,34 @@ def test_a_zip_counts_its_files_and_its_other_entries_apart(other, tmp_path, mon
     with pytest.raises(tio.FileProblem, match=f"{reading.MAX_ZIP_ENTRIES + 1} entries"):
         tio.import_file(other, make_zip(tmp_path / "junk.zip", {**junk, **dict(
             list(contents.items())[:2])}))
+
+
+@pytest.mark.parametrize("name", ["export.json", "export.zip", "folder"])
+def test_the_streamed_export_carries_the_files_after_its_pages(repo, other, tmp_path,
+                                                               with_files, name, monkeypatch):
+    """export_file (what the CLI and the window write: a page of records at a time, with the
+    history in JSON) carries each record's files, their contents once each after the records,
+    noted across pages (one record a page here)."""
+    from tracker.exchange import exporter
+
+    monkeypatch.setattr(exporter, "PAGE", 1)
+    fmt = "json" if name.endswith(".json") else "csv"
+    path, n = tio.export_file(repo, tmp_path / name, fmt, with_history=fmt == "json")
+    assert n == sum(repo.count(k) + repo.count(k, trash=True) for k in tio.export_data(repo))
+    if name.endswith(".json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assert len(data["_files"]) == 2 and data["_history"]
+        assert list(data)[-1] == "_files"  # after the records and their history
+    elif name.endswith(".zip"):
+        with zipfile.ZipFile(path) as zf:
+            assert len([m for m in zf.namelist() if m.startswith("attachments/")]) == 2
+    else:
+        assert len(list((path / "attachments").iterdir())) == 2
+    tio.import_file(other, path)
+    [agreement] = [r for r in other.list("agreements") if r["title"] == repo.get(
+        "agreements", with_files)["title"]]
+    there = {a["name"]: a["sha256"] for a in other.attachments("agreements", agreement["id"])}
+    assert there == {a["name"]: a["sha256"] for a in repo.attachments("agreements", with_files)}
+    [plant] = [r for r in other.list("plants")
+               if r["title"] == repo.get("plants", repo.ids("plants")[0])["title"]]
+    assert [a["name"] for a in other.attachments("plants", plant["id"])] == ["signed.pdf"]

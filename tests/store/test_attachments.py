@@ -216,6 +216,31 @@ def test_a_record_found_by_its_own_text_and_its_file_is_listed_once(repo, tmp_pa
     assert [h.record_id for h in repo.search("zvezda")] == [agreement]
 
 
+def test_hits_in_files_keep_true_counts_paging_and_the_trash_out(repo, tmp_path, agreement):
+    """A record found by its own text and its file counts once; pages of one hit add up to the
+    total; a record in the trash is not found by its file's text (nor counted) until restored."""
+    plant = repo.ids("plants")[0]
+    repo.update("agreements", agreement, {"notes": "Zvezda memo"},
+                expected_version=repo.get("agreements", agreement)["version"])
+    (tmp_path / "zvezda.txt").write_text("zvezda " * 50)
+    repo.attach("agreements", agreement, tmp_path / "zvezda.txt")
+    repo.attach("plants", plant, tmp_path / "zvezda.txt")
+    read_pending(repo)
+    both = {("agreements", agreement), ("plants", plant)}
+    found = repo.search("zvezda")
+    assert found.total == 2 and {(h.kind, h.record_id) for h in found} == both
+    assert [h.attachment for h in found if h.kind == "plants"] == ["zvezda.txt"]
+    first, second = repo.search("zvezda", limit=1), repo.search("zvezda", limit=1, offset=1)
+    assert (first.total, first.more, second.total, second.more) == (2, 1, 2, 0)
+    assert {(h.kind, h.record_id) for h in [*first, *second]} == both
+    repo.delete("plants", plant)
+    found = repo.search("zvezda")
+    assert (found.total, [(h.kind, h.record_id) for h in found]) == (
+        1, [("agreements", agreement)])
+    repo.restore("plants", plant)
+    assert repo.search("zvezda").total == 2
+
+
 def test_an_attachment_becomes_a_source_quoted_by_its_page(repo, tmp_path, agreement):
     text = "\f".join(f"Page {n} of the agreement. Article {n} says: clause {n * 11}."
                      for n in range(1, 6))
