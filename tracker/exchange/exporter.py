@@ -7,9 +7,9 @@ a link field holds the target's ``uid``, a link list a list of ``uid`` s, and a 
 records are read a page at a time (``PAGE``) and written as they come, so memory does not grow
 with the database, and ``progress(done, total)`` is told after each page; the attached files'
 contents follow the records (``"_files"`` in JSON, ``attachments/<sha256>`` beside CSV), each
-once, read a stored chunk at a time. The writers save
-through a temporary name and a rename (``tracker.outputs.replacing``), so a crash never leaves
-half a file under the real name. The same data gives the same bytes however it is written.
+once, read a stored chunk at a time. The writers save through a temporary name and a rename
+(``tracker.outputs.replacing``), so a crash never leaves half a file under the real name. The
+same data gives the same bytes however it is written.
 """
 
 from __future__ import annotations
