@@ -48,6 +48,8 @@ Generates synthetic databases (``tracker.seed.synthetic``) in a temporary folder
                   memory < 300 MB (--only million_import: over ten minutes)
   annex_memory    the road map's annex (100,000 items --quick) as a PDF: peak memory < 500 MB
 
+  search_attachments, attach_50mb_stall, attach_50mb: attached files (bench/attachments.py)
+
 ``--quick`` keeps 100,000 road-map items (the other kinds get 10,000) and skips briefing_10000.
 ``--json`` prints one object ``{"<figure>": {"value", "unit", "floor", "ratio", "target", "ok"}}``
 on stdout (``target`` and ``ok`` are null for a figure given for context only; progress goes to
@@ -634,7 +636,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="comma-separated figure groups: startup, table, search, "
                         "save, briefing, docx, exchange, million, million_import (the "
                         "million's export and import: over ten minutes), deadlines, timeline, "
-                        "note")
+                        "note, attachments")
     parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite",
                         help="postgres: the table, save, search and visible figures on a "
                              "throwaway PostgreSQL server (bench/postgres_bench.py)")
@@ -721,6 +723,13 @@ def main(argv: list[str] | None = None) -> int:
                 figs, "note_1000", ready(work / "briefing1000.db", 20, {"roadmap": 1000}), work,
                 runs)),
         ]
+        from bench import attachments as files_bench  # attached files (bench/attachments.py)
+
+        steps += [("attachments", ("search_attachments",), lambda: files_bench.measure_search(
+            figs, files_bench.files_db(work / "files.db", files_bench.FILE_WORD),
+            files_bench.FILE_WORD, median_time)),
+                  ("attachments", ("attach_50mb_stall", "attach_50mb"),
+                   lambda: files_bench.measure_stall(figs, work, gui_env(home)))]
         if not args.quick:
             steps.append(("briefing", ("briefing_10000", "briefing_10000_memory"),
                           lambda: measure_briefing_10000(

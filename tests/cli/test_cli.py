@@ -117,6 +117,9 @@ NUMBER_TAKERS = {
     "value": ["indicators", "ID", "2018", "5"],
     "since": ["meetings", "ID"],
     "briefing": ["-o", "never-written.pdf"],  # --meeting, --brief, --copies
+    "attach": ["agreements", "ID", "x.txt"], "attachments": ["agreements", "ID"],
+    "detach": ["agreements", "ID", "ID"], "save-attachment": ["ID", "out.bin"],
+    "attachment-source": ["agreements", "ID", "ID"], "read-texts": [],
 }
 HUGE = [str(2**63), str(10**20), str(-(2**63) - 1), "9" * 400]
 ANY_SIZE = {("generate", "--seed")}  # a seed of any size works: it is never stored as a number

@@ -48,7 +48,10 @@ def examples(command: click.Command) -> list[str]:
 
 
 OTHERS = ("briefing", "backup", "backups", "restore", "check", "generate",
-          "grant")  # grant: a server's (tests/cli/test_cli_server.py runs it)
+          "grant",  # grant: a server's (tests/cli/test_cli_server.py runs it)
+          # attached files: their examples run in tests/cli/test_cli_attachments.py
+          "attach", "attachments", "detach", "save-attachment", "attachment-source",
+          "read-texts")
 
 
 def test_the_group_and_every_own_command_are_registered():

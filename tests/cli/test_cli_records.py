@@ -113,7 +113,8 @@ def test_search_finds_across_kinds(seeded):
     hits = json.loads(ok(cli(seeded, "search", "Shumilin", "--json")).stdout)
     kinds = {h["kind"] for h in hits}
     assert "people" in kinds
-    assert all(set(h) == {"kind", "id", "title", "status", "snippet"} for h in hits)
+    assert all(set(h) == {"kind", "id", "title", "status", "snippet", "file", "page"}
+               for h in hits)
     assert ok(cli(seeded, "search", 'NEAR( "x AND col:')).exit_code == 0
 
 

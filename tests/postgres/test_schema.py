@@ -12,7 +12,8 @@ from tracker.store.repository import Repository
 
 pytestmark = pytest.mark.postgres
 
-TYPES = {"INTEGER": "int", "TEXT": "text", "bigint": "int", "integer": "int", "text": "text"}
+TYPES = {"INTEGER": "int", "TEXT": "text", "bigint": "int", "integer": "int", "text": "text",
+         "BLOB": "bytes", "bytea": "bytes"}
 LEFT_OUT = ("search", "_")  # FTS5's tables and the migrations' bookkeeping differ by nature
 
 

@@ -78,6 +78,7 @@ ENGINE_LIBRARIES = {
     "reportlab": "tracker/briefing/pdf/",
     "docx": "tracker/briefing/docx/",
     "icalendar": "tracker/exchange/calendar.py",
+    "pypdf": "tracker/extract/",
 }
 
 

@@ -148,8 +148,9 @@ def test_create_either_saves_a_clean_record_or_refuses_it_whole(hrepo, hengine, 
 def test_update_either_saves_or_changes_nothing(hrepo, hengine, case, data):
     kind, values = case
     ids = hrepo.ids(kind)
-    record_id = data.draw(st.one_of(st.sampled_from(ids), st.sampled_from(ids),
-                                    st.sampled_from([10**30, -1, 0])))
+    # a kind the seed leaves empty (briefs) is asked only for ids it does not have
+    present = [st.sampled_from(ids)] * 2 if ids else []
+    record_id = data.draw(st.one_of(*present, st.sampled_from([10**30, -1, 0])))
     before = state(hengine)
     if record_id not in ids:
         from tracker.store.repository import NotFound

@@ -268,6 +268,30 @@ def test_bundled_cli_writes_a_calendar(bundle, tmp_path):
     assert found == ["Due: Joint lab"]
 
 
+def test_bundled_cli_reads_the_text_of_attached_pdf_and_word_files(bundle, tmp_path):
+    """pypdf (PDF text) and the extraction worker (the CLI program run with --extract-worker)
+    are in the bundle: an attached PDF's and Word file's words are found, with file and page."""
+    from attachment_files import docx, pdf
+
+    home = tmp_path / "home"
+    home.mkdir()
+    env = _clean_env(home)
+    cli = bundle / "bilateral-tracker-cli"
+    db = tmp_path / "desk.db"
+    signed = pdf(tmp_path / "signed.pdf", ["Preamble", "The Zhetysu corridor opens"])
+    minutes = docx(tmp_path / "minutes.docx", ["Opening", "Протокол о Капшагайском заводе"])
+    for args in (["init"], ["attach", "agreements", "1", signed],
+                 ["attach", "plants", "1", minutes]):
+        result = _run([cli, "--db", db, *args], cwd=tmp_path, env=env)
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 pages" in result.stdout and "searchable" in result.stdout, result.stdout
+    for words, where in (("zhetysu", ("agreements", "signed.pdf", 2)),
+                         ("капшагайском", ("plants", "minutes.docx", 2))):
+        result = _run([cli, "--db", db, "search", words, "--json"], cwd=tmp_path, env=env)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert [(h["kind"], h["file"], h["page"]) for h in json.loads(result.stdout)] == [where]
+
+
 def test_install_script_lays_out_a_valid_desktop_install(bundle, tmp_path):
     # build.sh puts install.sh and share/ in the folder; install from a copy as IT would
     shipped = tmp_path / "shipped" / "bilateral-tracker"

@@ -83,6 +83,8 @@ class BriefingData:
     level: str  # the highest classification included: the page marking
     record_count: int  # records printed in the per-kind sections
     timeline: TimelineData | None = None  # when the timeline section is on
+    # per kind section: record id -> the files attached to it (listed under the kind's table)
+    documents: dict[str, dict[int, list[dict[str, Any]]]] = field(default_factory=dict)
 
 
 class _Reader:
@@ -275,6 +277,8 @@ def gather(repo, options: BriefingOptions, today: _dt.date, progress: Progress |
                     reader.levels.add(level)
     progress.advance(10)
     rows = {kind_name: reader.fetch(get_kind(kind_name)) for kind_name in kinds}
+    documents = {kind_name: repo.attachments_of(kind_name, [r["id"] for r in rows[kind_name]])
+                 for kind_name in kinds}
     contacts = reader.contacts(figures) if "contacts" in o.sections else {}
     timeline = (reader.timeline(tl.TIMELINE_KIND)
                 if "timeline" in o.sections and tl.TIMELINE_KIND is not None else None)
@@ -286,4 +290,4 @@ def gather(repo, options: BriefingOptions, today: _dt.date, progress: Progress |
         today=today, settings=repo.settings(), figures=figures, rows=rows, contacts=contacts,
         appendix=appendix,
         level=max(levels, key=CLASSIFICATION_RANK.get) if levels else "public",
-        record_count=printed, timeline=timeline)
+        record_count=printed, timeline=timeline, documents=documents)

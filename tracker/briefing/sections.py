@@ -58,6 +58,7 @@ from tracker.model import (
     get_kind,
 )
 from tracker.model import timeline as tl
+from tracker.model.attachments import format_size
 from tracker.model.figures import (
     DEADLINES_KIND,
     MEETINGS_KIND,
@@ -479,7 +480,22 @@ def kind_section(kind: Kind, data: BriefingData, options: BriefingOptions) -> li
     types = tuple(column_type(f) for f in columns) + (("text",) if led else ())
     return [*blocks, RecordTable(
         header, tuple(body), types, alert_cells=tuple(alert_cells),
-        notes_label=_(kind.field("notes").label) if notes else "", notes=tuple(notes))]
+        notes_label=_(kind.field("notes").label) if notes else "", notes=tuple(notes)),
+        *documents(kind, data)]
+
+
+def documents(kind: Kind, data: BriefingData) -> list[Block]:
+    """The files attached to the printed records of a kind, under its table: the record, the
+    file's name, its size and the day it was attached."""
+    files = data.documents.get(kind.name) or {}
+    rows = tuple((one_line(row["title"], 300), one_line(a["name"], 300), format_size(a["size"]),
+                  format_date(a["added_at"][:10]))
+                 for row in data.rows.get(kind.name, []) for a in files.get(row["id"], []))
+    if not rows:
+        return []
+    return [Heading(_("Documents"), 2),
+            RecordTable((_(kind.title_label), _("Document"), _("Size"), _("Attached")), rows,
+                        ("text", "text", "text", "date"))]
 
 
 def appendix(data: BriefingData, options: BriefingOptions) -> list[Block]:

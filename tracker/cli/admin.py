@@ -11,7 +11,11 @@ from tracker.cli.common import echo_json, one_line, parse_pairs
 from tracker.cli.help import TranslatedCommand
 from tracker.i18n import _
 from tracker.model import CLASSIFICATIONS, KIND_ORDER
+from tracker.model.attachments import DEFAULT_LIMIT_MB, LIMIT_SETTING, MAX_LIMIT_MB
 from tracker.store.repository import SETTING_KEYS
+
+#: What ``settings`` shows and sets: the relationship's, and the largest file one may attach.
+CLI_KEYS = (*SETTING_KEYS, LIMIT_SETTING)
 
 if TYPE_CHECKING:
     from tracker.cli.main import Env
@@ -58,7 +62,7 @@ def init(env: Env, empty: bool):
 @click.pass_obj
 def settings(env: Env, pairs: tuple[str, ...], as_json: bool):
     """Show the relationship's settings, or set some (home_country, partner_country,
-    relationship_title).
+    relationship_title; attachment_limit_mb: the largest file one may attach, in MB).
 
     \b
     Example:
@@ -68,19 +72,25 @@ def settings(env: Env, pairs: tuple[str, ...], as_json: bool):
     values = parse_pairs(pairs)
     if values:
         for key, value in values.items():
-            if key not in SETTING_KEYS:
+            if key not in CLI_KEYS:
                 raise click.UsageError(_("unknown setting {key!r}; choose one of: {keys}").format(
-                    key=key[:60], keys=", ".join(SETTING_KEYS)))
+                    key=key[:60], keys=", ".join(CLI_KEYS)))
+            if key == LIMIT_SETTING and not (value.strip().isdigit() and
+                                             1 <= int(value) <= MAX_LIMIT_MB):
+                raise click.ClickException(_("{key} is a whole number of MB from 1 to {limit}, "
+                                             "not {value!r}").format(
+                    key=key, limit=MAX_LIMIT_MB, value=value[:40]))
             if len(value) > 300:
                 raise click.ClickException(_("{key} is too long ({n} characters; at most "
                                              "{limit})").format(key=key, n=len(value),
                                                                 limit=300))
         repo.set_settings({k: one_line(v) for k, v in values.items()})
     current = repo.settings()
+    current[LIMIT_SETTING] = repo.setting(LIMIT_SETTING) or str(DEFAULT_LIMIT_MB)
     if as_json:
         echo_json(current)
         return
-    for key in SETTING_KEYS:
+    for key in CLI_KEYS:
         click.echo(f"{key}: {current.get(key, '')}")
 
 

@@ -11,6 +11,7 @@ The commands live in modules by subject and are added to the group below:
 * generate.py   generate
 * commitments.py  deadlines, calendar, report, since
 * measures.py   value
+* attachments.py attach, attachments, detach, save-attachment, attachment-source, read-texts
 
 Every command runs inside the group: its context object is the :class:`Env` (the database path;
 the repository, opened on demand). Bad input of any kind ends in a one-line message on stderr and
@@ -27,7 +28,17 @@ from pathlib import Path
 import click
 
 from tracker import __version__
-from tracker.cli import admin, briefing, commitments, exchange, generate, measures, records, safety
+from tracker.cli import (
+    admin,
+    attachments,
+    briefing,
+    commitments,
+    exchange,
+    generate,
+    measures,
+    records,
+    safety,
+)
 from tracker.cli.common import one_line
 from tracker.cli.help import TranslatedGroup, speak
 from tracker.i18n import DATE_STYLES, LANGUAGES, _, set_date_style, set_language
@@ -193,6 +204,8 @@ for _command in (
     generate.generate_command,
     commitments.deadlines, commitments.calendar, commitments.report, commitments.since,
     measures.value_command,
+    attachments.attach, attachments.attachments, attachments.detach,
+    attachments.save_attachment, attachments.attachment_source, attachments.read_texts,
 ):
     main.add_command(_command)
 

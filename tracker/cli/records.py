@@ -13,6 +13,7 @@ from tracker.cli.common import MAX_INTEGER, cell, echo_json, format_table, one_l
 from tracker.cli.help import TranslatedCommand
 from tracker.i18n import _, ngettext
 from tracker.model import KINDS, OVERDUE, SOURCE_KIND, Kind, display_value, get_kind, normalize
+from tracker.model.attachments import found_in
 
 if TYPE_CHECKING:
     from tracker.cli.main import Env
@@ -182,10 +183,11 @@ def echo_warnings(kind: Kind, record: dict, *, err: bool = False) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
 @click.pass_obj
 def search(env: Env, text: str, limit: int, offset: int, show_all: bool, as_json: bool):
-    """Search every kind's text and the labels of choices (any words; prefixes match, and
-    other forms of a word: 'сельское хозяйство' finds 'сельского хозяйства', 'Nazarbayev'
-    finds 'Назарбаев'). Records holding the words as typed come first. Says how many there
-    are in all; --offset and --all show the rest.
+    """Search every kind's text, the labels of choices and the text of attached files (any
+    words; prefixes match, and other forms of a word: 'сельское хозяйство' finds 'сельского
+    хозяйства', 'Nazarbayev' finds 'Назарбаев'). Records holding the words as typed come
+    first; a hit in a file names the file and the page. Says how many there are in all;
+    --offset and --all show the rest.
 
     \b
     Example:
@@ -196,10 +198,12 @@ def search(env: Env, text: str, limit: int, offset: int, show_all: bool, as_json
     hits = repo.search(text, limit=None if show_all else limit, offset=offset)
     if as_json:
         echo_json([{"kind": h.kind, "id": h.record_id, "title": h.title, "status": h.status,
-                     "snippet": h.snippet} for h in hits])
+                     "snippet": h.snippet, "file": h.attachment, "page": h.page}
+                    for h in hits])
     else:
         table = [[h.kind, str(h.record_id), h.title, KINDS[h.kind].status_label(h.status),
-                  h.snippet] for h in hits]
+                  f"{found_in(h.attachment, h.page)}: {h.snippet}" if h.attachment
+                  else h.snippet] for h in hits]
         click.echo(format_table([_("Kind"), "id", _("Title"), _("Status"), _("Text")], table))
     click.echo(_found(hits, offset), err=True)
 

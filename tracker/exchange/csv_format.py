@@ -22,7 +22,7 @@ from typing import Any
 
 from tracker.exchange.errors import FileProblem
 from tracker.exchange.files import BOM, CHUNK, CSV_FIELD_LIMIT, FileInfo, member_kind
-from tracker.exchange.records import SOURCES_KEY
+from tracker.exchange.records import ATTACHMENTS_KEY, SOURCES_KEY
 from tracker.i18n import _
 from tracker.model import KINDS, LINKS, REPORTS_KEY, SYSTEM_FIELDS, Kind, display_value, get_kind
 from tracker.store.repository import Repository
@@ -66,6 +66,7 @@ def csv_header(kind: Kind) -> list[str]:
     names = [n for n in SYSTEM_FIELDS if n != "id"]
     names += [f.name for f in kind.fields]
     names.append(SOURCES_KEY)
+    names.append(ATTACHMENTS_KEY)
     if kind.deadline is not None:
         names.append("overdue")
     if kind.reports is not None:
@@ -340,8 +341,8 @@ def _csv_rows(label: str, kind: Kind, reader, delimiter: str, info: FileInfo
             if not column and not raw_cell.strip():  # a trailing separator
                 continue
             cell = unneutralise(raw_cell)
-            if column == SOURCES_KEY:
-                record[column] = _csv_sources(label, start, cell)
+            if column in (SOURCES_KEY, ATTACHMENTS_KEY):
+                record[column] = _csv_sources(label, start, cell, column)
             elif column == REPORTS_KEY and kind.reports is not None:
                 record[column] = _csv_json_list(label, start, cell, REPORTS_KEY)
             elif column in kind.field_names and kind.field(column).type == LINKS:
@@ -364,12 +365,17 @@ def _csv_json_list(name: str, line: int, cell: str, column: str) -> list:
     return value
 
 
-def _csv_sources(name: str, line: int, cell: str) -> list:
+def _csv_sources(name: str, line: int, cell: str, column: str = SOURCES_KEY) -> list:
+    """A JSON list cell: the sources with their quotes, or the attached files."""
     if not cell.strip():
         return []
     try:
         value = json.loads(cell)
     except (json.JSONDecodeError, RecursionError):
+        if column == ATTACHMENTS_KEY:
+            raise FileProblem(_("{name} line {line}: attachments: expected a JSON list of "
+                                "{{name, size, sha256}}").format(name=name, line=line)
+                              ) from None
         raise FileProblem(_("{name} line {line}: sources: expected a JSON list of "
                             "{{source_uid, source, quote}}").format(name=name, line=line)
                           ) from None

@@ -5,13 +5,16 @@ and the CSV of a list.
 a link field holds the target's ``uid``, a link list a list of ``uid`` s, and a source reference
 ``{source_uid, source, quote}``. ``export_file(repo, path)`` writes the same as a stream: the
 records are read a page at a time (``PAGE``) and written as they come, so memory does not grow
-with the database, and ``progress(done, total)`` is told after each page. The writers save
-through a temporary name and a rename (``tracker.outputs.replacing``), so a crash never leaves
-half a file under the real name. The same data gives the same bytes however it is written.
+with the database, and ``progress(done, total)`` is told after each page; the attached files'
+contents follow the records (``"_files"`` in JSON, ``attachments/<sha256>`` beside CSV), each
+once, read a stored chunk at a time. The writers save through a temporary name and a rename
+(``tracker.outputs.replacing``), so a crash never leaves half a file under the real name. The
+same data gives the same bytes however it is written.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as _dt
 import io
 import itertools
@@ -23,10 +26,11 @@ from pathlib import Path
 
 from tracker.exchange.csv_format import csv_lines
 from tracker.exchange.errors import FileProblem
+from tracker.exchange.files import FILES_FOLDER
 from tracker.exchange.json_format import json_chunks
-from tracker.exchange.records import UidMap, portable_page
+from tracker.exchange.records import ATTACHMENTS_KEY, UidMap, portable_page
 from tracker.i18n import _
-from tracker.model import KIND_ORDER, get_kind
+from tracker.model import KIND_ORDER, KINDS, get_kind
 from tracker.store.repository import Repository
 
 PAGE = 2000  # records read (and converted) at a time
@@ -91,7 +95,7 @@ def export_file(repo: Repository, path: str | os.PathLike, fmt: str = "json", *,
         from tracker.exchange.history import HISTORY_KEY, export_history
 
         source = itertools.chain(source, [(HISTORY_KEY, iter([export_history(repo)]))])
-    written = write_json(path, source) if fmt == "json" else write_csv(path, source)
+    written = (write_json if fmt == "json" else write_csv)(path, source, repo=repo)
     return written, counted[0]
 
 
@@ -103,12 +107,53 @@ def _open_atomic(path: Path):
     return replacing(path, error=FileProblem)
 
 
-def write_json(path: str | os.PathLike, data: dict[str, list[dict]] | Pages) -> Path:
-    """An export (``export_data``, or ``export_pages``) to ``path`` as JSON (``json_chunks``)."""
+def _noting_files(pages: Pages, files: dict[str, dict]) -> Pages:
+    """``pages`` handed on as they are read, the contents their records' attachments name noted
+    in ``files`` (sha256 -> one attachment naming it), each once: what to write after them."""
+    def noted(kind_pages: Iterable[list[dict]]) -> Iterator[list[dict]]:
+        for page in kind_pages:
+            for record in page:
+                for a in record.get(ATTACHMENTS_KEY) or []:
+                    files.setdefault(a["sha256"], a)
+            yield page
+
+    for name, kind_pages in pages:
+        yield name, (noted(kind_pages) if name in KINDS else kind_pages)
+
+
+def _json_files(files: dict[str, dict], repo) -> Iterator[str]:
+    """The ``"_files"`` member: each content once, as a list of base64 pieces (one per stored
+    chunk), read from the database a chunk at a time."""
+    yield '  "_files": ['
+    for i, (sha, a) in enumerate(files.items()):
+        yield (("," if i else "") + f'\n    {{"sha256": "{sha}", "size": {int(a["size"])}, '
+               '"base64": [')
+        for j, chunk in enumerate(repo.blob_chunks(sha, a["size"], a["name"])):
+            yield ("," if j else "") + '\n      "' + base64.b64encode(chunk).decode() + '"'
+        yield "\n    ]}"
+    yield "\n  ]\n}\n"
+
+
+def write_json(path: str | os.PathLike, data: dict[str, list[dict]] | Pages, repo=None) -> Path:
+    """An export (``export_data``, or ``export_pages``) to ``path`` as JSON (``json_chunks``).
+    With ``repo``, the attached files' contents follow the records under ``"_files"``
+    (``_json_files``)."""
     path = Path(path)
     pages = _given(data) if isinstance(data, dict) else data
+    files: dict[str, dict] = {}
+    if repo is not None:
+        pages = _noting_files(pages, files)
     with _open_atomic(path) as tmp, open(tmp, "wb") as fh:
+        ending = None  # the closing brace, held back while the files may follow
         for chunk in json_chunks(pages):
+            if ending is not None:
+                fh.write(ending.encode("utf-8"))
+            ending = chunk
+        if not files:
+            fh.write((ending or "{}\n").encode("utf-8"))
+            return path
+        fh.write(("{\n" if ending == "{}\n" else ",\n").encode("utf-8"))
+        for chunk in _json_files(files, repo):
             fh.write(chunk.encode("utf-8"))
     return path
 
@@ -124,16 +169,25 @@ def _zip_member(zf: zipfile.ZipFile, name: str) -> io.TextIOWrapper:
     return text
 
 
-def write_csv(path: str | os.PathLike, data: dict[str, list[dict]] | Pages) -> Path:
-    """A zip of one CSV per kind if ``path`` ends in ``.zip``, else a folder of them."""
+def write_csv(path: str | os.PathLike, data: dict[str, list[dict]] | Pages, repo=None) -> Path:
+    """A zip of one CSV per kind if ``path`` ends in ``.zip``, else a folder of them; with
+    ``repo``, the attached files' contents as ``attachments/<sha256>`` beside them (each once,
+    streamed from the database after the records)."""
     path = Path(path)
     pages = _given(data) if isinstance(data, dict) else data
+    files: dict[str, dict] = {}
+    if repo is not None:
+        pages = _noting_files(pages, files)
     if path.suffix.lower() == ".zip":
         with _open_atomic(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
             for name, kind_pages in pages:
                 with _zip_member(zf, f"{name}.csv") as text:
                     for lines in csv_lines(name, kind_pages):
                         text.write(lines)
+            for sha, a in files.items():
+                with zf.open(f"{FILES_FOLDER}/{sha}", "w", force_zip64=True) as out:
+                    for chunk in repo.blob_chunks(sha, a["size"], a["name"]):
+                        out.write(chunk)
         return path
     if path.exists() and not path.is_dir():
         raise FileProblem(_("{path} exists and is not a folder").format(path=path))
@@ -144,6 +198,12 @@ def write_csv(path: str | os.PathLike, data: dict[str, list[dict]] | Pages) -> P
             text.write("\ufeff")
             for lines in csv_lines(name, kind_pages):
                 text.write(lines)
+    if files:
+        (path / FILES_FOLDER).mkdir(exist_ok=True, mode=0o700)
+    for sha, a in files.items():
+        with _open_atomic(path / FILES_FOLDER / sha) as tmp, open(tmp, "wb") as out:
+            for chunk in repo.blob_chunks(sha, a["size"], a["name"]):
+                out.write(chunk)
     return path
 
 

@@ -26,6 +26,9 @@ MAX_RECORD_VALUES = 1_000_000  # values in one JSON record (a list of links)
 MAX_DEPTH = 32  # nesting inside one JSON record
 CSV_FIELD_LIMIT = 8 * 1024 * 1024  # characters: above the longest field (a source's text)
 CHUNK = 1 << 16  # bytes read at a time
+FILES_FOLDER = "attachments"  # attached files' contents in a zip or folder: attachments/<sha256>
+MAX_FILES = 100_000  # attached files' contents in one zip or folder (besides the CSV files)
+MAX_FILES_BYTES = 64 * 1024**3  # attached files' contents of one import, as read
 BOM = "\ufeff"
 
 

@@ -32,8 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from tracker.exchange.checks import Problems, as_uid, record_label, system_values
+from tracker.exchange.contents import stage_content
 from tracker.exchange.errors import FileProblem, ImportConflict
-from tracker.exchange.files import FileInfo
+from tracker.exchange.files import MAX_FILES, FileInfo
 from tracker.exchange.history import (
     HISTORY_KEY,
     STAGE_PREFIX,
@@ -42,6 +43,7 @@ from tracker.exchange.history import (
     history_records,
     restore_snapshot,
 )
+from tracker.exchange.json_format import FILES_KEY
 from tracker.exchange.planner import Conflict, Plan, Planner, kind_order, series_with_sources
 from tracker.exchange.reading import read_records
 from tracker.i18n import _, ngettext
@@ -211,9 +213,17 @@ def load(repo: Repository, stage: Stage, records: Iterator[tuple[str, Any]],
     steps = steps or Steps(None)
     counters = dict.fromkeys([*KINDS, HISTORY_KEY], 0)
     read = 0
+    limit, contents = repo.attachment_limit(), 0
     with stage.transaction():
         chunk: list[tuple[str, Any, int]] = []
         for name, raw in records:
+            if name == FILES_KEY:  # an attached file's content: into the stage as it is read
+                contents += 1
+                if contents > MAX_FILES:
+                    raise FileProblem(_("the file holds more than {limit} attached files")
+                                      .format(limit=MAX_FILES))
+                stage_content(stage, raw, limit)
+                continue
             counters[name] += 1
             if name == HISTORY_KEY:
                 _load_entry(stage, problems, raw, counters[name])
@@ -537,7 +547,11 @@ class _Writer:
                 wanted = [{"source_id": self.ident(target), "quote": quote}
                           for target, quote in plan.citations]
                 self.batch.set_citations(kind, rid, wanted)
-            if action == "update" and not plan.rewrite and (plan.cite or plan.report):
+            if plan.attach:  # the files (their contents staged as the file was read)
+                self.batch.sync_attachments(kind, rid, plan.attachments, self.stage.file,
+                                            self.stage.file_chunks)
+            if action == "update" and not plan.rewrite and (plan.cite or plan.report
+                                                            or plan.attach):
                 self.batch.touch(kind, rid)  # a new version all the same
         if cited:
             self.batch.citation_rows(cited)

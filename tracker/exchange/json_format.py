@@ -12,12 +12,15 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from tracker.exchange.contents import JsonContent
 from tracker.exchange.errors import FileProblem
 from tracker.exchange.files import MAX_DEPTH, MAX_RECORD_CHARS, MAX_RECORD_VALUES, FileInfo
 from tracker.i18n import _
 from tracker.model import KIND_ORDER, KINDS
 
 HISTORY_KEY = "_history"  # an export's history entries (tracker.exchange.history)
+#: The key of an export that holds the contents of attached files (tracker.exchange.contents).
+FILES_KEY = "_files"
 
 
 def json_text(data: dict[str, list[dict]]) -> str:
@@ -101,6 +104,9 @@ def _json_export(events: Iterator, path: Path, info: FileInfo, history: bool = F
             raise FileProblem(_("{path}: {kind} is in the file twice; keep one list").format(
                 path=path, kind=key))
         seen.add(key)
+        if key == FILES_KEY:
+            yield from _json_files(events, start, path)
+            continue
         if key not in KINDS:
             if history and key == HISTORY_KEY and start == "start_array":
                 yield from _json_history(events, path)
@@ -133,6 +139,26 @@ def _json_history(events: Iterator, path: Path) -> Iterator[tuple[str, Any]]:
             return
         index += 1
         yield HISTORY_KEY, _json_value(events, event, value, path, HISTORY_KEY, index)
+
+
+def _json_files(events: Iterator, start: str, path: Path) -> Iterator[tuple[str, Any]]:
+    """``"_files"``: each entry handed on as a :class:`JsonContent` read from the events as the
+    loader takes it (and skipped if it does not)."""
+    if start == "null":
+        return
+    if start != "start_array":
+        raise FileProblem(_("{path}: _files: expected a list of files").format(path=path))
+    index = 0
+    for event, _value in events:
+        if event == "end_array":
+            return
+        index += 1
+        if event != "start_map":
+            raise FileProblem(_("{path}: _files #{n}: expected {{sha256, size, base64}}").format(
+                path=path, n=index))
+        content = JsonContent(events, path, index)
+        yield FILES_KEY, content
+        content.skip()
 
 
 def _json_value(events: Iterator, first: str, first_value: Any, path: Path, kind: str,

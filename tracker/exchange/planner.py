@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from tracker.exchange.attached import attached_files
 from tracker.exchange.checks import Problems, as_uid
-from tracker.exchange.records import DERIVED_KEYS
+from tracker.exchange.records import ATTACHMENTS_KEY, DERIVED_KEYS
 from tracker.i18n import _
 from tracker.model import (
     KIND_ORDER,
@@ -73,6 +74,8 @@ class Plan:
     report: bool = False  # the reports change
     # series field -> its values as given, each source a target (id, or ("@", seq))
     series: dict = field(default_factory=dict)
+    attachments: list | None = None  # the attached files, None: leave the record's as they are
+    attach: bool = False  # the attached files change
 
 
 def kind_order() -> list[str]:
@@ -266,12 +269,15 @@ class Planner:
         reports = None
         if given_reports is not None and "reports" not in found:
             reports = self._reports(name, label, given_reports, before)
+        files = attached_files(self, name, label, raw.get(ATTACHMENTS_KEY))
         if self.problems.count > before_problems:
             return None
-        plan = Plan(record, links, citations, system, reports=reports, series=series)
+        plan = Plan(record, links, citations, system, reports=reports, series=series,
+                    attachments=files)
         if before is None:
             plan.cite = bool(citations)
             plan.report = bool(reports)
+            plan.attach = bool(files)
             return "create", plan
         return self._decide(name, label, plan, before, existing_id)
 
@@ -432,8 +438,11 @@ class Planner:
         plan.report = plan.reports is not None and [
             dict(r, source_id=t, quote=q or None) for r, t, q in plan.reports] != before.get(
                 REPORTS_KEY)
+        plan.attach = plan.attachments is not None and [
+            (a["sha256"], a["name"]) for a in plan.attachments] != [
+            (a["sha256"], a["name"]) for a in before["attachments"]]
         plan.before_version = before["version"]
-        if not plan.rewrite and not plan.cite and not plan.report:
+        if not plan.rewrite and not plan.cite and not plan.report and not plan.attach:
             return "same", plan
         file_version = system.get("version")
         if file_version is not None and before["version"] > file_version:

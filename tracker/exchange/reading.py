@@ -11,9 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from tracker.exchange.contents import SHA_RE, StreamContent
 from tracker.exchange.csv_format import csv_records
 from tracker.exchange.errors import FileProblem
 from tracker.exchange.files import (
+    FILES_FOLDER,
+    MAX_FILES,
     MAX_IMPORT_BYTES,
     MAX_MEMBER_BYTES,
     MAX_RATIO,
@@ -23,7 +26,7 @@ from tracker.exchange.files import (
     FileInfo,
     member_kind,
 )
-from tracker.exchange.json_format import json_records
+from tracker.exchange.json_format import FILES_KEY, json_records
 from tracker.i18n import _
 
 
@@ -128,7 +131,7 @@ def _zip_entries(path: Path) -> int | None:
 
 def _zip_records(path: Path, files: list[FileInfo]) -> Iterator[tuple[str, Any]]:
     entries = _zip_entries(path)
-    if entries is not None and entries > MAX_ZIP_ENTRIES:
+    if entries is not None and entries > MAX_ZIP_ENTRIES + MAX_FILES:
         raise FileProblem(_("{path} holds {n} entries; an export holds a few (at most {limit})")
                           .format(path=path, n=entries, limit=MAX_ZIP_ENTRIES))
     try:
@@ -138,10 +141,15 @@ def _zip_records(path: Path, files: list[FileInfo]) -> Iterator[tuple[str, Any]]
             path=path, error=exc)) from None
     with zf:
         infos = zf.infolist()
-        if len(infos) > MAX_ZIP_ENTRIES:
+        contents = [info for info in infos if _content_name(info.filename) is not None
+                    and not info.is_dir()]
+        if len(contents) > MAX_FILES:
+            raise FileProblem(_("{path} holds more than {limit} attached files").format(
+                path=path, limit=MAX_FILES))
+        others = len(infos) - len(contents)  # the CSV files and anything else: a few
+        if others > MAX_ZIP_ENTRIES:
             raise FileProblem(_("{path} holds {n} entries; an export holds a few (at most "
-                                "{limit})").format(path=path, n=len(infos),
-                                                   limit=MAX_ZIP_ENTRIES))
+                                "{limit})").format(path=path, n=others, limit=MAX_ZIP_ENTRIES))
         chosen: dict[str, zipfile.ZipInfo] = {}
         for info in infos:
             name = info.filename.replace("\\", "/").rsplit("/", 1)[-1]
@@ -171,6 +179,23 @@ def _zip_records(path: Path, files: list[FileInfo]) -> Iterator[tuple[str, Any]]
             def opener(first: bool, info=info, name=name):
                 return _Counted(zf.open(info), meter, name, info.compress_size, first)
             yield from csv_records(path, name, opener, files)
+        for info in contents:
+            if info.flag_bits & 0x1 or info.compress_type not in _ZIP_METHODS:
+                raise FileProblem(_("{path}: {name} is encrypted or compressed in a way this "
+                                    "program cannot read; make the zip again").format(
+                                        path=path, name=info.filename))
+            yield FILES_KEY, StreamContent(lambda info=info: zf.open(info),
+                                           _content_name(info.filename),
+                                           f"{path.name}: {info.filename}")
+
+
+def _content_name(member: str) -> str | None:
+    """The SHA-256 an ``attachments/<sha256>`` member (or file) holds the content of; None for
+    any other name."""
+    folder, _sep, name = member.replace("\\", "/").rpartition("/")
+    if folder.rsplit("/", 1)[-1] != FILES_FOLDER or not SHA_RE.match(name.lower()):
+        return None
+    return name.lower()
 
 
 def _folder_records(path: Path, files: list[FileInfo]) -> Iterator[tuple[str, Any]]:
@@ -186,3 +211,13 @@ def _folder_records(path: Path, files: list[FileInfo]) -> Iterator[tuple[str, An
         def opener(first: bool, p=p):
             return _Counted(open(p, "rb"), meter, p.name, None, first)
         yield from csv_records(path, p.name, opener, files)
+    folder = path / FILES_FOLDER
+    if folder.is_dir():
+        found = sorted(p for p in folder.iterdir()
+                       if p.is_file() and _content_name(f"{FILES_FOLDER}/{p.name}"))
+        if len(found) > MAX_FILES:
+            raise FileProblem(_("{path} holds more than {limit} attached files").format(
+                path=folder, limit=MAX_FILES))
+        for p in found:
+            yield FILES_KEY, StreamContent(lambda p=p: open(p, "rb"), p.name.lower(),
+                                           f"{FILES_FOLDER}/{p.name}")

@@ -31,8 +31,13 @@ from tracker.store.repository import Repository
 FORMAT_VERSION = 1
 #: The key of a record's sources with their quotes, in JSON records and as a CSV column.
 SOURCES_KEY = "sources"
+#: The key of a record's attached files (name, size, sha256, media_type, added_at, added_by; the
+#: contents travel apart: "_files" in JSON, attachments/<sha256> in a zip or folder of CSV).
+ATTACHMENTS_KEY = "attachments"
 #: Keys of an exported record that are not fields the user edits.
-DERIVED_KEYS = (SOURCES_KEY, "overdue")
+DERIVED_KEYS = (SOURCES_KEY, "overdue", ATTACHMENTS_KEY)
+#: What an exported record says of each attached file.
+ATTACHMENT_KEYS = ("name", "size", "sha256", "media_type", "added_at", "added_by")
 
 
 def record_citations(repo: Repository, kind_name: str, record: dict) -> list[dict]:
@@ -210,12 +215,16 @@ def portable_record(repo: Repository, kind_name: str, record: dict,
     if kind.reports is not None:
         for report in out[REPORTS_KEY]:
             report["source_uid"] = uids.uid(SOURCE_KIND.name, report.pop("source_id"))
+    files = record.get(ATTACHMENTS_KEY)
+    if files is None and record.get("id") is not None:
+        files = repo.get(kind.name, record["id"])[ATTACHMENTS_KEY]
+    out[ATTACHMENTS_KEY] = [{k: a[k] for k in ATTACHMENT_KEYS} for a in files or []]
     return out
 
 
 def portable_page(kind: Kind, records: list[dict], uids: UidMap, today: _dt.date
                   ) -> list[dict[str, Any]]:
-    """Records of one kind as ``get`` gives them (links and citations attached) as exported:
+    """Records of one kind as ``get`` gives them (links, citations, attached files) as exported:
     ``portable_record`` of each, the same keys in the same order, with the targets' uids looked
     up once for the page."""
     links = [(f.name, f.target) for f in kind.fields if f.type == LINK]
@@ -248,6 +257,8 @@ def portable_page(kind: Kind, records: list[dict], uids: UidMap, today: _dt.date
             uids.need(SOURCE_KIND.name, (r["source_id"] for r in row[REPORTS_KEY]))
             for report in row[REPORTS_KEY]:
                 report["source_uid"] = source_uid(SOURCE_KIND.name, report.pop("source_id"))
+        row[ATTACHMENTS_KEY] = [{k: a[k] for k in ATTACHMENT_KEYS}
+                                for a in record.get(ATTACHMENTS_KEY) or []]
         out.append(row)
     return out
 

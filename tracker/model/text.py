@@ -80,6 +80,22 @@ def _labels_of(label: str) -> str:
     return " ".join(dict.fromkeys(texts))
 
 
+def attachment_body(text: str) -> str:
+    """The folded text of (a part of) an attachment, as the search index takes it."""
+    return fold(text)
+
+
+def words_in(text: str, words: list[str]) -> bool:
+    """True when ``text`` holds every query word as the search matches it (a word, or another
+    form of it: :func:`search_groups`, beginning a word of the text or one of its forms; a
+    one-letter word exactly), folded as the index is: which page of an attachment the search
+    found."""
+    folded = fold(text or "")
+    tokens = set(_WORD_RE.findall(folded)) | set(index_forms(folded).split())
+    return all(any(t.startswith(f) if len(f) > 1 else t == f for f in group for t in tokens)
+               for group in search_groups(words))
+
+
 def terms(text: str) -> list[str]:
     words = [w for w in _WORD_RE.findall(fold(text or "")) if w.strip("_")]
     return words[:MAX_TERMS]

@@ -101,6 +101,8 @@ class Batch:
         self.writer.index(kind, rid, index_body(kind, state if REPORTS_KEY in state else
                                                 dict(state, reports=before.get(REPORTS_KEY))),
                           trashed=trashed)
+        if "attachments" in state and state["attachments"] != before.get("attachments"):
+            self.set_attachments(kind, rid, [a["id"] for a in state["attachments"] or []])
         return self.repo.get(kind.name, rid)
 
     def set_reports(self, kind: Kind, rid: int, reports: list[dict]) -> None:
@@ -153,6 +155,72 @@ class Batch:
                                                              sort_keys=True),
             "after": None if after is None else json.dumps(after, ensure_ascii=False,
                                                            sort_keys=True)})
+
+    # -- attached files (tracker.store.attachments) --------------------------------------------
+
+    def attach_file(self, kind: Kind, rid: int, file, progress=None) -> int:
+        """A checked file (``attachments.Incoming``) stored (its content once) and attached to
+        the record, which gets a new version; returns the attachment's id."""
+        self.put_blob({"sha256": file.sha256, "size": file.size, "proof": file.proof},
+                      lambda: file.chunks(progress))
+        aid = self.add_attachment(kind, rid, {
+            "sha256": file.sha256, "proof": file.proof, "name": file.name, "size": file.size,
+            "media_type": file.media_type})
+        self.touch(kind, rid)
+        return aid
+
+    def put_blob(self, blob: dict, chunks) -> None:
+        """A content (sha256, size, proof) unless stored already; ``chunks()`` gives its bytes
+        (called only when they are needed)."""
+        if not self.writer.has_blob(blob["sha256"]):
+            self.writer.put_blob(dict(blob, added_at=blob.get("added_at") or self.now()),
+                                 chunks())
+
+    def add_attachment(self, kind: Kind, rid: int, row: dict) -> int:
+        """An attachment of a stored content (sha256, proof, name, size, media_type; added_by and
+        added_at default to this write's), indexed when its content's text is known."""
+        row = {"added_by": self.user, "added_at": self.now(), **row, "kind": kind.name,
+               "record_id": rid}
+        aid = self.writer.add_attachment(row)
+        self.writer.index_attachment(kind.name, rid, aid, row["sha256"])
+        return aid
+
+    def set_attachments(self, kind: Kind, rid: int, live: list[int]) -> None:
+        """The record's attachments with these ids live, its others removed (kept, marked)."""
+        now = self.now()
+        for removed in (False, True):
+            for a in self.repo.backend.attachments(kind.name, [rid], removed=removed):
+                if (a["id"] in live) == removed:  # removed and wanted, or live and not
+                    self.writer.set_attachment_state(a["id"], None if removed else now)
+                    self.writer.index_attachment(kind.name, rid, a["id"],
+                                                 a["sha256"] if removed else None)
+
+    def sync_attachments(self, kind: Kind, rid: int, wanted: list[dict], content_of,
+                         chunks_of) -> None:
+        """An import's files for a record (sha256, name, size, media_type, ...): the record's own
+        attachment of the same content and name kept (or brought back), the others added, its
+        other attachments removed. A content missing here comes from ``content_of(sha256)``
+        (the stage's: id, size, proof) and ``chunks_of(id)``."""
+        existing: dict[tuple[str, str], dict] = {}
+        for removed in (True, False):  # a live one wins over a removed one
+            for a in self.repo.backend.attachments(kind.name, [rid], removed=removed):
+                existing[(a["sha256"], a["name"])] = a
+        live = []
+        for w in wanted:
+            a = existing.get((w["sha256"], w["name"]))
+            if a is not None:
+                live.append(a["id"])
+                continue
+            content = content_of(w["sha256"])
+            if content is not None:
+                self.put_blob({"sha256": w["sha256"], "size": content["size"],
+                               "proof": content["proof"]},
+                              lambda content=content: chunks_of(content["id"]))
+                proof = content["proof"]
+            else:
+                proof = self.repo.backend.blob(w["sha256"])["proof"]
+            live.append(self.add_attachment(kind, rid, {**w, "proof": proof}))
+        self.set_attachments(kind, rid, live)
 
     # -- settings -----------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from tracker.errors import TrackerError
 from tracker.i18n import _
 from tracker.model import KINDS, LINK, LINKS, REPORTS_KEY, SOURCE_KIND, get_kind
 from tracker.model.text import fold, quote_problem, terms
+from tracker.store.attachments import snapshot
 
 
 class Lookups:
@@ -16,8 +17,8 @@ class Lookups:
 
     def records_after(self, kind_name: str, after_id: int = 0, limit: int = 1000) -> list[dict]:
         """Up to ``limit`` records of a kind (the trash included) with ids above ``after_id``, in
-        id order, each as ``get`` gives it (links and citations attached): a whole table read a
-        page at a time, a few queries per page (exports, an import's audit)."""
+        id order, each as ``get`` gives it (links, citations and attached files): a whole table
+        read a page at a time, a few queries per page (exports, an import's audit)."""
         kind = get_kind(kind_name)
         rows = self.backend.rows_after(kind, int(after_id), int(limit))
         if rows:
@@ -25,10 +26,14 @@ class Lookups:
             lists = {f.name: self.backend.links_between(kind, f.name, first, last)
                      for f in kind.link_lists}
             cited = self.backend.citations_between(kind, first, last)
+            files: dict[int, list[dict]] = {}
+            for a in self.backend.attachments(kind.name, [row["id"] for row in rows]):
+                files.setdefault(a["record_id"], []).append(snapshot(a))
             for row in rows:
                 for name, found in lists.items():
                     row[name] = found.get(row["id"], [])
                 row["citations"] = cited.get(row["id"], [])
+                row["attachments"] = files.get(row["id"], [])
                 if kind.reports is not None:  # (a query a record: few kinds have reports)
                     row[REPORTS_KEY] = self.backend.reports(kind, row["id"])
         return rows

@@ -31,6 +31,7 @@ from tracker.model import (
 )
 from tracker.model import validate as validate_record
 from tracker.model.text import fold, labels_found, query_forms, snippet, terms
+from tracker.store.attachments import Attachments, snapshot
 from tracker.store.commitments import Commitments
 from tracker.store.errors import (
     ConflictError,
@@ -62,14 +63,15 @@ if TYPE_CHECKING:
 
 # Keys a caller may hand in with a record that are not fields the user edits.
 IGNORED_INPUT = frozenset({"id", "uid", "created_at", "updated_at", "created_by", "updated_by",
-                           "version", "deleted_at", "citations", "sources", "overdue"})
+                           "version", "deleted_at", "citations", "sources", "overdue",
+                           "attachments"})
 
 __all__ = ["SETTING_KEYS", "Change", "ConflictError", "NotFound", "NothingToUndo",
            "ReadOnlyError", "Repository", "SearchHit", "SearchHits", "StorageError",
            "TrackerError", "ValidationError", "diff"]
 
 
-class Repository(SettingsAndHistory, Commitments, Lookups):
+class Repository(SettingsAndHistory, Commitments, Lookups, Attachments):
     """A session on one database: a file (SQLite) or a server's (PostgreSQL)."""
 
     def __init__(self, target, *, create: bool = True, read_only: bool = False,
@@ -270,6 +272,8 @@ class Repository(SettingsAndHistory, Commitments, Lookups):
         record["citations"] = self.backend.citations(kind, record["id"])
         if kind.reports is not None:
             record[REPORTS_KEY] = self.backend.reports(kind, record["id"])
+        record["attachments"] = [snapshot(a) for a in
+                                 self.backend.attachments(kind.name, [record["id"]])]
 
     def citations(self, kind_name: str, record_id: int) -> list[dict]:
         """The sources behind a record: ``[{source_id, source, quote}]`` in the order added."""
@@ -290,8 +294,9 @@ class Repository(SettingsAndHistory, Commitments, Lookups):
         """Full-text search across kinds; any text is safe and never raises.
 
         Finds records (not in the trash) holding each typed word, or another form of it (its
-        stem, its transliteration: :mod:`tracker.model.text`), in their text or the labels of
-        their choices. Those holding the typed words themselves come first, then by rank. Returns
+        stem, its transliteration: :mod:`tracker.model.text`), in their text, the labels of
+        their choices or the text of their attached files (the hit then names the file and the
+        page). Those holding the typed words themselves come first, then by rank. Returns
         ``limit`` hits from ``offset`` (None: all of them), grouped by kind (stable: the best
         first within a kind), with ``total``: how many there are in all."""
         kinds = [get_kind(k).name for k in kinds] if kinds else None
@@ -305,7 +310,7 @@ class Repository(SettingsAndHistory, Commitments, Lookups):
         shown = [w for w in fold(text).split() if w]
         shown += [f for w in words for f in query_forms(w)]
         hits = SearchHits(total=total, offset=offset)
-        for kind_name, rid in page:
+        for kind_name, rid, part in page:
             kind = KINDS.get(kind_name)
             if kind is None:
                 continue
@@ -313,6 +318,11 @@ class Repository(SettingsAndHistory, Commitments, Lookups):
             labelled = [f.name for f in kind.labelled_fields if f.name != "status"]
             row = self.backend.row(kind, rid, ["title", "status", "deleted_at", *cols, *labelled])
             if row is None or row["deleted_at"] is not None:  # gone since the page was read
+                continue
+            found = self.attachment_hit(part, words, shown) if part else None
+            if found is not None:  # a word in an attached file: which file, which page
+                hits.append(SearchHit(kind_name, rid, row["title"], row["status"], found[2],
+                                      found[0]["name"], found[1], found[0]["id"]))
                 continue
             text_of = " ".join(" ".join(str(row[c]).split()) for c in cols if row[c])
             hits.append(SearchHit(kind_name, rid, row["title"], row["status"],

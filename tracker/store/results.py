@@ -30,6 +30,9 @@ class SearchHit:
     title: str
     status: str
     snippet: str = ""
+    attachment: str | None = None  # found in this attached file's text (its name)...
+    page: int | None = None  # ...on this page (None: a file without pages)
+    attachment_id: int | None = None
 
 
 class SearchHits(list):

@@ -35,6 +35,8 @@ TEMPLATES = {
     "import": N_("Import"),
     "seed": N_("Seed from the article"),
     "generate": N_("Generate {n} synthetic records"),
+    "attach": N_("Attach {name}"),  # a file's name ({name})
+    "detach": N_("Remove {name}"),
 }
 TEXT = "text"  # a label given as words (a caller's own): shown as it is
 
@@ -44,7 +46,7 @@ class Wording:
     """What happened: ``code`` (a key of TEMPLATES, or TEXT) and its parameters."""
     code: str
     kind: str | None = None  # the kind of record ({kind})
-    name: str | None = None  # a preset's name ({name})
+    name: str | None = None  # a preset's or an attached file's name ({name})
     n: int | None = None  # how many ({n})
     step: Wording | None = None  # what was undone or redone ({label})
     text: str | None = None  # TEXT: the words themselves

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from tracker.i18n import gettext as _
 from tracker.model import KIND_ORDER, get_kind
+from tracker.model.attachments import found_in
 from tracker.model.text import highlight_spans
 from ui.widgets.table_models import OVERDUE_COLOR
 
@@ -231,11 +232,13 @@ class SearchDialog(QDialog):
             group.setText(0, f"{_(get_kind(name).plural)} ({group.childCount()})")
 
     def _item(self, kind, hit) -> QTreeWidgetItem:
-        item = QTreeWidgetItem([hit.title, kind.status_label(hit.status),
-                                " ".join((hit.snippet or "").split())])
+        text = " ".join((hit.snippet or "").split())
+        if hit.attachment:  # found in an attached file: which one, which page
+            text = f"{found_in(hit.attachment, hit.page)}: {text}"
+        item = QTreeWidgetItem([hit.title, kind.status_label(hit.status), text])
         item.setData(0, HIT_ROLE, (hit.kind, hit.record_id))
         item.setToolTip(0, hit.title)
-        item.setToolTip(2, hit.snippet or "")
+        item.setToolTip(2, text)
         item.setForeground(2, self.palette().color(QPalette.ColorRole.PlaceholderText))
         if kind.deadline is not None and kind.is_overdue(self.repo.get(hit.kind, hit.record_id)):
             for col in (0, 1):

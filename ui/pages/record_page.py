@@ -26,6 +26,7 @@ from tracker.model import OVERDUE, get_kind
 from tracker.store.errors import ConflictError, NotFound
 from ui import messages
 from ui.forms.record_form import CANCEL, DISCARD, SAVE, RecordForm, ask_unsaved
+from ui.widgets.attachments import AttachmentsPanel
 from ui.widgets.provenance import ProvenancePanel, QuoteDialog, SourceViewer
 from ui.widgets.record_table import RecordTable
 from ui.widgets.table_models import RecordTableModel
@@ -167,11 +168,18 @@ class RecordPage(QWidget):
         self.provenance.openRecord.connect(self.openRecord)
         self.provenance.addQuote.connect(self.add_quote)
         self.provenance.removeQuote.connect(self.remove_quote)
+        self.files = AttachmentsPanel(self.repo, self.form)  # the record's attached files
+        self.files.changed.connect(self.changed)
+        self.files.watch(self.scroll.viewport())  # files dropped on the form are attached
+        self.form.saved.connect(lambda _change: self.files.show_record())
+        self.currentChanged.connect(self.files.show_record)
         self.right_splitter = QSplitter(Qt.Orientation.Vertical)
         self.right_splitter.addWidget(form_box)
         self.right_splitter.addWidget(self.provenance)
+        self.right_splitter.addWidget(self.files)
         self.right_splitter.setStretchFactor(0, 4)
         self.right_splitter.setStretchFactor(1, 1)
+        self.right_splitter.setStretchFactor(2, 1)
         self.right_splitter.setChildrenCollapsible(False)
         return self.right_splitter
 
@@ -203,8 +211,8 @@ class RecordPage(QWidget):
                 widget.restoreState(state)
             elif widget is self.splitter:  # shared out when first shown
                 self._split_pending = True
-            elif widget is self.right_splitter:  # the sources get a useful share at first
-                widget.setSizes([560, 160])
+            elif widget is self.right_splitter:  # sources and files get a useful share at first
+                widget.setSizes([520, 150, 150])
         self.table.restore_state(settings, prefix)
 
     # -- filter and sort ----------------------------------------------------------------------
@@ -532,6 +540,7 @@ class RecordPage(QWidget):
     def set_read_only(self, read_only: bool) -> None:
         self.form.set_read_only(read_only)
         self.provenance.set_editable(not read_only)
+        self.files.set_editable(not read_only)
         self._update_buttons()
 
     def _dirty_changed(self, dirty: bool) -> None:

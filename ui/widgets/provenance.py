@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from tracker.i18n import gettext as _
 from tracker.model import SOURCE_KIND, get_kind
+from tracker.model.attachments import page_at
 from tracker.model.text import find_quote, quote_in
 from tracker.store.errors import NotFound
 
@@ -83,7 +84,9 @@ class SourceViewer(QDialog):
             self.status.setStyleSheet("color: #c62828;")
             self.text.setExtraSelections([])
             return None
-        self.status.setText(_("The quote is highlighted."))
+        page = page_at(self.text.toPlainText(), self.span[0])
+        self.status.setText(_("The quote is highlighted (page {page}).").format(page=page)
+                            if page is not None else _("The quote is highlighted."))
         self.status.setStyleSheet("")
         start, end = self.span
         cursor = QTextCursor(self.text.document())

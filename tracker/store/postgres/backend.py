@@ -29,6 +29,7 @@ from tracker.i18n import _
 from tracker.model import LINK, MULTILINE, Kind
 from tracker.store.errors import ConnectionLost, DatabaseError, ReadOnlyError, StorageError
 from tracker.store.postgres import schema
+from tracker.store.postgres.attachments import PostgresAttachmentReads
 from tracker.store.postgres.bulk import BulkReads
 from tracker.store.postgres.connect import Link, ServerAddress, describe, first_line, lost
 from tracker.store.postgres.kept import KEEP_COUNTS, MAX_IDS, Kept, KeptReads
@@ -67,7 +68,7 @@ def sort_keys(kind: Kind, col: str, direction: str) -> str:
     return f"{q(col)} {direction}"
 
 
-class PostgresBackend(BulkReads, KeptReads):
+class PostgresBackend(BulkReads, KeptReads, PostgresAttachmentReads):
     """A session on one database of a PostgreSQL server."""
 
     engine = "postgresql"
@@ -510,31 +511,22 @@ class PostgresBackend(BulkReads, KeptReads):
                 "ORDER BY c.position, c.id", (kind.name, record_id))
         ]
 
-    def titled(self, kind: Kind, title: str, limit: int) -> list[tuple[int, str]]:
-        return self._execute(
-            f"SELECT id, title FROM {q(kind.name)} WHERE deleted_at IS NULL AND title = %s "
-            "ORDER BY id LIMIT %s", (title, limit)).fetchall()
-
-    def matching_titles(self, kind: Kind, words: list[str]) -> Iterator[tuple[int, str]]:
-        expr = tsquery_literal(words, "A")
-        if expr is None:
-            return iter(())
-        return iter(self._execute(
-            f"SELECT k.id, k.title FROM search_ids(%s::tsquery, %s) h(record_id) "
-            f"JOIN {q(kind.name)} k ON k.id = h.record_id WHERE k.deleted_at IS NULL",
-            (expr, kind.name)).fetchall())
-
     def search(self, words: list[str], kinds: list[str] | None, limit: int, offset: int = 0
-               ) -> list[tuple[str, int]]:
-        """(kind, record id) of live records matching, those holding the typed words in their
-        body first, then by ts_rank; ``limit`` of them from ``offset``."""
+               ) -> list[tuple[str, int, int]]:
+        """(kind, record id, part) of live records matching, those holding the typed words in
+        their body first, then by ts_rank; ``limit`` of them from ``offset``. A record comes
+        once, at its best entry: ``part`` 0 its own text, else the part of an attached file's
+        text that matched."""
         expr = tsquery_any(words)
         if expr is None:
             return []
         return [tuple(r) for r in self._execute(
-            "SELECT h.kind, h.record_id FROM search_matches(%s::tsquery, %s::tsquery, %s, true) "
-            f"h WHERE {_live_hit('h')} ORDER BY h.exact DESC, h.score DESC, h.kind, h.record_id "
-            "LIMIT %s OFFSET %s",
+            "SELECT kind, record_id, part FROM (SELECT h.kind, h.record_id, h.part, h.exact, "
+            "h.score, row_number() OVER (PARTITION BY h.kind, h.record_id ORDER BY h.exact DESC, "
+            "h.score DESC, h.part) AS n "
+            "FROM search_matches(%s::tsquery, %s::tsquery, %s, true) "
+            f"h WHERE {_live_hit('h')}) b WHERE n = 1 "
+            "ORDER BY exact DESC, score DESC, kind, record_id LIMIT %s OFFSET %s",
             (expr, tsquery_literal(words, "A"), list(kinds) if kinds else None, limit,
              offset)).fetchall()]
 
@@ -543,8 +535,9 @@ class PostgresBackend(BulkReads, KeptReads):
         if expr is None:
             return 0
         return self._scalar(
-            "SELECT count(*) FROM search_matches(%s::tsquery, NULL, %s, false) h "
-            f"WHERE {_live_hit('h')}", (expr, list(kinds) if kinds else None))
+            "SELECT count(*) FROM (SELECT DISTINCT h.kind, h.record_id "
+            "FROM search_matches(%s::tsquery, NULL, %s, false) h "
+            f"WHERE {_live_hit('h')}) d", (expr, list(kinds) if kinds else None))
 
     # -- settings, presets, audit ---------------------------------------------------------------
 

@@ -5,7 +5,10 @@ at a time): the part of :class:`~tracker.store.postgres.backend.PostgresBackend`
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from tracker.model import Kind
+from tracker.store.postgres.search import tsquery_literal
 from tracker.store.postgres.writer import q
 
 
@@ -69,3 +72,17 @@ class BulkReads:
         ids = _ids(ids)
         return dict(self._execute(f"SELECT id, title FROM {q(kind.name)} WHERE id = ANY (%s)",
                                   (ids,)).fetchall())
+
+    def titled(self, kind: Kind, title: str, limit: int) -> list[tuple[int, str]]:
+        return self._execute(
+            f"SELECT id, title FROM {q(kind.name)} WHERE deleted_at IS NULL AND title = %s "
+            "ORDER BY id LIMIT %s", (title, limit)).fetchall()
+
+    def matching_titles(self, kind: Kind, words: list[str]) -> Iterator[tuple[int, str]]:
+        expr = tsquery_literal(words, "A")
+        if expr is None:
+            return iter(())
+        return iter(self._execute(
+            f"SELECT k.id, k.title FROM search_ids(%s::tsquery, %s) h(record_id) "
+            f"JOIN {q(kind.name)} k ON k.id = h.record_id WHERE k.deleted_at IS NULL",
+            (expr, kind.name)).fetchall())

@@ -23,6 +23,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0002_audit_wording", "schema_0002.sql"),
     ("0003_commitments", "schema_0003.sql"),
     ("0004_indicators", "schema_0004.sql"),
+    ("0005_attachments", "schema_0005.sql"),
     ("0006_briefs_and_biographies", "schema_0006.sql"),
     ("0007_search_forms", "schema_0007.sql"),
 )
@@ -92,7 +93,7 @@ def reindex(conn: psycopg.Connection) -> int:
     done = 0
     for kind in KINDS.values():
         conn.execute(f"ALTER TABLE {q(kind.name)} NO FORCE ROW LEVEL SECURITY")
-    conn.execute("DELETE FROM search")
+    conn.execute("DELETE FROM search WHERE part = 0")  # attachments' parts stay as they are
     for kind in KINDS.values():
         cols = [f.name for f in (*kind.searchable_fields, *kind.labelled_fields)]
         with conn.cursor(name=f"reindex_{kind.name}") as cur:

@@ -5,14 +5,15 @@
 -- made again by init after this file runs (schema.py: reindex), as SQLite's migration
 -- 0009_search_forms rebuilds its index. Never edit: add a migration in schema.py.
 
--- Every entry matching q that this login is cleared for, whether it matches exact (the body's
--- lexemes) and, when ranked, its rank. The caller leaves out records in the trash (it reads the
+-- Every entry matching q that this login is cleared for, the part of the record's entry it is
+-- (0: its own text, else a part of an attached file's: schema_0005.sql), whether it matches
+-- exact (the body's lexemes) and, when ranked, its rank. The caller leaves out records in the trash (it reads the
 -- record tables, through their policies) and pages.
 CREATE FUNCTION search_matches(q tsquery, exact tsquery, kinds text[], ranked boolean)
-RETURNS TABLE (kind text, record_id bigint, exact boolean, score real)
+RETURNS TABLE (kind text, record_id bigint, part bigint, exact boolean, score real)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public
 BEGIN ATOMIC
-  SELECT s.kind, s.record_id, coalesce(s.tsv @@ exact, false),
+  SELECT s.kind, s.record_id, s.part, coalesce(s.tsv @@ exact, false),
          CASE WHEN ranked THEN ts_rank(s.tsv, q) END
   FROM public.search s
   WHERE s.tsv @@ q AND s.classification = ANY (public.tracker_clearances())

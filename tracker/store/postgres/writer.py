@@ -14,6 +14,7 @@ from contextlib import contextmanager
 import psycopg
 
 from tracker.model import Kind
+from tracker.store.postgres.attachments import PostgresAttachmentWrites
 from tracker.store.postgres.search import tsvector_literal
 from tracker.store.results import REPORT_COLUMNS, report_row
 
@@ -28,7 +29,7 @@ AUDIT_KEYS = ("at", "user", "kind", "record_id", "record_uid", "action", "label"
               "after", "wording")
 
 
-class PostgresWriter:
+class PostgresWriter(PostgresAttachmentWrites):
     """What one write transaction may do."""
 
     def __init__(self, backend, conn: psycopg.Connection, at: str):
@@ -95,7 +96,13 @@ class PostgresWriter:
         """The record's search entry: its tokens and its level (None: out of search). Whether
         it is in the trash a search reads from the record's table (``trashed`` is not kept)."""
         if not new:
-            self.conn.execute("DELETE FROM search WHERE kind = %s AND record_id = %s",
+            self.conn.execute("DELETE FROM search WHERE kind = %s AND record_id = %s "
+                              "AND part = 0", (kind.name, record_id))
+            # the record's attachments are searched at the record's level too
+            self.conn.execute(f"UPDATE search s SET classification = r.classification FROM "
+                              f"{q(kind.name)} r WHERE s.kind = %s AND s.record_id = %s "
+                              "AND s.part <> 0 AND r.id = s.record_id "
+                              "AND s.classification <> r.classification",
                               (kind.name, record_id))
         if body is not None:
             self.conn.execute(

@@ -25,13 +25,12 @@ from tracker.store.errors import (
 )
 from tracker.store.sqlite import connect as _db
 from tracker.store.sqlite import files
+from tracker.store.sqlite.attachments import SqliteAttachmentReads
 from tracker.store.sqlite.bulk import BulkReads
+from tracker.store.sqlite.hits import SearchReads
 from tracker.store.sqlite.notes import read_note, write_note
 from tracker.store.sqlite.search import (
-    ROWID_BITS,
     kind_matches,
-    kind_of_code,
-    match_any,
     match_expression,
 )
 from tracker.store.sqlite.sql import AUDIT_COLUMNS, NOT_NULL, q, sql_list
@@ -44,7 +43,7 @@ if TYPE_CHECKING:  # (the filters arrive made: their module loads with the first
 DEEP_PAGE = 10_000  # rows into a sorted list from where a page asks first where the filled end
 
 
-class SqliteBackend(BulkReads):
+class SqliteBackend(BulkReads, SqliteAttachmentReads, SearchReads):
     """A session on one SQLite file."""
 
     engine = "sqlite"
@@ -511,56 +510,6 @@ class SqliteBackend(BulkReads):
         return iter(self._execute(
             f"SELECT k.id, k.title FROM search JOIN {q(kind.name)} k "
             "ON k.id = search.record_id WHERE search MATCH ? AND k.deleted_at IS NULL", (expr,)))
-
-    def search(self, words: list[str], kinds: list[str] | None, limit: int, offset: int = 0
-               ) -> list[tuple[str, int]]:
-        """(kind, record id) of live records matching ``words``, those holding the typed words
-        themselves in their body first (a Latin word may match nothing but the
-        transliterations of a Cyrillic name), each part by rank (bm25); ``limit`` of them from
-        ``offset``.
-
-        Only rowids are read until the page is known (FTS5 reads a row's stored text to give its
-        other columns: 13 ms for 5,000 matches, against 1 ms for their rowids). The exact part
-        is asked first: a page it fills costs what a plain ranked query costs."""
-        expr = match_any(words, kinds, live=True)
-        if expr is None or limit <= 0:
-            return []
-        exact = match_expression(" ".join(words), kinds, live=True)
-        ranked = "SELECT rowid FROM search WHERE search MATCH ?"
-        rowids = [r for (r,) in self._execute(f"{ranked} ORDER BY rank LIMIT ? OFFSET ?",
-                                              [exact, int(limit), int(offset)])]
-        if len(rowids) < limit:  # the page goes past the exact matches: the others follow
-            exact_total = offset + len(rowids) if rowids else self._scalar(
-                "SELECT count(*) FROM search WHERE search MATCH ?", [exact])
-            rowids += [r for (r,) in self._execute(
-                f"{ranked} AND rowid NOT IN (SELECT rowid FROM search WHERE search MATCH ?) "
-                "ORDER BY rank LIMIT ? OFFSET ?",
-                [expr, exact, int(limit) - len(rowids), max(0, offset - exact_total)])]
-        return self._hits_of(rowids)
-
-    def search_total(self, words: list[str], kinds: list[str] | None) -> int:
-        """How many live records :meth:`search` finds in all."""
-        expr = match_any(words, kinds, live=True)
-        if expr is None:
-            return 0
-        return self._scalar("SELECT count(*) FROM search WHERE search MATCH ?", [expr])
-
-    def _hits_of(self, rowids: list[int]) -> list[tuple[str, int]]:
-        """(kind, record id) of search rowids, in their order: computed rowids decoded, others
-        read."""
-        out: list[tuple[str, int]] = []
-        for rowid in rowids:
-            kind = kind_of_code(rowid >> ROWID_BITS) if rowid > 0 else None
-            if kind is not None:
-                out.append((kind, rowid & ((1 << ROWID_BITS) - 1)))
-            else:
-                row = self._execute("SELECT kind, record_id FROM search WHERE rowid = ?",
-                                    (rowid,)).fetchone()
-                if row is not None:
-                    out.append((row[0], row[1]))
-        return out
-
-    # -- settings, presets, audit -------------------------------------------------------------
 
     def settings(self) -> dict[str, str | None]:
         return dict(self._execute("SELECT key, value FROM settings").fetchall())

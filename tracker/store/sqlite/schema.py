@@ -261,6 +261,37 @@ def indicators(db: Database) -> None:
                "WHERE deleted_at IS NOT NULL")
 
 
+@migrations(name="0011_attachments")
+def attachments(db: Database) -> None:
+    """Files attached to records, inside the database: each content once (``blobs``, by its
+    SHA-256), in chunks of a few hundred KB (``blob_chunks``; measured faster to write and read
+    than one row written with incremental blob I/O), the text read from it by page
+    (``blob_pages``), and the attachments naming a content on a record (removed ones keep their
+    row, with ``deleted_at``). The text of an attachment is searched through the ``search``
+    table, in rows of negative rowid (:mod:`tracker.store.sqlite.attachments`; migration
+    0013 keeps the records' own negative rowids below them)."""
+    for statement in _statements("""
+        CREATE TABLE blobs (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL,
+                            proof TEXT NOT NULL, text_status TEXT NOT NULL DEFAULT 'pending',
+                            text_note TEXT, added_at TEXT NOT NULL);
+        CREATE TABLE blob_chunks (sha256 TEXT NOT NULL REFERENCES blobs (sha256),
+                                  n INTEGER NOT NULL, data BLOB NOT NULL,
+                                  PRIMARY KEY (sha256, n));
+        CREATE TABLE blob_pages (sha256 TEXT NOT NULL REFERENCES blobs (sha256),
+                                 page INTEGER NOT NULL, part INTEGER NOT NULL,
+                                 text TEXT NOT NULL, PRIMARY KEY (sha256, page));
+        CREATE TABLE attachments (id INTEGER PRIMARY KEY, kind TEXT NOT NULL,
+                                  record_id INTEGER NOT NULL,
+                                  sha256 TEXT NOT NULL REFERENCES blobs (sha256),
+                                  proof TEXT NOT NULL, name TEXT NOT NULL, size INTEGER NOT NULL,
+                                  media_type TEXT NOT NULL, added_by TEXT NOT NULL,
+                                  added_at TEXT NOT NULL, deleted_at TEXT);
+        CREATE INDEX attachments_record ON attachments (kind, record_id);
+        CREATE INDEX attachments_blob ON attachments (sha256);
+        """):
+        db.execute(statement)
+
+
 #: The briefs table as migration 0012 made it (frozen: a later field needs a step of its own).
 BRIEFS_0012 = (
     ("title", "TEXT NOT NULL"), ("status", "TEXT NOT NULL"), ("template", "TEXT NOT NULL"),
@@ -306,7 +337,7 @@ def search_forms(db: Database) -> None:
     a ``forms`` column (stems and transliterations: :func:`tracker.model.text.index_forms`) and a
     ``state`` column (a record in the trash: ``TRASHED``, so a search leaves it out and counts
     what it found in the index alone); records with ids too large for a computed rowid get rowids
-    below zero."""
+    at or below ``FREE_ROWIDS`` (those above it, below zero, are attached files' text)."""
     db.execute("DROP TABLE search")
     db.execute(
         "CREATE VIRTUAL TABLE search USING fts5(kind, record_id UNINDEXED, body, forms, state, "
@@ -319,9 +350,9 @@ def rebuild_search(conn) -> int:
     returns how many."""
     from tracker.model import KINDS
     from tracker.model.text import index_body, index_forms
-    from tracker.store.sqlite.search import TRASHED, search_rowid
+    from tracker.store.sqlite.search import FREE_ROWIDS, TRASHED, search_rowid
 
-    done, spare = 0, -1
+    done, spare = 0, FREE_ROWIDS
     for kind in KINDS.values():
         cols = [f.name for f in (*kind.searchable_fields, *kind.labelled_fields)]
         cur = conn.execute(f"SELECT id, deleted_at, {', '.join(f'[{c}]' for c in cols)} "

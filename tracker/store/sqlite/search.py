@@ -18,6 +18,10 @@ from tracker.model.text import search_groups, terms
 
 ROWID_BITS = 40  # record ids below 2**40 get a computed rowid in the search table
 TRASHED = "trashed"  # the ``state`` column of a record in the trash
+#: Rowids of the records whose ids are too large for :func:`search_rowid`: this one and below.
+#: Between it and zero are the rows of attached files' text (``-(attachment id << 16 | part)``:
+#: :mod:`tracker.store.sqlite.attachments`), so neither kind of row ever takes the other's.
+FREE_ROWIDS = -(1 << 60)
 
 
 def kind_of_code(code: int) -> str | None:

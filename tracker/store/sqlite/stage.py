@@ -9,7 +9,9 @@ stage keeps Python values (pickled) under a sequence number in file order:
 * the titles of sources the file creates (``add_title``, ``titles``), for citations that name
   their source by title;
 * the plan of each record (``add_plan``, ``plans(kind, actions)``, ``plan(seq)``);
-* the records as they were before the write (``add_befores``, ``before(seq)``), for the audit.
+* the records as they were before the write (``add_befores``, ``before(seq)``), for the audit;
+* the contents of attached files the file holds (``new_file``, ``add_file_chunk``, ``end_file``,
+  ``file(sha256)``, ``file_chunks``), kept a chunk at a time.
 
 The database lives in a private folder beside the database file (its disk takes the records
 anyway; /tmp may be in memory) and is deleted when the stage is closed. SQLite's errors reach the
@@ -46,6 +48,10 @@ _SCHEMA = """
                     existing_id INTEGER, plan BLOB);
     CREATE INDEX p_kind ON p(kind, seq);
     CREATE TABLE b (seq INTEGER PRIMARY KEY, before BLOB);
+    CREATE TABLE f (id INTEGER PRIMARY KEY, place TEXT, declared TEXT, size INTEGER,
+                    sha256 TEXT, proof TEXT, too_large INTEGER);
+    CREATE INDEX f_declared ON f(declared);
+    CREATE TABLE fc (f INTEGER, n INTEGER, data BLOB, PRIMARY KEY (f, n));
 """
 
 
@@ -294,6 +300,45 @@ class Stage:
     def before(self, seq: int) -> dict:
         return pickle.loads(self._db.execute("SELECT before FROM b WHERE seq = ?",
                                              (seq,)).fetchone()[0])
+
+    # -- contents of attached files --
+
+    @_store_errors
+    def new_file(self, place: str) -> int:
+        return self._db.execute("INSERT INTO f (place) VALUES (?)", (place,)).lastrowid
+
+    @_store_errors
+    def add_file_chunk(self, fid: int, n: int, data: bytes) -> None:
+        self._db.execute("INSERT INTO fc (f, n, data) VALUES (?, ?, ?)", (fid, n, data))
+
+    @_store_errors
+    def end_file(self, fid: int, declared: str, size: int, sha256: str, proof: str,
+                 too_large: bool) -> None:
+        self._db.execute("UPDATE f SET declared = ?, size = ?, sha256 = ?, proof = ?, "
+                         "too_large = ? WHERE id = ?",
+                         (declared, size, sha256, proof, int(too_large), fid))
+
+    @_store_errors
+    def file(self, sha256: str) -> dict | None:
+        """The content the file gives for ``sha256`` (one that matches it first): id, place,
+        size, sha256 (as computed), proof, too_large."""
+        row = self._db.execute(
+            "SELECT id, place, size, sha256, proof, too_large FROM f WHERE declared = ? "
+            "ORDER BY sha256 = declared DESC, id LIMIT 1", (sha256,)).fetchone()
+        if row is None:
+            return None
+        return dict(zip(("id", "place", "size", "sha256", "proof", "too_large"), row))
+
+    def file_chunks(self, fid: int) -> Iterator[bytes]:
+        n = 0
+        while True:
+            with _storage_errors():
+                row = self._db.execute("SELECT data FROM fc WHERE f = ? AND n = ?",
+                                       (fid, n)).fetchone()
+            if row is None:
+                return
+            yield row[0]
+            n += 1
 
     def _rows(self, table: str, kind: str, columns: str, where: str = "",
               params: tuple = ()) -> Iterator[tuple]:

@@ -10,11 +10,12 @@ from contextlib import contextmanager
 from tracker.model import Kind
 from tracker.model.text import index_forms
 from tracker.store.results import REPORT_COLUMNS, now, report_row
-from tracker.store.sqlite.search import TRASHED, search_rowid
+from tracker.store.sqlite.attachments import SqliteAttachmentWrites
+from tracker.store.sqlite.search import FREE_ROWIDS, TRASHED, search_rowid
 from tracker.store.sqlite.sql import AUDIT_COLUMNS, q
 
 
-class SqliteWriter:
+class SqliteWriter(SqliteAttachmentWrites):
     """What one write transaction may do. Made by :meth:`SqliteBackend.transaction` only."""
 
     def __init__(self, backend):  # the SqliteBackend whose connection is in the transaction
@@ -82,14 +83,16 @@ class SqliteWriter:
         if rowid is not None:
             self.conn.execute("DELETE FROM search WHERE rowid = ?", (rowid,))
         elif not new:  # this DELETE scans the whole FTS table (record_id is UNINDEXED)
-            self.conn.execute("DELETE FROM search WHERE kind = ? AND record_id = ?",
-                              (kind.name, record_id))
+            self.conn.execute("DELETE FROM search WHERE kind = ? AND record_id = ? AND rowid <= ?",
+                              (kind.name, record_id, FREE_ROWIDS))  # not its files' rows
         if body is not None:
             self.conn.execute(
                 "INSERT INTO search(rowid, kind, record_id, body, forms, state) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (rowid if rowid is not None else free_rowid(self.conn), kind.name, record_id,
                  body, index_forms(body), TRASHED if trashed else None))
+        if not new:  # the text of its files is found or left out with the record
+            self.trash_attachment_rows(kind.name, record_id, trashed)
 
     def audit(self, entry: dict) -> None:
         """One audit row, with its level (:func:`tracker.store.batch.audit_level`)."""
@@ -183,8 +186,9 @@ class SqliteWriter:
 
 def free_rowid(conn) -> int:
     """A search rowid for a record whose id is too large for :func:`search_rowid`: below every
-    one in use and below zero, where no computed rowid ever comes (a rowid SQLite picked, one
-    above the largest, would be the computed rowid of another kind's next record)."""
-    lowest = conn.execute("SELECT rowid FROM search WHERE rowid < 0 ORDER BY rowid LIMIT 1"
-                          ).fetchone()
-    return (lowest[0] if lowest else 0) - 1
+    one in use and at or below ``FREE_ROWIDS``, where no computed rowid and no attached file's
+    row ever comes (a rowid SQLite picked, one above the largest, would be the computed rowid of
+    another kind's next record)."""
+    lowest = conn.execute("SELECT rowid FROM search WHERE rowid <= ? ORDER BY rowid LIMIT 1",
+                          (FREE_ROWIDS,)).fetchone()
+    return lowest[0] - 1 if lowest else FREE_ROWIDS
