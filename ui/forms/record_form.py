@@ -102,6 +102,9 @@ class RecordForm(QWidget):
         outer.addWidget(hint)
         outer.addStretch(1)
         self.load(None)
+        from ui.forms.undo_keys import install
+
+        self.undo_keys = install(self)  # Ctrl+Z after a save undoes the save
 
     def _fields(self) -> QFormLayout:
         """One row per field: its label, its editor (``EDITORS``) and a problem line under it."""

@@ -46,6 +46,7 @@ class RecordPage(QWidget):
         self.kind = get_kind(kind_name)
         self._guard = False
         self._split_pending = False  # restore_state: no saved split, share it out when shown
+        self._before_new: int | None = None  # the record shown when New was pressed
 
         bar = self._filter_bar()
         # table
@@ -379,6 +380,8 @@ class RecordPage(QWidget):
     def new_record(self) -> None:
         if not self.maybe_leave():
             return
+        if self.form.record_id is not None:
+            self._before_new = self.form.record_id
         self._guard = True
         try:
             self.table.selectionModel().clearSelection()
@@ -405,7 +408,30 @@ class RecordPage(QWidget):
             bar().showMessage(text, 5000)
 
     def revert(self) -> None:
+        if self.form.record_id is None and self.form.is_dirty():
+            self.form.revert()  # a new record forgotten: back to the record shown before
+            self._show_instead_of_new()
+            return
         self.form.revert()
+
+    def _fallback_id(self) -> int | None:
+        """The record to show instead of a new one that was forgotten or undone: the one shown
+        before New if it is still there, else the first of the list."""
+        before = self._before_new
+        if before is not None:
+            try:
+                if not self.repo.get(self.kind.name, before).get("deleted_at"):
+                    return before
+            except NotFound:
+                pass
+        return self.model.id_at(0) if self.model.rowCount() else None
+
+    def _show_instead_of_new(self) -> None:
+        rid = self._fallback_id()
+        if rid is not None:
+            self._load(rid)
+            self._reselect(rid)
+        self._update_buttons()
 
     def delete_current(self):
         rid = self.form.record_id
@@ -519,8 +545,9 @@ class RecordPage(QWidget):
                 except NotFound:
                     rec = None
                 if rec is None or rec.get("deleted_at"):
-                    self.form.load(None)
-                    keep = None
+                    # the record shown went (a new record undone, say): another one is shown
+                    keep = self._fallback_id() if keep == self.form.record_id else None
+                    self.form.load(keep)
                 else:
                     self.form.load_record(rec)
             self.provenance.show_record(self.kind.name, self.form.record)
