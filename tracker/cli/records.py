@@ -13,6 +13,7 @@ from tracker.cli.common import MAX_INTEGER, cell, echo_json, format_table, one_l
 from tracker.cli.help import TranslatedCommand
 from tracker.i18n import _, ngettext
 from tracker.model import KINDS, OVERDUE, SOURCE_KIND, Kind, display_value, get_kind, normalize
+from tracker.model.counting import of_total
 
 if TYPE_CHECKING:
     from tracker.cli.main import Env
@@ -136,8 +137,7 @@ def list_(env: Env, kind_name: str, status: str | None, text: str | None, sort: 
             line.append(r["deleted_at"] or "")
         table.append(line)
     click.echo(format_table(headers, table))
-    click.echo(_("{shown} of {total} {kind}").format(shown=len(rows), total=total,
-                                                      kind=_(kind.plural).lower()), err=True)
+    click.echo(of_total(kind.name, len(rows), total), err=True)
 
 
 @click.command("show", cls=TranslatedCommand)

@@ -386,8 +386,8 @@ class RecordForm(QWidget):
         rid, title = same[0]
         answer = messages.question(
             self, _("Already recorded?"),
-            _("There is already a {kind} titled “{title}” (#{id}). Save another one?").format(
-                kind=_(self.kind.label).lower(), title=title, id=rid),
+            _("“{title}” is already recorded ({kind} #{id}). Save another one?").format(
+                kind=_(self.kind.label), title=title, id=rid),
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel)
         return answer == QMessageBox.StandardButton.Save

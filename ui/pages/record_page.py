@@ -441,6 +441,7 @@ class RecordPage(QWidget):
         row = current.row() if current.isValid() and self.model.id_at(current.row()) == rid \
             else None
         expected = self.form.loaded_version
+        shown = self.form.record or {}
         try:
             change = self.repo.delete(self.kind.name, rid, expected_version=expected)
         except ConflictError as exc:
@@ -455,6 +456,9 @@ class RecordPage(QWidget):
         if row is not None and self.form.record_id is None and not self.form.is_dirty():
             self._show_row_after_delete(rid, row)
         self.currentChanged.emit()
+        title = messages.clip(" ".join(str(shown.get("title") or "").split()), 80)
+        self.say(_("Moved to the Trash: {kind} “{title}” (Ctrl+Z brings it back)").format(
+            kind=_(self.kind.label).lower(), title=title))
         return change
 
     def _show_row_after_delete(self, deleted: int, row: int) -> None:
