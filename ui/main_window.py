@@ -27,7 +27,7 @@ from tracker.session import open_session
 from tracker.store.engines import is_server
 from tracker.store.errors import ConnectionLost, StorageError
 from tracker.store.repository import Repository
-from ui import menus, messages
+from ui import audit_name, menus, messages
 from ui.pages import PAGE_KINDS, PAGES, Pages, make_page, page_key, page_title
 
 if TYPE_CHECKING:
@@ -186,6 +186,7 @@ class MainWindow(QMainWindow):
         return timer
 
     def _build_pages(self) -> None:
+        audit_name.apply(self.repo)  # a file's history names the name set in the preferences
         self.nav.blockSignals(True)
         self.nav.clear()
         if self.stack.count():  # another database: fresh pages in a fresh stack
@@ -391,8 +392,8 @@ class MainWindow(QMainWindow):
         menus.update_actions(self)
         page = self.record_page()
         self.setWindowModified(page is not None and page.form.is_dirty())
-        self.setWindowTitle(_("Bilateral Tracker — {name}").format(
-            name=menus.shown_where(self.repo, short=True)) + "[*]")
+        # the file once; the window system adds the program's name (its display name) after it
+        self.setWindowTitle(menus.shown_where(self.repo, short=True) + "[*]")
 
     @property
     def tasks(self) -> Tasks:

@@ -14,6 +14,7 @@ from tracker.cli.help import TranslatedCommand
 from tracker.i18n import _, ngettext
 from tracker.model import KINDS, OVERDUE, SOURCE_KIND, Kind, display_value, get_kind, normalize
 from tracker.model.attachments import found_in
+from tracker.model.counting import of_total
 
 if TYPE_CHECKING:
     from tracker.cli.main import Env
@@ -137,8 +138,7 @@ def list_(env: Env, kind_name: str, status: str | None, text: str | None, sort: 
             line.append(r["deleted_at"] or "")
         table.append(line)
     click.echo(format_table(headers, table))
-    click.echo(_("{shown} of {total} {kind}").format(shown=len(rows), total=total,
-                                                      kind=_(kind.plural).lower()), err=True)
+    click.echo(of_total(kind.name, len(rows), total), err=True)
 
 
 @click.command("show", cls=TranslatedCommand)

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker.i18n import format_date
+from tracker.i18n import format_date, ngettext
 from tracker.i18n import gettext as _
 from tracker.model import KIND_ORDER, KINDS
 from tracker.store.sqlite import backup
@@ -149,7 +149,8 @@ class BackupsDialog(QDialog):
             if select is not None:
                 target = next((r for r, i in enumerate(self.infos) if i.path == select), 0)
             self.table.selectRow(target)
-            self.status.setText(_("{n} backups.").format(n=len(self.infos)))
+            self.status.setText(ngettext("{n} backup.", "{n} backups.", len(self.infos)).format(
+                n=len(self.infos)))
         else:
             self.status.setText(_("No backups yet."))
         self._update_buttons()

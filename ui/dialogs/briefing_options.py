@@ -260,7 +260,9 @@ class OptionsPanel(QWidget):
         self.select(self.language_combo, options.language)
         self.select(self.timeline_group_combo, options.timeline_group)
         self.title_edit.setText(options.title)
-        self.prepared_edit.setText(options.prepared_by)
+        from ui.audit_name import display_name  # none given: the name in the preferences
+
+        self.prepared_edit.setText(options.prepared_by or display_name())
         self.purpose_edit.setPlainText(options.purpose)
         self.sources_check.setChecked(options.include_sources)
         self.notes_check.setChecked(options.include_notes)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from tracker import i18n
 from tracker.i18n import gettext as _
+from tracker.store.results import os_user
 from ui.language import (  # noqa: F401 - the language functions, for callers of this module
     LANGUAGE_CHOICES,
     SETTINGS_KEY,
@@ -66,6 +68,7 @@ class PreferencesDialog(QDialog):
         form.addRow("", self.system_note)
         self._dates_row(form)
         self._deadline_rows(form, parent)
+        self._name_row(form, parent)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -131,6 +134,33 @@ class PreferencesDialog(QDialog):
         self.dates_combo.currentIndexChanged.connect(self._update_notes)
         form.addRow(_("&Dates:"), self.dates_combo)
 
+    def _name_row(self, form: QFormLayout, parent) -> None:
+        """The name the history and a briefing's "Prepared by" give (``ui.audit_name``); on a
+        server the history names the login, which the server sets: shown, not editable."""
+        from ui.audit_name import MAX_NAME, display_name, server_login
+
+        self.name_edit = QLineEdit(display_name(self._settings))
+        self.name_edit.setObjectName("displayName")
+        self.name_edit.setMaxLength(MAX_NAME)
+        self.name_edit.setAccessibleName(_("Your name"))
+        self.name_edit.setPlaceholderText(os_user())
+        self.name_note = QLabel()
+        self.name_note.setWordWrap(True)
+        self.name_note.setEnabled(False)
+        login = server_login(getattr(parent, "repo", None))
+        if login:
+            self.name_note.setText(_(
+                "On this shared server the history names your login, {login}: the server "
+                "records it. The name above is offered as the briefing's \u201cPrepared "
+                "by\u201d.").format(login=login))
+        else:
+            self.name_note.setText(_(
+                "The history (\u201cchanged by\u201d) and a briefing's \u201cPrepared by\u201d "
+                "give this name; left empty, the computer's account ({account}).").format(
+                    account=os_user()))
+        form.addRow(_("Your &name:"), self.name_edit)
+        form.addRow("", self.name_note)
+
     def language(self) -> str:
         return str(self.language_combo.currentData())
 
@@ -159,4 +189,9 @@ class PreferencesDialog(QDialog):
         save_dates(str(self.dates_combo.currentData()), self._settings)
         set_horizon_days(self.horizon_spin.value(), self._settings)
         set_my_lead(self.lead_combo.currentText(), self._settings)
+        from ui import audit_name
+
+        audit_name.set_display_name(self.name_edit.text(), self._settings)
+        audit_name.apply(getattr(self.parent(), "repo", None), self._settings,
+                         cleared=True)
         super().accept()

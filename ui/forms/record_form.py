@@ -104,6 +104,9 @@ class RecordForm(QWidget):
         outer.addWidget(hint)
         outer.addStretch(1)
         self.load(None)
+        from ui.forms.undo_keys import install
+
+        self.undo_keys = install(self)  # Ctrl+Z after a save undoes the save
 
     def _fields(self) -> QFormLayout:
         """One row per field: its label, its editor (``EDITORS``) and a problem line under it."""
@@ -399,8 +402,8 @@ class RecordForm(QWidget):
         rid, title = same[0]
         answer = messages.question(
             self, _("Already recorded?"),
-            _("There is already a {kind} titled “{title}” (#{id}). Save another one?").format(
-                kind=_(self.kind.label).lower(), title=title, id=rid),
+            _("“{title}” is already recorded ({kind} #{id}). Save another one?").format(
+                kind=_(self.kind.label), title=title, id=rid),
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel)
         return answer == QMessageBox.StandardButton.Save

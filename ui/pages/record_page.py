@@ -47,6 +47,7 @@ class RecordPage(QWidget):
         self.kind = get_kind(kind_name)
         self._guard = False
         self._split_pending = False  # restore_state: no saved split, share it out when shown
+        self._before_new: int | None = None  # the record shown when New was pressed
 
         bar = self._filter_bar()
         # table
@@ -387,6 +388,8 @@ class RecordPage(QWidget):
     def new_record(self) -> None:
         if not self.maybe_leave():
             return
+        if self.form.record_id is not None:
+            self._before_new = self.form.record_id
         self._guard = True
         try:
             self.table.selectionModel().clearSelection()
@@ -413,7 +416,30 @@ class RecordPage(QWidget):
             bar().showMessage(text, 5000)
 
     def revert(self) -> None:
+        if self.form.record_id is None and self.form.is_dirty():
+            self.form.revert()  # a new record forgotten: back to the record shown before
+            self._show_instead_of_new()
+            return
         self.form.revert()
+
+    def _fallback_id(self) -> int | None:
+        """The record to show instead of a new one that was forgotten or undone: the one shown
+        before New if it is still there, else the first of the list."""
+        before = self._before_new
+        if before is not None:
+            try:
+                if not self.repo.get(self.kind.name, before).get("deleted_at"):
+                    return before
+            except NotFound:
+                pass
+        return self.model.id_at(0) if self.model.rowCount() else None
+
+    def _show_instead_of_new(self) -> None:
+        rid = self._fallback_id()
+        if rid is not None:
+            self._load(rid)
+            self._reselect(rid)
+        self._update_buttons()
 
     def delete_current(self):
         rid = self.form.record_id
@@ -423,6 +449,7 @@ class RecordPage(QWidget):
         row = current.row() if current.isValid() and self.model.id_at(current.row()) == rid \
             else None
         expected = self.form.loaded_version
+        shown = self.form.record or {}
         try:
             change = self.repo.delete(self.kind.name, rid, expected_version=expected)
         except ConflictError as exc:
@@ -437,6 +464,9 @@ class RecordPage(QWidget):
         if row is not None and self.form.record_id is None and not self.form.is_dirty():
             self._show_row_after_delete(rid, row)
         self.currentChanged.emit()
+        title = messages.clip(" ".join(str(shown.get("title") or "").split()), 80)
+        self.say(_("Moved to the Trash: {kind} “{title}” (Ctrl+Z brings it back)").format(
+            kind=_(self.kind.label).lower(), title=title))
         return change
 
     def _show_row_after_delete(self, deleted: int, row: int) -> None:
@@ -527,8 +557,9 @@ class RecordPage(QWidget):
                 except NotFound:
                     rec = None
                 if rec is None or rec.get("deleted_at"):
-                    self.form.load(None)
-                    keep = None
+                    # the record shown went (a new record undone, say): another one is shown
+                    keep = self._fallback_id() if keep == self.form.record_id else None
+                    self.form.load(keep)
                 else:
                     self.form.load_record(rec)
             self.provenance.show_record(self.kind.name, self.form.record)
