@@ -24,6 +24,7 @@ OF_TOTAL: dict[str, Callable[[int], str]] = {
     "sources": lambda n: ngettext("{shown} of {total} source", "{shown} of {total} sources", n),
     "indicators": lambda n: ngettext("{shown} of {total} indicator",
                                      "{shown} of {total} indicators", n),
+    "briefs": lambda n: ngettext("{shown} of {total} brief", "{shown} of {total} briefs", n),
 }
 
 

@@ -121,5 +121,9 @@ def kind_matches(words: list[str] | tuple[str, ...], kind_name: str, max_id: int
     if expr is None:
         return None
     base = search_rowid(kind_name, 1) - 1
-    return ("id IN (SELECT rowid - ? FROM search WHERE search MATCH ? AND rowid > ? "
-            "AND rowid < ?)", [base, expr, base, base + 2**ROWID_BITS])
+    # rows below zero: the text of attached files (and records of ids beyond the computed
+    # range), told by the kind's term
+    return ("(id IN (SELECT rowid - ? FROM search WHERE search MATCH ? AND rowid > ? "
+            "AND rowid < ?) OR id IN (SELECT record_id FROM search WHERE search MATCH ? "
+            "AND rowid < 0))",
+            [base, expr, base, base + 2**ROWID_BITS, match_any(words, [kind_name])])
