@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from tracker.i18n import _
+from tracker.store.audit_filter import AuditFilter
 from tracker.store.errors import NotFound, ValidationError
 from tracker.store.results import Change, diff
 from tracker.store.wording import Wording, shown
@@ -46,13 +47,16 @@ class SettingsAndHistory:
     # -- audit --------------------------------------------------------------------------------
 
     def history(self, kind_name: str | None = None, record_id: int | None = None, *,
-                limit: int = 200, offset: int = 0) -> list[dict]:
+                limit: int = 200, offset: int = 0, where: AuditFilter | None = None
+                ) -> list[dict]:
         """Audit entries, newest first, each with ``changes``: [(field, before, after)]. The
         ``label`` says what happened in the current language (:mod:`tracker.store.wording`:
         an older entry's stored words are read back where they can be), ``wording`` how it is
-        stored (a dict: code and parameters; None for words kept as they are)."""
+        stored (a dict: code and parameters; None for words kept as they are). ``where``: only the
+        entries of records of a title, by a user, of some days (:class:`AuditFilter`)."""
         out = []
-        for entry in self.backend.audit(kind_name, record_id, limit=limit, offset=offset):
+        for entry in self.backend.audit(kind_name, record_id, limit=limit, offset=offset,
+                                        where=where):
             entry["before"] = json.loads(entry["before"]) if entry["before"] else None
             entry["after"] = json.loads(entry["after"]) if entry["after"] else None
             entry["changes"] = diff(entry["before"], entry["after"])
@@ -62,8 +66,18 @@ class SettingsAndHistory:
             out.append(entry)
         return out
 
-    def history_count(self, kind_name: str | None = None, record_id: int | None = None) -> int:
-        return self.backend.audit_count(kind_name, record_id)
+    def history_count(self, kind_name: str | None = None, record_id: int | None = None, *,
+                      where: AuditFilter | None = None) -> int:
+        return self.backend.audit_count(kind_name, record_id, where)
+
+    def history_users(self) -> list[str]:
+        """Everyone who wrote in the history, by name (the History page's choice of user)."""
+        return self.backend.audit_users()
+
+    def last_history_id(self) -> int:
+        """The newest audit entry's id (0 if none): a list of the history opened now counts
+        and pages the entries up to it (``AuditFilter.upto``)."""
+        return self.backend.last_audit_id()
 
     # -- presets (briefing options) -----------------------------------------------------------
 
