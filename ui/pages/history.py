@@ -1,14 +1,15 @@
-"""The audit log: who changed what and when, filterable by kind and record."""
+"""The audit log: who changed what and when, filterable by kind, record title, user and days."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QIntValidator
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 from tracker.i18n import gettext as _
 from tracker.i18n import ngettext
 from tracker.model import KIND_ORDER, LINK, LINKS, get_kind
+from tracker.store.audit_filter import AuditFilter, local_days
 from ui.widgets.table_models import (
     HistoryModel,
     RecordRole,
@@ -62,6 +64,18 @@ def _show(kind_name: str | None, field: str, value, titles=None) -> str:
     return str(value)
 
 
+def _day_edit(accessible: str) -> QDateEdit:
+    """A day picker whose first value (shown as "any day") means no bound."""
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setMinimumDate(QDate(1900, 1, 1))
+    edit.setSpecialValueText(_("any day"))
+    edit.setDate(edit.minimumDate())
+    edit.setAccessibleName(accessible)
+    return edit
+
+
 class HistoryPage(QWidget):
     openRecord = Signal(str, int)  # noqa: N815
 
@@ -76,11 +90,18 @@ class HistoryPage(QWidget):
             self.kind_combo.addItem(_(get_kind(k).plural), k)
         self.kind_combo.addItem(_("Settings"), "settings")
         self.kind_combo.addItem(_("Briefing presets"), "presets")
-        self.record_edit = QLineEdit()
-        self.record_edit.setPlaceholderText(_("Record id"))
-        self.record_edit.setValidator(QIntValidator(1, 2_000_000_000, self))
-        self.record_edit.setMaximumWidth(120)
-        self.record_edit.setAccessibleName(_("Record id filter"))
+        self.title_edit = QLineEdit()
+        self.title_edit.setPlaceholderText(_("Record title"))
+        self.title_edit.setClearButtonEnabled(True)
+        self.title_edit.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 12)
+        self.title_edit.setAccessibleName(_("Record title filter"))
+        self.title_edit.setToolTip(_("The history of the records whose title, now or before, "
+                                     "holds this text (Enter applies)"))
+        self.user_combo = QComboBox()
+        self.user_combo.setAccessibleName(_("User filter"))
+        self.from_date, self.to_date = _day_edit(_("From (any day)")), _day_edit(_("To (any day)"))
+        self.record_label = QLabel()  # the record the list is narrowed to (History of a record)
+        self.record_label.hide()
         self.clear_button = QPushButton(_("Show all"))
         self.clear_button.clicked.connect(lambda: self.set_filter(None, None))
         self.open_button = QPushButton(_("Open record"))
@@ -89,12 +110,21 @@ class HistoryPage(QWidget):
             button.setAutoDefault(True)  # Enter on a focused button presses it
         self.info = QLabel()
         self.kind_combo.currentIndexChanged.connect(lambda _i: self._apply())
-        self.record_edit.editingFinished.connect(self._apply)
+        self.user_combo.currentIndexChanged.connect(lambda _i: self._apply())
+        self.title_edit.editingFinished.connect(self._apply)
+        self.title_edit.textChanged.connect(lambda text: text or self._apply())  # cleared
+        for edit in (self.from_date, self.to_date):
+            edit.dateChanged.connect(lambda _d: self._apply())
+        self._fill_users()
         bar = QHBoxLayout()
-        bar.addWidget(QLabel(_("Kind:")))
-        bar.addWidget(self.kind_combo)
-        bar.addWidget(QLabel(_("Record:")))
-        bar.addWidget(self.record_edit)
+        for label, widget in ((_("Kind:"), self.kind_combo), (_("Title:"), self.title_edit),
+                              (_("By:"), self.user_combo), (_("From:"), self.from_date),
+                              (_("To:"), self.to_date)):
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            bar.addWidget(caption)
+            bar.addWidget(widget, 2 if widget is self.title_edit else 0)
+        bar.addWidget(self.record_label)
         bar.addWidget(self.clear_button)
         bar.addWidget(self.info, 1)
         bar.addWidget(self.open_button)
@@ -146,23 +176,65 @@ class HistoryPage(QWidget):
         self._update_info()
 
     def set_filter(self, kind: str | None, record_id: int | None) -> None:
-        self.kind_combo.blockSignals(True)
+        """Every entry of ``kind`` (None: all kinds), or of one record of it; the title, user
+        and days filters cleared."""
+        widgets = (self.kind_combo, self.user_combo, self.title_edit, self.from_date,
+                   self.to_date)
+        for widget in widgets:
+            widget.blockSignals(True)
         self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(kind)))
-        self.kind_combo.blockSignals(False)
-        self.record_edit.setText("" if record_id is None else str(record_id))
+        self.user_combo.setCurrentIndex(0)
+        self.title_edit.clear()
+        for edit in (self.from_date, self.to_date):
+            edit.setDate(edit.minimumDate())
+        for widget in widgets:
+            widget.blockSignals(False)
         self.model.set_filter(kind, record_id)
+        self._show_record(kind, record_id)
         self._after_reload()
+
+    def _show_record(self, kind: str | None, record_id: int | None) -> None:
+        if record_id is None or not kind:
+            self.record_label.hide()
+            return
+        title = (self.repo.titles(kind, [record_id]) or {}).get(record_id) \
+            if kind in KIND_ORDER else None
+        self.record_label.setText(_("Record: {title} (#{id})").format(
+            title=title or "", id=record_id) if title else _("Record #{id}").format(id=record_id))
+        self.record_label.show()
+
+    def where(self) -> AuditFilter:
+        """The title, user and days the bar asks for."""
+        first, last = (None if e.date() == e.minimumDate() else e.date().toPython()
+                       for e in (self.from_date, self.to_date))
+        since, until = local_days(first, last)
+        return AuditFilter(title=self.title_edit.text(), user=self.user_combo.currentData() or "",
+                           since=since, until=until)
 
     def _apply(self) -> None:
         kind = self.kind_combo.currentData()
-        text = self.record_edit.text().strip()
-        record_id = int(text) if text.isdigit() else None
-        if kind == self.model.kind_filter and record_id == self.model.record_filter:
+        # a record other than the kind chosen: the record filter goes
+        record_id = self.model.record_filter if kind == self.model.kind_filter else None
+        where = self.where()
+        if kind == self.model.kind_filter and record_id == self.model.record_filter and \
+                replace(where, upto=None) == replace(self.model.where, upto=None):
             return
-        self.model.set_filter(kind, record_id)
+        self.model.set_filter(kind, record_id, where)
+        self._show_record(kind, record_id)
         self._after_reload()
 
+    def _fill_users(self) -> None:
+        chosen = self.user_combo.currentData()
+        self.user_combo.blockSignals(True)
+        self.user_combo.clear()
+        self.user_combo.addItem(_("Everyone"), None)
+        for user in self.repo.history_users():
+            self.user_combo.addItem(user, user)
+        self.user_combo.setCurrentIndex(max(0, self.user_combo.findData(chosen)))
+        self.user_combo.blockSignals(False)
+
     def refresh(self) -> None:
+        self._fill_users()
         self.model.reload()
         self._after_reload()
 
