@@ -14,6 +14,7 @@ from tracker.store.results import Change, diff
 from tracker.store.wording import Wording, shown
 
 SETTING_KEYS = ("home_country", "partner_country", "relationship_title")
+MAX_SETTING_CHARS = 300
 
 
 class SettingsAndHistory:
@@ -32,11 +33,17 @@ class SettingsAndHistory:
         return value if value is not None else default
 
     def set_settings(self, values: dict[str, str]) -> Change:
+        """Set settings of the relationship (``SETTING_KEYS``; each one line of at most
+        ``MAX_SETTING_CHARS``, else :class:`ValidationError` and nothing written). Values that
+        are already so write nothing (action "unchanged")."""
+        values = checked_settings(values)
         before = self.settings()
+        if all(before.get(key, "") == value for key, value in values.items()):
+            return Change("settings", None, "unchanged", _("nothing changed"))
         wording = Wording("settings")
         with self.batch() as b:
             for key, value in values.items():
-                b.put_setting(key, without_nul("" if value is None else str(value)))
+                b.put_setting(key, value)
             b.audit("settings", None, None, "settings", wording, before, b.settings())
         return Change("settings", None, "settings", str(wording))
 
@@ -119,3 +126,25 @@ def without_nul(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [without_nul(v) for v in value]
     return value
+
+
+def checked_settings(values: dict) -> dict[str, str]:
+    """Settings as stored: known keys only, each value on one line (control characters and
+    runs of spaces made single spaces), at most ``MAX_SETTING_CHARS``; else ValidationError
+    naming every setting at fault."""
+    out: dict[str, str] = {}
+    problems: dict[str, str] = {}
+    for key, value in values.items():
+        if key not in SETTING_KEYS:
+            problems[str(key)[:60]] = _("not a setting; choose one of: {keys}").format(
+                keys=", ".join(SETTING_KEYS))
+            continue
+        text = without_nul("" if value is None else str(value))
+        text = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+        if len(text) > MAX_SETTING_CHARS:
+            problems[key] = _("too long ({n} characters; at most {limit})").format(
+                n=len(text), limit=MAX_SETTING_CHARS)
+        out[key] = text
+    if problems:
+        raise ValidationError("settings", _("of the relationship"), problems)
+    return out
