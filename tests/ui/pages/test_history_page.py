@@ -30,7 +30,8 @@ def test_history_filters_by_title_user_and_days(make_window, tmp_path, qtbot):
             ["Everyone", "alice", "bob"]
         history.title_edit.setText("соглашение")  # the old title, in lower case
         history.title_edit.editingFinished.emit()
-        assert _shown(history) == [f"Agreement on trade (#{rid})", f"Соглашение о торговле (#{rid})"]
+        assert _shown(history) == [f"Agreement on trade (#{rid})",
+                                   f"Соглашение о торговле (#{rid})"]
         assert history.info.text() == "2 entries"
         history.user_combo.setCurrentIndex(history.user_combo.findData("alice"))
         assert _shown(history) == [f"Соглашение о торговле (#{rid})"]
