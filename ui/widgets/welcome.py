@@ -50,8 +50,9 @@ class WelcomePanel(QWidget):
         self.source_button.clicked.connect(self.addSource)
         self.import_button.clicked.connect(self.importExport)
         self.name_note, self.source_note = QLabel(), QLabel()
-        import_note = QLabel(_("A colleague's file (File › Export… on their desk, JSON or CSV) "
-                               "brings their records, sources and relationship at once."))
+        import_note = QLabel(_("A colleague's export (File › Export… on their desk) brings "
+                               "their records and sources at once; a JSON export names the "
+                               "relationship too."))
         steps = QGridLayout()
         steps.setHorizontalSpacing(16)
         steps.setVerticalSpacing(14)
