@@ -116,18 +116,23 @@ class HistoryPage(QWidget):
         for edit in (self.from_date, self.to_date):
             edit.dateChanged.connect(lambda _d: self._apply())
         self._fill_users()
-        bar = QHBoxLayout()
-        for label, widget in ((_("Kind:"), self.kind_combo), (_("Title:"), self.title_edit),
-                              (_("By:"), self.user_combo), (_("From:"), self.from_date),
-                              (_("To:"), self.to_date)):
+        # two rows: what to look for (kind, title, user), then the days and what was found
+        bar, days = QHBoxLayout(), QHBoxLayout()
+        for row, label, widget in ((bar, _("Kind:"), self.kind_combo),
+                                   (bar, _("Record title:"), self.title_edit),
+                                   (bar, _("By:"), self.user_combo),
+                                   (days, _("From:"), self.from_date),
+                                   (days, _("To:"), self.to_date)):
             caption = QLabel(label)
             caption.setBuddy(widget)
-            bar.addWidget(caption)
-            bar.addWidget(widget, 2 if widget is self.title_edit else 0)
-        bar.addWidget(self.record_label)
-        bar.addWidget(self.clear_button)
-        bar.addWidget(self.info, 1)
-        bar.addWidget(self.open_button)
+            row.addWidget(caption)
+            row.addWidget(widget, 1 if widget is self.title_edit else 0)
+        for combo in (self.kind_combo, self.user_combo):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        days.addWidget(self.record_label)
+        days.addWidget(self.clear_button)
+        days.addWidget(self.info, 1)
+        days.addWidget(self.open_button)
 
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -172,6 +177,7 @@ class HistoryPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(bar)
+        layout.addLayout(days)
         layout.addWidget(self.splitter, 1)
         self._update_info()
 
