@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -64,9 +64,25 @@ def _show(kind_name: str | None, field: str, value, titles=None) -> str:
     return str(value)
 
 
+class _DayEdit(QDateEdit):
+    """A day picker whose first value (shown as "any day") means no bound; its calendar opens
+    on this month then, not on the first day there is."""
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self.calendarWidget().installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+        if obj is self.calendarWidget() and event.type() == QEvent.Type.Show and \
+                self.date() == self.minimumDate():
+            today = QDate.currentDate()
+            obj.setCurrentPage(today.year(), today.month())
+        return super().eventFilter(obj, event)
+
+
 def _day_edit(accessible: str) -> QDateEdit:
     """A day picker whose first value (shown as "any day") means no bound."""
-    edit = QDateEdit()
+    edit = _DayEdit()
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
     edit.setMinimumDate(QDate(1900, 1, 1))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QPoint, Qt
 
 from tracker.session import open_session
 
@@ -71,3 +71,18 @@ def test_the_history_count_is_the_list_while_another_desk_writes(make_window, tm
         assert window.pages["history"].info.text() == "105 entries"
     finally:
         repo.close()
+
+
+def test_an_open_day_bound_opens_its_calendar_on_this_month(make_window, repo, qtbot):
+    window = make_window(repo)
+    assert window.go_to("history")
+    edit = window.pages["history"].from_date
+    assert edit.text() == "any day"
+    edit.setFocus()
+    qtbot.mouseClick(edit, Qt.MouseButton.LeftButton, pos=QPoint(edit.width() - 6,
+                                                                 edit.height() // 2))
+    calendar = edit.calendarWidget()
+    qtbot.waitUntil(calendar.isVisible)  # the popup
+    today = QDate.currentDate()
+    assert (calendar.yearShown(), calendar.monthShown()) == (today.year(), today.month())
+    calendar.window().hide()
