@@ -69,3 +69,4 @@ def test_a_history_list_opened_once_counts_and_pages_what_it_was_opened_on(engin
         listed = [e["id"] for e in first_page + rest]
         assert len(listed) == len(set(listed)) == repo.history_count(where=where) == 5
         assert repo.history_count() == 6
+

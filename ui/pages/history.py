@@ -64,6 +64,23 @@ def _show(kind_name: str | None, field: str, value, titles=None) -> str:
     return str(value)
 
 
+class _UserCombo(QComboBox):
+    """The users to choose from, read from the log when the list is opened or the box is
+    entered (not at every refresh of the page: that reads the whole log)."""
+
+    def __init__(self, fill, parent=None):
+        super().__init__(parent)
+        self.fill = fill
+
+    def showPopup(self) -> None:  # noqa: N802 - Qt API
+        self.fill()
+        super().showPopup()
+
+    def focusInEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.fill()
+        super().focusInEvent(event)
+
+
 class _DayEdit(QDateEdit):
     """A day picker whose first value (shown as "any day") means no bound; its calendar opens
     on this month then, not on the first day there is."""
@@ -113,7 +130,7 @@ class HistoryPage(QWidget):
         self.title_edit.setAccessibleName(_("Record title filter"))
         self.title_edit.setToolTip(_("The history of the records whose title, now or before, "
                                      "holds this text (Enter applies)"))
-        self.user_combo = QComboBox()
+        self.user_combo = _UserCombo(self._fill_users)
         self.user_combo.setAccessibleName(_("User filter"))
         self.from_date, self.to_date = _day_edit(_("From (any day)")), _day_edit(_("To (any day)"))
         self.record_label = QLabel()  # the record the list is narrowed to (History of a record)
@@ -131,7 +148,7 @@ class HistoryPage(QWidget):
         self.title_edit.textChanged.connect(lambda text: text or self._apply())  # cleared
         for edit in (self.from_date, self.to_date):
             edit.dateChanged.connect(lambda _d: self._apply())
-        self._fill_users()
+        self._fill_users(everyone_only=True)  # the others when the list is opened
         # two rows: what to look for (kind, title, user), then the days and what was found
         bar, days = QHBoxLayout(), QHBoxLayout()
         for row, label, widget in ((bar, _("Kind:"), self.kind_combo),
@@ -245,18 +262,18 @@ class HistoryPage(QWidget):
         self._show_record(kind, record_id)
         self._after_reload()
 
-    def _fill_users(self) -> None:
+    def _fill_users(self, *, everyone_only: bool = False) -> None:
         chosen = self.user_combo.currentData()
+        users = [] if everyone_only else self.repo.history_users()
         self.user_combo.blockSignals(True)
         self.user_combo.clear()
         self.user_combo.addItem(_("Everyone"), None)
-        for user in self.repo.history_users():
+        for user in sorted({*users, *([chosen] if chosen else [])}):
             self.user_combo.addItem(user, user)
         self.user_combo.setCurrentIndex(max(0, self.user_combo.findData(chosen)))
         self.user_combo.blockSignals(False)
 
     def refresh(self) -> None:
-        self._fill_users()
         self.model.reload()
         self._after_reload()
 

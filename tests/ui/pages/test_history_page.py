@@ -26,8 +26,10 @@ def test_history_filters_by_title_user_and_days(make_window, tmp_path, qtbot):
         window = make_window(repo)
         assert window.go_to("history")
         history = window.pages["history"]
+        history.user_combo.showPopup()  # the users in the log, read as the list opens
         assert [history.user_combo.itemText(i) for i in range(history.user_combo.count())] == \
             ["Everyone", "alice", "bob"]
+        history.user_combo.hidePopup()
         history.title_edit.setText("соглашение")  # the old title, in lower case
         history.title_edit.editingFinished.emit()
         assert _shown(history) == [f"Agreement on trade (#{rid})",

@@ -65,9 +65,10 @@ def audit_where(kind: str | None, record_id: int | None, where: AuditFilter | No
             params.append(value.replace("\x00", "") if isinstance(value, str) else value)
     title = where.folded_title()
     if title:
+        bound = "AND id <= %s " if where.upto is not None else ""
         clauses.append(
             "(kind, record_id) IN (SELECT kind, record_id FROM audit WHERE record_id IS NOT NULL "
-            f"AND (strpos({_snapshot_title('after')}, %s) > 0 "
+            f"{bound}AND (strpos({_snapshot_title('after')}, %s) > 0 "
             f"OR strpos({_snapshot_title('before')}, %s) > 0))")
-        params += [title, title]
+        params += [*([where.upto] if where.upto is not None else []), title, title]
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params

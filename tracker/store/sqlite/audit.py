@@ -4,15 +4,22 @@
 
 from __future__ import annotations
 
+import json
+
 from tracker.store.audit_filter import AuditFilter, fold
 from tracker.store.sqlite.sql import AUDIT_COLUMNS
 
-FOLD = "tracker_fold"  # the SQL function: a title as AuditFilter compares it
+TITLED = "tracker_titled"  # the SQL function: a snapshot's title holds the filter's text
 
 
-def _snapshot_title(column: str) -> str:
-    return (f"{FOLD}(CASE WHEN json_valid({column}) AND json_type({column}) = 'object' "
-            f"THEN json_extract({column}, '$.title') END)")
+def _title(column: str) -> str:
+    """A snapshot's title, read by SQLite's JSON functions (None for anything else)."""
+    return (f"CASE WHEN json_valid({column}) THEN json_extract({column}, '$.title') END")
+
+
+def titled(after: object, before: object, needle: str) -> int:
+    """1 if either title (text), folded as ``AuditFilter`` folds, holds ``needle``."""
+    return 1 if needle in fold(after) or needle in fold(before) else 0
 
 
 class AuditReads:
@@ -35,6 +42,24 @@ class AuditReads:
         return [row[0] for row in self._execute(
             "SELECT DISTINCT user FROM audit ORDER BY user").fetchall()]
 
+    def _titled_records(self, title: str, upto: int | None) -> str:
+        """The records (kind, id) of the entries whose snapshot's title holds ``title``, as a
+        JSON list: the log is read once for a list's count and its pages alike (the last
+        answer is kept for the same title and the same newest entry)."""
+        key = (title, upto)
+        kept = getattr(self, "_titled_cache", None)
+        if upto is not None and kept is not None and kept[0] == key:
+            return kept[1]
+        self.conn.create_function(TITLED, 3, titled, deterministic=True)
+        bound, params = ("AND id <= ?", [upto]) if upto is not None else ("", [])
+        pairs = self._execute(
+            f"SELECT DISTINCT kind, record_id FROM audit WHERE record_id IS NOT NULL {bound} "
+            f"AND {TITLED}({_title('after')}, {_title('before')}, ?)",
+            (*params, title)).fetchall()
+        found = json.dumps(pairs)
+        self._titled_cache = (key, found)
+        return found
+
     def _audit_where(self, kind: str | None, record_id: int | None,
                      where: AuditFilter | None) -> tuple[str, list]:
         clauses, params = [], []
@@ -52,10 +77,7 @@ class AuditReads:
                 params.append(value)
         title = where.folded_title()
         if title:
-            self.conn.create_function(FOLD, 1, fold, deterministic=True)
-            clauses.append(
-                "(kind, record_id) IN (SELECT kind, record_id FROM audit WHERE record_id IS NOT "
-                f"NULL AND (instr({_snapshot_title('after')}, ?) > 0 "
-                f"OR instr({_snapshot_title('before')}, ?) > 0))")
-            params += [title, title]
+            clauses.append("(kind, record_id) IN (SELECT json_extract(value, '$[0]'), "
+                           "json_extract(value, '$[1]') FROM json_each(?))")
+            params.append(self._titled_records(title, where.upto))
         return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
