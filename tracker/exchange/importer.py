@@ -68,10 +68,8 @@ class ImportResult:
     files: list[FileInfo] = field(default_factory=list)  # what was understood of each file
     history: int = 0  # history entries carried over (--with-history; or that would be)
     history_left: int = 0  # entries of records that were already here (left out)
-    #: the relationship's settings the file gave that were empty here: set (or, dry, would be)
-    settings: dict[str, str] = field(default_factory=dict)
-    #: settings the file gives otherwise than here, kept as they are: {key: (ours, the file's)}
-    settings_kept: dict[str, tuple[str, str]] = field(default_factory=dict)
+    settings: dict[str, str] = field(default_factory=dict)  # empty here: set from the file
+    settings_kept: dict[str, tuple[str, str]] = field(default_factory=dict)  # {k: (ours, file)}
 
     @property
     def total(self) -> int:
@@ -103,12 +101,11 @@ def import_data(repo: Repository, data: Any, *, label: str | None = None,
                               .format(name=key, kinds=", ".join(KIND_ORDER)))
         if value is not None and not isinstance(value, list):
             raise FileProblem(_("{kind}: expected a list of records").format(kind=key))
-    carried = data.get(SETTINGS_KEY)
+    carried = data.get(SETTINGS_KEY) if isinstance(data.get(SETTINGS_KEY), list) else []
     records = itertools.chain(((name, raw) for name, items in data.items() if name in KINDS
                                for raw in items or []),
                               history_records(data) if with_history else (),
-                              ((SETTINGS_KEY, raw) for raw in
-                               (carried if isinstance(carried, list) else [])))
+                              ((SETTINGS_KEY, raw) for raw in carried))
     return _import(repo, records, [], label=label, dry_run=dry_run, skip_older=skip_older,
                    what=_("the data"), progress=progress)
 
@@ -178,8 +175,7 @@ def _import(repo: Repository, records: Iterator[tuple[str, Any]], files: list[Fi
                                cache_mb=IMPORT_CACHE_MB):
                 touched = write_plans(repo, stage, batch, label, steps.writing)
             fill, kept = settings_plan(batch.settings(), carried)  # as they are now
-            if fill:
-                write_settings(batch, fill)
+            write_settings(batch, fill)
         change = Change("", None, "import", label, None, frozenset(touched)) \
             if touched or fill else None
         return result(change)
@@ -224,8 +220,7 @@ IMPORT_CACHE_MB = 64  # SQLite's cache while an import writes (a million records
 def load(repo: Repository, stage: Stage, records: Iterator[tuple[str, Any]],
          problems: Problems, steps: Steps | None = None,
          settings: dict[str, str] | None = None) -> None:
-    """The file's records into the stage, their shapes, uids and system fields checked; the
-    relationship's settings it gives into ``settings``."""
+    """The file's records into the stage, checked; its relationship's settings in ``settings``."""
     steps = steps or Steps(None)
     counters = dict.fromkeys([*KINDS, HISTORY_KEY, SETTINGS_KEY], 0)
     read = 0

@@ -64,7 +64,9 @@ def settings_plan(current: dict[str, str | None], carried: dict[str, str]
 
 
 def write_settings(batch, fill: dict[str, str]) -> None:
-    """``fill`` set in the import's transaction, with its audit entry."""
+    """``fill`` set in the import's transaction, with its audit entry (nothing: no entry)."""
+    if not fill:
+        return
     before = {k: v or "" for k, v in batch.settings().items()}
     for key, value in fill.items():
         batch.put_setting(key, value)

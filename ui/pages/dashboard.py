@@ -321,12 +321,7 @@ class DashboardPage(QWidget):
         # lists capped in SQL; their full lengths come as counts
         self.figures = self.repo.figures(self.today, limit=MAX_ROWS)
         f = self.figures
-        totals = {k: f[total_key(k)] if total_key(k) in f else self.repo.count(k)
-                  for k in KINDS}
-        self.welcome.setVisible(is_new(totals))
-        self.scroll.setHidden(self.welcome.isVisibleTo(self))
-        if self.welcome.isVisibleTo(self):
-            self.welcome.set_state(self.repo.settings(), totals, read_only=self.repo.read_only)
+        self._welcome_if_new(f)
         home, partner = self.repo.sides()
         title = self.repo.setting("relationship_title") or " – ".join(x for x in (home, partner)
                                                                         if x)
@@ -398,6 +393,15 @@ class DashboardPage(QWidget):
             else:
                 _fit(tree, 3, 6)
             _columns(tree, stretch=3 if tree is self.recent else 1)
+
+    def _welcome_if_new(self, f: dict) -> None:
+        """A new database (no record but sources): its first steps instead of the figures."""
+        totals = {k: f[total_key(k)] if total_key(k) in f else self.repo.count(k)
+                  for k in KINDS}
+        self.welcome.setVisible(is_new(totals))
+        self.scroll.setHidden(self.welcome.isVisibleTo(self))
+        if self.welcome.isVisibleTo(self):
+            self.welcome.set_state(self.repo.settings(), totals, read_only=self.repo.read_only)
 
     def _placeholder(self, tree: QTreeWidget, text: str) -> None:
         row = QTreeWidgetItem(["", text])

@@ -123,49 +123,7 @@ class HistoryPage(QWidget):
             self.kind_combo.addItem(_(get_kind(k).plural), k)
         self.kind_combo.addItem(_("Settings"), "settings")
         self.kind_combo.addItem(_("Briefing presets"), "presets")
-        self.title_edit = QLineEdit()
-        self.title_edit.setPlaceholderText(_("Record title"))
-        self.title_edit.setClearButtonEnabled(True)
-        self.title_edit.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 12)
-        self.title_edit.setAccessibleName(_("Record title filter"))
-        self.title_edit.setToolTip(_("The history of the records whose title, now or before, "
-                                     "holds this text (Enter applies)"))
-        self.user_combo = _UserCombo(self._fill_users)
-        self.user_combo.setAccessibleName(_("User filter"))
-        self.from_date, self.to_date = _day_edit(_("From (any day)")), _day_edit(_("To (any day)"))
-        self.record_label = QLabel()  # the record the list is narrowed to (History of a record)
-        self.record_label.hide()
-        self.clear_button = QPushButton(_("Show all"))
-        self.clear_button.clicked.connect(lambda: self.set_filter(None, None))
-        self.open_button = QPushButton(_("Open record"))
-        self.open_button.clicked.connect(self.open_current)
-        for button in (self.clear_button, self.open_button):
-            button.setAutoDefault(True)  # Enter on a focused button presses it
-        self.info = QLabel()
-        self.kind_combo.currentIndexChanged.connect(lambda _i: self._apply())
-        self.user_combo.currentIndexChanged.connect(lambda _i: self._apply())
-        self.title_edit.editingFinished.connect(self._apply)
-        self.title_edit.textChanged.connect(lambda text: text or self._apply())  # cleared
-        for edit in (self.from_date, self.to_date):
-            edit.dateChanged.connect(lambda _d: self._apply())
-        self._fill_users(everyone_only=True)  # the others when the list is opened
-        # two rows: what to look for (kind, title, user), then the days and what was found
-        bar, days = QHBoxLayout(), QHBoxLayout()
-        for row, label, widget in ((bar, _("Kind:"), self.kind_combo),
-                                   (bar, _("Record title:"), self.title_edit),
-                                   (bar, _("By:"), self.user_combo),
-                                   (days, _("From:"), self.from_date),
-                                   (days, _("To:"), self.to_date)):
-            caption = QLabel(label)
-            caption.setBuddy(widget)
-            row.addWidget(caption)
-            row.addWidget(widget, 1 if widget is self.title_edit else 0)
-        for combo in (self.kind_combo, self.user_combo):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        days.addWidget(self.record_label)
-        days.addWidget(self.clear_button)
-        days.addWidget(self.info, 1)
-        days.addWidget(self.open_button)
+        bar, days = self._filters()
 
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -213,6 +171,53 @@ class HistoryPage(QWidget):
         layout.addLayout(days)
         layout.addWidget(self.splitter, 1)
         self._update_info()
+
+    def _filters(self) -> tuple[QHBoxLayout, QHBoxLayout]:
+        """The filters' two rows: what to look for (kind, record title, user), then the days
+        and what was found."""
+        self.title_edit = QLineEdit()
+        self.title_edit.setPlaceholderText(_("Record title"))
+        self.title_edit.setClearButtonEnabled(True)
+        self.title_edit.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 12)
+        self.title_edit.setAccessibleName(_("Record title filter"))
+        self.title_edit.setToolTip(_("The history of the records whose title, now or before, "
+                                     "holds this text (Enter applies)"))
+        self.user_combo = _UserCombo(self._fill_users)
+        self.user_combo.setAccessibleName(_("User filter"))
+        self.from_date, self.to_date = _day_edit(_("From (any day)")), _day_edit(_("To (any day)"))
+        self.record_label = QLabel()  # the record the list is narrowed to (History of a record)
+        self.record_label.hide()
+        self.clear_button = QPushButton(_("Show all"))
+        self.clear_button.clicked.connect(lambda: self.set_filter(None, None))
+        self.open_button = QPushButton(_("Open record"))
+        self.open_button.clicked.connect(self.open_current)
+        for button in (self.clear_button, self.open_button):
+            button.setAutoDefault(True)  # Enter on a focused button presses it
+        self.info = QLabel()
+        self.kind_combo.currentIndexChanged.connect(lambda _i: self._apply())
+        self.user_combo.currentIndexChanged.connect(lambda _i: self._apply())
+        self.title_edit.editingFinished.connect(self._apply)
+        self.title_edit.textChanged.connect(lambda text: text or self._apply())  # cleared
+        for edit in (self.from_date, self.to_date):
+            edit.dateChanged.connect(lambda _d: self._apply())
+        self._fill_users(everyone_only=True)  # the others when the list is opened
+        bar, days = QHBoxLayout(), QHBoxLayout()
+        for row, label, widget in ((bar, _("Kind:"), self.kind_combo),
+                                   (bar, _("Record title:"), self.title_edit),
+                                   (bar, _("By:"), self.user_combo),
+                                   (days, _("From:"), self.from_date),
+                                   (days, _("To:"), self.to_date)):
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            row.addWidget(caption)
+            row.addWidget(widget, 1 if widget is self.title_edit else 0)
+        for combo in (self.kind_combo, self.user_combo):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        days.addWidget(self.record_label)
+        days.addWidget(self.clear_button)
+        days.addWidget(self.info, 1)
+        days.addWidget(self.open_button)
+        return bar, days
 
     def set_filter(self, kind: str | None, record_id: int | None) -> None:
         """Every entry of ``kind`` (None: all kinds), or of one record of it; the title, user
