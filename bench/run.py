@@ -622,6 +622,53 @@ def measure_deadlines(figs: Figures, db: Path) -> None:
              note=f"{soon} within 14 days")
 
 
+def measure_history(figs: Figures, db: Path, name: str = "history_title") -> None:
+    """The History page filtered by a record's title (its count, then its first page of 100
+    entries), against the floor of the page unfiltered (the count and first page of the log)."""
+    from tracker.model import KIND_ORDER
+    from tracker.store.audit_filter import AuditFilter
+
+    raw = sqlite3.connect(db)  # (no session open on it yet)
+    try:
+        if raw.execute("SELECT count(*) FROM audit").fetchone()[0] < 1000:
+            # a generated database has no history: give each record the entry an import
+            # writes (its snapshot: the record's columns as JSON), as a desk's imported file has
+            for kind in KIND_ORDER:
+                cols = [r[1] for r in raw.execute(f"PRAGMA table_info([{kind}])")]
+                pairs = ", ".join(f"'{c}', [{c}]" for c in cols)
+                raw.execute(
+                    "INSERT INTO audit (at, user, kind, record_id, record_uid, action, label, "
+                    f"after, classification) SELECT updated_at, 'bench', '{kind}', id, uid, "
+                    f"'import', 'Import', json_object({pairs}), classification FROM [{kind}]")
+            raw.commit()
+    finally:
+        raw.close()
+    repo = open_session(db, user="bench")
+    runs = 11
+    try:
+        upto = repo.last_history_id()
+        # two titles in turn: each filter is a new one (the engine keeps the last answer only)
+        titles = [AuditFilter(title=WORD, upto=upto), AuditFilter(title=WORD[:-2], upto=upto)]
+        everything = AuditFilter(upto=upto)
+
+        def page(where: AuditFilter) -> int:
+            n = repo.history_count(where=where)
+            repo.history(limit=100, where=where)
+            return n
+
+        def typed() -> int:
+            titles.reverse()
+            return page(titles[0])
+
+        found, total = page(titles[0]), page(everything)  # warm: the pages read are cached
+        ours, bare = interleaved(runs, timed(typed), timed(lambda: page(everything)))
+    finally:
+        repo.close()
+    value, floor = statistics.median(ours), statistics.median(bare)
+    figs.add(name, value * 1000, "ms", floor * 1000, target="< 1000 ms", ok=value < 1.0,
+             note=f"{found} of {total} entries for the title {WORD!r}", runs=runs)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true",
@@ -636,7 +683,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="comma-separated figure groups: startup, table, search, "
                         "save, briefing, docx, exchange, million, million_import (the "
                         "million's export and import: over ten minutes), deadlines, timeline, "
-                        "note, attachments")
+                        "note, attachments, history")
     parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite",
                         help="postgres: the table, save, search and visible figures on a "
                              "throwaway PostgreSQL server (bench/postgres_bench.py)")
@@ -722,6 +769,7 @@ def main(argv: list[str] | None = None) -> int:
             ("note", ("note_1000",), lambda: measure_note(
                 figs, "note_1000", ready(work / "briefing1000.db", 20, {"roadmap": 1000}), work,
                 runs)),
+            ("history", ("history_title",), lambda: measure_history(figs, big)),
         ]
         from bench import attachments as files_bench  # attached files (bench/attachments.py)
 

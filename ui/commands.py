@@ -31,7 +31,8 @@ def new_database(window) -> None:
             messages.warning(window, _("New database"), _(
                 "{path} already exists; choose Open database to open it.").format(path=path))
             return
-        window.open_database(path, seed=False)
+        if window.open_database(path, seed=False):
+            edit_relationship(window, first=True)  # a new database asks what it records
 
 
 def open_database_dialog(window) -> None:
@@ -308,3 +309,16 @@ def show_shortcuts(window) -> None:
     from ui.dialogs.shortcuts import ShortcutsDialog
 
     ShortcutsDialog(window).exec()
+
+
+# --- File › Relationship… ------------------------------------------------------------------------
+
+def edit_relationship(window, *, first: bool = False):
+    """Name (or rename) the relationship the database records: the two countries and its title
+    (audited; the dashboard shows them at once)."""
+    from ui.dialogs.relationship import RelationshipDialog
+
+    dialog = RelationshipDialog(window.repo, window, first=first)
+    if dialog.exec() and dialog.change is not None and dialog.change.action != "unchanged":
+        window.apply_change(dialog.change)
+    return dialog.change

@@ -122,6 +122,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("about", N_("About Bilateral Tracker"), "commands.show_about"),
     Command("shortcuts", N_("Keyboard shortcuts…"), "commands.show_shortcuts",
             standard_key="HelpContents", keys="F1"),
+    Command("relationship", N_("Relationship…"), "commands.edit_relationship",
+            tip=N_("The two countries of the relationship and its title, as the dashboard and "
+                   "briefings name it"), enabled=lambda s: not s.read_only),
 )
 
 #: (title, command names): SEPARATOR, RECENT and GO (the pages) are places, not commands
@@ -129,7 +132,7 @@ GO = "go"
 MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (N_("&File"), ("new_db", "open_db", "open_shared", RECENT, SEPARATOR, "backups", "import",
                    "export", "export_list", "export_calendar", "briefing", SEPARATOR,
-                   "preferences", SEPARATOR, "quit")),
+                   "relationship", "preferences", SEPARATOR, "quit")),
     (N_("&Edit"), ("undo", "redo", SEPARATOR, "new", "save", "delete", "revert", SEPARATOR,
                    "find", "filter", "columns", "record_history", "copy_text")),
     (N_("&Go"), (GO,)),

@@ -25,7 +25,7 @@ def test_export_import_round_trip_through_the_cli(seeded, tmp_path):
     out = tmp_path / "all.json"
     assert ok(cli(seeded, "export", "-o", str(out))).stdout.strip() == str(out)
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert list(data) == list(KIND_ORDER)
+    assert list(data) == [*KIND_ORDER, "_settings"]  # the records, then the relationship
     fresh = tmp_path / "fresh.db"
     ok(cli(fresh, "init", "--empty"))
     preview = ok(cli(fresh, "import", "--dry-run", str(out)))

@@ -319,3 +319,20 @@ def test_add_says_when_the_title_is_already_there(seeded):
     assert int(result.stdout.strip()) > 1  # added all the same
     assert "roadmap 1 has the same title" in result.stderr
     assert "same title" not in ok(cli(seeded, "add", "roadmap", "title=Brand new")).stderr
+
+
+def test_history_filters_by_title_user_and_days_and_counts_them(seeded):
+    from tracker.session import open_session
+
+    with open_session(seeded, user="alice") as repo:
+        rid = repo.create("agreements", {"title": "Соглашение о торговле"}).record_id
+        repo.update("agreements", rid, {"title": "Agreement on trade"}, expected_version=1)
+    out = ok(cli(seeded, "history", "--title", "СОГЛАШЕНИЕ", "--user", "alice", "--json"))
+    assert [e["action"] for e in json.loads(out.stdout)] == ["update", "create"]
+    res = ok(cli(seeded, "history", "--title", "trade", "--limit", "1"))
+    assert "1 of 2 entries" in res.stderr
+    assert "2 entries" in ok(cli(seeded, "history", "--user", "alice")).stderr
+    res = ok(cli(seeded, "history", "--user", "alice", "--since", "2999-01-01"))
+    assert res.stdout == "" and "no history" in res.stderr
+    bad = cli(seeded, "history", "--since", "2024-02-30")
+    assert bad.exit_code == 2 and "2024-02-30" in bad.stderr and "Traceback" not in bad.output

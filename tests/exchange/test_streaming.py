@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from tracker import exchange as tio
 from tracker.exchange import exporter
 from tracker.exchange.json_format import json_chunks
+from tracker.exchange.relationship import export_settings
 from tracker.seed.synthetic import generate
 from tracker.session import open_session
 
@@ -52,7 +53,8 @@ def test_export_file_writes_the_bytes_of_the_whole_export_a_page_at_a_time(
     reports = []
     try:
         whole = tio.export_data(repo, today=TODAY)
-        tio.write_json(tmp_path / "whole.json", whole)
+        # a JSON export ends with the relationship's settings (tracker.exchange.relationship)
+        tio.write_json(tmp_path / "whole.json", {**whole, "_settings": export_settings(repo)})
         tio.write_csv(tmp_path / "whole.zip", whole)
         path, n = tio.export_file(repo, tmp_path / "paged.json",
                                   progress=lambda done, total: reports.append((done, total)))

@@ -85,7 +85,7 @@ def test_history_page_filters_by_record_and_shows_what_changed(main_window, repo
     assert main_window.current_name() == "history"
     assert history.model.rowCount() == repo.history_count("roadmap", 2) == 2
     assert history.kind_combo.currentData() == "roadmap"
-    assert history.record_edit.text() == "2"
+    assert history.record_label.text() == f"Record: {repo.get('roadmap', 2)['title']} (#2)"
     rows = [[history.details.topLevelItem(i).text(c) for c in range(3)]
             for i in range(history.details.topLevelItemCount())]
     assert rows == [["Progress, %", "0", "60"]]

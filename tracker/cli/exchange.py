@@ -184,4 +184,11 @@ def import_(env: Env, file: Path, dry_run: bool, skip_older: bool, with_history:
         click.echo(_("history: {carried} entries carried over; {left} of records that were "
                      "already here left out").format(carried=result.history,
                                                      left=result.history_left))
+    for key, value in result.settings.items():  # the relationship named by the file
+        click.echo((_("settings: {key} would be set to {value}") if dry_run else
+                    _("settings: {key} set to {value}")).format(key=key, value=one_line(value)))
+    for key, (ours, theirs) in result.settings_kept.items():
+        click.echo(_("settings: {key} kept as {ours} (the file says {theirs}; "
+                     "`settings {key}=...` changes it)").format(
+                         key=key, ours=one_line(ours), theirs=one_line(theirs)))
 

@@ -231,20 +231,35 @@ def _found(hits, offset: int) -> str:
               show_default=True, help="At most this many entries.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the entries as JSON (with the record before and after).")
+@click.option("--title", default="", metavar="TEXT",
+              help="Only the records whose title, now or before, holds TEXT (any case).")
+@click.option("--user", default="", metavar="NAME", help="Only the entries NAME wrote.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="Only the entries written on this day or later (local time).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="Only the entries written on this day or before (local time).")
 @click.pass_obj
-def history(env: Env, kind_name: str | None, record_id: int | None, limit: int, as_json: bool):
-    """Show the audit log, newest first: who changed what and when.
+def history(env: Env, kind_name: str | None, record_id: int | None, limit: int, as_json: bool,
+            title: str, user: str, since, until):
+    """Show the audit log, newest first: who changed what and when; the last line says how
+    many entries there are in all.
 
     \b
     Example:
       bilateral-tracker-cli history roadmap 3 --limit 10
+      bilateral-tracker-cli history --title "trade" --user alice --since 2026-01-01
     """
+    from tracker.store.audit_filter import AuditFilter, local_days
+
     if kind_name is not None:
         get_kind(kind_name)
     repo = env.repo()
     if kind_name and record_id is not None:
         repo.get(kind_name, record_id)
-    entries = repo.history(kind_name, record_id, limit=limit)
+    first, last = local_days(since.date() if since else None, until.date() if until else None)
+    wanted = AuditFilter(title=title, user=user, since=first, until=last,
+                         upto=repo.last_history_id())
+    entries = repo.history(kind_name, record_id, limit=limit, where=wanted)
     if as_json:
         echo_json(entries)
         return
@@ -257,6 +272,11 @@ def history(env: Env, kind_name: str | None, record_id: int | None, limit: int, 
             click.echo(f"    {name}: {cell(_plain(old))} → {cell(_plain(new))}")
     if not entries:
         click.echo(_("no history"), err=True)
+        return
+    total = repo.history_count(kind_name, record_id, where=wanted)
+    click.echo(ngettext("{n} entry", "{n} entries", total).format(n=total) if total == len(
+        entries) else _("{shown} of {n} entries (--limit shows more)").format(
+            shown=len(entries), n=total), err=True)
 
 
 def _plain(value: Any) -> str:

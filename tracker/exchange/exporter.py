@@ -81,7 +81,8 @@ def export_file(repo: Repository, path: str | os.PathLike, fmt: str = "json", *,
     """Every record (``export_pages``) written to ``path`` as it is read: JSON (``fmt``
     "json"), or CSV ("csv": a zip if ``path`` ends in ``.zip``, else a folder). Returns (the
     file or folder written, records). ``with_history`` (JSON): the records' history after them
-    (:mod:`tracker.exchange.history`), for an ``import --with-history`` elsewhere."""
+    (:mod:`tracker.exchange.history`), for an ``import --with-history`` elsewhere. A JSON
+    export ends with the relationship's settings (:mod:`tracker.exchange.relationship`)."""
     counted = [0]
 
     def counting(pages: Iterable[list[dict]]) -> Iterator[list[dict]]:
@@ -95,6 +96,11 @@ def export_file(repo: Repository, path: str | os.PathLike, fmt: str = "json", *,
         from tracker.exchange.history import HISTORY_KEY, export_history
 
         source = itertools.chain(source, [(HISTORY_KEY, iter([export_history(repo)]))])
+    if fmt == "json":  # the relationship named, for the desk that imports the file
+        from tracker.exchange.relationship import SETTINGS_KEY, export_settings
+
+        if settings := export_settings(repo):
+            source = itertools.chain(source, [(SETTINGS_KEY, iter([settings]))])
     written = (write_json if fmt == "json" else write_csv)(path, source, repo=repo)
     return written, counted[0]
 

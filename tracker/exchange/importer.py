@@ -46,6 +46,7 @@ from tracker.exchange.history import (
 from tracker.exchange.json_format import FILES_KEY
 from tracker.exchange.planner import Conflict, Plan, Planner, kind_order, series_with_sources
 from tracker.exchange.reading import read_records
+from tracker.exchange.relationship import SETTINGS_KEY, load_setting, settings_plan, write_settings
 from tracker.i18n import _, ngettext
 from tracker.model import KIND_ORDER, KINDS, REPORTS_KEY, SOURCE_KIND
 from tracker.model.text import index_body
@@ -69,6 +70,8 @@ class ImportResult:
     files: list[FileInfo] = field(default_factory=list)  # what was understood of each file
     history: int = 0  # history entries carried over (--with-history; or that would be)
     history_left: int = 0  # entries of records that were already here (left out)
+    settings: dict[str, str] = field(default_factory=dict)  # empty here: set from the file
+    settings_kept: dict[str, tuple[str, str]] = field(default_factory=dict)  # {k: (ours, file)}
 
     @property
     def total(self) -> int:
@@ -100,9 +103,11 @@ def import_data(repo: Repository, data: Any, *, label: str | None = None,
                               .format(name=key, kinds=", ".join(KIND_ORDER)))
         if value is not None and not isinstance(value, list):
             raise FileProblem(_("{kind}: expected a list of records").format(kind=key))
+    carried = data.get(SETTINGS_KEY) if isinstance(data.get(SETTINGS_KEY), list) else []
     records = itertools.chain(((name, raw) for name, items in data.items() if name in KINDS
                                for raw in items or []),
-                              history_records(data) if with_history else ())
+                              history_records(data) if with_history else (),
+                              ((SETTINGS_KEY, raw) for raw in carried))
     return _import(repo, records, [], label=label, dry_run=dry_run, skip_older=skip_older,
                    what=_("the data"), progress=progress)
 
@@ -128,11 +133,12 @@ def _import(repo: Repository, records: Iterator[tuple[str, Any]], files: list[Fi
         raise ReadOnlyError(repo.path)
     label = label or _("Import")
     steps = Steps(progress)
+    carried: dict[str, str] = {}  # the relationship's settings the file gives
     with Stage(repo.path.parent) as stage:
         problems = Problems()
         seen = repo.data_version()  # before the first look at the database
         try:
-            load(repo, stage, records, problems, steps)
+            load(repo, stage, records, problems, steps, carried)
         except MemoryError:
             raise FileProblem(_("{name} is too large to import").format(name=what)) from None
         problems.raise_any()
@@ -140,14 +146,17 @@ def _import(repo: Repository, records: Iterator[tuple[str, Any]], files: list[Fi
         planner.run()
         problems.raise_any()
 
+        fill, kept = settings_plan(repo.settings(), carried)
+
         def result(change: Change | None = None) -> ImportResult:
-            carried, left = carried_history(stage)
+            entries, left = carried_history(stage)
             return ImportResult(planner.created, planner.updated, planner.unchanged, change,
-                                planner.older, planner.conflicts, files, carried, left)
+                                planner.older, planner.conflicts, files, entries, left,
+                                fill, kept)
 
         if planner.older and not skip_older and not dry_run:
             raise ImportConflict(planner.conflicts, sum(planner.older.values()))
-        if dry_run or not (planner.created or planner.updated):
+        if dry_run or not (planner.created or planner.updated or fill):
             return result()
         n = sum(info.records for info in files) or sum(planner.created.values()) + sum(
             planner.updated.values())
@@ -167,7 +176,10 @@ def _import(repo: Repository, records: Iterator[tuple[str, Any]], files: list[Fi
             with batch.growing({**created, "citations": sum(created.values())},
                                cache_mb=IMPORT_CACHE_MB):
                 touched = write_plans(repo, stage, batch, label, steps.writing)
-        change = Change("", None, "import", label, None, frozenset(touched)) if touched else None
+            fill, kept = settings_plan(batch.settings(), carried)  # as they are now
+            write_settings(batch, fill)
+        change = Change("", None, "import", label, None, frozenset(touched)) \
+            if touched or fill else None
         return result(change)
 
 
@@ -208,10 +220,11 @@ IMPORT_CACHE_MB = 64  # SQLite's cache while an import writes (a million records
 
 
 def load(repo: Repository, stage: Stage, records: Iterator[tuple[str, Any]],
-         problems: Problems, steps: Steps | None = None) -> None:
-    """The file's records into the stage, their shapes, uids and system fields checked."""
+         problems: Problems, steps: Steps | None = None,
+         settings: dict[str, str] | None = None) -> None:
+    """The file's records into the stage, checked; its relationship's settings in ``settings``."""
     steps = steps or Steps(None)
-    counters = dict.fromkeys([*KINDS, HISTORY_KEY], 0)
+    counters = dict.fromkeys([*KINDS, HISTORY_KEY, SETTINGS_KEY], 0)
     read = 0
     limit, contents = repo.attachment_limit(), 0
     with stage.transaction():
@@ -227,6 +240,9 @@ def load(repo: Repository, stage: Stage, records: Iterator[tuple[str, Any]],
             counters[name] += 1
             if name == HISTORY_KEY:
                 _load_entry(stage, problems, raw, counters[name])
+                continue
+            if name == SETTINGS_KEY:
+                load_setting(problems, raw, counters[name], settings)
                 continue
             chunk.append((name, raw, counters[name]))
             if len(chunk) >= LOAD_CHUNK:

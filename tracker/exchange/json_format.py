@@ -21,6 +21,7 @@ from tracker.model import KIND_ORDER, KINDS
 HISTORY_KEY = "_history"  # an export's history entries (tracker.exchange.history)
 #: The key of an export that holds the contents of attached files (tracker.exchange.contents).
 FILES_KEY = "_files"
+SETTINGS_KEY = "_settings"  # the relationship's settings (tracker.exchange.relationship)
 
 
 def json_text(data: dict[str, list[dict]]) -> str:
@@ -111,6 +112,9 @@ def _json_export(events: Iterator, path: Path, info: FileInfo, history: bool = F
             if history and key == HISTORY_KEY and start == "start_array":
                 yield from _json_history(events, path)
                 continue
+            if key == SETTINGS_KEY and start == "start_array":  # the relationship's settings
+                yield from _json_history(events, path, SETTINGS_KEY)
+                continue
             if key.startswith("_"):  # room for metadata such as "_format"
                 _json_value(events, start, start_value, path, key, 0)
                 continue
@@ -132,13 +136,15 @@ def _json_export(events: Iterator, path: Path, info: FileInfo, history: bool = F
         pass
 
 
-def _json_history(events: Iterator, path: Path) -> Iterator[tuple[str, Any]]:
+def _json_history(events: Iterator, path: Path, key: str = HISTORY_KEY
+                  ) -> Iterator[tuple[str, Any]]:
+    """The entries of the list ``key`` (the history's, or the settings'), as (key, entry)."""
     index = 0
     for event, value in events:
         if event == "end_array":
             return
         index += 1
-        yield HISTORY_KEY, _json_value(events, event, value, path, HISTORY_KEY, index)
+        yield key, _json_value(events, event, value, path, key, index)
 
 
 def _json_files(events: Iterator, start: str, path: Path) -> Iterator[tuple[str, Any]]:

@@ -17,6 +17,7 @@ from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 from tracker.model import Kind
+from tracker.store.audit_filter import AuditFilter
 from tracker.store.query import Filter
 
 
@@ -204,7 +205,14 @@ class Backend(Protocol):
 
     def presets(self) -> dict[str, str]: ...
 
-    def audit(self, kind: str | None, record_id: int | None, *, limit: int, offset: int
-              ) -> list[dict]: ...
+    def audit(self, kind: str | None, record_id: int | None, *, limit: int, offset: int,
+              where: AuditFilter | None = None) -> list[dict]:
+        """Audit rows, newest first, of ``kind`` (and ``record_id``) that ``where`` lets
+        through (:class:`~tracker.store.audit_filter.AuditFilter`)."""
 
-    def audit_count(self, kind: str | None, record_id: int | None) -> int: ...
+    def audit_count(self, kind: str | None, record_id: int | None,
+                    where: AuditFilter | None = None) -> int:
+        """How many rows :meth:`audit` gives in all."""
+
+    def audit_users(self) -> list[str]:
+        """Everyone who wrote an audit entry (that this login may read), by name."""

@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from tracker.i18n import _
+from tracker.store.audit_filter import AuditFilter
 from tracker.store.errors import NotFound, ValidationError
 from tracker.store.results import Change, diff
 from tracker.store.wording import Wording, shown
@@ -17,6 +18,7 @@ SETTING_KEYS = ("home_country", "partner_country", "relationship_title",
                 # level's name in the briefing's language, «Для служебного пользования» in
                 # Russian) and where the marking goes (banner, the default, or corner).
                 "restricted_label", "marking_style")
+MAX_SETTING_CHARS = 300
 
 
 class SettingsAndHistory:
@@ -35,11 +37,17 @@ class SettingsAndHistory:
         return value if value is not None else default
 
     def set_settings(self, values: dict[str, str]) -> Change:
+        """Set settings of the relationship (``SETTING_KEYS``; each one line of at most
+        ``MAX_SETTING_CHARS``, else :class:`ValidationError` and nothing written). Values that
+        are already so write nothing (action "unchanged")."""
+        values = checked_settings(values)
         before = self.settings()
+        if all(before.get(key, "") == value for key, value in values.items()):
+            return Change("settings", None, "unchanged", _("nothing changed"))
         wording = Wording("settings")
         with self.batch() as b:
             for key, value in values.items():
-                b.put_setting(key, without_nul("" if value is None else str(value)))
+                b.put_setting(key, value)
             b.audit("settings", None, None, "settings", wording, before, b.settings())
         return Change("settings", None, "settings", str(wording))
 
@@ -50,13 +58,16 @@ class SettingsAndHistory:
     # -- audit --------------------------------------------------------------------------------
 
     def history(self, kind_name: str | None = None, record_id: int | None = None, *,
-                limit: int = 200, offset: int = 0) -> list[dict]:
+                limit: int = 200, offset: int = 0, where: AuditFilter | None = None
+                ) -> list[dict]:
         """Audit entries, newest first, each with ``changes``: [(field, before, after)]. The
         ``label`` says what happened in the current language (:mod:`tracker.store.wording`:
         an older entry's stored words are read back where they can be), ``wording`` how it is
-        stored (a dict: code and parameters; None for words kept as they are)."""
+        stored (a dict: code and parameters; None for words kept as they are). ``where``: only the
+        entries of records of a title, by a user, of some days (:class:`AuditFilter`)."""
         out = []
-        for entry in self.backend.audit(kind_name, record_id, limit=limit, offset=offset):
+        for entry in self.backend.audit(kind_name, record_id, limit=limit, offset=offset,
+                                        where=where):
             entry["before"] = json.loads(entry["before"]) if entry["before"] else None
             entry["after"] = json.loads(entry["after"]) if entry["after"] else None
             entry["changes"] = diff(entry["before"], entry["after"])
@@ -66,8 +77,18 @@ class SettingsAndHistory:
             out.append(entry)
         return out
 
-    def history_count(self, kind_name: str | None = None, record_id: int | None = None) -> int:
-        return self.backend.audit_count(kind_name, record_id)
+    def history_count(self, kind_name: str | None = None, record_id: int | None = None, *,
+                      where: AuditFilter | None = None) -> int:
+        return self.backend.audit_count(kind_name, record_id, where)
+
+    def history_users(self) -> list[str]:
+        """Everyone who wrote in the history, by name (the History page's choice of user)."""
+        return self.backend.audit_users()
+
+    def last_history_id(self) -> int:
+        """The newest audit entry's id (0 if none): a list of the history opened now counts
+        and pages the entries up to it (``AuditFilter.upto``)."""
+        return self.backend.last_audit_id()
 
     # -- presets (briefing options) -----------------------------------------------------------
 
@@ -109,3 +130,25 @@ def without_nul(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [without_nul(v) for v in value]
     return value
+
+
+def checked_settings(values: dict) -> dict[str, str]:
+    """Settings as stored: known keys only, each value on one line (control characters and
+    runs of spaces made single spaces), at most ``MAX_SETTING_CHARS``; else ValidationError
+    naming every setting at fault."""
+    out: dict[str, str] = {}
+    problems: dict[str, str] = {}
+    for key, value in values.items():
+        if key not in SETTING_KEYS:
+            problems[str(key)[:60]] = _("not a setting; choose one of: {keys}").format(
+                keys=", ".join(SETTING_KEYS))
+            continue
+        text = without_nul("" if value is None else str(value))
+        text = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+        if len(text) > MAX_SETTING_CHARS:
+            problems[key] = _("too long ({n} characters; at most {limit})").format(
+                n=len(text), limit=MAX_SETTING_CHARS)
+        out[key] = text
+    if problems:
+        raise ValidationError("settings", _("of the relationship"), problems)
+    return out

@@ -218,6 +218,18 @@ def _understood(preview) -> str:
     return ("\n\n" + _("Read as:") + "\n" + "\n".join(lines)) if lines else ""
 
 
+def _relationship(preview) -> str:
+    """The relationship's settings the file names: taken where empty here, else kept."""
+    from ui.dialogs.relationship import setting_label
+
+    lines = [_("{setting}: {value} (not set here: taken from the file)").format(
+        setting=setting_label(k), value=v) for k, v in preview.settings.items()]
+    lines += [_("{setting}: {ours} kept (the file says {theirs}; File › Relationship… changes "
+                "it)").format(setting=setting_label(k), ours=ours, theirs=theirs)
+              for k, (ours, theirs) in preview.settings_kept.items()]
+    return ("\n" + _("Relationship:") + "\n" + "\n".join(lines) + "\n") if lines else ""
+
+
 def _older(preview) -> str:
     """The records the file holds in an older version than this database, listed."""
     lines = [c.describe() for c in preview.conflicts[:SHOWN_PROBLEMS]]
@@ -236,7 +248,7 @@ def import_from(window, path: Path) -> Task:
     def previewed(preview) -> None:
         counts = _counts(preview)
         older = preview.older_total
-        if preview.total == 0:
+        if preview.total == 0 and not preview.settings:
             text = _("Nothing to import: every record in {name} is already here, unchanged "
                      "({same}).").format(name=path.name, **counts)
             if older:
@@ -248,7 +260,7 @@ def import_from(window, path: Path) -> Task:
         summary = _(
             "What {name} would do:\n\n"
             "New records: {created}\nChanged records: {updated}\nAlready here, unchanged: "
-            "{same}\n").format(name=path.name, **counts)
+            "{same}\n").format(name=path.name, **counts) + _relationship(preview)
         if older:
             answer = messages.question(window, _("Import"), summary + ngettext(
                 "\nOlder in the file than here (changed here since the file was exported): "

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings
 
 from tracker.i18n import gettext as _
-from tracker.model import KIND_ORDER, get_kind
+from tracker.model import KIND_ORDER, SOURCE_KIND, get_kind
 from tracker.model.timeline import TIMELINE_KIND
 
 TIMELINE = "timeline"  # the timeline of the kind declaring one, listed right after that kind
@@ -56,6 +56,10 @@ def make_page(window, name: str):
         page = DashboardPage(window.repo)
         page.openRecord.connect(window.open_record)
         page.openList.connect(window.open_list)
+        page.welcome.nameRelationship.connect(window.relationship_action.trigger)
+        page.welcome.addSource.connect(lambda: window.open_list(SOURCE_KIND.name, None)
+                                       and window.new_record())
+        page.welcome.importExport.connect(window.import_action.trigger)
     elif name == "deadlines":
         from ui.pages.deadlines import DeadlinesPage
 

@@ -31,11 +31,13 @@ from tracker.model.figures import (
     figure_for,
     overdue_by_status_key,
     shown_beside,
+    total_key,
 )
 from tracker.store.errors import DatabaseClosed
 from ui.widgets.indicator_tiles import COLUMNS as TILE_COLUMNS
 from ui.widgets.indicator_tiles import IndicatorTiles
 from ui.widgets.table_models import OVERDUE_COLOR, kind_label, record_caption, utc_to_local
+from ui.widgets.welcome import WelcomePanel, is_new
 
 STATUS_COLORS = {
     "done": QColor("#2e7d32"),
@@ -281,6 +283,10 @@ class DashboardPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
+        # a new, empty database: what to do first, in place of a dashboard of zeros
+        self.scroll, self.welcome = scroll, WelcomePanel()
+        self.welcome.hide()
+        layout.addWidget(self.welcome)
         self.loaded = False
         self._scheduled = False
         for w in self.figure_widgets.values():
@@ -353,6 +359,7 @@ class DashboardPage(QWidget):
         # lists capped in SQL; their full lengths come as counts
         self.figures = self.repo.figures(self.today, limit=MAX_ROWS)
         f = self.figures
+        self._welcome_if_new(f)
         home, partner = self.repo.sides()
         title = self.repo.setting("relationship_title") or " – ".join(x for x in (home, partner)
                                                                         if x)
@@ -439,6 +446,15 @@ class DashboardPage(QWidget):
             else:
                 _fit(tree, 3, 6)
             _columns(tree, stretch=3 if tree is self.recent else 1)
+
+    def _welcome_if_new(self, f: dict) -> None:
+        """A new database (no record but sources): its first steps instead of the figures."""
+        totals = {k: f[total_key(k)] if total_key(k) in f else self.repo.count(k)
+                  for k in KINDS}
+        self.welcome.setVisible(is_new(totals))
+        self.scroll.setHidden(self.welcome.isVisibleTo(self))
+        if self.welcome.isVisibleTo(self):
+            self.welcome.set_state(self.repo.settings(), totals, read_only=self.repo.read_only)
 
     def _placeholder(self, tree: QTreeWidget, text: str) -> None:
         row = QTreeWidgetItem(["", text])

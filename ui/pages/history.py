@@ -1,14 +1,15 @@
-"""The audit log: who changed what and when, filterable by kind and record."""
+"""The audit log: who changed what and when, filterable by kind, record title, user and days."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QIntValidator
+from PySide6.QtCore import QDate, QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 from tracker.i18n import gettext as _
 from tracker.i18n import ngettext
 from tracker.model import KIND_ORDER, LINK, LINKS, get_kind
+from tracker.store.audit_filter import AuditFilter, local_days
 from tracker.store.wording import Wording
 from ui.widgets.table_models import (
     HistoryModel,
@@ -85,6 +87,51 @@ def _size_columns(table: QTableView) -> None:
     header.setSectionResizeMode(HistoryModel.COL_RECORD, QHeaderView.ResizeMode.Stretch)
 
 
+class _UserCombo(QComboBox):
+    """The users to choose from, read from the log when the list is opened or the box is
+    entered (not at every refresh of the page: that reads the whole log)."""
+
+    def __init__(self, fill, parent=None):
+        super().__init__(parent)
+        self.fill = fill
+
+    def showPopup(self) -> None:  # noqa: N802 - Qt API
+        self.fill()
+        super().showPopup()
+
+    def focusInEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.fill()
+        super().focusInEvent(event)
+
+
+class _DayEdit(QDateEdit):
+    """A day picker whose first value (shown as "any day") means no bound; its calendar opens
+    on this month then, not on the first day there is."""
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self.calendarWidget().installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+        if obj is self.calendarWidget() and event.type() == QEvent.Type.Show and \
+                self.date() == self.minimumDate():
+            today = QDate.currentDate()
+            obj.setCurrentPage(today.year(), today.month())
+        return super().eventFilter(obj, event)
+
+
+def _day_edit(accessible: str) -> QDateEdit:
+    """A day picker whose first value (shown as "any day") means no bound."""
+    edit = _DayEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setMinimumDate(QDate(1900, 1, 1))
+    edit.setSpecialValueText(_("any day"))
+    edit.setDate(edit.minimumDate())
+    edit.setAccessibleName(accessible)
+    return edit
+
+
 class HistoryPage(QWidget):
     openRecord = Signal(str, int)  # noqa: N815
 
@@ -99,28 +146,7 @@ class HistoryPage(QWidget):
             self.kind_combo.addItem(_(get_kind(k).plural), k)
         self.kind_combo.addItem(_("Settings"), "settings")
         self.kind_combo.addItem(_("Briefing presets"), "presets")
-        self.record_edit = QLineEdit()
-        self.record_edit.setPlaceholderText(_("Record id"))
-        self.record_edit.setValidator(QIntValidator(1, 2_000_000_000, self))
-        self.record_edit.setMaximumWidth(120)
-        self.record_edit.setAccessibleName(_("Record id filter"))
-        self.clear_button = QPushButton(_("Show all"))
-        self.clear_button.clicked.connect(lambda: self.set_filter(None, None))
-        self.open_button = QPushButton(_("Open record"))
-        self.open_button.clicked.connect(self.open_current)
-        for button in (self.clear_button, self.open_button):
-            button.setAutoDefault(True)  # Enter on a focused button presses it
-        self.info = QLabel()
-        self.kind_combo.currentIndexChanged.connect(lambda _i: self._apply())
-        self.record_edit.editingFinished.connect(self._apply)
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel(_("Kind:")))
-        bar.addWidget(self.kind_combo)
-        bar.addWidget(QLabel(_("Record:")))
-        bar.addWidget(self.record_edit)
-        bar.addWidget(self.clear_button)
-        bar.addWidget(self.info, 1)
-        bar.addWidget(self.open_button)
+        bar, days = self._filters()
 
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -154,25 +180,115 @@ class HistoryPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(bar)
+        layout.addLayout(days)
         layout.addWidget(self.splitter, 1)
         self._update_info()
 
+    def _filters(self) -> tuple[QHBoxLayout, QHBoxLayout]:
+        """The filters' two rows: what to look for (kind, record title, user), then the days
+        and what was found."""
+        self.title_edit = QLineEdit()
+        self.title_edit.setPlaceholderText(_("Record title"))
+        self.title_edit.setClearButtonEnabled(True)
+        self.title_edit.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 12)
+        self.title_edit.setAccessibleName(_("Record title filter"))
+        self.title_edit.setToolTip(_("The history of the records whose title, now or before, "
+                                     "holds this text (Enter applies)"))
+        self.user_combo = _UserCombo(self._fill_users)
+        self.user_combo.setAccessibleName(_("User filter"))
+        self.from_date, self.to_date = _day_edit(_("From (any day)")), _day_edit(_("To (any day)"))
+        self.record_label = QLabel()  # the record the list is narrowed to (History of a record)
+        self.record_label.hide()
+        self.clear_button = QPushButton(_("Show all"))
+        self.clear_button.clicked.connect(lambda: self.set_filter(None, None))
+        self.open_button = QPushButton(_("Open record"))
+        self.open_button.clicked.connect(self.open_current)
+        for button in (self.clear_button, self.open_button):
+            button.setAutoDefault(True)  # Enter on a focused button presses it
+        self.info = QLabel()
+        self.kind_combo.currentIndexChanged.connect(lambda _i: self._apply())
+        self.user_combo.currentIndexChanged.connect(lambda _i: self._apply())
+        self.title_edit.editingFinished.connect(self._apply)
+        self.title_edit.textChanged.connect(lambda text: text or self._apply())  # cleared
+        for edit in (self.from_date, self.to_date):
+            edit.dateChanged.connect(lambda _d: self._apply())
+        self._fill_users(everyone_only=True)  # the others when the list is opened
+        bar, days = QHBoxLayout(), QHBoxLayout()
+        for row, label, widget in ((bar, _("Kind:"), self.kind_combo),
+                                   (bar, _("Record title:"), self.title_edit),
+                                   (bar, _("By:"), self.user_combo),
+                                   (days, _("From:"), self.from_date),
+                                   (days, _("To:"), self.to_date)):
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            row.addWidget(caption)
+            row.addWidget(widget, 1 if widget is self.title_edit else 0)
+        for combo in (self.kind_combo, self.user_combo):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        days.addWidget(self.record_label)
+        days.addWidget(self.clear_button)
+        days.addWidget(self.info, 1)
+        days.addWidget(self.open_button)
+        return bar, days
+
     def set_filter(self, kind: str | None, record_id: int | None) -> None:
-        self.kind_combo.blockSignals(True)
+        """Every entry of ``kind`` (None: all kinds), or of one record of it; the title, user
+        and days filters cleared."""
+        widgets = (self.kind_combo, self.user_combo, self.title_edit, self.from_date,
+                   self.to_date)
+        for widget in widgets:
+            widget.blockSignals(True)
         self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(kind)))
-        self.kind_combo.blockSignals(False)
-        self.record_edit.setText("" if record_id is None else str(record_id))
+        self.user_combo.setCurrentIndex(0)
+        self.title_edit.clear()
+        for edit in (self.from_date, self.to_date):
+            edit.setDate(edit.minimumDate())
+        for widget in widgets:
+            widget.blockSignals(False)
         self.model.set_filter(kind, record_id)
+        self._show_record(kind, record_id)
         self._after_reload()
+
+    def _show_record(self, kind: str | None, record_id: int | None) -> None:
+        if record_id is None or not kind:
+            self.record_label.hide()
+            return
+        title = (self.repo.titles(kind, [record_id]) or {}).get(record_id) \
+            if kind in KIND_ORDER else None
+        self.record_label.setText(_("Record: {title} (#{id})").format(
+            title=title or "", id=record_id) if title else _("Record #{id}").format(id=record_id))
+        self.record_label.show()
+
+    def where(self) -> AuditFilter:
+        """The title, user and days the bar asks for."""
+        first, last = (None if e.date() == e.minimumDate() else e.date().toPython()
+                       for e in (self.from_date, self.to_date))
+        since, until = local_days(first, last)
+        return AuditFilter(title=self.title_edit.text(), user=self.user_combo.currentData() or "",
+                           since=since, until=until)
 
     def _apply(self) -> None:
         kind = self.kind_combo.currentData()
-        text = self.record_edit.text().strip()
-        record_id = int(text) if text.isdigit() else None
-        if kind == self.model.kind_filter and record_id == self.model.record_filter:
+        # a record other than the kind chosen: the record filter goes
+        record_id = self.model.record_filter if kind == self.model.kind_filter else None
+        where = self.where()
+        if kind == self.model.kind_filter and record_id == self.model.record_filter and \
+                replace(where, upto=None) == replace(self.model.where, upto=None):
             return
-        self.model.set_filter(kind, record_id)
+        self.model.set_filter(kind, record_id, where)
+        self._show_record(kind, record_id)
         self._after_reload()
+
+    def _fill_users(self, *, everyone_only: bool = False) -> None:
+        chosen = self.user_combo.currentData()
+        users = [] if everyone_only else self.repo.history_users()
+        self.user_combo.blockSignals(True)
+        self.user_combo.clear()
+        self.user_combo.addItem(_("Everyone"), None)
+        for user in sorted({*users, *([chosen] if chosen else [])}):
+            self.user_combo.addItem(user, user)
+        self.user_combo.setCurrentIndex(max(0, self.user_combo.findData(chosen)))
+        self.user_combo.blockSignals(False)
 
     def refresh(self) -> None:
         self.model.reload()

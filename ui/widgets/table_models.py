@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections import OrderedDict
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
@@ -17,6 +18,7 @@ from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 from tracker.i18n import gettext as _
 from tracker.i18n import short_date
 from tracker.model import DATE, INTEGER, KIND_ORDER, get_kind
+from tracker.store.audit_filter import AuditFilter
 
 # Roles shared by every model here (Vorta-style: one place names them).
 IdRole = Qt.ItemDataRole.UserRole + 1  # the record id (int)
@@ -387,18 +389,26 @@ class HistoryModel(_PagedModel):
         self.repo = repo
         self.kind_filter: str | None = None
         self.record_filter: int | None = None
+        #: title, user and days (an AuditFilter; its ``upto`` is set at each reload)
+        self.where = AuditFilter()
 
-    def set_filter(self, kind: str | None = None, record_id: int | None = None) -> None:
+    def set_filter(self, kind: str | None = None, record_id: int | None = None,
+                   where: AuditFilter | None = None) -> None:
         self.kind_filter = kind or None
         self.record_filter = record_id
+        self.where = where or AuditFilter()
         self.reload()
 
     def _fetch_count(self) -> int:
-        self.queries += 1
-        return self.repo.history_count(self.kind_filter, self.record_filter)
+        # the list counts and pages the entries there are now: entries written later (another
+        # desk's) wait for the next reload instead of shifting the pages under the count
+        self.queries += 2
+        self.where = replace(self.where, upto=self.repo.last_history_id())
+        return self.repo.history_count(self.kind_filter, self.record_filter, where=self.where)
 
     def _fetch_page(self, offset: int, limit: int) -> list[dict]:
-        return self.repo.history(self.kind_filter, self.record_filter, limit=limit, offset=offset)
+        return self.repo.history(self.kind_filter, self.record_filter, limit=limit, offset=offset,
+                                 where=self.where)
 
     def columnCount(self, parent=_INVALID) -> int:  # noqa: N802
         return 0 if parent.isValid() else 6

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from tracker.exchange import export_data, write_json
+from tracker.exchange.relationship import export_settings
 from tracker.model import KIND_ORDER
 from tracker.session import open_session
 from tracker.store.repository import Repository
@@ -63,7 +64,8 @@ def test_export_writes_every_record_as_json(main_window, repo, qtbot, monkeypatc
     exported(qtbot, main_window, dialogs)
     out = tmp_path / "desk.json"
     data = json.loads(out.read_text(encoding="utf-8"))
-    expected = write_json(tmp_path / "expected.json", export_data(repo))  # what the core writes
+    expected = write_json(tmp_path / "expected.json",  # what the core writes
+                          {**export_data(repo), "_settings": export_settings(repo)})
     assert comparable(data) == comparable(json.loads(Path(expected).read_text(encoding="utf-8")))
     assert str(out) in main_window.statusBar().currentMessage()
 

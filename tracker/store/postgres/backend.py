@@ -30,6 +30,7 @@ from tracker.model import LINK, MULTILINE, Kind
 from tracker.store.errors import ConnectionLost, DatabaseError, ReadOnlyError, StorageError
 from tracker.store.postgres import schema
 from tracker.store.postgres.attachments import PostgresAttachmentReads
+from tracker.store.postgres.audit import AuditReads
 from tracker.store.postgres.bulk import BulkReads
 from tracker.store.postgres.connect import Link, ServerAddress, describe, first_line, lost
 from tracker.store.postgres.kept import KEEP_COUNTS, MAX_IDS, Kept, KeptReads
@@ -38,8 +39,6 @@ from tracker.store.postgres.writer import PostgresWriter
 from tracker.store.query import Condition, Filter
 
 NOT_NULL = frozenset({"id", "title", "status", "classification", "created_at", "updated_at"})
-AUDIT_COLUMNS = ("id", "at", '"user"', "kind", "record_id", "record_uid", "action", "label",
-                 "before", "after", "wording")
 SORT_PREFIX = 200  # multiline columns are indexed by their first 200 characters
 DEEP_OFFSET = 1000  # from here on a page is found through the index alone, then read
 STAMP = ("SELECT pg_current_xact_id()::text, "
@@ -68,7 +67,7 @@ def sort_keys(kind: Kind, col: str, direction: str) -> str:
     return f"{q(col)} {direction}"
 
 
-class PostgresBackend(BulkReads, KeptReads, PostgresAttachmentReads):
+class PostgresBackend(BulkReads, KeptReads, PostgresAttachmentReads, AuditReads):
     """A session on one database of a PostgreSQL server."""
 
     engine = "postgresql"
@@ -551,17 +550,6 @@ class PostgresBackend(BulkReads, KeptReads, PostgresAttachmentReads):
     def presets(self) -> dict[str, str]:
         return dict(self._execute("SELECT name, options FROM presets ORDER BY name").fetchall())
 
-    def audit(self, kind: str | None, record_id: int | None, *, limit: int, offset: int
-              ) -> list[dict]:
-        where, params = _audit_where(kind, record_id)
-        rows = self._rows(f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit {where} "
-                          "ORDER BY id DESC LIMIT %s OFFSET %s", [*params, limit, offset])
-        return rows
-
-    def audit_count(self, kind: str | None, record_id: int | None) -> int:
-        where, params = _audit_where(kind, record_id)
-        return self._scalar(f"SELECT count(*) FROM audit {where}", params)
-
 
 def _is_id(value: Any) -> bool:
     """A value that can be a record id (a bigint): anything else names no record."""
@@ -578,16 +566,3 @@ def _live_hit(alias: str) -> str:
         f"WHEN '{name}' THEN EXISTS (SELECT 1 FROM {q(name)} r WHERE r.id = {alias}.record_id "
         "AND r.deleted_at IS NULL)" for name in KINDS)
     return f"CASE {alias}.kind {cases} ELSE false END"
-
-
-def _audit_where(kind: str | None, record_id: int | None) -> tuple[str, list]:
-    clauses, params = [], []
-    if kind:
-        clauses.append("kind = %s")
-        params.append(kind)
-    if record_id is not None:
-        if not _is_id(record_id):
-            return "WHERE FALSE", []
-        clauses.append("record_id = %s")
-        params.append(record_id)
-    return ("WHERE " + " AND ".join(clauses)) if clauses else "", params

@@ -26,6 +26,7 @@ from tracker.store.errors import (
 from tracker.store.sqlite import connect as _db
 from tracker.store.sqlite import files
 from tracker.store.sqlite.attachments import SqliteAttachmentReads
+from tracker.store.sqlite.audit import AuditReads
 from tracker.store.sqlite.bulk import BulkReads
 from tracker.store.sqlite.hits import SearchReads
 from tracker.store.sqlite.notes import read_note, write_note
@@ -33,7 +34,7 @@ from tracker.store.sqlite.search import (
     kind_matches,
     match_expression,
 )
-from tracker.store.sqlite.sql import AUDIT_COLUMNS, NOT_NULL, q, sql_list
+from tracker.store.sqlite.sql import NOT_NULL, q, sql_list
 from tracker.store.sqlite.writer import SqliteWriter
 
 if TYPE_CHECKING:  # (the filters arrive made: their module loads with the first read of records)
@@ -43,7 +44,7 @@ if TYPE_CHECKING:  # (the filters arrive made: their module loads with the first
 DEEP_PAGE = 10_000  # rows into a sorted list from where a page asks first where the filled end
 
 
-class SqliteBackend(BulkReads, SqliteAttachmentReads, SearchReads):
+class SqliteBackend(BulkReads, SqliteAttachmentReads, SearchReads, AuditReads):
     """A session on one SQLite file."""
 
     engine = "sqlite"
@@ -521,25 +522,3 @@ class SqliteBackend(BulkReads, SqliteAttachmentReads, SearchReads):
     def presets(self) -> dict[str, str]:
         """name -> the options as JSON text, by name."""
         return dict(self._execute("SELECT name, options FROM presets ORDER BY name").fetchall())
-
-    def audit(self, kind: str | None, record_id: int | None, *, limit: int, offset: int
-              ) -> list[dict]:
-        """Audit rows, newest first (``before``/``after`` as stored JSON text)."""
-        where, params = self._audit_where(kind, record_id)
-        return self._rows(f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit {where} "
-                          "ORDER BY id DESC LIMIT ? OFFSET ?", [*params, limit, offset])
-
-    def audit_count(self, kind: str | None, record_id: int | None) -> int:
-        where, params = self._audit_where(kind, record_id)
-        return self._scalar(f"SELECT count(*) FROM audit {where}", params)
-
-    @staticmethod
-    def _audit_where(kind: str | None, record_id: int | None) -> tuple[str, list]:
-        clauses, params = [], []
-        if kind:
-            clauses.append("kind = ?")
-            params.append(kind)
-        if record_id is not None:
-            clauses.append("record_id = ?")
-            params.append(record_id)
-        return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
