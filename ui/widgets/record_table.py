@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView
 
 from tracker.i18n import current_language
 from tracker.i18n import gettext as _
-from tracker.model import CHOICE, DATE, INTEGER
+from tracker.model import CHOICE, DATE, INTEGER, LINK, LINKS, MULTILINE
 from ui.widgets.table_models import RecordTableModel
 
 
@@ -29,6 +29,8 @@ def column_widths(fields, fm) -> list[int | None]:
         elif f.type == CHOICE:
             longest = max((fm.horizontalAdvance(_(label)) for _v, label in f.choices), default=0)
             widths.append(max(header, min(em * 9, longest + em)))
+        elif f.type in (LINK, LINKS, MULTILINE):  # a linked title, a text's first line
+            widths.append(max(header, em * 14))
         else:
             widths.append(max(header, em * 9))
     return widths
@@ -57,6 +59,7 @@ class RecordTable(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.fitting = False
         self.default_widths()
+        self.hide_columns({f.name for f in self.fields} - model.default_shown)
         self.viewport().installEventFilter(self)
         header.sectionResized.connect(self._section_resized)
         self.fit_title()
@@ -122,6 +125,9 @@ class RecordTable(QTableView):
             action.setEnabled(col != self.title_col)
             action.toggled.connect(lambda on, c=col: self.show_column(c, on))
         menu.addSeparator()
+        model = self.model()
+        menu.addAction(_("Default columns"), lambda: self.hide_columns(
+            {f.name for f in self.fields} - model.default_shown))
         menu.addAction(_("Show every column"), lambda: [
             self.show_column(c, True) for c in range(len(self.fields))])
         return menu
@@ -130,6 +136,7 @@ class RecordTable(QTableView):
         if col == self.title_col and not shown:
             return  # the title is always shown
         self.horizontalHeader().setSectionHidden(col, not shown)
+        self.model().set_shown(self.shown_columns())
         self.fit_title()
 
     def hidden_columns(self) -> list[str]:
@@ -142,6 +149,8 @@ class RecordTable(QTableView):
         header = self.horizontalHeader()
         for col, f in enumerate(self.fields):
             header.setSectionHidden(col, f.name in names and col != self.title_col)
+        self.model().set_shown(self.shown_columns())
+        self.fit_title()
 
     def shown_columns(self) -> list[str]:
         """The field names of the columns the table shows, in their on-screen order."""
@@ -161,6 +170,7 @@ class RecordTable(QTableView):
     def save_state(self, settings: QSettings, prefix: str) -> None:
         settings.setValue(prefix + self.columns_key(), self.horizontalHeader().saveState())
         settings.setValue(prefix + "hidden_columns", self.hidden_columns())
+        settings.setValue(prefix + "shown_columns", self.shown_columns())
 
     def restore_state(self, settings: QSettings, prefix: str) -> None:
         model = self.model()
@@ -178,15 +188,17 @@ class RecordTable(QTableView):
                 state = None
         else:
             state = None
-        key = prefix + "hidden_columns"
-        if settings.contains(key):
-            hidden = settings.value(key)
-            # QSettings gives a one-item list back as a string, an empty one as None
-            names = ([hidden] if isinstance(hidden, str) and hidden else
-                     list(hidden) if isinstance(hidden, (list, tuple)) else [])
+        every = {f.name for f in self.fields}
+        if settings.contains(prefix + "shown_columns"):
+            names = every - set(settings_list(settings, prefix + "shown_columns"))
+        elif settings.contains(prefix + "hidden_columns"):
+            # settings of a release whose menu offered the listed columns only
+            names = set(settings_list(settings, prefix + "hidden_columns")) | (
+                every - model.default_shown)
         else:  # settings of an earlier release: as the header state had them
-            names = self.hidden_columns()
-        self.hide_columns(set(names))
+            names = set(self.hidden_columns()) if state is not None else (
+                every - model.default_shown)
+        self.hide_columns(names)
         if state is not None:
             # the sort order comes from the model, not from the saved header
             col = model.sort_column()
@@ -196,3 +208,11 @@ class RecordTable(QTableView):
                                         else Qt.SortOrder.AscendingOrder)
                 header.blockSignals(False)
             self.fit_title()
+
+
+def settings_list(settings: QSettings, key: str) -> list[str]:
+    """A list of names kept in QSettings (which gives a one-item list back as a string and an
+    empty one as None)."""
+    value = settings.value(key)
+    return ([value] if isinstance(value, str) and value else
+            [str(v) for v in value] if isinstance(value, (list, tuple)) else [])
