@@ -81,6 +81,7 @@ class RecordTable(QTableView):
         header.setTextElideMode(Qt.TextElideMode.ElideNone)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.fitting = False
+        self._header_fitted: tuple | None = None  # (column, width) pairs the height is for
         self.default_widths()
         self.hide_columns({f.name for f in self.fields} - model.default_shown)
         self.viewport().installEventFilter(self)
@@ -169,13 +170,16 @@ class RecordTable(QTableView):
     def fit_header_height(self) -> None:
         """The header as tall as its longest wrapped text (a long header takes two lines)."""
         header = self.horizontalHeader()
+        shown = tuple((c, header.sectionSize(c)) for c in range(header.count())
+                      if not header.isSectionHidden(c))
+        if shown == self._header_fitted:
+            return  # (called on every resize: measured once for these widths)
+        self._header_fitted = shown
         fm = header.fontMetrics()
         model = self.model()
         tallest = fm.height()
-        for c in range(header.count()):
-            if header.isSectionHidden(c):
-                continue
-            room = max(header.sectionSize(c) - 24, 1)
+        for c, size in shown:
+            room = max(size - 24, 1)
             text = str(model.headerData(c, Qt.Orientation.Horizontal) or "")
             tallest = max(tallest, fm.boundingRect(QRect(0, 0, room, 10_000),
                                                    Qt.TextFlag.TextWordWrap, text).height())
@@ -221,7 +225,9 @@ class RecordTable(QTableView):
         release that adds a column), show the others and always the title."""
         header = self.horizontalHeader()
         for col, f in enumerate(self.fields):
-            header.setSectionHidden(col, f.name in names and col != self.title_col)
+            hide = f.name in names and col != self.title_col
+            if header.isSectionHidden(col) != hide:
+                header.setSectionHidden(col, hide)
         self.model().set_shown(self.shown_columns())
         self.fit_title()
 
