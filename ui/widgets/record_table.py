@@ -75,9 +75,9 @@ class RecordTable(QTableView):
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)
         header.setHighlightSections(False)
-        # a long header wraps onto a second line instead of being cut ("Срок исполнения")
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignVCenter
-                                   | Qt.TextFlag.TextWordWrap)
+        # a long header wraps onto a second line instead of being cut ("Срок исполнения"): the
+        # model's headers ask for word wrap (a default alignment holding it would make
+        # restoreState refuse the saved header)
         header.setTextElideMode(Qt.TextElideMode.ElideNone)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.fitting = False

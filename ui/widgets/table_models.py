@@ -285,6 +285,8 @@ class RecordTableModel(_PagedModel):
                 return _(self.fields[section].label)
             if role == Qt.ItemDataRole.ToolTipRole:
                 return _(self.fields[section].help) if self.fields[section].help else None
+            if role == Qt.ItemDataRole.TextAlignmentRole:  # a long header takes two lines
+                return Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
         elif orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
             return str(section + 1)
         return None
