@@ -200,6 +200,8 @@ def table(db: str, kind: str, word: str, mode: str = "all") -> None:
         model = RecordTableModel(repo, kind)
         view = QTableView()
         view.setModel(model)
+        for col, name in enumerate(model.column_names):  # the columns the page shows at first
+            view.setColumnHidden(col, name not in getattr(model, "default_shown", (name,)))
         view.resize(1000, 800)
         view.viewport().installEventFilter(counter)
         view.show()

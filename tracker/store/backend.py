@@ -173,6 +173,10 @@ class Backend(Protocol):
         """The link list ``field`` of the records with ids ``first_id``..``last_id``: record id ->
         target ids in ``link_ids`` order (records with none left out)."""
 
+    def links_of(self, kind: Kind, field: str, ids: list[int]) -> dict[int, list[int]]:
+        """The link list ``field`` of the records with these ids (a page of a table): record id
+        -> target ids in ``link_ids`` order (records with none left out)."""
+
     def citations_between(self, kind: Kind, first_id: int, last_id: int
                           ) -> dict[int, list[dict]]:
         """The citations of the records with ids ``first_id``..``last_id``: record id -> what

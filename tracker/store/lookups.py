@@ -38,6 +38,20 @@ class Lookups:
                     row[REPORTS_KEY] = self.backend.reports(kind, row["id"])
         return rows
 
+    def link_titles(self, kind_name: str, field: str, ids: list[int]) -> dict[int, list[str]]:
+        """What the link or link list ``field`` of the records ``ids`` (a page of a table) shows:
+        record id -> the linked records' titles (``#id`` for one this reader may not see): two
+        queries for the whole page, not one a row (a single LINK: :meth:`titles` of its ids)."""
+        kind = get_kind(kind_name)
+        f = kind.field(field)
+        ids = [i for i in ids if isinstance(i, int)]
+        if f.type != LINKS or not ids:
+            return {}
+        lists = self.backend.links_of(kind, field, ids)
+        targets = sorted({t for found in lists.values() for t in found})
+        names = self.titles(f.target, targets) if targets else {}
+        return {rid: [names.get(t) or f"#{t}" for t in found] for rid, found in lists.items()}
+
     def uids_of(self, kind_name: str, ids: list[int]) -> dict[int, str]:
         """id -> uid of the records of a kind with these ids (missing ones left out)."""
         return self.backend.uids_of(get_kind(kind_name), list(ids)) if ids else {}

@@ -29,6 +29,7 @@ from ui.forms.record_form import CANCEL, DISCARD, SAVE, RecordForm, ask_unsaved
 from ui.widgets.attachments import AttachmentsPanel
 from ui.widgets.provenance import ProvenancePanel, QuoteDialog, SourceViewer
 from ui.widgets.record_table import RecordTable
+from ui.widgets.saved_views import ViewsButton
 from ui.widgets.table_models import RecordTableModel
 
 
@@ -113,6 +114,8 @@ class RecordPage(QWidget):
         bar.addWidget(self.status_combo)
         if self.mine_check is not None:
             bar.addWidget(self.mine_check)
+        self.views_button = ViewsButton(self)  # saved views: filter, sort, columns
+        bar.addWidget(self.views_button)
         bar.addWidget(self.count_label)
         return bar
 

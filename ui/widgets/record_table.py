@@ -4,33 +4,54 @@ title), and the header's layout kept between sessions (per language)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt
+from PySide6.QtCore import QByteArray, QEvent, QRect, QSettings, Qt
+from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView
 
 from tracker.i18n import current_language
 from tracker.i18n import gettext as _
-from tracker.model import CHOICE, DATE, INTEGER
+from tracker.model import CHOICE, DATE, INTEGER, LINK, LINKS, MULTILINE
 from ui.widgets.table_models import RecordTableModel
+
+
+def two_line_width(fm, text: str) -> int:
+    """The narrowest width at which ``text`` takes at most two lines (broken between words)."""
+    words = text.split()
+    best = fm.horizontalAdvance(text)
+    for i in range(1, len(words)):
+        best = min(best, max(fm.horizontalAdvance(" ".join(words[:i])),
+                             fm.horizontalAdvance(" ".join(words[i:]))))
+    return best
+
+
+def header_width(fm, text: str) -> int:
+    """The width a column's header needs: its text on one line, or -- beyond ~7 letters -- on
+    two lines (a long Russian header wraps rather than being cut or taking the title's room)."""
+    pad = fm.horizontalAdvance("M") + 26  # margins and the sort arrow
+    one_line = fm.horizontalAdvance(text) + pad
+    return min(one_line, max(two_line_width(fm, text) + pad, fm.horizontalAdvance("M") * 7))
 
 
 def column_widths(fields, fm) -> list[int | None]:
     """Default width of each column for ``fields`` (None: the column that stretches)."""
     em = fm.horizontalAdvance("M")
-    pad = em + 26  # cell margins and the sort arrow
+    cell = 10  # the cell's margins (and a little air)
     widths: list[int | None] = []
     for f in fields:
-        header = fm.horizontalAdvance(_(f.label)) + pad
+        header = header_width(fm, _(f.label))
         if f.name == "title":
             widths.append(None)
         elif f.type == INTEGER:
-            widths.append(max(header, fm.horizontalAdvance("0000") + pad))
+            widths.append(max(header, fm.horizontalAdvance("0000") + cell))
         elif f.type == DATE:
-            widths.append(max(header, fm.horizontalAdvance("0000-00-00") + pad))
+            widths.append(max(header, fm.horizontalAdvance("0000-00-00") + cell))
         elif f.type == CHOICE:
             longest = max((fm.horizontalAdvance(_(label)) for _v, label in f.choices), default=0)
-            widths.append(max(header, min(em * 9, longest + em)))
+            widths.append(max(header, min(em * 9, longest + cell)))
+        elif f.type in (LINK, LINKS, MULTILINE):  # a linked title, a text's first line
+            widths.append(max(header, em * 14))
         else:
-            widths.append(max(header, em * 9))
+            widths.append(max(header, em * 8))
     return widths
 
 
@@ -54,9 +75,15 @@ class RecordTable(QTableView):
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)
         header.setHighlightSections(False)
+        # a long header wraps onto a second line instead of being cut ("Срок исполнения"): the
+        # model's headers ask for word wrap (a default alignment holding it would make
+        # restoreState refuse the saved header)
+        header.setTextElideMode(Qt.TextElideMode.ElideNone)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.fitting = False
+        self._header_fitted: tuple | None = None  # (column, width) pairs the height is for
         self.default_widths()
+        self.hide_columns({f.name for f in self.fields} - model.default_shown)
         self.viewport().installEventFilter(self)
         header.sectionResized.connect(self._section_resized)
         self.fit_title()
@@ -74,12 +101,44 @@ class RecordTable(QTableView):
         dates and numbers narrow, choices as wide as their labels; the title fills the rest."""
         header = self.horizontalHeader()
         header.setStretchLastSection(False)
-        widths = column_widths(self.fields, self.fontMetrics())
+        widths = column_widths(self.fields, header.fontMetrics())
         self.title_col = widths.index(None) if None in widths else -1
-        self.title_min = self.fontMetrics().horizontalAdvance("M") * 13
+        self.title_min = max(self.fontMetrics().horizontalAdvance("M") * 13, header_width(
+            header.fontMetrics(), _(self.fields[self.title_col].label))
+            if self.title_col >= 0 else 0)
         for col, width in enumerate(widths):
             if width is not None:
                 header.resizeSection(col, width)
+
+    # -- an empty table says why ----------------------------------------------------------------
+
+    def empty_text(self) -> str:
+        """What an empty table says (nothing when it has rows): nothing matches the filter, or
+        nothing has been recorded yet and how to begin."""
+        model = self.model()
+        if model.rowCount():
+            return ""
+        kinds = _(model.kind.plural)
+        if model.search or model.status or model.lead:
+            return _("Nothing in “{kinds}” matches the filter. Clear the filter box, choose "
+                     "“All statuses” or untick “My items”.").format(kinds=kinds)
+        return _("Nothing in “{kinds}” yet. Add the first record with New (Ctrl+N), or import "
+                 "a colleague's export (File › Import…).").format(kinds=kinds)
+
+    def empty_rect(self) -> QRect:
+        """Where the empty table's words go: the viewport's top, a margin each side."""
+        margin = self.fontMetrics().horizontalAdvance("M")
+        return self.viewport().rect().adjusted(margin, margin, -margin, -margin)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().paintEvent(event)
+        text = self.empty_text()
+        if text:  # wrapped to the viewport's width: never cut, however narrow the table
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(self.empty_rect(), Qt.AlignmentFlag.AlignHCenter
+                             | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap, text)
+            painter.end()
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
         if obj is self.viewport() and event.type() == QEvent.Type.Resize:
@@ -106,6 +165,27 @@ class RecordTable(QTableView):
                 header.resizeSection(col, width)
             finally:
                 self.fitting = False
+        self.fit_header_height()
+
+    def fit_header_height(self) -> None:
+        """The header as tall as its longest wrapped text (a long header takes two lines)."""
+        header = self.horizontalHeader()
+        shown = tuple((c, header.sectionSize(c)) for c in range(header.count())
+                      if not header.isSectionHidden(c))
+        if shown == self._header_fitted:
+            return  # (called on every resize: measured once for these widths)
+        self._header_fitted = shown
+        fm = header.fontMetrics()
+        model = self.model()
+        tallest = fm.height()
+        for c, size in shown:
+            room = max(size - 24, 1)
+            text = str(model.headerData(c, Qt.Orientation.Horizontal) or "")
+            tallest = max(tallest, fm.boundingRect(QRect(0, 0, room, 10_000),
+                                                   Qt.TextFlag.TextWordWrap, text).height())
+        if header.minimumHeight() != tallest + 8:
+            header.setMinimumHeight(tallest + 8)
+            self.updateGeometries()
 
     # -- which columns ----------------------------------------------------------------------------
 
@@ -122,6 +202,9 @@ class RecordTable(QTableView):
             action.setEnabled(col != self.title_col)
             action.toggled.connect(lambda on, c=col: self.show_column(c, on))
         menu.addSeparator()
+        model = self.model()
+        menu.addAction(_("Default columns"), lambda: self.hide_columns(
+            {f.name for f in self.fields} - model.default_shown))
         menu.addAction(_("Show every column"), lambda: [
             self.show_column(c, True) for c in range(len(self.fields))])
         return menu
@@ -130,6 +213,7 @@ class RecordTable(QTableView):
         if col == self.title_col and not shown:
             return  # the title is always shown
         self.horizontalHeader().setSectionHidden(col, not shown)
+        self.model().set_shown(self.shown_columns())
         self.fit_title()
 
     def hidden_columns(self) -> list[str]:
@@ -141,7 +225,11 @@ class RecordTable(QTableView):
         release that adds a column), show the others and always the title."""
         header = self.horizontalHeader()
         for col, f in enumerate(self.fields):
-            header.setSectionHidden(col, f.name in names and col != self.title_col)
+            hide = f.name in names and col != self.title_col
+            if header.isSectionHidden(col) != hide:
+                header.setSectionHidden(col, hide)
+        self.model().set_shown(self.shown_columns())
+        self.fit_title()
 
     def shown_columns(self) -> list[str]:
         """The field names of the columns the table shows, in their on-screen order."""
@@ -161,6 +249,7 @@ class RecordTable(QTableView):
     def save_state(self, settings: QSettings, prefix: str) -> None:
         settings.setValue(prefix + self.columns_key(), self.horizontalHeader().saveState())
         settings.setValue(prefix + "hidden_columns", self.hidden_columns())
+        settings.setValue(prefix + "shown_columns", self.shown_columns())
 
     def restore_state(self, settings: QSettings, prefix: str) -> None:
         model = self.model()
@@ -178,15 +267,17 @@ class RecordTable(QTableView):
                 state = None
         else:
             state = None
-        key = prefix + "hidden_columns"
-        if settings.contains(key):
-            hidden = settings.value(key)
-            # QSettings gives a one-item list back as a string, an empty one as None
-            names = ([hidden] if isinstance(hidden, str) and hidden else
-                     list(hidden) if isinstance(hidden, (list, tuple)) else [])
+        every = {f.name for f in self.fields}
+        if settings.contains(prefix + "shown_columns"):
+            names = every - set(settings_list(settings, prefix + "shown_columns"))
+        elif settings.contains(prefix + "hidden_columns"):
+            # settings of a release whose menu offered the listed columns only
+            names = set(settings_list(settings, prefix + "hidden_columns")) | (
+                every - model.default_shown)
         else:  # settings of an earlier release: as the header state had them
-            names = self.hidden_columns()
-        self.hide_columns(set(names))
+            names = set(self.hidden_columns()) if state is not None else (
+                every - model.default_shown)
+        self.hide_columns(names)
         if state is not None:
             # the sort order comes from the model, not from the saved header
             col = model.sort_column()
@@ -196,3 +287,11 @@ class RecordTable(QTableView):
                                         else Qt.SortOrder.AscendingOrder)
                 header.blockSignals(False)
             self.fit_title()
+
+
+def settings_list(settings: QSettings, key: str) -> list[str]:
+    """A list of names kept in QSettings (which gives a one-item list back as a string and an
+    empty one as None)."""
+    value = settings.value(key)
+    return ([value] if isinstance(value, str) and value else
+            [str(v) for v in value] if isinstance(value, (list, tuple)) else [])

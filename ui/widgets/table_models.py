@@ -17,7 +17,17 @@ from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 
 from tracker.i18n import gettext as _
 from tracker.i18n import short_date
-from tracker.model import DATE, INTEGER, KIND_ORDER, get_kind
+from tracker.model import (
+    DATE,
+    DECIMAL,
+    INTEGER,
+    KIND_ORDER,
+    LINK,
+    LINKS,
+    MULTILINE,
+    display_value,
+    get_kind,
+)
 from tracker.store.audit_filter import AuditFilter
 
 # Roles shared by every model here (Vorta-style: one place names them).
@@ -30,6 +40,7 @@ OVERDUE_COLOR = QColor("#c62828")
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _INVALID = QModelIndex()
+LINKED = "linked_titles"  # a row's key: field name -> the titles its link column shows
 
 
 def cell_text(f, value: Any) -> str:
@@ -147,27 +158,60 @@ class _PagedModel(QAbstractTableModel):
 
 
 class RecordTableModel(_PagedModel):
-    """The records of one kind as a table: columns from ``kind.columns``."""
+    """The records of one kind as a table: a column for every declared field. Those the kind
+    lists (``kind.columns``, then what the core computes) come first and are shown at first;
+    the others can be shown (``set_shown``). Only the shown columns are read, a page at a time;
+    a link shows the linked record's title, read for the whole page at once."""
 
     def __init__(self, repo, kind_name: str, parent=None, *, today: _dt.date | None = None):
         super().__init__(parent)
         self.repo = repo
         self.kind = get_kind(kind_name)
-        # the listed fields, then what the core computes from the record (treaty dates)
-        self.fields = [*self.kind.columns, *self.kind.computed]
+        # the listed fields, then what the core computes from the record (treaty dates), then
+        # every other declared field (hidden until the user shows it)
+        listed = [*self.kind.columns, *self.kind.computed]
+        named = {f.name for f in listed}
+        self.fields = [*listed, *(f for f in self.kind.fields if f.name not in named)]
         self.column_names = [f.name for f in self.fields]
-        query = [f.name for f in self.kind.columns]
-        needs = self.kind.treaty.fields() if self.kind.treaty is not None else ()
-        for extra in ("status", "due_date", *needs):
-            if extra in self.kind.field_names and extra not in query:
-                query.append(extra)
-        self._query_columns = query
+        self.default_shown = frozenset(named)
+        self.shown: frozenset[str] = self.default_shown
+        self._query_columns = self._columns_for(self.shown)
         self.search = ""
         self.status: str | None = None
         self.lead: str | None = None  # "My items": records naming this lead
         self.sort_field = self.kind.default_sort
         self.descending = False
         self.today = today
+
+    def _columns_for(self, shown) -> list[str]:
+        """The stored columns a page reads to show the fields ``shown`` (and to mark overdue
+        rows and compute the treaty's dates)."""
+        needs = self.kind.treaty.fields() if self.kind.treaty is not None else ()
+        query = []
+        for f in self.fields:
+            if f.name in shown and self.kind.has_field(f.name) and f.stored:
+                query.append(f.name)
+        for extra in ("title", "status", "due_date", *needs):
+            if extra in self.kind.field_names and extra not in query:
+                query.append(extra)
+        return query
+
+    def set_shown(self, names) -> None:
+        """Show the fields ``names`` (the others are not read): the cached rows are read again
+        when a shown field was not read before."""
+        shown = frozenset(names) | {"title"}
+        if shown == self.shown:
+            return
+        columns = self._columns_for(shown)
+        grew = not set(columns) <= set(self._query_columns) or any(
+            f.type in (LINK, LINKS) and f.name in shown - self.shown for f in self.fields)
+        self.shown = shown
+        self._query_columns = columns
+        if grew and self._cache.pages:
+            self._cache.clear()
+            if self.rowCount():
+                self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1,
+                                                                   len(self.fields) - 1))
 
     # -- queries ------------------------------------------------------------------------------
 
@@ -186,7 +230,41 @@ class RecordTableModel(_PagedModel):
         if self.kind.computed:
             for row in rows:
                 row.update(self.kind.compute(row, self.today))
+        self._add_link_titles(rows)
         return rows
+
+    def _add_link_titles(self, rows: list[dict]) -> None:
+        """The titles the shown link columns show, for a whole page: one query a column
+        (two for a link list), never one a row."""
+        for f in self.fields:
+            if f.name not in self.shown or f.type not in (LINK, LINKS):
+                continue
+            self.queries += 1
+            if f.type == LINK:
+                ids = sorted({r[f.name] for r in rows if isinstance(r.get(f.name), int)})
+                names = self.repo.titles(f.target, ids) if ids else {}
+                texts = {r["id"]: names.get(r.get(f.name)) or f"#{r[f.name]}"
+                         for r in rows if r.get(f.name) is not None}
+            else:
+                lists = self.repo.link_titles(self.kind.name, f.name, [r["id"] for r in rows])
+                texts = {rid: "; ".join(titles) for rid, titles in lists.items()}
+            for r in rows:
+                r.setdefault(LINKED, {})[f.name] = texts.get(r["id"], "")
+
+    def cell_text(self, f, row: dict, limit: int = 120) -> str:
+        """What a cell shows: a choice's label, a link's title, a long text's first line."""
+        if f.type in (LINK, LINKS):
+            return (row.get(LINKED) or {}).get(f.name, "")
+        value = row.get(f.name)
+        if value is None:
+            return ""
+        if f.type == MULTILINE:
+            text = str(value)
+            first = text.split("\n", 1)[0]
+            if len(first) > limit or len(first) < len(text):
+                first = first[:limit].rstrip() + "…"
+            return first
+        return display_value(self.kind, f.name, value)
 
     def set_filter(self, search: str | None = None, status: str | None = None) -> None:
         self.search = search or ""
@@ -204,8 +282,8 @@ class RecordTableModel(_PagedModel):
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.fields) or self.column_names[column] not in \
-                self.kind.sortable:  # a computed column keeps the order it is given
-            return
+                self.kind.sortable or self.fields[column].type in (LINK, LINKS):
+            return  # a computed or link column keeps the order it is given
         self.sort_field = self.column_names[column]
         self.descending = order == Qt.SortOrder.DescendingOrder
         self.reload()
@@ -221,6 +299,8 @@ class RecordTableModel(_PagedModel):
                 return _(self.fields[section].label)
             if role == Qt.ItemDataRole.ToolTipRole:
                 return _(self.fields[section].help) if self.fields[section].help else None
+            if role == Qt.ItemDataRole.TextAlignmentRole:  # a long header takes two lines
+                return Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
         elif orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
             return str(section + 1)
         return None
@@ -234,20 +314,18 @@ class RecordTableModel(_PagedModel):
         f = self.fields[index.column()]
         value = row.get(f.name)
         if role == Qt.ItemDataRole.DisplayRole:
-            if value is None:
-                return ""
-            return cell_text(f, value)
+            return self.cell_text(f, row)
         if role == Qt.ItemDataRole.ToolTipRole:
             if f.name == "title" and self.is_overdue(row):
                 return _("{title} (overdue)").format(title=row.get("title") or "")
-            return cell_text(f, value) if value else None
+            return self.cell_text(f, row, 1000) or None
         if role == Qt.ItemDataRole.ForegroundRole:
             return overdue_brush() if self.is_overdue(row) else None
         if role == Qt.ItemDataRole.DecorationRole:
             # a mark that stays visible on the selected row and without colour vision
             return overdue_icon() if f.name == "title" and self.is_overdue(row) else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if f.type == INTEGER else _LEFT
+            return _RIGHT if f.type in (INTEGER, DECIMAL) else _LEFT
         if role == IdRole:
             return row["id"]
         if role == SortRole:

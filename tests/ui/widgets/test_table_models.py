@@ -72,8 +72,10 @@ def test_history_model_passes_the_model_testers(qtmodeltester, repo):
 def test_columns_and_labels_come_from_the_declarations(repo):
     model = RecordTableModel(repo, "roadmap")
     kind = get_kind("roadmap")
-    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())] \
-        == [f.label for f in kind.columns]
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    # the listed columns first (shown at first), then every other declared field
+    assert headers[:len(kind.columns)] == [f.label for f in kind.columns]
+    assert sorted(headers) == sorted(f.label for f in kind.fields)
     status_col = model.column_of("status")
     rid = model.data(model.index(0, 0), IdRole)
     assert model.data(model.index(0, status_col)) == kind.status_label(

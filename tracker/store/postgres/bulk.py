@@ -56,6 +56,16 @@ class BulkReads:
         return dict(self._execute(f"SELECT uid, id FROM {q(kind.name)} WHERE uid = ANY (%s)",
                                   (list(uids),)).fetchall())
 
+    def links_of(self, kind: Kind, field: str, ids: list[int]) -> dict[int, list[int]]:
+        target = kind.field(field).target
+        out: dict[int, list[int]] = {}
+        for rid, tid in self._execute(
+                f"SELECT {q(kind.name + '_id')}, {q(target + '_id')} "
+                f"FROM {q(kind.name + '_' + field)} WHERE {q(kind.name + '_id')} = ANY (%s) "
+                "ORDER BY 1, 2", (_ids(ids),)).fetchall():
+            out.setdefault(rid, []).append(tid)
+        return out
+
     def reports(self, kind: Kind, record_id: int) -> list[dict]:
         return [{"reported_on": day, "progress": progress, "done": done, "side": side,
                  "source_id": sid, "quote": quote or None}

@@ -53,3 +53,15 @@ class BulkReads:
                 f"SELECT uid, id FROM {q(kind.name)} WHERE uid IN "
                 f"({', '.join('?' for _x in chunk)})", chunk).fetchall())
         return out
+
+    def links_of(self, kind: Kind, field: str, ids: list[int]) -> dict[int, list[int]]:
+        target = kind.field(field).target
+        out: dict[int, list[int]] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            for rid, tid in self._execute(
+                    f"SELECT [{kind.name}_id], [{target}_id] FROM [{kind.name}_{field}] "
+                    f"WHERE [{kind.name}_id] IN ({', '.join('?' for _x in chunk)}) "
+                    "ORDER BY 1, 2", chunk):
+                out.setdefault(rid, []).append(tid)
+        return out
