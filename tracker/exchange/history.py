@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracker.exchange.checks import as_uid
 from tracker.exchange.json_format import HISTORY_KEY
@@ -25,6 +25,9 @@ from tracker.exchange.records import SOURCES_KEY, UidMap
 from tracker.i18n import _
 from tracker.model import KINDS, LINK, LINKS, SOURCE_KIND
 from tracker.store.repository import Repository
+
+if TYPE_CHECKING:
+    from tracker.store.sqlite.stage import Stage
 
 #: the stage's kind for a carried entry of records of ``kind`` (kept apart from the records)
 STAGE_PREFIX = "_history:"
@@ -145,3 +148,23 @@ def carried_label(entry: dict, login: str | None) -> str:
     if login and entry["user"] and entry["user"] != login:
         return _("{label} (by {user})").format(label=label, user=entry["user"]).strip()
     return label
+
+def created_seq(stage: Stage, kind: str, uid: str) -> int | None:
+    """The file's record with ``uid`` if the import creates it, else None."""
+    staged = stage.by_uid(kind, uid)
+    if staged is None:
+        return None
+    planned = stage.plan(staged[0])
+    return staged[0] if planned is not None and planned[0] == "create" else None
+
+
+def carried_history(stage: Stage) -> tuple[int, int]:
+    """(entries carried over: of records the import creates, entries left out)."""
+    carried = left = 0
+    for name in KINDS:
+        for _seq, _where, entry, _existing in stage.records(STAGE_PREFIX + name):
+            if created_seq(stage, name, entry["record_uid"]) is None:
+                left += 1
+            else:
+                carried += 1
+    return carried, left

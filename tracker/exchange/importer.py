@@ -38,8 +38,10 @@ from tracker.exchange.files import MAX_FILES, FileInfo
 from tracker.exchange.history import (
     HISTORY_KEY,
     STAGE_PREFIX,
+    carried_history,
     carried_label,
     check_entry,
+    created_seq,
     history_records,
     restore_snapshot,
 )
@@ -272,25 +274,6 @@ def _load_entry(stage: Stage, problems: Problems, raw: Any, index: int) -> None:
     stage.add(STAGE_PREFIX + entry["kind"], where, None, None, packed)
 
 
-def _created_seq(stage: Stage, kind: str, uid: str) -> int | None:
-    """The file's record with ``uid`` if the import creates it, else None."""
-    staged = stage.by_uid(kind, uid)
-    if staged is None:
-        return None
-    planned = stage.plan(staged[0])
-    return staged[0] if planned is not None and planned[0] == "create" else None
-
-
-def carried_history(stage: Stage) -> tuple[int, int]:
-    """(entries carried over: of records the import creates, entries left out)."""
-    carried = left = 0
-    for name in KINDS:
-        for _seq, _where, entry, _existing in stage.records(STAGE_PREFIX + name):
-            if _created_seq(stage, name, entry["record_uid"]) is None:
-                left += 1
-            else:
-                carried += 1
-    return carried, left
 
 
 class _Uids:
@@ -524,7 +507,7 @@ class _Writer:
         """The history entries of the kind's records this import creates, oldest first."""
         login = getattr(self.repo.backend, "login", None)
         for _seq, _where, entry, _existing in self.stage.records(STAGE_PREFIX + name):
-            seq = _created_seq(self.stage, name, entry["record_uid"])
+            seq = created_seq(self.stage, name, entry["record_uid"])
             if seq is None:
                 continue
             rid = self.ids[seq]

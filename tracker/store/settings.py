@@ -19,6 +19,8 @@ SETTING_KEYS = ("home_country", "partner_country", "relationship_title",
                 # Russian) and where the marking goes (banner, the default, or corner).
                 "restricted_label", "marking_style")
 MAX_SETTING_CHARS = 300
+#: Settings of this desk's database that are not the relationship's: not carried by exports.
+LOCAL_SETTING_KEYS = ("attachment_limit_mb",)
 
 
 class SettingsAndHistory:
@@ -139,7 +141,7 @@ def checked_settings(values: dict) -> dict[str, str]:
     out: dict[str, str] = {}
     problems: dict[str, str] = {}
     for key, value in values.items():
-        if key not in SETTING_KEYS:
+        if key not in SETTING_KEYS and key not in LOCAL_SETTING_KEYS:
             problems[str(key)[:60]] = _("not a setting; choose one of: {keys}").format(
                 keys=", ".join(SETTING_KEYS))
             continue

@@ -131,11 +131,14 @@ class RecordForm(QWidget):
         if self.kind.reports is not None:
             from ui.forms.reports import ReportsEditor
 
-            self._add_row(layout, ReportsEditor(self.repo))
+            # a table of its own: its heading above it, the table the form's whole width (beside
+            # its label it made the form too wide for the list at 1280 px in Russian)
+            self._add_row(layout, ReportsEditor(self.repo), full_width=True)
         return layout
 
-    def _add_row(self, layout: QFormLayout, editor: Editor) -> None:
-        """A field's row: its label, its editor and a problem line under it."""
+    def _add_row(self, layout: QFormLayout, editor: Editor, *, full_width: bool = False) -> None:
+        """A field's row: its label, its editor and a problem line under it (``full_width``:
+        the label on a line of its own above the editor)."""
         f = editor.field
         editor.changed.connect(self.check_changes)
         editor.openRecord.connect(self.openRecord)
@@ -156,14 +159,20 @@ class RecordForm(QWidget):
         label = QLabel(_(f.label) + (" *" if f.required else ""))
         label.setBuddy(editor.focusProxy() or editor)
         widest = label.fontMetrics().horizontalAdvance("M") * 12
-        if label.sizeHint().width() > widest:  # long labels (Russian) wrap, fields keep room
+        if full_width:
+            label.setBuddy(editor.focusProxy() or editor)
+        elif label.sizeHint().width() > widest:  # long labels (Russian) wrap, fields keep room
             label.setWordWrap(True)
             label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
             label.setFixedWidth(widest)
             label.setMinimumHeight(label.heightForWidth(widest))  # every line shown
         if f.help:
             label.setToolTip(_(f.help))
-        layout.addRow(label, cell)
+        if full_width:
+            layout.addRow(label)
+            layout.addRow(cell)
+        else:
+            layout.addRow(label, cell)
         self.editors[f.name] = editor
         self.error_labels[f.name] = error
         self.field_labels[f.name] = label

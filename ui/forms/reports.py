@@ -137,7 +137,7 @@ class ReportsEditor(Editor):
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.add_button = QPushButton(_("Add report…"))
         self.edit_button = QPushButton(_("Edit…"))
-        self.remove_button = QPushButton(_("Remove"))
+        self.remove_button = QPushButton(_("Remove report"))
         self.add_button.clicked.connect(self.add)
         self.edit_button.clicked.connect(self.edit_current)
         self.remove_button.clicked.connect(self.remove_current)

@@ -160,20 +160,24 @@ class AttachmentsPanel(QWidget):
         self.source_button.setToolTip(_("A source with this file's text, page by page, that "
                                         "records can quote"))
         self.source_button.clicked.connect(self.make_source)
-        self.remove_button = QPushButton(_("Remove"))
+        self.remove_button = QPushButton(_("Detach file"))
         self.remove_button.setToolTip(_("Remove the file from the record (Ctrl+Z brings it "
                                         "back)"))
         self.remove_button.clicked.connect(self.remove_current)
-        bar = QHBoxLayout()
-        bar.setContentsMargins(0, 0, 0, 0)
-        for button in (self.open_button, self.save_button, self.source_button,
-                       self.remove_button):
-            button.setAutoDefault(True)
-            bar.addWidget(button)
-        bar.addStretch(1)
+        # two rows: one row of five buttons made the form too wide for the table beside it
+        # (Russian labels at 1280 px)
+        top, bottom = QHBoxLayout(), QHBoxLayout()
+        for bar, buttons in ((top, (self.open_button, self.save_button, self.source_button)),
+                             (bottom, (self.remove_button,))):
+            bar.setContentsMargins(0, 0, 0, 0)
+            for button in buttons:
+                button.setAutoDefault(True)
+                bar.addWidget(button)
+            bar.addStretch(1)
         self.add_button.setAutoDefault(True)
-        bar.addWidget(self.add_button)
-        layout.addLayout(bar)
+        bottom.addWidget(self.add_button)
+        layout.addLayout(top)
+        layout.addLayout(bottom)
         self.rows: list[dict] = []
         self.show_record()
 
