@@ -27,7 +27,7 @@ from tracker.session import open_session
 from tracker.store.engines import is_server
 from tracker.store.errors import ConnectionLost, StorageError
 from tracker.store.repository import Repository
-from ui import audit_name, menus, messages
+from ui import audit_name, menus, messages, window_size
 from ui.pages import PAGE_KINDS, PAGES, Pages, make_page, page_key, page_title
 
 if TYPE_CHECKING:
@@ -544,11 +544,7 @@ class MainWindow(QMainWindow):
 
     def _restore_settings(self) -> None:
         s = QSettings()
-        geometry = s.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
+        window_size.restore(self, s.value("window/geometry"))  # fitted to the screen
         state = s.value("window/state")
         if state is not None:
             self.restoreState(state)

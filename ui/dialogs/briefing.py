@@ -39,6 +39,7 @@ from tracker.errors import TrackerError
 from tracker.i18n import current_language, ngettext
 from tracker.i18n import gettext as _
 from tracker.model import CLASSIFICATIONS
+from tracker.model.attachments import FALLBACK_NAME, clean_file_name
 from tracker.model.figures import BRIEFS_KIND
 from tracker.store.repository import Repository
 from ui import messages
@@ -50,6 +51,7 @@ from ui.tasks import Cancelled, Task, Tasks, one_line
 from ui.widgets import pdf_printing
 
 SETTINGS_KEY = "briefing"
+MAX_NAME_TITLE = 80  # characters of the title in a proposed file name
 WARN_PAGES = 1000  # a briefing estimated at this many pages or more is built only when confirmed
 
 
@@ -71,6 +73,15 @@ def describe_failure(exc: BaseException) -> str:
     return _("the briefing could not be made: {error}").format(  # a bug: named, never raised
         error=f"{type(exc).__name__}: {exc}")
 
+
+
+def default_file_name(title: str, day: _dt.date, fmt: str) -> str:
+    """The name Export PDF…/Export Word… propose, dated like Export this list's: the brief's
+    title made safe for any file system (or "Briefing" when it has none), the day, the
+    extension: ``Talks in Astana 2026-12-06.pdf``."""
+    subject = clean_file_name(title.replace("/", "-").replace("\\", "-")) if title.strip() else ""
+    subject = "" if subject == FALLBACK_NAME else subject[:MAX_NAME_TITLE].rstrip(" .")
+    return clean_file_name(f"{subject or _('Briefing')} {day.isoformat()}.{fmt}")
 
 class BriefingDialog(QDialog):
     """Options on the left, the brief in the middle, the preview on the right, progress and
@@ -338,7 +349,8 @@ class BriefingDialog(QDialog):
             return
         settings = QSettings()
         folder = settings.value(f"{SETTINGS_KEY}/folder", "") or str(Path.home())
-        name = _("briefing.pdf") if fmt == "pdf" else _("briefing.docx")
+        name = default_file_name(self.panel.title_edit.text(), self.today or _dt.date.today(),
+                                 fmt)
         path, _filter = messages.get_save_file_name(
             self, _("Export briefing"), str(Path(folder) / name),
             _("PDF files (*.pdf)") if fmt == "pdf" else _("Word documents (*.docx)"))

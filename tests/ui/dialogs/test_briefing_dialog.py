@@ -317,3 +317,47 @@ def test_a_briefing_of_thousands_of_pages_is_built_only_when_confirmed(
     assert len(dialogs.calls) == 2  # no question this time
     wait_done(qtbot, dialog)
     assert out.exists()
+
+
+def _proposed_name(dialog, button, monkeypatch) -> str:
+    """The file name Export PDF…/Export Word… propose (the save dialog is cancelled)."""
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QFileDialog
+
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(
+        lambda parent, caption, start, *rest: asked.append(start) or ("", "")))
+    button.click()
+    assert len(asked) == 1
+    return Path(asked[0]).name
+
+
+def test_export_proposes_a_dated_file_name_like_export_this_list(dialog, monkeypatch):
+    assert _proposed_name(dialog, dialog.export_button, monkeypatch) == "Briefing 2026-11-27.pdf"
+    dialog.panel.title_edit.setText("Talks in Astana")
+    assert _proposed_name(dialog, dialog.word_button, monkeypatch) == (
+        "Talks in Astana 2026-11-27.docx")
+
+
+def test_the_proposed_name_makes_a_hostile_subject_safe(dialog, monkeypatch):
+    dialog.panel.title_edit.setText('../Q4: <draft> "final"?\u202e\tCON')
+    name = _proposed_name(dialog, dialog.export_button, monkeypatch)
+    assert name == "-Q4_ _draft_ _final__CON 2026-11-27.pdf"  # no path, no controls
+    dialog.panel.title_edit.setText("x" * 200)
+    assert _proposed_name(dialog, dialog.export_button, monkeypatch) == (
+        "x" * 80 + " 2026-11-27.pdf")
+
+
+def test_the_proposed_name_is_in_the_readers_language(dialog, monkeypatch):
+    from tracker import i18n
+
+    i18n.set_language("ru")
+    try:
+        name = _proposed_name(dialog, dialog.export_button, monkeypatch)
+        dialog.panel.title_edit.setText("Переговоры в Астане")
+        titled = _proposed_name(dialog, dialog.word_button, monkeypatch)
+    finally:
+        i18n.set_language("en")
+    assert name == "Информационная справка 2026-11-27.pdf"
+    assert titled == "Переговоры в Астане 2026-11-27.docx"
