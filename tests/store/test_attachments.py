@@ -241,6 +241,61 @@ def test_hits_in_files_keep_true_counts_paging_and_the_trash_out(repo, tmp_path,
     assert repo.search("zvezda").total == 2
 
 
+def _files_with_word(repo, tmp_path, n: int, kinds: tuple[str, ...] = (
+        "agreements", "plants", "farms", "meetings")) -> dict[str, tuple[str, int, int]]:
+    """``n`` records of ``kinds`` in turn, each with a text file holding "Капшагай" on page
+    1 + i % 3 (among other pages without it): file name -> (kind, record id, page)."""
+    out = {}
+    for i in range(n):
+        kind = kinds[i % len(kinds)]
+        rid = repo.create(kind, {"title": f"Запись {i}"}).record_id
+        pages = [f"Страница {p} протокола {i}." for p in range(1, 4)]
+        pages[i % 3] += f" Завод в Капшагае, участок {i}."
+        name = f"file-{i}.txt"
+        (tmp_path / name).write_text("\f".join(pages), encoding="utf-8")
+        repo.attach(kind, rid, tmp_path / name)
+        out[name] = (kind, rid, 1 + i % 3)
+    while read_pending(repo):  # a batch at a time
+        pass
+    return out
+
+
+def test_a_page_of_hits_in_files_names_each_file_page_and_line(repo, tmp_path):
+    """Every hit of a page found in files names its own record, file, page and a line of the
+    page around the word; pages of hits add up to the whole, each record once."""
+    files = _files_with_word(repo, tmp_path, 24)
+    found = repo.search("капшагае")
+    assert found.total == 24 and len(found) == 24
+    for hit in found:
+        kind, rid, page = files[hit.attachment]
+        i = int(hit.attachment.split("-")[1].split(".")[0])
+        assert (hit.kind, hit.record_id, hit.page, hit.title) == (kind, rid, page, f"Запись {i}")
+        assert f"Завод в Капшагае, участок {i}." in hit.snippet
+    pages = [repo.search("капшагае", limit=5, offset=o) for o in range(0, 25, 5)]
+    assert sorted(h.attachment for p in pages for h in p) == sorted(files)
+
+
+def test_a_page_of_hits_in_files_is_read_in_as_many_queries_however_many_hits(
+        repo, tmp_path, monkeypatch):
+    """A search reads a page of hits with a fixed number of queries (one per kind of record on
+    the page, one for the files), not a few for each hit."""
+    _files_with_word(repo, tmp_path, 24, ("plants",))
+    run = repo.backend._execute  # noqa: SLF001 - counted, not changed
+    calls = []
+
+    def counted(*args, **kwargs):
+        calls.append(args[0])
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(repo.backend, "_execute", counted)
+    counts = []
+    for limit in (4, 24):
+        calls.clear()
+        assert len(repo.search("капшагае", limit=limit)) == limit
+        counts.append(len(calls))
+    assert counts[0] == counts[1], counts
+
+
 def test_an_attachment_becomes_a_source_quoted_by_its_page(repo, tmp_path, agreement):
     text = "\f".join(f"Page {n} of the agreement. Article {n} says: clause {n * 11}."
                      for n in range(1, 6))

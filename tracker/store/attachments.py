@@ -353,21 +353,23 @@ class Attachments:
             "title": title or a["name"], "text": text, "notes": notes,
             "classification": record.get("classification") or "internal"})
 
-    def attachment_hit(self, code: int, words: list[str], shown: list[str]
-                       ) -> tuple[dict, int | None, str] | None:
-        """Which file and page a search hit on an attachment's text (``code``: the part that
-        matched) is on: (attachment, page, a line around the words); None when that attachment
-        is gone or removed."""
-        a = self.backend.attachment(code >> PART_BITS)
-        if a is None or a["deleted_at"] is not None:
-            return None
-        pages = list(self.backend.blob_pages(a["sha256"], code & ((1 << PART_BITS) - 1)))
-        if not pages:
-            return a, None, ""
-        # the part matched: its only page holds the words; of several, the first that does
-        page, _part, text = next((p for p in pages if len(pages) == 1 or words_in(p[2], words)),
-                                 pages[0])
-        return a, page, snippet("", " ".join(text.split()), shown)
+    def attachment_hits(self, codes: list[int], words: list[str], shown: list[str]
+                        ) -> dict[int, tuple[dict, int | None, str]]:
+        """Which file and page search hits on attachments' text (``codes``: the parts that
+        matched) are on: code -> (attachment, page, a line around the words), read for a page
+        of hits at once; a code whose attachment is gone or removed left out."""
+        out: dict[int, tuple[dict, int | None, str]] = {}
+        for code, (a, pages) in self.backend.attachment_parts(list(codes)).items():
+            if a["deleted_at"] is not None:
+                continue
+            if not pages:
+                out[code] = (a, None, "")
+                continue
+            # the part matched: its only page holds the words; of several, the first that does
+            page, _part, text = next(
+                (p for p in pages if len(pages) == 1 or words_in(p[2], words)), pages[0])
+            out[code] = (a, page, snippet("", " ".join(text.split()), shown))
+        return out
 
 
 def _same(before):

@@ -143,6 +143,15 @@ class Backend(Protocol):
     def row(self, kind: Kind, record_id: int, columns: list[str] | None = None
             ) -> dict | None: ...
 
+    def rows_of(self, kind: Kind, ids: list[int], columns: list[str]) -> dict[int, dict]:
+        """id -> the stored ``columns`` (and id) of those records, trashed or not (absent ones
+        left out): what a page of search hits shows, read at once."""
+
+    def attachment_parts(self, codes: list[int]) -> dict[int, tuple[dict, list[tuple]]]:
+        """code -> (attachment, (page, part, text) of its part in page order) of search hits
+        on attachments' text (``part_code`` s), in one query; codes of gone attachments left
+        out."""
+
     def id_of_uid(self, kind: Kind, uid: str) -> int | None: ...
 
     def uids(self, kind: Kind) -> dict[int, str]: ...

@@ -310,20 +310,18 @@ class Repository(SettingsAndHistory, Commitments, Lookups, Attachments):
         shown = [w for w in fold(text).split() if w]
         shown += [f for w in words for f in query_forms(w)]
         hits = SearchHits(total=total, offset=offset)
+        rows, files = self._hit_rows(page), self.attachment_hits(
+            [part for _k, _r, part in page if part], words, shown)
         for kind_name, rid, part in page:
-            kind = KINDS.get(kind_name)
-            if kind is None:
-                continue
-            cols = [f.name for f in kind.searchable_fields if f.name != "title"]
-            labelled = [f.name for f in kind.labelled_fields if f.name != "status"]
-            row = self.backend.row(kind, rid, ["title", "status", "deleted_at", *cols, *labelled])
-            if row is None or row["deleted_at"] is not None:  # gone since the page was read
-                continue
-            found = self.attachment_hit(part, words, shown) if part else None
+            kind, row = KINDS.get(kind_name), rows.get((kind_name, rid))
+            if kind is None or row is None or row["deleted_at"] is not None:
+                continue  # gone since the page was read
+            found = files.get(part) if part else None
             if found is not None:  # a word in an attached file: which file, which page
                 hits.append(SearchHit(kind_name, rid, row["title"], row["status"], found[2],
                                       found[0]["name"], found[1], found[0]["id"]))
                 continue
+            cols = [f.name for f in kind.searchable_fields if f.name != "title"]
             text_of = " ".join(" ".join(str(row[c]).split()) for c in cols if row[c])
             hits.append(SearchHit(kind_name, rid, row["title"], row["status"],
                                   snippet(row["title"], text_of, shown,
@@ -331,6 +329,22 @@ class Repository(SettingsAndHistory, Commitments, Lookups, Attachments):
         order = {k: i for i, k in enumerate(KIND_ORDER)}
         hits.sort(key=lambda h: order.get(h.kind, 99))  # stable: rank order within a kind
         return hits
+
+    def _hit_rows(self, page: list[tuple[str, int, int]]) -> dict[tuple[str, int], dict]:
+        """(kind, id) -> what a search hit shows of each record of a page of hits (its title,
+        status, text and labelled choices), in one read per kind."""
+        ids: dict[str, list[int]] = {}
+        for kind_name, rid, _part in page:
+            if kind_name in KINDS:
+                ids.setdefault(kind_name, []).append(rid)
+        out: dict[tuple[str, int], dict] = {}
+        for kind_name, wanted in ids.items():
+            kind = KINDS[kind_name]
+            cols = [f.name for f in kind.searchable_fields if f.name != "title"]
+            labelled = [f.name for f in kind.labelled_fields if f.name != "status"]
+            out.update(((kind_name, rid), row) for rid, row in self.backend.rows_of(
+                kind, wanted, ["title", "status", "deleted_at", *cols, *labelled]).items())
+        return out
 
     # -- validation ---------------------------------------------------------------------------
 

@@ -13,7 +13,12 @@ from collections.abc import Iterable, Iterator
 
 from tracker.model.text import attachment_body
 from tracker.store.postgres.search import tsvector_literal
-from tracker.store.sqlite.attachments import ATTACHMENT_COLUMNS, PART_BITS, part_code
+from tracker.store.sqlite.attachments import (
+    ATTACHMENT_COLUMNS,
+    PART_BITS,
+    gathered_parts,
+    part_code,
+)
 
 CHUNK = 256 * 1024
 _COLS = ", ".join(f"a.{c}" for c in ATTACHMENT_COLUMNS)
@@ -69,6 +74,30 @@ class PostgresAttachmentReads:
                 return
             yield from (tuple(r) for r in rows)
             last = rows[-1][0]
+
+    def attachment_parts(self, codes: list[int]) -> dict[int, tuple[dict, list[tuple]]]:
+        """As :meth:`SqliteAttachmentReads.attachment_parts`: one query for a page of hits."""
+        codes = [c for c in dict.fromkeys(codes) if 0 < c < 2**62]
+        if not codes:
+            return {}
+        cur = self._execute(
+            f"SELECT c.code, {_BLOB}, p.page, p.part, p.text FROM unnest(%s::bigint[]) c(code) "
+            f"JOIN attachments a ON a.id = c.code >> {PART_BITS} "
+            "JOIN blobs b ON b.sha256 = a.sha256 LEFT JOIN blob_pages p "
+            f"ON p.sha256 = a.sha256 AND p.part = c.code & {(1 << PART_BITS) - 1} "
+            "ORDER BY c.code, p.page", (codes,))
+        return gathered_parts(cur.fetchall(), [d.name for d in cur.description][1:-3])
+
+    def rows_of(self, kind, ids: list[int], columns: list[str]) -> dict[int, dict]:
+        """As :meth:`tracker.store.sqlite.hits.SearchReads.rows_of`."""
+        ids = [i for i in dict.fromkeys(ids) if -(2**63) <= i < 2**63]
+        if not ids:
+            return {}
+        cols = ", ".join(_q(c) for c in dict.fromkeys(["id", *columns]))
+        cur = self._execute(f"SELECT {cols} FROM {_q(kind.name)} WHERE id = ANY (%s::bigint[])",
+                            (ids,))
+        names = [d.name for d in cur.description]
+        return {r[0]: dict(zip(names, r)) for r in cur.fetchall()}
 
     def live_attachments_of_blob(self, sha256: str) -> list[dict]:
         return self._rows(f"SELECT {_COLS} FROM attachments a WHERE a.sha256 = %s "

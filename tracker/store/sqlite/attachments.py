@@ -90,6 +90,22 @@ class SqliteAttachmentReads:
             yield from rows
             last = rows[-1][0]
 
+    def attachment_parts(self, codes: list[int]) -> dict[int, tuple[dict, list[tuple]]]:
+        """code -> (attachment, its part's (page, part, text) in page order) of search hits on
+        attachments' text (``part_code`` s), in one query for a page of hits; a code whose
+        attachment is gone left out."""
+        codes = [c for c in dict.fromkeys(codes) if 0 < c < 2**62]
+        if not codes:
+            return {}
+        cur = self._execute(
+            f"WITH c(code) AS (VALUES {', '.join('(?)' for _c in codes)}) "
+            f"SELECT c.code, {_BLOB}, p.page, p.part, p.text FROM c "
+            f"JOIN attachments a ON a.id = c.code >> {PART_BITS} "
+            "JOIN blobs b ON b.sha256 = a.sha256 LEFT JOIN blob_pages p "
+            f"ON p.sha256 = a.sha256 AND p.part = c.code & {(1 << PART_BITS) - 1} "
+            "ORDER BY c.code, p.page", codes)
+        return gathered_parts(cur.fetchall(), [d[0] for d in cur.description][1:-3])
+
     def live_attachments_of_blob(self, sha256: str) -> list[dict]:
         return self._rows(f"SELECT {_COLS} FROM attachments a WHERE a.sha256 = ? "
                           "AND a.deleted_at IS NULL ORDER BY a.id", [sha256])
@@ -198,3 +214,16 @@ def _parts(rows) -> Iterator[tuple[int, str]]:
         texts.append(text)
     if texts:
         yield current, "\n".join(texts)
+
+
+def gathered_parts(rows, names: list[str]) -> dict[int, tuple[dict, list[tuple]]]:
+    """:meth:`SqliteAttachmentReads.attachment_parts` from its rows (code, the attachment's
+    ``names`` columns, page, part, text), ordered by code and page."""
+    out: dict[int, tuple[dict, list[tuple]]] = {}
+    for row in rows:
+        code = row[0]
+        if code not in out:
+            out[code] = (dict(zip(names, row[1:-3])), [])
+        if row[-3] is not None:
+            out[code][1].append(tuple(row[-3:]))
+    return out
