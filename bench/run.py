@@ -287,15 +287,16 @@ def measure_save(figs: Figures, db: Path, name: str = "save") -> None:
         rid = next(ids)
         version = repo.get("roadmap", rid)["version"]
         t = time.perf_counter()
-        repo.update("roadmap", rid, {"progress": (rid * 5) % 100}, expected_version=version)
+        # a text field: an item's progress follows its newest implementation report
+        repo.update("roadmap", rid, {"notes": f"bench edit {rid}"}, expected_version=version)
         return time.perf_counter() - t
 
     def bare() -> float:
         rid = next(ids)
         t = time.perf_counter()
         conn.execute("BEGIN IMMEDIATE")
-        conn.execute("UPDATE roadmap SET progress = ?, version = version + 1 WHERE id = ?",
-                     ((rid * 5) % 100, rid))
+        conn.execute("UPDATE roadmap SET notes = ?, version = version + 1 WHERE id = ?",
+                     (f"bench edit {rid}", rid))
         conn.execute("INSERT INTO audit(at, user, kind, record_id, action) "
                      "VALUES ('x', 'bench', 'roadmap', ?, 'update')", (rid,))
         conn.execute("COMMIT")
