@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import random
 import sqlite3
@@ -27,8 +26,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for folder in (ROOT, ROOT / "tests"):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+
+from attachment_files import write_pdf  # noqa: E402 - the tests' PDF writer, once
 
 FILES = 10_000
 #: A word only the files hold (in about 3 % of them; Cyrillic: the folding path).
@@ -122,20 +124,7 @@ def big_pdf(path: Path, megabytes: int = 50, pages: int = 200) -> Path:
                        % len(data) + data + b"\nendstream")
     objects[1] = (f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] "
                   f"/Count {pages} >>").encode()
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for n, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % n + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-              % (len(objects) + 1, xref))
-    path.write_bytes(out.getvalue())
-    return path
+    return write_pdf(path, objects)
 
 
 def measure_stall(figs, work: Path, probe_env: dict) -> None:

@@ -257,7 +257,7 @@ def visible_probe(url: str, other_url: str, saves: str) -> None:
 
 def main(args) -> int:
     """``bench/run.py --backend postgres``: ``args`` as bench/run.py parsed them."""
-    from run import Figures, gui_env, machine
+    from run import Figures, gui_env, machine, run_steps
 
     runs = args.runs or (3 if args.quick else 5)
     roadmap = args.per_kind
@@ -286,16 +286,7 @@ def main(args) -> int:
             ("visible", ("visible",), lambda: measure_visible(figs, cluster, home, runs)),
         ]
         only = set(args.only.split(",")) if args.only else None
-        for group, names, step in steps:
-            if only is not None and group not in only:
-                continue
-            log(f"{', '.join(names)} ...")
-            try:
-                step()
-            except Exception as exc:  # noqa: BLE001 - one broken figure must not hide the others
-                for name in names:
-                    if name not in figs.items:
-                        figs.fail(name, f"failed: {' '.join(str(exc).split())[:300]}")
+        run_steps(figs, steps, lambda group: only is None or group in only)
     finally:
         cluster.stop()
         shutil.rmtree(work, ignore_errors=True)

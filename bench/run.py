@@ -670,6 +670,21 @@ def measure_history(figs: Figures, db: Path, name: str = "history_title") -> Non
              note=f"{found} of {total} entries for the title {WORD!r}", runs=runs)
 
 
+
+def run_steps(figs: Figures, steps, wanted) -> None:
+    """Each (group, figure names, step) whose group is ``wanted``; a step that fails marks its
+    figures failed and the next steps still run."""
+    for group, names, step in steps:
+        if not wanted(group):
+            continue
+        log(f"{', '.join(names)} ...")
+        try:
+            step()
+        except Exception as exc:  # noqa: BLE001 - one broken figure must not hide the others
+            for name in names:
+                if name not in figs.items:
+                    figs.fail(name, f"failed: {' '.join(str(exc).split())[:300]}")
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true",
@@ -784,16 +799,7 @@ def main(argv: list[str] | None = None) -> int:
                           lambda: measure_briefing_10000(
                               figs, ready(work / "briefing10000.db", 100, {"roadmap": 10_000}),
                               work)))
-        for group, names, step in steps:
-            if not wanted(group):
-                continue
-            log(f"{', '.join(names)} ...")
-            try:
-                step()
-            except Exception as exc:  # noqa: BLE001 - one broken figure must not hide the others
-                for name in names:
-                    if name not in figs.items:
-                        figs.fail(name, f"failed: {' '.join(str(exc).split())[:300]}")
+        run_steps(figs, steps, wanted)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -76,7 +76,7 @@ def many_pages_pdf(path: Path, pages: int = 10_000, text: str = "page") -> Path:
     page = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
             b"/Resources << /Font << /F1 3 0 R >> >> >>")
     objects += [page] * pages
-    return _write_pdf(path, objects)
+    return write_pdf(path, objects)
 
 
 def looping_pdf(path: Path) -> Path:
@@ -84,10 +84,12 @@ def looping_pdf(path: Path) -> Path:
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
                b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",
                b"<< /Type /Pages /Parent 2 0 R /Kids [2 0 R 3 0 R] /Count 2 >>"]
-    return _write_pdf(path, objects)
+    return write_pdf(path, objects)
 
 
-def _write_pdf(path: Path, objects: list[bytes]) -> Path:
+def write_pdf(path: Path, objects: list[bytes]) -> Path:
+    """``objects`` (numbered from 1, the catalogue first) as a PDF file with its cross-reference
+    table (also bench/attachments.py's)."""
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
     offsets = []
