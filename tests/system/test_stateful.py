@@ -89,14 +89,17 @@ class TrackerModel(RuleBasedStateMachine):
         version = self.repo.get("roadmap", rid)["version"]
         valid = bool(_norm(title)) and 0 <= pct <= 100
         try:
-            self.repo.update("roadmap", rid, {"title": title, "progress": pct},
-                             expected_version=version)
+            change = self.repo.update("roadmap", rid, {"title": title, "progress": pct},
+                                      expected_version=version)
         except ValidationError as exc:
             assert not valid, exc
             assert str(rid) in exc.record
             return
         assert valid
         before = dict(self.records[rid])
+        if change.action == "unchanged":  # the values it has: nothing written, no undo step
+            assert (before["title"], before["progress"]) == (_norm(title), pct)
+            return
         self.records[rid].update(title=_norm(title), progress=pct)
         self._push(rid, before, dict(self.records[rid]))
 
