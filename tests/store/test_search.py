@@ -270,6 +270,20 @@ def test_a_filter_finds_the_words_in_its_own_kind_only(empty_repo):
     assert r.count("people", search="ТРАКТОРОВ") == 6
 
 
+def test_a_filter_by_the_first_letters_of_a_word_finds_only_the_records_holding_it(empty_repo):
+    """Typing "ki", "kin", "kind" into a table's filter finds the records with such words only
+    (on a server the kind's own index entry once matched every record of the kind)."""
+    r = empty_repo
+    kinder = r.create("roadmap", {"title": "Kindergarten equipment"}).record_id
+    r.create("roadmap", {"title": "Tractor deliveries"})
+    r.create("roadmap", {"title": "Dairy farm"})
+    for typed in ("ki", "kin", "kind", "KIND", "kind roadmap"):
+        expected = [] if typed == "kind roadmap" else [kinder]
+        assert r.ids("roadmap", search=typed) == expected, typed
+        assert r.count("roadmap", search=typed) == len(expected), typed
+    assert r.count("meetings", search="ki") == 0
+
+
 def test_a_kind_with_ids_beyond_the_search_rowids_is_still_filtered():
     """Record ids too large for a computed search rowid (never in practice) are matched by the
     kind's name instead of its rowid range."""
