@@ -296,6 +296,33 @@ def test_a_page_of_hits_in_files_is_read_in_as_many_queries_however_many_hits(
     assert counts[0] == counts[1], counts
 
 
+
+def test_a_page_of_hits_in_files_and_its_count_are_read_in_one_pass(repo, tmp_path,
+                                                                    monkeypatch):
+    """The page of hits and the true count come from one pass over the matches (not a second
+    counting one), on both engines; a page past the end still says the count, and all hits
+    (``limit=None``) are the count."""
+    _files_with_word(repo, tmp_path, 7, ("plants", "farms"))
+    run = repo.backend._execute  # noqa: SLF001 - counted, not changed
+    passes = []
+
+    def counted(*args, **kwargs):
+        if "MATCH" in args[0] or "search_matches" in args[0]:
+            passes.append(args[0])
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(repo.backend, "_execute", counted)
+    found = repo.search("капшагае", limit=3)
+    assert (found.total, len(found), len(passes)) == (7, 3, 1)
+    passes.clear()
+    rest = repo.search("капшагае", limit=3, offset=6)
+    assert (rest.total, len(rest), len(passes)) == (7, 1, 1)
+    beyond = repo.search("капшагае", limit=3, offset=10)
+    assert (beyond.total, len(beyond)) == (7, 0)
+    everything = repo.search("капшагае", limit=None)
+    assert (everything.total, len(everything)) == (7, 7)
+    assert repo.search("капшагае", limit=None, offset=5).total == 7
+
 def test_an_attachment_becomes_a_source_quoted_by_its_page(repo, tmp_path, agreement):
     text = "\f".join(f"Page {n} of the agreement. Article {n} says: clause {n * 11}."
                      for n in range(1, 6))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tracker.model.text import fold, highlight_spans, terms
+from tracker.model.text import fold, highlight_spans, page_snippet, snippet, terms
 from tracker.store.sqlite.search import match_expression
 
 BOTH_ENGINES = True  # every test using repo/empty_repo runs on SQLite and PostgreSQL
@@ -309,3 +309,24 @@ def test_a_kind_with_ids_beyond_the_search_rowids_is_still_filtered():
     assert found(3) == [3]  # the rowid range: meetings' record 4 is not the road map's
     assert found(big) == [3, big]
     assert kind_matches(terms("  "), "roadmap", 3) is None
+
+
+#: Pieces of a long page: words in both alphabets and cases, a word that folds to two letters
+#: (ß) or changes when composed (е + U+0308 is ё, folded to е), white space of every sort.
+PAGE_PIECES = ["Капшагай", "капшагайском", "KAPSHAGAY", "завод", "Straße", "strasse",
+               "е\u0308лка", "ёлка", "ЁЛКА", "x", " ", "  ", "\n", "\t", "\u00a0", "\u2028",
+               "\x1c", "\f", "…", "—", "İstanbul", "ǅ"]
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.sampled_from(PAGE_PIECES), min_size=1, max_size=60),
+       st.integers(min_value=0, max_value=5000), st.integers(min_value=0, max_value=6000),
+       st.lists(st.sampled_from(["капшагайском", "капшагай", "kapshagay", "strasse", "елка",
+                                 "завод", "x", "istanbul", "ǆ", "нет"]), min_size=1,
+                max_size=3))
+def test_a_pages_line_read_from_its_beginning_is_the_whole_pages(pieces, filler, at, words):
+    """A hit in a long page of a file shows the line :func:`snippet` makes of the whole page,
+    however the page's beginning is cut (its letters folded, its white space joined)."""
+    fill = ("слово " * (filler // 6 + 1))[:filler]
+    text = fill + "".join(pieces) * 3 + ("тишина\n" * at) + "".join(reversed(pieces))
+    assert page_snippet(text, words) == snippet("", " ".join(text.split()), words)

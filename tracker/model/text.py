@@ -320,6 +320,32 @@ def snippet(title: str, text: str, words: list[str], labels: str = "") -> str:
     return text[:140] + ("…" if len(text) > 140 else "")
 
 
+_SPACE_RE = re.compile(r"\s")  # what str.split() splits at (the same characters)
+_BEGINNINGS = (4096, 32768)  # characters of a page tried before the whole of it
+
+
+def page_snippet(text: str, words: list[str]) -> str:
+    """``snippet("", " ".join(text.split()), words)``: a line of a page of an attached file
+    around the first word found, read from as little of the page as gives the same line (a
+    page may hold 200,000 characters; a hit shows 140).
+
+    A beginning of the page cut at white space is a beginning of the page's line, folded as
+    the same beginning of the folded line (joining words and folding are local across white
+    space). When it holds the first of ``words`` with the 140 characters :func:`snippet` shows
+    after it, that is the line :func:`snippet` makes of the whole page; else a beginning eight
+    times as long is tried, and then the whole page (a page without the first word: another of
+    the words may come first in it only after it is read whole)."""
+    for size in _BEGINNINGS if words else ():
+        cut = _SPACE_RE.search(text, size) if size < len(text) else None
+        if cut is None:
+            break
+        line = " ".join(text[:cut.start()].split())
+        pos = fold(line).find(words[0][:20])
+        if 0 <= pos and pos + 140 < len(line):
+            return snippet("", line, words)
+    return snippet("", " ".join(text.split()), words)
+
+
 # --- quotes in their sources ----------------------------------------------------------------------
 # A quote is found in its source's text up to white space (runs of it, no-break and zero-width
 # spaces included), quote marks, dashes and case: the words as the source has them, typed or pasted

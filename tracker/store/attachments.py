@@ -32,7 +32,7 @@ from tracker.model.attachments import (
     media_type,
     text_with_pages,
 )
-from tracker.model.text import snippet, words_in
+from tracker.model.text import page_snippet, words_in
 from tracker.store.errors import ConflictError, NotFound, StorageError, ValidationError
 from tracker.store.results import Change, record_name
 from tracker.store.undo import UndoStep
@@ -368,7 +368,7 @@ class Attachments:
             # the part matched: its only page holds the words; of several, the first that does
             page, _part, text = next(
                 (p for p in pages if len(pages) == 1 or words_in(p[2], words)), pages[0])
-            out[code] = (a, page, snippet("", " ".join(text.split()), shown))
+            out[code] = (a, page, page_snippet(text, shown))
         return out
 
 

@@ -211,6 +211,11 @@ class Backend(Protocol):
     def search_total(self, words: list[str], kinds: list[str] | None) -> int:
         """How many records :meth:`search` finds in all."""
 
+    def search_page(self, words: list[str], kinds: list[str] | None, limit: int | None,
+                    offset: int = 0) -> tuple[int, list[tuple[str, int, int]]]:
+        """(:meth:`search_total`, :meth:`search`) read together (one pass over the matches
+        where the engine can); ``limit`` None: every hit from ``offset``."""
+
     # settings, presets, audit
     def settings(self) -> dict[str, str | None]: ...
 

@@ -304,9 +304,7 @@ class Repository(SettingsAndHistory, Commitments, Lookups, Attachments):
         if not words:
             return SearchHits()
         offset = max(0, int(offset))
-        total = self.backend.search_total(words, kinds)
-        page = self.backend.search(words, kinds, total if limit is None else limit, offset) \
-            if total > offset else []
+        total, page = self.backend.search_page(words, kinds, limit, offset)
         shown = [w for w in fold(text).split() if w]
         shown += [f for w in words for f in query_forms(w)]
         hits = SearchHits(total=total, offset=offset)

@@ -516,18 +516,30 @@ class PostgresBackend(BulkReads, KeptReads, PostgresAttachmentReads, AuditReads)
         their body first, then by ts_rank; ``limit`` of them from ``offset``. A record comes
         once, at its best entry: ``part`` 0 its own text, else the part of an attached file's
         text that matched."""
+        return self.search_page(words, kinds, limit, offset)[1]
+
+    def search_page(self, words: list[str], kinds: list[str] | None, limit: int | None,
+                    offset: int = 0) -> tuple[int, list[tuple[str, int, int]]]:
+        """(:meth:`search_total`, :meth:`search`) in one query: the page's rows count the
+        records ranked (``count(*) OVER ()``); a page past the end is counted apart. ``limit``
+        None: all of them."""
         expr = tsquery_any(words)
         if expr is None:
-            return []
-        return [tuple(r) for r in self._execute(
-            "SELECT kind, record_id, part FROM (SELECT h.kind, h.record_id, h.part, h.exact, "
-            "h.score, row_number() OVER (PARTITION BY h.kind, h.record_id ORDER BY h.exact DESC, "
-            "h.score DESC, h.part) AS n "
+            return 0, []
+        if limit is not None and limit <= 0:
+            return self.search_total(words, kinds), []
+        rows = self._execute(
+            "SELECT kind, record_id, part, count(*) OVER () FROM (SELECT h.kind, h.record_id, "
+            "h.part, h.exact, h.score, row_number() OVER (PARTITION BY h.kind, h.record_id "
+            "ORDER BY h.exact DESC, h.score DESC, h.part) AS n "
             "FROM search_matches(%s::tsquery, %s::tsquery, %s, true) "
             f"h WHERE {_live_hit('h')}) b WHERE n = 1 "
             "ORDER BY exact DESC, score DESC, kind, record_id LIMIT %s OFFSET %s",
             (expr, tsquery_literal(words, "A"), list(kinds) if kinds else None, limit,
-             offset)).fetchall()]
+             offset)).fetchall()
+        if rows:
+            return rows[0][3], [(k, r, p) for k, r, p, _n in rows]
+        return (self.search_total(words, kinds) if offset else 0), []
 
     def search_total(self, words: list[str], kinds: list[str] | None) -> int:
         expr = tsquery_any(words)

@@ -72,11 +72,7 @@ class SearchReads:
             return []
         exact = match_expression(" ".join(words), kinds, live=True)
         if self._file_text_indexed():
-            with_clause, params = _file_hits(expr, exact)
-            return [tuple(r) for r in self._execute(
-                f"{with_clause} SELECT kind, record_id, part FROM best WHERE n = 1 "
-                "ORDER BY exact DESC, score, kind, record_id LIMIT ? OFFSET ?",
-                [*params, int(limit), int(offset)])]
+            return self._file_page(expr, exact, limit, offset)[1]
         ranked = "SELECT rowid FROM search WHERE search MATCH ?"
         rowids = [r for (r,) in self._execute(f"{ranked} ORDER BY rank LIMIT ? OFFSET ?",
                                               [exact, int(limit), int(offset)])]
@@ -88,6 +84,37 @@ class SearchReads:
                 "ORDER BY rank LIMIT ? OFFSET ?",
                 [expr, exact, int(limit) - len(rowids), max(0, offset - exact_total)])]
         return self._hits_of(rowids)
+
+    def search_page(self, words: list[str], kinds: list[str] | None, limit: int | None,
+                    offset: int = 0) -> tuple[int, list[tuple[str, int, int]]]:
+        """(:meth:`search_total`, :meth:`search`) in one pass over the matches where a record
+        may match in several rows (its files' text): the page's query counts the records it
+        ranks (``count(*) OVER ()``) instead of a second MATCH with ``DISTINCT``. ``limit``
+        None: all of them."""
+        expr = match_any(words, kinds, live=True)
+        if expr is None or (limit is not None and limit <= 0):
+            return (self.search_total(words, kinds) if expr is not None else 0), []
+        if not self._file_text_indexed():
+            total = self.search_total(words, kinds)
+            return total, (self.search(words, kinds, total if limit is None else limit, offset)
+                           if total > offset else [])
+        exact = match_expression(" ".join(words), kinds, live=True)
+        return self._file_page(expr, exact, -1 if limit is None else limit, offset)
+
+    def _file_page(self, expr: str, exact: str, limit: int, offset: int
+                   ) -> tuple[int, list[tuple[str, int, int]]]:
+        """(how many records match, the page of them) over an index holding files' text
+        (:data:`_FILE_HITS`); the count read from the page's own rows (a page past the end has
+        none: then counted apart)."""
+        with_clause, params = _file_hits(expr, exact)
+        rows = self._execute(
+            f"{with_clause} SELECT kind, record_id, part, count(*) OVER () FROM best "
+            "WHERE n = 1 ORDER BY exact DESC, score, kind, record_id LIMIT ? OFFSET ?",
+            [*params, int(limit), int(offset)]).fetchall()
+        if rows:
+            return rows[0][3], [(k, r, p) for k, r, p, _n in rows]
+        return (self._scalar("SELECT count(*) FROM (SELECT DISTINCT kind, record_id FROM "
+                             "search WHERE search MATCH ?)", [expr]) if offset else 0), []
 
     def search_total(self, words: list[str], kinds: list[str] | None) -> int:
         """How many live records :meth:`search` finds in all."""
