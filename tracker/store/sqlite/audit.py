@@ -81,7 +81,10 @@ class AuditReads:
                 params.append(value)
         title = where.folded_title()
         if title:
-            clauses.append("(kind, record_id) IN (SELECT json_extract(value, '$[0]'), "
-                           "json_extract(value, '$[1]') FROM json_each(?))")
+            # the found records' entries through the (kind, record_id) index, record by record
+            # (a row-value IN made SQLite test every entry of the log against the list)
+            clauses.append("id IN (SELECT a.id FROM json_each(?) AS p CROSS JOIN audit AS a "
+                           "ON a.kind = json_extract(p.value, '$[0]') "
+                           "AND a.record_id = json_extract(p.value, '$[1]'))")
             params.append(self._titled_records(title, where.upto))
         return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
