@@ -641,6 +641,12 @@ def measure_history(figs: Figures, db: Path, name: str = "history_title") -> Non
                     "INSERT INTO audit (at, user, kind, record_id, record_uid, action, label, "
                     f"after, classification) SELECT updated_at, 'bench', '{kind}', id, uid, "
                     f"'import', 'Import', json_object({pairs}), classification FROM [{kind}]")
+            # and the record's folded title each entry keeps, as an import writes it
+            from tracker.store.audit_filter import snapshot_titles
+
+            raw.create_function("bench_titles", 1, lambda t: snapshot_titles(None, {"title": t}))
+            raw.execute("UPDATE audit SET title_fold = bench_titles(json_extract(after, "
+                        "'$.title')) WHERE title_fold IS NULL")
             raw.commit()
     finally:
         raw.close()

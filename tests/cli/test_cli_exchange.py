@@ -44,11 +44,12 @@ def test_export_csv_zip_and_folder(seeded, tmp_path):
     import zipfile
 
     ok(cli(seeded, "export", "--format", "csv", "-o", str(tmp_path / "all.zip")))
+    # one file per kind, and the relationship's settings (tracker.exchange.csv_format)
+    files = sorted([f"{k}.csv" for k in KIND_ORDER] + ["_settings.txt"])
     with zipfile.ZipFile(tmp_path / "all.zip") as zf:
-        assert sorted(zf.namelist()) == sorted(f"{k}.csv" for k in KIND_ORDER)
+        assert sorted(zf.namelist()) == files
     ok(cli(seeded, "export", "--format", "csv", "-o", str(tmp_path / "folder")))
-    assert sorted(p.name for p in (tmp_path / "folder").iterdir()) == sorted(
-        f"{k}.csv" for k in KIND_ORDER)
+    assert sorted(p.name for p in (tmp_path / "folder").iterdir()) == files
     fresh = tmp_path / "fresh.db"
     ok(cli(fresh, "init", "--empty"))
     ok(cli(fresh, "import", str(tmp_path / "folder")))

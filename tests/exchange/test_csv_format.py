@@ -184,3 +184,24 @@ def test_neutralising_every_part_is_reversible(text):
     cell = tio.neutralise(text)
     assert all(not is_formula(part) or part.startswith("'") for part in cell.split(";"))
     assert tio.unneutralise(cell) == text
+
+
+@given(st.text(max_size=300) | st.text(alphabet=st.sampled_from("'=+-@;, \t\r\n\"|ёЁab<>"),
+                                        max_size=40))
+def test_any_setting_survives_the_csv_settings_file_and_is_no_formula(value):
+    """A relationship setting as stored (one printable line: ``checked_settings``) comes back
+    from ``_settings.txt`` unchanged, and no cell of the file (nor a part a ";" spreadsheet
+    splits off) starts a formula."""
+    from pathlib import Path
+
+    from tracker.exchange.csv_format import csv_settings, settings_lines
+    from tracker.store.settings import checked_settings
+
+    stored = checked_settings({"relationship_title": value})["relationship_title"]
+    text = settings_lines([{"key": "relationship_title", "value": stored}])
+    for row in csv.reader(io.StringIO(text)):
+        for part in (p for cell in row for p in cell.split(";")):
+            assert not is_formula(part) or part.startswith("'"), part
+    data = ("\ufeff" + text).encode("utf-8")
+    rows = list(csv_settings(Path("desk.zip"), "_settings.txt", lambda _first: io.BytesIO(data)))
+    assert rows == [{"key": "relationship_title", "value": stored}]

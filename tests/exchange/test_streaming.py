@@ -53,9 +53,9 @@ def test_export_file_writes_the_bytes_of_the_whole_export_a_page_at_a_time(
     reports = []
     try:
         whole = tio.export_data(repo, today=TODAY)
-        # a JSON export ends with the relationship's settings (tracker.exchange.relationship)
+        # an export ends with the relationship's settings (tracker.exchange.relationship)
         tio.write_json(tmp_path / "whole.json", {**whole, "_settings": export_settings(repo)})
-        tio.write_csv(tmp_path / "whole.zip", whole)
+        tio.write_csv(tmp_path / "whole.zip", {**whole, "_settings": export_settings(repo)})
         path, n = tio.export_file(repo, tmp_path / "paged.json",
                                   progress=lambda done, total: reports.append((done, total)))
         tio.export_file(repo, tmp_path / "paged.zip", "csv")

@@ -70,3 +70,17 @@ def test_a_history_list_opened_once_counts_and_pages_what_it_was_opened_on(engin
         assert len(listed) == len(set(listed)) == repo.history_count(where=where) == 5
         assert repo.history_count() == 6
 
+
+
+def test_each_entry_keeps_its_records_titles_folded_for_the_filter(engine):
+    """The title filter reads the folded titles each entry keeps (``title_fold``), not its JSON:
+    the title after, and before when a rename changed it; none for an entry of no record."""
+    with engine.open(user="alice") as repo:
+        rid = repo.create("agreements", {"title": "Договор  о ТОРГОВЛЕ"}).record_id
+        repo.update("agreements", rid, {"title": "Agreement on trade"}, expected_version=1)
+        repo.update("agreements", rid, {"reference": "R-1"}, expected_version=2)
+        repo.delete("agreements", rid)
+        repo.set_settings({"home_country": "Belarus"})
+    kept = [r[0] for r in engine.sql("SELECT title_fold FROM audit ORDER BY id")]
+    assert kept[-5:] == ["договор о торговле", "agreement on trade\nдоговор о торговле",
+                         "agreement on trade", "agreement on trade", ""]

@@ -112,3 +112,39 @@ def test_an_older_search_index_is_rebuilt_with_forms_and_labels(tmp_path):
         found = repo.search("Nazarbayev")
         assert [h.title for h in found] == ["Назарбаев"] and found.total == 1
         assert repo.count("people", search="nazarbaev", trash=True) == 1
+
+
+def test_history_finds_entries_written_before_the_audit_kept_titles(tmp_path):
+    """Migration 0014: an entry written by an older version gets its record's folded titles
+    (``title_fold``), so History's title filter still finds it; an entry written without them
+    (an older program writing to the upgraded file) is still found from its snapshots."""
+    import json
+
+    from tracker.store.audit_filter import AuditFilter
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    schema.migrations.apply(Database(conn), stop_before="0014_audit_titles")
+    old = [(1, None, {"title": "Договор  о ТОРГОВЛЕ"}), (1, {"title": "Договор  о ТОРГОВЛЕ"},
+                                                          {"title": "Agreement on trade"}),
+           (2, None, {"title": "Treaty on transit"}), (None, None, {"home_country": "X"})]
+    conn.executemany("INSERT INTO audit (at, user, kind, record_id, action, before, after) "
+                     "VALUES ('2020-01-01T00:00:00Z', 'old', 'agreements', ?, 'update', ?, ?)",
+                     [(rid, None if b is None else json.dumps(b, ensure_ascii=False),
+                       json.dumps(a, ensure_ascii=False)) for rid, b, a in old])
+    conn.commit()
+    conn.close()
+    with Repository(path, user="tester") as repo:
+        kept = [r[0] for r in repo.backend.conn.execute("SELECT title_fold FROM audit "
+                                                        "ORDER BY id")]
+        assert kept == ["договор о торговле", "agreement on trade\nдоговор о торговле",
+                        "treaty on transit", ""]
+        where = AuditFilter(title="договор о")
+        assert repo.history_count(where=where) == 2
+        assert [e["after"]["title"] for e in repo.history(where=where)] == [
+            "Agreement on trade", "Договор  о ТОРГОВЛЕ"]
+        repo.backend.conn.execute(  # as a program that does not know the column writes
+            "INSERT INTO audit (at, user, kind, record_id, action, after) VALUES "
+            "('2020-01-02T00:00:00Z', 'old', 'agreements', 3, 'create', ?)",
+            (json.dumps({"title": "Протокол о ТОРГОВЛЕ"}, ensure_ascii=False),))
+        assert repo.history_count(where=AuditFilter(title="о торговле")) == 3

@@ -75,7 +75,8 @@ def export(env: Env, output: Path, fmt: str | None, with_history: bool,
 
     JSON: one object keyed by kind, records shaped as in `list --json` with links given by uid.
     CSV: one file per kind, in a zip (FILE ending in .zip) or a folder; cells a spreadsheet would
-    run as formulas are prefixed with an apostrophe.
+    run as formulas are prefixed with an apostrophe. Both name the relationship (JSON: its
+    "_settings"; CSV: _settings.txt), for the desk that imports the file.
 
     \b
     Example:

@@ -6,6 +6,14 @@ Cells a spreadsheet would run as formulas are neutralised with an apostrophe (``
 with a byte-order mark, Cyrillic Windows-1251) and the delimiter (comma, semicolon, tab) and
 parses the file row by row, refusing stray quotes, duplicate columns and extra cells with the
 file's name and line.
+
+A CSV export (a zip or a folder) also names the relationship: ``_settings.txt`` beside the
+kinds' files holds one ``key,value`` row per setting that is set (``settings_lines``; the keys of
+:data:`tracker.store.settings.SETTING_KEYS`), CSV text like theirs (UTF-8 with a byte-order
+mark, formulas neutralised). Its name does not end in ``.csv``: older versions of the program,
+which refuse a ``.csv`` file that names no kind, skip it and read the records as before (as they
+skip the JSON export's ``_settings``). An import reads it (``csv_settings``) and fills the
+settings as a JSON export's ``_settings`` does (:mod:`tracker.exchange.relationship`).
 """
 
 from __future__ import annotations
@@ -160,6 +168,20 @@ def list_csv(repo: Repository, kind_name: str, *, search: str | None = None,
         n += 1
     return buf.getvalue(), n
 
+
+
+SETTINGS_FILE = "_settings.txt"  # the relationship's settings in a CSV export (see above)
+SETTINGS_HEADER = ("key", "value")
+
+
+def settings_lines(settings: list[dict]) -> str:
+    """The relationship's settings (``[{"key", "value"}]``, as a JSON export's ``_settings``)
+    as the CSV text of ``SETTINGS_FILE``, formulas neutralised."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(SETTINGS_HEADER)
+    writer.writerows([_safe_cell(s["key"]), _safe_cell(s["value"])] for s in settings)
+    return buf.getvalue()
 
 
 # --- reading --------------------------------------------------------------------------------------
@@ -381,3 +403,42 @@ def _csv_sources(name: str, line: int, cell: str, column: str = SOURCES_KEY) -> 
                           ) from None
     return value
 
+
+
+def csv_settings(where: Path, name: str, opener) -> Iterator[dict]:
+    """The settings of ``SETTINGS_FILE`` (``name`` in the zip or folder ``where``), one row at a
+    time as ``{"key", "value"}`` (checked by the import, as a JSON export's ``_settings``
+    entries are); a file that is not ``key,value`` rows raises FileProblem naming its line."""
+    label = name if where.is_dir() else f"{where.name}: {name}"
+    try:
+        encoding, head = _sniff(label, opener)
+        first = head.decode(encoding, "replace").lstrip(BOM).splitlines()[:1]
+        delimiter = max((",", ";", "\t"), key=lambda d: first[0].count(d) if first else 0)
+        with io.TextIOWrapper(io.BufferedReader(opener(False), CHUNK), encoding=encoding,
+                              newline="") as text:
+            reader = csv.reader(text, delimiter=delimiter, strict=True)
+            line = 0
+            try:
+                for row in reader:
+                    line += 1
+                    cells = [unneutralise(c) for c in row]
+                    if line == 1:
+                        if [c.strip().lstrip(BOM).lower() for c in cells] != list(
+                                SETTINGS_HEADER):
+                            raise FileProblem(_("{name} line 1: expected the columns key and "
+                                                "value").format(name=label))
+                        continue
+                    if not any(c.strip() for c in cells):
+                        continue
+                    if len(cells) != 2 and any(c.strip() for c in cells[2:]) or len(cells) < 2:
+                        raise FileProblem(_("{name} line {line}: expected a key and its value")
+                                          .format(name=label, line=reader.line_num))
+                    yield {"key": cells[0].strip(), "value": cells[1]}
+            except csv.Error as exc:
+                raise _csv_error(label, exc, line + 1, reader.line_num) from None
+    except _MEMBER_ERRORS as exc:
+        if isinstance(exc, UnicodeDecodeError):
+            raise FileProblem(_("{name}: not {encoding} text").format(
+                name=label, encoding=ENCODINGS.get(exc.encoding, exc.encoding))) from None
+        raise FileProblem(_("{path}: {name} cannot be read ({error})").format(
+            path=where, name=name, error=exc)) from None

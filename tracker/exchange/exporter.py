@@ -7,9 +7,10 @@ a link field holds the target's ``uid``, a link list a list of ``uid`` s, and a 
 records are read a page at a time (``PAGE``) and written as they come, so memory does not grow
 with the database, and ``progress(done, total)`` is told after each page; the attached files'
 contents follow the records (``"_files"`` in JSON, ``attachments/<sha256>`` beside CSV), each
-once, read a stored chunk at a time. The writers save through a temporary name and a rename
-(``tracker.outputs.replacing``), so a crash never leaves half a file under the real name. The
-same data gives the same bytes however it is written.
+once, read a stored chunk at a time; the relationship's settings end it (``"_settings"`` in
+JSON, ``_settings.txt`` beside CSV: :mod:`tracker.exchange.csv_format`). The writers save
+through a temporary name and a rename (``tracker.outputs.replacing``), so a crash never leaves
+half a file under the real name. The same data gives the same bytes however it is written.
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from tracker.exchange.csv_format import csv_lines
+from tracker.exchange.csv_format import SETTINGS_FILE, csv_lines, settings_lines
 from tracker.exchange.errors import FileProblem
 from tracker.exchange.files import FILES_FOLDER
-from tracker.exchange.json_format import json_chunks
+from tracker.exchange.json_format import SETTINGS_KEY, json_chunks
 from tracker.exchange.records import ATTACHMENTS_KEY, UidMap, portable_page
 from tracker.i18n import _
 from tracker.model import KIND_ORDER, KINDS, get_kind
@@ -81,8 +82,9 @@ def export_file(repo: Repository, path: str | os.PathLike, fmt: str = "json", *,
     """Every record (``export_pages``) written to ``path`` as it is read: JSON (``fmt``
     "json"), or CSV ("csv": a zip if ``path`` ends in ``.zip``, else a folder). Returns (the
     file or folder written, records). ``with_history`` (JSON): the records' history after them
-    (:mod:`tracker.exchange.history`), for an ``import --with-history`` elsewhere. A JSON
-    export ends with the relationship's settings (:mod:`tracker.exchange.relationship`)."""
+    (:mod:`tracker.exchange.history`), for an ``import --with-history`` elsewhere. An export
+    ends with the relationship's settings (:mod:`tracker.exchange.relationship`; CSV:
+    ``_settings.txt``)."""
     counted = [0]
 
     def counting(pages: Iterable[list[dict]]) -> Iterator[list[dict]]:
@@ -96,11 +98,11 @@ def export_file(repo: Repository, path: str | os.PathLike, fmt: str = "json", *,
         from tracker.exchange.history import HISTORY_KEY, export_history
 
         source = itertools.chain(source, [(HISTORY_KEY, iter([export_history(repo)]))])
-    if fmt == "json":  # the relationship named, for the desk that imports the file
-        from tracker.exchange.relationship import SETTINGS_KEY, export_settings
+    # the relationship named, for the desk that imports the file
+    from tracker.exchange.relationship import export_settings
 
-        if settings := export_settings(repo):
-            source = itertools.chain(source, [(SETTINGS_KEY, iter([settings]))])
+    if settings := export_settings(repo):
+        source = itertools.chain(source, [(SETTINGS_KEY, iter([settings]))])
     written = (write_json if fmt == "json" else write_csv)(path, source, repo=repo)
     return written, counted[0]
 
@@ -175,10 +177,21 @@ def _zip_member(zf: zipfile.ZipFile, name: str) -> io.TextIOWrapper:
     return text
 
 
+def _member_name(name: str) -> str:
+    return SETTINGS_FILE if name == SETTINGS_KEY else f"{name}.csv"
+
+
+def _member_lines(name: str, pages: Iterable[list[dict]]) -> Iterator[str]:
+    if name == SETTINGS_KEY:
+        return iter([settings_lines([s for page in pages for s in page])])
+    return csv_lines(name, pages)
+
+
 def write_csv(path: str | os.PathLike, data: dict[str, list[dict]] | Pages, repo=None) -> Path:
     """A zip of one CSV per kind if ``path`` ends in ``.zip``, else a folder of them; with
     ``repo``, the attached files' contents as ``attachments/<sha256>`` beside them (each once,
-    streamed from the database after the records)."""
+    streamed from the database after the records); the relationship's settings (given as
+    ``"_settings"``) as ``SETTINGS_FILE``."""
     path = Path(path)
     pages = _given(data) if isinstance(data, dict) else data
     files: dict[str, dict] = {}
@@ -187,8 +200,8 @@ def write_csv(path: str | os.PathLike, data: dict[str, list[dict]] | Pages, repo
     if path.suffix.lower() == ".zip":
         with _open_atomic(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
             for name, kind_pages in pages:
-                with _zip_member(zf, f"{name}.csv") as text:
-                    for lines in csv_lines(name, kind_pages):
+                with _zip_member(zf, _member_name(name)) as text:
+                    for lines in _member_lines(name, kind_pages):
                         text.write(lines)
             for sha, a in files.items():
                 with zf.open(f"{FILES_FOLDER}/{sha}", "w", force_zip64=True) as out:
@@ -199,10 +212,10 @@ def write_csv(path: str | os.PathLike, data: dict[str, list[dict]] | Pages, repo
         raise FileProblem(_("{path} exists and is not a folder").format(path=path))
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     for name, kind_pages in pages:
-        with _open_atomic(path / f"{name}.csv") as tmp, open(
+        with _open_atomic(path / _member_name(name)) as tmp, open(
                 tmp, "w", encoding="utf-8", newline="") as text:
             text.write("\ufeff")
-            for lines in csv_lines(name, kind_pages):
+            for lines in _member_lines(name, kind_pages):
                 text.write(lines)
     if files:
         (path / FILES_FOLDER).mkdir(exist_ok=True, mode=0o700)

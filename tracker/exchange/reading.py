@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker.exchange.contents import SHA_RE, StreamContent
-from tracker.exchange.csv_format import csv_records
+from tracker.exchange.csv_format import SETTINGS_FILE, csv_records, csv_settings
 from tracker.exchange.errors import FileProblem
 from tracker.exchange.files import (
     FILES_FOLDER,
@@ -26,7 +26,7 @@ from tracker.exchange.files import (
     FileInfo,
     member_kind,
 )
-from tracker.exchange.json_format import FILES_KEY, json_records
+from tracker.exchange.json_format import FILES_KEY, SETTINGS_KEY, json_records
 from tracker.i18n import _
 
 
@@ -36,7 +36,8 @@ def read_records(path: str | os.PathLike, files: list[FileInfo] | None = None, *
     CSV files or a folder of them. ``files`` receives what was understood of each file. A file
     that cannot be read raises :class:`FileProblem` naming the file (and the line, for CSV).
     ``history``: a JSON export's history entries come too, as ``("_history", entry)``
-    (:mod:`tracker.exchange.history`)."""
+    (:mod:`tracker.exchange.history`). The relationship's settings come as
+    ``("_settings", {"key", "value"})`` (from a CSV export's ``_settings.txt`` too)."""
     path = Path(path)
     files = [] if files is None else files
     if not path.exists():
@@ -151,8 +152,12 @@ def _zip_records(path: Path, files: list[FileInfo]) -> Iterator[tuple[str, Any]]
             raise FileProblem(_("{path} holds {n} entries; an export holds a few (at most "
                                 "{limit})").format(path=path, n=others, limit=MAX_ZIP_ENTRIES))
         chosen: dict[str, zipfile.ZipInfo] = {}
+        settings: zipfile.ZipInfo | None = None
         for info in infos:
             name = info.filename.replace("\\", "/").rsplit("/", 1)[-1]
+            if not info.is_dir() and name.lower() == SETTINGS_FILE and settings is None:
+                settings = info
+                _readable(path, info)
             if info.is_dir() or not name.lower().endswith(".csv"):
                 continue  # nested zips and other files are not read, let alone expanded
             if name in chosen:
@@ -161,24 +166,20 @@ def _zip_records(path: Path, files: list[FileInfo]) -> Iterator[tuple[str, Any]]
                                                        first=chosen[name].filename,
                                                        second=info.filename))
             member_kind(name)
-            if info.flag_bits & 0x1:
-                raise FileProblem(_("{path}: {name} is encrypted; make the zip again without a "
-                                    "password").format(path=path, name=name))
-            if info.compress_type not in _ZIP_METHODS:
-                raise FileProblem(_("{path}: {name} is compressed in a way this program cannot "
-                                    "read (method {method}); make the zip again with ordinary "
-                                    "(deflate) compression").format(
-                                        path=path, name=name, method=info.compress_type))
-            meter = _Meter(path)
-            meter.check(name, info.file_size, info.compress_size)
+            _readable(path, info)
             chosen[name] = info
-        if not chosen:
+        if not chosen and settings is None:
             raise FileProblem(_("{path} holds no CSV files to import").format(path=path))
         meter = _Meter(path)
         for name, info in chosen.items():
             def opener(first: bool, info=info, name=name):
                 return _Counted(zf.open(info), meter, name, info.compress_size, first)
             yield from csv_records(path, name, opener, files)
+        if settings is not None:
+            def settings_opener(first: bool, info=settings):
+                return _Counted(zf.open(info), meter, SETTINGS_FILE, info.compress_size, first)
+            yield from ((SETTINGS_KEY, raw) for raw in csv_settings(
+                path, settings.filename, settings_opener))
         for info in contents:
             if info.flag_bits & 0x1 or info.compress_type not in _ZIP_METHODS:
                 raise FileProblem(_("{path}: {name} is encrypted or compressed in a way this "
@@ -187,6 +188,21 @@ def _zip_records(path: Path, files: list[FileInfo]) -> Iterator[tuple[str, Any]]
             yield FILES_KEY, StreamContent(lambda info=info: zf.open(info),
                                            _content_name(info.filename),
                                            f"{path.name}: {info.filename}")
+
+
+def _readable(path: Path, info: zipfile.ZipInfo) -> None:
+    """A CSV member this program can read (not encrypted, compressed by a known method, within
+    the size limits), else FileProblem naming it."""
+    name = info.filename.replace("\\", "/").rsplit("/", 1)[-1]
+    if info.flag_bits & 0x1:
+        raise FileProblem(_("{path}: {name} is encrypted; make the zip again without a "
+                            "password").format(path=path, name=name))
+    if info.compress_type not in _ZIP_METHODS:
+        raise FileProblem(_("{path}: {name} is compressed in a way this program cannot "
+                            "read (method {method}); make the zip again with ordinary "
+                            "(deflate) compression").format(
+                                path=path, name=name, method=info.compress_type))
+    _Meter(path).check(name, info.file_size, info.compress_size)
 
 
 def _content_name(member: str) -> str | None:
@@ -200,7 +216,9 @@ def _content_name(member: str) -> str | None:
 
 def _folder_records(path: Path, files: list[FileInfo]) -> Iterator[tuple[str, Any]]:
     members = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
-    if not members:
+    settings = next((p for p in sorted(path.iterdir())
+                     if p.name.lower() == SETTINGS_FILE and p.is_file()), None)
+    if not members and settings is None:
         raise FileProblem(_("{path} is a folder with no CSV files to import").format(path=path))
     for p in members:
         member_kind(p.name)
@@ -211,6 +229,11 @@ def _folder_records(path: Path, files: list[FileInfo]) -> Iterator[tuple[str, An
         def opener(first: bool, p=p):
             return _Counted(open(p, "rb"), meter, p.name, None, first)
         yield from csv_records(path, p.name, opener, files)
+    if settings is not None:
+        meter.check(settings.name, settings.stat().st_size, None)
+        yield from ((SETTINGS_KEY, raw) for raw in csv_settings(
+            path, settings.name, lambda first: _Counted(open(settings, "rb"), meter,
+                                                        settings.name, None, first)))
     folder = path / FILES_FOLDER
     if folder.is_dir():
         found = sorted(p for p in folder.iterdir()

@@ -40,6 +40,15 @@ def fold(value: object) -> str:
     return " ".join(value.split()).lower() if isinstance(value, str) else ""
 
 
+def snapshot_titles(before: object, after: object) -> str:
+    """What an audit entry keeps of its record's title (the ``title_fold`` column, written with
+    the entry): the title of its snapshot after, and before when that differs, each folded
+    (``fold``), one a line; "" when neither snapshot has a title. A filter's text is one line,
+    so it is in this text exactly when it is in one of the titles."""
+    titles = [fold(s.get("title")) if isinstance(s, dict) else "" for s in (after, before)]
+    return "\n".join(dict.fromkeys(t for t in titles if t))
+
+
 def utc_stamp(moment: _dt.datetime) -> str:
     """A time as the audit stores it (UTC, to the second)."""
     if moment.tzinfo is None:

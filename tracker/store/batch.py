@@ -16,6 +16,7 @@ from typing import Any
 from tracker.i18n import _
 from tracker.model import REPORTS_KEY, SOURCE_KIND, Kind
 from tracker.model.text import index_body
+from tracker.store.audit_filter import snapshot_titles
 from tracker.store.errors import ConflictError, ValidationError
 from tracker.store.results import new_uid
 from tracker.store.wording import Wording, from_label, stored
@@ -135,6 +136,7 @@ class Batch:
             "classification": audit_level(before, after),
             "at": self.now(), "user": self.user, "kind": kind, "record_id": record_id,
             "record_uid": uid, "action": action, "label": english, "wording": code,
+            "title_fold": snapshot_titles(before, after),
             "before": None if before is None else json.dumps(before, ensure_ascii=False,
                                                              sort_keys=True),
             "after": None if after is None else json.dumps(after, ensure_ascii=False,
@@ -150,7 +152,7 @@ class Batch:
             "classification": audit_level(before, after),
             "at": at or self.now(), "user": user or self.user, "kind": kind,
             "record_id": record_id, "record_uid": uid, "action": action,
-            "label": english, "wording": code,
+            "label": english, "wording": code, "title_fold": snapshot_titles(before, after),
             "before": None if before is None else json.dumps(before, ensure_ascii=False,
                                                              sort_keys=True),
             "after": None if after is None else json.dumps(after, ensure_ascii=False,

@@ -48,6 +48,17 @@ def ask_unsaved(parent, what: str) -> str:
 
 # --- the form -------------------------------------------------------------------------------------
 
+
+def wrap_long_label(label: QLabel) -> None:
+    """A form label longer than ~12 letters (Russian ones) wraps onto more lines, right-aligned,
+    so that the fields keep their room and the form stays narrow; every line is shown."""
+    widest = label.fontMetrics().horizontalAdvance("M") * 12
+    if label.sizeHint().width() > widest:
+        label.setWordWrap(True)
+        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        label.setFixedWidth(widest)
+        label.setMinimumHeight(label.heightForWidth(widest))
+
 class RecordForm(QWidget):
     """Shows and edits one record of one kind; ``save()`` goes through the repository."""
 
@@ -126,6 +137,7 @@ class RecordForm(QWidget):
             label.setToolTip(_(c.help))
             value.setToolTip(_(c.help))
             label.setStyleSheet("font-style: italic;")
+            wrap_long_label(label)  # as the fields' labels: the form stays narrow
             layout.addRow(label, value)
             self.computed_labels[c.name] = value
         if self.kind.reports is not None:
@@ -158,14 +170,8 @@ class RecordForm(QWidget):
         cell_layout.addWidget(self.warning_labels[f.name])
         label = QLabel(_(f.label) + (" *" if f.required else ""))
         label.setBuddy(editor.focusProxy() or editor)
-        widest = label.fontMetrics().horizontalAdvance("M") * 12
-        if full_width:
-            label.setBuddy(editor.focusProxy() or editor)
-        elif label.sizeHint().width() > widest:  # long labels (Russian) wrap, fields keep room
-            label.setWordWrap(True)
-            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-            label.setFixedWidth(widest)
-            label.setMinimumHeight(label.heightForWidth(widest))  # every line shown
+        if not full_width:
+            wrap_long_label(label)
         if f.help:
             label.setToolTip(_(f.help))
         if full_width:

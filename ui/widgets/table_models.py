@@ -159,8 +159,8 @@ class _PagedModel(QAbstractTableModel):
 
 class RecordTableModel(_PagedModel):
     """The records of one kind as a table: a column for every declared field. Those the kind
-    lists (``kind.columns``, then what the core computes) come first and are shown at first;
-    the others can be shown (``set_shown``). Only the shown columns are read, a page at a time;
+    lists (``kind.columns``, shown at first; then what the core computes) come first; the others
+    can be shown (``set_shown``). Only the shown columns are read, a page at a time;
     a link shows the linked record's title, read for the whole page at once."""
 
     def __init__(self, repo, kind_name: str, parent=None, *, today: _dt.date | None = None):
@@ -173,7 +173,9 @@ class RecordTableModel(_PagedModel):
         named = {f.name for f in listed}
         self.fields = [*listed, *(f for f in self.kind.fields if f.name not in named)]
         self.column_names = [f.name for f in self.fields]
-        self.default_shown = frozenset(named)
+        # shown at first: the listed fields. The computed dates are offered (the Deadlines page
+        # lists them): beside them the list scrolled sideways at 1280 px in Russian
+        self.default_shown = frozenset(f.name for f in self.kind.columns)
         self.shown: frozenset[str] = self.default_shown
         self._query_columns = self._columns_for(self.shown)
         self.search = ""

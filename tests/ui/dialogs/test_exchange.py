@@ -76,7 +76,9 @@ def test_export_to_csv_files_in_a_zip(main_window, repo, qtbot, monkeypatch, tmp
     main_window.export_action.trigger()
     exported(qtbot, main_window, dialogs)
     with zipfile.ZipFile(tmp_path / "desk.zip") as zf:
-        assert sorted(zf.namelist()) == sorted(f"{k}.csv" for k in KIND_ORDER)
+        # one file per kind, and the relationship's settings (tracker.exchange.csv_format)
+        assert sorted(zf.namelist()) == sorted([f"{k}.csv" for k in KIND_ORDER]
+                                               + ["_settings.txt"])
 
 
 def test_a_failed_export_says_why_and_writes_nothing(main_window, qtbot, monkeypatch, tmp_path,

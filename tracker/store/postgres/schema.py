@@ -27,6 +27,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0006_briefs_and_biographies", "schema_0006.sql"),
     ("0007_search_forms", "schema_0007.sql"),
     ("0008_search_by_kind", "schema_0008.sql"),
+    ("0009_audit_titles", "schema_0009.sql"),
     ("0010_search_kind_apart", "schema_0010.sql"),
 )
 LOCK_KEY = 0x7472_6163_6B65_72  # pg_advisory_xact_lock: one migrating session at a time

@@ -52,10 +52,14 @@ class AuditReads:
             return kept[1]
         self.conn.create_function(TITLED, 3, titled, deterministic=True)
         bound, params = ("AND id <= ?", [upto]) if upto is not None else ("", [])
+        # the folded titles each entry keeps (title_fold, migration 0014); an entry written
+        # without them (by a program that did not know the column) is read from its snapshots
         pairs = self._execute(
             f"SELECT DISTINCT kind, record_id FROM audit WHERE record_id IS NOT NULL {bound} "
-            f"AND {TITLED}({_title('after')}, {_title('before')}, ?)",
-            (*params, title)).fetchall()
+            f"AND CASE WHEN title_fold IS NULL "
+            f"THEN {TITLED}({_title('after')}, {_title('before')}, ?) "
+            f"ELSE instr(title_fold, ?) > 0 END",
+            (*params, title, title)).fetchall()
         found = json.dumps(pairs)
         self._titled_cache = (key, found)
         return found
@@ -77,7 +81,10 @@ class AuditReads:
                 params.append(value)
         title = where.folded_title()
         if title:
-            clauses.append("(kind, record_id) IN (SELECT json_extract(value, '$[0]'), "
-                           "json_extract(value, '$[1]') FROM json_each(?))")
+            # the found records' entries through the (kind, record_id) index, record by record
+            # (a row-value IN made SQLite test every entry of the log against the list)
+            clauses.append("id IN (SELECT a.id FROM json_each(?) AS p CROSS JOIN audit AS a "
+                           "ON a.kind = json_extract(p.value, '$[0]') "
+                           "AND a.record_id = json_extract(p.value, '$[1]'))")
             params.append(self._titled_records(title, where.upto))
         return ("WHERE " + " AND ".join(clauses)) if clauses else "", params

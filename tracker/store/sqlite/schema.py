@@ -372,5 +372,23 @@ def rebuild_search(conn) -> int:
     return done
 
 
+@migrations(name="0014_audit_titles")
+def audit_titles(db: Database) -> None:
+    """Each audit entry keeps its record's title, folded as the History page's title filter
+    folds it (``title_fold``: :func:`tracker.store.audit_filter.snapshot_titles`, written with
+    the entry), so that the filter reads one short text per entry instead of parsing both JSON
+    snapshots of every entry; the entries written before are filled here."""
+    from tracker.store.audit_filter import snapshot_titles
+
+    def titles(before, after) -> str:
+        return snapshot_titles({"title": before}, {"title": after})
+
+    db.execute("ALTER TABLE audit ADD COLUMN title_fold TEXT")
+    db.conn.create_function("tracker_snapshot_titles", 2, titles, deterministic=True)
+    title = "CASE WHEN json_valid({0}) THEN json_extract({0}, '$.title') END"
+    db.execute(f"UPDATE audit SET title_fold = tracker_snapshot_titles("
+               f"{title.format('before')}, {title.format('after')})")
+
+
 def names() -> list[str]:
     return [name for name, _fn, _transactional in migrations.steps]

@@ -94,20 +94,25 @@ class SqliteWriter(SqliteAttachmentWrites):
         if not new:  # the text of its files is found or left out with the record
             self.trash_attachment_rows(kind.name, record_id, trashed)
 
+    # an audit row: its level (tracker.store.batch.audit_level) and its record's folded titles
+    # (title_fold: tracker.store.audit_filter.snapshot_titles, what History's title filter reads)
+    _AUDIT_INSERT = [c for c in AUDIT_COLUMNS if c != "id"] + ["classification", "title_fold"]
+
+    def _audit_values(self, entry: dict) -> list:
+        return [entry.get(c) for c in self._AUDIT_INSERT]
+
     def audit(self, entry: dict) -> None:
-        """One audit row, with its level (:func:`tracker.store.batch.audit_level`)."""
-        cols = [c for c in AUDIT_COLUMNS if c != "id"] + ["classification"]
+        """One audit row, with its level and its record's folded titles."""
+        cols = self._AUDIT_INSERT
         self.conn.execute(f"INSERT INTO audit({', '.join(cols)}) VALUES "
-                          f"({', '.join('?' for _c in cols)})",
-                          [entry.get(c) for c in cols[:-1]] + [entry["classification"]])
+                          f"({', '.join('?' for _c in cols)})", self._audit_values(entry))
 
     def audit_many(self, entries: list[dict]) -> None:
         """Audit rows (an import's), as ``audit`` writes each."""
-        cols = [c for c in AUDIT_COLUMNS if c != "id"] + ["classification"]
+        cols = self._AUDIT_INSERT
         self.conn.executemany(f"INSERT INTO audit({', '.join(cols)}) VALUES "
                               f"({', '.join('?' for _c in cols)})",
-                              [[e.get(c) for c in cols[:-1]] + [e["classification"]]
-                               for e in entries])
+                              [self._audit_values(e) for e in entries])
 
     def put_setting(self, key: str, value: str, *, keep: bool = False) -> None:
         """Set a setting (``keep``: only when it is not set yet)."""
