@@ -110,7 +110,7 @@ def test_a_csv_export_carries_the_relationship_to_a_new_desk(engine, tmp_path, t
         entry = new.history("settings", limit=1)[0]
         assert entry["after"]["home_country"] == HOSTILE["home_country"]
         assert entry["user"] == "bob"
-    with engine.open(user="carol") as own:  # a desk with its own partner keeps it
+    with engine.open(user="own_partner_desk") as own:  # a desk with its own partner keeps it
         own.set_settings({"home_country": "", "partner_country": "Uzbekistan"})
         result = import_file(own, path, skip_older=True)
         assert result.settings_kept == {"partner_country": ("Uzbekistan",
