@@ -14,7 +14,7 @@ from tracker.model.text import index_body
 from tracker.store.batch import Batch
 from tracker.store.errors import StorageError
 from tracker.store.repository import ConflictError, Repository
-from tracker.store.results import new_uid
+from tracker.store.results import new_uid, report_row
 from tracker.store.sqlite.stage import Stage
 
 _WRITES = ("create", "update")
@@ -27,16 +27,21 @@ class _Writer:
     """The plans carried out inside the write, targets before the records linking to them.
 
     New records go in a chunk at a time (``Stage.BATCH``): their ids given out first (the
-    engine's next ids), then their rows, search texts and link lists in one call each
-    (``Batch.insert_rows``, ``link_rows``); their citations and audit entries likewise once every
-    record of the kind is written (a source may cite a later one), each audit entry's snapshot
-    read back as ``get`` reads it (``records_after``). Updates go a record at a time."""
+    engine's next ids), then their rows, search texts, link lists, citations and reports in one
+    call each (``Batch.insert_rows``, ``link_rows``, ``citation_rows``, ``report_rows``); the
+    citations and reports of a record whose sources are not all written yet (a source citing a
+    later one), and its attached files, once every record is written (``cite_and_audit``). The
+    audit entries of a kind go in a chunk at a time once every record is written, each entry's
+    snapshot read back as ``get`` reads it (``records_after``). Updates go a record at a
+    time."""
 
     def __init__(self, repo: Repository, stage: Stage, batch: Batch, label: str,
                  tell: Callable[[int], None] | None = None):
         self.repo, self.stage, self.batch, self.label = repo, stage, batch, label
         # by seq: the id of the file's record once written (0: not yet); 8 bytes per record
         self.ids = array("q", bytes(8 * (stage.last_seq() + 1)))
+        # by seq: 1 for a new record whose citations, reports or files wait for cite_and_audit
+        self.pending = bytearray(stage.last_seq() + 1)
         self.tell = tell
         self.done = 0
 
@@ -87,11 +92,13 @@ class _Writer:
             self.ids[seq] = first + offset
         at, user = self.batch.now(), self.batch.user
         stored = [f.name for f in kind.stored_fields]
-        rows, bodies = [], []
+        rows, bodies, cited, reported = [], [], [], []
         pairs: dict[str, list[tuple[int, int]]] = {f.name: [] for f in kind.link_lists}
-        for offset, (_seq, uid, plan) in enumerate(creates):
+        for offset, (seq, uid, plan) in enumerate(creates):
             rid = first + offset
             record = self._resolved(plan)
+            if not self._at_once(kind, rid, plan, record, cited, reported):
+                self.pending[seq] = 1
             # the record as the file has it: its version and last change too (a record moved
             # from another database is the same record, a later export of it older)
             stamps = plan.system
@@ -109,7 +116,33 @@ class _Writer:
         for fname, found in pairs.items():
             if found:
                 self.batch.link_rows(kind, fname, found)
+        if cited:
+            self.batch.citation_rows(cited)
+        if reported:
+            self.batch.report_rows(reported)
         self._advance(len(creates))
+
+    def _at_once(self, kind, rid: int, plan: Plan, record: dict, cited: list,
+                 reported: list) -> bool:
+        """A new record's citations and reports into ``cited`` and ``reported`` (its reports
+        into ``record`` too, for its search text) when every source they name is written;
+        False when something waits for ``cite_and_audit`` (a source not yet written, files)."""
+        if plan.attach:
+            return False
+        cites = [(kind.name, rid, self.ident(target), quote, position)
+                 for position, (target, quote) in enumerate(plan.citations or ())] \
+            if plan.cite else []
+        reports = [(dict(r, source_id=self.ident(t), quote=q or None), t)
+                   for r, t, q in plan.reports] if plan.report else []
+        if any(c[2] is None for c in cites) or any(
+                t is not None and r["source_id"] is None for r, t in reports):
+            return False
+        cited += cites
+        reports = [r for r, _t in reports]
+        if reports:
+            record[REPORTS_KEY] = reports
+            reported += [report_row(kind, rid, r, pos) for pos, r in enumerate(reports)]
+        return True
 
     def _advance(self, n: int) -> None:
         self.done += n
@@ -158,8 +191,10 @@ class _Writer:
         entries; True if the kind has any."""
         kind = KINDS[name]
         touched = False
-        chunk: list[tuple[int, str, Plan]] = []
-        for seq, _uid, action, plan, _existing in self.stage.plans(name, _WRITES):
+        chunk: list[tuple[int, str, Plan | None]] = []
+        for seq, action in self.stage.actions(name, _WRITES):
+            # a new record written whole at once needs no more than its audit entry
+            plan = self.stage.plan(seq)[1] if action != "create" or self.pending[seq] else None
             chunk.append((seq, action, plan))
             touched = True
             if len(chunk) >= self.stage.BATCH:
@@ -168,9 +203,11 @@ class _Writer:
         self._cite_and_audit(kind, chunk)
         return touched
 
-    def _cite_and_audit(self, kind, chunk: list[tuple[int, str, Plan]]) -> None:
+    def _cite_and_audit(self, kind, chunk: list[tuple[int, str, Plan | None]]) -> None:
         cited = []
         for seq, action, plan in chunk:
+            if plan is None:
+                continue
             rid = self.ids[seq]
             if plan.report:  # implementation reports, now that every source exists
                 self.batch.set_reports(kind, rid, [
@@ -198,7 +235,8 @@ class _Writer:
                                                   "import", self.label, before, after))
         self.batch.audit_rows(entries)
 
-    def _afters(self, kind, chunk: list[tuple[int, str, Plan]]) -> list[tuple[int, dict]]:
+    def _afters(self, kind, chunk: list[tuple[int, str, Plan | None]]
+                ) -> list[tuple[int, dict]]:
         """(seq, the record as ``get`` reads it now) for the chunk's records: runs of
         consecutive ids read a page at a time."""
         wanted = sorted((self.ids[seq], seq) for seq, _action, _plan in chunk)

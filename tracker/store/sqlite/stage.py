@@ -289,6 +289,12 @@ class Stage:
                 "p", kind, "uid, action, plan, existing_id", f"AND action IN ({marks})", actions):
             yield seq, uid, action, pickle.loads(plan), existing_id
 
+    def actions(self, kind: str, actions: tuple[str, ...]) -> Iterator[tuple[int, str]]:
+        """(seq, action) of one kind's records planned to do one of ``actions``, in file order
+        (their plans left unread: ``plan(seq)``)."""
+        marks = ", ".join("?" * len(actions))
+        yield from self._rows("p", kind, "action", f"AND action IN ({marks})", actions)
+
     # -- the records as they were before the write --
 
     @_store_errors
