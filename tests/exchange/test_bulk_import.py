@@ -12,6 +12,8 @@ from tracker.model.text import index_body, index_forms
 from tracker.store.repository import Repository
 from tracker.store.sqlite.search import TRASHED, search_rowid
 
+BOTH_ENGINES = True
+
 TEXT = "Протокол заседания: стороны договорились о поставке тракторов. The plan was approved."
 
 
@@ -59,9 +61,10 @@ def test_search_after_an_import_finds_what_a_record_written_alone_is_found_by(ot
     assert len(other.search("тракторов", limit=None)) == 3 + 11  # the sources, live items
 
 
-def test_an_imported_record_reads_back_and_is_audited_whole(other):
-    """Its citations, reports (in date order, their sources resolved) and links are there, and
-    its one audit entry's snapshot is the record as read."""
+def test_an_imported_record_reads_back_and_is_audited_whole(empty_repo):
+    """Its citations, reports (in date order, their sources resolved) and links are there, its
+    one audit entry's snapshot is the record as read, and search finds its reports' words."""
+    other = empty_repo
     tio.import_data(other, a_file())
     item = other.get_by_uid("roadmap", "item-4")
     source = other.id_of_uid("sources", "src-1")
@@ -74,10 +77,12 @@ def test_an_imported_record_reads_back_and_is_audited_whole(other):
     entries = other.history("roadmap", item["id"])
     assert [e["action"] for e in entries] == ["import"]
     assert entries[0]["after"] == item
+    assert [h.title for h in other.search("zebracorn4")] == ["Поставка тракторов 4"]
+    assert other.search("zebracorn3") == []  # in the trash
 
 
 @pytest.mark.parametrize("chunk", [4, 500])
-def test_an_import_of_new_records_reads_none_of_them_back_one_at_a_time(other, monkeypatch,
+def test_an_import_of_new_records_reads_none_of_them_back_one_at_a_time(empty_repo, monkeypatch,
                                                                           chunk):
     """New records are written a chunk at a time, reports and citations with them: nothing
     reads a record back on its own (``get`` once per record is what made an import of
@@ -93,6 +98,7 @@ def test_an_import_of_new_records_reads_none_of_them_back_one_at_a_time(other, m
         return real(self, *args, **kwargs)
 
     monkeypatch.setattr(Repository, "get", counted)
+    other = empty_repo
     result = tio.import_data(other, a_file(30))
     assert result.created == {"sources": 3, "meetings": 1, "roadmap": 30}
     assert calls == []
