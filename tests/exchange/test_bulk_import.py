@@ -104,3 +104,26 @@ def test_an_import_of_new_records_reads_none_of_them_back_one_at_a_time(empty_re
     assert calls == []
     monkeypatch.setattr(Repository, "get", real)
     assert len(other.get_by_uid("roadmap", "item-29")["reports"]) == 2
+
+
+
+def test_the_citations_keep_their_indexes_while_an_import_writes(other, monkeypatch):
+    """The audit reads each chunk's citations back by record while the import writes: with
+    the citations' indexes dropped (to be built once at the end) every read scanned every
+    citation written so far, and 140,000 records took 128 s of CPU instead of 46 s."""
+    from tracker.store.batch import Batch
+    from tracker.store.sqlite.stage import Stage
+
+    monkeypatch.setattr(Stage, "BATCH", 4)
+    seen = []
+    real = Batch.audit_rows
+
+    def audit_rows(self, entries):
+        seen.append({name for (name,) in other.backend.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?",
+            ("citations",))})
+        return real(self, entries)
+
+    monkeypatch.setattr(Batch, "audit_rows", audit_rows)
+    tio.import_data(other, a_file(30))
+    assert len(seen) > 5 and all("citations_record" in names for names in seen), seen
