@@ -104,6 +104,7 @@ def floor_import(src: str, db: str) -> dict:
     t = time.perf_counter()
     with open(src, encoding="utf-8") as fh:
         data = json.load(fh)
+    data = {name: records for name, records in data.items() if name in KINDS}  # not _settings
     database = Database(db)
     ids: dict[str, dict[str, int]] = {name: {r["uid"]: i for i, r in enumerate(records, 1)}
                                       for name, records in data.items()}

@@ -502,14 +502,16 @@ def _medians(ours: list[dict], floor: list[dict], key: str) -> tuple[float, floa
     return (statistics.median(r[key] for r in ours), statistics.median(r[key] for r in floor))
 
 
-def measure_exchange(figs: Figures, db: Path, empty: Path, work: Path, runs: int) -> None:
+def measure_exchange(figs: Figures, db: Path, empty: Path, work: Path, runs: int,
+                     parts: tuple[str, ...] = ("export", "import")) -> None:
     """Export (JSON, CSV zip) and import into an empty database, each ours and its floor in
-    processes of their own, in turns (bench/exchange.py)."""
+    processes of their own, in turns (bench/exchange.py). ``parts``: ("import",) for the import
+    alone (its JSON made once if the folder has none)."""
     def export(who: str, fmt: str):
         out = work / f"{who}-export.{'json' if fmt == 'json' else 'zip'}"
         return lambda: probe("exchange", f"{who}_export", str(db), str(out), fmt)
 
-    for fmt, name in (("json", "export_json"), ("csv", "export_csv")):
+    for fmt, name in (("json", "export_json"), ("csv", "export_csv")) * ("export" in parts):
         ours, floor = interleaved(runs, export("ours", fmt), export("floor", fmt))
         value, bare = _medians(ours, floor, "cpu")
         wall, bare_wall = _medians(ours, floor, "seconds")
@@ -518,6 +520,8 @@ def measure_exchange(figs: Figures, db: Path, empty: Path, work: Path, runs: int
                       f"{ours[0]['records']} records, peak {max(r['peak_mb'] for r in ours):.0f}"
                       f" MB (floor's {max(r['peak_mb'] for r in floor):.0f} MB)")
     source = work / "ours-export.json"
+    if not source.exists():
+        export("ours", "json")()
 
     def load(who: str):
         def step() -> dict:
@@ -705,7 +709,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="comma-separated figure groups: startup, table, search, "
                         "save, briefing, docx, exchange, million, million_import (the "
                         "million's export and import: over ten minutes), deadlines, timeline, "
-                        "note, attachments, history")
+                        "note, attachments, history, import (exchange's import alone)")
     parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite",
                         help="postgres: the table, save, search and visible figures on a "
                              "throwaway PostgreSQL server (bench/postgres_bench.py)")
@@ -768,6 +772,8 @@ def main(argv: list[str] | None = None) -> int:
                 figs, ready(work / "briefing1000.db", 20, {"roadmap": 1000}), work, runs)),
             ("exchange", ("export_json", "export_csv", "import"), lambda: measure_exchange(
                 figs, ready(exchange_db, EXCHANGE_PER_KIND, {}), empty, work, runs)),
+            ("import", ("import",), lambda: measure_exchange(
+                figs, ready(exchange_db, EXCHANGE_PER_KIND, {}), empty, work, runs, ("import",))),
             ("million", ("million_table_open", "million_table_sort", "million_table_filter",
                          "million_table_scroll_end", "million_table_memory"),
              lambda: measure_table(figs, million_db(), empty, home, runs, "million_",

@@ -36,12 +36,20 @@ def as_uid(value: Any) -> str | None:
 
 _STAMP_RE = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?"
                        r"(Z|[+-]\d{2}:?\d{2})?)?")
+#: a date-time as the app writes it (a year from 1000: strftime writes 999 as "999")
+_WRITTEN_RE = re.compile(r"[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", re.ASCII)
 _NAME_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 def _stamp(value: Any) -> str | None:
     """A date-time as the app writes it (YYYY-MM-DDTHH:MM:SSZ, UTC), from ISO 8601 text (an
     offset is converted, none means UTC, a date alone is midnight); None if it is not one."""
+    if type(value) is str and _WRITTEN_RE.fullmatch(value):  # as the app writes it already
+        try:
+            _dt.datetime.fromisoformat(value[:-1])
+            return value
+        except ValueError:
+            return None
     if not isinstance(value, str) or not _STAMP_RE.fullmatch(value.strip()):
         return None
     try:

@@ -11,6 +11,7 @@ import datetime as _dt
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from tracker.i18n import N_, _, parse_date
@@ -89,13 +90,17 @@ class Field:
 # --- from what a user typed to a stored value -----------------------------------------------------
 
 _INT_RE = re.compile(r"^[+-]?\d{1,12}$")
+_STORED_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def clean_text(value: Any, multiline: bool) -> str:
     text = str(value)
     # Lone surrogates (from broken UTF-16 input) cannot be stored as UTF-8: make them U+FFFD.
-    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     text = _CONTROL_RE.sub("", text)
     if not multiline:
         text = " ".join(text.split())
@@ -108,6 +113,11 @@ def iso_date(value: Any) -> str:
     """The stored (ISO) form of a date given as a date or as text a person typed
     (``tracker.i18n.parse_date``: 2026-03-31 or 31.03.2026); ``ValueError`` says what is
     wrong."""
+    if type(value) is str and _STORED_DATE.fullmatch(value):  # the stored form already
+        try:
+            return _dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass  # parse_date says what is wrong with it
     if isinstance(value, _dt.datetime):
         return value.date().isoformat()
     if isinstance(value, _dt.date):
@@ -117,6 +127,12 @@ def iso_date(value: Any) -> str:
 
 def empty(raw: Any) -> bool:
     return raw is None or (isinstance(raw, str) and raw.strip() == "")
+
+
+@lru_cache(maxsize=256)
+def choice_values(choices: tuple[tuple[str, str], ...]) -> frozenset[str]:
+    """The stored values of a choice field's ``choices``."""
+    return frozenset(v for v, _l in choices)
 
 
 def coerce(f: Field, raw: Any) -> Any:
@@ -149,6 +165,8 @@ def coerce(f: Field, raw: Any) -> Any:
         return iso_date(raw)
     if f.type == CHOICE:
         text = str(raw).strip()
+        if text in choice_values(f.choices):  # a stored value as it is
+            return text
         for value, label in f.choices:
             if text == value or fold(text) in (fold(label), fold(_(label))):  # ё = е
                 return value
@@ -188,7 +206,7 @@ def value_problem(f: Field, value: Any) -> str | None:
     if limit is not None and isinstance(value, str) and len(value) > limit:
         problem = _("{label} is too long ({n} characters; at most {limit})").format(
             label=_(f.label), n=len(value), limit=limit)
-    if f.type == CHOICE and value not in {v for v, _l in f.choices}:
+    if f.type == CHOICE and value not in choice_values(f.choices):
         problem = _("{value!r} is not one of: {choices}").format(
             value=short(value), choices=", ".join(v for v, _l in f.choices))
     if f.type == INTEGER:

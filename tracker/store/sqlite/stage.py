@@ -87,6 +87,7 @@ class Stage:
     """A private temporary database of an import's records, deleted when closed."""
 
     BATCH = 500  # records read back at a time
+    FOUND = 50_000  # answers of by_uid kept (a few MB)
 
     def __init__(self, near: Path):
         try:  # beside the database: its disk takes the records anyway (/tmp may be in memory)
@@ -98,6 +99,9 @@ class Stage:
         # them first, and ``has_uid`` looks at them too
         self._records: list[tuple] = []
         self._uids: dict[tuple[str, str], tuple] = {}
+        # by_uid's answers (links and citations name the same records again and again); up to
+        # FOUND entries, forgotten when a record is added or changed
+        self._found: dict[tuple[str, str], tuple | None] = {}
         self._plans: list[tuple] = []
         self._seq = 0
         try:
@@ -114,6 +118,7 @@ class Stage:
     def close(self) -> None:
         self._records.clear()
         self._uids.clear()
+        self._found.clear()
         self._plans.clear()
         if self._db is not None:
             self._db.close()
@@ -175,6 +180,7 @@ class Stage:
             self._seq = self.last_seq()
         self._seq += 1
         self._records.append((self._seq, kind, label, uid, existing_id, packed))
+        self._found.clear()
         if uid:
             self._uids[(kind, uid)] = (kind, uid, self._seq, existing_id)
         if len(self._records) >= self.BATCH:
@@ -202,9 +208,16 @@ class Stage:
     @_store_errors
     def by_uid(self, kind: str, uid: str) -> tuple[int, int | None] | None:
         """(seq, the database's id of the record or None) of the file's record with ``uid``."""
+        key = (kind, uid)
+        if key in self._found:
+            return self._found[key]
         self.flush()
-        return self._db.execute("SELECT seq, existing_id FROM u WHERE kind = ? AND uid = ?",
-                                (kind, uid)).fetchone()
+        found = self._db.execute("SELECT seq, existing_id FROM u WHERE kind = ? AND uid = ?",
+                                 (kind, uid)).fetchone()
+        if len(self._found) >= self.FOUND:
+            self._found.clear()
+        self._found[key] = found
+        return found
 
     @_store_errors
     def record(self, seq: int) -> Any:
@@ -234,6 +247,7 @@ class Stage:
         """The database holds (or no longer holds) the record with ``uid`` as ``existing_id``
         (another program wrote since the file was read)."""
         self.flush()
+        self._found.clear()
         self._db.execute("UPDATE u SET existing_id = ? WHERE kind = ? AND uid = ?",
                          (existing_id, kind, uid))
         self._db.execute("UPDATE r SET existing_id = ? WHERE seq = ?", (existing_id, seq))
@@ -288,6 +302,12 @@ class Stage:
         for seq, uid, action, plan, existing_id in self._rows(
                 "p", kind, "uid, action, plan, existing_id", f"AND action IN ({marks})", actions):
             yield seq, uid, action, pickle.loads(plan), existing_id
+
+    def actions(self, kind: str, actions: tuple[str, ...]) -> Iterator[tuple[int, str]]:
+        """(seq, action) of one kind's records planned to do one of ``actions``, in file order
+        (their plans left unread: ``plan(seq)``)."""
+        marks = ", ".join("?" * len(actions))
+        yield from self._rows("p", kind, "action", f"AND action IN ({marks})", actions)
 
     # -- the records as they were before the write --
 
