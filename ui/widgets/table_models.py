@@ -12,7 +12,7 @@ from collections import OrderedDict
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QModelRoleData, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 
 from tracker.i18n import gettext as _
@@ -39,6 +39,8 @@ RecordRole = Qt.ItemDataRole.UserRole + 4  # the row as a dict (a copy)
 OVERDUE_COLOR = QColor("#c62828")
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_VERTICAL = Qt.Orientation.Vertical
 _INVALID = QModelIndex()
 LINKED = "linked_titles"  # a row's key: field name -> the titles its link column shows
 
@@ -54,7 +56,13 @@ def cell_text(f, value: Any) -> str:
 
 
 def overdue_brush() -> QBrush:
-    return QBrush(OVERDUE_COLOR)
+    """The overdue rows' text colour. Made empty, then coloured: ``QBrush(QColor)`` looks
+    through every constructor (gradients, images) and makes their Python enums on first use,
+    ~1.7 ms of a table's first screen."""
+    brush = QBrush()
+    brush.setColor(OVERDUE_COLOR)
+    brush.setStyle(Qt.BrushStyle.SolidPattern)
+    return brush
 
 
 _OVERDUE_ICON: list[QIcon] = []
@@ -294,6 +302,8 @@ class RecordTableModel(_PagedModel):
         return 0 if parent.isValid() else len(self.fields)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == _VERTICAL:  # the row numbers: ~2,000 calls as a table opens
+            return str(section + 1) if role == _DISPLAY else None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.fields):
             if role == Qt.ItemDataRole.DisplayRole:
                 return _(self.fields[section].label)
@@ -301,8 +311,6 @@ class RecordTableModel(_PagedModel):
                 return _(self.fields[section].help) if self.fields[section].help else None
             if role == Qt.ItemDataRole.TextAlignmentRole:  # a long header takes two lines
                 return Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
-        elif orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
-            return str(section + 1)
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -311,7 +319,32 @@ class RecordTableModel(_PagedModel):
         row = self.row_dict(index.row())
         if row is None:
             return None
-        f = self.fields[index.column()]
+        return self._role_value(self.fields[index.column()], row, role)
+
+    def multiData(self, index, roleDataSpan) -> None:  # noqa: N802, N803 - Qt API
+        """Every role a view's delegate asks of a cell (seven, to paint it) in one call: the
+        row is found once, and no role crosses into Python on its own (the first screen of the
+        Road map: about 130 calls instead of 900)."""
+        if isinstance(roleDataSpan, QModelRoleData):  # (one role: Python callers)
+            roleDataSpan = (roleDataSpan,)
+        row = None
+        column = index.column() if index.isValid() else -1
+        if 0 <= column < len(self.fields):
+            row = self.row_dict(index.row())
+        if row is None:
+            for data in roleDataSpan:
+                data.clearData()
+            return
+        f = self.fields[column]
+        for data in roleDataSpan:
+            value = self._role_value(f, row, data.role())
+            if value is None:
+                data.clearData()
+            else:
+                data.setData(value)
+
+    def _role_value(self, f, row: dict, role):
+        """What ``data()`` gives for ``role`` of the cell of field ``f`` in ``row``."""
         value = row.get(f.name)
         if role == Qt.ItemDataRole.DisplayRole:
             return self.cell_text(f, row)
