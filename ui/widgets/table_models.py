@@ -35,6 +35,11 @@ IdRole = Qt.ItemDataRole.UserRole + 1  # the record id (int)
 SortRole = Qt.ItemDataRole.UserRole + 2  # the raw stored value of the cell
 KindRole = Qt.ItemDataRole.UserRole + 3  # the kind name (str)
 RecordRole = Qt.ItemDataRole.UserRole + 4  # the row as a dict (a copy)
+#: The roles ``RecordTableModel`` answers (the others give None).
+_ANSWERED = frozenset(int(r) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
+    Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.TextAlignmentRole, IdRole, SortRole,
+    KindRole, RecordRole))
 
 OVERDUE_COLOR = QColor("#c62828")
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -337,7 +342,9 @@ class RecordTableModel(_PagedModel):
             return
         f = self.fields[column]
         for data in roleDataSpan:
-            value = self._role_value(f, row, data.role())
+            role = data.role()
+            # (font, background, check state: asked of every cell, answered by none)
+            value = self._role_value(f, row, role) if role in _ANSWERED else None
             if value is None:
                 data.clearData()
             else:
