@@ -13,7 +13,6 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QModelRoleData, Qt
-from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 
 from tracker.i18n import gettext as _
 from tracker.i18n import short_date
@@ -29,6 +28,7 @@ from tracker.model import (
     get_kind,
 )
 from tracker.store.audit_filter import AuditFilter
+from ui.widgets.overdue import OVERDUE_COLOR, overdue_brush, overdue_icon  # noqa: F401
 
 # Roles shared by every model here (Vorta-style: one place names them).
 IdRole = Qt.ItemDataRole.UserRole + 1  # the record id (int)
@@ -41,7 +41,6 @@ _ANSWERED = frozenset(int(r) for r in (
     Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.TextAlignmentRole, IdRole, SortRole,
     KindRole, RecordRole))
 
-OVERDUE_COLOR = QColor("#c62828")
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -58,38 +57,6 @@ def cell_text(f, value: Any) -> str:
     if getattr(f, "type", None) == DATE:
         return short_date(value)
     return str(value)
-
-
-def overdue_brush() -> QBrush:
-    """The overdue rows' text colour. Made empty, then coloured: ``QBrush(QColor)`` looks
-    through every constructor (gradients, images) and makes their Python enums on first use,
-    ~1.7 ms of a table's first screen."""
-    brush = QBrush()
-    brush.setColor(OVERDUE_COLOR)
-    brush.setStyle(Qt.BrushStyle.SolidPattern)
-    return brush
-
-
-_OVERDUE_ICON: list[QIcon] = []
-
-
-def overdue_icon() -> QIcon:
-    """A red disc with a white "!" (drawn once, at 4x for high-DPI screens)."""
-    if not _OVERDUE_ICON:
-        size = 64
-        pixmap = QPixmap(size, size)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        p = QPainter(pixmap)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(OVERDUE_COLOR)
-        p.drawEllipse(4, 4, size - 8, size - 8)
-        p.setBrush(QColor("white"))
-        p.drawRoundedRect(28, 14, 8, 24, 3, 3)
-        p.drawEllipse(28, 42, 8, 8)
-        p.end()
-        _OVERDUE_ICON.append(QIcon(pixmap))
-    return _OVERDUE_ICON[0]
 
 
 class _PageCache:
@@ -330,21 +297,12 @@ class RecordTableModel(_PagedModel):
         """Every role a view's delegate asks of a cell (seven, to paint it) in one call: the
         row is found once, and no role crosses into Python on its own (the first screen of the
         Road map: about 130 calls instead of 900)."""
-        if isinstance(roleDataSpan, QModelRoleData):  # (one role: Python callers)
-            roleDataSpan = (roleDataSpan,)
-        row = None
         column = index.column() if index.isValid() else -1
-        if 0 <= column < len(self.fields):
-            row = self.row_dict(index.row())
-        if row is None:
-            for data in roleDataSpan:
-                data.clearData()
-            return
-        f = self.fields[column]
-        for data in roleDataSpan:
-            role = data.role()
-            # (font, background, check state: asked of every cell, answered by none)
-            value = self._role_value(f, row, role) if role in _ANSWERED else None
+        row = self.row_dict(index.row()) if 0 <= column < len(self.fields) else None
+        for data in (roleDataSpan,) if isinstance(roleDataSpan, QModelRoleData) else roleDataSpan:
+            role = data.role()  # (font, background, check state: asked of all, answered by none)
+            value = self._role_value(self.fields[column], row, role) \
+                if row is not None and role in _ANSWERED else None
             if value is None:
                 data.clearData()
             else:
