@@ -330,3 +330,61 @@ def test_a_pages_line_read_from_its_beginning_is_the_whole_pages(pieces, filler,
     fill = ("слово " * (filler // 6 + 1))[:filler]
     text = fill + "".join(pieces) * 3 + ("тишина\n" * at) + "".join(reversed(pieces))
     assert page_snippet(text, words) == snippet("", " ".join(text.split()), words)
+
+
+def test_a_filter_counts_what_it_lists_through_trash_edits_and_attached_files(empty_repo,
+                                                                             tmp_path):
+    """A table's text filter says as many records as it lists -- live or in the trash, after
+    edits that add or remove the word, when a record is found by its attached file's text (and
+    when by both its own text and its file's: once)."""
+    from attachment_files import docx
+
+    from tracker.extract import read_pending
+
+    r = empty_repo
+    ids = [r.create("roadmap", {"title": f"Поставка тракторов {i}"}).record_id for i in range(6)]
+    other = r.create("roadmap", {"title": "Поставка комбайнов"}).record_id
+    r.create("meetings", {"title": "Обсуждение тракторов"})
+
+    def agree(expected_live: int, expected_trash: int) -> None:
+        for trash, expected in ((False, expected_live), (True, expected_trash)):
+            listed = r.list("roadmap", search="тракторов", trash=trash)
+            assert r.count("roadmap", search="тракторов", trash=trash) == len(listed) \
+                == expected, (trash, [row["id"] for row in listed])
+
+    agree(6, 0)
+    r.delete("roadmap", ids[0])
+    r.delete("roadmap", ids[1])
+    agree(4, 2)
+    r.restore("roadmap", ids[1])
+    agree(5, 1)
+    r.update("roadmap", ids[2], {"title": "Поставка сеялок"}, expected_version=1)
+    r.update("roadmap", other, {"title": "Поставка комбайнов и тракторов"}, expected_version=1)
+    agree(5, 1)
+    docx(tmp_path / "plan.docx", ["План поставки тракторов"])
+    r.attach("roadmap", ids[2], tmp_path / "plan.docx")  # found by its file alone
+    r.attach("roadmap", ids[3], tmp_path / "plan.docx")  # by its own text and its file's
+    read_pending(r)
+    agree(6, 1)
+    r.delete("roadmap", ids[2])
+    agree(5, 2)
+
+
+def test_a_text_filter_alone_is_counted_in_the_search_index(tmp_path):
+    """The count of a table's text filter (the one a user waits for as they type) reads the
+    search index alone, not the kind's rows (1,000,000 road-map items: 3 ms, not 43 ms)."""
+    from tracker.session import open_session
+
+    repo = open_session(tmp_path / "c.db", seed=False, user="tester")
+    try:
+        for i in range(5):
+            repo.create("roadmap", {"title": f"Поставка тракторов {i}"})
+        repo.delete("roadmap", 2)
+        statements: list[str] = []
+        repo.backend.conn.set_trace_callback(statements.append)
+        assert repo.count("roadmap", search="тракторов") == 4
+        repo.backend.conn.set_trace_callback(None)
+        assert statements and not [s for s in statements if "count(*) FROM [roadmap]" in s], \
+            statements
+    finally:
+        repo.close()

@@ -259,7 +259,8 @@ def test_the_first_frame_is_painted_before_the_qt_namespace_is_built(tmp_path, l
 
 def test_the_first_frame_imports_no_module_it_does_not_need(tmp_path):
     """Before the first frame: no dialog, no page and no worker thread class (``ui.tasks``:
-    QThread's enums) is imported; they come when first used."""
+    QThread's enums) is imported, nor the timeline's model or hashlib; they come when first
+    used."""
     code = (
         "import os, sys\n"
         "from PySide6.QtCore import QEvent, QObject\n"
@@ -267,7 +268,8 @@ def test_the_first_frame_imports_no_module_it_does_not_need(tmp_path):
         "class Paint(QObject):\n"
         "    def eventFilter(self, obj, ev):\n"
         "        if ev.type() == QEvent.Type.Paint:\n"
-        "            print('MODULES', *sorted(m for m in sys.modules if m.startswith('ui.')),\n"
+        "            print('MODULES', *sorted(m for m in sys.modules\n"
+        "                                     if m.startswith(('ui.', 'tracker.', 'hashlib'))),\n"
         "                  flush=True); os._exit(0)\n"
         "        return False\n"
         "show = mw.MainWindow.show\n"
@@ -275,13 +277,17 @@ def test_the_first_frame_imports_no_module_it_does_not_need(tmp_path):
         "    self._p = Paint(); self.installEventFilter(self._p); show(self)\n"
         "mw.MainWindow.show = shown\n"
         "sys.exit(a.main(sys.argv[1:]))\n")
-    out = run_app(code, tmp_path, tmp_path / "m.db")
-    line = next(x for x in out.stdout.splitlines() if x.startswith("MODULES"))
-    loaded = set(line.split()[1:])
-    assert "ui.main_window" in loaded and "ui.menus" in loaded
-    assert not {m for m in loaded if m.startswith(("ui.dialogs.", "ui.pages.", "ui.forms.",
-                                                   "ui.widgets."))}, loaded
-    assert "ui.tasks" not in loaded and "ui.commands" not in loaded
+    for start in ("first", "everyday"):  # the first run creates and seeds the file
+        out = run_app(code, tmp_path, tmp_path / "m.db")
+        line = next(x for x in out.stdout.splitlines() if x.startswith("MODULES"))
+        loaded = set(line.split()[1:])
+        assert "ui.main_window" in loaded and "ui.menus" in loaded
+        assert not {m for m in loaded if m.startswith(("ui.dialogs.", "ui.pages.", "ui.forms.",
+                                                       "ui.widgets."))}, loaded
+        assert "ui.tasks" not in loaded and "ui.commands" not in loaded
+        assert "tracker.model.timeline" not in loaded, loaded  # the Timeline page's
+        if start == "everyday":  # (the first run's seeding writes search rows: hashlib)
+            assert "hashlib" not in loaded, loaded  # attached files' and search rows'
 
 
 def test_set_enum_property_sets_by_name_and_refuses_unknown_names(qapp):

@@ -383,3 +383,11 @@ def get_kind(name: str) -> Kind:
         return KINDS[name]
     except KeyError:
         raise UnknownKind(name, KIND_ORDER) from None
+
+
+#: The kinds drawn on a timeline (declared ``timeline``), in reading order; the first is the
+#: one the Timeline page and the briefing's timeline draw. (Here, not in tracker.model.timeline:
+#: the window's page list reads it before its first frame, and the timeline's own module --
+#: ~2 ms to import -- is not needed until the Timeline page opens.)
+TIMELINE_KINDS: tuple[Kind, ...] = tuple(KINDS[k] for k in KIND_ORDER if KINDS[k].timeline)
+TIMELINE_KIND: Kind | None = TIMELINE_KINDS[0] if TIMELINE_KINDS else None

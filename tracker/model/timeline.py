@@ -17,15 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracker.i18n import _, format_month
-from tracker.model.catalogue import KIND_ORDER, KINDS
+from tracker.model.catalogue import TIMELINE_KIND, TIMELINE_KINDS  # noqa: F401 - read here too
 from tracker.model.fields import CHOICE
 from tracker.model.kinds import Grouping, Kind
 from tracker.model.text import fold
-
-#: The kinds drawn on a timeline (declared ``timeline``), in reading order; the first is the
-#: one the Timeline page and the briefing's timeline draw.
-TIMELINE_KINDS: tuple[Kind, ...] = tuple(KINDS[k] for k in KIND_ORDER if KINDS[k].timeline)
-TIMELINE_KIND: Kind | None = TIMELINE_KINDS[0] if TIMELINE_KINDS else None
 
 # What an item is drawn as.
 BAR = "bar"  # start and end: a bar from the first day to the end of the last

@@ -14,7 +14,6 @@ to :meth:`Attachments.store_text`: kept by page, searched with the record.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 from collections.abc import Callable, Iterator
@@ -63,6 +62,8 @@ class Incoming:
     def chunks(self, progress: Callable[[int, int], None] | None = None) -> Iterator[bytes]:
         """The file's content again, a chunk at a time; refused if it is not the content that
         was hashed (changed since)."""
+        import hashlib  # (~2 ms to import: not before the window's first frame)
+
         digest, done = hashlib.sha256(), 0
         with _open_regular(self.path, self.name) as fh:
             while chunk := fh.read(CHUNK):
@@ -107,6 +108,8 @@ def incoming(path: str | os.PathLike, limit: int, name: str | None = None,
     if is_open_database(path) or is_open_database(Path(os.path.realpath(path))):
         raise AttachmentError(_("{name} is the database itself; choose another file").format(
             name=shown))
+    import hashlib
+
     sha, proof, size, head = hashlib.sha256(), hashlib.sha256(PROOF_SALT), 0, b""
     with _open_regular(path, shown) as fh:
         declared = os.fstat(fh.fileno()).st_size
@@ -183,6 +186,8 @@ class Attachments:
 
     def blob_chunks(self, sha256: str, size: int, name: str) -> Iterator[bytes]:
         """A stored content, a chunk at a time, checked against its hash at the end."""
+        import hashlib  # (~2 ms to import: not before the window's first frame)
+
         digest, done = hashlib.sha256(), 0
         for chunk in self.backend.blob_chunks(sha256):
             digest.update(chunk)

@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings
 
 from tracker.i18n import gettext as _
 from tracker.model import KIND_ORDER, SOURCE_KIND, get_kind
-from tracker.model.timeline import TIMELINE_KIND
+from tracker.model.catalogue import TIMELINE_KIND
 
 TIMELINE = "timeline"  # the timeline of the kind declaring one, listed right after that kind
 PAGES = ("dashboard", *(n for k in KIND_ORDER

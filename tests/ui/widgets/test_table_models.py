@@ -184,3 +184,53 @@ def test_row_of_id_agrees_with_the_listing(repo, sort, descending):
     model.set_filter("", "done")
     not_done = next(i for i in listed if repo.get("roadmap", i)["status"] != "done")
     assert model.row_of_id(not_done) is None  # filtered out
+
+
+def test_a_view_paints_every_cell_from_one_call_that_gives_what_data_gives(qtbot, repo):
+    """A view's delegate asks seven roles of each cell it paints: they come in one call a cell
+    (``multiData``; the first screen of the Road map: ~130 calls instead of ~900), each value
+    what ``data()`` gives for that role -- overdue colour and mark included."""
+    from PySide6.QtCore import QModelRoleData
+
+    today = _dt.date.today()
+    repo.create("roadmap", {"title": "Late item", "due_date": (
+        today - _dt.timedelta(days=3)).isoformat(), "status": "in_progress"})
+    asked = {"data": 0, "multiData": 0}
+
+    class Counting(RecordTableModel):
+        def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+            asked["data"] += 1
+            return super().data(index, role)
+
+        def multiData(self, index, span):  # noqa: N802 - Qt API
+            asked["multiData"] += 1
+            return super().multiData(index, span)
+
+    model = Counting(repo, "roadmap")
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(900, 500)
+    view.grab()
+    assert asked["multiData"] > 10 and asked["data"] == 0, asked
+    roles = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole,
+             Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.TextAlignmentRole,
+             Qt.ItemDataRole.FontRole, Qt.ItemDataRole.BackgroundRole,
+             Qt.ItemDataRole.CheckStateRole, Qt.ItemDataRole.ToolTipRole, IdRole, SortRole]
+    overdue = 0
+    for row in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            index = model.index(row, column)
+            for role in roles:
+                one = QModelRoleData(role)
+                model.multiData(index, one)
+                expected, got = model.data(index, role), one.data()
+                if role == Qt.ItemDataRole.ForegroundRole and expected is not None:
+                    overdue += 1
+                    assert got.color() == expected.color() == OVERDUE_COLOR
+                    assert got.style() == Qt.BrushStyle.SolidPattern
+                elif role == Qt.ItemDataRole.DecorationRole and expected is not None:
+                    assert not got.isNull()
+                else:
+                    assert got == expected, (row, column, role, got, expected)
+    assert overdue

@@ -32,6 +32,7 @@ from tracker.store.sqlite.hits import SearchReads
 from tracker.store.sqlite.notes import read_note, write_note
 from tracker.store.sqlite.search import (
     kind_matches,
+    live_kind_counts,
     match_expression,
 )
 from tracker.store.sqlite.sql import NOT_NULL, q, sql_list
@@ -369,6 +370,13 @@ class SqliteBackend(BulkReads, SqliteAttachmentReads, SearchReads, AuditReads):
             # index reads (1,000,000 rows: 12 ms; the planner may scan the table instead: 125 ms)
             return self._scalar(f"SELECT count(*) FROM {table}") - self._scalar(
                 f"SELECT count(*) FROM {table} WHERE deleted_at IS NOT NULL")
+        if f.words is not None and not (f.trash or f.statuses or f.overdue_on or f.where
+                                        or f.any_of or f.levels is not None):
+            # a table's text filter alone: counted in the search index (live_kind_counts)
+            found = live_kind_counts(f.words, f.kind.name, self._scalar(
+                f"SELECT max(id) FROM {table}"))
+            if found is not None and self._execute(*found[1]).fetchone() is None:
+                return self._scalar(*found[0])
         params: list = []
         where = self.where(f, params)
         return self._scalar(f"SELECT count(*) FROM {table} WHERE {where}", params)
