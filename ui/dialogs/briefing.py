@@ -42,7 +42,7 @@ from tracker.model import CLASSIFICATIONS
 from tracker.model.attachments import FALLBACK_NAME, clean_file_name
 from tracker.model.figures import BRIEFS_KIND
 from tracker.store.repository import Repository
-from ui import messages
+from ui import messages, window_size
 from ui.dialogs.briefing_brief import BriefPanel
 from ui.dialogs.briefing_keeper import BriefsKeeper
 from ui.dialogs.briefing_options import OptionsPanel
@@ -121,6 +121,13 @@ class BriefingDialog(QDialog):
         self._today = self.preview.today = value
 
     # -- layout -------------------------------------------------------------------------------
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        """Shown first: fitted to the screen (at 150 % a 1920x1080 one is 1280x720)."""
+        super().showEvent(event)
+        if not getattr(self, "_fitted", False):
+            self._fitted = True
+            window_size.fit_dialog(self)
 
     def _build_ui(self) -> None:
         outer = QVBoxLayout(self)
