@@ -38,14 +38,13 @@ def start(language: str, scale: float = 1.0):
     """The application (settings in a temporary folder) and a seeded database there."""
     tmp = Path(tempfile.mkdtemp(prefix="bt-shots-"))
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        platform = "offscreen"
-        if scale != 1.0:  # a 1920x1080 screen, as the user has (the default one is 800x800)
-            screens = tmp / "screens.json"
-            screens.write_text(json.dumps({"screens": [{
-                "name": "screen", "x": 0, "y": 0, "width": SCREEN[0], "height": SCREEN[1],
-                "logicalDpi": 96, "dpr": 1}]}))
-            platform = f"offscreen:configfile={screens}"
-        os.environ.setdefault("QT_QPA_PLATFORM", platform)
+        # a 1920x1080 screen, as the user has (the offscreen one is 800x800, and windows and
+        # dialogs are fitted to their screen)
+        screens = tmp / "screens.json"
+        screens.write_text(json.dumps({"screens": [{
+            "name": "screen", "x": 0, "y": 0, "width": SCREEN[0], "height": SCREEN[1],
+            "logicalDpi": 96, "dpr": 1}]}))
+        os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={screens}")
     if scale != 1.0:
         os.environ["QT_SCALE_FACTOR"] = f"{scale:g}"
     os.environ["TRACKER_DB"] = str(tmp / "tracker.db")

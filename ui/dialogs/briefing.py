@@ -188,6 +188,9 @@ class BriefingDialog(QDialog):
         self.pdf_view.setDocument(self.pdf_document)
         self.pdf_view.setPageMode(QPdfView.PageMode.MultiPage)
         self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        # fitted to the width, a page just taller than the view brings the scroll bar, which
+        # narrows the page until it fits, which takes the bar away: at 150 % Qt spun on that
+        self.pdf_view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         actions = QHBoxLayout()
         self.open_button = QPushButton(_("Open in system viewer"))
         self.open_button.clicked.connect(self.open_in_viewer)

@@ -92,3 +92,48 @@ def test_at_150_percent_the_dialog_fits_the_screen(tmp_path):
     assert "scale 1.5" in lines
     assert lines[1].startswith("dialog True"), lines[1]
     assert "close True" in lines
+
+
+RESIZED = textwrap.dedent("""
+    import sys, time
+    from PySide6.QtWidgets import QApplication
+    from tracker.session import open_session
+    from ui.dialogs.briefing import BriefingDialog
+
+    app = QApplication(sys.argv)
+    dialog = BriefingDialog(open_session(sys.argv[1], seed=True, user="official"))
+    dialog.show()
+    end = time.monotonic() + 60
+    while time.monotonic() < end and not (dialog.pdf_view.document() is not None
+                                          and dialog.pdf_view.document().pageCount()):
+        app.processEvents()
+        time.sleep(0.01)
+    print("pages", dialog.pdf_view.document().pageCount(), flush=True)
+    for height in range(560, 720):
+        dialog.resize(dialog.width(), height)
+        for _i in range(3):
+            app.processEvents()
+    print("resized", flush=True)
+    dialog.preview.close()
+""")
+
+
+@pytest.mark.slow
+def test_the_preview_settles_at_every_height_of_the_dialog_at_150_percent(tmp_path):
+    """At some heights the page fitted to the preview's width needed the scroll bar only until
+    the bar narrowed it: Qt spun (100 % CPU, the dialog frozen) at 150 %, in the dialog's size
+    fitted to a 1920x1080 screen."""
+    screens = tmp_path / "screens.json"
+    screens.write_text(json.dumps({"screens": [
+        {"name": "laptop", "x": 0, "y": 0, "width": 1920, "height": 1080, "logicalDpi": 96,
+         "dpr": 1}]}))
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screens}",
+               QT_SCALE_FACTOR="1.5", TRACKER_CONFIG_DIR=str(tmp_path / "conf"),
+               XDG_CONFIG_HOME=str(tmp_path / "conf"), HOME=str(tmp_path))
+    try:
+        result = subprocess.run([sys.executable, "-c", RESIZED, str(tmp_path / "t.db")],
+                                env=env, capture_output=True, text=True, timeout=90)
+    except subprocess.TimeoutExpired as exc:
+        pytest.fail(f"the dialog did not settle: {exc.stdout!r}")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "pages 1" in result.stdout and "resized" in result.stdout
