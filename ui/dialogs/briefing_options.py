@@ -29,6 +29,7 @@ from tracker.i18n import LANGUAGES
 from tracker.i18n import gettext as _
 from tracker.model import CLASSIFICATIONS, KINDS
 from tracker.model.timeline import TIMELINE_KIND
+from ui.forms.base import day_format
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
 
@@ -205,7 +206,7 @@ class OptionsPanel(QWidget):
         check = QCheckBox()
         edit = QDateEdit()
         edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setDisplayFormat(day_format())
         edit.setDate(QDate.currentDate())
         edit.setEnabled(False)
         check.toggled.connect(edit.setEnabled)

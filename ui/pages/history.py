@@ -28,6 +28,7 @@ from tracker.i18n import ngettext, short_date
 from tracker.model import DATE, KIND_ORDER, LINK, LINKS, REPORTS_KEY, get_kind
 from tracker.store.audit_filter import AuditFilter, local_days
 from tracker.store.wording import Wording
+from ui.forms.base import day_format
 from ui.widgets.table_models import (
     HistoryModel,
     RecordRole,
@@ -137,7 +138,7 @@ def _day_edit(accessible: str) -> QDateEdit:
     """A day picker whose first value (shown as "any day") means no bound."""
     edit = _DayEdit()
     edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setDisplayFormat(day_format())
     edit.setMinimumDate(QDate(1900, 1, 1))
     edit.setSpecialValueText(_("any day"))
     edit.setDate(edit.minimumDate())

@@ -121,3 +121,20 @@ def test_a_change_of_reports_is_worded_not_shown_as_json(make_window, repo, qtbo
             assert [name for name in rows if fm.horizontalAdvance(name) > room] == []  # not cut
         finally:
             i18n.set_language("en")
+
+
+def test_the_day_filters_write_dates_as_the_window_does(qtbot, repo):
+    """The History's From/To showed 2026-11-29 in the Russian window, where every other date
+    reads 29.11.2026."""
+    from tracker import i18n
+    from ui.pages.history import HistoryPage
+
+    for language, shown in (("en", "2026-11-29"), ("ru", "29.11.2026")):
+        i18n.set_language(language)
+        try:
+            page = HistoryPage(repo)
+            qtbot.addWidget(page)
+            page.from_date.setDate(QDate(2026, 11, 29))
+            assert page.from_date.text() == shown
+        finally:
+            i18n.set_language("en")
