@@ -1,13 +1,19 @@
-"""Screenshots of the main pages: ``python -m tools.screenshots OUTDIR [--language en|ru]``.
+"""Screenshots of the main pages: ``python -m tools.screenshots OUTDIR [--language en|ru]
+[--scale 1.5] [--only pages|commitments|everyday]``.
 
 Opens the main window on a fresh seeded database in a temporary folder (settings isolated too),
 at 1280x800, and saves ``QWidget.grab()`` PNGs of the main pages; one more at 1024x768.
-Runs offscreen when no display is set.
+Runs offscreen when no display is set. ``--scale 1.5`` shows what a user at 150 % display scaling
+on a 1920x1080 screen gets: Qt scales by QT_SCALE_FACTOR, the offscreen screen is 1920x1080
+(1280x720 logical pixels), the window takes the size the app gives it there
+(ui.window_size) and the pictures are in device pixels, named ``*-150.png``. Each PNG is
+stored with at most 256 colours (Pillow), which keeps them small.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -18,6 +24,9 @@ from tracker.session import open_session
 
 SIZE = (1280, 800)
 SMALL = (1024, 768)
+#: the screen a scaled picture is taken on (device pixels)
+SCREEN = (1920, 1080)
+GROUPS = ("pages", "commitments", "everyday")
 
 
 def _settle(app, rounds: int = 5) -> None:
@@ -25,11 +34,19 @@ def _settle(app, rounds: int = 5) -> None:
         app.processEvents()
 
 
-def _start(language: str):
+def start(language: str, scale: float = 1.0):
     """The application (settings in a temporary folder) and a seeded database there."""
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     tmp = Path(tempfile.mkdtemp(prefix="bt-shots-"))
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        # a 1920x1080 screen, as the user has (the offscreen one is 800x800, and windows and
+        # dialogs are fitted to their screen)
+        screens = tmp / "screens.json"
+        screens.write_text(json.dumps({"screens": [{
+            "name": "screen", "x": 0, "y": 0, "width": SCREEN[0], "height": SCREEN[1],
+            "logicalDpi": 96, "dpr": 1}]}))
+        os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={screens}")
+    if scale != 1.0:
+        os.environ["QT_SCALE_FACTOR"] = f"{scale:g}"
     os.environ["TRACKER_DB"] = str(tmp / "tracker.db")
 
     from PySide6.QtCore import QSettings
@@ -43,12 +60,14 @@ def _start(language: str):
     return app, open_session(tmp / "tracker.db", seed=True, user="official")
 
 
-def _show_window(app, repo):
-    """The main window at 1280x800, once its start page is built (after the first frame)."""
+def show_window(app, repo, scale: float = 1.0):
+    """The main window at 1280x800 (scaled: the size the app gives it on the screen), once its
+    start page is built (after the first frame)."""
     from ui.main_window import MainWindow
 
     window = MainWindow(repo, poll_ms=0)
-    window.resize(*SIZE)
+    if scale == 1.0:
+        window.resize(*SIZE)
     window.show()
     for _i in range(200):
         if window.painted:
@@ -59,19 +78,38 @@ def _show_window(app, repo):
     return window
 
 
-def take(outdir: Path, language: str = "en") -> list[Path]:
-    outdir.mkdir(parents=True, exist_ok=True)
-    app, repo = _start(language)
-    suffix = "" if language == "en" else f"-{language}"
-    saved: list[Path] = []
+def save_small(pixmap, path: Path) -> None:
+    """The picture as a PNG of at most 256 colours (a screen's flat colours and text survive;
+    a third of the size or less)."""
+    from PIL import Image
+
+    pixmap.save(str(path))
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT,
+                                              dither=Image.Dither.NONE)
+    small.save(path, optimize=True)
+
+
+def shooter(app, outdir: Path, language: str, scale: float, saved: list[Path]):
+    """``shot(widget, name)``: the widget's grab saved as NAME[-ru][-150].png."""
+    suffix = ("" if language == "en" else f"-{language}") + \
+        ("" if scale == 1.0 else f"-{round(scale * 100)}")
 
     def shot(widget, name: str) -> None:
         _settle(app)
         path = outdir / f"{name}{suffix}.png"
-        widget.grab().save(str(path))
+        save_small(widget.grab(), path)
         saved.append(path)
 
-    window = _show_window(app, repo)
+    return shot
+
+
+def take(outdir: Path, language: str = "en", scale: float = 1.0) -> list[Path]:
+    outdir.mkdir(parents=True, exist_ok=True)
+    app, repo = start(language, scale)
+    saved: list[Path] = []
+    shot = shooter(app, outdir, language, scale, saved)
+    window = show_window(app, repo, scale)
 
     window.go_to("dashboard")
     shot(window, "dashboard")
@@ -121,14 +159,15 @@ def take(outdir: Path, language: str = "en") -> list[Path]:
     shot(dialog, "search")
     dialog.reject()
 
-    window.go_to("roadmap")
-    window.resize(*SMALL)
-    _settle(app, 10)
-    shot(window, "roadmap-1024x768")
+    if scale == 1.0:
+        window.go_to("roadmap")
+        window.resize(*SMALL)
+        _settle(app, 10)
+        shot(window, "roadmap-1024x768")
+        window.resize(*SIZE)
 
     # The timeline: the seed's road-map items have no dates (the article gives none), so
     # generated sample items (tracker.seed.synthetic, as `generate` makes them) are added here.
-    window.resize(*SIZE)
     timeline_shot(app, window, repo, shot)
 
     window.close()
@@ -152,7 +191,7 @@ EXAMPLES = {
 }
 
 
-def _add_examples(repo, language: str) -> tuple[int, int]:
+def add_examples(repo, language: str) -> tuple[int, int]:
     """Dated example records around today; returns (a road-map item with reports, the
     agreement)."""
     import datetime as dt
@@ -180,22 +219,15 @@ def _add_examples(repo, language: str) -> tuple[int, int]:
     return late, agreement
 
 
-def take_commitments(outdir: Path, language: str = "en") -> list[Path]:
+def take_commitments(outdir: Path, language: str = "en", scale: float = 1.0) -> list[Path]:
     """The day's reminder, the Deadlines page, a road-map item's reports and an agreement's
     computed treaty dates."""
     outdir.mkdir(parents=True, exist_ok=True)
-    app, repo = _start(language)
-    suffix = "" if language == "en" else f"-{language}"
+    app, repo = start(language, scale)
     saved: list[Path] = []
-
-    def shot(widget, name: str) -> None:
-        _settle(app)
-        path = outdir / f"{name}{suffix}.png"
-        widget.grab().save(str(path))
-        saved.append(path)
-
-    item, agreement = _add_examples(repo, language)
-    window = _show_window(app, repo)
+    shot = shooter(app, outdir, language, scale, saved)
+    item, agreement = add_examples(repo, language)
+    window = show_window(app, repo, scale)
     from ui.widgets.reminders import check_reminders
 
     check_reminders(window)
@@ -245,9 +277,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.screenshots")
     parser.add_argument("outdir", type=Path)
     parser.add_argument("--language", default="en", choices=("en", "ru"))
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="display scaling, e.g. 1.5 for 150 %% on a 1920x1080 screen")
+    parser.add_argument("--only", choices=GROUPS, action="append",
+                        help="only these groups of pictures (default: all)")
     args = parser.parse_args(argv)
-    for path in [*take(args.outdir, args.language), *take_commitments(args.outdir, args.language)]:
-        print(path)
+    from tools import everyday_shots
+
+    takers = {"pages": take, "commitments": take_commitments, "everyday": everyday_shots.take}
+    for group in args.only or GROUPS:
+        for path in takers[group](args.outdir, args.language, args.scale):
+            print(path)
     return 0
 
 

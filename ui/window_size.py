@@ -64,3 +64,18 @@ def restore(window, saved) -> None:
                     area.y() + max((area.height() - window.height() - extra_h) // 2, 0))
         return
     fit_to_screen(window)
+
+
+def fit_dialog(dialog) -> None:
+    """Shrink a large dialog to its screen's available area (less the frame) and move it onto
+    it: at 150 % a 1920x1080 screen is 1280x720, smaller than the Briefing dialog's 1280x760."""
+    area = available_area(dialog)
+    extra_w, extra_h = _frame_extra(dialog)
+    width = min(dialog.width(), max(area.width() - extra_w, 1))
+    height = min(dialog.height(), max(area.height() - extra_h, 1))
+    if (width, height) != (dialog.width(), dialog.height()):
+        dialog.resize(width, height)
+    frame = dialog.frameGeometry()
+    x = min(max(frame.x(), area.x()), area.x() + area.width() - (width + extra_w))
+    y = min(max(frame.y(), area.y()), area.y() + area.height() - (height + extra_h))
+    dialog.move(max(x, area.x()), max(y, area.y()))

@@ -601,3 +601,18 @@ def test_opening_after_an_interrupted_restore_says_what_happened(no_event_loop, 
     assert "After the backup" not in seen["titles"]
     with Repository(aside) as before:
         assert before.ids("roadmap", search="After the backup")
+
+
+def test_version_is_said_without_a_display_or_a_window(tmp_path):
+    """``bilateral-tracker --version`` said "No display…" (exit 2) on a machine without one, and
+    opened the window where there was one (Qt took the option as its own)."""
+    from tracker import __version__
+
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env.update(HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "config"))
+    out = subprocess.run([sys.executable, "-m", "ui", "--version"], capture_output=True,
+                         text=True, timeout=60, env=env)
+    assert (out.returncode, out.stdout, out.stderr) == (0, f"bilateral-tracker {__version__}\n",
+                                                        "")
+    assert not (tmp_path / ".local").exists()  # no database was made

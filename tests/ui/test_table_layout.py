@@ -104,3 +104,28 @@ def test_an_empty_table_says_why_in_words_that_are_not_cut(make_window, repo, qt
         repo.delete("roadmap", rid)
     page.refresh()
     assert "Ctrl+N" in table.empty_text()
+
+
+# 1280x800 at 100 %, and the window a 1920x1080 screen at 150 % gives (1280x720 logical pixels,
+# less the frame: ui.window_size)
+@pytest.mark.parametrize("size", [(1280, 800), (1272, 680)])
+def test_the_dashboards_empty_lists_say_why_in_words_that_are_not_cut(make_window, repo, qtbot,
+                                                                       russian, size):
+    """«Предстоящих встреч с установленной датой нет» was cut to «Предстоящих встре…» in the
+    Meetings column: what an empty list (or its "… and N more") says spans the list's width."""
+    window = make_window(repo, size=size)
+    assert window.go_to("dashboard")
+    settle(qtbot)
+    page = window.pages["dashboard"]
+    said = []
+    for tree in (page.overdue, page.deadlines, page.meetings):
+        for row in range(tree.topLevelItemCount()):
+            item = tree.topLevelItem(row)
+            if item.data(0, Qt.ItemDataRole.UserRole):
+                continue  # a record's row: its columns may elide
+            column = next(c for c in range(tree.columnCount()) if item.text(c))
+            text = item.text(column)
+            room = tree.visualRect(tree.indexFromItem(item, column)).width()
+            said.append(text)
+            assert tree.fontMetrics().horizontalAdvance(text) + 6 <= room, (text, room)
+    assert len(said) >= 2  # the seeded file has nothing overdue and no meeting ahead

@@ -42,7 +42,7 @@ from tracker.model import CLASSIFICATIONS
 from tracker.model.attachments import FALLBACK_NAME, clean_file_name
 from tracker.model.figures import BRIEFS_KIND
 from tracker.store.repository import Repository
-from ui import messages
+from ui import messages, window_size
 from ui.dialogs.briefing_brief import BriefPanel
 from ui.dialogs.briefing_keeper import BriefsKeeper
 from ui.dialogs.briefing_options import OptionsPanel
@@ -122,6 +122,13 @@ class BriefingDialog(QDialog):
 
     # -- layout -------------------------------------------------------------------------------
 
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        """Shown first: fitted to the screen (at 150 % a 1920x1080 one is 1280x720)."""
+        super().showEvent(event)
+        if not getattr(self, "_fitted", False):
+            self._fitted = True
+            window_size.fit_dialog(self)
+
     def _build_ui(self) -> None:
         outer = QVBoxLayout(self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -181,6 +188,9 @@ class BriefingDialog(QDialog):
         self.pdf_view.setDocument(self.pdf_document)
         self.pdf_view.setPageMode(QPdfView.PageMode.MultiPage)
         self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        # fitted to the width, a page just taller than the view brings the scroll bar, which
+        # narrows the page until it fits, which takes the bar away: at 150 % Qt spun on that
+        self.pdf_view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         actions = QHBoxLayout()
         self.open_button = QPushButton(_("Open in system viewer"))
         self.open_button.clicked.connect(self.open_in_viewer)

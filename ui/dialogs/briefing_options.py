@@ -29,6 +29,7 @@ from tracker.i18n import LANGUAGES
 from tracker.i18n import gettext as _
 from tracker.model import CLASSIFICATIONS, KINDS
 from tracker.model.timeline import TIMELINE_KIND
+from ui.forms.base import day_format
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
 
@@ -44,6 +45,21 @@ class OptionsPanel(QWidget):
         form_box.addWidget(self._document())
         form_box.addWidget(self._dates())
         form_box.addWidget(self._sections(), 1)
+        for label in self.findChildren(QLabel):  # their height is set at each resize, below:
+            if label.wordWrap():  # height-for-width would let the layouts squeeze the tree
+                policy = label.sizePolicy()
+                policy.setHeightForWidth(False)
+                label.setSizePolicy(policy)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        """Each wrapped hint as tall as its lines at this width: the layout's own guess is one
+        line short in Russian (and at 150 %), and the hint was drawn over the section tree."""
+        super().resizeEvent(event)
+        for label in self.findChildren(QLabel):
+            if label.wordWrap() and label.width() > 0:
+                need = label.heightForWidth(label.width())
+                if need > 0 and need != label.minimumHeight():
+                    label.setMinimumHeight(need)
 
     def _presets(self) -> QGroupBox:
         """A preset's name, Save as… and Delete."""
@@ -190,7 +206,7 @@ class OptionsPanel(QWidget):
         check = QCheckBox()
         edit = QDateEdit()
         edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setDisplayFormat(day_format())
         edit.setDate(QDate.currentDate())
         edit.setEnabled(False)
         check.toggled.connect(edit.setEnabled)

@@ -17,6 +17,14 @@ from tracker.model import Field
 NONE_TEXT = "—"
 
 
+def day_format() -> str:
+    """A QDateEdit's display format in the user's date style (tracker.i18n.date_style):
+    yyyy-MM-dd, or dd.MM.yyyy as the Russian window writes dates."""
+    from tracker.i18n import DOTTED_STYLE, date_style
+
+    return "dd.MM.yyyy" if date_style() == DOTTED_STYLE else "yyyy-MM-dd"
+
+
 class Editor(QWidget):
     """A field editor: ``value()``, ``set_value(v)``, ``set_read_only(b)``, signal ``changed``."""
 

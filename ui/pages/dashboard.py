@@ -457,10 +457,13 @@ class DashboardPage(QWidget):
             self.welcome.set_state(self.repo.settings(), totals, read_only=self.repo.read_only)
 
     def _placeholder(self, tree: QTreeWidget, text: str) -> None:
-        row = QTreeWidgetItem(["", text])
+        """What an empty list says (or how many more there are), across the list's width: a
+        column would cut it («Предстоящих встре…»)."""
+        row = QTreeWidgetItem([text])
         row.setFlags(Qt.ItemFlag.ItemIsEnabled)
-        row.setForeground(1, self.palette().color(QPalette.ColorRole.PlaceholderText))
+        row.setForeground(0, self.palette().color(QPalette.ColorRole.PlaceholderText))
         tree.addTopLevelItem(row)
+        row.setFirstColumnSpanned(True)  # Qt sizes the columns without spanning rows
 
     def _more(self, tree: QTreeWidget, total: int) -> None:
         if total > MAX_ROWS:

@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.i18n import gettext as _
-from tracker.i18n import ngettext
-from tracker.model import KIND_ORDER, LINK, LINKS, get_kind
+from tracker.i18n import ngettext, short_date
+from tracker.model import DATE, KIND_ORDER, LINK, LINKS, REPORTS_KEY, get_kind
 from tracker.store.audit_filter import AuditFilter, local_days
 from tracker.store.wording import Wording
+from ui.forms.base import day_format
 from ui.widgets.table_models import (
     HistoryModel,
     RecordRole,
@@ -54,15 +55,28 @@ def _show(kind_name: str | None, field: str, value, titles=None) -> str:
             names = {}
         return "; ".join(f"{names.get(int(i)) or ''} (#{i})".strip() for i in ids) \
             if names else json.dumps(value, ensure_ascii=False)
+    if field == REPORTS_KEY and isinstance(value, list):
+        return "; ".join(_report(r) for r in value if isinstance(r, dict))
     if isinstance(value, (list, dict)):
         if field == "citations":
             return "; ".join(f"“{c.get('quote', '')}”" for c in value if isinstance(c, dict))
         return json.dumps(value, ensure_ascii=False)
     if f is not None and f.choices:
         return f.choice_label(value)
+    if f is not None and f.type == DATE:
+        return short_date(value)
     if field in ("deleted_at", "created_at", "updated_at") and isinstance(value, str):
         return utc_to_local(value)
     return str(value)
+
+
+def _report(report: dict) -> str:
+    """An implementation report as one line: its date, progress and what was done."""
+    parts = [short_date(report.get("reported_on"))]
+    if report.get("progress") not in (None, ""):
+        parts.append(f"{report['progress']} %")
+    parts.append(" ".join(str(report.get("done") or "").split()))
+    return " — ".join(p for p in parts if p)
 
 
 def _size_columns(table: QTableView) -> None:
@@ -124,7 +138,7 @@ def _day_edit(accessible: str) -> QDateEdit:
     """A day picker whose first value (shown as "any day") means no bound."""
     edit = _DayEdit()
     edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setDisplayFormat(day_format())
     edit.setMinimumDate(QDate(1900, 1, 1))
     edit.setSpecialValueText(_("any day"))
     edit.setDate(edit.minimumDate())
@@ -319,6 +333,12 @@ class HistoryPage(QWidget):
             for c in range(3):
                 item.setToolTip(c, item.text(c))
             self.details.addTopLevelItem(item)
+        # the field names in full (Russian ones are long), up to a third of the width
+        em = self.details.fontMetrics().horizontalAdvance("M")
+        widest = max((self.details.fontMetrics().horizontalAdvance(
+            self.details.topLevelItem(i).text(0)) for i in range(
+                self.details.topLevelItemCount())), default=0) + 16
+        self.details.setColumnWidth(0, max(em * 12, min(widest, self.details.width() // 3)))
 
     def current_entry(self) -> dict | None:
         index = self.table.selectionModel().currentIndex()

@@ -550,6 +550,7 @@ def field_label(kind_name: str | None, field_name: str) -> str:
         return _(kind.field(field_name).label)
     except KeyError:
         return {"deleted_at": _("In the trash"), "citations": _("Sources"),
+                "reports": _("Implementation reports"),
                 "uid": "uid", "created_at": _("Created"), "created_by": _("Created by"),
                 "id": "id"}.get(field_name, field_name)
 

@@ -88,3 +88,53 @@ def test_an_open_day_bound_opens_its_calendar_on_this_month(make_window, repo, q
     today = QDate.currentDate()
     assert (calendar.yearShown(), calendar.monthShown()) == (today.year(), today.month())
     calendar.window().hide()
+
+
+def test_a_change_of_reports_is_worded_not_shown_as_json(make_window, repo, qtbot):
+    """The History details said "reports" and showed the stored list as JSON
+    ([{"done": …, "progress": 20, "quote": null, …}]); they name the list as the form does and
+    show each report's date, progress and what was done; dates as the user writes them."""
+    from tracker import i18n
+
+    rid = repo.create("roadmap", {"title": "Joint exhibition plan", "due_date": "2026-11-24",
+                                  "home_lead": "Ministry of Industry", "reports": [
+        {"reported_on": "2026-09-07", "progress": 20, "done": "The working group met.",
+         "side": "home"}]}).record_id
+    window = make_window(repo)
+    for language, label, date, due in (
+            ("en", "Implementation reports", "2026-09-07", ("Due date", "2026-11-24")),
+            ("ru", "Отчёты об исполнении", "07.09.2026", ("Срок исполнения", "24.11.2026"))):
+        i18n.set_language(language)
+        try:
+            assert window.go_to("history")
+            history = window.pages["history"]
+            history.set_filter("roadmap", rid)
+            history.table.selectRow(0)
+            rows = {history.details.topLevelItem(i).text(0): history.details.topLevelItem(i)
+                    for i in range(history.details.topLevelItemCount())}
+            assert label in rows, list(rows)
+            after = rows[label].text(2)
+            assert after == f"{date} — 20 % — The working group met.", after
+            assert "{" not in after and "null" not in after
+            assert rows[due[0]].text(2) == due[1]
+            fm, room = history.details.fontMetrics(), history.details.columnWidth(0) - 8
+            assert [name for name in rows if fm.horizontalAdvance(name) > room] == []  # not cut
+        finally:
+            i18n.set_language("en")
+
+
+def test_the_day_filters_write_dates_as_the_window_does(qtbot, repo):
+    """The History's From/To showed 2026-11-29 in the Russian window, where every other date
+    reads 29.11.2026."""
+    from tracker import i18n
+    from ui.pages.history import HistoryPage
+
+    for language, shown in (("en", "2026-11-29"), ("ru", "29.11.2026")):
+        i18n.set_language(language)
+        try:
+            page = HistoryPage(repo)
+            qtbot.addWidget(page)
+            page.from_date.setDate(QDate(2026, 11, 29))
+            assert page.from_date.text() == shown
+        finally:
+            i18n.set_language("en")
