@@ -464,3 +464,33 @@ def test_deep_pages_and_the_live_count_agree_with_the_whole_list(empty_repo, mon
                 paged = [row["id"] for start in range(0, 16, size) for row in r.list(
                     "roadmap", sort=sort, descending=descending, limit=size, offset=start)]
                 assert paged == whole, (sort, descending, size)
+
+
+def test_the_dashboard_counts_overdue_items_beyond_its_list_once_by_status(repo):
+    """More overdue items than the dashboard lists: their number (taken from the overdue by
+    status) is every overdue item's, the list the first of them by due date."""
+    today = dt.date(2026, 11, 27)
+    for i, status in enumerate(["planned", "in_progress", "in_progress", "done"]):
+        repo.create("roadmap", {"title": f"Late {i}", "due_date": f"2026-10-0{i + 1}",
+                                "status": status, "progress": 100 if status == "done" else 0})
+    f = repo.figures(today, limit=2)
+    assert f["roadmap_overdue_by_status"] == {"planned": 1, "in_progress": 2}
+    assert f["roadmap_overdue"] == 3 == repo.count("roadmap", status="overdue")
+    assert [r["title"] for r in f["overdue"]] == ["Late 0", "Late 1"]
+
+
+def test_overdue_items_are_counted_by_status_from_the_due_date_index_alone(tmp_path):
+    """The dashboard's overdue items by status are read from the index of (due date, status),
+    not along the status index with a look-up of each row (1,000,000 road-map items: 95 ms
+    instead of 973 ms)."""
+    from tracker.session import open_session
+    from tracker.store.query import Filter
+
+    with open_session(tmp_path / "plan.db", seed=False, user="tester") as r:
+        statements: list[str] = []
+        r.backend.conn.set_trace_callback(statements.append)
+        r.backend.count_by(Filter(KINDS["roadmap"], overdue_on=dt.date(2026, 11, 27)),
+                           "status")
+        r.backend.conn.set_trace_callback(None)
+        plan = r.backend.conn.execute("EXPLAIN QUERY PLAN " + statements[-1]).fetchall()
+    assert any("roadmap_due_status" in step[3] for step in plan), plan

@@ -66,8 +66,11 @@ def compute(backend, today: _dt.date | None = None, *, max_classification: str |
     item = ["id", "title", due, "status", *([kind.deadline.progress]
                                             if kind.deadline.progress else [])]
     by = [(due, False), ("id", False)]
-    overdue, n_overdue = listed(live(kind, overdue_on=t), item, by)
-    out[overdue_by_status_key(kind.name)] = backend.count_by(live(kind, overdue_on=t), "status")
+    # the overdue items by status, and their number from it (one count of them, not two)
+    overdue_by_status = backend.count_by(live(kind, overdue_on=t), "status")
+    out[overdue_by_status_key(kind.name)] = overdue_by_status
+    overdue = backend.first(live(kind, overdue_on=t), order=by, columns=item, limit=limit)
+    n_overdue = sum(overdue_by_status.values())
     deadlines, n_deadlines = listed(
         live(kind).also(Condition(due, ">=", t), Condition(due, "<=", horizon),
                         Condition("status", "not in", closed)), item, by)

@@ -391,9 +391,14 @@ class SqliteBackend(BulkReads, SqliteAttachmentReads, SearchReads, AuditReads):
     def count_by(self, f: Filter, field: str) -> dict[Any, int]:
         params: list = []
         where = self.where(f, params)
+        # Overdue records (the dashboard's overdue by status) are found along the due date's
+        # index, which holds the status too: grouped by "+status" SQLite reads that index alone
+        # (1,000,000 road-map items: 98 ms) instead of walking the status index and looking up
+        # each row (973 ms). Unfiltered counts by status are quicker along the status index.
+        group = f"+{q(field)}" if f.overdue_on is not None else q(field)
         return dict(self._execute(
             f"SELECT {q(field)}, count(*) FROM {q(f.kind.name)} WHERE {where} "
-            f"GROUP BY {q(field)}", params).fetchall())
+            f"GROUP BY {group}", params).fetchall())
 
     def first(self, f: Filter, *, order: list[tuple[str, bool]], columns: list[str],
               limit: int | None = None) -> list[dict]:
