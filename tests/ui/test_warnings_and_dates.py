@@ -130,3 +130,30 @@ def test_russian_desks_get_day_first_dates_by_default_and_iso_when_chosen(qtbot,
     finally:
         install_language(None, "en")
         i18n.set_date_style(None)
+
+
+def test_history_trash_and_the_forms_stamp_write_days_in_the_chosen_format(main_window, repo,
+                                                                            dotted):
+    """When a change was made, as History, the Trash, the dashboard's recent changes and the
+    form's "changed ..." line show it: the day in the chosen style, then the local time."""
+    import re
+
+    rid = repo.create("roadmap", {"title": "Joint laboratory"}).record_id
+    repo.delete("roadmap", rid)
+    stamp = re.compile(r"\d\d\.\d\d\.\d{4} \d\d:\d\d")
+    assert main_window.go_to("history")
+    history = main_window.pages["history"]
+    history.refresh()
+    assert stamp.fullmatch(history.model.data(history.model.index(0, 0))), \
+        history.model.data(history.model.index(0, 0))
+    assert main_window.go_to("trash")
+    trash = main_window.pages["trash"]
+    trash.refresh()
+    shown = [trash.model.data(trash.model.index(0, c)) for c in range(trash.model.columnCount())]
+    assert any(isinstance(s, str) and stamp.fullmatch(s) for s in shown), shown
+    repo.restore("roadmap", rid)
+    assert main_window.go_to("roadmap")
+    page = main_window.pages["roadmap"]
+    page.refresh()
+    page.select_record(rid)
+    assert stamp.search(page.form.meta.text()), page.form.meta.text()

@@ -580,7 +580,8 @@ def record_caption(entry: dict) -> str:
 
 
 def utc_to_local(stamp: str | None) -> str:
-    """'2026-11-27T03:59:30Z' as local time 'YYYY-MM-DD HH:MM'."""
+    """'2026-11-27T03:59:30Z' as local time: the day in the user's date style, then 'HH:MM'
+    ('2026-11-27 06:59', or '27.11.2026 06:59')."""
     if not stamp:
         return ""
     try:
@@ -589,7 +590,8 @@ def utc_to_local(stamp: str | None) -> str:
         return stamp
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=_dt.UTC)
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    local = moment.astimezone()
+    return f"{short_date(local.date())} {local:%H:%M}"
 
 
 __all__ = ["HistoryModel", "IdRole", "KindRole", "RecordRole", "RecordTableModel", "SortRole",
