@@ -68,44 +68,16 @@ def list_deadlines(backend, today: _dt.date, *, within: int | None = None,
     """See :meth:`tracker.store.commitments.Commitments.deadlines`. Each kind's entries are read
     and put in (date, id, obligation) order, the kinds' lists joined in the kinds' order and
     sorted by date alone: a stable sort keeps that order among entries of one day."""
-    t = today.isoformat()
-    horizon = None
-    if within is not None:
-        horizon = (today + _dt.timedelta(days=max(0, within))).isoformat()
-    levels = tuple(allowed_classifications(max_classification)) if max_classification else None
-    by_place: dict[int, list[Due]] = {}
-    with _many_objects():
-        _read(backend, by_place, _obligations(kinds, lead), today, t, horizon, overdue_only,
-              levels, lead)
-    out: list[Due] = []
-    for place in sorted(by_place):
-        entries = by_place[place]
-        entries.sort(key=_WITHIN_A_DAY)  # (read in date, id order: nearly sorted already)
-        out.extend(entries)
-    out.sort(key=_DAY)
-    return out
-
-
-def _read(backend, by_place: dict[int, list[Due]], listed, today: _dt.date, t: str,
-          horizon: str | None, overdue_only: bool, levels, lead: str | None) -> None:
-    for place, kind, obligations in listed:
-        base = Filter(kind, levels=levels, any_of=lead_conditions(kind, lead))
-        wanted = [ob for ob in obligations if ob.overdue or not overdue_only]
-        entries = by_place.setdefault(place, [])
-        computed = [ob for ob in wanted if not kind.has_field(ob.date)]
-        for ob in wanted:
-            if kind.has_field(ob.date):
-                entries.extend(_stored(backend, kind, ob, base, t, horizon, overdue_only))
-        if computed:
-            entries.extend(_computed(backend, kind, computed, base, today, horizon,
-                                     overdue_only))
+    with _collector_paused():
+        return _listed(backend, today, within, overdue_only, lead, kinds, max_classification)
 
 
 @contextmanager
-def _many_objects() -> Iterator[None]:
-    """Tens of thousands of small objects made at once, none in a reference cycle: the cyclic
-    garbage collector waits meanwhile (its passes over the growing list took a fifth of the
-    listing's time)."""
+def _collector_paused() -> Iterator[None]:
+    """Tens of thousands of rows and entries made at once, none in a reference cycle: the cyclic
+    garbage collector waits until they are made. Left running, it went over the whole growing
+    list again and again (about twenty full passes in five listings of 75,000 entries: a
+    quarter of the time); paused, it goes over the list once when next it runs."""
     paused = gc.isenabled()
     gc.disable()
     try:
@@ -113,6 +85,33 @@ def _many_objects() -> Iterator[None]:
     finally:
         if paused:
             gc.enable()
+
+
+def _listed(backend, today: _dt.date, within: int | None, overdue_only: bool, lead: str | None,
+            kinds: list[str] | None, max_classification: str | None) -> list[Due]:
+    t = today.isoformat()
+    horizon = None
+    if within is not None:
+        horizon = (today + _dt.timedelta(days=max(0, within))).isoformat()
+    levels = tuple(allowed_classifications(max_classification)) if max_classification else None
+    by_place: dict[int, list[Due]] = {}
+    for place, kind, obligations in _obligations(kinds, lead):
+        base = Filter(kind, levels=levels, any_of=lead_conditions(kind, lead))
+        wanted = [ob for ob in obligations if ob.overdue or not overdue_only]
+        entries = by_place.setdefault(place, [])
+        for ob in wanted:
+            if kind.has_field(ob.date):
+                entries += _stored(backend, kind, ob, base, t, horizon, overdue_only)
+        computed = [ob for ob in wanted if not kind.has_field(ob.date)]
+        if computed:
+            entries += _computed(backend, kind, computed, base, today, horizon, overdue_only)
+    out: list[Due] = []
+    for place in sorted(by_place):
+        entries = by_place[place]
+        entries.sort(key=_WITHIN_A_DAY)  # (read in date, id order: nearly sorted already)
+        out += entries
+    out.sort(key=_DAY)
+    return out
 
 
 _WITHIN_A_DAY = attrgetter("date", "record_id", "obligation")
