@@ -163,7 +163,7 @@ _DUE_FIELDS = tuple(f.name for f in fields(Due))
 
 def _due(values: tuple) -> Due:
     """``Due(*values)`` made without the frozen dataclass's ``object.__setattr__`` call per
-    field (half the cost of an entry: a list has tens of thousands). Due has no
+    field (about 1 µs an entry down to 0.5 µs; a list has tens of thousands). Due has no
     ``__post_init__`` to skip."""
     entry = object.__new__(Due)
     entry.__dict__.update(zip(_DUE_FIELDS, values))
