@@ -121,6 +121,17 @@ class Treaty:
                 self.provisional, self.term, self.expires, self.auto_renewal, self.renewal,
                 self.notice)
 
+    def dated_when(self) -> tuple[tuple[tuple[str, bool], ...], ...]:
+        """Which records can have computed dates at all, as alternatives that never overlap,
+        each a tuple of ``(field, filled)`` tests (``filled``: the field holds a value; else it
+        is empty): a fixed expiry; else a term counted from a fixed entry into force; else a
+        term counted from both notifications (:func:`_period_end`). A record outside them has no
+        expiry and no notice day, so a list of deadlines need not read it."""
+        return (((self.expires, True),),
+                ((self.expires, False), (self.term, True), (self.in_force, True)),
+                ((self.expires, False), (self.term, True), (self.in_force, False),
+                 (self.home_notified, True), (self.partner_notified, True)))
+
     def values(self, record: dict, today: _dt.date) -> dict[str, str | None]:
         """The computed values of ``record`` as ISO dates (None: not computable)."""
         d = treaty_dates(self, record, today)

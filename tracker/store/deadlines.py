@@ -2,8 +2,9 @@
 through an engine and merged in date order.
 
 An obligation on a stored date field is one index-ordered query per kind (open records, the date
-in range); one on a computed date (an agreement's notice day and expiry) reads the open records'
-treaty fields and computes the dates here (:mod:`tracker.model.treaty`). An entry is overdue as its
+in range, only the columns an entry shows, read as tuples); one on a computed date (an agreement's
+notice day and expiry) reads the treaty fields of the open records that can have such dates and
+computes the dates here (:mod:`tracker.model.treaty`). An entry is overdue as its
 kind declares (``Obligation.is_overdue``): past its date and still open, unless the obligation is
 one that simply takes place (a meeting).
 """
@@ -11,7 +12,11 @@ one that simply takes place (a meeting).
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 
 from tracker.model import KIND_ORDER, KINDS, Kind, Obligation, allowed_classifications
 from tracker.store.query import Condition, Filter, lead_conditions
@@ -39,7 +44,11 @@ class Due:
     details: dict = field(default_factory=dict, compare=False)  # an occasion's place, end
 
 
-def _obligations(kinds: list[str] | None, lead: str | None) -> list[tuple[Kind, Obligation]]:
+def _obligations(kinds: list[str] | None, lead: str | None
+                 ) -> list[tuple[int, Kind, list[Obligation]]]:
+    """The kinds listed, each with its place in the list's order (kinds outside ``KIND_ORDER``
+    share the last) and its obligations."""
+    order = {name: i for i, name in enumerate(KIND_ORDER)}
     names = [k for k in KIND_ORDER if kinds is None or k in kinds]
     names += [k for k in KINDS if k not in KIND_ORDER and (kinds is None or k in kinds)]
     out = []
@@ -47,7 +56,8 @@ def _obligations(kinds: list[str] | None, lead: str | None) -> list[tuple[Kind, 
         kind = KINDS[name]
         if lead and not kind.leads:
             continue  # nobody named as responsible: not anyone's item
-        out.extend((kind, ob) for ob in kind.obligations)
+        if kind.obligations:
+            out.append((order.get(name, len(KIND_ORDER)), kind, list(kind.obligations)))
     return out
 
 
@@ -55,82 +65,148 @@ def list_deadlines(backend, today: _dt.date, *, within: int | None = None,
                    overdue_only: bool = False, lead: str | None = None,
                    kinds: list[str] | None = None, max_classification: str | None = None
                    ) -> list[Due]:
-    """See :meth:`tracker.store.commitments.Commitments.deadlines`."""
+    """See :meth:`tracker.store.commitments.Commitments.deadlines`. Each kind's entries are read
+    and put in (date, id, obligation) order, the kinds' lists joined in the kinds' order and
+    sorted by date alone: a stable sort keeps that order among entries of one day."""
+    with _collector_paused():
+        return _listed(backend, today, within, overdue_only, lead, kinds, max_classification)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Tens of thousands of rows and entries made at once, none in a reference cycle: the cyclic
+    garbage collector waits until they are made. Left running, it went over the whole growing
+    list again and again (about twenty full passes in five listings of 75,000 entries: a
+    quarter of the time); paused, it goes over the list once when next it runs."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _listed(backend, today: _dt.date, within: int | None, overdue_only: bool, lead: str | None,
+            kinds: list[str] | None, max_classification: str | None) -> list[Due]:
     t = today.isoformat()
     horizon = None
     if within is not None:
         horizon = (today + _dt.timedelta(days=max(0, within))).isoformat()
     levels = tuple(allowed_classifications(max_classification)) if max_classification else None
-    out: list[Due] = []
-    computed: dict[str, list[Obligation]] = {}
-    for kind, ob in _obligations(kinds, lead):
-        if overdue_only and not ob.overdue:
-            continue
-        if not kind.has_field(ob.date):
-            computed.setdefault(kind.name, []).append(ob)
-            continue
+    by_place: dict[int, list[Due]] = {}
+    for place, kind, obligations in _obligations(kinds, lead):
         base = Filter(kind, levels=levels, any_of=lead_conditions(kind, lead))
-        conditions = [Condition(ob.date, "not null")]
-        if ob.closed:
-            conditions.append(Condition("status", "not in", ob.closed))
-        if overdue_only:
-            conditions.append(Condition(ob.date, "<", t))
-        else:
-            if not ob.overdue:  # a meeting that took place is no longer a deadline
-                conditions.append(Condition(ob.date, ">=", t))
-            if horizon is not None:
-                conditions.append(Condition(ob.date, "<=", horizon))
-        columns = _columns(kind, ob.date)
-        rows = backend.first(base.also(*conditions), order=[(ob.date, False), ("id", False)],
-                             columns=columns)
-        out.extend(_entry(kind, ob, row, row[ob.date], t) for row in rows)
-    for name, obligations in computed.items():
-        out.extend(_computed(backend, KINDS[name], obligations, today, horizon, overdue_only,
-                             levels, lead))
-    order = {name: i for i, name in enumerate(KIND_ORDER)}
-    out.sort(key=lambda d: (d.date, order.get(d.kind, 99), d.record_id, d.obligation))
+        wanted = [ob for ob in obligations if ob.overdue or not overdue_only]
+        entries = by_place.setdefault(place, [])
+        for ob in wanted:
+            if kind.has_field(ob.date):
+                entries += _stored(backend, kind, ob, base, t, horizon, overdue_only)
+        computed = [ob for ob in wanted if not kind.has_field(ob.date)]
+        if computed:
+            entries += _computed(backend, kind, computed, base, today, horizon, overdue_only)
+    out: list[Due] = []
+    for place in sorted(by_place):
+        entries = by_place[place]
+        entries.sort(key=_WITHIN_A_DAY)  # (read in date, id order: nearly sorted already)
+        out += entries
+    out.sort(key=_DAY)
     return out
 
 
-def _columns(kind: Kind, *dates: str) -> list[str]:
-    extra = [*dates, *kind.leads]
-    if kind.occasion is not None:
-        extra += [c for c in (kind.occasion.end, kind.occasion.place) if c]
-    return list(dict.fromkeys([*BASE_COLUMNS, *extra]))
+_WITHIN_A_DAY = attrgetter("date", "record_id", "obligation")
+_DAY = attrgetter("date")
 
 
-def _entry(kind: Kind, ob: Obligation, row: dict, day: str, today: str) -> Due:
-    details = {}
+def _stored(backend, kind: Kind, ob: Obligation, base: Filter, t: str, horizon: str | None,
+            overdue_only: bool) -> list[Due]:
+    """The entries of an obligation on a stored date: the open records with the date set and in
+    range, asked of the engine in date order, only the columns an entry shows."""
+    conditions = [Condition(ob.date, "not null")]
+    if ob.closed:
+        conditions.append(Condition("status", "not in", ob.closed))
+    if overdue_only:
+        conditions.append(Condition(ob.date, "<", t))
+    else:
+        if not ob.overdue:  # a meeting that took place is no longer a deadline
+            conditions.append(Condition(ob.date, ">=", t))
+        if horizon is not None:
+            conditions.append(Condition(ob.date, "<=", horizon))
     occasion = kind.occasion
+    shown = ()
     if occasion is not None and ob.date == occasion.start:
-        details = {k: row.get(c) for k, c in (("end", occasion.end), ("place", occasion.place))
-                   if c and row.get(c)}
-    return Due(kind.name, row["id"], row["uid"], row["title"], ob.name, ob.label, day,
-               row["status"], ob.is_overdue(day, row["status"], today),
-               tuple(row[c] for c in kind.leads if row.get(c)), row["classification"],
-               row["updated_at"], row["version"], details)
+        shown = tuple((k, c) for k, c in (("end", occasion.end), ("place", occasion.place)) if c)
+    rows = backend.tuples(base.also(*conditions), order=[(ob.date, False), ("id", False)],
+                          columns=[*BASE_COLUMNS, ob.date, *kind.leads, *(c for _k, c in shown)])
+    return _entries(kind, ob, rows, [row[7] for row in rows], t, shown)
 
 
-def _computed(backend, kind: Kind, obligations: list[Obligation], today: _dt.date,
-              horizon: str | None, overdue_only: bool, levels, lead: str | None) -> list[Due]:
-    """Obligations on computed dates (a treaty's): the open records' fields read, the dates
-    computed, those in range kept."""
+def _entries(kind: Kind, ob: Obligation, rows: list[tuple], days: list, t: str,
+             shown: tuple[tuple[str, str], ...] = ()) -> list[Due]:
+    """One entry per row (``BASE_COLUMNS``, one column, the kind's leads, then the ``shown``
+    details' columns) and its day in ``days``."""
+    name, label, closed, can_be_late = kind.name, ob.label, ob.closed, ob.overdue
+    n = len(kind.leads)
+    out = []
+    for row, day in zip(rows, days):
+        rid, uid, title, status, classification, updated_at, version = row[:7]
+        leads = tuple(filter(None, row[8:8 + n])) if n else ()  # (empty ones left out)
+        details = {k: v for (k, _c), v in zip(shown, row[8 + n:]) if v} if shown else {}
+        late = bool(can_be_late and day and day < t and status not in closed)
+        out.append(_due((name, rid, uid, title, ob.name, label, day, status, late, leads,
+                         classification, updated_at, version, details)))
+    return out
+
+
+_DUE_FIELDS = tuple(f.name for f in fields(Due))
+
+
+def _due(values: tuple) -> Due:
+    """``Due(*values)`` made without the frozen dataclass's ``object.__setattr__`` call per
+    field (about 1 µs an entry down to 0.5 µs; a list has tens of thousands). Due has no
+    ``__post_init__`` to skip."""
+    entry = object.__new__(Due)
+    entry.__dict__.update(zip(_DUE_FIELDS, values))
+    return entry
+
+
+def _computed(backend, kind: Kind, obligations: list[Obligation], base: Filter,
+              today: _dt.date, horizon: str | None, overdue_only: bool) -> list[Due]:
+    """Obligations on computed dates (a treaty's): the open records that can have such dates
+    (``Treaty.dated_when``) read, their dates computed (once for each set of values), those in
+    range kept."""
     t = today.isoformat()
     closed = set.intersection(*(set(ob.closed) for ob in obligations))
-    base = Filter(kind, levels=levels, any_of=lead_conditions(kind, lead))
     if closed:
         base = base.also(Condition("status", "not in", tuple(sorted(closed))))
-    needs = kind.treaty.fields() if kind.treaty is not None else ()
+    treaty = kind.treaty
+    needs = treaty.fields() if treaty is not None else ()
+    columns = [*BASE_COLUMNS, "id", *kind.leads, *needs]  # (the second id: an entry's slot 7)
+    rows: list[tuple] = []
+    for tests in treaty.dated_when() if treaty is not None else ((),):
+        rows += backend.tuples(base.also(*(Condition(f, "not null" if filled else "is null")
+                                           for f, filled in tests)),
+                               order=[("id", False)], columns=columns)
+    first = 8 + len(kind.leads)
+    known: dict[tuple, dict] = {}
+    values = []
+    for row in rows:
+        key = row[first:]
+        if key not in known:
+            known[key] = kind.compute(dict(zip(needs, key)), today)
+        values.append(known[key])
     out = []
-    for row in backend.first(base, order=[("id", False)], columns=_columns(kind, *needs)):
-        values = kind.compute(row, today)
-        for ob in obligations:
-            day = values.get(ob.date)
-            if day is None or row["status"] in ob.closed:
+    for ob in obligations:
+        kept, days = [], []
+        for row, computed in zip(rows, values):
+            day = computed.get(ob.date)
+            if day is None or row[3] in ob.closed:
                 continue
-            late = ob.is_overdue(day, row["status"], t)
+            late = ob.is_overdue(day, row[3], t)
             if (overdue_only and not late) or (not late and (
                     day < t or (horizon is not None and day > horizon))):
                 continue
-            out.append(_entry(kind, ob, row, day, t))
+            kept.append(row)
+            days.append(day)
+        out += _entries(kind, ob, kept, days, t)
     return out

@@ -429,12 +429,20 @@ class PostgresBackend(BulkReads, KeptReads, PostgresAttachmentReads, AuditReads)
 
     def first(self, f: Filter, *, order: list[tuple[str, bool]], columns: list[str],
               limit: int | None = None) -> list[dict]:
+        return self._rows(*self._first_sql(f, order, columns, limit))
+
+    def tuples(self, f: Filter, *, order: list[tuple[str, bool]], columns: list[str]
+               ) -> list[tuple]:
+        return self._execute(*self._first_sql(f, order, columns, None)).fetchall()
+
+    def _first_sql(self, f: Filter, order: list[tuple[str, bool]], columns: list[str],
+                   limit: int | None) -> tuple[str, list]:
         params: list = []
         where = self.where(f, params)
         by = ", ".join(sort_keys(f.kind, c, "DESC" if desc else "ASC") for c, desc in order)
         cap = "" if limit is None else f" LIMIT {int(limit)}"
-        return self._rows(f"SELECT {', '.join(q(c) for c in columns)} FROM {q(f.kind.name)} "
-                          f"WHERE {where} ORDER BY {by}{cap}", params)
+        return (f"SELECT {', '.join(q(c) for c in columns)} FROM {q(f.kind.name)} "
+                f"WHERE {where} ORDER BY {by}{cap}", params)
 
     def position(self, f: Filter, record_id: int, *, sort: str, descending: bool = False
                  ) -> int | None:

@@ -404,13 +404,21 @@ class SqliteBackend(BulkReads, SqliteAttachmentReads, SearchReads, AuditReads):
               limit: int | None = None) -> list[dict]:
         """The first ``limit`` records of a filter in ``order`` ((field, descending) pairs): for
         the dashboard's lists, read along the first field's index."""
+        return self._rows(*self._first_sql(f, order, columns, limit))
+
+    def tuples(self, f: Filter, *, order: list[tuple[str, bool]], columns: list[str]
+               ) -> list[tuple]:
+        return self._execute(*self._first_sql(f, order, columns, None)).fetchall()
+
+    def _first_sql(self, f: Filter, order: list[tuple[str, bool]], columns: list[str],
+                   limit: int | None) -> tuple[str, list]:
         params: list = []
         walk = bool(order) and order[0][0] != "id"
         where = self.where(f, params, walk=walk)
         by = ", ".join(f"{c} DESC" if desc else c for c, desc in order)
         cap = "" if limit is None else f" LIMIT {int(limit)}"
-        return self._rows(f"SELECT {', '.join(columns)} FROM {q(f.kind.name)} WHERE {where} "
-                          f"ORDER BY {by}{cap}", params)
+        return (f"SELECT {', '.join(columns)} FROM {q(f.kind.name)} WHERE {where} "
+                f"ORDER BY {by}{cap}", params)
 
     def position(self, f: Filter, record_id: int, *, sort: str, descending: bool = False
                  ) -> int | None:
