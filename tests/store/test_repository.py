@@ -493,4 +493,13 @@ def test_overdue_items_are_counted_by_status_from_the_due_date_index_alone(tmp_p
                            "status")
         r.backend.conn.set_trace_callback(None)
         plan = r.backend.conn.execute("EXPLAIN QUERY PLAN " + statements[-1]).fetchall()
+        late = {"due_date": "2026-01-01"}
+        for status in ("planned", "in_progress", "in_progress", "done"):
+            r.create("roadmap", {"title": status, "status": status, **late,
+                                 "progress": 100 if status == "done" else 10})
+        overdue = Filter(KINDS["roadmap"], overdue_on=dt.date(2026, 11, 27))
+        assert r.backend.count_by(overdue, "status") == {"planned": 1, "in_progress": 2}
+        # a value outside the declared choices (another program's) is still counted
+        r.backend.conn.execute("UPDATE roadmap SET status = 'suspended' WHERE title = 'planned'")
+        assert r.backend.count_by(overdue, "status") == {"suspended": 1, "in_progress": 2}
     assert any("roadmap_due_status" in step[3] for step in plan), plan

@@ -391,14 +391,31 @@ class SqliteBackend(BulkReads, SqliteAttachmentReads, SearchReads, AuditReads):
     def count_by(self, f: Filter, field: str) -> dict[Any, int]:
         params: list = []
         where = self.where(f, params)
-        # Overdue records (the dashboard's overdue by status) are found along the due date's
-        # index, which holds the status too: grouped by "+status" SQLite reads that index alone
-        # (1,000,000 road-map items: 98 ms) instead of walking the status index and looking up
-        # each row (973 ms). Unfiltered counts by status are quicker along the status index.
-        group = f"+{q(field)}" if f.overdue_on is not None else q(field)
+        table = q(f.kind.name)
+        if f.overdue_on is not None:
+            return self._overdue_count_by(table, where, params, f.kind, field)
         return dict(self._execute(
-            f"SELECT {q(field)}, count(*) FROM {q(f.kind.name)} WHERE {where} "
-            f"GROUP BY {group}", params).fetchall())
+            f"SELECT {q(field)}, count(*) FROM {table} WHERE {where} GROUP BY {q(field)}",
+            params).fetchall())
+
+    def _overdue_count_by(self, table: str, where: str, params: list, kind: Kind,
+                          field: str) -> dict[Any, int]:
+        """Overdue records (the dashboard's overdue by status) are found along the due date's
+        index, which holds the status too: SQLite reads that index alone, not the status index
+        with a look-up of each row (1,000,000 road-map items: 973 ms). A field with declared
+        choices is counted in that one pass, a sum a choice (68 ms instead of 95 ms grouped
+        through a temporary B-tree); a value outside them, never written by the app, makes it
+        group instead."""
+        col = q(field)
+        choices = [v for v, _label in kind.field(field).choices] if kind.has_field(field) else []
+        if choices:
+            sums = ", ".join(f"sum({col} = ?)" for _c in choices)
+            total, *each = self._execute(f"SELECT count(*), {sums} FROM {table} WHERE {where}",
+                                         [*choices, *params]).fetchone()
+            if sum(n or 0 for n in each) == total:
+                return {c: n for c, n in zip(choices, each, strict=True) if n}
+        return dict(self._execute(f"SELECT {col}, count(*) FROM {table} WHERE {where} "
+                                  f"GROUP BY +{col}", params).fetchall())
 
     def first(self, f: Filter, *, order: list[tuple[str, bool]], columns: list[str],
               limit: int | None = None) -> list[dict]:
