@@ -8,15 +8,12 @@ QT_SCALE_FACTOR=1.5 on an offscreen 1920x1080 screen.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import textwrap
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMainWindow
+from scaled_screen import run_at_150_percent
 
 from ui.main_window import MainWindow
 
@@ -99,15 +96,7 @@ SCALED = textwrap.dedent("""
 
 
 def test_at_150_percent_the_window_fits_and_the_form_scrolls_inside_it(tmp_path):
-    screens = tmp_path / "screens.json"
-    screens.write_text(json.dumps({"screens": [
-        {"name": "laptop", "x": 0, "y": 0, "width": 1920, "height": 1080, "logicalDpi": 96,
-         "dpr": 1}]}))
-    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screens}",
-               QT_SCALE_FACTOR="1.5", TRACKER_CONFIG_DIR=str(tmp_path / "conf"),
-               XDG_CONFIG_HOME=str(tmp_path / "conf"), HOME=str(tmp_path))
-    result = subprocess.run([sys.executable, "-c", SCALED, str(tmp_path / "t.db")], env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = run_at_150_percent(tmp_path, SCALED, str(tmp_path / "t.db"))
     assert result.returncode == 0, result.stderr[-2000:]
     lines = result.stdout.splitlines()
     assert "scale 1.5" in lines

@@ -265,6 +265,15 @@ def _delimiter(kind: Kind, header: str) -> str:
     return best
 
 
+def _member_problem(exc: Exception, where: Path, name: str, label: str) -> FileProblem:
+    """A file of an export that cannot be read as text: what to tell the user."""
+    if isinstance(exc, UnicodeDecodeError):
+        return FileProblem(_("{name}: not {encoding} text").format(
+            name=label, encoding=ENCODINGS.get(exc.encoding, exc.encoding)))
+    return FileProblem(_("{path}: {name} cannot be read ({error})").format(
+        path=where, name=name, error=exc))
+
+
 def _csv_error(name: str, exc: csv.Error, start: int, line: int) -> FileProblem:
     text = str(exc)
     if "unexpected end of data" in text:
@@ -314,11 +323,7 @@ def csv_records(where: Path, name: str, opener, files: list[FileInfo]
             reader = csv.reader(text, delimiter=delimiter, strict=True)
             yield from _csv_rows(label, kind, reader, delimiter, info)
     except _MEMBER_ERRORS as exc:
-        if isinstance(exc, UnicodeDecodeError):
-            raise FileProblem(_("{name}: not {encoding} text").format(
-                name=label, encoding=ENCODINGS.get(exc.encoding, exc.encoding))) from None
-        raise FileProblem(_("{path}: {name} cannot be read ({error})").format(
-            path=where, name=name, error=exc)) from None
+        raise _member_problem(exc, where, name, label) from None
 
 
 def _csv_rows(label: str, kind: Kind, reader, delimiter: str, info: FileInfo
@@ -437,8 +442,4 @@ def csv_settings(where: Path, name: str, opener) -> Iterator[dict]:
             except csv.Error as exc:
                 raise _csv_error(label, exc, line + 1, reader.line_num) from None
     except _MEMBER_ERRORS as exc:
-        if isinstance(exc, UnicodeDecodeError):
-            raise FileProblem(_("{name}: not {encoding} text").format(
-                name=label, encoding=ENCODINGS.get(exc.encoding, exc.encoding))) from None
-        raise FileProblem(_("{path}: {name} cannot be read ({error})").format(
-            path=where, name=name, error=exc)) from None
+        raise _member_problem(exc, where, name, label) from None

@@ -4,14 +4,12 @@ and Close buttons in view."""
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
-import sys
 import textwrap
 
 import pytest
 from PySide6.QtWidgets import QApplication, QGroupBox, QWidget
+from scaled_screen import run_at_150_percent
 
 from tracker import i18n
 from ui.dialogs.briefing import BriefingDialog
@@ -78,15 +76,7 @@ SCALED = textwrap.dedent("""
 
 
 def test_at_150_percent_the_dialog_fits_the_screen(tmp_path):
-    screens = tmp_path / "screens.json"
-    screens.write_text(json.dumps({"screens": [
-        {"name": "laptop", "x": 0, "y": 0, "width": 1920, "height": 1080, "logicalDpi": 96,
-         "dpr": 1}]}))
-    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screens}",
-               QT_SCALE_FACTOR="1.5", TRACKER_CONFIG_DIR=str(tmp_path / "conf"),
-               XDG_CONFIG_HOME=str(tmp_path / "conf"), HOME=str(tmp_path))
-    result = subprocess.run([sys.executable, "-c", SCALED, str(tmp_path / "t.db")], env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = run_at_150_percent(tmp_path, SCALED, str(tmp_path / "t.db"))
     assert result.returncode == 0, result.stderr[-2000:]
     lines = result.stdout.splitlines()
     assert "scale 1.5" in lines
@@ -123,16 +113,8 @@ def test_the_preview_settles_at_every_height_of_the_dialog_at_150_percent(tmp_pa
     """At some heights the page fitted to the preview's width needed the scroll bar only until
     the bar narrowed it: Qt spun (100 % CPU, the dialog frozen) at 150 %, in the dialog's size
     fitted to a 1920x1080 screen."""
-    screens = tmp_path / "screens.json"
-    screens.write_text(json.dumps({"screens": [
-        {"name": "laptop", "x": 0, "y": 0, "width": 1920, "height": 1080, "logicalDpi": 96,
-         "dpr": 1}]}))
-    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screens}",
-               QT_SCALE_FACTOR="1.5", TRACKER_CONFIG_DIR=str(tmp_path / "conf"),
-               XDG_CONFIG_HOME=str(tmp_path / "conf"), HOME=str(tmp_path))
     try:
-        result = subprocess.run([sys.executable, "-c", RESIZED, str(tmp_path / "t.db")],
-                                env=env, capture_output=True, text=True, timeout=90)
+        result = run_at_150_percent(tmp_path, RESIZED, str(tmp_path / "t.db"), timeout=90)
     except subprocess.TimeoutExpired as exc:
         pytest.fail(f"the dialog did not settle: {exc.stdout!r}")
     assert result.returncode == 0, result.stderr[-2000:]
