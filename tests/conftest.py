@@ -32,6 +32,26 @@ def _isolate(tmp_path_factory, monkeypatch):
 
 
 @pytest.fixture
+def russian():
+    """The interface in Russian for the test (``_isolate`` puts English back after it)."""
+    from tracker import i18n
+
+    i18n.set_language("ru")
+    yield
+    i18n.set_language("en")
+
+
+@pytest.fixture(params=["en", "ru"])
+def language(request):
+    """The test once in English and once in Russian."""
+    from tracker import i18n
+
+    i18n.set_language(request.param)
+    yield request.param
+    i18n.set_language("en")
+
+
+@pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "tracker.db"
 

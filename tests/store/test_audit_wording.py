@@ -6,19 +6,10 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from tracker.i18n import set_language
 from tracker.store.wording import Wording, from_label
 
 BOTH_ENGINES = True
-
-
-@pytest.fixture
-def russian():
-    set_language("ru")
-    yield
-    set_language("en")
 
 
 def _labels(repo, n: int) -> list[str]:

@@ -52,15 +52,6 @@ def test_the_duplicate_question_reads_well_for_an_agreement(main_window, repo, q
     assert text == f"“{existing}” is already recorded (Agreement #1). Save another one?"
 
 
-@pytest.fixture
-def russian():
-    from tracker import i18n
-
-    i18n.set_language("ru")
-    yield
-    i18n.set_language("en")
-
-
 @pytest.mark.parametrize(("language", "said"), [("en", "1 backup."), ("ru", "1 резервная копия.")])
 def test_one_backup_is_counted_as_one(qtbot, repo, language, said, request):
     import datetime as dt

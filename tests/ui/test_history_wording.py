@@ -11,13 +11,6 @@ from tracker import i18n
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def russian():
-    i18n.set_language("ru")
-    yield
-    i18n.set_language("en")
-
-
 def test_history_and_recent_changes_are_worded_in_the_windows_language(make_window, repo,
                                                                          russian):
     i18n.set_language("en")  # written by an English session...

@@ -23,13 +23,6 @@ from ui.mnemonics import assign, mnemonic, plain
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture(params=["en", "ru"])
-def lang(request):
-    i18n.set_language(request.param)
-    yield request.param
-    i18n.set_language("en")
-
-
 def check_unique(texts: list[str], where: str, taken: set[str] = frozenset()) -> set[str]:
     letters = [mnemonic(t) for t in texts]
     assert None not in letters, (where, [t for t in texts if mnemonic(t) is None])
@@ -62,7 +55,7 @@ def walk_menu(qtbot, menu: QMenu, where: str) -> None:
     menu.close()
 
 
-def test_every_menu_and_entry_has_its_own_mnemonic(make_window, repo, qtbot, lang):
+def test_every_menu_and_entry_has_its_own_mnemonic(make_window, repo, qtbot, language):
     menus.add_recent("/tmp/other & older.db")  # Open Recent with entries to walk
     menus.add_recent("/tmp/another.db")
     window = make_window(repo)
@@ -107,7 +100,7 @@ def in_calendar(widget) -> bool:
     return False
 
 
-def test_every_button_of_every_page_has_its_own_mnemonic(make_window, repo, qtbot, lang):
+def test_every_button_of_every_page_has_its_own_mnemonic(make_window, repo, qtbot, language):
     from ui.pages import PAGES
 
     window = make_window(repo)
@@ -144,7 +137,7 @@ def dialogs_of(window, repo):
                             buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
 
 
-def test_every_dialog_button_has_its_own_mnemonic(make_window, repo, qtbot, lang):
+def test_every_dialog_button_has_its_own_mnemonic(make_window, repo, qtbot, language):
     window = make_window(repo)
     for dialog in dialogs_of(window, repo):
         assert isinstance(dialog, QDialog)
@@ -155,7 +148,7 @@ def test_every_dialog_button_has_its_own_mnemonic(make_window, repo, qtbot, lang
         dialog.deleteLater()
 
 
-def test_keyboard_shortcuts_lists_every_key_of_the_command_table(main_window, qtbot, lang):
+def test_keyboard_shortcuts_lists_every_key_of_the_command_table(main_window, qtbot, language):
     from ui.dialogs.shortcuts import ShortcutsDialog
 
     dialog = ShortcutsDialog(main_window)
@@ -174,7 +167,7 @@ def test_keyboard_shortcuts_lists_every_key_of_the_command_table(main_window, qt
         if not action.shortcut().isEmpty():
             assert any(r[1] == action.shortcut().toString(native) for r in shown)
     assert main_window.shortcuts_action.shortcut().toString() == "F1"
-    if lang == "ru":
+    if language == "ru":
         assert dialog.windowTitle() == "Сочетания клавиш"
         assert all("&" not in r[0] for r in shown)
 

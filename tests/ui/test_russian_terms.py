@@ -13,13 +13,6 @@ from ui.mnemonics import plain
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def russian():
-    i18n.set_language("ru")
-    yield
-    i18n.set_language("en")
-
-
 def test_the_briefing_is_not_read_as_help(russian, main_window):
     bar = main_window.menuBar()
     help_title = plain(bar.actions()[-1].text())

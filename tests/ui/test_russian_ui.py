@@ -25,13 +25,6 @@ from tracker.model import KIND_ORDER, KINDS
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def russian():
-    i18n.set_language("ru")
-    yield
-    i18n.set_language("en")
-
-
 @pytest.fixture(scope="module")
 def english_only():
     """English interface strings whose Russian is different: none of them may show in Russian."""

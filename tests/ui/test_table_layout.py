@@ -7,7 +7,6 @@ import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QApplication
 
-from tracker import i18n
 from tracker.model import KIND_ORDER
 
 pytestmark = pytest.mark.gui
@@ -18,13 +17,6 @@ WRAP = Qt.TextFlag.TextWordWrap
 def settle(qtbot) -> None:
     qtbot.wait(20)
     QApplication.processEvents()
-
-
-@pytest.fixture
-def russian():
-    i18n.set_language("ru")
-    yield
-    i18n.set_language("en")
 
 
 def header_problems(page) -> list[str]:

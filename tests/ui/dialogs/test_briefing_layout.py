@@ -11,17 +11,9 @@ import pytest
 from PySide6.QtWidgets import QApplication, QGroupBox, QWidget
 from scaled_screen import run_at_150_percent
 
-from tracker import i18n
 from ui.dialogs.briefing import BriefingDialog
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture(params=["en", "ru"])
-def language(request):
-    i18n.set_language(request.param)
-    yield request.param
-    i18n.set_language("en")
 
 
 def overlaps(panel: QWidget) -> list[str]:
