@@ -52,3 +52,18 @@ def test_saving_a_form_whose_values_are_unchanged_writes_nothing_and_says_so(mai
     assert repo.history_count() == entries and main_window.undo_action.text() == undo
     assert main_window.statusBar().currentMessage() == "Nothing changed"
     assert not page.form.is_dirty() and not main_window.save_action.isEnabled()
+
+
+def test_a_records_reports_read_as_one_line_without_a_full_stop_before_each_semicolon(
+        language):
+    from tracker.model import REPORTS_KEY
+    from ui.pages.history import shown_value
+
+    reports = [{"reported_on": "2026-03-01", "progress": 40, "done": "Foundations laid."},
+               {"reported_on": "2026-05-02", "progress": None, "done": "Walls\nup,  roof next."}]
+    line = shown_value("roadmap", REPORTS_KEY, reports)
+    assert ".;" not in line and ";;" not in line
+    parts = line.split("; ")
+    assert len(parts) == 2
+    assert parts[0].endswith("40 % — Foundations laid")
+    assert parts[1].endswith("Walls up, roof next")

@@ -38,7 +38,7 @@ from ui.widgets.table_models import (
 )
 
 
-def _show(kind_name: str | None, field: str, value, titles=None) -> str:
+def shown_value(kind_name: str | None, field: str, value, titles=None) -> str:
     """A stored value as the form shows it: choice labels, linked records by title (``titles``
     maps (kind, ids) to {id: title}), times in local time."""
     if value is None:
@@ -75,7 +75,8 @@ def _report(report: dict) -> str:
     parts = [short_date(report.get("reported_on"))]
     if report.get("progress") not in (None, ""):
         parts.append(f"{report['progress']} %")
-    parts.append(" ".join(str(report.get("done") or "").split()))
+    # (a report's own closing full stop is left out: the reports are joined by "; ")
+    parts.append(" ".join(str(report.get("done") or "").split()).rstrip(" .;"))
     return " — ".join(p for p in parts if p)
 
 
@@ -328,8 +329,8 @@ class HistoryPage(QWidget):
             return
         for name, before, after in visible_changes(entry):
             item = QTreeWidgetItem([field_label(entry.get("kind"), name),
-                                    _show(entry.get("kind"), name, before, self.repo.titles),
-                                    _show(entry.get("kind"), name, after, self.repo.titles)])
+                                    shown_value(entry.get("kind"), name, before, self.repo.titles),
+                                    shown_value(entry.get("kind"), name, after, self.repo.titles)])
             for c in range(3):
                 item.setToolTip(c, item.text(c))
             self.details.addTopLevelItem(item)
