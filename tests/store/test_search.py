@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -29,6 +30,15 @@ def test_any_text_is_safe_to_search(repo, text):
     hits = repo.search(text)
     assert all(h.title for h in hits)
     repo.list("agreements", search=text, limit=5)
+
+
+@pytest.mark.parametrize("word", ["ᦰ", "ᦰ\u0301"])
+def test_a_word_holding_no_indexable_letter_finds_nothing_without_an_error(repo, word):
+    """A lone combining or vowel sign (hypothesis found "ᦰ"): a query word FTS5 makes no token
+    of. The server was sent an empty lexeme, a syntax error ("cannot be read")."""
+    assert repo.search(word) == []
+    assert repo.list("agreements", search=word, limit=5) == []
+    assert repo.list("agreements", search=f"{word} agreement", limit=5) == []
 
 
 @given(st.text(max_size=200))

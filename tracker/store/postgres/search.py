@@ -22,7 +22,9 @@ MAX_LEXEME_BYTES = 2046  # PostgreSQL refuses a lexeme of 2 KiB or more
 MAX_POSITION = 16383  # positions above are stored as 16383
 MAX_POSITIONS = 256  # positions kept per lexeme
 MAX_TSVECTOR_BYTES = 1_000_000  # a tsvector holds at most 1 MiB
-NOTHING = "'' & !''"  # a query no document matches (a word without any token)
+# A query no document matches (a word without any token, e.g. a lone combining mark): a
+# lexeme no token can be (tokens hold no space), and not it. (An empty lexeme is a syntax error.)
+NOTHING = "' ' & !' '"
 
 
 def lexeme(token: str) -> str:
