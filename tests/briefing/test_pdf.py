@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import replace
 
 from pypdf import PdfReader
 
@@ -101,3 +103,45 @@ def test_a_bars_overdue_part_is_red_and_its_words_fit_the_page():
     red = [b for b in bars if b.fillColor.hexval().lower() == "0x" + ALERT_COLOUR[1:].lower()]
     assert len(red) == 1 and min(b.x for b in bars) == red[0].x  # the red part comes first
     assert abs(red[0].width * 6 - max(b.x + b.width for b in bars) + red[0].x) < 1e-6
+
+
+def test_a_long_table_is_laid_out_holding_one_chunk_of_it_at_a_time(tmp_path, monkeypatch):
+    """A long annex keeps in memory only the table of the rows being laid out (its wrapped
+    cells and reportlab's style object per cell), not the tables of every page to come; the
+    pages still carry every row under the header row repeated."""
+    import gc
+    import weakref
+
+    from tracker.briefing.pdf import tables
+    from tracker.briefing.progress import Progress
+
+    made: weakref.WeakSet = weakref.WeakSet()
+    init = tables.BriefingTable.__init__
+
+    def tracked(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        made.add(self)
+
+    monkeypatch.setattr(tables.BriefingTable, "__init__", tracked)
+    rows = 4 * tables.CHUNK_ROWS
+    document = replace(hand_made(), body=(
+        Heading("Road map"),
+        RecordTable(("Title", "Due date"), tuple((f"Item {i}", "1 May 2026") for i in range(rows)),
+                    ("text", "date")),
+    ))
+    live: list[int] = []
+
+    def sample() -> bool:  # asked after every flowable laid out
+        gc.collect()
+        live.append(len(made))
+        return False
+
+    out = tmp_path / "long.pdf"
+    render.write(document, str(out), Progress(cancel=sample))
+    # a chunk's table and what is left of it after a page's rows (reportlab's split)
+    assert live and max(live) <= 3, max(live)
+    texts = [p.extract_text() for p in PdfReader(out).pages]
+    with_rows = [t for t in texts if "Item " in t]
+    assert len(with_rows) > 20 and all("Title" in t and "Due date" in t for t in with_rows)
+    found = [int(n) for n in re.findall(r"Item (\d+)\b", "\n".join(texts))]
+    assert found == list(range(rows))  # every row once, in order

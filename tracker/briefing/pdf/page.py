@@ -23,6 +23,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Paragraph
 from tracker import __version__
 from tracker.briefing.pdf.fonts import FONT, FONT_BOLD
 from tracker.briefing.pdf.styles import GREY, INK, LEVEL_COLOURS
+from tracker.briefing.pdf.tables import TableChunk
 from tracker.i18n import _
 
 
@@ -327,6 +328,17 @@ class BriefingDoc(BaseDocTemplate):
 
     def afterFlowable(self, flowable):
         self.after_flowable(flowable)
+
+    def filterFlowables(self, flowables):
+        """A table chunk becomes its table when the layout reaches it (and any chunk that a
+        flowable kept with what follows would take along)."""
+        i = 0
+        while i < len(flowables):
+            if isinstance(flowables[i], TableChunk):
+                flowables[i] = flowables[i].make()
+            if not flowables[i].getKeepWithNext():
+                break
+            i += 1
 
     def build(self, flowables, canvasmaker=None):
         maker = canvasmaker or partial(BriefingCanvas, decor=self.decor, today=self.today)
