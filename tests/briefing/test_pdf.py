@@ -145,3 +145,29 @@ def test_a_long_table_is_laid_out_holding_one_chunk_of_it_at_a_time(tmp_path, mo
     assert len(with_rows) > 20 and all("Title" in t and "Due date" in t for t in with_rows)
     found = [int(n) for n in re.findall(r"Item (\d+)\b", "\n".join(texts))]
     assert found == list(range(rows))  # every row once, in order
+
+
+def test_finished_pages_wait_for_the_file_compressed(tmp_path, monkeypatch):
+    """Every page's drawing operators are compressed as soon as the page is finished (as
+    reportlab would compress them when writing the file), not all held until the end; the
+    file reads the same."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    held: list[int] = []
+    save = Canvas.save
+
+    def counting(self):  # the moment the whole file is written
+        held.append(sum(len(p.stream or "") for p in self._doc.Pages.pages))
+        save(self)
+
+    monkeypatch.setattr(Canvas, "save", counting)
+    document = replace(hand_made(), body=(RecordTable(
+        ("Title",), tuple((f"Item {i}",) for i in range(600)), ("text",)),))
+    out = tmp_path / "pages.pdf"
+    pages = render.write(document, str(out))
+    assert held == [0]
+    reader = PdfReader(out)
+    assert pages == len(reader.pages) > 5
+    assert all(p["/Contents"].get_object().get("/Filter") == ["/FlateDecode"]
+               for p in reader.pages)
+    assert "Item 599" in reader.pages[-1].extract_text()

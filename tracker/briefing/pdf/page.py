@@ -11,10 +11,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.pdfbase.pdfdoc import PDFObjectReference
+from reportlab.pdfbase.pdfdoc import (
+    PDFArray,
+    PDFDictionary,
+    PDFName,
+    PDFObjectReference,
+    PDFPage,
+    PDFStream,
+)
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -309,9 +317,22 @@ class BriefingCanvas(Canvas):
             self._code = [zlib.decompress(state["_code"]).decode("utf-8")]
             self.decor.on_save(self, self._pageNumber, pages)
             Canvas.showPage(self)
+            _pack(self._doc.Pages.pages[-1])
         self.decor.numbers.count = pages
         self.showOutline()
         Canvas.save(self)
+
+
+def _pack(page: PDFPage) -> None:
+    """A finished page's stream compressed at once, as reportlab compresses it when it writes
+    the file (the same filter, the same bytes): the pages of a long annex wait for the file
+    as a few megabytes instead of as their drawing operators."""
+    if not page.compression or rl_config.useA85 or not page.stream:
+        return
+    stream = PDFStream(PDFDictionary({"Filter": PDFArray([PDFName("FlateDecode")])}),
+                       zlib.compress(page.stream.encode("utf8")))
+    stream.__Comment__ = "page stream"
+    page.Contents, page.stream = stream, None
 
 
 class BriefingDoc(BaseDocTemplate):
