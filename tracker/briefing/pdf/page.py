@@ -246,6 +246,9 @@ def _num(value: float) -> str:
     return "0" if text in ("", "-0") else text
 
 
+TEXT_CACHE = 20_000  # strings whose text operators a canvas keeps (see BriefingCanvas._text)
+
+
 class BriefingCanvas(Canvas):
     """Keeps every page until the end, then draws "Page X of Y" and the contents' page numbers
     on each (the page states recipe)."""
@@ -254,6 +257,7 @@ class BriefingCanvas(Canvas):
         super().__init__(*args, **kwargs)
         self.decor = decor
         self._page_states: list[dict] = []
+        self._shown: dict[tuple[str, float, str], str] = {}  # text operators (see _text)
         # The creation date is the briefing's date: the same data and options, the same bytes.
         self.setDateFormatter(lambda *_now: f"D:{today:%Y%m%d}000000+00'00'")
 
@@ -298,14 +302,21 @@ class BriefingCanvas(Canvas):
     def _text(self, font, x, y, text):
         if not isinstance(text, str):
             text = str(text)
-        doc = self._doc
-        size = _num(self._fontsize)
-        ops = [f"BT 1 0 0 1 {_num(x)} {_num(y)} Tm"]
-        for subset, chunk in font.splitString(text, doc):
-            ops.append(f"{font.getSubsetInternalName(subset, doc)} {size} Tf "
-                       f"({self._escape(chunk)}) Tj")
-        ops.append("ET")
-        self._code.append(" ".join(ops))
+        # The operators after the position depend only on the font, its size and the text (a
+        # string's characters keep the subset they were first given): dates, statuses, the
+        # running header and footer repeat on every page.
+        key = (font.fontName, self._fontsize, text)
+        shown = self._shown.get(key)
+        if shown is None:
+            if len(self._shown) > TEXT_CACHE:
+                self._shown.clear()
+            doc = self._doc
+            size = _num(self._fontsize)
+            shown = self._shown[key] = " ".join(
+                [f"{font.getSubsetInternalName(subset, doc)} {size} Tf "
+                 f"({self._escape(chunk)}) Tj" for subset, chunk in font.splitString(text, doc)]
+                + ["ET"])
+        self._code.append(f"BT 1 0 0 1 {_num(x)} {_num(y)} Tm {shown}")
 
     def save(self):
         pages = len(self._page_states)
