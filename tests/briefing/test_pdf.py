@@ -171,3 +171,77 @@ def test_finished_pages_wait_for_the_file_compressed(tmp_path, monkeypatch):
     assert all(p["/Contents"].get_object().get("/Filter") == ["/FlateDecode"]
                for p in reader.pages)
     assert "Item 599" in reader.pages[-1].extract_text()
+
+
+def _chart():
+    from decimal import Decimal
+
+    from tracker.briefing.blocks import ChartPoint, IndicatorChart
+
+    day = dt.date(2020, 1, 1).toordinal()
+    return IndicatorChart(
+        title="Dairy exports", unit="Tonnes",
+        values=tuple(ChartPoint(day + 365 * i, Decimal(100 + 10 * i), str(2020 + i), str(i))
+                     for i in range(4)),
+        target=ChartPoint(day + 365 * 6, Decimal(180), "Target: 180 t by 2026"),
+        baseline=ChartPoint(None, Decimal(90), "Baseline: 90 t"),
+        ticks=tuple((Decimal(v), str(v)) for v in (0, 100, 200)),
+        facts=("Latest value: 130 t",), met=False, words=("Values", "Target", "Baseline"))
+
+
+def test_an_indicators_dashed_levels_are_the_same_dashes_drawn_as_one_line_each(tmp_path):
+    """In the PDF a dashed target or baseline is one line with a dash pattern (one operator,
+    not one stroke per dash): the same dashes, from the same start to the same end, as the
+    strokes the Word briefing's picture paints."""
+    from reportlab.graphics.shapes import Line
+
+    from tracker.briefing.blocks import IndicatorChart
+    from tracker.briefing.pdf.indicator_chart import indicator_drawing
+
+    def dashes(drawing):
+        out = set()
+        for s in drawing.contents:
+            if not isinstance(s, Line) or s.y1 != s.y2:
+                continue
+            pattern = getattr(s, "strokeDashArray", None)
+            if not pattern:
+                out.add((round(s.x1, 6), round(s.x2, 6), s.y1, str(s.strokeColor)))
+                continue
+            on, off = pattern
+            x = s.x1
+            while x < s.x2:
+                out.add((round(x, 6), round(min(x + on, s.x2), 6), s.y1, str(s.strokeColor)))
+                x += on + off
+        return out
+
+    register_fonts()
+    strokes = indicator_drawing(_chart(), 450)
+    patterned = indicator_drawing(_chart(), 450, pattern=True)
+    assert dashes(patterned) == dashes(strokes)
+    assert len(patterned.contents) < len(strokes.contents) / 3
+    out = tmp_path / "chart.pdf"
+    document = replace(hand_made(), body=(Heading("Indicators"), _chart()))
+    assert isinstance(document.body[1], IndicatorChart)
+    render.write(document, str(out))
+    content = b"".join(p.get_contents().get_data() for p in PdfReader(out).pages)
+    assert b"[5 3] 0 d" in content and b"[1.2 2.2] 0 d" in content
+
+
+def test_a_string_drawn_again_in_another_font_or_size_keeps_its_own(tmp_path):
+    """The canvas reuses the text operators of a string it drew before (the running header,
+    dates, statuses): only for the same font and size."""
+    from tracker.briefing.pdf.fonts import FONT_BOLD
+    from tracker.briefing.pdf.page import BriefingCanvas, Decor
+
+    register_fonts()
+    canv = BriefingCanvas(str(tmp_path / "c.pdf"), decor=Decor(
+        title="T", sides="S", marking="M", level="internal", date="D",
+        page_size=(595, 842), margin_x=50), today=TODAY)
+    for font, size in ((FONT, 8), (FONT_BOLD, 8), (FONT, 9), (FONT, 8)):
+        canv.setFont(font, size)
+        canv.drawString(10, 10, "Дата")
+    ops = [c for c in canv._code if "Tj" in c]  # noqa: SLF001 - the page's operators
+    names = [op.split()[8] for op in ops]
+    sizes = [op.split()[9] for op in ops]
+    assert sizes == ["8", "8", "9", "8"]
+    assert names[0] == names[3] != names[1] and names[2] == names[0]

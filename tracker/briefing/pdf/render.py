@@ -191,7 +191,8 @@ class _Renderer:
                 return self.sources(block)
             case IndicatorChart():
                 return [KeepTogether([self.para(block.title, "chart_title"),
-                                      indicator_drawing(block, self.frame_width),
+                                      indicator_drawing(block, self.frame_width,
+                                                        pattern=True),
                                       self.para("\n".join(block.facts), "small")])]
             case Timeline():
                 return [Spacer(1, 0.15 * cm), TimelineFlowable(block), Spacer(1, 0.2 * cm)]
