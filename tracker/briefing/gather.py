@@ -226,9 +226,11 @@ class _Reader:
         """Sources with the quotes behind each printed record, grouped by source."""
         by_source: dict[int, SourceEntry | None] = {}
         for kind_name in KIND_ORDER:
-            for row in rows.get(kind_name, []):
+            printed = rows.get(kind_name, [])
+            cited = self.repo.citations_of(kind_name, [row["id"] for row in printed])
+            for row in printed:
                 self.progress.check_cancel()
-                own = self.repo.citations(kind_name, row["id"])
+                own = cited.get(row["id"], [])
                 for c in own + series_citations(get_kind(kind_name), row, own):
                     if c["source_id"] not in by_source:
                         src = self.visible(SOURCE_KIND.name, c["source_id"])
