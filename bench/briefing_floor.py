@@ -65,3 +65,33 @@ def bare_briefing(repo, out_pdf: str, repeat: int) -> dict:
         SimpleDocTemplate(out_pdf, pagesize=A4).build(story)
         times.append(time.perf_counter() - t)
     return {"seconds": times, "rows": rows_read, "bars": len(bars)}
+
+
+def bare_table(repo, out_pdf: str, repeat: int, chunk: int) -> dict:
+    """The floor: the same road-map rows (the briefing's columns, as shown) in one reportlab
+    Table (``chunk`` = 0) or in tables of ``chunk`` rows, with the same TTF font."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
+
+    from tracker.briefing.pdf.fonts import FONT, register_fonts
+    from tracker.model import get_kind
+
+    kind = get_kind("roadmap")
+    columns = [f.name for f in kind.columns]
+    register_fonts()
+    times = []
+    for _i in range(repeat):
+        t = time.perf_counter()
+        rows = repo.list("roadmap", columns=columns, max_classification="restricted")
+        data = [[str(r[c]) if r[c] is not None else "" for c in columns] for r in rows]
+        head = [f.label for f in kind.columns]
+        doc = SimpleDocTemplate(out_pdf, pagesize=A4)
+        style = TableStyle([("FONT", (0, 0), (-1, -1), FONT, 8)])
+        if chunk:
+            story = [Table([head, *data[i:i + chunk]], repeatRows=1, style=style)
+                     for i in range(0, len(data), chunk)]
+        else:
+            story = [Table([head, *data], repeatRows=1, style=style)]
+        doc.build(story)
+        times.append(time.perf_counter() - t)
+    return {"seconds": times, "rows": len(rows)}
