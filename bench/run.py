@@ -19,8 +19,9 @@ Generates synthetic databases (``tracker.seed.synthetic``) in a temporary folder
                   INSERT in raw sqlite3, same file and pragmas)
   briefing_1000   build_briefing with 1,000 road-map items vs a bare reportlab document holding
                   the same records (every data section's rows in one Table each, the road map's
-                  in one) and the timeline's bars as bare rectangles, with the same TTF font:
-                  ratio <= 2.5 (briefing_1000_old_floor: against the road map's rows alone)
+                  in one) and the timeline's bars as bare rectangles, with the same TTF font,
+                  in turns in one process: ratio <= 2.5 (briefing_1000_old_floor: against the
+                  road map's rows alone)
   docx_1000       build_briefing to .docx (the Road map section: cover, contents, 1,000 items and
                   their notes) vs a bare python-docx document holding the same rows in one table
                   (add_row, cell.text), in turns in one process: ratio <= 2.5
