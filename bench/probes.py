@@ -395,33 +395,42 @@ def annex(db: str, out_pdf: str) -> None:
 
 def bare_table(db: str, out_pdf: str, repeat: int, chunk: int) -> None:
     """The floor: the same road-map rows (the briefing's columns, as shown) in one reportlab
-    Table (``chunk`` = 0) or in tables of ``chunk`` rows, with the same TTF font."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
+    Table (``chunk`` = 0) or in tables of ``chunk`` rows, with the same TTF font
+    (bench/briefing_floor.py)."""
+    from bench.briefing_floor import bare_table as build
 
-    from tracker.briefing.pdf.fonts import FONT, register_fonts
-    from tracker.model import get_kind
+    emit({**build(open_session(db), out_pdf, repeat, chunk), "peak_mb": peak_mb()})
+
+
+def briefing_turns(db: str, out_pdf: str, repeat: int) -> None:
+    """briefing_1000 in one process, in turns: the default briefing, its floor (the same
+    records, bare) and the old floor (the road map's rows alone), ``repeat`` times each."""
+    from bench.briefing_floor import bare_briefing as floor
+    from bench.briefing_floor import bare_table as old_floor
+    from tracker.briefing import BriefingOptions, build_briefing
 
     repo = open_session(db)
-    kind = get_kind("roadmap")
-    columns = [f.name for f in kind.columns]
-    register_fonts()
-    times = []
+    ours, bare, old = [], [], []
+    result = floor_run = old_run = None
     for _i in range(repeat):
         t = time.perf_counter()
-        rows = repo.list("roadmap", columns=columns, max_classification="restricted")
-        data = [[str(r[c]) if r[c] is not None else "" for c in columns] for r in rows]
-        head = [f.label for f in kind.columns]
-        doc = SimpleDocTemplate(out_pdf, pagesize=A4)
-        style = TableStyle([("FONT", (0, 0), (-1, -1), FONT, 8)])
-        if chunk:
-            story = [Table([head, *data[i:i + chunk]], repeatRows=1, style=style)
-                     for i in range(0, len(data), chunk)]
-        else:
-            story = [Table([head, *data], repeatRows=1, style=style)]
-        doc.build(story)
-        times.append(time.perf_counter() - t)
-    emit({"seconds": times, "rows": len(rows), "peak_mb": peak_mb()})
+        result = build_briefing(repo, BriefingOptions(max_classification="restricted"), out_pdf)
+        ours.append(time.perf_counter() - t)
+        floor_run = floor(repo, out_pdf.replace(".pdf", "-bare.pdf"), 1)
+        bare += floor_run["seconds"]
+        old_run = old_floor(repo, out_pdf.replace(".pdf", "-table.pdf"), 1, 0)
+        old += old_run["seconds"]
+    emit({"seconds": ours, "bare_seconds": bare, "old_seconds": old, "pages": result.pages,
+          "records": result.records, "rows": floor_run["rows"], "bars": floor_run["bars"],
+          "old_rows": old_run["rows"]})
+
+
+def bare_briefing(db: str, out_pdf: str, repeat: int) -> None:
+    """The floor of the whole briefing (bench/briefing_floor.py): seconds, rows, bars, peak
+    memory."""
+    from bench.briefing_floor import bare_briefing as build
+
+    emit({**build(open_session(db), out_pdf, repeat), "peak_mb": peak_mb()})
 
 
 def docx_annex(db: str, out_docx: str, repeat: int) -> None:
@@ -544,6 +553,8 @@ PROBES = {
     "briefing": lambda db, out, repeat: briefing(db, out, int(repeat)),
     "bare_table": lambda db, out, repeat, chunk: bare_table(db, out, int(repeat), int(chunk)),
     "docx_annex": lambda db, out, repeat: docx_annex(db, out, int(repeat)),
+    "bare_briefing": lambda db, out, repeat: bare_briefing(db, out, int(repeat)),
+    "briefing_turns": lambda db, out, repeat: briefing_turns(db, out, int(repeat)),
     "imports": imports,
     "note": lambda db, out, repeat: note(db, out, int(repeat)),
 }

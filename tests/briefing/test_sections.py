@@ -155,3 +155,25 @@ def test_sections_need_only_the_gathered_data(repo):
     repo.close()  # the sections never read the repository
     doc = compose(data, opts)
     assert len(doc.headings()) > 10 and doc.meta.level == data.level
+
+
+def test_a_long_road_maps_repeated_values_are_held_once(repo):
+    """Memory of a long annex: a status, an area, a date or a lead repeated in every row is
+    one string read from the repository and one cell in the document, not one per row; the
+    cells still read as before."""
+    for i in range(30):
+        repo.create("roadmap", {"title": f"Item {i}", "status": "planned",
+                                "due_date": "2027-03-01", "home_lead": "Ministry of Trade"})
+    opts = BriefingOptions(sections=("roadmap",), include_sources=False,
+                           max_classification="restricted")
+    data = gather(repo, opts, TODAY)
+    rows = [r for r in data.rows["roadmap"] if r["title"].startswith("Item ")]
+    assert len(rows) == 30
+    for name in ("status", "due_date", "home_lead"):
+        assert len({id(r[name]) for r in rows}) == 1, name
+    table = next(b for b in compose(data, opts).body if isinstance(b, RecordTable))
+    cells = [row for row in table.rows if row[0].startswith("Item ")]
+    due = table.header.index("Due date")
+    assert {row[due] for row in cells} == {"1 March 2027"}
+    assert len({id(row[due]) for row in cells}) == 1
+    assert len({id(row[-1]) for row in cells}) == 1 and cells[0][-1].startswith("Ministry")

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from tracker.model import KIND_ORDER, KINDS
+from tracker.store import lookups
 from tracker.store.repository import (
     ConflictError,
     NotFound,
@@ -240,6 +241,27 @@ def test_citations_are_edited_audited_and_undone(repo):
         c["quote"] for c in rec["citations"]]
     with pytest.raises(ValidationError):
         repo.set_citations("farms", rid, [{"source_id": 999, "quote": "x"}], expected_version=None)
+
+
+def test_citations_of_many_records_at_once_are_each_ones_citations(repo, monkeypatch):
+    """A briefing's sources appendix reads the citations of its printed records in a few
+    queries: the same lists, in the same order, as asking record by record."""
+    ids = repo.ids("agreements")
+    each = {rid: repo.citations("agreements", rid) for rid in ids}
+    assert sum(bool(c) for c in each.values()) > 3
+    assert any(len(c) > 1 for c in each.values())  # the order within a record counts
+    cited = next(c for c in each.values() if c)
+    far = repo.create("agreements", {"title": "Far away"}).record_id
+    repo.set_citations("agreements", far, [{"source_id": c["source_id"], "quote": c["quote"]}
+                                           for c in reversed(cited)], expected_version=1)
+    each[far] = repo.citations("agreements", far)
+    found = repo.citations_of("agreements", [*ids, far, 10**9])
+    assert found == {rid: c for rid, c in each.items() if c}
+    monkeypatch.setattr(lookups, "CITATION_SPAN", 2)  # ids far apart: a query for each run
+    assert repo.citations_of("agreements", [*ids, far, 10**9]) == found
+    first = next(rid for rid in ids if each[rid])
+    assert first not in repo.citations_of("agreements", [i for i in ids if i != first])
+    assert repo.citations_of("agreements", []) == {}
 
 
 def test_participants_many_to_many(repo):

@@ -17,6 +17,7 @@ from tracker.model.values import series_items
 from tracker.store.errors import NotFound
 
 FETCH_ROWS = 1000
+SHARED_LENGTH = 40  # values up to this long are kept once per briefing (see _Reader.fetch)
 UPCOMING_MEETINGS = 20  # meetings listed under "Upcoming" in the contacts section
 RECENT_MEETINGS = 10  # ... and under "Recent"
 SECTION_UNITS = 20  # progress units of composing and laying out one section (an estimate)
@@ -126,12 +127,18 @@ class _Reader:
             columns += [name for name in kind.measure.fields if name not in columns]
         rows: list[dict] = []
         offset = 0
+        # One string object for each repeated short value (a status, an area, a date, a
+        # lead): a 100,000-item road map repeats a few hundred of them in every row.
+        same: dict[str, str] = {}
         while True:
             self.progress.check_cancel()
             page = self.repo.list(kind.name, status=o.statuses_for(kind.name),
                                   max_classification=o.max_classification, columns=columns,
                                   limit=FETCH_ROWS, offset=offset)
             for row in page:
+                for name, value in row.items():
+                    if type(value) is str and len(value) <= SHARED_LENGTH:
+                        row[name] = same.setdefault(value, value)
                 if date_field is not None and (o.date_from or o.date_to):
                     value = row.get(date_field.name)
                     if not value:
@@ -219,9 +226,11 @@ class _Reader:
         """Sources with the quotes behind each printed record, grouped by source."""
         by_source: dict[int, SourceEntry | None] = {}
         for kind_name in KIND_ORDER:
-            for row in rows.get(kind_name, []):
+            printed = rows.get(kind_name, [])
+            cited = self.repo.citations_of(kind_name, [row["id"] for row in printed])
+            for row in printed:
                 self.progress.check_cancel()
-                own = self.repo.citations(kind_name, row["id"])
+                own = cited.get(row["id"], [])
                 for c in own + series_citations(get_kind(kind_name), row, own):
                     if c["source_id"] not in by_source:
                         src = self.visible(SOURCE_KIND.name, c["source_id"])

@@ -464,8 +464,9 @@ def kind_section(kind: Kind, data: BriefingData, options: BriefingOptions) -> li
     names = [c.name for c in columns]
     led = leads(kind, rows)
     body, alert_cells, notes = [], [], []
+    same: dict[str, str] = {}  # one object for each repeated cell (dates, statuses, leads)
     for i, row in enumerate(rows):
-        cells = [_cell(f, row.get(f.name)) for f in columns]
+        cells = [same.setdefault(c, c) for c in (_cell(f, row.get(f.name)) for f in columns)]
         text = notes_text(row.get("notes")) if options.include_notes else ""
         if text:
             mark = superscript(len(notes) + 1)
@@ -474,7 +475,9 @@ def kind_section(kind: Kind, data: BriefingData, options: BriefingOptions) -> li
                 cells[names.index("title")] += " " + mark
         if kind.is_overdue(row, data.today) and kind.deadline.field in names:
             alert_cells.append((i, names.index(kind.deadline.field)))
-        body.append(tuple(cells) + ((clean(led[i], CELL_LIMIT),) if led else ()))
+        if led:
+            cells.append(same.setdefault(lead := clean(led[i], CELL_LIMIT), lead))
+        body.append(tuple(cells))
     header = tuple(_(f.label) for f in columns) + ((_("Leads: home / partner side"),)
                                                    if led else ())
     types = tuple(column_type(f) for f in columns) + (("text",) if led else ())

@@ -11,6 +11,8 @@ from tracker.model import KINDS, LINK, LINKS, REPORTS_KEY, SOURCE_KIND, get_kind
 from tracker.model.text import fold, quote_problem, terms
 from tracker.store.attachments import snapshot
 
+CITATION_SPAN = 2000  # ids one query of citations_of spans at most
+
 
 class Lookups:
     """Mixed into Repository."""
@@ -37,6 +39,24 @@ class Lookups:
                 if kind.reports is not None:  # (a query a record: few kinds have reports)
                     row[REPORTS_KEY] = self.backend.reports(kind, row["id"])
         return rows
+
+    def citations_of(self, kind_name: str, ids: list[int]) -> dict[int, list[dict]]:
+        """The citations of many records at once: record id -> what :meth:`citations` gives
+        (records with none left out); a query for each run of nearby ids, not one a record
+        (a briefing's sources appendix)."""
+        kind = get_kind(kind_name)
+        wanted = sorted({i for i in ids if isinstance(i, int)})
+        chosen = set(wanted)
+        out: dict[int, list[dict]] = {}
+        start = 0
+        while start < len(wanted):
+            end = start
+            while end + 1 < len(wanted) and wanted[end + 1] - wanted[start] < CITATION_SPAN:
+                end += 1
+            found = self.backend.citations_between(kind, wanted[start], wanted[end])
+            out.update((rid, cited) for rid, cited in found.items() if rid in chosen)
+            start = end + 1
+        return out
 
     def link_titles(self, kind_name: str, field: str, ids: list[int]) -> dict[int, list[str]]:
         """What the link or link list ``field`` of the records ``ids`` (a page of a table) shows:

@@ -48,13 +48,16 @@ class _Frame:
             self.hi - self.lo)
 
 
-def indicator_drawing(chart: IndicatorChart, width: float) -> Drawing:
-    """The chart of one indicator, ``width`` points wide."""
+def indicator_drawing(chart: IndicatorChart, width: float, *, pattern: bool = False
+                      ) -> Drawing:
+    """The chart of one indicator, ``width`` points wide. ``pattern``: each dashed line is one
+    line with a dash pattern (a PDF draws the same dashes from it, in one operator) instead of
+    a stroke per dash (which the picture painter needs)."""
     d = Drawing(width, HEIGHT, initialFontName=FONT, initialFontSize=8)
     label_width = max(stringWidth(text, FONT, 7.5) for _v, text in chart.ticks)
     f = _Frame(chart, left=label_width + 10, right=width - 12, bottom=30, top=HEIGHT - 30)
     d.add(String(1, HEIGHT - 10, chart.unit, fontName=FONT, fontSize=7.5, fillColor=GREY))
-    _legend(d, chart, width)
+    _legend(d, chart, width, pattern)
     for value, text in chart.ticks:
         y = f.y(value)
         d.add(Line(f.left, y, f.right, y, strokeColor=AXIS if value == 0 else GRID,
@@ -62,14 +65,15 @@ def indicator_drawing(chart: IndicatorChart, width: float) -> Drawing:
         d.add(String(f.left - 5, y - 2.5, text, fontName=FONT, fontSize=7.5, fillColor=GREY,
                      textAnchor="end"))
     if chart.baseline is not None:
-        _level(d, f, chart.baseline, BASELINE, dash=(1.2, 2.2), above=False)
+        _level(d, f, chart.baseline, BASELINE, dash=(1.2, 2.2), above=False, pattern=pattern)
     if chart.target is not None:
-        _level(d, f, chart.target, MET if chart.met else TARGET, dash=(5, 3), above=True)
+        _level(d, f, chart.target, MET if chart.met else TARGET, dash=(5, 3), above=True,
+               pattern=pattern)
     _values(d, f, chart.values)
     return d
 
 
-def _legend(d: Drawing, chart: IndicatorChart, width: float) -> None:
+def _legend(d: Drawing, chart: IndicatorChart, width: float, pattern: bool) -> None:
     """The legend at the top right: a sample of each line drawn and its word."""
     items = [(chart.words[0], LINE, None)]
     if chart.target is not None:
@@ -81,15 +85,21 @@ def _legend(d: Drawing, chart: IndicatorChart, width: float) -> None:
         x -= stringWidth(word, FONT, 7.5)
         d.add(String(x, HEIGHT - 10, word, fontName=FONT, fontSize=7.5, fillColor=INK))
         x -= 22
-        _dashed(d, x, HEIGHT - 7.5, x + 18, colour, dash, 1.4)
+        _dashed(d, x, HEIGHT - 7.5, x + 18, colour, dash, 1.4, pattern)
         x -= 12
 
 
-def _dashed(d: Drawing, x1: float, y: float, x2: float, colour, dash, width: float) -> None:
+def _dashed(d: Drawing, x1: float, y: float, x2: float, colour, dash, width: float,
+            pattern: bool = False) -> None:
     """A horizontal line from ``x1`` to ``x2``, dashed (as separate strokes, which a picture
-    painter draws as they are) or solid."""
+    painter draws as they are, or with ``pattern`` as one line with the dash pattern: the same
+    dashes from ``x1`` on) or solid."""
     if dash is None:
         d.add(Line(x1, y, x2, y, strokeColor=colour, strokeWidth=width))
+        return
+    if pattern:
+        d.add(Line(x1, y, x2, y, strokeColor=colour, strokeWidth=width,
+                   strokeDashArray=list(dash)))
         return
     on, off = dash
     x = x1
@@ -108,12 +118,13 @@ def _marker(d: Drawing, x: float, y: float, colour, diamond: bool = False) -> No
                    strokeWidth=0.6))
 
 
-def _level(d: Drawing, f: _Frame, point: ChartPoint, colour, dash, above: bool) -> None:
+def _level(d: Drawing, f: _Frame, point: ChartPoint, colour, dash, above: bool,
+           pattern: bool) -> None:
     """A target or baseline: a level across the plot, its label above it (a target) or under
     it (a baseline): at the right end, or beside its diamond when it has a date (on the side
     with more room)."""
     y = f.y(point.value)
-    _dashed(d, f.left, y, f.right, colour, dash, 1.2)
+    _dashed(d, f.left, y, f.right, colour, dash, 1.2, pattern)
     x, anchor = f.right, "end"
     if point.day is not None:
         at = f.x(point.day)

@@ -11,10 +11,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.pdfbase.pdfdoc import PDFObjectReference
+from reportlab.pdfbase.pdfdoc import (
+    PDFArray,
+    PDFDictionary,
+    PDFName,
+    PDFObjectReference,
+    PDFPage,
+    PDFStream,
+)
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -23,6 +31,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Paragraph
 from tracker import __version__
 from tracker.briefing.pdf.fonts import FONT, FONT_BOLD
 from tracker.briefing.pdf.styles import GREY, INK, LEVEL_COLOURS
+from tracker.briefing.pdf.tables import TableChunk
 from tracker.i18n import _
 
 
@@ -237,6 +246,9 @@ def _num(value: float) -> str:
     return "0" if text in ("", "-0") else text
 
 
+TEXT_CACHE = 20_000  # strings whose text operators a canvas keeps (see BriefingCanvas._text)
+
+
 class BriefingCanvas(Canvas):
     """Keeps every page until the end, then draws "Page X of Y" and the contents' page numbers
     on each (the page states recipe)."""
@@ -245,6 +257,7 @@ class BriefingCanvas(Canvas):
         super().__init__(*args, **kwargs)
         self.decor = decor
         self._page_states: list[dict] = []
+        self._shown: dict[tuple[str, float, str], str] = {}  # text operators (see _text)
         # The creation date is the briefing's date: the same data and options, the same bytes.
         self.setDateFormatter(lambda *_now: f"D:{today:%Y%m%d}000000+00'00'")
 
@@ -289,14 +302,21 @@ class BriefingCanvas(Canvas):
     def _text(self, font, x, y, text):
         if not isinstance(text, str):
             text = str(text)
-        doc = self._doc
-        size = _num(self._fontsize)
-        ops = [f"BT 1 0 0 1 {_num(x)} {_num(y)} Tm"]
-        for subset, chunk in font.splitString(text, doc):
-            ops.append(f"{font.getSubsetInternalName(subset, doc)} {size} Tf "
-                       f"({self._escape(chunk)}) Tj")
-        ops.append("ET")
-        self._code.append(" ".join(ops))
+        # The operators after the position depend only on the font, its size and the text (a
+        # string's characters keep the subset they were first given): dates, statuses, the
+        # running header and footer repeat on every page.
+        key = (font.fontName, self._fontsize, text)
+        shown = self._shown.get(key)
+        if shown is None:
+            if len(self._shown) > TEXT_CACHE:
+                self._shown.clear()
+            doc = self._doc
+            size = _num(self._fontsize)
+            shown = self._shown[key] = " ".join(
+                [f"{font.getSubsetInternalName(subset, doc)} {size} Tf "
+                 f"({self._escape(chunk)}) Tj" for subset, chunk in font.splitString(text, doc)]
+                + ["ET"])
+        self._code.append(f"BT 1 0 0 1 {_num(x)} {_num(y)} Tm {shown}")
 
     def save(self):
         pages = len(self._page_states)
@@ -308,9 +328,22 @@ class BriefingCanvas(Canvas):
             self._code = [zlib.decompress(state["_code"]).decode("utf-8")]
             self.decor.on_save(self, self._pageNumber, pages)
             Canvas.showPage(self)
+            _pack(self._doc.Pages.pages[-1])
         self.decor.numbers.count = pages
         self.showOutline()
         Canvas.save(self)
+
+
+def _pack(page: PDFPage) -> None:
+    """A finished page's stream compressed at once, as reportlab compresses it when it writes
+    the file (the same filter, the same bytes): the pages of a long annex wait for the file
+    as a few megabytes instead of as their drawing operators."""
+    if not page.compression or rl_config.useA85 or not page.stream:
+        return
+    stream = PDFStream(PDFDictionary({"Filter": PDFArray([PDFName("FlateDecode")])}),
+                       zlib.compress(page.stream.encode("utf8")))
+    stream.__Comment__ = "page stream"
+    page.Contents, page.stream = stream, None
 
 
 class BriefingDoc(BaseDocTemplate):
@@ -327,6 +360,17 @@ class BriefingDoc(BaseDocTemplate):
 
     def afterFlowable(self, flowable):
         self.after_flowable(flowable)
+
+    def filterFlowables(self, flowables):
+        """A table chunk becomes its table when the layout reaches it (and any chunk that a
+        flowable kept with what follows would take along)."""
+        i = 0
+        while i < len(flowables):
+            if isinstance(flowables[i], TableChunk):
+                flowables[i] = flowables[i].make()
+            if not flowables[i].getKeepWithNext():
+                break
+            i += 1
 
     def build(self, flowables, canvasmaker=None):
         maker = canvasmaker or partial(BriefingCanvas, decor=self.decor, today=self.today)

@@ -44,7 +44,7 @@ from tracker.briefing.pdf.fonts import FONT, FONT_BOLD, register_fonts
 from tracker.briefing.pdf.indicator_chart import indicator_drawing
 from tracker.briefing.pdf.page import BriefingDoc, Decor, HeadingParagraph, PageNumbers, TocLine
 from tracker.briefing.pdf.styles import GREY, INK, make_styles, markup, page_size
-from tracker.briefing.pdf.tables import BriefingTable, Line, Lines, LineWrapper, Tables
+from tracker.briefing.pdf.tables import BriefingTable, Line, Lines, LineWrapper, TableChunk, Tables
 from tracker.briefing.pdf.timeline import TimelineFlowable
 from tracker.briefing.progress import Progress
 from tracker.briefing.text import one_line
@@ -191,7 +191,8 @@ class _Renderer:
                 return self.sources(block)
             case IndicatorChart():
                 return [KeepTogether([self.para(block.title, "chart_title"),
-                                      indicator_drawing(block, self.frame_width),
+                                      indicator_drawing(block, self.frame_width,
+                                                        pattern=True),
                                       self.para("\n".join(block.facts), "small")])]
             case Timeline():
                 return [Spacer(1, 0.15 * cm), TimelineFlowable(block), Spacer(1, 0.2 * cm)]
@@ -293,4 +294,4 @@ class _Renderer:
 
 def _units(flowable: Flowable) -> int:
     """Progress units of laying out a flowable: a table's body rows, else one."""
-    return flowable.body_rows if isinstance(flowable, BriefingTable) else 1
+    return flowable.body_rows if isinstance(flowable, BriefingTable | TableChunk) else 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
+from functools import partial
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -144,6 +145,20 @@ class BriefingTable(Table):
         return max(self._nrows - 1, 1)
 
 
+class TableChunk(Flowable):
+    """A chunk of a record table not made yet: the doc template turns it into its
+    :class:`BriefingTable` when the layout reaches it (``BriefingDoc.filterFlowables``), and
+    drops the table once it is drawn. A long annex so holds one chunk's table (its wrapped
+    cells and reportlab's style object per cell) at a time, not those of every page to come."""
+
+    def __init__(self, make: Callable[[], BriefingTable], body_rows: int):
+        super().__init__()
+        self.make, self.body_rows = make, body_rows
+
+    def wrap(self, availWidth, availHeight):
+        raise TypeError("a TableChunk is laid out as the table it makes (BriefingDoc)")
+
+
 class Tables:
     """Makes the tables of one document: widths fitted within ``frame_width``, cells wrapped."""
 
@@ -221,8 +236,8 @@ class Tables:
         right = [c for c, t in enumerate(types) if t == "int"]
         head = [self.cell(h, widths[c], FONT_BOLD) for c, h in enumerate(header)]
         red = colors.HexColor(RED)
-        out = []
-        for start in range(0, len(body), CHUNK_ROWS):
+
+        def make(start: int) -> BriefingTable:
             self.check_cancel()
             data = [head]
             for cells in body[start:start + CHUNK_ROWS]:
@@ -233,8 +248,11 @@ class Tables:
             for i, c in alert_cells:
                 if start <= i < start + CHUNK_ROWS:
                     extra.append(("TEXTCOLOR", (c, i - start + 1), (c, i - start + 1), red))
-            out.append(self.table(data, widths, header=True, right=right, extra=extra))
-        return out
+            return self.table(data, widths, header=True, right=right, extra=extra)
+
+        # Each chunk's table is made when the layout reaches it (TableChunk).
+        return [TableChunk(partial(make, start), min(CHUNK_ROWS, len(body) - start))
+                for start in range(0, len(body), CHUNK_ROWS)]
 
     def table(self, data, widths, header: bool = True, right: Sequence[int] = (),
               extra: list | None = None) -> BriefingTable:
