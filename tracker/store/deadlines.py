@@ -1,8 +1,9 @@
 """The one list of deadlines: every kind's declared obligations (``Kind.obligations``), read
 through an engine and merged in date order.
 
-An obligation on a stored date field is one index-ordered query per kind (open records, the date
-in range, only the columns an entry shows, read as tuples); one on a computed date (an agreement's
+An obligation on a stored date field is one query per kind (open records, the date in range, only
+the columns an entry shows, read as tuples in the order the engine finds cheapest and sorted
+here); one on a computed date (an agreement's
 notice day and expiry) reads the treaty fields of the open records that can have such dates and
 computes the dates here (:mod:`tracker.model.treaty`). An entry is overdue as its
 kind declares (``Obligation.is_overdue``): past its date and still open, unless the obligation is
@@ -135,7 +136,7 @@ _ID, _ROW_DAY = itemgetter(0), itemgetter(7)  # (a row's id and its date column)
 def _stored(backend, kind: Kind, ob: Obligation, base: Filter, t: str, horizon: str | None,
             overdue_only: bool) -> list[Due]:
     """The entries of an obligation on a stored date: the open records with the date set and in
-    range, asked of the engine in date order, only the columns an entry shows."""
+    range, only the columns an entry shows, read in any order and put in (date, id) order."""
     conditions = [Condition(ob.date, "not null")]
     if ob.closed:
         conditions.append(Condition("status", "not in", ob.closed))
