@@ -139,7 +139,7 @@ def edges(empty_repo):
 @pytest.mark.parametrize("today", [TODAY, dt.date(2026, 3, 10)])
 def test_the_list_read_is_the_list_the_declarations_define(edges, today):
     for options in CASES:
-        found = [vars(d) for d in edges.deadlines(today, **options)]
+        found = [d._asdict() for d in edges.deadlines(today, **options)]
         assert found == by_definition(edges, today, **options), options
     every = edges.deadlines(today)
     assert {d.kind for d in every} == {k for k in KINDS if KINDS[k].obligations}
