@@ -36,6 +36,8 @@ def add_months(day: _dt.date, months: int) -> _dt.date | None:
     year, month0 = divmod(total, 12)
     if not 1 <= year <= 9999:
         return None
+    if day.day <= 28:  # in every month (no calendar needed: most days, and the fast path)
+        return _dt.date(year, month0 + 1, day.day)
     last = calendar.monthrange(year, month0 + 1)[1]
     return _dt.date(year, month0 + 1, min(day.day, last))
 

@@ -139,7 +139,8 @@ class Backend(Protocol):
     def tuples(self, f: Filter, *, order: list[tuple[str, bool]], columns: list[str]
                ) -> list[tuple]:
         """Every record of a filter in ``order`` as a tuple of ``columns`` (in that order),
-        read as ``first`` reads them: for long lists (the deadlines), no dict per row."""
+        read as ``first`` reads them: for long lists (the deadlines), no dict per row. An empty
+        ``order``: in any order (the engine reads as it finds cheapest; the caller sorts)."""
 
     def position(self, f: Filter, record_id: int, *, sort: str, descending: bool = False
                  ) -> int | None: ...

@@ -440,9 +440,10 @@ class PostgresBackend(BulkReads, KeptReads, PostgresAttachmentReads, AuditReads)
         params: list = []
         where = self.where(f, params)
         by = ", ".join(sort_keys(f.kind, c, "DESC" if desc else "ASC") for c, desc in order)
+        by = f" ORDER BY {by}" if by else ""  # (no order: the engine reads as it finds best)
         cap = "" if limit is None else f" LIMIT {int(limit)}"
         return (f"SELECT {', '.join(q(c) for c in columns)} FROM {q(f.kind.name)} "
-                f"WHERE {where} ORDER BY {by}{cap}", params)
+                f"WHERE {where}{by}{cap}", params)
 
     def position(self, f: Filter, record_id: int, *, sort: str, descending: bool = False
                  ) -> int | None:

@@ -433,9 +433,10 @@ class SqliteBackend(BulkReads, SqliteAttachmentReads, SearchReads, AuditReads):
         walk = bool(order) and order[0][0] != "id"
         where = self.where(f, params, walk=walk)
         by = ", ".join(f"{c} DESC" if desc else c for c, desc in order)
+        by = f" ORDER BY {by}" if by else ""  # (no order: the engine reads as it finds best)
         cap = "" if limit is None else f" LIMIT {int(limit)}"
-        return (f"SELECT {', '.join(columns)} FROM {q(f.kind.name)} WHERE {where} "
-                f"ORDER BY {by}{cap}", params)
+        return (f"SELECT {', '.join(columns)} FROM {q(f.kind.name)} WHERE {where}{by}{cap}",
+                params)
 
     def position(self, f: Filter, record_id: int, *, sort: str, descending: bool = False
                  ) -> int | None:
