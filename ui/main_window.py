@@ -23,14 +23,13 @@ from PySide6.QtWidgets import (
 from tracker.i18n import gettext as _
 from tracker.i18n import ngettext
 from tracker.model import KIND_ORDER, KINDS
-from tracker.session import open_session
 from tracker.store.engines import is_server
 from tracker.store.errors import ConnectionLost, StorageError
-from tracker.store.repository import Repository
-from ui import audit_name, menus, messages, window_size
+from ui import audit_name, menus, window_size
 from ui.pages import PAGE_KINDS, PAGES, Pages, make_page, page_key, page_title
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (the repository's modules are imported when a session opens)
+    from tracker.store.repository import Repository
     from ui.pages.record_page import RecordPage
     from ui.tasks import Tasks
 
@@ -73,10 +72,18 @@ class MainWindow(QMainWindow):
     #: ``after_first_paint`` (the start page first) have run.
     firstPainted = Signal()
 
-    def __init__(self, repo: Repository, parent=None, *, poll_ms: int = POLL_MS):
+    def __init__(self, repo: Repository | None, parent=None, *, poll_ms: int = POLL_MS,
+                 target=None):
+        """``repo`` None: the window without its session (``target``: the file or server it
+        will show), painted first; :meth:`attach` gives it the session once that is open, and
+        the start page and everything else waiting for the first frame follow then
+        (``ui.app``: the first frame comes before the core's store is imported and the file
+        opened)."""
         super().__init__(parent)
         self.repo = repo
-        self.painted = False
+        self.painted = False  # the first frame is painted AND the session attached
+        self._framed = False  # the first frame is painted
+        self._frame_loop = None  # wait_for_first_frame's
         self._after_paint: list = []
         self._tasks: Tasks | None = None  # made on first use (not before the first frame)
         self.search_dialog = None  # the last Find… dialog (Ctrl+F)
@@ -127,17 +134,59 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.ro_label)
 
-        self._build_pages()
-        self.nav.currentRowChanged.connect(self._nav_changed)
-        self._restore_settings()
-        self._data_version = self._version()
+        self.poll_ms = poll_ms
         self.poll_timer = QTimer(self)
         self.poll_timer.setInterval(poll_ms)
         self.poll_timer.timeout.connect(self.poll)
-        if poll_ms > 0 and not menus.is_shared(repo):  # a server tells (self.link): never polled
-            self.poll_timer.start()
         self.link = None  # ui.widgets.server_link.ServerLink, on a server
+        self._fill_nav()
+        self.nav.currentRowChanged.connect(self._nav_changed)
+        self._restore_settings()
+        if repo is not None:
+            self.attach(repo)
+        else:  # the frame as it will be with the session (its file, nothing to undo yet)
+            where = menus.target_shown(target)
+            self.path_label.setText(where)
+            self.path_label.setToolTip(where)
+            self.setWindowTitle(menus.target_shown(target, short=True) + "[*]")
+            self.ro_label.setText(_("Editable"))
+            menus.set_enabled(window=self, state=menus.State(
+                read_only=False, busy=False, on_record=False, record=False, dirty=False,
+                undo=False, redo=False, server=is_server(target)))
+
+    def attach(self, repo: Repository) -> None:
+        """Give the window made without its session (``repo`` None) the session ``repo``: its
+        pages, status and actions; the start page and the work waiting for the first frame
+        follow (at once when the frame is already painted)."""
+        self.repo = repo
+        self._build_pages()
+        self._restore_page_states()
+        menus.add_recent(menus.shown_where(repo))
+        self._data_version = self._version()
+        if self.poll_ms > 0 and not menus.is_shared(repo):  # a server tells (self.link)
+            self.poll_timer.start()
         self.after_first_paint(self.link_server)
+        if self._framed:
+            QTimer.singleShot(0, self._first_paint_done)
+
+    def wait_for_first_frame(self) -> None:
+        """Run the event loop until the window's first frame is painted (or
+        FIRST_PAINT_FALLBACK_MS has passed): ``ui.app`` opens the session after it."""
+        if self._framed or self.repo is not None:
+            return
+        from PySide6.QtCore import QEventLoop
+
+        self._frame_loop = QEventLoop()
+        try:
+            self._frame_loop.exec()
+        finally:
+            self._frame_loop = None
+
+    def discard(self) -> None:
+        """The window whose session did not open: hidden and deleted, its settings untouched."""
+        stop_timers(self)
+        self.hide()
+        self.deleteLater()
 
     # -- construction -------------------------------------------------------------------------
 
@@ -151,7 +200,12 @@ class MainWindow(QMainWindow):
     def _first_paint_done(self) -> None:
         if self.painted:
             return
-        self.painted = True
+        if self.repo is None:  # painted without its session: the rest waits for attach()
+            self._framed = True
+            if self._frame_loop is not None:
+                self._frame_loop.quit()
+            return
+        self._framed = self.painted = True
         self.removeEventFilter(self)
         slots, self._after_paint = self._after_paint, []
         for slot in slots:
@@ -185,10 +239,21 @@ class MainWindow(QMainWindow):
         timer.start()
         return timer
 
-    def _build_pages(self) -> None:
-        audit_name.apply(self.repo)  # a file's history names the name set in the preferences
+    def _fill_nav(self) -> None:
+        """The navigation list: row i is PAGES[i], the current page selected."""
         self.nav.blockSignals(True)
         self.nav.clear()
+        for name in PAGES:
+            self.nav.addItem(QListWidgetItem(page_title(name)))
+        fm = self.nav.fontMetrics()
+        self.nav.setFixedWidth(max(fm.horizontalAdvance(page_title(n)) for n in PAGES) + 44)
+        self.nav.setCurrentRow(PAGES.index(self._current))
+        self.nav.blockSignals(False)
+
+    def _build_pages(self) -> None:
+        audit_name.apply(self.repo)  # a file's history names the name set in the preferences
+        self._fill_nav()
+        self.nav.blockSignals(True)
         if self.stack.count():  # another database: fresh pages in a fresh stack
             old = self.stack
             self.stack = QStackedWidget()
@@ -200,11 +265,6 @@ class MainWindow(QMainWindow):
             old.deleteLater()
         self.pages = Pages(lambda name: make_page(self, name))
         self._stale = set()
-        for name in PAGES:
-            self.nav.addItem(QListWidgetItem(page_title(name)))  # row i is PAGES[i]
-        fm = self.nav.fontMetrics()
-        self.nav.setFixedWidth(max(fm.horizontalAdvance(page_title(n)) for n in PAGES) + 44)
-        self.nav.setCurrentRow(PAGES.index(self._current))
         if not self.painted:
             # The first frame shows the window around an empty page: the start page (its
             # module, its widgets and the Qt types they need; the last session's page, else the
@@ -452,6 +512,8 @@ class MainWindow(QMainWindow):
         ro = self.repo.read_only
         self.banner.setVisible(ro)
         if ro:
+            from ui import messages
+
             self.banner.setText(messages.read_only_text(self.repo))
         for page in self.pages.values():
             if hasattr(page, "set_read_only"):
@@ -465,6 +527,8 @@ class MainWindow(QMainWindow):
             self.later(100, self.watch_integrity)
             return
         if repo.verify() is not None:
+            from ui import messages
+
             self._apply_read_only()
             self.update_status()
             self.update_actions()
@@ -488,6 +552,9 @@ class MainWindow(QMainWindow):
 
     def reopen(self, path) -> bool:
         """Open ``path`` again after its file was replaced (the old repository is closed)."""
+        from tracker.session import open_session
+        from ui import messages
+
         try:
             repo = open_session(path)
         except Exception as exc:  # noqa: BLE001 - a file the user chose: a message, never a traceback
@@ -507,6 +574,9 @@ class MainWindow(QMainWindow):
         page = self.record_page()
         if page is not None and not page.maybe_leave():
             return False
+        from tracker.session import open_session
+        from ui import messages
+
         try:
             if not is_server(path):
                 from ui.app import settle_interrupted_restore  # a restore of it killed midway
@@ -548,11 +618,9 @@ class MainWindow(QMainWindow):
         state = s.value("window/state")
         if state is not None:
             self.restoreState(state)
-        self._restore_page_states()
         last = s.value("window/page")
         if isinstance(last, str) and last in PAGES:
             self.go_to(last)
-        menus.add_recent(menus.shown_where(self.repo))
 
     def _restore_page_states(self) -> None:
         s = QSettings()
@@ -571,6 +639,10 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        if self.repo is None:  # closed before its session was attached: nothing to keep
+            stop_timers(self)
+            event.accept()
+            return
         page = self.record_page()
         if page is not None and not page.maybe_leave():
             event.ignore()

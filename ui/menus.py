@@ -166,12 +166,15 @@ def make_action(window, text: str, slot: Callable[[], Any], shortcut: QKeySequen
 
 
 def slot(window, run: str) -> Callable[[], Any]:
-    """What triggering the command ``run`` calls (see :class:`Command`)."""
+    """What triggering the command ``run`` calls (see :class:`Command`): nothing while the
+    window waits for its session (its first frame comes before the file is open)."""
     module, _dot, name = run.rpartition(".")
-    if module != "commands":
-        return getattr(window, run)
 
     def call():
+        if window.repo is None:
+            return None
+        if module != "commands":
+            return getattr(window, run)()
         from ui import commands
 
         return getattr(commands, name)(window)
@@ -263,12 +266,18 @@ def update_actions(window) -> None:
     redo.setIconText(_("Redo"))
     undo.setToolTip(undo.text() + " (Ctrl+Z)")
     redo.setToolTip(redo.text() + " (Ctrl+Shift+Z)")
+    set_enabled(window, now)
+
+
+def set_enabled(window, state: State) -> None:
+    """Enable each command's action by its rule for ``state``."""
     for command in COMMANDS:
         if command.enabled is not None:
-            window.actions_by_name[command.name].setEnabled(bool(command.enabled(now)))
+            window.actions_by_name[command.name].setEnabled(bool(command.enabled(state)))
     window.backups_action.setToolTip(_(
         "A shared database on a server is backed up by its administrator (pg_dump); File › "
-        "Export… makes a copy of its records") if server else _("Backups of this database file"))
+        "Export… makes a copy of its records") if state.server else _(
+        "Backups of this database file"))
 
 
 # --- where the data lives -------------------------------------------------------------------------
@@ -293,6 +302,19 @@ def shown_where(repo, *, short: bool = False) -> str:
     return repo.path.name if short and not is_shared(repo) else address(repo)
 
 
+def target_shown(target, *, short: bool = False) -> str:
+    """What :func:`shown_where` will show for the session on ``target`` (a file's path or a
+    server's address), before it is open."""
+    from pathlib import Path
+
+    from tracker.store.engines import is_server, without_password
+
+    if is_server(target):
+        return without_password(str(target).strip())
+    path = Path(target).expanduser()
+    return path.name if short else str(path)
+
+
 # --- File › Open Recent -------------------------------------------------------------------------
 
 def recent_files() -> list[str]:
@@ -311,7 +333,8 @@ def add_recent(path: str) -> None:
 def fill_recent(window) -> None:
     menu = window.recent_menu
     menu.clear()
-    files = [f for f in recent_files() if f != address(window.repo)]
+    here = address(window.repo) if window.repo is not None else None
+    files = [f for f in recent_files() if f != here]
     if not files:
         menu.addAction(_("No recent databases")).setEnabled(False)
         return
