@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
 
 from tracker.i18n import gettext as _
 from tracker.i18n import ngettext
-from tracker.model import KIND_ORDER, KINDS
+from tracker.model.names import KIND_ORDER
 from tracker.store.engines import is_server
 from tracker.store.errors import ConnectionLost, StorageError
 from ui import audit_name, menus, window_size
-from ui.pages import PAGE_KINDS, PAGES, Pages, make_page, page_key, page_title
+from ui.pages import PAGES, Pages, make_page, page_key, page_kinds, page_title
 
 if TYPE_CHECKING:  # (the repository's modules are imported when a session opens)
     from tracker.store.repository import Repository
@@ -297,7 +297,7 @@ class MainWindow(QMainWindow):
         """The record page ``name`` (default: the current one); None for other pages, and
         before the first frame for a page not built yet (the start page comes after it)."""
         name = name or self._current
-        if name not in KINDS or (not self.painted and name not in self.pages):
+        if name not in KIND_ORDER or (not self.painted and name not in self.pages):
             return None
         return self.pages[name]
 
@@ -331,7 +331,7 @@ class MainWindow(QMainWindow):
 
     def open_list(self, kind: str, status: str | None) -> bool:
         """A figure on the dashboard clicked: its kind's page, filtered to that status."""
-        if kind not in KINDS or not self.go_to(kind):
+        if kind not in KIND_ORDER or not self.go_to(kind):
             return False
         page = self.record_page(kind)
         if page is None:  # before the first frame
@@ -340,7 +340,7 @@ class MainWindow(QMainWindow):
         return True
 
     def open_record(self, kind: str, record_id: int) -> bool:
-        if kind not in KINDS:
+        if kind not in KIND_ORDER:
             return False
         if not self.painted:  # the page is built after the first frame: open it then
             self.go_to(kind)
@@ -356,7 +356,7 @@ class MainWindow(QMainWindow):
         self._stale.discard(name)
         page = self.pages[name]
         try:
-            page.refresh(record_id) if name in KINDS else page.refresh()
+            page.refresh(record_id) if name in KIND_ORDER else page.refresh()
         except ConnectionLost:  # the server went away: shown again once it is back
             self._stale.add(name)
 
@@ -364,7 +364,7 @@ class MainWindow(QMainWindow):
 
     def apply_change(self, change) -> None:
         """After a write: refresh what it touched now if shown, else when next shown."""
-        kinds = set(change.kinds or ()) | ({change.kind} if change.kind in KINDS else set())
+        kinds = set(change.kinds or ()) | ({change.kind} if change.kind in KIND_ORDER else set())
         self._refresh_touched(kinds, change.action, change.kind, change.record_id)
         self._data_version = self._version()
         if change.label:
@@ -376,10 +376,12 @@ class MainWindow(QMainWindow):
         touched = set(kinds) | {"dashboard", "history", "deadlines"}
         if action in ("delete", "restore", "undo", "redo", "create", "import"):
             touched.add("trash")
+        from tracker.model import KINDS
+
         for k in KINDS.values():  # pages whose link pickers list the changed kinds
             if any(f.target in kinds for f in k.fields):
                 touched.add(k.name)
-        touched.update(name for name, shown in PAGE_KINDS.items() if shown & kinds)
+        touched.update(name for name, shown in page_kinds().items() if shown & kinds)
         for name in touched:
             if name == self._current:
                 self._refresh_page(name, record_id if name == kind else None)
@@ -392,7 +394,7 @@ class MainWindow(QMainWindow):
         if kinds is None:
             self._stale.update(self.pages)
             kinds = {self._current}
-        self._refresh_touched({k for k in kinds if k in KINDS or k == self._current}, "import")
+        self._refresh_touched({k for k in kinds if k in KIND_ORDER or k == self._current}, "import")
         self.update_status()
         self.update_actions()
 

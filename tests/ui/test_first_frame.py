@@ -36,7 +36,8 @@ def state(w):
             'nav': [w.nav.item(i).text() for i in range(w.nav.count())],
             'enabled': {n: a.isEnabled() for n, a in sorted(w.actions_by_name.items())},
             'toolbar': w.toolbar.isVisible(), 'menus': len(w.menuBar().actions()),
-            'store': 'tracker.store.repository' in sys.modules}
+            'store': 'tracker.store.repository' in sys.modules,
+            'catalogue': 'tracker.model.catalogue' in sys.modules}
 class Paint(QObject):
     def eventFilter(self, obj, ev):
         if ev.type() == QEvent.Type.Paint and obj is self.w and 'paint' not in log:
@@ -82,6 +83,7 @@ def test_the_window_is_painted_before_its_file_is_opened_and_then_gets_its_data(
     first, loaded = watch(tmp_path, db)
     assert loaded["log"] == ["paint", "open"]  # the file is opened after the first frame
     assert not first["store"]  # nor is the core's store imported before it
+    assert not first["catalogue"]  # nor the catalogue (the pages' list: tracker.model.names)
     # the first frame is the real window: its title, menus, toolbar, pages and file
     assert first["title"] == "work.db[*]" and first["path"] == str(db)
     assert first["menus"] == 4 and first["toolbar"]
