@@ -24,7 +24,6 @@ from tracker.i18n import gettext as _
 from tracker.i18n import ngettext
 from tracker.model.names import KIND_ORDER
 from tracker.store.engines import is_server
-from tracker.store.errors import ConnectionLost, StorageError
 from ui import audit_name, menus, window_size
 from ui.pages import PAGES, Pages, make_page, page_key, page_kinds, page_title
 
@@ -353,6 +352,8 @@ class MainWindow(QMainWindow):
         return ok
 
     def _refresh_page(self, name: str, record_id: int | None = None) -> None:
+        from tracker.store.errors import ConnectionLost
+
         self._stale.discard(name)
         page = self.pages[name]
         try:
@@ -501,6 +502,7 @@ class MainWindow(QMainWindow):
         dashboard = self.pages.get("dashboard")  # .get: never builds the page
         figures = dashboard.figures if dashboard is not None and dashboard.loaded else {}
         from tracker.model.figures import total_key
+        from tracker.store.errors import StorageError
 
         try:
             # the dashboard shown has just counted every kind (~13 ms at 100,000 records each)
@@ -538,6 +540,8 @@ class MainWindow(QMainWindow):
 
     def poll(self) -> None:
         """Notice writes by other processes or windows and refresh what is shown."""
+        from tracker.store.errors import StorageError
+
         try:
             version = self.repo.data_version()
         except StorageError:  # the file went away (or closed); keep the window usable
