@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSettings
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QStyle, QToolBar
+from PySide6.QtCore import QSettings, QSize
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import QToolBar
 
 from tracker.i18n import N_
 from tracker.i18n import gettext as _
@@ -54,8 +54,9 @@ class Command:
     in ``ui.commands``), its key sequence
     (``keys``, e.g. "Ctrl+E"; or ``standard_key``, QKeySequence.StandardKey's name, with
     ``keys`` as the fallback where the platform binds no key to it), its icon
-    (QStyle.StandardPixmap's name), tooltip (``N_()``), the rule that enables it (None: always),
-    and the window attribute it becomes (``<attr>_action``, default: the name)."""
+    (QStyle.StandardPixmap's name: :data:`STANDARD_IMAGES`), tooltip (``N_()``), the rule that
+    enables it (None: always), and the window attribute it becomes (``<attr>_action``, default:
+    the name)."""
 
     __slots__ = ("attr", "enabled", "icon", "keys", "name", "run", "standard_key", "text",
                  "tip")
@@ -143,6 +144,33 @@ TOOLBAR: tuple[str, ...] = ("new", "save", "delete", "revert", SEPARATOR, "undo"
                             SEPARATOR, "find", "briefing")
 
 
+#: The images Qt's own style (QCommonStyle, which Fusion is) draws for the standard pixmaps the
+#: commands name, from the resources inside QtWidgets: (name, sizes). Asking the style for them
+#: (``style().standardIcon``) makes PySide build QStyle's eleven enums, ~5 ms before the first
+#: frame. The same images on every desktop (its icon theme, if any, is not asked).
+QT_IMAGES = ":/qt-project.org/styles/commonstyle/images/"
+STANDARD_IMAGES: dict[str, tuple[str, tuple[int, ...]]] = {
+    "SP_DialogOpenButton": ("standardbutton-open", (16, 32, 128)),
+    "SP_DialogSaveButton": ("standardbutton-save", (16, 32, 128)),
+    "SP_FileDialogDetailedView": ("viewdetailed", (16, 32, 128)),
+    "SP_FileDialogContentsView": ("filecontents", (16, 32, 128)),
+    "SP_ArrowBack": ("arrow-left", (16, 32, 128)),
+    "SP_ArrowForward": ("arrow-right", (16, 32, 128)),
+    "SP_FileIcon": ("file", (16, 32, 128)),
+    "SP_TrashIcon": ("trash", (16, 32, 128)),
+    "SP_BrowserReload": ("refresh", (24, 32)),
+}
+
+
+def standard_icon(name: str) -> QIcon:
+    """The icon of the standard pixmap ``name`` (:data:`STANDARD_IMAGES`)."""
+    stem, sizes = STANDARD_IMAGES[name]
+    icon = QIcon()
+    for n in sizes:
+        icon.addFile(f"{QT_IMAGES}{stem}-{n}.png", QSize(n, n))
+    return icon
+
+
 def _key_sequence(command: Command) -> QKeySequence | None:
     if command.standard_key is not None:
         key = getattr(QKeySequence.StandardKey, command.standard_key)
@@ -158,7 +186,7 @@ def make_action(window, text: str, slot: Callable[[], Any], shortcut: QKeySequen
         # the list overload: setShortcut()'s overloads create the whole Qt namespace
         action.setShortcuts([shortcut])
     if icon is not None:
-        action.setIcon(window.style().standardIcon(getattr(QStyle.StandardPixmap, icon)))
+        action.setIcon(standard_icon(icon))
     action.triggered.connect(lambda _checked=False: slot())
     if name:
         action.setObjectName(name)

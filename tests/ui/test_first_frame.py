@@ -37,7 +37,8 @@ def state(w):
             'enabled': {n: a.isEnabled() for n, a in sorted(w.actions_by_name.items())},
             'toolbar': w.toolbar.isVisible(), 'menus': len(w.menuBar().actions()),
             'store': 'tracker.store.repository' in sys.modules,
-            'catalogue': 'tracker.model.catalogue' in sys.modules}
+            'catalogue': 'tracker.model.catalogue' in sys.modules,
+            'qstyle': 'QStyle' in vars(sys.modules['PySide6.QtWidgets'])}
 class Paint(QObject):
     def eventFilter(self, obj, ev):
         if ev.type() == QEvent.Type.Paint and obj is self.w and 'paint' not in log:
@@ -84,6 +85,7 @@ def test_the_window_is_painted_before_its_file_is_opened_and_then_gets_its_data(
     assert loaded["log"] == ["paint", "open"]  # the file is opened after the first frame
     assert not first["store"]  # nor is the core's store imported before it
     assert not first["catalogue"]  # nor the catalogue (the pages' list: tracker.model.names)
+    assert not first["qstyle"]  # PySide has not built QStyle's enums for the toolbar's icons
     # the first frame is the real window: its title, menus, toolbar, pages and file
     assert first["title"] == "work.db[*]" and first["path"] == str(db)
     assert first["menus"] == 4 and first["toolbar"]
@@ -133,3 +135,46 @@ def test_a_window_closed_before_its_session_keeps_no_settings(qtbot, tmp_path):
     window.close()
     assert QSettings().value("window/page") == "history"
     assert not (tmp_path / "never.db").exists()
+
+
+def test_a_window_never_painted_still_gets_its_session(qtbot, tmp_path, monkeypatch):
+    """Started minimised (no frame to wait for): the file is opened after
+    FIRST_PAINT_FALLBACK_MS, and the start page follows as it does after a frame."""
+    import time
+
+    import ui.main_window as mw
+
+    monkeypatch.setattr(mw, "FIRST_PAINT_FALLBACK_MS", 50)
+    window = MainWindow(None, poll_ms=0, target=tmp_path / "min.db")
+    qtbot.addWidget(window)  # never shown
+    started = time.monotonic()
+    window.wait_for_first_frame()
+    assert time.monotonic() - started < 5
+    repo = open_session(tmp_path / "min.db", seed=True)
+    window.attach(repo)
+    qtbot.waitUntil(lambda: window.painted)
+    assert window.pages["dashboard"].loaded
+    window.close()
+    repo.close()
+
+
+def test_the_toolbar_icons_are_the_styles_own_images(qapp):
+    """Each command's icon (ui.menus.STANDARD_IMAGES) draws what Qt's style draws for the
+    standard pixmap it names, at every size a toolbar or menu asks for."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QApplication, QStyle
+
+    from ui import menus
+
+    def image(icon, n):
+        return icon.pixmap(QSize(n, n)).toImage().convertToFormat(QImage.Format.Format_ARGB32)
+
+    named = {c.icon for c in menus.COMMANDS if c.icon}
+    assert named and named <= set(menus.STANDARD_IMAGES)
+    style = QApplication.style()
+    for name in named:
+        ours = menus.standard_icon(name)
+        theirs = style.standardIcon(getattr(QStyle.StandardPixmap, name))
+        for n in (16, 20, 24, 32, 48):
+            assert image(ours, n) == image(theirs, n), (name, n)
