@@ -8,7 +8,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QSettings, QTimer, Signal
+from PySide6.QtCore import QSettings, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -25,6 +25,7 @@ from tracker.i18n import ngettext
 from tracker.model.names import KIND_ORDER
 from tracker.store.engines import is_server
 from ui import audit_name, menus, window_size
+from ui.first_frame import SETTLE_MS, FirstFrame, stop_timers
 from ui.pages import PAGES, Pages, make_page, page_key, page_kinds, page_title
 
 if TYPE_CHECKING:  # (the repository's modules are imported when a session opens)
@@ -36,7 +37,6 @@ log = logging.getLogger(__name__)
 
 POLL_MS = 2000
 FIRST_PAINT_FALLBACK_MS = 1000
-SETTLE_MS = 300  # after the first frame: the start page first, then the rest
 
 
 def automatic_backup(make, repo) -> None:
@@ -65,7 +65,7 @@ def set_enum_property(obj, name: str, key: str) -> None:
         raise ValueError(f"{type(obj).__name__}.{name} cannot be set to {key!r}")
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FirstFrame, QMainWindow):
     #: Emitted once, after the window's first frame is painted (or after FIRST_PAINT_FALLBACK_MS
     #: if it is never painted, e.g. started minimised), once the slots given to
     #: ``after_first_paint`` (the start page first) have run.
@@ -74,10 +74,7 @@ class MainWindow(QMainWindow):
     def __init__(self, repo: Repository | None, parent=None, *, poll_ms: int = POLL_MS,
                  target=None):
         """``repo`` None: the window without its session (``target``: the file or server it
-        will show), painted first; :meth:`attach` gives it the session once that is open, and
-        the start page and everything else waiting for the first frame follow then
-        (``ui.app``: the first frame comes before the core's store is imported and the file
-        opened)."""
+        will show), painted first; :meth:`attach` gives it the session (``ui.first_frame``)."""
         super().__init__(parent)
         self.repo = repo
         self.painted = False  # the first frame is painted AND the session attached
@@ -168,75 +165,7 @@ class MainWindow(QMainWindow):
         if self._framed:
             QTimer.singleShot(0, self._first_paint_done)
 
-    def wait_for_first_frame(self) -> None:
-        """Run the event loop until the window's first frame is painted (or
-        FIRST_PAINT_FALLBACK_MS has passed): ``ui.app`` opens the session after it."""
-        if self._framed or self.repo is not None:
-            return
-        from PySide6.QtCore import QEventLoop
-
-        self._frame_loop = QEventLoop()
-        try:
-            self._frame_loop.exec()
-        finally:
-            self._frame_loop = None
-
-    def discard(self) -> None:
-        """The window whose session did not open: hidden and deleted, its settings untouched."""
-        stop_timers(self)
-        self.hide()
-        self.deleteLater()
-
     # -- construction -------------------------------------------------------------------------
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
-        if obj is self and event.type() == QEvent.Type.Paint and not self.painted:
-            self.removeEventFilter(self)
-            # the rest of this paint pass (every child) runs before the next loop iteration
-            QTimer.singleShot(0, self._first_paint_done)
-        return super().eventFilter(obj, event)
-
-    def _first_paint_done(self) -> None:
-        if self.painted:
-            return
-        if self.repo is None:  # painted without its session: the rest waits for attach()
-            self._framed = True
-            if self._frame_loop is not None:
-                self._frame_loop.quit()
-            return
-        self._framed = self.painted = True
-        self.removeEventFilter(self)
-        slots, self._after_paint = self._after_paint, []
-        for slot in slots:
-            try:
-                slot()
-            except Exception:  # noqa: BLE001 - e.g. a damaged file: the others still run
-                log.exception("after the first frame: %r failed", slot)
-        self.firstPainted.emit()
-
-    def after_first_paint(self, slot) -> None:
-        """Call ``slot`` once the window has been painted (at once if it already has)."""
-        if self.painted:
-            slot()
-        else:
-            self._after_paint.append(slot)
-
-    def when_settled(self, slot) -> None:
-        """Call ``slot`` SETTLE_MS after the first frame: work the start page should not wait
-        for (ui.app: the integrity watch, the daily backup, the version)."""
-        self.after_first_paint(lambda: self.later(SETTLE_MS, slot))
-
-    def later(self, ms: int, slot) -> QTimer:
-        """Call ``slot`` once, ``ms`` from now, unless the window closes first: the timer is the
-        window's child, and closing stops every timer under the window (``stop_timers``), so
-        no delayed work ever reaches a database that was closed meanwhile."""
-        timer = QTimer(self)
-        timer.setSingleShot(True)
-        timer.setInterval(ms)
-        timer.timeout.connect(slot)
-        timer.timeout.connect(timer.deleteLater)
-        timer.start()
-        return timer
 
     def _fill_nav(self) -> None:
         """The navigation list: row i is PAGES[i], the current page selected."""
@@ -662,9 +591,3 @@ class MainWindow(QMainWindow):
         self._save_settings()
         event.accept()
 
-
-def stop_timers(root) -> None:
-    """Stop every timer under ``root`` (a window closing, or pages being replaced): a timer must
-    never outlive the repository its slot reads."""
-    for timer in root.findChildren(QTimer):
-        timer.stop()
