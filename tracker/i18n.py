@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import gettext as _gettext
-import locale
 import os
 import re
 import threading
@@ -80,6 +79,8 @@ def system_language(system_locale: str | None = None) -> str:
         value = os.environ.get(var)
         if value and value not in ("C", "POSIX", "C.UTF-8"):
             return language_code(value) or "en"
+    import locale  # (only here: the first frame does not need it)
+
     try:
         return language_code(locale.getlocale()[0]) or "en"
     except ValueError:

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tracker.store.repository import Repository
+if TYPE_CHECKING:  # imported when a session opens: the app paints its window first
+    from tracker.store.repository import Repository
 
 
 def default_target() -> Path | str:
@@ -28,6 +30,8 @@ def open_session(target: str | os.PathLike | None = None, *, seed: bool = False,
                  background_check: bool = False) -> Repository:
     """A repository on ``target`` (default: :func:`default_target`). ``seed``: a database this
     call creates is filled from the article (one transaction)."""
+    from tracker.store.repository import Repository
+
     repo = Repository(target if target is not None else default_target(), create=create,
                       read_only=read_only, user=user, background_check=background_check)
     if seed and repo.is_new and not repo.read_only:
@@ -47,6 +51,7 @@ def init_database(target: str | os.PathLike, *, empty: bool = False) -> bool:
     the schema and its grants (``bilateral-tracker-cli --db URL init``); the seed is written as
     the administrator's login. Returns True when this call created the database."""
     from tracker.store.engines import init_database as create
+    from tracker.store.repository import Repository
 
     def seed(where) -> None:
         from tracker.seed.article import seed as seed_from_article

@@ -302,22 +302,27 @@ def _main(argv: list[str] | None, collecting: bool) -> int:
         path = args.db.strip()
     else:
         path = Path(args.db).expanduser() if args.db else default_target()
+
+    from PySide6.QtCore import QTimer
+
+    from ui.main_window import MainWindow, automatic_backup
+
+    # The window's first frame (menus, toolbar, pages' list, status bar) comes first; the file
+    # is opened right after it, and the start page follows.
+    window = MainWindow(None, target=path)
+    if icon is not None:
+        window.setWindowIcon(icon)
+    window.show()
+    window.wait_for_first_frame()
     repo, error = open_repository(path)
     if repo is None and error.damaged and not is_server(path) and path.exists() \
             and offer_backup(path, error):
         repo, error = open_repository(path)  # the newest good backup was restored
     if repo is None:
         show_open_error(path, error)
+        window.discard()
         return 2
-
-    from PySide6.QtCore import QTimer
-
-    from ui.main_window import MainWindow, automatic_backup
-
-    window = MainWindow(repo)
-    if icon is not None:
-        window.setWindowIcon(icon)
-    window.show()
+    window.attach(repo)
 
     # What the user does not need in order to see the window and its start page comes after.
     def when_settled() -> None:

@@ -8,7 +8,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QSettings, QTimer, Signal
+from PySide6.QtCore import QSettings, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -22,15 +22,14 @@ from PySide6.QtWidgets import (
 
 from tracker.i18n import gettext as _
 from tracker.i18n import ngettext
-from tracker.model import KIND_ORDER, KINDS
-from tracker.session import open_session
+from tracker.model.names import KIND_ORDER
 from tracker.store.engines import is_server
-from tracker.store.errors import ConnectionLost, StorageError
-from tracker.store.repository import Repository
-from ui import audit_name, menus, messages, window_size
-from ui.pages import PAGE_KINDS, PAGES, Pages, make_page, page_key, page_title
+from ui import audit_name, menus, window_size
+from ui.first_frame import SETTLE_MS, FirstFrame, stop_timers
+from ui.pages import PAGES, Pages, make_page, page_key, page_kinds, page_title
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (the repository's modules are imported when a session opens)
+    from tracker.store.repository import Repository
     from ui.pages.record_page import RecordPage
     from ui.tasks import Tasks
 
@@ -38,7 +37,6 @@ log = logging.getLogger(__name__)
 
 POLL_MS = 2000
 FIRST_PAINT_FALLBACK_MS = 1000
-SETTLE_MS = 300  # after the first frame: the start page first, then the rest
 
 
 def automatic_backup(make, repo) -> None:
@@ -67,16 +65,21 @@ def set_enum_property(obj, name: str, key: str) -> None:
         raise ValueError(f"{type(obj).__name__}.{name} cannot be set to {key!r}")
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FirstFrame, QMainWindow):
     #: Emitted once, after the window's first frame is painted (or after FIRST_PAINT_FALLBACK_MS
     #: if it is never painted, e.g. started minimised), once the slots given to
     #: ``after_first_paint`` (the start page first) have run.
     firstPainted = Signal()
 
-    def __init__(self, repo: Repository, parent=None, *, poll_ms: int = POLL_MS):
+    def __init__(self, repo: Repository | None, parent=None, *, poll_ms: int = POLL_MS,
+                 target=None):
+        """``repo`` None: the window without its session (``target``: the file or server it
+        will show), painted first; :meth:`attach` gives it the session (``ui.first_frame``)."""
         super().__init__(parent)
         self.repo = repo
-        self.painted = False
+        self.painted = False  # the first frame is painted AND the session attached
+        self._framed = False  # the first frame is painted
+        self._frame_loop = None  # wait_for_first_frame's
         self._after_paint: list = []
         self._tasks: Tasks | None = None  # made on first use (not before the first frame)
         self.search_dialog = None  # the last Find… dialog (Ctrl+F)
@@ -127,68 +130,58 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.ro_label)
 
-        self._build_pages()
-        self.nav.currentRowChanged.connect(self._nav_changed)
-        self._restore_settings()
-        self._data_version = self._version()
+        self.poll_ms = poll_ms
         self.poll_timer = QTimer(self)
         self.poll_timer.setInterval(poll_ms)
         self.poll_timer.timeout.connect(self.poll)
-        if poll_ms > 0 and not menus.is_shared(repo):  # a server tells (self.link): never polled
-            self.poll_timer.start()
         self.link = None  # ui.widgets.server_link.ServerLink, on a server
+        self._fill_nav()
+        self.nav.currentRowChanged.connect(self._nav_changed)
+        self._restore_settings()
+        if repo is not None:
+            self.attach(repo)
+        else:  # the frame as it will be with the session (its file, nothing to undo yet)
+            where = menus.target_shown(target)
+            self.path_label.setText(where)
+            self.path_label.setToolTip(where)
+            self.setWindowTitle(menus.target_shown(target, short=True) + "[*]")
+            self.ro_label.setText(_("Editable"))
+            menus.set_enabled(window=self, state=menus.State(
+                read_only=False, busy=False, on_record=False, record=False, dirty=False,
+                undo=False, redo=False, server=is_server(target)))
+
+    def attach(self, repo: Repository) -> None:
+        """Give the window made without its session (``repo`` None) the session ``repo``: its
+        pages, status and actions; the start page and the work waiting for the first frame
+        follow (at once when the frame is already painted)."""
+        self.repo = repo
+        self._build_pages()
+        self._restore_page_states()
+        menus.add_recent(menus.shown_where(repo))
+        self._data_version = self._version()
+        if self.poll_ms > 0 and not menus.is_shared(repo):  # a server tells (self.link)
+            self.poll_timer.start()
         self.after_first_paint(self.link_server)
+        if self._framed:
+            QTimer.singleShot(0, self._first_paint_done)
 
     # -- construction -------------------------------------------------------------------------
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
-        if obj is self and event.type() == QEvent.Type.Paint and not self.painted:
-            self.removeEventFilter(self)
-            # the rest of this paint pass (every child) runs before the next loop iteration
-            QTimer.singleShot(0, self._first_paint_done)
-        return super().eventFilter(obj, event)
-
-    def _first_paint_done(self) -> None:
-        if self.painted:
-            return
-        self.painted = True
-        self.removeEventFilter(self)
-        slots, self._after_paint = self._after_paint, []
-        for slot in slots:
-            try:
-                slot()
-            except Exception:  # noqa: BLE001 - e.g. a damaged file: the others still run
-                log.exception("after the first frame: %r failed", slot)
-        self.firstPainted.emit()
-
-    def after_first_paint(self, slot) -> None:
-        """Call ``slot`` once the window has been painted (at once if it already has)."""
-        if self.painted:
-            slot()
-        else:
-            self._after_paint.append(slot)
-
-    def when_settled(self, slot) -> None:
-        """Call ``slot`` SETTLE_MS after the first frame: work the start page should not wait
-        for (ui.app: the integrity watch, the daily backup, the version)."""
-        self.after_first_paint(lambda: self.later(SETTLE_MS, slot))
-
-    def later(self, ms: int, slot) -> QTimer:
-        """Call ``slot`` once, ``ms`` from now, unless the window closes first: the timer is the
-        window's child, and closing stops every timer under the window (``stop_timers``), so
-        no delayed work ever reaches a database that was closed meanwhile."""
-        timer = QTimer(self)
-        timer.setSingleShot(True)
-        timer.setInterval(ms)
-        timer.timeout.connect(slot)
-        timer.timeout.connect(timer.deleteLater)
-        timer.start()
-        return timer
+    def _fill_nav(self) -> None:
+        """The navigation list: row i is PAGES[i], the current page selected."""
+        self.nav.blockSignals(True)
+        self.nav.clear()
+        for name in PAGES:
+            self.nav.addItem(QListWidgetItem(page_title(name)))
+        fm = self.nav.fontMetrics()
+        self.nav.setFixedWidth(max(fm.horizontalAdvance(page_title(n)) for n in PAGES) + 44)
+        self.nav.setCurrentRow(PAGES.index(self._current))
+        self.nav.blockSignals(False)
 
     def _build_pages(self) -> None:
         audit_name.apply(self.repo)  # a file's history names the name set in the preferences
+        self._fill_nav()
         self.nav.blockSignals(True)
-        self.nav.clear()
         if self.stack.count():  # another database: fresh pages in a fresh stack
             old = self.stack
             self.stack = QStackedWidget()
@@ -200,11 +193,6 @@ class MainWindow(QMainWindow):
             old.deleteLater()
         self.pages = Pages(lambda name: make_page(self, name))
         self._stale = set()
-        for name in PAGES:
-            self.nav.addItem(QListWidgetItem(page_title(name)))  # row i is PAGES[i]
-        fm = self.nav.fontMetrics()
-        self.nav.setFixedWidth(max(fm.horizontalAdvance(page_title(n)) for n in PAGES) + 44)
-        self.nav.setCurrentRow(PAGES.index(self._current))
         if not self.painted:
             # The first frame shows the window around an empty page: the start page (its
             # module, its widgets and the Qt types they need; the last session's page, else the
@@ -237,7 +225,7 @@ class MainWindow(QMainWindow):
         """The record page ``name`` (default: the current one); None for other pages, and
         before the first frame for a page not built yet (the start page comes after it)."""
         name = name or self._current
-        if name not in KINDS or (not self.painted and name not in self.pages):
+        if name not in KIND_ORDER or (not self.painted and name not in self.pages):
             return None
         return self.pages[name]
 
@@ -271,7 +259,7 @@ class MainWindow(QMainWindow):
 
     def open_list(self, kind: str, status: str | None) -> bool:
         """A figure on the dashboard clicked: its kind's page, filtered to that status."""
-        if kind not in KINDS or not self.go_to(kind):
+        if kind not in KIND_ORDER or not self.go_to(kind):
             return False
         page = self.record_page(kind)
         if page is None:  # before the first frame
@@ -280,7 +268,7 @@ class MainWindow(QMainWindow):
         return True
 
     def open_record(self, kind: str, record_id: int) -> bool:
-        if kind not in KINDS:
+        if kind not in KIND_ORDER:
             return False
         if not self.painted:  # the page is built after the first frame: open it then
             self.go_to(kind)
@@ -293,10 +281,12 @@ class MainWindow(QMainWindow):
         return ok
 
     def _refresh_page(self, name: str, record_id: int | None = None) -> None:
+        from tracker.store.errors import ConnectionLost
+
         self._stale.discard(name)
         page = self.pages[name]
         try:
-            page.refresh(record_id) if name in KINDS else page.refresh()
+            page.refresh(record_id) if name in KIND_ORDER else page.refresh()
         except ConnectionLost:  # the server went away: shown again once it is back
             self._stale.add(name)
 
@@ -304,7 +294,7 @@ class MainWindow(QMainWindow):
 
     def apply_change(self, change) -> None:
         """After a write: refresh what it touched now if shown, else when next shown."""
-        kinds = set(change.kinds or ()) | ({change.kind} if change.kind in KINDS else set())
+        kinds = set(change.kinds or ()) | ({change.kind} if change.kind in KIND_ORDER else set())
         self._refresh_touched(kinds, change.action, change.kind, change.record_id)
         self._data_version = self._version()
         if change.label:
@@ -316,10 +306,12 @@ class MainWindow(QMainWindow):
         touched = set(kinds) | {"dashboard", "history", "deadlines"}
         if action in ("delete", "restore", "undo", "redo", "create", "import"):
             touched.add("trash")
+        from tracker.model import KINDS
+
         for k in KINDS.values():  # pages whose link pickers list the changed kinds
             if any(f.target in kinds for f in k.fields):
                 touched.add(k.name)
-        touched.update(name for name, shown in PAGE_KINDS.items() if shown & kinds)
+        touched.update(name for name, shown in page_kinds().items() if shown & kinds)
         for name in touched:
             if name == self._current:
                 self._refresh_page(name, record_id if name == kind else None)
@@ -332,7 +324,7 @@ class MainWindow(QMainWindow):
         if kinds is None:
             self._stale.update(self.pages)
             kinds = {self._current}
-        self._refresh_touched({k for k in kinds if k in KINDS or k == self._current}, "import")
+        self._refresh_touched({k for k in kinds if k in KIND_ORDER or k == self._current}, "import")
         self.update_status()
         self.update_actions()
 
@@ -439,6 +431,7 @@ class MainWindow(QMainWindow):
         dashboard = self.pages.get("dashboard")  # .get: never builds the page
         figures = dashboard.figures if dashboard is not None and dashboard.loaded else {}
         from tracker.model.figures import total_key
+        from tracker.store.errors import StorageError
 
         try:
             # the dashboard shown has just counted every kind (~13 ms at 100,000 records each)
@@ -452,6 +445,8 @@ class MainWindow(QMainWindow):
         ro = self.repo.read_only
         self.banner.setVisible(ro)
         if ro:
+            from ui import messages
+
             self.banner.setText(messages.read_only_text(self.repo))
         for page in self.pages.values():
             if hasattr(page, "set_read_only"):
@@ -465,6 +460,8 @@ class MainWindow(QMainWindow):
             self.later(100, self.watch_integrity)
             return
         if repo.verify() is not None:
+            from ui import messages
+
             self._apply_read_only()
             self.update_status()
             self.update_actions()
@@ -472,6 +469,8 @@ class MainWindow(QMainWindow):
 
     def poll(self) -> None:
         """Notice writes by other processes or windows and refresh what is shown."""
+        from tracker.store.errors import StorageError
+
         try:
             version = self.repo.data_version()
         except StorageError:  # the file went away (or closed); keep the window usable
@@ -488,6 +487,9 @@ class MainWindow(QMainWindow):
 
     def reopen(self, path) -> bool:
         """Open ``path`` again after its file was replaced (the old repository is closed)."""
+        from tracker.session import open_session
+        from ui import messages
+
         try:
             repo = open_session(path)
         except Exception as exc:  # noqa: BLE001 - a file the user chose: a message, never a traceback
@@ -507,6 +509,9 @@ class MainWindow(QMainWindow):
         page = self.record_page()
         if page is not None and not page.maybe_leave():
             return False
+        from tracker.session import open_session
+        from ui import messages
+
         try:
             if not is_server(path):
                 from ui.app import settle_interrupted_restore  # a restore of it killed midway
@@ -548,11 +553,9 @@ class MainWindow(QMainWindow):
         state = s.value("window/state")
         if state is not None:
             self.restoreState(state)
-        self._restore_page_states()
         last = s.value("window/page")
         if isinstance(last, str) and last in PAGES:
             self.go_to(last)
-        menus.add_recent(menus.shown_where(self.repo))
 
     def _restore_page_states(self) -> None:
         s = QSettings()
@@ -571,6 +574,10 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        if self.repo is None:  # closed before its session was attached: nothing to keep
+            stop_timers(self)
+            event.accept()
+            return
         page = self.record_page()
         if page is not None and not page.maybe_leave():
             event.ignore()
@@ -584,9 +591,3 @@ class MainWindow(QMainWindow):
         self._save_settings()
         event.accept()
 
-
-def stop_timers(root) -> None:
-    """Stop every timer under ``root`` (a window closing, or pages being replaced): a timer must
-    never outlive the repository its slot reads."""
-    for timer in root.findChildren(QTimer):
-        timer.stop()

@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSettings
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QStyle, QToolBar
+from PySide6.QtCore import QSettings, QSize
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import QToolBar
 
 from tracker.i18n import N_
 from tracker.i18n import gettext as _
@@ -54,8 +54,9 @@ class Command:
     in ``ui.commands``), its key sequence
     (``keys``, e.g. "Ctrl+E"; or ``standard_key``, QKeySequence.StandardKey's name, with
     ``keys`` as the fallback where the platform binds no key to it), its icon
-    (QStyle.StandardPixmap's name), tooltip (``N_()``), the rule that enables it (None: always),
-    and the window attribute it becomes (``<attr>_action``, default: the name)."""
+    (QStyle.StandardPixmap's name: :data:`STANDARD_IMAGES`), tooltip (``N_()``), the rule that
+    enables it (None: always), and the window attribute it becomes (``<attr>_action``, default:
+    the name)."""
 
     __slots__ = ("attr", "enabled", "icon", "keys", "name", "run", "standard_key", "text",
                  "tip")
@@ -143,6 +144,33 @@ TOOLBAR: tuple[str, ...] = ("new", "save", "delete", "revert", SEPARATOR, "undo"
                             SEPARATOR, "find", "briefing")
 
 
+#: The images Qt's own style (QCommonStyle, which Fusion is) draws for the standard pixmaps the
+#: commands name, from the resources inside QtWidgets: (name, sizes). Asking the style for them
+#: (``style().standardIcon``) makes PySide build QStyle's eleven enums, ~5 ms before the first
+#: frame. The same images on every desktop (its icon theme, if any, is not asked).
+QT_IMAGES = ":/qt-project.org/styles/commonstyle/images/"
+STANDARD_IMAGES: dict[str, tuple[str, tuple[int, ...]]] = {
+    "SP_DialogOpenButton": ("standardbutton-open", (16, 32, 128)),
+    "SP_DialogSaveButton": ("standardbutton-save", (16, 32, 128)),
+    "SP_FileDialogDetailedView": ("viewdetailed", (16, 32, 128)),
+    "SP_FileDialogContentsView": ("filecontents", (16, 32, 128)),
+    "SP_ArrowBack": ("arrow-left", (16, 32, 128)),
+    "SP_ArrowForward": ("arrow-right", (16, 32, 128)),
+    "SP_FileIcon": ("file", (16, 32, 128)),
+    "SP_TrashIcon": ("trash", (16, 32, 128)),
+    "SP_BrowserReload": ("refresh", (24, 32)),
+}
+
+
+def standard_icon(name: str) -> QIcon:
+    """The icon of the standard pixmap ``name`` (:data:`STANDARD_IMAGES`)."""
+    stem, sizes = STANDARD_IMAGES[name]
+    icon = QIcon()
+    for n in sizes:
+        icon.addFile(f"{QT_IMAGES}{stem}-{n}.png", QSize(n, n))
+    return icon
+
+
 def _key_sequence(command: Command) -> QKeySequence | None:
     if command.standard_key is not None:
         key = getattr(QKeySequence.StandardKey, command.standard_key)
@@ -158,7 +186,7 @@ def make_action(window, text: str, slot: Callable[[], Any], shortcut: QKeySequen
         # the list overload: setShortcut()'s overloads create the whole Qt namespace
         action.setShortcuts([shortcut])
     if icon is not None:
-        action.setIcon(window.style().standardIcon(getattr(QStyle.StandardPixmap, icon)))
+        action.setIcon(standard_icon(icon))
     action.triggered.connect(lambda _checked=False: slot())
     if name:
         action.setObjectName(name)
@@ -166,12 +194,15 @@ def make_action(window, text: str, slot: Callable[[], Any], shortcut: QKeySequen
 
 
 def slot(window, run: str) -> Callable[[], Any]:
-    """What triggering the command ``run`` calls (see :class:`Command`)."""
+    """What triggering the command ``run`` calls (see :class:`Command`): nothing while the
+    window waits for its session (its first frame comes before the file is open)."""
     module, _dot, name = run.rpartition(".")
-    if module != "commands":
-        return getattr(window, run)
 
     def call():
+        if window.repo is None:
+            return None
+        if module != "commands":
+            return getattr(window, run)()
         from ui import commands
 
         return getattr(commands, name)(window)
@@ -263,12 +294,18 @@ def update_actions(window) -> None:
     redo.setIconText(_("Redo"))
     undo.setToolTip(undo.text() + " (Ctrl+Z)")
     redo.setToolTip(redo.text() + " (Ctrl+Shift+Z)")
+    set_enabled(window, now)
+
+
+def set_enabled(window, state: State) -> None:
+    """Enable each command's action by its rule for ``state``."""
     for command in COMMANDS:
         if command.enabled is not None:
-            window.actions_by_name[command.name].setEnabled(bool(command.enabled(now)))
+            window.actions_by_name[command.name].setEnabled(bool(command.enabled(state)))
     window.backups_action.setToolTip(_(
         "A shared database on a server is backed up by its administrator (pg_dump); File › "
-        "Export… makes a copy of its records") if server else _("Backups of this database file"))
+        "Export… makes a copy of its records") if state.server else _(
+        "Backups of this database file"))
 
 
 # --- where the data lives -------------------------------------------------------------------------
@@ -293,6 +330,19 @@ def shown_where(repo, *, short: bool = False) -> str:
     return repo.path.name if short and not is_shared(repo) else address(repo)
 
 
+def target_shown(target, *, short: bool = False) -> str:
+    """What :func:`shown_where` will show for the session on ``target`` (a file's path or a
+    server's address), before it is open."""
+    from pathlib import Path
+
+    from tracker.store.engines import is_server, without_password
+
+    if is_server(target):
+        return without_password(str(target).strip())
+    path = Path(target).expanduser()
+    return path.name if short else str(path)
+
+
 # --- File › Open Recent -------------------------------------------------------------------------
 
 def recent_files() -> list[str]:
@@ -311,7 +361,8 @@ def add_recent(path: str) -> None:
 def fill_recent(window) -> None:
     menu = window.recent_menu
     menu.clear()
-    files = [f for f in recent_files() if f != address(window.repo)]
+    here = address(window.repo) if window.repo is not None else None
+    files = [f for f in recent_files() if f != here]
     if not files:
         menu.addAction(_("No recent databases")).setEnabled(False)
         return

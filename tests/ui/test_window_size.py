@@ -63,8 +63,9 @@ def test_a_size_saved_at_another_scale_comes_back_sensibly(qtbot, repo):
 SCALED = textwrap.dedent("""
     import sys, time
     from PySide6.QtWidgets import QApplication, QWidget
+    from tracker.model import KINDS
     from tracker.session import open_session
-    from ui.main_window import KINDS, MainWindow
+    from ui.main_window import MainWindow
 
     app = QApplication(sys.argv)
     window = MainWindow(open_session(sys.argv[1], seed=True, user="official"), poll_ms=0)

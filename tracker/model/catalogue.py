@@ -24,6 +24,7 @@ from tracker.model.fields import (
 )
 from tracker.model.indicators import FREQUENCIES, UNIT_CHOICES, YES_NO, Measure
 from tracker.model.kinds import Deadline, Grouping, Kind, Obligation, Occasion, Span, UnknownKind
+from tracker.model.names import KIND_ORDER, TIMELINE, TITLES
 from tracker.model.reports import Reports
 from tracker.model.treaty import Treaty
 
@@ -117,7 +118,7 @@ def _register(kind: Kind) -> Kind:
 
 
 AGREEMENTS = _register(Kind(
-    "agreements", N_("Agreement"), N_("Agreements"), AGREEMENT_STATUSES, (
+    "agreements", *TITLES["agreements"], AGREEMENT_STATUSES, (
         Field("type", N_("Type"), CHOICE, choices=AGREEMENT_TYPES, column=True, searchable=False),
         Field("parties", N_("Parties"), TEXT, column=True),
         Field("subject", N_("Subject"), MULTILINE),
@@ -163,7 +164,7 @@ AGREEMENTS = _register(Kind(
 ))
 
 PLANTS = _register(Kind(
-    "plants", N_("Joint plant"), N_("Joint plants"), PROJECT_STATUSES, (
+    "plants", *TITLES["plants"], PROJECT_STATUSES, (
         Field("products", N_("Products"), TEXT, column=True),
         Field("location", N_("Location"), TEXT, column=True),
         Field("home_enterprise", N_("Home-side enterprise"), TEXT),
@@ -179,7 +180,7 @@ PLANTS = _register(Kind(
 ))
 
 FARMS = _register(Kind(
-    "farms", N_("Farm"), N_("Farms"), PROJECT_STATUSES, (
+    "farms", *TITLES["farms"], PROJECT_STATUSES, (
         Field("products", N_("Products"), TEXT, column=True),
         Field("region", N_("Region"), TEXT, column=True),
         Field("capacity", N_("Capacity"), TEXT),
@@ -191,7 +192,7 @@ FARMS = _register(Kind(
 ))
 
 MEETINGS = _register(Kind(
-    "meetings", N_("Meeting"), N_("Meetings"), MEETING_STATUSES, (
+    "meetings", *TITLES["meetings"], MEETING_STATUSES, (
         Field("type", N_("Type"), CHOICE, choices=MEETING_TYPES, column=True, searchable=False),
         Field("start_date", N_("Start date"), DATE, column=True, searchable=False),
         Field("end_date", N_("End date"), DATE, searchable=False),
@@ -211,7 +212,7 @@ MEETINGS = _register(Kind(
 ))
 
 ROADMAP = _register(Kind(
-    "roadmap", N_("Road-map item"), N_("Road map"), ROADMAP_STATUSES, (
+    "roadmap", *TITLES["roadmap"], ROADMAP_STATUSES, (
         Field("area", N_("Area"), CHOICE, choices=ROADMAP_AREAS, column=True, searchable=False),
         Field("home_lead", N_("Home-side lead"), TEXT),
         Field("partner_lead", N_("Partner-side lead"), TEXT),
@@ -242,7 +243,7 @@ ROADMAP = _register(Kind(
 ))
 
 PEOPLE = _register(Kind(
-    "people", N_("Person"), N_("People"), PERSON_STATUSES, (
+    "people", *TITLES["people"], PERSON_STATUSES, (
         Field("position", N_("Position"), TEXT, column=True),
         Field("organisation", N_("Organisation"), TEXT, column=True),
         Field("country", N_("Country"), TEXT, column=True),
@@ -255,7 +256,7 @@ PEOPLE = _register(Kind(
 ))
 
 SOURCES = _register(Kind(
-    "sources", N_("Source"), N_("Sources"), SOURCE_STATUSES, (
+    "sources", *TITLES["sources"], SOURCE_STATUSES, (
         Field("publisher", N_("Publisher"), TEXT, column=True),
         Field("published_on", N_("Published on"), DATE, column=True, searchable=False),
         Field("url", N_("Address (URL)"), TEXT, max_length=2000, searchable=False),
@@ -269,7 +270,7 @@ INDICATOR_STATUSES = (
 )
 
 INDICATORS = _register(Kind(
-    "indicators", N_("Indicator"), N_("Indicators"), INDICATOR_STATUSES, (
+    "indicators", *TITLES["indicators"], INDICATOR_STATUSES, (
         Field("unit", N_("Unit"), CHOICE, required=True, choices=UNIT_CHOICES, default="number",
               column=True, searchable=False),
         Field("frequency", N_("Frequency"), CHOICE, choices=FREQUENCIES, column=True,
@@ -323,7 +324,7 @@ def _brief_text(name: str, label: str, help: str = "") -> Field:  # noqa: A002 -
 
 
 BRIEFS = _register(Kind(
-    "briefs", N_("Brief"), N_("Briefs"), BRIEF_STATUSES, (
+    "briefs", *TITLES["briefs"], BRIEF_STATUSES, (
         Field("template", N_("Template"), CHOICE, required=True, choices=BRIEF_TEMPLATES,
               default="note", column=True, searchable=False),
         Field("meeting_id", N_("Meeting prepared"), LINK, target="meetings", searchable=False,
@@ -370,9 +371,9 @@ BRIEFS = _register(Kind(
     date_pairs=(("date_from", "date_to"),),
 ))
 
-# The order officials read them in (navigation, exports, briefings).
-KIND_ORDER = ("agreements", "plants", "farms", "roadmap", "indicators", "meetings", "people",
-              "sources", "briefs")
+# The order officials read them in (navigation, exports, briefings): names.KIND_ORDER
+if set(KINDS) != set(KIND_ORDER):  # every kind, and only those, has its titles in names.py
+    raise RuntimeError(f"the catalogue declares {sorted(KINDS)}, names.py {KIND_ORDER}")
 
 #: The kind whose records are the sources other records cite (with a quote each).
 SOURCE_KIND = SOURCES
@@ -386,8 +387,10 @@ def get_kind(name: str) -> Kind:
 
 
 #: The kinds drawn on a timeline (declared ``timeline``), in reading order; the first is the
-#: one the Timeline page and the briefing's timeline draw. (Here, not in tracker.model.timeline:
-#: the window's page list reads it before its first frame, and the timeline's own module --
-#: ~2 ms to import -- is not needed until the Timeline page opens.)
+#: one the Timeline page and the briefing's timeline draw (the window's pages' list, painted
+#: before this module is imported, reads its name in names.TIMELINE). Here, not in
+#: tracker.model.timeline: that module is not needed until the Timeline page opens.
 TIMELINE_KINDS: tuple[Kind, ...] = tuple(KINDS[k] for k in KIND_ORDER if KINDS[k].timeline)
 TIMELINE_KIND: Kind | None = TIMELINE_KINDS[0] if TIMELINE_KINDS else None
+if (TIMELINE_KIND.name if TIMELINE_KIND else None) != TIMELINE:
+    raise RuntimeError(f"names.TIMELINE is {TIMELINE!r}, the catalogue draws {TIMELINE_KIND}")

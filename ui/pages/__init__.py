@@ -9,19 +9,22 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings
 
 from tracker.i18n import gettext as _
-from tracker.model import KIND_ORDER, SOURCE_KIND, get_kind
-from tracker.model.catalogue import TIMELINE_KIND
+from tracker.model import names  # (the catalogue itself is imported after the first frame)
 
 TIMELINE = "timeline"  # the timeline of the kind declaring one, listed right after that kind
-PAGES = ("dashboard", *(n for k in KIND_ORDER
-                        for n in ((k, TIMELINE) if TIMELINE_KIND and k == TIMELINE_KIND.name
-                                  else (k,))), "deadlines", "trash", "history")
+PAGES = ("dashboard", *(n for k in names.KIND_ORDER
+                        for n in ((k, TIMELINE) if k == names.TIMELINE else (k,))),
+         "deadlines", "trash", "history")
 #: Pages with a key of their own; the others take Ctrl+1 ... Ctrl+0 in the order listed.
 PAGE_KEYS = {TIMELINE: "Ctrl+T"}
-#: Pages showing more kinds than their own: refreshed when one of these changes.
-PAGE_KINDS: dict[str, set[str]] = {TIMELINE: {TIMELINE_KIND.name} | {
-    TIMELINE_KIND.field(g.field).target for g in TIMELINE_KIND.timeline.groups
-    if TIMELINE_KIND.field(g.field).target} if TIMELINE_KIND else set()}
+
+
+def page_kinds() -> dict[str, set[str]]:
+    """Pages showing more kinds than their own: refreshed when one of these changes."""
+    from tracker.model.catalogue import TIMELINE_KIND as KIND
+
+    return {TIMELINE: {KIND.name} | {KIND.field(g.field).target for g in KIND.timeline.groups
+                                     if KIND.field(g.field).target}} if KIND else {}
 
 
 def page_key(name: str) -> str | None:
@@ -44,12 +47,14 @@ def page_title(name: str) -> str:
         return _("History")
     if name == TIMELINE:
         return _("Timeline")
-    return _(get_kind(name).plural)
+    return _(names.TITLES[name][1])
 
 
 def make_page(window, name: str):
     """The page ``name`` on the window's session, its signals connected to the window, added to
     its stack, set read-only as the session is, and laid out as last time."""
+    from tracker.model import SOURCE_KIND
+
     if name == "dashboard":
         from ui.pages.dashboard import DashboardPage
 
