@@ -54,7 +54,7 @@ def test_saving_a_form_whose_values_are_unchanged_writes_nothing_and_says_so(mai
     assert not page.form.is_dirty() and not main_window.save_action.isEnabled()
 
 
-def test_a_records_reports_read_as_one_line_without_a_full_stop_before_each_semicolon(
+def test_a_records_reports_read_as_one_line_without_a_full_stop_before_a_semicolon(
         language):
     from tracker.model import REPORTS_KEY
     from ui.pages.history import shown_value
@@ -66,4 +66,4 @@ def test_a_records_reports_read_as_one_line_without_a_full_stop_before_each_semi
     parts = line.split("; ")
     assert len(parts) == 2
     assert parts[0].endswith("40 % — Foundations laid")
-    assert parts[1].endswith("Walls up, roof next")
+    assert parts[1].endswith("Walls up, roof next.")  # the last keeps its full stop

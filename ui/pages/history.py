@@ -56,7 +56,9 @@ def shown_value(kind_name: str | None, field: str, value, titles=None) -> str:
         return "; ".join(f"{names.get(int(i)) or ''} (#{i})".strip() for i in ids) \
             if names else json.dumps(value, ensure_ascii=False)
     if field == REPORTS_KEY and isinstance(value, list):
-        return "; ".join(_report(r) for r in value if isinstance(r, dict))
+        lines = [_report(r) for r in value if isinstance(r, dict)]
+        # joined by "; ": a report's closing full stop is left out, but the last one's
+        return "; ".join([line.rstrip(" .;") for line in lines[:-1]] + lines[-1:])
     if isinstance(value, (list, dict)):
         if field == "citations":
             return "; ".join(f"“{c.get('quote', '')}”" for c in value if isinstance(c, dict))
@@ -75,8 +77,7 @@ def _report(report: dict) -> str:
     parts = [short_date(report.get("reported_on"))]
     if report.get("progress") not in (None, ""):
         parts.append(f"{report['progress']} %")
-    # (a report's own closing full stop is left out: the reports are joined by "; ")
-    parts.append(" ".join(str(report.get("done") or "").split()).rstrip(" .;"))
+    parts.append(" ".join(str(report.get("done") or "").split()))
     return " — ".join(p for p in parts if p)
 
 
