@@ -127,3 +127,43 @@ def test_the_citations_keep_their_indexes_while_an_import_writes(other, monkeypa
     monkeypatch.setattr(Batch, "audit_rows", audit_rows)
     tio.import_data(other, a_file(30))
     assert len(seen) > 5 and all("citations_record" in names for names in seen), seen
+
+
+def test_a_growing_import_merges_the_search_index_once_and_keeps_its_automerge(other,
+                                                                                monkeypatch):
+    """An import bringing more records than the search index holds turns FTS5's automerge
+    off while it writes and merges the index once at the end (``optimize``); the setting is
+    put back as it was (FTS5 keeps it in the index's config), also when the import fails. A
+    small import into a fuller file leaves it on."""
+    from tracker.store.batch import Batch
+
+    conn = other.backend.conn
+
+    def automerge():
+        return conn.execute("SELECT v FROM search_config WHERE k = 'automerge'").fetchone()
+
+    conn.execute("INSERT INTO search(search, rank) VALUES ('automerge', 8)")
+    conn.commit()
+    seen = []
+    real = Batch.audit_rows
+
+    def audit_rows(self, entries):
+        seen.append(automerge())
+        return real(self, entries)
+
+    monkeypatch.setattr(Batch, "audit_rows", audit_rows)
+    monkeypatch.setattr(Batch, "audit_entries", lambda *args: 1 / 0)  # fails while it writes
+    with pytest.raises(ZeroDivisionError):
+        tio.import_data(other, a_file(30))
+    assert automerge() == (8,) and other.list("roadmap") == []
+    monkeypatch.undo()
+    monkeypatch.setattr(Batch, "audit_rows", audit_rows)
+    tio.import_data(other, a_file(30))
+    assert seen and set(seen) == {(0,)}
+    assert automerge() == (8,)
+    assert [h.title for h in other.search("zebracorn5")] == ["Поставка тракторов 5"]
+    seen.clear()
+    small = {"sources": [{"uid": "src-new", "title": "Minutes new", "text": TEXT}]}
+    tio.import_data(other, small)
+    assert set(seen) == {(8,)}
+    assert automerge() == (8,)

@@ -14,6 +14,8 @@ from tracker.store.sqlite.attachments import SqliteAttachmentWrites
 from tracker.store.sqlite.search import FREE_ROWIDS, TRASHED, search_rowid
 from tracker.store.sqlite.sql import AUDIT_COLUMNS, q
 
+FTS5_AUTOMERGE = 4  # FTS5's own default, for an index whose config names none
+
 
 class SqliteWriter(SqliteAttachmentWrites):
     """What one write transaction may do. Made by :meth:`SqliteBackend.transaction` only."""
@@ -172,11 +174,28 @@ class SqliteWriter(SqliteAttachmentWrites):
             rebuild = [sql for table, n in wanted.items()
                        if self.conn.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0] < n
                        for sql in self._drop_indexes(table)]
-            yield
+            with self._search_growing(sum(wanted.values())):
+                yield
             for sql in rebuild:
                 self.conn.execute(sql)
         finally:
             self.conn.execute(f"PRAGMA cache_size = {old_cache}")
+
+    @contextmanager
+    def _search_growing(self, new_rows: int) -> Iterator[None]:
+        """The search index getting more new rows than it holds: its segments merged once at
+        the end (``optimize``) instead of as they pile up (``automerge``, put back as it was:
+        FTS5 keeps it in the index's config)."""
+        held = self.conn.execute("SELECT count(*) FROM search_docsize").fetchone()[0]
+        if new_rows <= held:
+            yield
+            return
+        row = self.conn.execute("SELECT v FROM search_config WHERE k = 'automerge'").fetchone()
+        self.conn.execute("INSERT INTO search(search, rank) VALUES ('automerge', 0)")
+        yield
+        self.conn.execute("INSERT INTO search(search) VALUES ('optimize')")
+        self.conn.execute("INSERT INTO search(search, rank) VALUES ('automerge', ?)",
+                          (FTS5_AUTOMERGE if row is None else row[0],))
 
     def _drop_indexes(self, table: str) -> list[str]:
         """Drop the table's explicit indexes; returns the statements that create them again."""
