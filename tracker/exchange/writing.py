@@ -228,12 +228,9 @@ class _Writer:
         if cited:
             self.batch.citation_rows(cited)
         updated = {seq for seq, action, _plan in chunk if action == "update"}
-        entries = []
-        for seq, after in self._afters(kind, chunk):
-            before = self.stage.before(seq) if seq in updated else None
-            entries.append(self.batch.audit_entry(kind.name, after["id"], after["uid"],
-                                                  "import", self.label, before, after))
-        self.batch.audit_rows(entries)
+        self.batch.audit_rows(self.batch.audit_entries(kind.name, "import", self.label, [
+            (after["id"], after["uid"], self.stage.before(seq) if seq in updated else None, after)
+            for seq, after in self._afters(kind, chunk)]))
 
     def _afters(self, kind, chunk: list[tuple[int, str, Plan | None]]
                 ) -> list[tuple[int, dict]]:
