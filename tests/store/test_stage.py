@@ -43,6 +43,30 @@ def test_records_plans_and_befores_come_back_in_file_order(tmp_path, monkeypatch
     assert not folder.exists()
 
 
+def test_a_plan_comes_back_as_it_was_kept_whatever_it_holds(tmp_path):
+    """Plans are kept with marshal when they are plain data of the built-in types and pickled
+    otherwise: each comes back equal, of the same types (a tuple stays a tuple, a Decimal a
+    Decimal, a set a set, text with a lone surrogate as it was, a dataclass as itself)."""
+    from decimal import Decimal
+
+    from tracker.exchange.planner import Plan
+
+    plan = Plan({"title": "Ёлка \ud800 <b>", "n": 2**62, "x": None, "ok": True, "f": 1.5},
+                {"meeting_id": ("@", 3), "reviewed_at": [1, ("@", 4)]},
+                [(("@", 1), "цитата")], {"version": 2}, series={"s": [{"value": "1.5"}]})
+    kept = [plan.as_data(), {"d": Decimal("1.10")}, {"s": {1, 2}, "b": b"\x00", "t": (1, [2])},
+            plan, [[[[["deep"]]]]]]
+    with Stage(tmp_path) as stage, stage.transaction():
+        for seq, value in enumerate(kept, start=1):
+            stage.add_plan(seq, "people", "create", None, None, value)
+        back = [stage.plan(seq)[1] for seq in range(1, len(kept) + 1)]
+        assert back == kept
+        assert [type(v) for v in back] == [type(v) for v in kept]
+        assert Plan.of(back[0]) == plan and back[3] == plan
+        assert type(back[1]["d"]) is Decimal and type(back[2]["t"]) is tuple
+        assert [plan for _seq, _u, _a, plan, _e in stage.plans("people", ("create",))] == kept
+
+
 def test_values_that_are_not_plain_data_are_refused():
     with pytest.raises(UnstorableValue):
         Stage.pack({"title": lambda: None})

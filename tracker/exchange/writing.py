@@ -66,7 +66,8 @@ class _Writer:
         kind = KINDS[name]
         befores: list[tuple[int, dict]] = []
         creates: list[tuple[int, str | None, Plan]] = []
-        for seq, uid, action, plan, existing_id in self.stage.plans(name, _WRITES):
+        for seq, uid, action, data, existing_id in self.stage.plans(name, _WRITES):
+            plan = Plan.of(data)
             if action == "create":
                 creates.append((seq, uid, plan))
                 if len(creates) >= self.stage.BATCH:
@@ -194,7 +195,8 @@ class _Writer:
         chunk: list[tuple[int, str, Plan | None]] = []
         for seq, action in self.stage.actions(name, _WRITES):
             # a new record written whole at once needs no more than its audit entry
-            plan = self.stage.plan(seq)[1] if action != "create" or self.pending[seq] else None
+            plan = Plan.of(self.stage.plan(seq)[1]) \
+                if action != "create" or self.pending[seq] else None
             chunk.append((seq, action, plan))
             touched = True
             if len(chunk) >= self.stage.BATCH:
