@@ -119,18 +119,19 @@ def import_file(repo: Repository, path: str | os.PathLike, *, dry_run: bool = Fa
     files: list[FileInfo] = []
     return _import(repo, read_records(path, files, history=with_history), files, label=label,
                    dry_run=dry_run, skip_older=skip_older, what=Path(path).name,
-                   progress=progress)
+                   progress=progress, plain=True)
 
 
 def _import(repo: Repository, records: Iterator[tuple[str, Any]], files: list[FileInfo], *,
             label: str | None, dry_run: bool, skip_older: bool, what: str,
-            progress: Progress | None) -> ImportResult:
+            progress: Progress | None, plain: bool = False) -> ImportResult:
+    """``plain``: the records are data as a file reader makes it (the stage keeps them so)."""
     if not dry_run and repo.read_only:
         raise ReadOnlyError(repo.path)
     label = label or _("Import")
     steps = Steps(progress)
     carried: dict[str, str] = {}  # the relationship's settings the file gives
-    with Stage(repo.path.parent) as stage:
+    with Stage(repo.path.parent, plain=plain) as stage:
         problems = Problems()
         seen = repo.data_version()  # before the first look at the database
         try:
