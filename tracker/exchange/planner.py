@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from typing import Any
 
 from tracker.exchange.attached import attached_files
@@ -79,14 +80,14 @@ class Plan:
 
     def as_data(self) -> tuple:
         """The plan as plain data, as the stage keeps it (``Plan.of`` makes it again)."""
-        return tuple(getattr(self, name) for name in _PLAN_FIELDS)
+        return _plan_fields(self)
 
     @classmethod
     def of(cls, data: tuple) -> Plan:
         return cls(*data)
 
 
-_PLAN_FIELDS = tuple(f.name for f in fields(Plan))
+_plan_fields = attrgetter(*(f.name for f in fields(Plan)))  # (a tuple, in their order)
 
 
 def kind_order() -> list[str]:

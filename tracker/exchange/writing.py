@@ -103,7 +103,7 @@ class _Writer:
             # the record as the file has it: its version and last change too (a record moved
             # from another database is the same record, a later export of it older)
             stamps = plan.system
-            rows.append((rid, uid or new_uid(), *(record.get(c) for c in stored),
+            rows.append((rid, uid or new_uid(), *map(record.get, stored),
                          stamps.get("created_at") or at, stamps.get("updated_at") or at,
                          stamps.get("created_by") or user, stamps.get("updated_by") or user,
                          stamps.get("version") or 1, stamps.get("deleted_at")))
