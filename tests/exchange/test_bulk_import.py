@@ -167,3 +167,35 @@ def test_a_growing_import_merges_the_search_index_once_and_keeps_its_automerge(o
     tio.import_data(other, small)
     assert set(seen) == {(8,)}
     assert automerge() == (8,)
+
+
+def test_a_growing_import_builds_the_audit_s_indexes_once_at_the_end(other, monkeypatch):
+    """Nothing reads the audit while an import writes: when it brings more entries than the
+    audit holds, its indexes are dropped while it writes and built again at the end (history
+    by record and by time reads them as before)."""
+    from tracker.store.batch import Batch
+
+    conn = other.backend.conn
+
+    def indexes() -> set[str]:
+        return {name for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit'")}
+
+    before = indexes()
+    assert {"audit_record", "audit_at"} <= before
+    seen = []
+    real = Batch.audit_rows
+
+    def audit_rows(self, entries):
+        seen.append(indexes())
+        return real(self, entries)
+
+    monkeypatch.setattr(Batch, "audit_rows", audit_rows)
+    tio.import_data(other, a_file(30))
+    assert seen and all(not ({"audit_record", "audit_at"} & names) for names in seen)
+    assert indexes() == before
+    item = other.get_by_uid("roadmap", "item-7")
+    assert [e["action"] for e in other.history("roadmap", item["id"])] == ["import"]
+    plan = conn.execute("EXPLAIN QUERY PLAN SELECT * FROM audit WHERE kind = 'roadmap' AND "
+                        "record_id = 1").fetchall()
+    assert "audit_record" in str(plan)

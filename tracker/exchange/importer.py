@@ -169,10 +169,12 @@ def _import(repo: Repository, records: Iterator[tuple[str, Any]], files: list[Fi
                     raise ImportConflict(planner.conflicts, sum(planner.older.values()))
             created = dict(planner.created)
             # a table getting more new rows than it holds builds its indexes once at the end
-            # (not the citations': the audit reads each chunk's back by record, and without
-            # them each read scans every citation written so far); SQLite's cache is kept small
+            # (the kinds' and the audit's, which nothing reads while the import writes; not
+            # the citations': the audit reads each chunk's back by record, and without them
+            # each read scans every citation written so far); SQLite's cache is kept small
             # enough for the import's memory to stay flat
-            with batch.growing(created, cache_mb=IMPORT_CACHE_MB):
+            entries = sum(created.values()) + sum(planner.updated.values())
+            with batch.growing({**created, "audit": entries}, cache_mb=IMPORT_CACHE_MB):
                 touched = write_plans(repo, stage, batch, label, steps.writing)
             fill, kept = settings_plan(batch.settings(), carried)  # as they are now
             write_settings(batch, fill)

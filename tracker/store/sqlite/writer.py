@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from tracker.model import Kind
+from tracker.model import KINDS, Kind
 from tracker.model.text import index_forms
 from tracker.store.results import REPORT_COLUMNS, now, report_row
 from tracker.store.sqlite.attachments import SqliteAttachmentWrites
@@ -174,7 +174,7 @@ class SqliteWriter(SqliteAttachmentWrites):
             rebuild = [sql for table, n in wanted.items()
                        if self.conn.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0] < n
                        for sql in self._drop_indexes(table)]
-            with self._search_growing(sum(wanted.values())):
+            with self._search_growing(sum(n for t, n in wanted.items() if t in KINDS)):
                 yield
             for sql in rebuild:
                 self.conn.execute(sql)
