@@ -127,3 +127,75 @@ def test_the_citations_keep_their_indexes_while_an_import_writes(other, monkeypa
     monkeypatch.setattr(Batch, "audit_rows", audit_rows)
     tio.import_data(other, a_file(30))
     assert len(seen) > 5 and all("citations_record" in names for names in seen), seen
+
+
+def test_a_growing_import_merges_the_search_index_once_and_keeps_its_automerge(other,
+                                                                                monkeypatch):
+    """An import bringing more records than the search index holds turns FTS5's automerge
+    off while it writes and merges the index once at the end (``optimize``); the setting is
+    put back as it was (FTS5 keeps it in the index's config), also when the import fails. A
+    small import into a fuller file leaves it on."""
+    from tracker.store.batch import Batch
+
+    conn = other.backend.conn
+
+    def automerge():
+        return conn.execute("SELECT v FROM search_config WHERE k = 'automerge'").fetchone()
+
+    conn.execute("INSERT INTO search(search, rank) VALUES ('automerge', 8)")
+    conn.commit()
+    seen = []
+    real = Batch.audit_rows
+
+    def audit_rows(self, entries):
+        seen.append(automerge())
+        return real(self, entries)
+
+    monkeypatch.setattr(Batch, "audit_rows", audit_rows)
+    monkeypatch.setattr(Batch, "audit_entries", lambda *args: 1 / 0)  # fails while it writes
+    with pytest.raises(ZeroDivisionError):
+        tio.import_data(other, a_file(30))
+    assert automerge() == (8,) and other.list("roadmap") == []
+    monkeypatch.undo()
+    monkeypatch.setattr(Batch, "audit_rows", audit_rows)
+    tio.import_data(other, a_file(30))
+    assert seen and set(seen) == {(0,)}
+    assert automerge() == (8,)
+    assert [h.title for h in other.search("zebracorn5")] == ["Поставка тракторов 5"]
+    seen.clear()
+    small = {"sources": [{"uid": "src-new", "title": "Minutes new", "text": TEXT}]}
+    tio.import_data(other, small)
+    assert set(seen) == {(8,)}
+    assert automerge() == (8,)
+
+
+def test_a_growing_import_builds_the_audit_s_indexes_once_at_the_end(other, monkeypatch):
+    """Nothing reads the audit while an import writes: when it brings more entries than the
+    audit holds, its indexes are dropped while it writes and built again at the end (history
+    by record and by time reads them as before)."""
+    from tracker.store.batch import Batch
+
+    conn = other.backend.conn
+
+    def indexes() -> set[str]:
+        return {name for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit'")}
+
+    before = indexes()
+    assert {"audit_record", "audit_at"} <= before
+    seen = []
+    real = Batch.audit_rows
+
+    def audit_rows(self, entries):
+        seen.append(indexes())
+        return real(self, entries)
+
+    monkeypatch.setattr(Batch, "audit_rows", audit_rows)
+    tio.import_data(other, a_file(30))
+    assert seen and all(not ({"audit_record", "audit_at"} & names) for names in seen)
+    assert indexes() == before
+    item = other.get_by_uid("roadmap", "item-7")
+    assert [e["action"] for e in other.history("roadmap", item["id"])] == ["import"]
+    plan = conn.execute("EXPLAIN QUERY PLAN SELECT * FROM audit WHERE kind = 'roadmap' AND "
+                        "record_id = 1").fetchall()
+    assert "audit_record" in str(plan)

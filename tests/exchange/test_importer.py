@@ -209,15 +209,15 @@ def test_a_failure_while_writing_rolls_the_whole_import_back(repo, monkeypatch):
     calls = {"n": 0}
     from tracker.store.batch import Batch
 
-    real = Batch.audit_entry  # each record's audit entry (written a chunk at a time)
+    real = Batch.audit_entries  # a chunk's audit entries, once its records are written
 
-    def failing_audit(self, *args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 15:
+    def failing_audit(self, kind, action, label, items):
+        calls["n"] += len(items)
+        if calls["n"] >= 15:
             raise OSError("disk unplugged")
-        return real(self, *args, **kwargs)
+        return real(self, kind, action, label, items)
 
-    monkeypatch.setattr(Batch, "audit_entry", failing_audit)
+    monkeypatch.setattr(Batch, "audit_entries", failing_audit)
     with pytest.raises(OSError):
         tio.import_data(repo, {"people": records})
     monkeypatch.undo()
@@ -375,19 +375,19 @@ def test_an_import_written_a_chunk_at_a_time_is_still_all_or_nothing(repo, monke
                "roadmap": [{"title": f"Chunked item {i}"} for i in range(10)]}
     before, entries = snapshot(repo), audit_count(repo)
     calls = {"n": 0}
-    real = Batch.audit_entry
+    real = Batch.audit_entries  # a chunk's entries at once
 
-    def failing_audit(self, *args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 35:  # in the road map's chunks, after every person is written
+    def failing_audit(self, kind, action, label, items):
+        calls["n"] += len(items)
+        if calls["n"] >= 35:  # in the road map's chunks, after every person is written
             raise OSError("disk unplugged")
-        return real(self, *args, **kwargs)
+        return real(self, kind, action, label, items)
 
-    monkeypatch.setattr(Batch, "audit_entry", failing_audit)
+    monkeypatch.setattr(Batch, "audit_entries", failing_audit)
     with pytest.raises(OSError):
         tio.import_data(repo, records)
-    monkeypatch.setattr(Batch, "audit_entry", real)
-    assert calls["n"] == 35
+    monkeypatch.setattr(Batch, "audit_entries", real)
+    assert calls["n"] == 38  # the road map's second chunk of 4
     assert snapshot(repo) == before and audit_count(repo) == entries
     assert repo.count("people", search="chunked") == 0
     result = tio.import_data(repo, records)  # and the same import, undisturbed, writes it all

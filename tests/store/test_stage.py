@@ -43,14 +43,62 @@ def test_records_plans_and_befores_come_back_in_file_order(tmp_path, monkeypatch
     assert not folder.exists()
 
 
-def test_values_that_are_not_plain_data_are_refused():
-    with pytest.raises(UnstorableValue):
-        Stage.pack({"title": lambda: None})
-    deep: list = []
-    for _ in range(100_000):
-        deep = [deep]
-    with pytest.raises(RecursionError):
-        Stage.pack(deep)
+def test_a_plan_comes_back_as_it_was_kept_whatever_it_holds(tmp_path):
+    """Plans are kept with marshal when they are plain data of the built-in types and pickled
+    otherwise: each comes back equal, of the same types (a tuple stays a tuple, a Decimal a
+    Decimal, a set a set, text with a lone surrogate as it was, a dataclass as itself)."""
+    from decimal import Decimal
+
+    from tracker.exchange.planner import Plan
+
+    plan = Plan({"title": "Ёлка \ud800 <b>", "n": 2**62, "x": None, "ok": True, "f": 1.5},
+                {"meeting_id": ("@", 3), "reviewed_at": [1, ("@", 4)]},
+                [(("@", 1), "цитата")], {"version": 2}, series={"s": [{"value": "1.5"}]})
+    kept = [plan.as_data(), {"d": Decimal("1.10")}, {"s": {1, 2}, "b": b"\x00", "t": (1, [2])},
+            plan, [[[[["deep"]]]]]]
+    with Stage(tmp_path) as stage, stage.transaction():
+        for seq, value in enumerate(kept, start=1):
+            stage.add_plan(seq, "people", "create", None, None, value)
+        back = [stage.plan(seq)[1] for seq in range(1, len(kept) + 1)]
+        assert back == kept
+        assert [type(v) for v in back] == [type(v) for v in kept]
+        assert Plan.of(back[0]) == plan and back[3] == plan
+        assert type(back[1]["d"]) is Decimal and type(back[2]["t"]) is tuple
+        assert [plan for _seq, _u, _a, plan, _e in stage.plans("people", ("create",))] == kept
+
+
+@pytest.mark.parametrize("plain", [False, True])
+def test_values_that_are_not_plain_data_are_refused(tmp_path, plain):
+    """Also by a stage of a file's records (``plain``: kept with marshal when it takes them),
+    as before: marshal refusing a value hands it to pickle, which says why."""
+    with Stage(tmp_path, plain=plain) as stage:
+        with pytest.raises(UnstorableValue):
+            stage.pack({"title": lambda: None})
+        deep: list = []
+        for _ in range(100_000):
+            deep = [deep]
+        with pytest.raises(RecursionError):
+            stage.pack(deep)
+
+
+def test_a_file_s_records_come_back_as_they_were_read(tmp_path):
+    """A stage of a file's records keeps them with marshal: each comes back equal and of the
+    same types (a float stays a float, True is not 1, text with a lone surrogate as it was);
+    a value marshal does not take (a Decimal) is pickled and comes back too."""
+    from decimal import Decimal
+
+    records = [({"title": "Ёлка \ud800 =SUM(A1)", "n": 1, "f": 1.0, "ok": True, "none": None,
+                 "big": 2**70, "sources": [{"source_uid": "s", "quote": ""}]}, {"version": 2}),
+               ({"title": "x" * 1_000_000, "value": Decimal("1.10")}, {})]
+    with Stage(tmp_path, plain=True) as stage:
+        with stage.transaction():
+            seqs = [stage.add("people", f"#{i}", None, None, stage.pack(r))
+                    for i, r in enumerate(records)]
+        back = [value for _seq, _label, value, _e in stage.records("people")]
+        assert back == records and stage.record(seqs[1]) == records[1]
+        assert [[type(v) for v in raw.values()] for raw, _system in back] == [
+            [type(v) for v in raw.values()] for raw, _system in records]
+        assert stage.pack(records[0])[:1] == b"m" and stage.pack(records[1])[:1] == b"p"
 
 
 def test_sqlite_errors_reach_the_caller_as_storage_errors(tmp_path):

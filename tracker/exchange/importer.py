@@ -119,18 +119,19 @@ def import_file(repo: Repository, path: str | os.PathLike, *, dry_run: bool = Fa
     files: list[FileInfo] = []
     return _import(repo, read_records(path, files, history=with_history), files, label=label,
                    dry_run=dry_run, skip_older=skip_older, what=Path(path).name,
-                   progress=progress)
+                   progress=progress, plain=True)
 
 
 def _import(repo: Repository, records: Iterator[tuple[str, Any]], files: list[FileInfo], *,
             label: str | None, dry_run: bool, skip_older: bool, what: str,
-            progress: Progress | None) -> ImportResult:
+            progress: Progress | None, plain: bool = False) -> ImportResult:
+    """``plain``: the records are data as a file reader makes it (the stage keeps them so)."""
     if not dry_run and repo.read_only:
         raise ReadOnlyError(repo.path)
     label = label or _("Import")
     steps = Steps(progress)
     carried: dict[str, str] = {}  # the relationship's settings the file gives
-    with Stage(repo.path.parent) as stage:
+    with Stage(repo.path.parent, plain=plain) as stage:
         problems = Problems()
         seen = repo.data_version()  # before the first look at the database
         try:
@@ -168,10 +169,12 @@ def _import(repo: Repository, records: Iterator[tuple[str, Any]], files: list[Fi
                     raise ImportConflict(planner.conflicts, sum(planner.older.values()))
             created = dict(planner.created)
             # a table getting more new rows than it holds builds its indexes once at the end
-            # (not the citations': the audit reads each chunk's back by record, and without
-            # them each read scans every citation written so far); SQLite's cache is kept small
+            # (the kinds' and the audit's, which nothing reads while the import writes; not
+            # the citations': the audit reads each chunk's back by record, and without them
+            # each read scans every citation written so far); SQLite's cache is kept small
             # enough for the import's memory to stay flat
-            with batch.growing(created, cache_mb=IMPORT_CACHE_MB):
+            entries = sum(created.values()) + sum(planner.updated.values())
+            with batch.growing({**created, "audit": entries}, cache_mb=IMPORT_CACHE_MB):
                 touched = write_plans(repo, stage, batch, label, steps.writing)
             fill, kept = settings_plan(batch.settings(), carried)  # as they are now
             write_settings(batch, fill)

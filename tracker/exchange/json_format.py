@@ -22,6 +22,7 @@ HISTORY_KEY = "_history"  # an export's history entries (tracker.exchange.histor
 #: The key of an export that holds the contents of attached files (tracker.exchange.contents).
 FILES_KEY = "_files"
 SETTINGS_KEY = "_settings"  # the relationship's settings (tracker.exchange.relationship)
+_OPENS, _CLOSES = frozenset(("start_map", "start_array")), frozenset(("end_map", "end_array"))
 
 
 def json_text(data: dict[str, list[dict]]) -> str:
@@ -177,29 +178,29 @@ def _json_value(events: Iterator, first: str, first_value: Any, path: Path, kind
         root = []
     else:
         return first_value
-    stack: list = [root]
-    keys: list = [None]
+    parents: list[tuple[Any, Any]] = []  # (container, its key) of each enclosing value
+    container, key, is_map = root, None, type(root) is dict
     chars = values = 0
-    top = root
     for event, value in events:
         if event == "map_key":
-            if len(stack) == 1 and value in top:
+            if not parents and value in root:
                 raise FileProblem(_("{path}: {kind} record #{n} gives {field} twice").format(
                     path=path, kind=kind, n=index, field=str(value)[:40]))
-            keys[-1] = value
+            key = value
             continue
-        if event in ("end_map", "end_array"):
-            stack.pop()
-            keys.pop()
-            if not stack:
-                return root
-            continue
-        if event in ("start_map", "start_array"):
-            item: Any = {} if event == "start_map" else []
-            if len(stack) >= MAX_DEPTH:
+        opens = event in _OPENS
+        if opens:
+            item = {} if event == "start_map" else []
+            if len(parents) + 1 >= MAX_DEPTH:
                 raise FileProblem(_("{path}: {kind} record #{n} is nested too deeply").format(
                     path=path, kind=kind, n=index))
-        else:
+        elif event in _CLOSES:
+            if not parents:
+                return root
+            container, key = parents.pop()
+            is_map = type(container) is dict
+            continue
+        else:  # a string, number, boolean or null
             item = value
             if type(value) is str:
                 chars += len(value)
@@ -207,13 +208,12 @@ def _json_value(events: Iterator, first: str, first_value: Any, path: Path, kind
         if chars > MAX_RECORD_CHARS or values > MAX_RECORD_VALUES:
             raise FileProblem(_("{path}: {kind} record #{n} is too large to import").format(
                 path=path, kind=kind, n=index))
-        container = stack[-1]
-        if type(container) is dict:
-            container[keys[-1]] = item
+        if is_map:
+            container[key] = item
         else:
             container.append(item)
-        if event in ("start_map", "start_array"):
-            stack.append(item)
-            keys.append(None)
+        if opens:
+            parents.append((container, key))
+            container, key, is_map = item, None, event == "start_map"
     raise FileProblem(_("{path} ends inside a record").format(path=path))  # pragma: no cover
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from typing import Any
 
 from tracker.exchange.attached import attached_files
@@ -76,6 +77,17 @@ class Plan:
     series: dict = field(default_factory=dict)
     attachments: list | None = None  # the attached files, None: leave the record's as they are
     attach: bool = False  # the attached files change
+
+    def as_data(self) -> tuple:
+        """The plan as plain data, as the stage keeps it (``Plan.of`` makes it again)."""
+        return _plan_fields(self)
+
+    @classmethod
+    def of(cls, data: tuple) -> Plan:
+        return cls(*data)
+
+
+_plan_fields = attrgetter(*(f.name for f in fields(Plan)))  # (a tuple, in their order)
 
 
 def kind_order() -> list[str]:
@@ -233,7 +245,8 @@ class Planner:
         planned = self.stage.plan(seq)
         if planned is not None:
             action, plan = planned
-            return (plan.values.get("text"), True) if action != "older" else (None, False)
+            return (Plan.of(plan).values.get("text"), True) if action != "older" else (
+                None, False)
         # not planned yet (a source citing a later one), or refused
         raw = self.stage.record(seq)[0]
         if "text" in raw or isinstance(target, tuple):
@@ -474,7 +487,7 @@ class Planner:
                     if action in counts:
                         counts[action][name] = counts[action].get(name, 0) + 1
                     self.stage.add_plan(seq, name, action, as_uid(raw.get("uid")), existing_id,
-                                        plan)
+                                        plan.as_data())
 
 
 def series_with_sources(items: list[dict], ident) -> str | None:

@@ -66,7 +66,8 @@ class _Writer:
         kind = KINDS[name]
         befores: list[tuple[int, dict]] = []
         creates: list[tuple[int, str | None, Plan]] = []
-        for seq, uid, action, plan, existing_id in self.stage.plans(name, _WRITES):
+        for seq, uid, action, data, existing_id in self.stage.plans(name, _WRITES):
+            plan = Plan.of(data)
             if action == "create":
                 creates.append((seq, uid, plan))
                 if len(creates) >= self.stage.BATCH:
@@ -102,7 +103,7 @@ class _Writer:
             # the record as the file has it: its version and last change too (a record moved
             # from another database is the same record, a later export of it older)
             stamps = plan.system
-            rows.append((rid, uid or new_uid(), *(record.get(c) for c in stored),
+            rows.append((rid, uid or new_uid(), *map(record.get, stored),
                          stamps.get("created_at") or at, stamps.get("updated_at") or at,
                          stamps.get("created_by") or user, stamps.get("updated_by") or user,
                          stamps.get("version") or 1, stamps.get("deleted_at")))
@@ -194,7 +195,8 @@ class _Writer:
         chunk: list[tuple[int, str, Plan | None]] = []
         for seq, action in self.stage.actions(name, _WRITES):
             # a new record written whole at once needs no more than its audit entry
-            plan = self.stage.plan(seq)[1] if action != "create" or self.pending[seq] else None
+            plan = Plan.of(self.stage.plan(seq)[1]) \
+                if action != "create" or self.pending[seq] else None
             chunk.append((seq, action, plan))
             touched = True
             if len(chunk) >= self.stage.BATCH:
@@ -228,12 +230,9 @@ class _Writer:
         if cited:
             self.batch.citation_rows(cited)
         updated = {seq for seq, action, _plan in chunk if action == "update"}
-        entries = []
-        for seq, after in self._afters(kind, chunk):
-            before = self.stage.before(seq) if seq in updated else None
-            entries.append(self.batch.audit_entry(kind.name, after["id"], after["uid"],
-                                                  "import", self.label, before, after))
-        self.batch.audit_rows(entries)
+        self.batch.audit_rows(self.batch.audit_entries(kind.name, "import", self.label, [
+            (after["id"], after["uid"], self.stage.before(seq) if seq in updated else None, after)
+            for seq, after in self._afters(kind, chunk)]))
 
     def _afters(self, kind, chunk: list[tuple[int, str, Plan | None]]
                 ) -> list[tuple[int, dict]]:

@@ -149,21 +149,22 @@ def coerce(f: Field, raw: Any) -> Any:
                 continue
             out.append(coerce_int(item, _("expected record ids, got {value!r}")))
         return sorted(set(out))
-    if empty(raw):
+    if raw is None or (isinstance(raw, str) and not raw.strip()):  # empty(raw), inlined
         return None
-    if f.type == SERIES:
-        return series_text(raw)
-    if f.type == DECIMAL:
-        return decimal_text(raw)
-    if f.type == PERIOD:
-        return period_text(raw)
-    if f.type in (TEXT, MULTILINE):
+    kind = f.type  # the commonest first (called once a field of every record imported)
+    if kind in (TEXT, MULTILINE):
         if isinstance(raw, (dict, list, tuple)):
             raise ValueError(_("expected text"))
-        return clean_text(raw, f.type == MULTILINE) or None
-    if f.type == DATE:
+        return clean_text(raw, kind == MULTILINE) or None
+    if kind == DATE:
         return iso_date(raw)
-    if f.type == CHOICE:
+    if kind == SERIES:
+        return series_text(raw)
+    if kind == DECIMAL:
+        return decimal_text(raw)
+    if kind == PERIOD:
+        return period_text(raw)
+    if kind == CHOICE:
         text = str(raw).strip()
         if text in choice_values(f.choices):  # a stored value as it is
             return text
@@ -172,9 +173,9 @@ def coerce(f: Field, raw: Any) -> Any:
                 return value
         raise ValueError(_("{value!r} is not one of: {choices}").format(
             value=short(raw), choices=", ".join(v for v, _l in f.choices)))
-    if f.type in (INTEGER, LINK):
+    if kind in (INTEGER, LINK):
         return coerce_int(raw, _("{value!r} is not a whole number"))
-    raise AssertionError(f.type)
+    raise AssertionError(kind)
 
 
 def coerce_int(raw: Any, message: str) -> int:

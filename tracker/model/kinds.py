@@ -129,6 +129,8 @@ class Kind:
     checks: tuple[Check, ...] = ()  # contradictions warned of, never refused (model.checks)
     fields: tuple[Field, ...] = field(init=False)
     _by_name: dict = field(init=False, repr=False, compare=False)  # name -> Field, for lookups
+    # the fields' groups below, made once (each is read once a record by imports and exports)
+    _groups: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         common_head = (
@@ -146,6 +148,13 @@ class Kind:
         )
         object.__setattr__(self, "fields", common_head + self.own_fields + common_tail)
         object.__setattr__(self, "_by_name", {f.name: f for f in self.fields})
+        object.__setattr__(self, "_groups", {
+            "stored": tuple(f for f in self.fields if f.stored),
+            "links": tuple(f for f in self.fields if f.type == LINKS),
+            "searchable": tuple(f for f in self.fields
+                                if f.searchable and f.type in (TEXT, MULTILINE)),
+            "labelled": tuple(f for f in self.fields if f.type == CHOICE and f.choices
+                              and f.choices is not CLASSIFICATIONS)})
 
     def field(self, name: str) -> Field:
         try:
@@ -165,11 +174,11 @@ class Kind:
 
     @property
     def stored_fields(self) -> tuple[Field, ...]:
-        return tuple(f for f in self.fields if f.stored)
+        return self._groups["stored"]
 
     @property
     def link_lists(self) -> tuple[Field, ...]:
-        return tuple(f for f in self.fields if f.type == LINKS)
+        return self._groups["links"]
 
     @property
     def columns(self) -> tuple[Field, ...]:
@@ -177,15 +186,14 @@ class Kind:
 
     @property
     def searchable_fields(self) -> tuple[Field, ...]:
-        return tuple(f for f in self.fields if f.searchable and f.type in (TEXT, MULTILINE))
+        return self._groups["searchable"]
 
     @property
     def labelled_fields(self) -> tuple[Field, ...]:
         """Choice fields whose labels (English and Russian) are indexed for search: every one
         the user reads on a record, status included; not the classification (a handling mark:
         'internal' would find most of the records)."""
-        return tuple(f for f in self.fields if f.type == CHOICE and f.choices
-                     and f.choices is not CLASSIFICATIONS)
+        return self._groups["labelled"]
 
     @property
     def sortable(self) -> tuple[str, ...]:

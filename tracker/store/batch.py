@@ -131,16 +131,23 @@ class Batch:
         (stored as it is, worded in the reader's language when shown), or words (read back to a
         wording when they are one of ours in any language, e.g. the seed's; else kept as they
         are). The ``label`` column gets the English words."""
+        return self.audit_entries(kind, action, label, [(record_id, uid, before, after)])[0]
+
+    def audit_entries(self, kind: str, action: str, label: str | Wording,
+                      items: list[tuple[int | None, str | None, Any, Any]]) -> list[dict]:
+        """The rows ``audit_entry`` gives for ``items`` (record id, uid, before, after) of one
+        kind, action and label (an import's chunk): worded and stamped once."""
         english, code = _worded(label, kind)
-        return {
+        at, user = self.now(), self.user
+        dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+        return [{
             "classification": audit_level(before, after),
-            "at": self.now(), "user": self.user, "kind": kind, "record_id": record_id,
+            "at": at, "user": user, "kind": kind, "record_id": record_id,
             "record_uid": uid, "action": action, "label": english, "wording": code,
             "title_fold": snapshot_titles(before, after),
-            "before": None if before is None else json.dumps(before, ensure_ascii=False,
-                                                             sort_keys=True),
-            "after": None if after is None else json.dumps(after, ensure_ascii=False,
-                                                           sort_keys=True)}
+            "before": None if before is None else dumps(before),
+            "after": None if after is None else dumps(after)}
+            for record_id, uid, before, after in items]
 
     def carry_audit(self, kind: str, record_id: int, uid: str, action: str, label: str, *,
                     at: str, user: str, before: Any, after: Any) -> None:

@@ -2,7 +2,8 @@
 
 An import (``tracker.exchange.importer``) reads its file once into the stage, then checks and
 writes the records from here a batch at a time, so that memory does not grow with the file. The
-stage keeps Python values (pickled) under a sequence number in file order:
+stage keeps Python values (pickled, or marshalled when they are plain data) under a sequence
+number in file order:
 
 * records: ``add(kind, label, uid, existing_id, packed)`` (``pack`` first: it says whether a
   value can be kept at all), ``records(kind)``, ``record(seq)``, ``by_uid``, ``has_uid``;
@@ -21,6 +22,7 @@ caller as :class:`~tracker.store.errors.StorageError`.
 from __future__ import annotations
 
 import functools
+import marshal
 import pickle
 import shutil
 import sqlite3
@@ -34,6 +36,22 @@ from tracker.i18n import _
 from tracker.store.errors import StorageError
 
 _DUMP = pickle.HIGHEST_PROTOCOL
+_MARSHALLED, _PICKLED = b"m", b"p"
+
+
+def _plain_dumps(value: Any) -> bytes:
+    """A value the program made (a plan) as the stage keeps it: with marshal (several times
+    faster both ways) when it is plain data of the built-in types, else pickled; tagged
+    (``_plain_loads`` reads either)."""
+    try:
+        return _MARSHALLED + marshal.dumps(value)
+    except ValueError:  # not built-in plain data (a dataclass, a Decimal), or nested deeply
+        return _PICKLED + pickle.dumps(value, _DUMP)
+
+
+def _plain_loads(blob: bytes) -> Any:
+    data = memoryview(blob)[1:]
+    return marshal.loads(data) if blob[:1] == _MARSHALLED else pickle.loads(data)
 
 _SCHEMA = """
     CREATE TABLE r (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, name TEXT,
@@ -89,7 +107,10 @@ class Stage:
     BATCH = 500  # records read back at a time
     FOUND = 50_000  # answers of by_uid kept (a few MB)
 
-    def __init__(self, near: Path):
+    def __init__(self, near: Path, *, plain: bool = False):
+        """``plain``: the records are data as a file reader makes it (dicts, lists, text,
+        numbers, booleans, None), kept with marshal (``pack``)."""
+        self.plain = plain
         try:  # beside the database: its disk takes the records anyway (/tmp may be in memory)
             self.folder = Path(tempfile.mkdtemp(prefix=".import-", dir=near))
         except OSError:
@@ -161,12 +182,17 @@ class Stage:
 
     # -- records --
 
-    @staticmethod
-    def pack(value: Any) -> bytes:
-        """``value`` as the stage keeps it. RecursionError for a value nested too deeply,
-        :class:`UnstorableValue` for one that is not plain data."""
+    def pack(self, value: Any) -> bytes:
+        """``value`` as the stage keeps it (tagged: marshalled when the stage is ``plain`` and
+        marshal takes it, several times faster both ways; else pickled). RecursionError for a
+        value nested too deeply, :class:`UnstorableValue` for one that is not plain data."""
+        if self.plain:
+            try:
+                return _MARSHALLED + marshal.dumps(value)
+            except ValueError:  # not plain data after all, or nested deeply: as pickle says
+                pass
         try:
-            return pickle.dumps(value, _DUMP)
+            return _PICKLED + pickle.dumps(value, _DUMP)
         except RecursionError:
             raise
         except (pickle.PicklingError, TypeError, ValueError, AttributeError) as exc:
@@ -222,7 +248,7 @@ class Stage:
     @_store_errors
     def record(self, seq: int) -> Any:
         self.flush()
-        return pickle.loads(self._db.execute("SELECT raw FROM r WHERE seq = ?",
+        return _plain_loads(self._db.execute("SELECT raw FROM r WHERE seq = ?",
                                              (seq,)).fetchone()[0])
 
     @_store_errors
@@ -236,7 +262,7 @@ class Stage:
     def records(self, kind: str) -> Iterator[tuple[int, str, Any, int | None]]:
         """(seq, label, record, existing_id) of one kind in file order."""
         for seq, label, raw, existing_id in self._rows("r", kind, "name, raw, existing_id"):
-            yield seq, label, pickle.loads(raw), existing_id
+            yield seq, label, _plain_loads(raw), existing_id
 
     def uids(self, kind: str) -> Iterator[tuple[int, str, int | None]]:
         """(seq, uid, existing_id) of one kind's records that have a uid, in file order."""
@@ -283,7 +309,7 @@ class Stage:
     @_store_errors
     def add_plan(self, seq: int, kind: str, action: str, uid: str | None,
                  existing_id: int | None, plan: Any) -> None:
-        self._plans.append((seq, kind, action, uid, existing_id, pickle.dumps(plan, _DUMP)))
+        self._plans.append((seq, kind, action, uid, existing_id, _plain_dumps(plan)))
         if len(self._plans) >= self.BATCH:
             self.flush()
 
@@ -292,7 +318,7 @@ class Stage:
         """(action, plan) of the file's record ``seq``, None if it has none (yet)."""
         self.flush()
         row = self._db.execute("SELECT action, plan FROM p WHERE seq = ?", (seq,)).fetchone()
-        return None if row is None else (row[0], pickle.loads(row[1]))
+        return None if row is None else (row[0], _plain_loads(row[1]))
 
     def plans(self, kind: str, actions: tuple[str, ...]
               ) -> Iterator[tuple[int, str | None, str, Any, int | None]]:
@@ -301,7 +327,7 @@ class Stage:
         marks = ", ".join("?" * len(actions))
         for seq, uid, action, plan, existing_id in self._rows(
                 "p", kind, "uid, action, plan, existing_id", f"AND action IN ({marks})", actions):
-            yield seq, uid, action, pickle.loads(plan), existing_id
+            yield seq, uid, action, _plain_loads(plan), existing_id
 
     def actions(self, kind: str, actions: tuple[str, ...]) -> Iterator[tuple[int, str]]:
         """(seq, action) of one kind's records planned to do one of ``actions``, in file order

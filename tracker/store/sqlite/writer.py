@@ -7,12 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from tracker.model import Kind
+from tracker.model import KINDS, Kind
 from tracker.model.text import index_forms
 from tracker.store.results import REPORT_COLUMNS, now, report_row
 from tracker.store.sqlite.attachments import SqliteAttachmentWrites
 from tracker.store.sqlite.search import FREE_ROWIDS, TRASHED, search_rowid
 from tracker.store.sqlite.sql import AUDIT_COLUMNS, q
+
+FTS5_AUTOMERGE = 4  # FTS5's own default, for an index whose config names none
 
 
 class SqliteWriter(SqliteAttachmentWrites):
@@ -172,11 +174,28 @@ class SqliteWriter(SqliteAttachmentWrites):
             rebuild = [sql for table, n in wanted.items()
                        if self.conn.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0] < n
                        for sql in self._drop_indexes(table)]
-            yield
+            with self._search_growing(sum(n for t, n in wanted.items() if t in KINDS)):
+                yield
             for sql in rebuild:
                 self.conn.execute(sql)
         finally:
             self.conn.execute(f"PRAGMA cache_size = {old_cache}")
+
+    @contextmanager
+    def _search_growing(self, new_rows: int) -> Iterator[None]:
+        """The search index getting more new rows than it holds: its segments merged once at
+        the end (``optimize``) instead of as they pile up (``automerge``, put back as it was:
+        FTS5 keeps it in the index's config)."""
+        held = self.conn.execute("SELECT count(*) FROM search_docsize").fetchone()[0]
+        if new_rows <= held:
+            yield
+            return
+        row = self.conn.execute("SELECT v FROM search_config WHERE k = 'automerge'").fetchone()
+        self.conn.execute("INSERT INTO search(search, rank) VALUES ('automerge', 0)")
+        yield
+        self.conn.execute("INSERT INTO search(search) VALUES ('optimize')")
+        self.conn.execute("INSERT INTO search(search, rank) VALUES ('automerge', ?)",
+                          (FTS5_AUTOMERGE if row is None else row[0],))
 
     def _drop_indexes(self, table: str) -> list[str]:
         """Drop the table's explicit indexes; returns the statements that create them again."""
