@@ -145,9 +145,10 @@ class MainWindow(FirstFrame, QMainWindow):
             self.path_label.setText(where)
             self.path_label.setToolTip(where)
             self.setWindowTitle(menus.target_shown(target, short=True) + "[*]")
-            self.ro_label.setText(_("Editable"))
+            read_only = menus.looks_read_only(target)  # (the session's answer follows)
+            self.ro_label.setText(_("Read-only") if read_only else _("Editable"))
             menus.set_enabled(window=self, state=menus.State(
-                read_only=False, busy=False, on_record=False, record=False, dirty=False,
+                read_only=read_only, busy=False, on_record=False, record=False, dirty=False,
                 undo=False, redo=False, server=is_server(target)))
 
     def attach(self, repo: Repository) -> None:

@@ -343,6 +343,25 @@ def target_shown(target, *, short: bool = False) -> str:
     return path.name if short else str(path)
 
 
+def looks_read_only(target) -> bool:
+    """Whether the session on ``target`` will most likely be read-only, before it is open: a
+    file (or its folder, where SQLite keeps its -wal and -shm) this user may not write. The
+    first frame shows that state; the session's own answer replaces it a few ms later."""
+    import os
+    from pathlib import Path
+
+    from tracker.store.engines import is_server
+
+    if target is None or is_server(target):
+        return False
+    path = Path(target).expanduser()
+    try:
+        return path.exists() and not (os.access(path, os.W_OK)
+                                      and os.access(path.parent, os.W_OK))
+    except OSError:
+        return False
+
+
 # --- File › Open Recent -------------------------------------------------------------------------
 
 def recent_files() -> list[str]:

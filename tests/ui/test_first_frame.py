@@ -178,3 +178,28 @@ def test_the_toolbar_icons_are_the_styles_own_images(qapp):
         theirs = style.standardIcon(getattr(QStyle.StandardPixmap, name))
         for n in (16, 20, 24, 32, 48):
             assert image(ours, n) == image(theirs, n), (name, n)
+
+
+def test_a_file_the_user_may_not_write_shows_read_only_in_the_first_frame(qtbot, tmp_path,
+                                                                          monkeypatch):
+    """The first frame comes before the file is opened; a file the user may not write (the
+    tests run as root, who may write anything: os.access stands in) is not shown "Editable"
+    with its editing commands on until the session says otherwise."""
+    import os
+
+    db = tmp_path / "theirs.db"
+    open_session(db, seed=True).close()
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if mode == os.W_OK and str(
+        p) == str(db) else real(p, mode, **kw))
+    window = MainWindow(None, poll_ms=0, target=db)
+    qtbot.addWidget(window)
+    assert window.ro_label.text() == "Read-only"
+    assert not window.actions_by_name["new"].isEnabled()
+    monkeypatch.setattr(os, "access", real)
+    writable = MainWindow(None, poll_ms=0, target=db)
+    qtbot.addWidget(writable)
+    assert writable.ro_label.text() == "Editable"
+    assert writable.actions_by_name["new"].isEnabled()
+    for w in (window, writable):
+        w.close()
