@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSettings, QSize
+from PySide6.QtCore import QFile, QSettings, QSize
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QToolBar
 
@@ -165,6 +165,10 @@ STANDARD_IMAGES: dict[str, tuple[str, tuple[int, ...]]] = {
 def standard_icon(name: str) -> QIcon:
     """The icon of the standard pixmap ``name`` (:data:`STANDARD_IMAGES`)."""
     stem, sizes = STANDARD_IMAGES[name]
+    if not QFile.exists(f"{QT_IMAGES}{stem}-{sizes[0]}.png"):  # (a Qt that moved its images)
+        from PySide6.QtWidgets import QApplication, QStyle
+
+        return QApplication.style().standardIcon(getattr(QStyle.StandardPixmap, name))
     icon = QIcon()
     for n in sizes:
         icon.addFile(f"{QT_IMAGES}{stem}-{n}.png", QSize(n, n))

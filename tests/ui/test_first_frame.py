@@ -203,3 +203,18 @@ def test_a_file_the_user_may_not_write_shows_read_only_in_the_first_frame(qtbot,
     assert writable.actions_by_name["new"].isEnabled()
     for w in (window, writable):
         w.close()
+
+
+def test_the_toolbar_icons_are_read_from_qts_images_and_fall_back_to_the_style(qapp,
+                                                                               monkeypatch):
+    """The images are in this Qt (read, not drawn by the style); a Qt that moved them still
+    gives every command the style's icon, never an empty one."""
+    from PySide6.QtCore import QFile, QSize
+
+    from ui import menus
+
+    for stem, sizes in menus.STANDARD_IMAGES.values():
+        assert all(QFile.exists(f"{menus.QT_IMAGES}{stem}-{n}.png") for n in sizes), stem
+    monkeypatch.setattr(menus, "QT_IMAGES", ":/nowhere/")
+    for name in menus.STANDARD_IMAGES:
+        assert not menus.standard_icon(name).pixmap(QSize(16, 16)).isNull(), name
