@@ -33,6 +33,7 @@ SERIES_KEYS = ("date", "value", "source_id", "quote")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009'’]")
 _PLAIN = re.compile(r"\d+(?:\.\d+)?")
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
+_STORED = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")  # read as Decimal reads it: the stored form
 
 
 def _short(raw: Any, limit: int = 40) -> str:
@@ -59,6 +60,8 @@ def parse_decimal(raw: Any) -> Decimal:
         if not raw.is_finite():
             raise ValueError(_("{value!r} is not a number").format(value=_short(raw)))
         number = raw
+    elif type(raw) is str and _STORED.fullmatch(raw):  # a stored value, as files bring them
+        number = Decimal(raw)
     else:
         number = _parse_decimal_text(str(raw))
     return _checked(number, raw)
