@@ -77,6 +77,19 @@ def test_every_decimal_in_range_reads_back_as_the_same_number(number):
     assert decimal_text(decimal_text(number)) == decimal_text(number)  # canonical
 
 
+@given(st.text(alphabet="0123456789-+.,٣ ", max_size=24))
+def test_a_decimal_in_its_stored_form_reads_as_typed_text_does(text):
+    """A value as files bring it ("13", "-0.25") is read on a short way; the same text with a
+    space before it goes the long way a person's typing does: both give the same stored value
+    or both refuse it."""
+    def read(raw):
+        try:
+            return decimal_text(raw)
+        except ValueError:
+            return "refused"
+    assert read(text) == read(" " + text)
+
+
 # --- periods --------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("typed", "stored"), [

@@ -37,6 +37,7 @@ from tracker.store.sqlite.stage import Stage
 
 MAX_LISTED = 1000  # older-than-ours records kept for the list (the rest are counted)
 TEXT_CACHE = 8 * 1024**2  # characters of sources' folded texts kept while quotes are checked
+_NOT_VALUES = frozenset(SYSTEM_FIELDS + DERIVED_KEYS)  # a file's record's keys that are not values
 
 
 @dataclass
@@ -260,8 +261,7 @@ class Planner:
         """(action, plan) of one record of the file; None when it has problems (added to
         ``problems``)."""
         before_problems = self.problems.count
-        values = {k: v for k, v in raw.items() if k not in SYSTEM_FIELDS
-                  and k not in DERIVED_KEYS}
+        values = {k: v for k, v in raw.items() if k not in _NOT_VALUES}
         given_reports = values.pop(REPORTS_KEY, None) if KINDS[name].reports else None
         check_values = dict(values)
         if given_reports is not None:  # checked without their sources (resolved below)

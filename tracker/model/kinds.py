@@ -9,7 +9,9 @@ whether its records cite sources, and the fields every form, table, CLI and brie
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from tracker.errors import TrackerError
@@ -149,6 +151,8 @@ class Kind:
         object.__setattr__(self, "fields", common_head + self.own_fields + common_tail)
         object.__setattr__(self, "_by_name", {f.name: f for f in self.fields})
         object.__setattr__(self, "_groups", {
+            "by_name": MappingProxyType(self._by_name),
+            "checked": tuple(f for f in self.fields if f.type != LINKS),
             "stored": tuple(f for f in self.fields if f.stored),
             "links": tuple(f for f in self.fields if f.type == LINKS),
             "searchable": tuple(f for f in self.fields
@@ -167,6 +171,16 @@ class Kind:
 
     def get_field(self, name: str) -> Field | None:
         return self._by_name.get(name)
+
+    @property
+    def fields_by_name(self) -> Mapping[str, Field]:
+        """Each field by its name (read only; ``get_field`` without a call a field)."""
+        return self._groups["by_name"]
+
+    @property
+    def checked_fields(self) -> tuple[Field, ...]:
+        """The fields ``validate`` looks at: all but the link lists."""
+        return self._groups["checked"]
 
     @property
     def field_names(self) -> tuple[str, ...]:
@@ -287,8 +301,9 @@ def normalize(kind: Kind, values: dict[str, Any]) -> tuple[dict[str, Any], dict[
     """
     clean: dict[str, Any] = {}
     problems: dict[str, str] = {}
+    by_name = kind.fields_by_name.get  # called a field of every record an import brings
     for name, raw in values.items():
-        f = kind.get_field(name)
+        f = by_name(name)
         if f is None:
             problems[name] = _("no such field")
             continue
@@ -302,10 +317,12 @@ def normalize(kind: Kind, values: dict[str, Any]) -> tuple[dict[str, Any], dict[
 def validate(kind: Kind, record: dict[str, Any]) -> dict[str, str]:
     """Check a whole (normalised) record; returns problems per field name (empty if valid)."""
     problems: dict[str, str] = {}
-    for f in kind.fields:
-        if f.type == LINKS:
-            continue
-        problem = value_problem(f, record.get(f.name))
+    get = record.get
+    for f in kind.checked_fields:
+        value = get(f.name)
+        if value is None and not f.required:
+            continue  # value_problem has nothing to say of it
+        problem = value_problem(f, value)
         if problem is not None:
             problems[f.name] = problem
     for start, end in kind.date_pairs:  # an end never comes before its start

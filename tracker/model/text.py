@@ -183,11 +183,14 @@ def index_forms(body: str | None) -> str:
     if not body:
         return ""
     out: dict[str, None] = {}
-    for word in dict.fromkeys(_LETTERS_RE.findall(body)):
-        if len(word) < 2:
-            continue
-        for form in word_forms(word):
-            out[form] = None
+    # the runs of letters of each word between spaces (spaces are never letters): a word all
+    # letters is its own run, with no regex to go through (most of a record's words)
+    for token in dict.fromkeys(body.split()):
+        for word in ((token,) if token.isalpha() else _LETTERS_RE.findall(token)):
+            if len(word) < 2:
+                continue
+            for form in word_forms(word):
+                out[form] = None
     return " ".join(out)
 
 

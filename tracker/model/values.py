@@ -29,10 +29,12 @@ MAX_FRACTION_DIGITS = 6
 MAX_POINTS = 1000  # values in one series (monthly for 80 years)
 MAX_QUOTE = 2000  # characters of one value's quote
 SERIES_KEYS = ("date", "value", "source_id", "quote")
+_SERIES_KEY_SET = frozenset(SERIES_KEYS)
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009'’]")
 _PLAIN = re.compile(r"\d+(?:\.\d+)?")
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
+_STORED = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")  # read as Decimal reads it: the stored form
 
 
 def _short(raw: Any, limit: int = 40) -> str:
@@ -59,6 +61,8 @@ def parse_decimal(raw: Any) -> Decimal:
         if not raw.is_finite():
             raise ValueError(_("{value!r} is not a number").format(value=_short(raw)))
         number = raw
+    elif type(raw) is str and _STORED.fullmatch(raw):  # a stored value, as files bring them
+        number = Decimal(raw)
     else:
         number = _parse_decimal_text(str(raw))
     return _checked(number, raw)
@@ -203,8 +207,8 @@ def _series_item(number: int, item: Any) -> dict | None:
     if not isinstance(item, dict):
         raise ValueError(_("value {n}: expected {{date, value, source_id, quote}}").format(
             n=number))
-    unknown = sorted(str(k) for k in item if k not in SERIES_KEYS)
-    if unknown:
+    if not item.keys() <= _SERIES_KEY_SET and (
+            unknown := sorted(str(k) for k in item if k not in SERIES_KEYS)):
         raise ValueError(_("value {n}: no such part {name!r} (a value has: {parts})").format(
             n=number, name=_short(unknown[0]), parts=", ".join(SERIES_KEYS)))
     given = {k: item.get(k) for k in SERIES_KEYS}
