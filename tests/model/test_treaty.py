@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracker.model import get_kind, validate
@@ -230,3 +230,66 @@ def test_notifications_and_entry_into_force_never_precede_the_signature():
 
 def test_a_term_beyond_the_calendar_is_a_problem_not_a_crash():
     assert "9999" in problems(in_force_on="9990-01-01", term_years=500)["term_years"]
+
+
+# --- many agreements at once (a list of deadlines) -------------------------------------------
+
+def _walked(record: dict, today: D) -> dict:
+    """The expiry and notice day found the slow way: every period's end from the first, one by
+    one, from the fields as the module's notes define them (an oracle for the arithmetic)."""
+    def day(name):
+        value = record.get(name)
+        try:
+            return D.fromisoformat(value) if isinstance(value, str) and value else None
+        except ValueError:
+            return None
+
+    def years(name):
+        value = record.get(name)
+        return value if type(value) is int and value >= 1 else None
+
+    entry = day(TREATY.in_force)
+    if entry is None and day(TREATY.home_notified) and day(TREATY.partner_notified):
+        entry = max(day(TREATY.home_notified), day(TREATY.partner_notified))
+    term, fixed = years(TREATY.term), day(TREATY.expires)
+    period = years(TREATY.renewal) or term
+    if fixed is not None:
+        anchor, offset = fixed, 0
+    elif entry is not None and term is not None:
+        anchor, offset = entry, term
+    else:
+        return {"expiry": None, "notice_by": None}
+    ends = [add_years(anchor, offset + k * (period or 0)) for k in range(0, 400)]
+    if not (record.get(TREATY.auto_renewal) == "yes" and period and ends[0]):
+        return {"expiry": ends[0] and ends[0].isoformat(), "notice_by": None}
+    k = next(k for k, e in enumerate(ends) if e is None or e >= today)
+    if ends[k] is None:
+        return {"expiry": None, "notice_by": None}
+    months = years(TREATY.notice) or 0
+    notice = add_months(ends[k], -months)
+    if notice is not None and notice < today:
+        notice = add_months(ends[k + 1], -months) if ends[k + 1] is not None else None
+    return {"expiry": ends[k].isoformat(), "notice_by": notice and notice.isoformat()}
+
+
+_DAYS = st.one_of(st.none(), st.just(""), st.just("31.01.2024"), st.just("2023-02-30"),
+                  st.dates(min_value=D(1990, 1, 1), max_value=D(2060, 12, 31)).map(D.isoformat),
+                  st.sampled_from(["2024-02-29", "2023-01-31", "2023-08-31", "2020-02-29"]))
+_WHOLE = st.one_of(st.integers(1, 30), st.sampled_from([None, 0, -3, True, "5"]))
+
+
+@given(st.fixed_dictionaries({
+    TREATY.in_force: _DAYS, TREATY.home_notified: _DAYS, TREATY.partner_notified: _DAYS,
+    TREATY.expires: _DAYS, TREATY.term: _WHOLE, TREATY.renewal: _WHOLE,
+    TREATY.notice: st.one_of(_WHOLE, st.integers(1, 120)),
+    TREATY.auto_renewal: st.sampled_from(["yes", "yes", "yes", None, "", "no"])}),
+    st.dates(min_value=D(2000, 1, 1), max_value=D(2040, 12, 31)))
+@settings(max_examples=300)
+def test_a_row_of_treaty_fields_gets_the_dates_each_period_walked_in_turn_gets(record, today):
+    """An agreement read as a row of its treaty fields (as the deadlines list reads every one)
+    gets the same expiry and notice day as walking its periods one by one, and the same
+    values as the record itself."""
+    row = tuple(record.get(f) for f in TREATY.fields())
+    got = TREATY.row_values(row, today)
+    assert got == TREATY.values(record, today)
+    assert {k: got[k] for k in ("expiry", "notice_by")} == _walked(record, today)

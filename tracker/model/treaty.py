@@ -136,13 +136,16 @@ class Treaty:
 
     def values(self, record: dict, today: _dt.date) -> dict[str, str | None]:
         """The computed values of ``record`` as ISO dates (None: not computable)."""
-        d = treaty_dates(self, record, today)
+        return self.row_values(tuple(record.get(f) for f in self.fields()), today)
 
-        def iso(day: _dt.date | None) -> str | None:
-            return day.isoformat() if day else None
-
-        return {"entry_into_force": iso(d.entry_into_force), "expiry": iso(d.expiry),
-                "notice_by": iso(d.notice_by)}
+    def row_values(self, row: tuple, today: _dt.date) -> dict[str, str | None]:
+        """:meth:`values` of a record given as its :meth:`fields`' values in that order (a row
+        as read): no record dict and no :class:`TreatyDates` made (a list of deadlines computes
+        this for every agreement)."""
+        entry, _first, expiry, _renews, notice_by, _ends, _passed = _dates(row, today)
+        return {"entry_into_force": entry.isoformat() if entry else None,
+                "expiry": expiry.isoformat() if expiry else None,
+                "notice_by": notice_by.isoformat() if notice_by else None}
 
 
 def entry_into_force(t: Treaty, record: dict) -> _dt.date | None:
@@ -173,29 +176,45 @@ def _period_end(t: Treaty, record: dict, entry: _dt.date | None
 
 def treaty_dates(t: Treaty, record: dict, today: _dt.date) -> TreatyDates:
     """The agreement's computed dates as of ``today`` (see the module's notes)."""
-    entry = entry_into_force(t, record)
-    end = _period_end(t, record, entry)
-    if end is None:
-        return TreatyDates(entry)
-    first = end(0)
-    period = whole(record.get(t.renewal)) or whole(record.get(t.term))
-    renews = record.get(t.auto_renewal) == RENEWS and period is not None and first is not None
-    if not renews:
-        return TreatyDates(entry, first, first)
+    return TreatyDates(*_dates(tuple(record.get(f) for f in t.fields()), today))
+
+
+def _dates(row: tuple, today: _dt.date) -> tuple:
+    """:class:`TreatyDates`' values, in its order, from a record's treaty fields' values in
+    :meth:`Treaty.fields`' order (the one place the arithmetic is done)."""
+    _signed, in_force, home, partner, _provisional, term, expires, auto, renewal, notice = row
+    entry = as_date(in_force)
+    if entry is None:
+        home, partner = as_date(home), as_date(partner)
+        entry = max(home, partner) if home is not None and partner is not None else None
+    fixed, term = as_date(expires), whole(term)
+    period = whole(renewal) or term
+    # the end of period k (0: the first) is anchor + (offset + k * step) years, every period
+    # counted from the same anchor (see _period_end)
+    if fixed is not None:
+        anchor, offset = fixed, 0
+    elif entry is not None and term is not None:
+        anchor, offset = entry, term
+    else:
+        return (entry, None, None, False, None, None, False)
+    step = period or 0
+    first = add_months(anchor, 12 * offset)
+    if not (auto == RENEWS and period is not None and first is not None):
+        return (entry, first, first, False, None, None, False)
     k = max(0, (today.year - first.year) // period - 1)  # a guess a step or two short
-    while (e := end(k)) is not None and e < today:
+    while (e := add_months(anchor, 12 * (offset + k * step))) is not None and e < today:
         k += 1
-    expiry = end(k)
-    notice = whole(record.get(t.notice)) or 0
+    expiry = e
+    months = whole(notice) or 0
     notice_by = ends = None
     passed = False
     if expiry is not None:
-        notice_by, ends = add_months(expiry, -notice), expiry
+        notice_by, ends = add_months(expiry, -months), expiry
         if notice_by is not None and notice_by < today:  # too late for this period: the next
             passed = True
-            ends = end(k + 1)
-            notice_by = add_months(ends, -notice) if ends is not None else None
-    return TreatyDates(entry, first, expiry, True, notice_by, ends, passed)
+            ends = add_months(anchor, 12 * (offset + (k + 1) * step))
+            notice_by = add_months(ends, -months) if ends is not None else None
+    return (entry, first, expiry, True, notice_by, ends, passed)
 
 
 def _months(n: int) -> str:

@@ -186,6 +186,10 @@ def _entries(kind: Kind, ob: Obligation, rows: list[tuple], days: list, t: str,
     return out
 
 
+def _nothing_computed(_values: tuple, _today: _dt.date) -> dict:
+    return {}  # (a kind with no treaty computes nothing: Kind.compute)
+
+
 _due = tuple.__new__  # Due(*values) without the keyword handling of Due.__new__
 
 
@@ -211,10 +215,11 @@ def _computed(backend, kind: Kind, obligations: list[Obligation], base: Filter,
     first = 8 + len(kind.leads)
     known: dict[tuple, dict] = {}
     values = []
+    compute = treaty.row_values if treaty is not None else _nothing_computed
     for row in rows:
-        key = row[first:]
+        key = row[first:]  # (the treaty's fields in its order: no record dict made)
         if key not in known:
-            known[key] = kind.compute(dict(zip(needs, key)), today)
+            known[key] = compute(key, today)
         values.append(known[key])
     out = []
     for ob in obligations:
