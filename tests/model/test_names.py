@@ -30,3 +30,25 @@ def test_the_names_and_the_packages_order_need_no_catalogue():
                          timeout=60, check=True).stdout.splitlines()
     assert out[0] == "['tracker.model', 'tracker.model.names']"
     assert out[1] == f"Road map {len(KINDS)} True"
+
+
+def test_the_packages_lazy_names_are_the_ones_type_checkers_are_shown():
+    """tracker.model lists each name three times: imported for type checkers, where to import it
+    from when first asked for (``_MODULES``), and in ``__all__``. The lists agree."""
+    import ast
+    from pathlib import Path
+
+    import tracker.model as package
+
+    tree = ast.parse(Path(package.__file__).read_text(encoding="utf-8"))
+    shown: dict[str, set[str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING":
+            for imp in node.body:
+                module = imp.module.rsplit(".", 1)[1]
+                shown.setdefault(module, set()).update(a.name for a in imp.names)
+    lazy = vars(package)["_MODULES"]  # (module -> the names imported from it when asked for)
+    assert shown == {m: set(n) for m, n in lazy.items()}
+    assert sorted(package.__all__) == sorted(n for names in lazy.values() for n in names)
+    for name in package.__all__:
+        assert getattr(package, name) is not None
