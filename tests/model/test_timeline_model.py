@@ -181,6 +181,20 @@ def test_marks_at_each_scale_in_english_and_russian():
         assert weeks.upper[0].label == "март 2026 г."
 
 
+def test_a_week_begun_before_the_axis_gets_no_mark_at_its_start():
+    # December 2026 begins on a Tuesday: the Monday before (30 November) is not on the axis;
+    # its "30", drawn at the axis' first day under "December 2026", read as the 30th of December
+    axis = tl.Axis(n("2026-12-01"), n("2027-01-01"))
+    with language("en"):
+        weeks = tl.ticks(axis, 10.0, label_room=40)
+        assert [t.label for t in weeks.upper] == ["December 2026"]
+        assert [D.fromordinal(t.at).isoformat() for t in weeks.lower] == [
+            "2026-12-07", "2026-12-14", "2026-12-21", "2026-12-28"]
+        # scrolled into the month, the week the view begins in keeps its label
+        later = tl.ticks(axis, 10.0, label_room=40, shown=(n("2026-12-10"), n("2026-12-31")))
+        assert [t.label for t in later.lower] == ["7", "14", "21", "28"]
+
+
 def test_marks_only_for_what_is_shown():
     axis = tl.Axis(n("1900-01-01"), n("2100-01-01"))
     marks = tl.ticks(axis, 3.0, label_room=40, shown=(n("2026-02-10"), n("2026-05-20")))

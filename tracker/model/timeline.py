@@ -318,8 +318,11 @@ def ticks(axis: Axis, per_day: float, *, label_room: float, lang: str | None = N
     if 7 * per_day >= label_room:  # weeks: Mondays under their months
         upper = _months(lo, hi, 1, lang, wide=True)
         first_monday = lo - _dt.date.fromordinal(lo).weekday()
+        # (the week the view begins in keeps its label, unless its Monday is before the axis:
+        # "30" drawn at the first of December reads as the 30th of December)
         lower = tuple(Tick(n, str(_dt.date.fromordinal(n).day))
-                      for n in range(first_monday, hi, 7) if n >= lo or n == first_monday)
+                      for n in range(first_monday, hi, 7)
+                      if n >= lo or (n == first_monday and n >= axis.first))
         return Ticks(upper, lower)
     step = next((s for s in MONTH_STEPS if 30.4 * s * per_day >= label_room), None)
     lower = _months(lo, hi, step, lang) if step is not None else ()
