@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from cli_helpers import cli, fails, ok
 from docx import Document
 
@@ -21,3 +23,16 @@ def test_format_names_the_kind_of_file_a_plain_name_gets(seeded, tmp_path):
     ok(cli(seeded, "briefing", "-o", str(out), "--format", "docx"))
     assert out.read_bytes()[:2] == b"PK"  # a Word file is a zip
     fails(cli(seeded, "briefing", "-o", str(tmp_path / "x.pdf"), "--format", "docx"))
+
+
+def test_a_timeline_only_briefing_counts_the_items_it_draws(seeded, tmp_path):
+    # the road map's items drawn on the timeline are records of the briefing: "0 records" read
+    # as if the file were empty
+    items = len(json.loads(ok(cli(seeded, "list", "roadmap", "--json")).stdout))
+    assert items > 0
+    out = tmp_path / "plan.pdf"
+    said = ok(cli(seeded, "briefing", "-o", str(out), "--section", "timeline")).stderr
+    assert f", {items} records, marked " in said
+    both = ok(cli(seeded, "briefing", "-o", str(out), "--section", "timeline",
+                  "--section", "roadmap")).stderr
+    assert f", {items} records, marked " in both  # (each record counted once)

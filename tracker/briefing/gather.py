@@ -82,7 +82,7 @@ class BriefingData:
     contacts: dict[str, ContactGroup]  # "upcoming", "recent" (when the section is on)
     appendix: list[SourceEntry]  # sources cited by the printed records (when included)
     level: str  # the highest classification included: the page marking
-    record_count: int  # records printed in the per-kind sections
+    record_count: int  # records printed in the per-kind sections or drawn in the timeline
     timeline: TimelineData | None = None  # when the timeline section is on
     # per kind section: record id -> the files attached to it (listed under the kind's table)
     documents: dict[str, dict[int, list[dict[str, Any]]]] = field(default_factory=dict)
@@ -294,9 +294,10 @@ def gather(repo, options: BriefingOptions, today: _dt.date, progress: Progress |
     appendix = reader.appendix(rows) if o.include_sources else []
     levels = reader.levels
     printed = sum(len(r) for r in rows.values())
+    drawn = timeline.shown if timeline is not None and timeline.kind.name not in rows else 0
     progress.estimate(progress.done + printed + SECTION_UNITS * (len(o.sections) + 2))
     return BriefingData(
         today=today, settings=repo.settings(), figures=figures, rows=rows, contacts=contacts,
         appendix=appendix,
         level=max(levels, key=CLASSIFICATION_RANK.get) if levels else "public",
-        record_count=printed, timeline=timeline, documents=documents)
+        record_count=printed + drawn, timeline=timeline, documents=documents)
