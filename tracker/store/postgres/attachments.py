@@ -9,13 +9,14 @@ the ``search`` table with ``part`` = attachment id << 16 | n, at the record's le
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from tracker.model.text import attachment_body
 from tracker.store.postgres.search import tsvector_literal
 from tracker.store.sqlite.attachments import (
     ATTACHMENT_COLUMNS,
     PART_BITS,
+    ContentReads,
     gathered_parts,
     part_code,
 )
@@ -29,8 +30,10 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-class PostgresAttachmentReads:
+class PostgresAttachmentReads(ContentReads):
     """Reads of attachments and their contents (mixed into PostgresBackend)."""
+
+    _MARK = "%s"
 
     def attachments(self, kind_name: str, ids: list[int], *, removed: bool = False
                     ) -> list[dict]:
@@ -46,34 +49,6 @@ class PostgresAttachmentReads:
         rows = self._rows(f"SELECT {_BLOB} FROM attachments a JOIN blobs b "
                           "ON b.sha256 = a.sha256 WHERE a.id = %s", [attachment_id])
         return rows[0] if rows else None
-
-    def blob(self, sha256: str) -> dict | None:
-        rows = self._rows("SELECT sha256, size, proof, text_status, text_note FROM blobs "
-                          "WHERE sha256 = %s", [sha256])
-        return rows[0] if rows else None
-
-    def blob_chunks(self, sha256: str) -> Iterator[bytes]:
-        n = 0
-        while True:
-            row = self._execute("SELECT data FROM blob_chunks WHERE sha256 = %s AND n = %s",
-                                (sha256, n)).fetchone()
-            if row is None:
-                return
-            yield bytes(row[0])
-            n += 1
-
-    def blob_pages(self, sha256: str, part: int | None = None
-                   ) -> Iterator[tuple[int, int, str]]:
-        extra, params = ("AND part = %s", (sha256, part)) if part is not None else ("", (sha256,))
-        last = 0
-        while True:
-            rows = self._execute(f"SELECT page, part, text FROM blob_pages WHERE sha256 = %s "
-                                 f"{extra} AND page > %s ORDER BY page LIMIT 50",
-                                 (*params, last)).fetchall()
-            if not rows:
-                return
-            yield from (tuple(r) for r in rows)
-            last = rows[-1][0]
 
     def attachment_parts(self, codes: list[int]) -> dict[int, tuple[dict, list[tuple]]]:
         """As :meth:`SqliteAttachmentReads.attachment_parts`: one query for a page of hits."""

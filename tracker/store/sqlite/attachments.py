@@ -35,7 +35,47 @@ def split_code(code: int) -> tuple[int, int]:
     return code >> PART_BITS, code & ((1 << PART_BITS) - 1)
 
 
-class SqliteAttachmentReads:
+class ContentReads:
+    """Reads of a stored content, its chunks and its text's pages: the same SQL on both engines
+    but for the parameter mark, ``_MARK`` (mixed into each engine's attachment reads)."""
+
+    _MARK = "?"
+
+    def blob(self, sha256: str) -> dict | None:
+        rows = self._rows("SELECT sha256, size, proof, text_status, text_note FROM blobs "
+                          f"WHERE sha256 = {self._MARK}", [sha256])
+        return rows[0] if rows else None
+
+    def blob_chunks(self, sha256: str) -> Iterator[bytes]:
+        """The content, a chunk at a time (one read per chunk: other reads may come between)."""
+        m = self._MARK
+        n = 0
+        while True:
+            row = self._execute(f"SELECT data FROM blob_chunks WHERE sha256 = {m} AND n = {m}",
+                                (sha256, n)).fetchone()
+            if row is None:
+                return
+            yield bytes(row[0])
+            n += 1
+
+    def blob_pages(self, sha256: str, part: int | None = None
+                   ) -> Iterator[tuple[int, int, str]]:
+        """(page, part, text) of a content's text, in page order (of one part, if given)."""
+        m = self._MARK
+        extra, params = (f"AND part = {m}", (sha256, part)) if part is not None else ("",
+                                                                                     (sha256,))
+        last = 0
+        while True:
+            rows = self._execute(f"SELECT page, part, text FROM blob_pages WHERE sha256 = {m} "
+                                 f"{extra} AND page > {m} ORDER BY page LIMIT 50",
+                                 (*params, last)).fetchall()
+            if not rows:
+                return
+            yield from (tuple(r) for r in rows)
+            last = rows[-1][0]
+
+
+class SqliteAttachmentReads(ContentReads):
     """Reads of attachments and their contents (mixed into SqliteBackend)."""
 
     def attachments(self, kind_name: str, ids: list[int], *, removed: bool = False
@@ -59,36 +99,6 @@ class SqliteAttachmentReads:
         except OverflowError:
             return None
         return rows[0] if rows else None
-
-    def blob(self, sha256: str) -> dict | None:
-        rows = self._rows("SELECT sha256, size, proof, text_status, text_note FROM blobs "
-                          "WHERE sha256 = ?", [sha256])
-        return rows[0] if rows else None
-
-    def blob_chunks(self, sha256: str) -> Iterator[bytes]:
-        """The content, a chunk at a time (one read per chunk: other reads may come between)."""
-        n = 0
-        while True:
-            row = self._execute("SELECT data FROM blob_chunks WHERE sha256 = ? AND n = ?",
-                                (sha256, n)).fetchone()
-            if row is None:
-                return
-            yield bytes(row[0])
-            n += 1
-
-    def blob_pages(self, sha256: str, part: int | None = None
-                   ) -> Iterator[tuple[int, int, str]]:
-        """(page, part, text) of a content's text, in page order (of one part, if given)."""
-        extra, params = ("AND part = ?", (sha256, part)) if part is not None else ("", (sha256,))
-        last = 0
-        while True:
-            rows = self._execute(f"SELECT page, part, text FROM blob_pages WHERE sha256 = ? "
-                                 f"{extra} AND page > ? ORDER BY page LIMIT 50",
-                                 (*params, last)).fetchall()
-            if not rows:
-                return
-            yield from rows
-            last = rows[-1][0]
 
     def attachment_parts(self, codes: list[int]) -> dict[int, tuple[dict, list[tuple]]]:
         """code -> (attachment, its part's (page, part, text) in page order) of search hits on
