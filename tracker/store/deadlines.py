@@ -87,7 +87,11 @@ def _collector_paused() -> Iterator[None]:
     """Tens of thousands of rows and entries made at once, none in a reference cycle: the cyclic
     garbage collector waits until they are made. Left running, it went over the whole growing
     list again and again (about twenty full passes in five listings of 75,000 entries: a
-    quarter of the time); paused, it goes over the list once when next it runs."""
+    quarter of the time); paused, it goes over the list once when next it runs. That pass
+    walks the new objects in the order they were made: the list that holds the entries is made
+    before them, so that the walk meets it first and finds every entry reachable as it comes to
+    it (made after them, it set each entry aside as unreachable, then back: 219,471 entries,
+    0.13 s of the pass down to 0.09 s)."""
     paused = gc.isenabled()
     gc.disable()
     try:
@@ -105,6 +109,7 @@ def _listed(backend, today: _dt.date, within: int | None, overdue_only: bool, le
         horizon = (today + _dt.timedelta(days=max(0, within))).isoformat()
     levels = tuple(allowed_classifications(max_classification)) if max_classification else None
     by_place: dict[int, list[tuple[str, list[Due]]]] = {}
+    out: list[Due] = []  # (made before its entries: see _collector_paused)
     for place, kind, obligations in _obligations(kinds, lead):
         base = Filter(kind, levels=levels, any_of=lead_conditions(kind, lead))
         wanted = [ob for ob in obligations if ob.overdue or not overdue_only]
@@ -116,7 +121,6 @@ def _listed(backend, today: _dt.date, within: int | None, overdue_only: bool, le
         computed = [ob for ob in wanted if not kind.has_field(ob.date)]
         if computed:
             lists += _computed(backend, kind, computed, base, today, horizon, overdue_only)
-    out: list[Due] = []
     for place in sorted(by_place):
         out += _in_order(by_place[place])
     out.sort(key=_DAY)  # (stable: one day's entries stay in (kind, id, obligation) order)
