@@ -6,6 +6,7 @@ order fetched every row from the table one by one (a page read per row: 0.72 s o
 from __future__ import annotations
 
 import datetime as dt
+import gc
 
 from tracker.session import open_session
 
@@ -48,3 +49,27 @@ def test_the_list_is_read_without_an_ordered_walk_and_comes_in_date_order(tmp_pa
     assert len(keys) == len(made) and keys == sorted(keys)
     days = [e.date for e in entries]
     assert days == sorted(days)
+
+
+def test_the_list_is_made_before_its_entries_so_the_collectors_pass_meets_it_first(tmp_path):
+    """The collector waits while the entries are made, then goes once over the objects made
+    since it last ran, in the order they were made (CPython's young generation). Met first,
+    the list marks every entry reachable as the pass comes to it; met last, the pass first set
+    each of the 219,471 entries aside as unreachable, then back (0.13 s of the pass, 0.09 s
+    without)."""
+    path = tmp_path / "collector.db"
+    with open_session(path, seed=False, user="tester") as r:
+        for i in range(30):
+            r.create("roadmap", {"title": f"Item {i}", "due_date": f"2026-{1 + i % 12:02d}-10"})
+            r.create("agreements", {"title": f"Agreement {i}", "status": "in_force",
+                                    "expires_on": f"{2030 - i % 4}-01-01"})
+        gc.collect()
+        gc.disable()  # (nothing collected until the order is read)
+        try:
+            entries = r.deadlines(TODAY)
+            young = gc.get_objects(generation=0)
+        finally:
+            gc.enable()
+    place = {id(o): i for i, o in enumerate(young)}
+    assert len(entries) == 60 and all(id(e) in place for e in entries)
+    assert place[id(entries)] < min(place[id(e)] for e in entries)
