@@ -173,10 +173,17 @@ def _entries(kind: Kind, ob: Obligation, rows: list[tuple], days: list, t: str,
     details' columns) and its day in ``days``."""
     name, label, closed, can_be_late = kind.name, ob.label, ob.closed, ob.overdue
     n = len(kind.leads)
+    known: dict[tuple, tuple[str, ...]] = {}  # (the leads' values -> one tuple for all rows)
     out = []
     for row, day in zip(rows, days):
         rid, uid, title, status, classification, updated_at, version = row[:7]
-        leads = tuple(filter(None, row[8:8 + n])) if n else ()  # (empty ones left out)
+        if n:
+            names = row[8:8 + n]
+            leads = known.get(names)
+            if leads is None:
+                leads = known[names] = tuple(filter(None, names))  # (empty ones left out)
+        else:
+            leads = ()
         details = {k: v for (k, _c), v in zip(shown, row[8 + n:]) if v} if shown \
             else NO_DETAILS
         late = bool(can_be_late and day and day < t and status not in closed)
