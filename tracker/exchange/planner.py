@@ -123,6 +123,8 @@ def _quote(ref: Any) -> str:
 class Planner:
     """Check every staged record and decide what it does; writes nothing."""
 
+    CHUNK = 100  # records whose named uids are looked up at once (held read meanwhile)
+
     def __init__(self, repo: Repository, stage: Stage, problems: Problems,
                  tell: Callable[[int], None] | None = None):
         self.repo, self.stage, self.problems = repo, stage, problems
@@ -478,7 +480,7 @@ class Planner:
         with self.stage.transaction():
             for name in kind_order():
                 records = self.stage.records(name)
-                while chunk := list(islice(records, Stage.BATCH)):
+                while chunk := list(islice(records, self.CHUNK)):
                     # the uids the chunk names, looked up at once (not a query a link)
                     self.stage.find_uids(named_uids(KINDS[name], chunk))
                     for seq, label, (raw, system), existing_id in chunk:
