@@ -104,25 +104,3 @@ def test_a_file_s_records_come_back_as_they_were_read(tmp_path):
 def test_sqlite_errors_reach_the_caller_as_storage_errors(tmp_path):
     with Stage(tmp_path) as stage, pytest.raises(StorageError, match="working copy"):
         stage.has_uid("people", object())  # SQLite cannot hold it
-
-
-def test_uids_looked_up_at_once_are_answered_as_one_at_a_time(tmp_path, monkeypatch):
-    monkeypatch.setattr(Stage, "BATCH", 3)  # several look-ups, records kept back unwritten
-    wanted = [("people", "p-1"), ("people", "p-4"), ("people", "nope"), ("sources", "p-1"),
-              ("people", "\ud800"), ("people", "p-1"), ("people", " p-2")]
-    with Stage(tmp_path) as one, Stage(tmp_path) as many:
-        for stage in (one, many):
-            with stage.transaction():
-                for i in range(1, 6):
-                    stage.add("people", f"#{i}", f"p-{i}", 10 + i if i == 4 else None,
-                              stage.pack(({"title": f"P{i}"}, {})))
-        many.find_uids(wanted)
-
-        def answer(stage, kind, uid):
-            try:
-                return stage.by_uid(kind, uid)
-            except (StorageError, ValueError) as exc:  # a uid SQLite cannot take, as before
-                return type(exc)
-
-        assert [answer(many, *key) for key in wanted] == [answer(one, *key) for key in wanted]
-        assert many.by_uid("people", "p-4") == (4, 14) and many.by_uid("people", "nope") is None

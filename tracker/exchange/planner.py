@@ -8,9 +8,8 @@ when it brings the source). Nothing is written; the plans go into the stage.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
-from itertools import islice
 from operator import attrgetter
 from typing import Any
 
@@ -122,8 +121,6 @@ def _quote(ref: Any) -> str:
 
 class Planner:
     """Check every staged record and decide what it does; writes nothing."""
-
-    CHUNK = 100  # records whose named uids are looked up at once (held read meanwhile)
 
     def __init__(self, repo: Repository, stage: Stage, problems: Problems,
                  tell: Callable[[int], None] | None = None):
@@ -479,59 +476,18 @@ class Planner:
         done = 0
         with self.stage.transaction():
             for name in kind_order():
-                records = self.stage.records(name)
-                while chunk := list(islice(records, self.CHUNK)):
-                    # the uids the chunk names, looked up at once (not a query a link)
-                    self.stage.find_uids(named_uids(KINDS[name], chunk))
-                    for seq, label, (raw, system), existing_id in chunk:
-                        done += 1
-                        if tell is not None:
-                            tell(done)
-                        planned = self.plan(name, label, raw, system, existing_id)
-                        if planned is None or self.problems.count:
-                            continue  # refused: the rest is only checked
-                        action, plan = planned
-                        if action in counts:
-                            counts[action][name] = counts[action].get(name, 0) + 1
-                        self.stage.add_plan(seq, name, action, as_uid(raw.get("uid")),
-                                            existing_id, plan.as_data())
-
-
-def _source_uids(items: Any, keys: tuple[str, ...]) -> Iterator[tuple[str, str]]:
-    """(sources, uid) of the sources a list of citations, reports or series values names."""
-    if isinstance(items, list):
-        for item in items:
-            if isinstance(item, dict):
-                for key in keys:
-                    uid = item.get(key)
-                    if isinstance(uid, str) and uid.strip():
-                        yield SOURCE_KIND.name, uid.strip()
-
-
-def named_uids(kind: Kind, chunk: list) -> Iterator[tuple[str, str]]:
-    """(kind, uid) of the records a chunk of staged records names by uid (links, the sources
-    of citations, reports and series values): what the planner resolves. A hint: a name left
-    out is looked up on its own."""
-    links = [(f.name, f.target, f.type == LINKS) for f in kind.fields
-             if f.type in (LINK, LINKS) and f.target]
-    series = [f.name for f in kind.fields if f.type == SERIES]
-    for _seq, _label, (raw, _system), _existing in chunk:
-        for fname, target, many in links:
-            given = raw.get(fname)
-            if isinstance(given, str):
-                refs = given.replace(",", ";").split(";") if many else (given,)
-            elif isinstance(given, list) and many:
-                refs = given
-            else:
-                continue
-            for ref in refs:
-                if isinstance(ref, str) and ref.strip():
-                    yield target, ref.strip()
-        yield from _source_uids(raw.get("sources"), ("source_uid",))
-        if kind.reports:
-            yield from _source_uids(raw.get(REPORTS_KEY), ("source_uid", "source_id"))
-        for fname in series:
-            yield from _source_uids(raw.get(fname), ("source_uid", "source_id"))
+                for seq, label, (raw, system), existing_id in self.stage.records(name):
+                    done += 1
+                    if tell is not None:
+                        tell(done)
+                    planned = self.plan(name, label, raw, system, existing_id)
+                    if planned is None or self.problems.count:
+                        continue  # refused: the rest is only checked
+                    action, plan = planned
+                    if action in counts:
+                        counts[action][name] = counts[action].get(name, 0) + 1
+                    self.stage.add_plan(seq, name, action, as_uid(raw.get("uid")), existing_id,
+                                        plan.as_data())
 
 
 def series_with_sources(items: list[dict], ident) -> str | None:

@@ -6,8 +6,7 @@ stage keeps Python values (pickled, or marshalled when they are plain data) unde
 number in file order:
 
 * records: ``add(kind, label, uid, existing_id, packed)`` (``pack`` first: it says whether a
-  value can be kept at all), ``records(kind)``, ``record(seq)``, ``by_uid`` (``find_uids`` first for
-  many at once), ``has_uid``;
+  value can be kept at all), ``records(kind)``, ``record(seq)``, ``by_uid``, ``has_uid``;
 * the titles of sources the file creates (``add_title``, ``titles``), for citations that name
   their source by title;
 * the plan of each record (``add_plan``, ``plans(kind, actions)``, ``plan(seq)``);
@@ -245,33 +244,6 @@ class Stage:
             self._found.clear()
         self._found[key] = found
         return found
-
-    @_store_errors
-    def find_uids(self, wanted: Iterable[tuple[str, str]]) -> None:
-        """Look the (kind, uid) pairs ``wanted`` up a batch at a time, so that ``by_uid``
-        answers them without a query each (a chunk of records is about to name them)."""
-        found = self._found
-        by_kind: dict[str, dict[str, None]] = {}
-        for kind, uid in wanted:
-            if (kind, uid) not in found:
-                by_kind.setdefault(kind, {})[uid] = None
-        if not by_kind:
-            return
-        if len(found) + sum(map(len, by_kind.values())) > self.FOUND:
-            found.clear()
-        self.flush()
-        for kind, named in by_kind.items():
-            uids = list(named)
-            for i in range(0, len(uids), self.BATCH):
-                chunk = uids[i:i + self.BATCH]
-                try:
-                    rows = self._db.execute(
-                        "SELECT uid, seq, existing_id FROM u WHERE kind = ? AND uid IN "
-                        f"({', '.join('?' * len(chunk))})", (kind, *chunk)).fetchall()
-                except (ValueError, UnicodeEncodeError):
-                    continue  # a uid SQLite cannot take: by_uid looks each one up
-                found.update(((kind, uid), None) for uid in chunk)
-                found.update(((kind, uid), (seq, existing_id)) for uid, seq, existing_id in rows)
 
     @_store_errors
     def record(self, seq: int) -> Any:
