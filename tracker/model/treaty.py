@@ -127,7 +127,7 @@ class Treaty:
         """Which records can have computed dates at all, as alternatives that never overlap,
         each a tuple of ``(field, filled)`` tests (``filled``: the field holds a value; else it
         is empty): a fixed expiry; else a term counted from a fixed entry into force; else a
-        term counted from both notifications (:func:`_period_end`). A record outside them has no
+        term counted from both notifications (:func:`_dates`). A record outside them has no
         expiry and no notice day, so a list of deadlines need not read it."""
         return (((self.expires, True),),
                 ((self.expires, False), (self.term, True), (self.in_force, True)),
@@ -148,32 +148,6 @@ class Treaty:
                 "notice_by": notice_by.isoformat() if notice_by else None}
 
 
-def entry_into_force(t: Treaty, record: dict) -> _dt.date | None:
-    """The fixed date if one is entered, else the later of the two notifications (None until
-    both sides have notified)."""
-    fixed = as_date(record.get(t.in_force))
-    if fixed is not None:
-        return fixed
-    home, partner = as_date(record.get(t.home_notified)), as_date(record.get(t.partner_notified))
-    if home is None or partner is None:
-        return None
-    return max(home, partner)
-
-
-def _period_end(t: Treaty, record: dict, entry: _dt.date | None
-                ) -> Callable[[int], _dt.date | None] | None:
-    """``end(k)``: the end of period ``k`` (0: the first), counted from one anchor; None when the
-    agreement is open-ended (or its start is not known)."""
-    fixed = as_date(record.get(t.expires))
-    term = whole(record.get(t.term))
-    period = whole(record.get(t.renewal)) or term
-    if fixed is not None:
-        return lambda k: add_years(fixed, k * (period or 0))
-    if entry is not None and term is not None:
-        return lambda k: add_years(entry, term + k * (period or 0))
-    return None
-
-
 def treaty_dates(t: Treaty, record: dict, today: _dt.date) -> TreatyDates:
     """The agreement's computed dates as of ``today`` (see the module's notes)."""
     return TreatyDates(*_dates(tuple(record.get(f) for f in t.fields()), today))
@@ -190,7 +164,7 @@ def _dates(row: tuple, today: _dt.date) -> tuple:
     fixed, term = as_date(expires), whole(term)
     period = whole(renewal) or term
     # the end of period k (0: the first) is anchor + (offset + k * step) years, every period
-    # counted from the same anchor (see _period_end)
+    # counted from the same anchor
     if fixed is not None:
         anchor, offset = fixed, 0
     elif entry is not None and term is not None:
@@ -249,10 +223,9 @@ def treaty_problems(t: Treaty, record: dict, label: Callable[[str], str]) -> dic
         problems[t.notice] = _("the notice period ({notice}) is longer than the renewal period "
                                "({period})").format(notice=_months(notice),
                                                     period=_years(renewal or term))
-    entry = entry_into_force(t, record)
-    end = _period_end(t, record, entry)
-    first = end(0) if end is not None else None
-    if end is not None and first is None:
+    # (the entry into force and the first period's end do not depend on the day asked)
+    entry, first = _dates(tuple(record.get(f) for f in t.fields()), _dt.date.min)[:2]
+    if first is None and (fixed_end is not None or (entry is not None and term is not None)):
         problems[t.term] = _("the term runs beyond the year 9999")
     signed = as_date(record.get(t.signed))
     if first is not None and signed is not None and first < signed and t.expires not in problems:
