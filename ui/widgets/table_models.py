@@ -43,7 +43,13 @@ _ANSWERED = frozenset(int(r) for r in (
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-_DISPLAY = Qt.ItemDataRole.DisplayRole
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+# the roles as plain numbers (a view asks by number: no enum looked up a cell and a role)
+_FOREGROUND, _ALIGNMENT, _DECORATION, _TOOLTIP = (int(r) for r in (
+    Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.TextAlignmentRole,
+    Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole))
+#: The roles whose answer depends on whether the row is overdue.
+_MARKED = frozenset((_FOREGROUND, _DECORATION, _TOOLTIP))
 _VERTICAL = Qt.Orientation.Vertical
 _INVALID = QModelIndex()
 LINKED = "linked_titles"  # a row's key: field name -> the titles its link column shows
@@ -297,39 +303,52 @@ class RecordTableModel(_PagedModel):
 
     def multiData(self, index, roleDataSpan) -> None:  # noqa: N802, N803 - Qt API
         """Every role a view's delegate asks of a cell (seven, to paint it) in one call: the
-        row is found once, and no role crosses into Python on its own (the first screen of the
-        Road map: about 130 calls instead of 900)."""
+        row is found once, whether it is overdue decided once (today's date read once), and no
+        role crosses into Python on its own (the first screen of the Road map: about 130 calls
+        instead of 900)."""
         column = index.column() if index.isValid() else -1
         row = self.row_dict(index.row()) if 0 <= column < len(self.fields) else None
-        for data in (roleDataSpan,) if isinstance(roleDataSpan, QModelRoleData) else roleDataSpan:
+        spans = (roleDataSpan,) if isinstance(roleDataSpan, QModelRoleData) else roleDataSpan
+        if row is None:
+            for data in spans:
+                data.clearData()
+            return
+        f, late = self.fields[column], None
+        for data in spans:
             role = data.role()  # (font, background, check state: asked of all, answered by none)
-            value = self._role_value(self.fields[column], row, role) \
-                if row is not None and role in _ANSWERED else None
+            if role not in _ANSWERED:
+                data.clearData()
+                continue
+            if late is None and role in _MARKED:
+                late = self.is_overdue(row)
+            value = self._role_value(f, row, role, late)
             if value is None:
                 data.clearData()
             else:
                 data.setData(value)
 
-    def _role_value(self, f, row: dict, role):
-        """What ``data()`` gives for ``role`` of the cell of field ``f`` in ``row``."""
-        value = row.get(f.name)
-        if role == Qt.ItemDataRole.DisplayRole:
+    def _role_value(self, f, row: dict, role, late: bool | None = None):
+        """What ``data()`` gives for ``role`` of the cell of field ``f`` in ``row``; ``late``:
+        whether the row is overdue, when the caller knows (else decided here if needed)."""
+        if role == _DISPLAY:
             return self.cell_text(f, row)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if f.name == "title" and self.is_overdue(row):
+        if role in _MARKED and late is None:
+            late = self.is_overdue(row)
+        if role == _FOREGROUND:
+            return overdue_brush() if late else None
+        if role == _ALIGNMENT:
+            return _RIGHT if f.type in (INTEGER, DECIMAL) else _LEFT
+        if role == _DECORATION:
+            # a mark that stays visible on the selected row and without colour vision
+            return overdue_icon() if late and f.name == "title" else None
+        if role == _TOOLTIP:
+            if late and f.name == "title":
                 return _("{title} (overdue)").format(title=row.get("title") or "")
             return self.cell_text(f, row, 1000) or None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return overdue_brush() if self.is_overdue(row) else None
-        if role == Qt.ItemDataRole.DecorationRole:
-            # a mark that stays visible on the selected row and without colour vision
-            return overdue_icon() if f.name == "title" and self.is_overdue(row) else None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if f.type in (INTEGER, DECIMAL) else _LEFT
         if role == IdRole:
             return row["id"]
         if role == SortRole:
-            return value
+            return row.get(f.name)
         if role == KindRole:
             return self.kind.name
         if role == RecordRole:
