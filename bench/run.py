@@ -644,6 +644,7 @@ def measure_deadlines(figs: Figures, db: Path) -> None:
     import datetime as dt
 
     from tracker.model import KINDS
+    from tracker.store.deadlines import BASE_COLUMNS
 
     today = dt.date.today()
     repo = open_session(db, user="bench")
@@ -655,8 +656,7 @@ def measure_deadlines(figs: Figures, db: Path) -> None:
     for kind in KINDS.values():
         for ob in kind.obligations:
             stored = kind.has_field(ob.date)
-            cols = ["id", "uid", "title", "status", "classification", "updated_at", "version",
-                    *kind.leads, *([ob.date] if stored else kind.treaty.fields())]
+            cols = [*BASE_COLUMNS, *kind.leads, *([ob.date] if stored else kind.treaty.fields())]
             if kind.occasion is not None and ob.date == kind.occasion.start:
                 cols += [c for c in (kind.occasion.end, kind.occasion.place) if c]
             where = f"deleted_at IS NULL AND status NOT IN ({', '.join(map(repr, ob.closed))})"

@@ -29,7 +29,7 @@ def events(data: bytes) -> dict[str, dict]:
             "summary": str(ev["summary"]), "start": ev.decoded("dtstart"),
             "end": ev.decoded("dtend"), "location": str(ev.get("location", "")),
             "description": str(ev.get("description", "")), "sequence": int(ev["sequence"]),
-            "stamp": ev.decoded("dtstamp")}
+            "stamp": ev.decoded("dtstamp"), "class": str(ev.get("class", ""))}
     return out
 
 
@@ -104,6 +104,22 @@ def test_uids_are_the_same_from_another_database_holding_the_records(empty_repo,
     assert set(ours) == set(theirs)
 
 
+def test_an_event_carries_its_records_classification_and_last_change(empty_repo, tmp_path):
+    """The stamps a list of deadlines does not carry are read for the calendar: a public record's
+    event is PUBLIC, the others PRIVATE; DTSTAMP is the record's own last change."""
+    _meeting, item, late, _agreement = fill(empty_repo)
+    public = empty_repo.update("roadmap", late["id"], {"classification": "public"},
+                               expected_version=late["version"]).record
+    found = events(write_calendar(empty_repo, tmp_path / "a.ics", today=TODAY)[0].read_bytes())
+    late_event = found[f"{late['uid']}.due@bilateral-tracker"]
+    assert late_event["class"] == "PUBLIC" and found[f"{item['uid']}.due@bilateral-tracker"][
+        "class"] == "PRIVATE"
+    assert late_event["sequence"] == public["version"] - 1 == 1
+    changed = dt.datetime.fromisoformat(public["updated_at"].replace("Z", "+00:00"))
+    assert late_event["stamp"] == changed.astimezone(dt.UTC).replace(microsecond=0) or \
+        late_event["stamp"] == changed.astimezone(dt.UTC)
+
+
 def test_within_a_horizon(empty_repo, tmp_path):
     fill(empty_repo)
     _path, n = write_calendar(empty_repo, tmp_path / "a.ics", today=TODAY, within=14)
@@ -150,6 +166,10 @@ class _NoRepo:
     class backend:  # noqa: N801 - the attribute the module reads
         @staticmethod
         def link_ids(*_args):
+            return []
+
+        @staticmethod
+        def tuples(*_args, **_kwargs):
             return []
 
     @staticmethod

@@ -54,8 +54,6 @@ def by_definition(repo, today, *, within=None, overdue=False, lead=None, kinds=N
                     "title": record["title"], "obligation": ob.name, "label": ob.label,
                     "date": day, "status": record["status"], "overdue": late,
                     "leads": tuple(record[c] for c in kind.leads if record.get(c)),
-                    "classification": record["classification"],
-                    "updated_at": record["updated_at"], "version": record["version"],
                     "details": details})
     out.sort(key=lambda d: (d["date"], order.get(d["kind"], len(order)), d["record_id"],
                             d["obligation"]))

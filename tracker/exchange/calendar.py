@@ -63,6 +63,30 @@ def _participants(repo: Repository, due: Due) -> list[str]:
     return [titles[i] for i in ids if i in titles]
 
 
+#: A record's change stamp when it cannot be read: the oldest moment, version 1, private.
+_UNKNOWN = ("", "", 1)
+
+
+def _stamps(repo: Repository, entries: list[Due]) -> dict[tuple[str, int], tuple]:
+    """(kind, record id) -> the record's (classification, last change, version), read here: a
+    list of deadlines does not carry them (only a calendar asks). A query a kind and thousand
+    records."""
+    from tracker.store.query import Condition, Filter
+
+    ids: dict[str, list[int]] = {}
+    for due in entries:
+        ids.setdefault(due.kind, []).append(due.record_id)
+    out: dict[tuple[str, int], tuple] = {}
+    for name, some in ids.items():
+        unique = sorted(set(some))
+        for i in range(0, len(unique), 1000):
+            rows = repo.backend.tuples(
+                Filter(KINDS[name]).also(Condition("id", "in", tuple(unique[i:i + 1000]))),
+                order=[], columns=["id", "classification", "updated_at", "version"])
+            out.update(((name, rid), rest) for rid, *rest in rows)
+    return out
+
+
 def _description(due: Due, participants: list[str]) -> str:
     kind = KINDS[due.kind]
     lines = [f"{_(kind.label)}: {due.title}", _("Status: {status}").format(
@@ -87,6 +111,7 @@ def build_calendar(repo: Repository, entries: list[Due], *, name: str = "") -> b
     cal.add("method", "PUBLISH")
     if name:
         cal.add("x-wr-calname", _text(name))
+    stamps = _stamps(repo, entries)
     for due in entries:
         kind = KINDS[due.kind]
         start = _dt.date.fromisoformat(due.date)
@@ -96,10 +121,11 @@ def build_calendar(repo: Repository, entries: list[Due], *, name: str = "") -> b
         participants = _participants(repo, due)
         event = Event()
         event.add("uid", event_uid(due))
-        stamp = _stamp(due.updated_at)
+        level, changed, version = stamps.get((due.kind, due.record_id), _UNKNOWN)
+        stamp = _stamp(changed)
         event.add("dtstamp", stamp)
         event.add("last-modified", stamp)
-        event.add("sequence", max(0, int(due.version) - 1))
+        event.add("sequence", max(0, int(version or 1) - 1))
         event.add("dtstart", start)
         event.add("dtend", end + _dt.timedelta(days=1))  # all-day: the day after the last
         occasion = is_occasion(due)
@@ -111,7 +137,7 @@ def build_calendar(repo: Repository, entries: list[Due], *, name: str = "") -> b
         event.add("description", _text(_description(due, participants)))
         event.add("categories", [_text(_(kind.plural))])
         event.add("transp", "OPAQUE" if occasion else "TRANSPARENT")
-        event.add("class", "PUBLIC" if due.classification == "public" else "PRIVATE")
+        event.add("class", "PUBLIC" if level == "public" else "PRIVATE")
         cal.add_component(event)
     return cal.to_ical()
 
