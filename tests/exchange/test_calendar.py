@@ -120,6 +120,16 @@ def test_an_event_carries_its_records_classification_and_last_change(empty_repo,
         late_event["stamp"] == changed.astimezone(dt.UTC)
 
 
+def test_every_event_of_a_long_calendar_carries_its_records_stamps(empty_repo, tmp_path):
+    """The stamps are read in chunks: past the first, every event still has its record's."""
+    for i in range(1_203):
+        empty_repo.create("roadmap", {"title": f"Item {i}", "due_date": "2026-03-10",
+                                      "classification": "public" if i % 2 else "internal"})
+    found = events(write_calendar(empty_repo, tmp_path / "a.ics", today=TODAY)[0].read_bytes())
+    classes = [ev["class"] for ev in found.values()]
+    assert len(found) == 1_203 and classes.count("PUBLIC") == 601
+
+
 def test_within_a_horizon(empty_repo, tmp_path):
     fill(empty_repo)
     _path, n = write_calendar(empty_repo, tmp_path / "a.ics", today=TODAY, within=14)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import weakref
 
 from tracker.session import open_session
 
@@ -52,39 +51,25 @@ def test_the_list_is_read_without_an_ordered_walk_and_comes_in_date_order(tmp_pa
     assert days == sorted(days)
 
 
-def test_the_entries_are_handed_to_the_collectors_oldest_generation_without_a_pass(tmp_path):
-    """The collector waits while the entries are made; then they go to its oldest generation
-    as they are, not through a pass of the youngest (219,471 entries: 0.062 s found nothing to
-    collect). The collector is left as it was found, and garbage in a cycle made meanwhile is
-    still collected (by the oldest generation's pass)."""
+def test_the_list_is_made_before_its_entries_so_the_collectors_pass_meets_it_first(tmp_path):
+    """The collector waits while the entries are made, then goes once over the objects made
+    since it last ran, in the order they were made (CPython's young generation). Met first,
+    the list marks every entry reachable as the pass comes to it; met last, the pass first set
+    each of the 219,471 entries aside as unreachable, then back (0.13 s of the pass, 0.09 s
+    without)."""
     path = tmp_path / "collector.db"
-
-    class Cycle:
-        pass
-
     with open_session(path, seed=False, user="tester") as r:
         for i in range(30):
             r.create("roadmap", {"title": f"Item {i}", "due_date": f"2026-{1 + i % 12:02d}-10"})
             r.create("agreements", {"title": f"Agreement {i}", "status": "in_force",
                                     "expires_on": f"{2030 - i % 4}-01-01"})
         gc.collect()
-        a = Cycle()
-        a.me = a
-        gone = weakref.ref(a)
-        del a
-        assert gc.isenabled()
-        entries = r.deadlines(TODAY)
-        assert gc.isenabled()
-        young = {id(o) for o in gc.get_objects(generation=0)}
-        old = {id(o) for o in gc.get_objects(generation=2)}
-        gc.disable()
+        gc.disable()  # (nothing collected until the order is read)
         try:
-            r.deadlines(TODAY)
-            assert not gc.isenabled()  # (left as it was found)
+            entries = r.deadlines(TODAY)
+            young = gc.get_objects(generation=0)
         finally:
             gc.enable()
-    assert len(entries) == 60
-    assert not [e for e in entries if id(e) in young]
-    assert all(id(e) in old for e in entries)
-    gc.collect()
-    assert gone() is None
+    place = {id(o): i for i, o in enumerate(young)}
+    assert len(entries) == 60 and all(id(e) in place for e in entries)
+    assert place[id(entries)] < min(place[id(e)] for e in entries)

@@ -69,8 +69,8 @@ _UNKNOWN = ("", "", 1)
 
 def _stamps(repo: Repository, entries: list[Due]) -> dict[tuple[str, int], tuple]:
     """(kind, record id) -> the record's (classification, last change, version), read here: a
-    list of deadlines does not carry them (only a calendar asks). A query a kind and thousand
-    records."""
+    list of deadlines does not carry them (only a calendar asks). A query a kind and 500
+    records (below the 999 parameters an older SQLite allows)."""
     from tracker.store.query import Condition, Filter
 
     ids: dict[str, list[int]] = {}
@@ -79,9 +79,9 @@ def _stamps(repo: Repository, entries: list[Due]) -> dict[tuple[str, int], tuple
     out: dict[tuple[str, int], tuple] = {}
     for name, some in ids.items():
         unique = sorted(set(some))
-        for i in range(0, len(unique), 1000):
+        for i in range(0, len(unique), 500):
             rows = repo.backend.tuples(
-                Filter(KINDS[name]).also(Condition("id", "in", tuple(unique[i:i + 1000]))),
+                Filter(KINDS[name]).also(Condition("id", "in", tuple(unique[i:i + 500]))),
                 order=[], columns=["id", "classification", "updated_at", "version"])
             out.update(((name, rid), rest) for rid, *rest in rows)
     return out

@@ -87,19 +87,16 @@ def _collector_paused() -> Iterator[None]:
     """Tens of thousands of rows and entries made at once, none in a reference cycle: the cyclic
     garbage collector waits until they are made. Left running, it went over the whole growing
     list again and again (about twenty full passes in five listings of 75,000 entries: a
-    quarter of the time). Once they are made, the young objects -- the entries, whatever else
-    the process made meanwhile -- are handed to the collector's oldest generation as they are
-    (``gc.freeze`` then ``gc.unfreeze``), not walked by a pass of its youngest first: a list
-    lives as long as its page or command, and the pass over it found nothing to collect
-    (219,471 entries: 0.062 s, about six per cent of the listing). Any young garbage in a
-    cycle is collected with the oldest generation instead, a little later."""
+    quarter of the time); paused, it goes over the list once when next it runs. That pass
+    walks the new objects in the order they were made: the list that holds the entries is made
+    before them, so that the walk meets it first and finds every entry reachable as it comes to
+    it (made after them, it set each entry aside as unreachable, then back: 219,471 entries,
+    0.13 s of the pass down to 0.09 s)."""
     paused = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
-        gc.unfreeze()
         if paused:
             gc.enable()
 
@@ -112,7 +109,7 @@ def _listed(backend, today: _dt.date, within: int | None, overdue_only: bool, le
         horizon = (today + _dt.timedelta(days=max(0, within))).isoformat()
     levels = tuple(allowed_classifications(max_classification)) if max_classification else None
     by_place: dict[int, list[tuple[str, list[Due]]]] = {}
-    out: list[Due] = []
+    out: list[Due] = []  # (made before its entries: see _collector_paused)
     for place, kind, obligations in _obligations(kinds, lead):
         base = Filter(kind, levels=levels, any_of=lead_conditions(kind, lead))
         wanted = [ob for ob in obligations if ob.overdue or not overdue_only]

@@ -1,18 +1,17 @@
 """Table models over the repository: rows are fetched in pages around what the view shows.
 
-Nothing here loads a whole table: ``rowCount()`` comes from ``repo.count(...)``; ``data()`` asks a
-small least-recently-used cache of pages (``PAGE_SIZE`` rows each) and fetches a missing page with
-one ``repo.list(..., limit=, offset=)`` call. Sorting and filtering re-query SQL.
+Nothing here loads a whole table: each model is a :class:`ui.widgets.paged_model.PagedModel`
+(``rowCount()`` from ``repo.count(...)``, a missing page one ``repo.list(..., limit=, offset=)``
+call). Sorting and filtering re-query SQL.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-from collections import OrderedDict
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QModelRoleData, Qt
+from PySide6.QtCore import QModelIndex, QModelRoleData, Qt
 
 from tracker.i18n import gettext as _
 from tracker.i18n import short_date
@@ -29,6 +28,7 @@ from tracker.model import (
 )
 from tracker.store.audit_filter import AuditFilter
 from ui.widgets.overdue import OVERDUE_COLOR, overdue_brush, overdue_icon  # noqa: F401
+from ui.widgets.paged_model import PagedModel
 
 # Roles shared by every model here (Vorta-style: one place names them).
 IdRole = Qt.ItemDataRole.UserRole + 1  # the record id (int)
@@ -65,85 +65,7 @@ def cell_text(f, value: Any) -> str:
     return str(value)
 
 
-class _PageCache:
-    """A few pages of rows, least recently used dropped first."""
-
-    def __init__(self, page_size: int, max_pages: int):
-        self.page_size = page_size
-        self.max_pages = max_pages
-        self.pages: OrderedDict[Any, list[dict]] = OrderedDict()
-
-    def get(self, key):
-        page = self.pages.get(key)
-        if page is not None:
-            self.pages.move_to_end(key)
-        return page
-
-    def put(self, key, rows: list[dict]) -> None:
-        self.pages[key] = rows
-        self.pages.move_to_end(key)
-        while len(self.pages) > self.max_pages:
-            self.pages.popitem(last=False)
-
-    def clear(self) -> None:
-        self.pages.clear()
-
-    def cached_rows(self) -> int:
-        return sum(len(p) for p in self.pages.values())
-
-
-class _PagedModel(QAbstractTableModel):
-    PAGE_SIZE = 200
-    MAX_PAGES = 6
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._cache = _PageCache(self.PAGE_SIZE, self.MAX_PAGES)
-        self._count: int | None = None
-        #: rows fetched from the repository since the model was made (tests and benchmarks)
-        self.rows_fetched = 0
-        self.queries = 0
-
-    # subclasses: _fetch_count() -> int, _fetch_page(offset, limit) -> list[dict]
-
-    def rowCount(self, parent=_INVALID) -> int:  # noqa: N802 - Qt API
-        if parent.isValid():
-            return 0
-        if self._count is None:
-            self._count = self._fetch_count()
-        return self._count
-
-    def row_dict(self, row: int) -> dict | None:
-        if row < 0 or row >= self.rowCount():
-            return None
-        page_no = row // self.PAGE_SIZE
-        page = self._cache.get(page_no)
-        if page is None:
-            page = self._fetch_page(page_no * self.PAGE_SIZE, self.PAGE_SIZE)
-            self.rows_fetched += len(page)
-            self.queries += 1
-            self._cache.put(page_no, page)
-        i = row - page_no * self.PAGE_SIZE
-        return page[i] if i < len(page) else None
-
-    def cached_rows(self) -> int:
-        return self._cache.cached_rows()
-
-    def reload(self) -> None:
-        """Forget cached rows and the count; the view asks again for what it shows."""
-        self.beginResetModel()
-        self._cache.clear()
-        self._count = None
-        self.endResetModel()
-
-    def flags(self, index):
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | \
-            Qt.ItemFlag.ItemNeverHasChildren
-
-
-class RecordTableModel(_PagedModel):
+class RecordTableModel(PagedModel):
     """The records of one kind as a table: a column for every declared field. Those the kind
     lists (``kind.columns``, shown at first; then what the core computes) come first; the others
     can be shown (``set_shown``). Only the shown columns are read, a page at a time;
@@ -390,7 +312,7 @@ class RecordTableModel(_PagedModel):
         return row if row is not None and row < self.rowCount() else None
 
 
-class TrashModel(_PagedModel):
+class TrashModel(PagedModel):
     """Deleted records of every kind, kind by kind in the usual order."""
 
     COL_KIND, COL_TITLE, COL_STATUS, COL_DELETED = range(4)
@@ -475,7 +397,7 @@ class TrashModel(_PagedModel):
         return None
 
 
-class HistoryModel(_PagedModel):
+class HistoryModel(PagedModel):
     """The audit log, newest first, optionally for one kind or one record."""
 
     COL_AT, COL_USER, COL_ACTION, COL_KIND, COL_RECORD, COL_CHANGES = range(6)
