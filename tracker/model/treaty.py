@@ -32,14 +32,13 @@ RENEWS = "yes"
 def add_months(day: _dt.date, months: int) -> _dt.date | None:
     """``day`` moved by ``months`` (negative: back), the day clamped to the month's last (31 Jan +
     1 month = 28/29 Feb); None when the result falls outside the years 1-9999."""
-    total = day.year * 12 + day.month - 1 + months
-    year, month0 = divmod(total, 12)
+    year, month0 = divmod(day.year * 12 + day.month - 1 + months, 12)
     if not 1 <= year <= 9999:
         return None
-    if day.day <= 28:  # in every month (no calendar needed: most days, and the fast path)
-        return _dt.date(year, month0 + 1, day.day)
-    last = calendar.monthrange(year, month0 + 1)[1]
-    return _dt.date(year, month0 + 1, min(day.day, last))
+    d = day.day
+    if d <= 28:  # in every month (no calendar needed: most days, and the fast path)
+        return _date(year, month0 + 1, d)
+    return _date(year, month0 + 1, min(d, calendar.monthrange(year, month0 + 1)[1]))
 
 
 def add_years(day: _dt.date, years: int) -> _dt.date | None:
@@ -48,22 +47,24 @@ def add_years(day: _dt.date, years: int) -> _dt.date | None:
 
 
 def as_date(value: Any) -> _dt.date | None:
-    """A stored (ISO) date as a date; None for no date or text that is not one."""
-    if isinstance(value, _dt.date):
-        return value
-    if not value or not isinstance(value, str):
-        return None
-    try:
-        return _dt.date.fromisoformat(value)
-    except ValueError:
-        return None
+    """A stored (ISO) date as a date; None for no date or text that is not one. (Types tested
+    the stored text's first: a list of deadlines asks this ~150,000 times.)"""
+    if type(value) is str:
+        if not value:
+            return None
+        try:
+            return _from_iso(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, _dt.date) else None
 
 
 def whole(value: Any) -> int | None:
-    """A stored whole number of at least 1, else None (empty, zero, not a number)."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        return None
-    return value
+    """A stored whole number of at least 1, else None (empty, zero, not a number, a boolean)."""
+    return value if type(value) is int and value >= 1 else None
+
+
+_date, _from_iso = _dt.date, _dt.date.fromisoformat
 
 
 @dataclass(frozen=True)
@@ -140,12 +141,22 @@ class Treaty:
 
     def row_values(self, row: tuple, today: _dt.date) -> dict[str, str | None]:
         """:meth:`values` of a record given as its :meth:`fields`' values in that order (a row
-        as read): no record dict and no :class:`TreatyDates` made (a list of deadlines computes
-        this for every agreement)."""
-        entry, _first, expiry, _renews, notice_by, _ends, _passed = _dates(row, today)
-        return {"entry_into_force": entry.isoformat() if entry else None,
-                "expiry": expiry.isoformat() if expiry else None,
-                "notice_by": notice_by.isoformat() if notice_by else None}
+        as read): no record dict and no :class:`TreatyDates` made."""
+        dates = _dates(row, today)
+        return {name: (day.isoformat() if (day := dates[at]) else None)
+                for name, at in COMPUTED_AT.items()}
+
+    @staticmethod
+    def row_dates(row: tuple, today: _dt.date) -> tuple:
+        """:class:`TreatyDates`' values (dates, not text) of a record given as its
+        :meth:`fields`' values: a list of deadlines computes this for every agreement and
+        takes the computed values at ``COMPUTED_AT`` (no dict made a record)."""
+        return _dates(row, today)
+
+
+#: Where each of ``Treaty.COMPUTED`` stands in :class:`TreatyDates` (and ``_dates``' tuple).
+COMPUTED_AT = {c.name: list(TreatyDates.__dataclass_fields__).index(c.name)
+               for c in Treaty.COMPUTED}
 
 
 def treaty_dates(t: Treaty, record: dict, today: _dt.date) -> TreatyDates:

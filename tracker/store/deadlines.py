@@ -21,6 +21,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from tracker.model import KIND_ORDER, KINDS, Kind, Obligation, allowed_classifications
+from tracker.model.treaty import COMPUTED_AT
 from tracker.store.query import Condition, Filter, lead_conditions
 
 #: Columns every entry reads besides its date and its leads. (Not the record's classification,
@@ -192,10 +193,6 @@ def _entries(kind: Kind, ob: Obligation, rows: list[tuple], days: list, t: str,
     return out
 
 
-def _nothing_computed(_values: tuple, _today: _dt.date) -> dict:
-    return {}  # (a kind with no treaty computes nothing: Kind.compute)
-
-
 _due = tuple.__new__  # Due(*values) without the keyword handling of Due.__new__
 
 
@@ -209,31 +206,33 @@ def _computed(backend, kind: Kind, obligations: list[Obligation], base: Filter,
     if closed:
         base = base.also(Condition("status", "not in", tuple(sorted(closed))))
     treaty = kind.treaty
-    needs = treaty.fields() if treaty is not None else ()
-    columns = [*BASE_COLUMNS, "id", *kind.leads, *needs]  # (the second id: a date's place)
+    if treaty is None:  # (a kind with no treaty computes nothing: Kind.compute)
+        return [(ob.name, []) for ob in obligations]
+    columns = [*BASE_COLUMNS, "id", *kind.leads, *treaty.fields()]  # (the id: a date's place)
     rows: list[tuple] = []
-    for tests in treaty.dated_when() if treaty is not None else ((),):
+    for tests in treaty.dated_when():
         rows += backend.tuples(base.also(*(Condition(f, "not null" if filled else "is null")
                                            for f, filled in tests)),
                                order=[], columns=columns)
-    first = _AT + 1 + len(kind.leads)
-    compute = treaty.row_values if treaty is not None else _nothing_computed
-    # (each record's own dates: at 100,000 agreements no two sets of values were the same, and
-    # looking them up cost more than it saved)
-    values = [compute(row[first:], today) for row in rows]
+    first, dates_of = _AT + 1 + len(kind.leads), treaty.row_dates
+    # each record's own dates, as dates (at 100,000 agreements no two sets of values were the
+    # same, and looking them up cost more than it saved); made text only when kept
+    values = [dates_of(row[first:], today) for row in rows]
+    horizon_day = None if horizon is None else _dt.date.fromisoformat(horizon)
     out = []
     for ob in obligations:
         kept, days = [], []
-        can_be_late, shut, name = ob.overdue, ob.closed, ob.date
+        can_be_late, shut, at = ob.overdue, ob.closed, COMPUTED_AT[ob.date]
         for row, computed in zip(rows, values):
-            day = computed.get(name)
+            day = computed[at]
             if day is None or row[3] in shut:
                 continue
-            # (ob.is_overdue(day, status, t), the status being open here)
-            if not (can_be_late and day < t) and (
-                    overdue_only or day < t or (horizon is not None and day > horizon)):
+            # (ob.is_overdue(day, status, today), the status being open here)
+            if not (can_be_late and day < today) and (
+                    overdue_only or day < today or (horizon_day is not None
+                                                    and day > horizon_day)):
                 continue
             kept.append(row)
-            days.append(day)
+            days.append(day.isoformat())
         out.append((ob.name, _entries(kind, ob, kept, days, t)))
     return out
