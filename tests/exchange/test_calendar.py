@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,6 +17,8 @@ from tracker.cli.main import main
 from tracker.exchange.calendar import build_calendar, event_uid, write_calendar
 from tracker.exchange.json_format import json_text
 from tracker.store.deadlines import Due
+
+BOTH_ENGINES = True
 
 TODAY = dt.date(2026, 3, 1)
 HOSTILE = "Comma, semi; back\\slash \"quotes\" <b>x</b> =1+1 — Ёлка Қазақстан 😀"
@@ -136,6 +139,7 @@ def test_within_a_horizon(empty_repo, tmp_path):
     assert n == 2  # the overdue item and the one due on 10 March
 
 
+@pytest.mark.sqlite_only  # (the CLI opens a file by path; on a server it is the same module)
 def test_the_cli_writes_the_file(empty_repo, tmp_path):
     fill(empty_repo)
     path = tmp_path / "cli.ics"
