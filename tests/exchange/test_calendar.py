@@ -183,8 +183,8 @@ class _NoRepo:
             return []
 
         @staticmethod
-        def tuples(*_args, **_kwargs):
-            return []
+        def rows_of(*_args):
+            return {}
 
     @staticmethod
     def titles(*_args):

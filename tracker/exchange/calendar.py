@@ -64,27 +64,19 @@ def _participants(repo: Repository, due: Due) -> list[str]:
 
 
 #: A record's change stamp when it cannot be read: the oldest moment, version 1, private.
-_UNKNOWN = ("", "", 1)
+_UNKNOWN = {"classification": "", "updated_at": "", "version": 1}
 
 
-def _stamps(repo: Repository, entries: list[Due]) -> dict[tuple[str, int], tuple]:
-    """(kind, record id) -> the record's (classification, last change, version), read here: a
-    list of deadlines does not carry them (only a calendar asks). A query a kind and 500
-    records (below the 999 parameters an older SQLite allows)."""
-    from tracker.store.query import Condition, Filter
-
+def _stamps(repo: Repository, entries: list[Due]) -> dict[tuple[str, int], dict]:
+    """(kind, record id) -> the record's classification, last change and version, read here
+    (``backend.rows_of``, a query a kind and 500 records): a list of deadlines does not carry
+    them, only a calendar asks."""
     ids: dict[str, list[int]] = {}
     for due in entries:
         ids.setdefault(due.kind, []).append(due.record_id)
-    out: dict[tuple[str, int], tuple] = {}
-    for name, some in ids.items():
-        unique = sorted(set(some))
-        for i in range(0, len(unique), 500):
-            rows = repo.backend.tuples(
-                Filter(KINDS[name]).also(Condition("id", "in", tuple(unique[i:i + 500]))),
-                order=[], columns=["id", "classification", "updated_at", "version"])
-            out.update(((name, rid), rest) for rid, *rest in rows)
-    return out
+    return {(name, rid): row for name, some in ids.items()
+            for rid, row in repo.backend.rows_of(
+                KINDS[name], some, ["classification", "updated_at", "version"]).items()}
 
 
 def _description(due: Due, participants: list[str]) -> str:
@@ -121,11 +113,11 @@ def build_calendar(repo: Repository, entries: list[Due], *, name: str = "") -> b
         participants = _participants(repo, due)
         event = Event()
         event.add("uid", event_uid(due))
-        level, changed, version = stamps.get((due.kind, due.record_id), _UNKNOWN)
-        stamp = _stamp(changed)
+        record = stamps.get((due.kind, due.record_id), _UNKNOWN)
+        stamp = _stamp(record["updated_at"])
         event.add("dtstamp", stamp)
         event.add("last-modified", stamp)
-        event.add("sequence", max(0, int(version or 1) - 1))
+        event.add("sequence", max(0, int(record["version"] or 1) - 1))
         event.add("dtstart", start)
         event.add("dtend", end + _dt.timedelta(days=1))  # all-day: the day after the last
         occasion = is_occasion(due)
@@ -137,7 +129,7 @@ def build_calendar(repo: Repository, entries: list[Due], *, name: str = "") -> b
         event.add("description", _text(_description(due, participants)))
         event.add("categories", [_text(_(kind.plural))])
         event.add("transp", "OPAQUE" if occasion else "TRANSPARENT")
-        event.add("class", "PUBLIC" if level == "public" else "PRIVATE")
+        event.add("class", "PUBLIC" if record["classification"] == "public" else "PRIVATE")
         cal.add_component(event)
     return cal.to_ical()
 
